@@ -1,0 +1,109 @@
+# Makefile — builds libobs.a (every module but the mains) and the programs on
+# top of it; runs the tests, the demo and the benchmark. Plain GNU make.
+#
+#   make            build obsagent, obsq and the test tools
+#   make test       build and run every test; last line "N passed, N failed"
+#   make demo       build, generate sample logs, import them, print a summary
+#   make bench      import a generated 1,000,000-line corpus; print rates
+#   make deps       install the Debian packages the build needs (as root)
+#   SANITIZE=address,undefined   build (into build-san/) with sanitizers
+#   WERROR=1        treat warnings as errors (CI sets it)
+#   V=1             show full compiler command lines
+
+CC       ?= cc
+PKGS     := sqlite3 libcjson libpcre2-8
+SANITIZE ?=
+WERROR   ?=
+
+ifeq ($(SANITIZE),)
+BUILD    := build
+OPT      := -O2
+else
+BUILD    := build-san
+OPT      := -O1 -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LD   := -fsanitize=$(SANITIZE)
+endif
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifneq ($(WERROR),)
+WARN     += -Werror
+endif
+
+# Dependencies: config.mk caches pkg-config's answer; making it runs
+# scripts/deps.sh, which installs missing packages (as root) or says how.
+NODEPS_GOALS := clean deps
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+-include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@sh scripts/deps.sh --check || sh scripts/deps.sh
+	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' \
+	  "$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS))" > $@
+
+CFLAGS   ?= -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDLIBS   := $(PKG_LIBS) -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+MAINS    := agent/main.c query/main.c
+LIB_SRC  := $(filter-out $(MAINS),$(wildcard common/*.c agent/*.c emf/*.c store/*.c query/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libobs.a
+PROGS    := $(BUILD)/obsagent $(BUILD)/obsq
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
+
+.PHONY: all test test-unit demo bench deps clean
+all: $(PROGS) $(TOOLS) $(UNITS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obsagent: $(BUILD)/agent/main.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/obsq: $(BUILD)/query/main.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/lambdagen: $(BUILD)/tests/gen/lambdagen.o
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ -lm
+$(BUILD)/bench_raw_insert: $(BUILD)/bench/bench_raw_insert.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+
+test: all
+	@BUILD=$(BUILD) sh tests/run.sh
+
+test-unit: $(UNITS)
+	@BUILD=$(BUILD) sh tests/run.sh unit
+
+demo: all
+	@BUILD=$(BUILD) sh scripts/demo.sh
+
+bench: all
+	@BUILD=$(BUILD) sh bench/bench_import.sh
+
+deps:
+	@sh scripts/deps.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
