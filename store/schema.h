@@ -1,0 +1,204 @@
+/* store/schema.h — every SQL string of the store, as named constants, and
+ * nothing else. Migrations are listed in order; migration i brings a store
+ * from PRAGMA user_version = i to i + 1 (store/schema.c applies them). */
+#ifndef OBS_STORE_SCHEMA_H
+#define OBS_STORE_SCHEMA_H
+
+/* ---- v1 -------------------------------------------------------------- */
+
+#define SQL_V1 \
+"CREATE TABLE streams(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  function TEXT NOT NULL,\n" \
+"  log_group TEXT NOT NULL,\n" \
+"  stream TEXT NOT NULL,\n" \
+"  runtime_version TEXT,\n" \
+"  first_ts INTEGER,\n" \
+"  last_ts INTEGER,\n" \
+"  UNIQUE(log_group, stream));\n" \
+"CREATE TABLE events(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  ts INTEGER NOT NULL,\n" \
+"  ingest_ts INTEGER NOT NULL,\n" \
+"  stream_id INTEGER NOT NULL,\n" \
+"  kind INTEGER NOT NULL,\n" \
+"  type TEXT,\n" \
+"  request_id TEXT,\n" \
+"  level TEXT,\n" \
+"  message TEXT NOT NULL,\n" \
+"  flags INTEGER NOT NULL DEFAULT 0,\n" \
+"  duration REAL,\n" \
+"  billed_duration REAL,\n" \
+"  memory_size INTEGER,\n" \
+"  max_memory_used INTEGER,\n" \
+"  init_duration REAL,\n" \
+"  restore_duration REAL,\n" \
+"  billed_restore_duration REAL,\n" \
+"  xray_trace_id TEXT,\n" \
+"  xray_segment_id TEXT,\n" \
+"  status TEXT,\n" \
+"  error_type TEXT,\n" \
+"  outcome INTEGER,\n" \
+"  throttle TEXT,\n" \
+"  json_at INTEGER,\n" \
+"  raw BLOB);\n" \
+"CREATE INDEX events_ts ON events(ts);\n" \
+"CREATE VIRTUAL TABLE events_fts USING fts5(message, content='events',\n" \
+"  content_rowid='id', tokenize='obsword', detail=none, columnsize=0);\n" \
+"CREATE TABLE invocations(\n" \
+"  request_id TEXT PRIMARY KEY,\n" \
+"  stream_id INTEGER NOT NULL,\n" \
+"  start_ts INTEGER,\n" \
+"  end_ts INTEGER,\n" \
+"  version TEXT,\n" \
+"  duration REAL,\n" \
+"  billed_duration REAL,\n" \
+"  memory_size INTEGER,\n" \
+"  max_memory_used INTEGER,\n" \
+"  init_duration REAL,\n" \
+"  restore_duration REAL,\n" \
+"  cold INTEGER NOT NULL DEFAULT 0,\n" \
+"  outcome INTEGER NOT NULL DEFAULT 0,\n" \
+"  error_type TEXT,\n" \
+"  runtime_version TEXT,\n" \
+"  xray_trace_id TEXT);\n" \
+"CREATE INDEX invocations_stream_end ON invocations(stream_id, end_ts);\n" \
+"CREATE TABLE rollup_minute(\n" \
+"  function TEXT NOT NULL,\n" \
+"  minute INTEGER NOT NULL,\n" \
+"  events INTEGER NOT NULL DEFAULT 0,\n" \
+"  error_lines INTEGER NOT NULL DEFAULT 0,\n" \
+"  invocations INTEGER NOT NULL DEFAULT 0,\n" \
+"  errors INTEGER NOT NULL DEFAULT 0,\n" \
+"  timeouts INTEGER NOT NULL DEFAULT 0,\n" \
+"  crashes INTEGER NOT NULL DEFAULT 0,\n" \
+"  oom INTEGER NOT NULL DEFAULT 0,\n" \
+"  cold_starts INTEGER NOT NULL DEFAULT 0,\n" \
+"  throttle_signals INTEGER NOT NULL DEFAULT 0,\n" \
+"  duration_sum REAL NOT NULL DEFAULT 0,\n" \
+"  duration_max REAL,\n" \
+"  billed_sum REAL NOT NULL DEFAULT 0,\n" \
+"  gb_seconds REAL NOT NULL DEFAULT 0,\n" \
+"  init_sum REAL NOT NULL DEFAULT 0,\n" \
+"  init_max REAL,\n" \
+"  max_memory_used INTEGER,\n" \
+"  memory_size INTEGER,\n" \
+"  PRIMARY KEY(function, minute)) WITHOUT ROWID;\n" \
+"CREATE TABLE sources(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  path TEXT NOT NULL UNIQUE,\n" \
+"  dev INTEGER NOT NULL,\n" \
+"  ino INTEGER NOT NULL,\n" \
+"  fingerprint INTEGER NOT NULL,\n" \
+"  fingerprint_len INTEGER NOT NULL,\n" \
+"  offset INTEGER NOT NULL,\n" \
+"  stream_id INTEGER,\n" \
+"  updated_ts INTEGER NOT NULL);\n" \
+"CREATE TABLE agent_counters(\n" \
+"  name TEXT PRIMARY KEY,\n" \
+"  value INTEGER NOT NULL) WITHOUT ROWID;\n" \
+"CREATE VIEW invocations_v AS SELECT i.*, s.function, s.log_group, s.stream,\n" \
+"  CASE i.outcome WHEN 0 THEN 'ok' WHEN 1 THEN 'error' WHEN 2 THEN 'timeout'\n" \
+"    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name\n" \
+"  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
+
+/* Applied in order; index = the user_version the migration starts from. */
+#define STORE_MIGRATIONS { SQL_V1 }
+#define STORE_SCHEMA_VERSION 1
+
+/* ---- connection pragmas ------------------------------------------------ */
+
+#define SQL_PRAGMAS_WRITER \
+"PRAGMA journal_mode=WAL;" \
+"PRAGMA synchronous=NORMAL;" \
+"PRAGMA secure_delete=OFF;" \
+"PRAGMA foreign_keys=OFF;" \
+"PRAGMA cache_size=-65536;" \
+"PRAGMA mmap_size=268435456;"
+
+/* ---- writer statements ------------------------------------------------- */
+
+#define SQL_STREAM_FIND \
+"SELECT id, runtime_version FROM streams WHERE log_group = ?1 AND stream = ?2"
+#define SQL_STREAM_INSERT \
+"INSERT INTO streams(function, log_group, stream) VALUES(?1, ?2, ?3)"
+#define SQL_STREAM_TOUCH \
+"UPDATE streams SET first_ts = min(coalesce(first_ts, ?2), ?2),\n" \
+"  last_ts = max(coalesce(last_ts, ?3), ?3),\n" \
+"  runtime_version = coalesce(?4, runtime_version) WHERE id = ?1"
+
+#define SQL_EVENT_INSERT \
+"INSERT INTO events(ts, ingest_ts, stream_id, kind, type, request_id, level,\n" \
+"  message, flags, duration, billed_duration, memory_size, max_memory_used,\n" \
+"  init_duration, restore_duration, billed_restore_duration, xray_trace_id,\n" \
+"  xray_segment_id, status, error_type, outcome, throttle, json_at, raw)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
+"  ?20,?21,?22,?23,?24)"
+#define SQL_FTS_INSERT \
+"INSERT INTO events_fts(rowid, message) VALUES(?1, ?2)"
+
+/* Invocation facts merge: a later line fills what is still unknown, and the
+ * outcome only ever gets more severe (see classify.h lambda_outcome_t). */
+#define SQL_INVOCATION_UPSERT \
+"INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, version,\n" \
+"  duration, billed_duration, memory_size, max_memory_used, init_duration,\n" \
+"  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)\n" \
+"ON CONFLICT(request_id) DO UPDATE SET\n" \
+"  start_ts = coalesce(start_ts, excluded.start_ts),\n" \
+"  end_ts = coalesce(excluded.end_ts, end_ts),\n" \
+"  version = coalesce(version, excluded.version),\n" \
+"  duration = coalesce(excluded.duration, duration),\n" \
+"  billed_duration = coalesce(excluded.billed_duration, billed_duration),\n" \
+"  memory_size = coalesce(excluded.memory_size, memory_size),\n" \
+"  max_memory_used = coalesce(excluded.max_memory_used, max_memory_used),\n" \
+"  init_duration = coalesce(excluded.init_duration, init_duration),\n" \
+"  restore_duration = coalesce(excluded.restore_duration, restore_duration),\n" \
+"  cold = max(cold, excluded.cold),\n" \
+"  error_type = CASE WHEN excluded.outcome > outcome\n" \
+"    THEN coalesce(excluded.error_type, error_type)\n" \
+"    ELSE coalesce(error_type, excluded.error_type) END,\n" \
+"  outcome = max(outcome, excluded.outcome),\n" \
+"  runtime_version = coalesce(runtime_version, excluded.runtime_version),\n" \
+"  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id)"
+
+#define SQL_ROLLUP_UPSERT \
+"INSERT INTO rollup_minute(function, minute, events, error_lines, invocations,\n" \
+"  errors, timeouts, crashes, oom, cold_starts, throttle_signals, duration_sum,\n" \
+"  duration_max, billed_sum, gb_seconds, init_sum, init_max, max_memory_used,\n" \
+"  memory_size)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)\n" \
+"ON CONFLICT(function, minute) DO UPDATE SET\n" \
+"  events = events + excluded.events,\n" \
+"  error_lines = error_lines + excluded.error_lines,\n" \
+"  invocations = invocations + excluded.invocations,\n" \
+"  errors = errors + excluded.errors,\n" \
+"  timeouts = timeouts + excluded.timeouts,\n" \
+"  crashes = crashes + excluded.crashes,\n" \
+"  oom = oom + excluded.oom,\n" \
+"  cold_starts = cold_starts + excluded.cold_starts,\n" \
+"  throttle_signals = throttle_signals + excluded.throttle_signals,\n" \
+"  duration_sum = duration_sum + excluded.duration_sum,\n" \
+"  duration_max = max(coalesce(duration_max, excluded.duration_max), coalesce(excluded.duration_max, duration_max)),\n" \
+"  billed_sum = billed_sum + excluded.billed_sum,\n" \
+"  gb_seconds = gb_seconds + excluded.gb_seconds,\n" \
+"  init_sum = init_sum + excluded.init_sum,\n" \
+"  init_max = max(coalesce(init_max, excluded.init_max), coalesce(excluded.init_max, init_max)),\n" \
+"  max_memory_used = max(coalesce(max_memory_used, excluded.max_memory_used), coalesce(excluded.max_memory_used, max_memory_used)),\n" \
+"  memory_size = coalesce(excluded.memory_size, memory_size)"
+
+#define SQL_SOURCE_FIND \
+"SELECT dev, ino, fingerprint, fingerprint_len, offset FROM sources WHERE path = ?1"
+#define SQL_SOURCE_UPSERT \
+"INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, offset,\n" \
+"  stream_id, updated_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)\n" \
+"ON CONFLICT(path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino,\n" \
+"  fingerprint = excluded.fingerprint, fingerprint_len = excluded.fingerprint_len,\n" \
+"  offset = excluded.offset, stream_id = excluded.stream_id,\n" \
+"  updated_ts = excluded.updated_ts"
+
+#define SQL_COUNTER_ADD \
+"INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \
+"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"
+
+#endif

@@ -1,0 +1,259 @@
+/* store/store.c — opening and closing a store (writer or read-only), the
+ * prepared-statement cache, and the batching of writes into transactions:
+ * one transaction holds up to batch_rows events or batch_ms of time. */
+#include "schema.h"
+#include "store_internal.h"
+#include "../common/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t store__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int store__dberr(store_t *st, obs_err_t *err, const char *what)
+{
+    return obs_err_set(err, OBS_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+/* Create the file ourselves so that it is 0600 (SQLite would use 0644). */
+static int create_private(const char *path, obs_err_t *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+        return obs_err_set(err, OBS_EIO, "cannot create store %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+static int open_common(const char *path, int flags, store_t **out, obs_err_t *err)
+{
+    store_t *st = xcalloc(1, sizeof *st);
+    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        obs_err_set(err, rc == SQLITE_CANTOPEN ? OBS_EIO : OBS_EDB, "cannot open store %s: %s", path,
+                    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        sqlite3_close(st->db);
+        free(st);
+        return err ? err->code : OBS_EDB;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    rc = store_register_tokenizer(st->db, err);
+    if (rc) {
+        sqlite3_close(st->db);
+        free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_err_t *err)
+{
+    store_t *st = NULL;
+    char *msg = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = create_private(path, err)))
+        return rc;
+    if ((rc = open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err)))
+        return rc;
+    st->opts.batch_rows = opts && opts->batch_rows > 0 ? opts->batch_rows : STORE_BATCH_ROWS_DEFAULT;
+    st->opts.batch_ms = opts && opts->batch_ms > 0 ? opts->batch_ms : STORE_BATCH_MS_DEFAULT;
+
+    if (sqlite3_exec(st->db, SQL_PRAGMAS_WRITER, NULL, NULL, &msg) != SQLITE_OK) {
+        int code = sqlite3_errcode(st->db);
+        rc = obs_err_set(err, code == SQLITE_NOTADB ? OBS_ESCHEMA : OBS_EDB,
+                         "%s is not usable as a store: %s", path, msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        goto fail;
+    }
+    if ((rc = store__migrate(st->db, err)))
+        goto fail;
+    if ((rc = store__prepare_writer(st, err)))
+        goto fail;
+    *out = st;
+    return 0;
+fail:
+    store_close(st, NULL);
+    return rc;
+}
+
+int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
+{
+    store_t *st = NULL;
+    sqlite3_stmt *q = NULL;
+    int rc, v = -1;
+
+    *out = NULL;
+    if (access(path, F_OK) != 0)
+        return obs_err_set(err, OBS_EIO, "no store at %s (import logs first: obsagent --once --db %s LOGS)",
+                           path, path);
+    if ((rc = open_common(path, SQLITE_OPEN_READONLY, &st, err)))
+        return rc;
+    st->readonly = 1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (v < 0) {
+        rc = obs_err_set(err, OBS_ESCHEMA, "%s is not an obs store: %s", path, sqlite3_errmsg(st->db));
+    } else if (v == 0) {
+        rc = obs_err_set(err, OBS_ESCHEMA, "%s is not an obs store (no schema version)", path);
+    } else if (v > STORE_SCHEMA_VERSION) {
+        rc = obs_err_set(err, OBS_ESCHEMA, "%s has schema v%d, newer than this program (v%d)", path, v,
+                         STORE_SCHEMA_VERSION);
+    } else if (v < STORE_SCHEMA_VERSION) {
+        rc = obs_err_set(err, OBS_ESCHEMA,
+                         "%s has schema v%d; run obsagent on it once to migrate it to v%d", path, v,
+                         STORE_SCHEMA_VERSION);
+    }
+    if (rc) {
+        store_close(st, NULL);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+int store__prepare_writer(store_t *st, obs_err_t *err)
+{
+    static const char *const sql[STMT__COUNT] = {
+        [STMT_STREAM_FIND] = SQL_STREAM_FIND,
+        [STMT_STREAM_INSERT] = SQL_STREAM_INSERT,
+        [STMT_STREAM_TOUCH] = SQL_STREAM_TOUCH,
+        [STMT_EVENT_INSERT] = SQL_EVENT_INSERT,
+        [STMT_FTS_INSERT] = SQL_FTS_INSERT,
+        [STMT_INVOCATION_UPSERT] = SQL_INVOCATION_UPSERT,
+        [STMT_ROLLUP_UPSERT] = SQL_ROLLUP_UPSERT,
+        [STMT_SOURCE_FIND] = SQL_SOURCE_FIND,
+        [STMT_SOURCE_UPSERT] = SQL_SOURCE_UPSERT,
+        [STMT_COUNTER_ADD] = SQL_COUNTER_ADD,
+    };
+    for (int i = 0; i < STMT__COUNT; i++) {
+        if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+            SQLITE_OK)
+            return store__dberr(st, err, "preparing a store statement");
+    }
+    return 0;
+}
+
+struct sqlite3 *store_db(store_t *st)
+{
+    return st->db;
+}
+
+int store__begin(store_t *st, obs_err_t *err)
+{
+    if (st->in_txn)
+        return 0;
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        int code = sqlite3_errcode(st->db) == SQLITE_BUSY ? OBS_EBUSY : OBS_EDB;
+        return obs_err_set(err, code, "cannot start a write transaction: %s%s", sqlite3_errmsg(st->db),
+                           code == OBS_EBUSY ? " (is another obsagent writing this store?)" : "");
+    }
+    st->in_txn = 1;
+    st->txn_rows = 0;
+    st->txn_started_ms = mono_ms();
+    return 0;
+}
+
+static int flush_counters(store_t *st, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_COUNTER_ADD];
+    for (int i = 0; i < st->ncounters; i++) {
+        if (!st->counters[i].delta)
+            continue;
+        sqlite3_bind_text(s, 1, st->counters[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, st->counters[i].delta);
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return store__dberr(st, err, "updating agent counters");
+        st->counters[i].delta = 0;
+    }
+    return 0;
+}
+
+int store_commit(store_t *st, obs_err_t *err)
+{
+    int rc;
+    if (!st->in_txn)
+        return 0;
+    if ((rc = store__flush_rollups(st, err)) || (rc = flush_counters(st, err)))
+        return rc;
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return store__dberr(st, err, "committing a batch");
+    st->in_txn = 0;
+    return 0;
+}
+
+void store_rollback(store_t *st)
+{
+    if (!st->in_txn)
+        return;
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_txn = 0;
+    store__rollups_free(st);
+    for (int i = 0; i < st->ncounters; i++)
+        st->counters[i].delta = 0;
+}
+
+int store_maybe_commit(store_t *st, obs_err_t *err)
+{
+    if (!st->in_txn)
+        return 0;
+    if (st->txn_rows >= st->opts.batch_rows || mono_ms() - st->txn_started_ms >= st->opts.batch_ms)
+        return store_commit(st, err);
+    return 0;
+}
+
+void store_counter_add(store_t *st, const char *name, int64_t delta)
+{
+    for (int i = 0; i < st->ncounters; i++) {
+        if (st->counters[i].name == name || strcmp(st->counters[i].name, name) == 0) {
+            st->counters[i].delta += delta;
+            return;
+        }
+    }
+    if (st->ncounters < (int)OBS_ARRAY_LEN(st->counters)) {
+        st->counters[st->ncounters].name = name;
+        st->counters[st->ncounters].delta = delta;
+        st->ncounters++;
+    }
+}
+
+int store_close(store_t *st, obs_err_t *err)
+{
+    int rc = 0;
+    if (!st)
+        return 0;
+    if (!st->readonly && st->in_txn)
+        rc = store_commit(st, err);
+    for (int i = 0; i < STMT__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    store__rollups_free(st);
+    sqlite3_close(st->db);
+    free(st);
+    return rc;
+}

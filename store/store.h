@@ -1,0 +1,152 @@
+/* store/store.h — the SQLite store: open (writer or read-only), schema
+ * migrations, the batch writer (events + full-text index, invocations,
+ * per-minute rollups, source checkpoints and agent counters committed in one
+ * transaction), and read helpers.
+ *
+ * One writer (obsagent), many readers (obsq, obstop) in WAL mode. All values
+ * handed to the writer are copied or bound before the call returns. */
+#ifndef OBS_STORE_H
+#define OBS_STORE_H
+
+#include "../common/err.h"
+#include "../common/obs.h"
+
+#include <stdint.h>
+
+typedef struct store store_t;
+struct sqlite3;
+
+typedef struct store_opts {
+    int batch_rows;      /* commit after this many events (default 50,000) */
+    int batch_ms;        /* ... or when the open transaction is this old (default 1000) */
+} store_opts_t;
+
+#define STORE_BATCH_ROWS_DEFAULT 50000
+#define STORE_BATCH_MS_DEFAULT 1000
+
+/* events.flags bits (documented in docs/schema.md) */
+enum store_event_flag {
+    EVF_TRUNCATED = 1,        /* longer than the line limit; the rest was dropped */
+    EVF_INVALID_UTF8 = 2,     /* stored byte-exact, but is not valid UTF-8 */
+    EVF_NUL = 4,              /* NUL bytes replaced by U+2400 in message; raw has the bytes */
+    EVF_NO_NEWLINE = 8,       /* last line of its input, without a newline */
+    EVF_TIME_INHERITED = 16,  /* no time of its own: the previous timed line's */
+    EVF_TIME_ARRIVAL = 32,    /* no time of its own and none before: arrival time */
+    EVF_TIME_FROM_NEXT = 128, /* at the head of its stream: the first timed line's time */
+};
+
+/* One event row. Spans are borrowed for the call. NAN / -1 / {NULL,0} = NULL. */
+typedef struct store_event {
+    int64_t ts_ms, ingest_ms, stream_id;
+    int kind;                 /* lambda_kind_t */
+    const char *type;         /* @type or NULL */
+    obs_span_t request_id;
+    const char *level;        /* normalised level name or NULL */
+    obs_span_t message;
+    int flags;
+    double duration, billed_duration;
+    int64_t memory_size, max_memory_used;           /* bytes */
+    double init_duration, restore_duration, billed_restore_duration;
+    obs_span_t xray_trace_id, xray_segment_id, status, error_type;
+    int outcome;              /* lambda_outcome_t; 0 stored as NULL */
+    const char *throttle;
+    int64_t json_at;          /* byte offset of the embedded JSON object in
+                                 message (it runs to the end), or -1 */
+    obs_span_t raw;           /* original bytes when message had to be altered */
+    int full_text;            /* 1: add the message to events_fts */
+} store_event_t;
+
+/* What one line adds to an invocation row (merged, see SQL_INVOCATION_UPSERT). */
+typedef struct store_invocation {
+    obs_span_t request_id;
+    int64_t stream_id;
+    int64_t start_ts, end_ts;                 /* -1 = unknown */
+    obs_span_t version, error_type, xray_trace_id;
+    const char *runtime_version;
+    double duration, billed_duration, init_duration, restore_duration;  /* NAN */
+    int64_t memory_size, max_memory_used;     /* bytes, -1 */
+    int cold;
+    int outcome;
+} store_invocation_t;
+
+/* What one event adds to its function's minute. */
+typedef struct store_rollup_delta {
+    int events, error_lines, invocations, errors, timeouts, crashes, oom;
+    int cold_starts, throttle_signals;
+    double duration, billed, gb_seconds, init;   /* NAN when absent */
+    int64_t max_memory_used, memory_size;        /* bytes, -1 */
+} store_rollup_delta_t;
+
+/* A file's checkpoint: identity and the offset read up to. */
+typedef struct store_source {
+    int64_t dev, ino;
+    uint64_t fingerprint;      /* hash of the first fingerprint_len bytes */
+    int64_t fingerprint_len;
+    int64_t offset;
+    int64_t stream_id;
+} store_source_t;
+
+/* ---- open / close ------------------------------------------------------ */
+
+/* Open (creating if needed) a store for writing, migrate it to the current
+ * schema. opts may be NULL for defaults. */
+int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_err_t *err);
+
+/* Open an existing store read-only (never writes, never migrates). */
+int store_open_readonly(const char *path, store_t **out, obs_err_t *err);
+
+/* Commit what is pending (writer) and close. NULL is a no-op. */
+int store_close(store_t *st, obs_err_t *err);
+
+/* The connection, for read helpers in other modules. */
+struct sqlite3 *store_db(store_t *st);
+
+/* Register the obsword FTS5 tokenizer on a connection (store_open* do it). */
+int store_register_tokenizer(struct sqlite3 *db, obs_err_t *err);
+
+/* ---- writer ------------------------------------------------------------ */
+
+/* Find or create a stream; returns its id in *id_out and the runtime version
+ * known for it (or NULL; borrowed until the next call) in *rtv_out. */
+int store_stream_id(store_t *st, const char *function, const char *log_group,
+                    const char *stream, int64_t *id_out, obs_err_t *err);
+int store_stream_touch(store_t *st, int64_t id, int64_t first_ts, int64_t last_ts,
+                       const char *runtime_version, obs_err_t *err);
+
+int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out, obs_err_t *err);
+int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t *err);
+void store_rollup_add(store_t *st, const char *function, int64_t ts_ms,
+                      const store_rollup_delta_t *d);
+void store_counter_add(store_t *st, const char *name, int64_t delta);
+
+/* found_out = 0 when the path has no checkpoint yet. */
+int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out,
+                     obs_err_t *err);
+int store_source_put(store_t *st, const char *path, const store_source_t *src, obs_err_t *err);
+
+/* Commit when the batch is full (batch_rows) or old (batch_ms). Call only at
+ * a point where every pending row's checkpoint has been put. */
+int store_maybe_commit(store_t *st, obs_err_t *err);
+/* Commit now (no-op when nothing is pending). */
+int store_commit(store_t *st, obs_err_t *err);
+/* Drop the open batch (after an error, so that no row is kept without its
+ * checkpoint). */
+void store_rollback(store_t *st);
+
+/* ---- read helpers ------------------------------------------------------ */
+
+typedef struct store_fn_summary {
+    char function[128];
+    int64_t events, invocations, errors, timeouts, crashes, oom, cold_starts;
+    int64_t throttle_signals, error_lines;
+    double p50_ms, p99_ms, max_ms, avg_init_ms;   /* NAN when no invocation */
+    int64_t max_memory_used, memory_size;         /* bytes, -1 when unknown */
+    double gb_seconds;
+    int64_t first_ts, last_ts;
+} store_fn_summary_t;
+
+/* Per-function summary over the whole store, ordered by function name.
+ * *out is a malloc'd array of *n entries (free()). */
+int store_summary(store_t *st, store_fn_summary_t **out, int *n, obs_err_t *err);
+
+#endif

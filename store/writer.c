@@ -1,0 +1,205 @@
+/* store/writer.c — the rows of a batch: streams, events (+ their full-text
+ * entries), invocation merges and source checkpoints. Every call joins the
+ * open transaction (store.c starts it on first use). */
+#include "store_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static void bind_span(sqlite3_stmt *s, int i, obs_span_t v)
+{
+    if (v.p && v.len)
+        sqlite3_bind_text(s, i, v.p, (int)v.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_real(sqlite3_stmt *s, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_double(s, i, v);
+}
+
+static void bind_int(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v < 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, v);
+}
+
+/* Step a write statement to completion, then reset and unbind it. */
+static int run(store_t *st, sqlite3_stmt *s, obs_err_t *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+    if (!ok)
+        store__dberr(st, err, what);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ok ? 0 : OBS_EDB;
+}
+
+int store_stream_id(store_t *st, const char *function, const char *log_group, const char *stream,
+                    int64_t *id_out, obs_err_t *err)
+{
+    sqlite3_stmt *f = st->stmt[STMT_STREAM_FIND];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_text(f, 1, log_group, -1, SQLITE_STATIC);
+    sqlite3_bind_text(f, 2, stream, -1, SQLITE_STATIC);
+    rc = sqlite3_step(f);
+    if (rc == SQLITE_ROW) {
+        *id_out = sqlite3_column_int64(f, 0);
+        sqlite3_reset(f);
+        return 0;
+    }
+    sqlite3_reset(f);
+    if (rc != SQLITE_DONE)
+        return store__dberr(st, err, "looking up a stream");
+
+    sqlite3_stmt *ins = st->stmt[STMT_STREAM_INSERT];
+    sqlite3_bind_text(ins, 1, function, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, log_group, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, stream, -1, SQLITE_STATIC);
+    if ((rc = run(st, ins, err, "adding a stream")))
+        return rc;
+    *id_out = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+int store_stream_touch(store_t *st, int64_t id, int64_t first_ts, int64_t last_ts,
+                       const char *runtime_version, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_STREAM_TOUCH];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, first_ts);
+    sqlite3_bind_int64(s, 3, last_ts);
+    bind_str(s, 4, runtime_version);
+    return run(st, s, err, "updating a stream");
+}
+
+int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_EVENT_INSERT];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_int64(s, 1, ev->ts_ms);
+    sqlite3_bind_int64(s, 2, ev->ingest_ms);
+    sqlite3_bind_int64(s, 3, ev->stream_id);
+    sqlite3_bind_int(s, 4, ev->kind);
+    bind_str(s, 5, ev->type);
+    bind_span(s, 6, ev->request_id);
+    bind_str(s, 7, ev->level);
+    sqlite3_bind_text(s, 8, ev->message.p ? ev->message.p : "", (int)ev->message.len, SQLITE_STATIC);
+    sqlite3_bind_int(s, 9, ev->flags);
+    bind_real(s, 10, ev->duration);
+    bind_real(s, 11, ev->billed_duration);
+    bind_int(s, 12, ev->memory_size);
+    bind_int(s, 13, ev->max_memory_used);
+    bind_real(s, 14, ev->init_duration);
+    bind_real(s, 15, ev->restore_duration);
+    bind_real(s, 16, ev->billed_restore_duration);
+    bind_span(s, 17, ev->xray_trace_id);
+    bind_span(s, 18, ev->xray_segment_id);
+    bind_span(s, 19, ev->status);
+    bind_span(s, 20, ev->error_type);
+    if (ev->outcome)
+        sqlite3_bind_int(s, 21, ev->outcome);
+    bind_str(s, 22, ev->throttle);
+    bind_int(s, 23, ev->json_at);
+    if (ev->raw.p)
+        sqlite3_bind_blob(s, 24, ev->raw.p, (int)ev->raw.len, SQLITE_STATIC);
+    if ((rc = run(st, s, err, "storing an event")))
+        return rc;
+    int64_t rowid = sqlite3_last_insert_rowid(st->db);
+    if (ev->full_text && ev->message.len) {
+        sqlite3_stmt *f = st->stmt[STMT_FTS_INSERT];
+        sqlite3_bind_int64(f, 1, rowid);
+        sqlite3_bind_text(f, 2, ev->message.p, (int)ev->message.len, SQLITE_STATIC);
+        if ((rc = run(st, f, err, "indexing an event")))
+            return rc;
+    }
+    st->txn_rows++;
+    if (rowid_out)
+        *rowid_out = rowid;
+    return 0;
+}
+
+int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_INVOCATION_UPSERT];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    bind_span(s, 1, inv->request_id);
+    sqlite3_bind_int64(s, 2, inv->stream_id);
+    bind_int(s, 3, inv->start_ts);
+    bind_int(s, 4, inv->end_ts);
+    bind_span(s, 5, inv->version);
+    bind_real(s, 6, inv->duration);
+    bind_real(s, 7, inv->billed_duration);
+    bind_int(s, 8, inv->memory_size);
+    bind_int(s, 9, inv->max_memory_used);
+    bind_real(s, 10, inv->init_duration);
+    bind_real(s, 11, inv->restore_duration);
+    sqlite3_bind_int(s, 12, inv->cold);
+    sqlite3_bind_int(s, 13, inv->outcome);
+    bind_span(s, 14, inv->error_type);
+    bind_str(s, 15, inv->runtime_version);
+    bind_span(s, 16, inv->xray_trace_id);
+    return run(st, s, err, "updating an invocation");
+}
+
+int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_SOURCE_FIND];
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    *found_out = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) {
+        out->dev = sqlite3_column_int64(s, 0);
+        out->ino = sqlite3_column_int64(s, 1);
+        out->fingerprint = (uint64_t)sqlite3_column_int64(s, 2);
+        out->fingerprint_len = sqlite3_column_int64(s, 3);
+        out->offset = sqlite3_column_int64(s, 4);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store__dberr(st, err, "reading a checkpoint");
+    return 0;
+}
+
+int store_source_put(store_t *st, const char *path, const store_source_t *src, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_SOURCE_UPSERT];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, src->dev);
+    sqlite3_bind_int64(s, 3, src->ino);
+    sqlite3_bind_int64(s, 4, (int64_t)src->fingerprint);
+    sqlite3_bind_int64(s, 5, src->fingerprint_len);
+    sqlite3_bind_int64(s, 6, src->offset);
+    if (src->stream_id > 0)
+        sqlite3_bind_int64(s, 7, src->stream_id);
+    sqlite3_bind_int64(s, 8, store__now_ms());
+    return run(st, s, err, "saving a checkpoint");
+}
