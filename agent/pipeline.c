@@ -1,0 +1,538 @@
+/* agent/pipeline.c — line -> classify -> event, invocation, rollup (see
+ * pipeline.h). Time rule for lines that print none (text START/END/REPORT,
+ * bare EMF, print() output): the time of the last timed line before it in the
+ * same stream. Lines at the head of a stream, before any timed line, are held
+ * (up to PENDING_MAX_LINES) and take the time of the stream's first timed
+ * line; if none comes before the next checkpoint they take their arrival
+ * time. Each event is flagged with the rule that gave its time. */
+#include "pipeline.h"
+#include "utf8.h"
+#include "../common/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MB_BYTES 1000000LL   /* Logs Insights: @memorySize = MB x 1,000,000 */
+#define PENDING_MAX_LINES 1000
+#define PENDING_MAX_BYTES (4 * 1024 * 1024)
+
+/* A line held until its stream's first timed line (a copy of its bytes). */
+typedef struct pending_line {
+    char *bytes;
+    size_t len;
+    int flags;
+    int64_t arrival_ms;
+} pending_line_t;
+
+struct pipeline_stream {
+    int64_t id;
+    char *function;
+    int has_last_ts;
+    int64_t last_ts;          /* time of the last timed line (for inheritance) */
+    int64_t first_seen, last_seen;
+    int dirty;                /* first/last/runtime changed since the last sync */
+    char *runtime_version;    /* from INIT_START */
+    int cold_pending;         /* INIT_START seen, no START yet */
+    char cur_req[64];         /* request between START and REPORT ("" = none) */
+    int cur_cold;
+    lambda_outcome_t cur_outcome;
+    char cur_error_type[96];
+    pending_line_t *pending;  /* head-of-stream lines waiting for a time */
+    int npending, pending_cap;
+    size_t pending_bytes;
+};
+
+struct pipeline {
+    store_t *st;
+    pipeline_stream_t **streams;
+    int nstreams, cap;
+    pipeline_stream_t **dirty;        /* streams touched since the last sync */
+    int ndirty, dirty_cap;
+    pipeline_stats_t stats, synced;   /* synced: what counters already hold */
+    char *scratch;                    /* NUL-replaced copy of a line */
+    size_t scratch_cap;
+};
+
+pipeline_t *pipeline_new(store_t *st)
+{
+    pipeline_t *pl = xcalloc(1, sizeof *pl);
+    pl->st = st;
+    return pl;
+}
+
+void pipeline_free(pipeline_t *pl)
+{
+    if (!pl)
+        return;
+    for (int i = 0; i < pl->nstreams; i++) {
+        for (int k = 0; k < pl->streams[i]->npending; k++)
+            free(pl->streams[i]->pending[k].bytes);
+        free(pl->streams[i]->pending);
+        free(pl->streams[i]->function);
+        free(pl->streams[i]->runtime_version);
+        free(pl->streams[i]);
+    }
+    free(pl->streams);
+    free(pl->dirty);
+    free(pl->scratch);
+    free(pl);
+}
+
+int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
+                         const char *stream, pipeline_stream_t **out, obs_err_t *err)
+{
+    int64_t id;
+    int rc = store_stream_id(pl->st, function, log_group, stream, &id, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < pl->nstreams; i++) {
+        if (pl->streams[i]->id == id) {
+            *out = pl->streams[i];
+            return 0;
+        }
+    }
+    if (pl->nstreams == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 16;
+        pl->streams = xrealloc(pl->streams, (size_t)pl->cap * sizeof *pl->streams);
+    }
+    pipeline_stream_t *ps = xcalloc(1, sizeof *ps);
+    ps->id = id;
+    ps->function = xstrdup(function);
+    pl->streams[pl->nstreams++] = ps;
+    *out = ps;
+    return 0;
+}
+
+int64_t pipeline_stream_id(const pipeline_stream_t *ps)
+{
+    return ps->id;
+}
+
+const pipeline_stats_t *pipeline_stats(const pipeline_t *pl)
+{
+    return &pl->stats;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Copy the line with every NUL byte replaced by U+2400 (3 bytes). */
+static obs_span_t replace_nuls(pipeline_t *pl, const char *p, size_t len)
+{
+    size_t need = len * 3 + 1;
+    if (need > pl->scratch_cap) {
+        pl->scratch_cap = need;
+        pl->scratch = xrealloc(pl->scratch, need);
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i]) {
+            pl->scratch[o++] = p[i];
+        } else {
+            memcpy(pl->scratch + o, "\xE2\x90\x80", 3);
+            o += 3;
+        }
+    }
+    return obs_span(pl->scratch, o);
+}
+
+static int64_t mb_to_bytes(int64_t mb)
+{
+    return mb < 0 ? -1 : mb * MB_BYTES;
+}
+
+/* Which lines go into the full-text index: those whose text is the content.
+ * Platform lines are fully described by their columns (docs/schema.md). */
+static int indexed_kind(lambda_kind_t k)
+{
+    return k == LK_APP || k == LK_PLAIN || k == LK_TIMEOUT || k == LK_RUNTIME_EXIT ||
+           k == LK_ERROR_TYPE;
+}
+
+static int is_request_id(obs_span_t id)
+{
+    return id.len > 0 && id.len < sizeof(((pipeline_stream_t *)0)->cur_req) &&
+           !(id.len == 9 && memcmp(id.p, "undefined", 9) == 0);
+}
+
+static int same_req(const pipeline_stream_t *ps, obs_span_t id)
+{
+    return ps->cur_req[0] && strlen(ps->cur_req) == id.len && memcmp(ps->cur_req, id.p, id.len) == 0;
+}
+
+static void set_span(char *dst, size_t size, obs_span_t v)
+{
+    size_t n = v.len < size - 1 ? v.len : size - 1;
+    if (v.p)
+        memcpy(dst, v.p, n);
+    dst[v.p ? n : 0] = '\0';
+}
+
+static store_invocation_t invocation_for(const pipeline_stream_t *ps, obs_span_t req)
+{
+    store_invocation_t inv;
+    memset(&inv, 0, sizeof inv);
+    inv.request_id = req;
+    inv.stream_id = ps->id;
+    inv.start_ts = inv.end_ts = -1;
+    inv.duration = inv.billed_duration = inv.init_duration = inv.restore_duration = NAN;
+    inv.memory_size = inv.max_memory_used = -1;
+    inv.runtime_version = ps->runtime_version;
+    return inv;
+}
+
+static void mark_dirty(pipeline_t *pl, pipeline_stream_t *ps)
+{
+    if (ps->dirty)
+        return;
+    if (pl->ndirty == pl->dirty_cap) {
+        pl->dirty_cap = pl->dirty_cap ? pl->dirty_cap * 2 : 16;
+        pl->dirty = xrealloc(pl->dirty, (size_t)pl->dirty_cap * sizeof *pl->dirty);
+    }
+    pl->dirty[pl->ndirty++] = ps;
+    ps->dirty = 1;
+}
+
+static void on_init_start(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r)
+{
+    ps->cold_pending = 1;
+    if (r->runtime_version.len) {
+        free(ps->runtime_version);
+        ps->runtime_version = xstrndup(r->runtime_version.p, r->runtime_version.len);
+        mark_dirty(pl, ps);
+    }
+}
+
+static int on_start(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts,
+                    obs_err_t *err)
+{
+    set_span(ps->cur_req, sizeof ps->cur_req, r->request_id);
+    ps->cur_cold = ps->cold_pending;
+    ps->cold_pending = 0;
+    ps->cur_outcome = LO_NONE;
+    ps->cur_error_type[0] = '\0';
+    store_invocation_t inv = invocation_for(ps, r->request_id);
+    inv.start_ts = ts;
+    inv.version = r->version;
+    inv.cold = ps->cur_cold;
+    return store_invocation_merge(pl->st, &inv, err);
+}
+
+/* A line that says how its invocation went (timeout, crash, uncaught error). */
+static int on_outcome(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, obs_err_t *err)
+{
+    obs_span_t req = is_request_id(r->request_id) ? r->request_id
+                                                  : obs_span(ps->cur_req, strlen(ps->cur_req));
+    if (!is_request_id(req))
+        return 0;
+    if (same_req(ps, req) && r->outcome > ps->cur_outcome) {
+        ps->cur_outcome = r->outcome;
+        set_span(ps->cur_error_type, sizeof ps->cur_error_type, r->error_type);
+    }
+    store_invocation_t inv = invocation_for(ps, req);
+    inv.outcome = r->outcome;
+    inv.error_type = r->error_type;
+    return store_invocation_merge(pl->st, &inv, err);
+}
+
+static int on_report(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts,
+                     store_rollup_delta_t *d, obs_err_t *err)
+{
+    int current = same_req(ps, r->request_id);
+    lambda_outcome_t outcome = r->outcome;
+    obs_span_t error_type = r->error_type;
+    if (current && ps->cur_outcome > outcome) {
+        outcome = ps->cur_outcome;
+        error_type = obs_span(ps->cur_error_type, strlen(ps->cur_error_type));
+    }
+    /* A crash that used all the memory is an out-of-memory kill. */
+    if (outcome == LO_CRASH && r->memory_size_mb > 0 && r->max_memory_used_mb >= r->memory_size_mb)
+        outcome = LO_OOM;
+    int cold = (current && ps->cur_cold) || !isnan(r->init_duration_ms) ||
+               !isnan(r->restore_duration_ms);
+
+    store_invocation_t inv = invocation_for(ps, r->request_id);
+    inv.end_ts = ts;
+    inv.duration = r->duration_ms;
+    inv.billed_duration = r->billed_duration_ms;
+    inv.memory_size = mb_to_bytes(r->memory_size_mb);
+    inv.max_memory_used = mb_to_bytes(r->max_memory_used_mb);
+    inv.init_duration = r->init_duration_ms;
+    inv.restore_duration = r->restore_duration_ms;
+    inv.cold = cold;
+    inv.outcome = outcome;
+    inv.error_type = error_type;
+    inv.xray_trace_id = r->xray_trace_id;
+    int rc = store_invocation_merge(pl->st, &inv, err);
+    if (rc)
+        return rc;
+
+    d->invocations = 1;
+    d->cold_starts = cold;
+    d->errors = outcome == LO_ERROR;
+    d->timeouts = outcome == LO_TIMEOUT;
+    d->crashes = outcome == LO_CRASH;
+    d->oom = outcome == LO_OOM;
+    d->duration = r->duration_ms;
+    d->billed = r->billed_duration_ms;
+    d->init = r->init_duration_ms;
+    d->max_memory_used = inv.max_memory_used;
+    d->memory_size = inv.memory_size;
+    if (!isnan(r->billed_duration_ms) && r->memory_size_mb > 0)
+        d->gb_seconds = r->billed_duration_ms / 1000.0 * ((double)r->memory_size_mb / 1024.0);
+
+    pl->stats.invocations++;
+    pl->stats.cold_starts += cold;
+    pl->stats.errors += d->errors;
+    pl->stats.timeouts += d->timeouts;
+    pl->stats.crashes += d->crashes;
+    pl->stats.oom += d->oom;
+    if (current)
+        ps->cur_req[0] = '\0';
+    return 0;
+}
+
+static void count_input(pipeline_t *pl, const line_t *line, size_t raw_bytes)
+{
+    pl->stats.lines++;
+    pl->stats.bytes += (int64_t)raw_bytes;
+    pl->stats.truncated += (line->flags & LINE_TRUNCATED) != 0;
+    pl->stats.no_newline += (line->flags & LINE_NO_NEWLINE) != 0;
+}
+
+static void hold(pipeline_stream_t *ps, const line_t *line, int64_t arrival)
+{
+    if (ps->npending == ps->pending_cap) {
+        ps->pending_cap = ps->pending_cap ? ps->pending_cap * 2 : 16;
+        ps->pending = xrealloc(ps->pending, (size_t)ps->pending_cap * sizeof *ps->pending);
+    }
+    pending_line_t *h = &ps->pending[ps->npending++];
+    h->bytes = xmalloc(line->len ? line->len : 1);
+    memcpy(h->bytes, line->p, line->len);
+    h->len = line->len;
+    h->flags = line->flags;
+    h->arrival_ms = arrival;
+    ps->pending_bytes += line->len;
+}
+
+/* A forced time: -1 = none (use the rule), else the time and its flag. */
+typedef struct forced_time {
+    int64_t ts;
+    int flag;
+} forced_time_t;
+
+static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line,
+                        forced_time_t forced, obs_err_t *err);
+
+/* Store the held lines with time ts (flagged), or their arrival time (ts < 0). */
+static int release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err_t *err)
+{
+    int rc = 0, n = ps->npending;
+    pending_line_t *held = ps->pending;
+    ps->pending = NULL;
+    ps->npending = ps->pending_cap = 0;
+    ps->pending_bytes = 0;
+    for (int i = 0; i < n; i++) {
+        line_t l = { held[i].bytes, held[i].len, held[i].flags };
+        forced_time_t f = { ts >= 0 ? ts : held[i].arrival_ms,
+                            ts >= 0 ? EVF_TIME_FROM_NEXT : EVF_TIME_ARRIVAL };
+        if (!rc)
+            rc = process_line(pl, ps, &l, f, err);
+        free(held[i].bytes);
+    }
+    free(held);
+    return rc;
+}
+
+int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t raw_bytes,
+                  obs_err_t *err)
+{
+    forced_time_t none = { -1, 0 };
+    count_input(pl, line, raw_bytes);
+    if (line->len == 0) {
+        pl->stats.empty++;
+        return 0;
+    }
+    return process_line(pl, ps, line, none, err);
+}
+
+static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line,
+                        forced_time_t forced, obs_err_t *err)
+{
+    store_event_t ev;
+    lambda_line_t r;
+    store_rollup_delta_t d;
+    int rc = 0;
+
+    memset(&ev, 0, sizeof ev);
+    memset(&d, 0, sizeof d);
+    d.duration = d.billed = d.gb_seconds = d.init = NAN;
+    d.max_memory_used = d.memory_size = -1;
+
+    obs_span_t text = obs_span(line->p, line->len);
+    int has_nul = memchr(line->p, '\0', line->len) != NULL;
+    if (has_nul) {
+        ev.flags |= EVF_NUL;
+        ev.raw = text;
+        text = replace_nuls(pl, line->p, line->len);
+    }
+    if (line->flags & LINE_TRUNCATED)
+        ev.flags |= EVF_TRUNCATED;
+    if (line->flags & LINE_NO_NEWLINE)
+        ev.flags |= EVF_NO_NEWLINE;
+
+    classify_line(text.p, text.len, &r);
+
+    int64_t ingest = now_ms();
+    int64_t ts;
+    if (forced.ts < 0 && !r.has_ts && !ps->has_last_ts) {
+        classify_result_done(&r);
+        /* Full: store what is held at its arrival time first, keeping order. */
+        if ((ps->npending >= PENDING_MAX_LINES || ps->pending_bytes >= PENDING_MAX_BYTES) &&
+            (rc = release(pl, ps, -1, err)))
+            return rc;
+        hold(ps, line, ingest);
+        mark_dirty(pl, ps);  /* so that the next sync releases it */
+        return 0;
+    }
+    if (forced.ts < 0 && r.has_ts && ps->npending) {
+        /* The stream's first timed line: the held lines take its time, then
+         * this line is classified again (release reuses the buffers). */
+        int64_t first = r.ts_ms;
+        classify_result_done(&r);
+        if ((rc = release(pl, ps, first, err)))
+            return rc;
+        return process_line(pl, ps, line, forced, err);
+    }
+    if (has_nul)
+        pl->stats.nul++;
+    if (!utf8_valid(text.p, text.len)) {
+        ev.flags |= EVF_INVALID_UTF8;
+        pl->stats.invalid_utf8++;
+    }
+    if (forced.ts >= 0) {
+        ts = forced.ts;
+        ev.flags |= forced.flag;
+    } else if (r.has_ts) {
+        ts = r.ts_ms;
+        ps->last_ts = ts;
+        ps->has_last_ts = 1;
+    } else if (ps->has_last_ts) {
+        ts = ps->last_ts;
+        ev.flags |= EVF_TIME_INHERITED;
+    } else {
+        ts = ingest;
+        ev.flags |= EVF_TIME_ARRIVAL;
+    }
+    if (!ps->first_seen || ts < ps->first_seen)
+        ps->first_seen = ts;
+    if (ts > ps->last_seen)
+        ps->last_seen = ts;
+    mark_dirty(pl, ps);
+
+    switch (r.kind) {
+    case LK_INIT_START:
+        on_init_start(pl, ps, &r);
+        break;
+    case LK_START:
+        if (is_request_id(r.request_id))
+            rc = on_start(pl, ps, &r, ts, err);
+        break;
+    case LK_REPORT:
+        if (is_request_id(r.request_id))
+            rc = on_report(pl, ps, &r, ts, &d, err);
+        break;
+    default:
+        if (r.outcome != LO_NONE)
+            rc = on_outcome(pl, ps, &r, err);
+        break;
+    }
+    if (rc)
+        goto out;
+
+    ev.ts_ms = ts;
+    ev.ingest_ms = ingest;
+    ev.stream_id = ps->id;
+    ev.kind = r.kind;
+    ev.type = r.type;
+    ev.request_id = r.request_id;
+    ev.level = classify_level_name(r.level);
+    ev.message = text;
+    ev.duration = r.duration_ms;
+    ev.billed_duration = r.billed_duration_ms;
+    ev.memory_size = mb_to_bytes(r.memory_size_mb);
+    ev.max_memory_used = mb_to_bytes(r.max_memory_used_mb);
+    ev.init_duration = r.init_duration_ms;
+    ev.restore_duration = r.restore_duration_ms;
+    ev.billed_restore_duration = r.billed_restore_duration_ms;
+    ev.xray_trace_id = r.xray_trace_id;
+    ev.xray_segment_id = r.xray_segment_id;
+    ev.status = r.status;
+    ev.error_type = r.error_type;
+    ev.outcome = r.outcome;
+    ev.throttle = r.throttle;
+    /* The JSON object is the tail of the message: store where it starts. */
+    ev.json_at = r.json.p && r.json.p >= text.p && r.json.p + r.json.len <= text.p + text.len
+                     ? (int64_t)(r.json.p - text.p)
+                     : -1;
+    ev.full_text = indexed_kind(r.kind);
+    if ((rc = store_event_append(pl->st, &ev, NULL, err)))
+        goto out;
+
+    pl->stats.events++;
+    pl->stats.by_kind[r.kind]++;
+    d.events = 1;
+    d.error_lines = r.level >= LL_ERROR;
+    if (r.throttle) {
+        d.throttle_signals = 1;
+        pl->stats.throttle++;
+    }
+    store_rollup_add(pl->st, ps->function, ts, &d);
+out:
+    classify_result_done(&r);
+    return rc;
+}
+
+static void push_counter(pipeline_t *pl, const char *name, int64_t now, int64_t *synced)
+{
+    if (now != *synced)
+        store_counter_add(pl->st, name, now - *synced);
+    *synced = now;
+}
+
+int pipeline_sync(pipeline_t *pl, obs_err_t *err)
+{
+    /* A checkpoint covers held lines: store them first (this may dirty more). */
+    for (int i = 0; i < pl->ndirty; i++) {
+        pipeline_stream_t *ps = pl->dirty[i];
+        int rc = ps->npending ? release(pl, ps, -1, err) : 0;
+        if (rc)
+            return rc;
+    }
+    for (int i = 0; i < pl->ndirty; i++) {
+        pipeline_stream_t *ps = pl->dirty[i];
+        int rc = store_stream_touch(pl->st, ps->id, ps->first_seen, ps->last_seen,
+                                    ps->runtime_version, err);
+        if (rc)
+            return rc;
+        ps->dirty = 0;
+    }
+    pl->ndirty = 0;
+    pipeline_stats_t *s = &pl->stats, *y = &pl->synced;
+    push_counter(pl, "lines", s->lines, &y->lines);
+    push_counter(pl, "bytes", s->bytes, &y->bytes);
+    push_counter(pl, "events", s->events, &y->events);
+    push_counter(pl, "empty_lines", s->empty, &y->empty);
+    push_counter(pl, "truncated_lines", s->truncated, &y->truncated);
+    push_counter(pl, "invalid_utf8_lines", s->invalid_utf8, &y->invalid_utf8);
+    push_counter(pl, "nul_lines", s->nul, &y->nul);
+    push_counter(pl, "no_newline_lines", s->no_newline, &y->no_newline);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* agent/pipeline.h — turns framed lines of one stream into store rows:
+ * classify the line, give it a time (its own, else the previous timed line's
+ * in the same stream, else arrival), store the event, merge what it says into
+ * its invocation, count it into the per-minute rollups. Keeps per-stream state
+ * (last time, current request, cold start pending, runtime version). */
+#ifndef OBS_PIPELINE_H
+#define OBS_PIPELINE_H
+
+#include "classify.h"
+#include "line_reader.h"
+#include "../store/store.h"
+
+typedef struct pipeline_stats {
+    int64_t lines;            /* physical lines seen, empty ones included */
+    int64_t bytes;            /* input bytes those lines took (with newlines) */
+    int64_t empty;            /* empty lines: counted, not stored */
+    int64_t truncated, invalid_utf8, nul, no_newline;
+    int64_t events;           /* rows stored */
+    int64_t by_kind[LK__COUNT];
+    int64_t invocations, cold_starts, errors, timeouts, crashes, oom, throttle;
+} pipeline_stats_t;
+
+typedef struct pipeline pipeline_t;
+typedef struct pipeline_stream pipeline_stream_t;
+
+pipeline_t *pipeline_new(store_t *st);
+void pipeline_free(pipeline_t *pl);
+
+/* Find or create the stream (and its store row). The handle lives as long as
+ * the pipeline. */
+int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
+                         const char *stream, pipeline_stream_t **out, obs_err_t *err);
+int64_t pipeline_stream_id(const pipeline_stream_t *ps);
+
+/* One line of the stream (as framed: no newline, one '\r' stripped).
+ * raw_bytes = what it took in the input, newline included. */
+int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t raw_bytes,
+                  obs_err_t *err);
+
+/* Write stream metadata and counters into the open batch; call before a
+ * checkpoint is put. */
+int pipeline_sync(pipeline_t *pl, obs_err_t *err);
+
+const pipeline_stats_t *pipeline_stats(const pipeline_t *pl);
+
+#endif
