@@ -1,0 +1,150 @@
+# tests/e2e/lib.sh — helpers for the end-to-end tests; source it from a test:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   check DESC CMD...               pass when CMD exits 0
+#   check_fail DESC CMD...          pass when CMD exits non-zero
+#   check_eq DESC ACTUAL EXPECTED   pass when the two strings are equal
+#   check_grep DESC FILE REGEX      pass when FILE has a line matching REGEX (grep -E)
+#   check_count DESC FILE N PHRASE  pass when FILE says "N PHRASE" (N a whole number)
+#   truth KEY [FILE]                a value of lambdagen's --truth file ($TRUTH)
+#   sql DB QUERY                    run QUERY read-only on the store, no header
+#   sqlq STRING                     STRING as an SQL string literal
+#   agent ARGS...                   run obsagent, stdout+stderr to $T/agent.out
+#   finish                          print "N passed, N failed"; exit 1 if any failed
+#
+# Failures are printed as "FAIL test: what: expected X, got Y"; passes only
+# with E2E_VERBOSE=1. $T is a fresh temporary directory, removed on exit. Binaries come from
+# ${BUILD:-build}/ (obsagent, obsq, lambdagen). The store is read with the
+# sqlite3 CLI in read-only mode; never touch events_fts from here (its
+# tokenizer exists only inside obsagent).
+
+set -u
+
+BUILD=${BUILD:-build}
+case $BUILD in
+/*) ;;
+*) BUILD=$(pwd)/$BUILD ;;
+esac
+OBSAGENT=$BUILD/obsagent
+OBSQ=$BUILD/obsq
+LAMBDAGEN=$BUILD/lambdagen
+
+E2E_NAME=$(basename "$0" .sh)
+E2E_PASSED=0
+E2E_FAILED=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/obs-e2e.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+TRUTH=$T/truth
+unset OBS_DB
+
+pass()
+{
+    E2E_PASSED=$((E2E_PASSED + 1))
+    [ -z "${E2E_VERBOSE:-}" ] || printf 'ok   %s: %s\n' "$E2E_NAME" "$1"
+}
+
+# fail DESC [DETAIL-FILE]
+fail()
+{
+    E2E_FAILED=$((E2E_FAILED + 1))
+    printf 'FAIL %s: %s\n' "$E2E_NAME" "$1"
+    if [ $# -ge 2 ] && [ -s "$2" ]; then
+        head -c 2000 "$2" | sed 's/^/     | /'
+        echo
+    fi
+}
+
+check()
+{
+    _desc=$1
+    shift
+    if "$@" >"$T/.check.out" 2>&1; then
+        pass "$_desc"
+    else
+        fail "$_desc (exit $?: $*)" "$T/.check.out"
+    fi
+}
+
+check_fail()
+{
+    _desc=$1
+    shift
+    if "$@" >"$T/.check.out" 2>&1; then
+        fail "$_desc (exit 0, expected failure: $*)" "$T/.check.out"
+    else
+        pass "$_desc"
+    fi
+}
+
+check_eq()
+{
+    if [ "$2" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1: expected '$3', got '$2'"
+    fi
+}
+
+check_grep()
+{
+    if grep -Eq -- "$3" "$2" 2>/dev/null; then
+        pass "$1"
+    else
+        fail "$1: no line matches /$3/ in:" "$2"
+    fi
+}
+
+# The number must stand alone: "0 errors" does not match "10 errors".
+check_count()
+{
+    if grep -Eq -- "(^|[^0-9])$3 $4" "$2" 2>/dev/null; then
+        pass "$1"
+    else
+        fail "$1: expected '$3 $4' in:" "$2"
+    fi
+}
+
+truth()
+{
+    _f=${2:-$TRUTH}
+    _v=$(sed -n "s/^$1=//p" "$_f" 2>/dev/null | head -n 1)
+    if [ -z "$_v" ] && ! grep -q "^$1=" "$_f" 2>/dev/null; then
+        echo "MISSING-TRUTH:$1"
+        return 1
+    fi
+    printf '%s\n' "$_v"
+}
+
+sql()
+{
+    sqlite3 -batch -noheader "file:$1?mode=ro" "$2" 2>&1
+}
+
+sqlq()
+{
+    printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
+}
+
+agent()
+{
+    "$OBSAGENT" "$@" >"$T/agent.out" 2>&1 </dev/null
+}
+
+# need PROGRAM... — stop early (counted as one failure) when a binary is missing
+need()
+{
+    for _p in "$@"; do
+        if [ ! -x "$BUILD/$_p" ]; then
+            fail "missing $BUILD/$_p (run make)"
+            finish
+        fi
+    done
+}
+
+finish()
+{
+    echo "$E2E_PASSED passed, $E2E_FAILED failed"
+    [ "$E2E_FAILED" -eq 0 ] && exit 0
+    exit 1
+}
