@@ -30,9 +30,12 @@ static int is_foreign(sqlite3 *db)
     return foreign;
 }
 
-int store__migrate(sqlite3 *db, obs_err_t *err)
+static const char *const migrations[] = STORE_MIGRATIONS;
+
+/* Refuse, without writing anything, a file that is not an obs store or is
+ * newer than this program. Sets *version. */
+int store__check(sqlite3 *db, int *version, obs_err_t *err)
 {
-    static const char *const migrations[] = STORE_MIGRATIONS;
     const int latest = (int)OBS_ARRAY_LEN(migrations);
     int v;
 
@@ -44,7 +47,17 @@ int store__migrate(sqlite3 *db, obs_err_t *err)
                            "store schema v%d is newer than this program (v%d); upgrade obs", v, latest);
     if (v == 0 && is_foreign(db))
         return obs_err_set(err, OBS_ESCHEMA, "the file is a SQLite database but not an obs store");
+    *version = v;
+    return 0;
+}
 
+int store__migrate(sqlite3 *db, obs_err_t *err)
+{
+    const int latest = (int)OBS_ARRAY_LEN(migrations);
+    int v, rc;
+
+    if ((rc = store__check(db, &v, err)))
+        return rc;
     for (; v < latest; v++) {
         char bump[64];
         char *msg = NULL;

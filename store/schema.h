@@ -188,7 +188,8 @@
 "  memory_size = coalesce(excluded.memory_size, memory_size)"
 
 #define SQL_SOURCE_FIND \
-"SELECT dev, ino, fingerprint, fingerprint_len, offset FROM sources WHERE path = ?1"
+"SELECT dev, ino, fingerprint, fingerprint_len, offset, stream_id FROM sources\n" \
+"WHERE path = ?1"
 #define SQL_SOURCE_UPSERT \
 "INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, offset,\n" \
 "  stream_id, updated_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)\n" \

@@ -47,7 +47,8 @@ static int create_private(const char *path, obs_err_t *err)
 static int open_common(const char *path, int flags, store_t **out, obs_err_t *err)
 {
     store_t *st = xcalloc(1, sizeof *st);
-    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    /* One connection, one thread: SQLite's per-call mutexes are not needed. */
+    int rc = sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         obs_err_set(err, rc == SQLITE_CANTOPEN ? OBS_EIO : OBS_EDB, "cannot open store %s: %s", path,
                     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -81,6 +82,13 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
     st->opts.batch_rows = opts && opts->batch_rows > 0 ? opts->batch_rows : STORE_BATCH_ROWS_DEFAULT;
     st->opts.batch_ms = opts && opts->batch_ms > 0 ? opts->batch_ms : STORE_BATCH_MS_DEFAULT;
 
+    /* Check before the pragmas: a foreign file must be left as it was. */
+    int version;
+    if ((rc = store__check(st->db, &version, err))) {
+        if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+            obs_err_set(err, OBS_ESCHEMA, "%s is not an obs store (not a SQLite database)", path);
+        goto fail;
+    }
     if (sqlite3_exec(st->db, SQL_PRAGMAS_WRITER, NULL, NULL, &msg) != SQLITE_OK) {
         int code = sqlite3_errcode(st->db);
         rc = obs_err_set(err, code == SQLITE_NOTADB ? OBS_ESCHEMA : OBS_EDB,
@@ -195,11 +203,21 @@ static int flush_counters(store_t *st, obs_err_t *err)
     return 0;
 }
 
+static int counters_pending(const store_t *st)
+{
+    for (int i = 0; i < st->ncounters; i++)
+        if (st->counters[i].delta)
+            return 1;
+    return 0;
+}
+
 int store_commit(store_t *st, obs_err_t *err)
 {
     int rc;
-    if (!st->in_txn)
+    if (!st->in_txn && !st->rollup_used && !counters_pending(st))
         return 0;
+    if ((rc = store__begin(st, err)))
+        return rc;
     if ((rc = store__flush_rollups(st, err)) || (rc = flush_counters(st, err)))
         return rc;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -248,7 +266,7 @@ int store_close(store_t *st, obs_err_t *err)
     int rc = 0;
     if (!st)
         return 0;
-    if (!st->readonly && st->in_txn)
+    if (!st->readonly)
         rc = store_commit(st, err);
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);

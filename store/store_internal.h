@@ -41,6 +41,7 @@ struct store {
     int ncounters;
 };
 
+int store__check(sqlite3 *db, int *version, obs_err_t *err);
 int store__migrate(sqlite3 *db, obs_err_t *err);
 int store__prepare_writer(store_t *st, obs_err_t *err);
 int store__begin(store_t *st, obs_err_t *err);

@@ -178,6 +178,7 @@ int store_source_get(store_t *st, const char *path, store_source_t *out, int *fo
         out->fingerprint = (uint64_t)sqlite3_column_int64(s, 2);
         out->fingerprint_len = sqlite3_column_int64(s, 3);
         out->offset = sqlite3_column_int64(s, 4);
+        out->stream_id = sqlite3_column_int64(s, 5);
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
