@@ -5,11 +5,13 @@
 #   make test       build and run every test; last line "N passed, N failed"
 #   make demo       build, generate sample logs, import them, print a summary
 #   make bench      import a generated 1,000,000-line corpus; print rates
+#   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make deps       install the Debian packages the build needs (as root)
 #   SANITIZE=address,undefined   build (into build-san/) with sanitizers
 #   WERROR=1        treat warnings as errors (CI sets it)
 #   V=1             show full compiler command lines
 
+.DEFAULT_GOAL := all
 CC       ?= cc
 PKGS     := sqlite3 libcjson libpcre2-8
 SANITIZE ?=
@@ -60,7 +62,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
 
-.PHONY: all test test-unit demo bench deps clean
+.PHONY: all test test-unit demo bench fuzz deps clean
 all: $(PROGS) $(TOOLS) $(UNITS)
 
 $(BUILD)/%.o: %.c
@@ -100,10 +102,28 @@ demo: all
 bench: all
 	@BUILD=$(BUILD) sh bench/bench_import.sh
 
+# Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,
+# built by clang with libFuzzer + ASan + UBSan into build-fuzz/, and run for
+# FUZZ_SECONDS with its seed corpus tests/fuzz/corpus/X/ (when present).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz: $(BUILD)/config.mk
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+	  clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -o build-fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; \
+	  mkdir -p build-fuzz/corpus-$$n; \
+	  seeds=tests/fuzz/corpus/$${n#fuzz_}; [ -d $$seeds ] || seeds=; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus-$$n $$seeds \
+	    2>&1 | tail -n 3 || exit 1; \
+	done
+
 deps:
 	@sh scripts/deps.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

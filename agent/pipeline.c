@@ -47,8 +47,10 @@ struct pipeline_stream {
 
 struct pipeline {
     store_t *st;
-    pipeline_stream_t **streams;
+    pipeline_stream_t **streams;      /* all streams, in opening order */
     int nstreams, cap;
+    pipeline_stream_t **by_id;        /* open-addressing table on stream id */
+    int by_id_cap;
     pipeline_stream_t **dirty;        /* streams touched since the last sync */
     int ndirty, dirty_cap;
     pipeline_stats_t stats, synced;   /* synced: what counters already hold */
@@ -76,9 +78,32 @@ void pipeline_free(pipeline_t *pl)
         free(pl->streams[i]);
     }
     free(pl->streams);
+    free(pl->by_id);
     free(pl->dirty);
     free(pl->scratch);
     free(pl);
+}
+
+static pipeline_stream_t **id_slot(pipeline_stream_t **tab, int cap, int64_t id)
+{
+    uint64_t i = ((uint64_t)id * 0x9E3779B97F4A7C15ULL) & (uint64_t)(cap - 1);
+    while (tab[i] && tab[i]->id != id)
+        i = (i + 1) & (uint64_t)(cap - 1);
+    return &tab[i];
+}
+
+static void index_stream(pipeline_t *pl, pipeline_stream_t *ps)
+{
+    if ((pl->nstreams + 1) * 2 > pl->by_id_cap) {
+        int cap = pl->by_id_cap ? pl->by_id_cap * 2 : 64;
+        pipeline_stream_t **tab = xcalloc((size_t)cap, sizeof *tab);
+        for (int i = 0; i < pl->nstreams; i++)
+            *id_slot(tab, cap, pl->streams[i]->id) = pl->streams[i];
+        free(pl->by_id);
+        pl->by_id = tab;
+        pl->by_id_cap = cap;
+    }
+    *id_slot(pl->by_id, pl->by_id_cap, ps->id) = ps;
 }
 
 int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
@@ -88,11 +113,10 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
     int rc = store_stream_id(pl->st, function, log_group, stream, &id, err);
     if (rc)
         return rc;
-    for (int i = 0; i < pl->nstreams; i++) {
-        if (pl->streams[i]->id == id) {
-            *out = pl->streams[i];
-            return 0;
-        }
+    pipeline_stream_t **slot = pl->by_id ? id_slot(pl->by_id, pl->by_id_cap, id) : NULL;
+    if (slot && *slot) {
+        *out = *slot;
+        return 0;
     }
     if (pl->nstreams == pl->cap) {
         pl->cap = pl->cap ? pl->cap * 2 : 16;
@@ -101,6 +125,7 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
     pipeline_stream_t *ps = xcalloc(1, sizeof *ps);
     ps->id = id;
     ps->function = xstrdup(function);
+    index_stream(pl, ps);
     pl->streams[pl->nstreams++] = ps;
     *out = ps;
     return 0;

@@ -2,10 +2,7 @@
  * classifier: any bytes in, classify_line() must not crash, read past the
  * line, or leak; the result must be internally consistent.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 \
- *     tests/fuzz/fuzz_classify.c agent/classify*.c agent/throttle.c \
- *     common/isotime.c common/xalloc.c common/err.c -lcjson -lm -o /tmp/fuzz_classify
- *   /tmp/fuzz_classify -max_total_time=60 -max_len=4096
+ * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/classify/.
  */
 #include "../../agent/classify.h"
 

@@ -1,0 +1,45 @@
+#!/bin/sh
+# bench/bench_import.sh — `make bench`: generate a 1,000,000-line Lambda log
+# corpus, import it with obsagent --once (full pipeline: framing, classifier,
+# events + full-text index, invocations, rollups, checkpoints), then insert
+# the same lines into the same schema without parsing (the ceiling), with and
+# without the full-text index. Prints lines/s and MB/s for each.
+# BENCH_LINES overrides the corpus size; BENCH_DIR the scratch directory.
+set -eu
+BUILD=${BUILD:-build}
+LINES=${BENCH_LINES:-1000000}
+dir=${BENCH_DIR:-$(mktemp -d /tmp/obs-bench.XXXXXX)}
+cd "$(dirname "$0")/.."
+trap 'rm -rf "$dir"' EXIT
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "sqlite:  $(sqlite3 --version | cut -d' ' -f1)"
+echo "corpus:  $LINES lines, mixed text and JSON log formats, seed 1"
+"$BUILD"/lambdagen --out "$dir/logs" --lines "$LINES" --format mixed --seed 1 >/dev/null
+files=$(find "$dir/logs" -type f | sort)
+echo "         $(echo "$files" | wc -l) files, $(du -sm "$dir/logs" | cut -f1) MB"
+echo
+
+echo "obsagent --once (full pipeline):"
+"$BUILD"/obsagent --once --no-progress --db "$dir/obs.db" "$dir/logs" | head -n 1 | sed 's/^/  /'
+echo "  store: $(du -m "$dir/obs.db" | cut -f1) MB"
+echo
+echo "ceiling, same lines, same schema, no parsing:"
+# shellcheck disable=SC2086
+"$BUILD"/bench_raw_insert "$dir/raw.db" $files | sed 's/^/  /'
+# shellcheck disable=SC2086
+"$BUILD"/bench_raw_insert --fts "$dir/rawfts.db" $files | sed 's/^/  /'
+
+if [ "${BENCH_FTS_COMPARE:-0}" = 1 ]; then
+    echo
+    echo "full-text designs on the same rows (BENCH_FTS_COMPARE=1):"
+    for opts in "tokenize=obsword, detail=none, columnsize=0" \
+                "tokenize=unicode61, detail=none, columnsize=0" \
+                "tokenize=unicode61" \
+                "tokenize=trigram, detail=none" \
+                "tokenize=trigram"; do
+        rm -f "$dir"/cmp.db*
+        # shellcheck disable=SC2086
+        "$BUILD"/bench_raw_insert --fts-options "$opts" "$dir/cmp.db" $files | sed 's/^/  /'
+    done
+fi
