@@ -3,44 +3,61 @@
 #   scripts/deps.sh --check    exit 0 when everything is present, 1 otherwise
 #   scripts/deps.sh            install what is missing (apt-get, as root), or
 #                              print the exact command to run when not root
-# Build: cJSON, SQLite 3 (FTS5), ncursesw, PCRE2, pkg-config, a C compiler.
-# Tests: sqlite3 (the CLI, to read the store back in end-to-end tests), tmux.
+# Each need is checked by what the build uses (a pkg-config module or a
+# command), so a tool installed some other way (e.g. a newer Node.js) counts.
+#   build:  cJSON, SQLite 3 (FTS5), PCRE2, ncursesw, pkg-config, cc, make
+#   tests:  sqlite3 CLI (reads the store back), tmux (terminal tests),
+#           node + npm (real EMF client libraries from the npm registry)
 set -eu
 
-PKG_MODULES="sqlite3 libcjson libpcre2-8 ncursesw"
-DEB_PACKAGES="build-essential pkg-config libsqlite3-dev libcjson-dev libpcre2-dev libncurses-dev sqlite3 tmux"
-TOOLS="cc make pkg-config sqlite3 tmux"
+# need = "kind:name:debian-package"
+NEEDS="
+cmd:cc:build-essential
+cmd:make:build-essential
+cmd:pkg-config:pkg-config
+pc:sqlite3:libsqlite3-dev
+pc:libcjson:libcjson-dev
+pc:libpcre2-8:libpcre2-dev
+pc:ncursesw:libncurses-dev
+cmd:sqlite3:sqlite3
+cmd:tmux:tmux
+cmd:node:nodejs
+cmd:npm:npm
+"
 
 missing_packages() {
-    for p in $DEB_PACKAGES; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
-    done
+    for need in $NEEDS; do
+        kind=${need%%:*}
+        rest=${need#*:}
+        name=${rest%%:*}
+        pkg=${rest#*:}
+        case $kind in
+        cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
+        pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" 2>/dev/null && continue ;;
+        esac
+        echo "$pkg"
+    done | sort -u | tr '\n' ' '
 }
 
-all_present() {
-    for t in $TOOLS; do command -v "$t" >/dev/null 2>&1 || return 1; done
-    pkg-config --exists $PKG_MODULES 2>/dev/null || return 1
-}
-
+missing=$(missing_packages)
 if [ "${1:-}" = "--check" ]; then
-    all_present
+    [ -z "$missing" ]
     exit $?
 fi
-
-if all_present; then
+if [ -z "$missing" ]; then
     echo "deps: all build and test dependencies are installed"
     exit 0
 fi
 
-missing=$(missing_packages)
-[ -n "$missing" ] || missing="$DEB_PACKAGES"
 cmd="apt-get update && apt-get install -y --no-install-recommends $missing"
 if [ "$(id -u)" = 0 ]; then
     echo "deps: installing $missing"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
+    # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing
-    all_present || { echo "deps: still missing after install; check the output above" >&2; exit 1; }
+    left=$(missing_packages)
+    [ -z "$left" ] || { echo "deps: still missing after install: $left" >&2; exit 1; }
 else
     echo "deps: missing packages: $missing" >&2
     echo "deps: run as root:  $cmd" >&2

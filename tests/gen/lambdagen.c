@@ -216,7 +216,7 @@ enum outcome { OC_OK, OC_ERROR, OC_TIMEOUT, OC_CRASH, OC_OOM };
 #define P_OOM       0.006
 #define P_THROTTLE  0.050   /* per app line after the first */
 #define P_HANDLED   0.060
-#define P_EMF       0.120
+#define P_EMF       0.120   /* default of --emf-rate */
 #define P_MULTI     0.060
 #define P_PLAIN     0.100
 
@@ -260,6 +260,7 @@ typedef struct env {
     int remaining;          /* invocations before the environment is recycled */
     int cold_pending;
     int new_style;          /* 2024+ failure format (Status: in REPORT) */
+    double emf_rate;        /* --emf-rate */
     int max_used_mb;
 } env_t;
 
@@ -285,6 +286,7 @@ typedef struct opts {
     int format;             /* 0 text, 1 json, 2 mixed */
     int64_t start_ms;
     double hours;
+    double emf_rate;        /* share of app lines (after an invocation's first) that are EMF */
     int bad_input;
 } opts_t;
 
@@ -358,6 +360,7 @@ static void env_open(const opts_t *o, fn_t *fn, env_t *e, int64_t now)
         die("open", o->out);
     }
     memset(e, 0, sizeof *e);
+    e->emf_rate = o->emf_rate;
     e->f = fopen(path, "wb");
     if (!e->f)
         die("open", path);
@@ -774,7 +777,7 @@ static void invocation(env_t *e, int64_t arrival)
             throttle_line(e, ts, id);
         } else if ((k -= P_HANDLED) < 0) {
             handled_error_line(e, ts, id);
-        } else if ((k -= P_EMF) < 0) {
+        } else if ((k -= e->emf_rate) < 0) {
             emf_line(e, ts, id);
         } else if ((k -= P_MULTI) < 0 && !fn->json && (p->rt == RT_NODE || p->rt == RT_PYTHON)) {
             multiline_line(e, ts, id);
@@ -1160,9 +1163,10 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: lambdagen --out DIR [--functions N] [--invocations N | --lines N] [--seed S]\n"
             "                 [--format text|json|mixed] [--start 2026-11-01T00:00:00Z] [--hours H]\n"
-            "                 [--bad-input] [--truth FILE|-]\n"
+            "                 [--emf-rate R] [--bad-input] [--truth FILE|-]\n"
             "Writes DIR/<function>/<stream>.log Lambda logs; --invocations is per function,\n"
-            "--lines targets the total physical line count. --truth writes key=value ground truth.\n");
+            "--lines targets the total physical line count. --truth writes key=value ground truth.\n"
+            "--emf-rate: share of an invocation's later app lines that are EMF documents (0.12).\n");
 }
 
 static long num_arg(const char *s, const char *opt)
@@ -1179,7 +1183,8 @@ static long num_arg(const char *s, const char *opt)
 
 int main(int argc, char **argv)
 {
-    opts_t o = { .functions = 4, .invocations = 100, .seed = 1, .format = 2, .hours = 3.0 };
+    opts_t o = { .functions = 4, .invocations = 100, .seed = 1, .format = 2, .hours = 3.0,
+                 .emf_rate = P_EMF };
     parse_iso("2026-11-01T00:00:00Z", &o.start_ms);
     static const struct option longopts[] = {
         { "out", required_argument, NULL, 'o' },
@@ -1191,12 +1196,13 @@ int main(int argc, char **argv)
         { "start", required_argument, NULL, 'S' },
         { "hours", required_argument, NULL, 'H' },
         { "bad-input", no_argument, NULL, 'b' },
+        { "emf-rate", required_argument, NULL, 'E' },
         { "truth", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
-    while ((c = getopt_long(argc, argv, "o:f:i:l:s:F:S:H:bt:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:i:l:s:F:S:H:E:bt:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': o.out = optarg; break;
         case 'f': o.functions = (int)num_arg(optarg, "--functions"); break;
@@ -1229,6 +1235,13 @@ int main(int argc, char **argv)
             }
             break;
         case 'b': o.bad_input = 1; break;
+        case 'E':
+            o.emf_rate = atof(optarg);
+            if (!(o.emf_rate >= 0 && o.emf_rate <= 0.8)) {
+                fprintf(stderr, "lambdagen: --emf-rate: from 0 to 0.8\n");
+                return 2;
+            }
+            break;
         case 't': o.truth = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

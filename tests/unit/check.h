@@ -45,7 +45,7 @@ static inline void check_fail_(const char *file, int line, const char *what)
         long long a_ = (long long)(a), b_ = (long long)(b);          \
         if (a_ != b_) {                                              \
             char m_[256];                                            \
-            snprintf(m_, sizeof m_, "%s == %s (%lld != %lld)", #a, #b, a_, b_); \
+            snprintf(m_, sizeof m_, "%.100s == %.100s (%lld != %lld)", #a, #b, a_, b_); \
             check_fail_(__FILE__, __LINE__, m_);                     \
         }                                                            \
     } while (0)
@@ -55,7 +55,7 @@ static inline void check_fail_(const char *file, int line, const char *what)
         double a_ = (double)(a), b_ = (double)(b);                   \
         if (!(fabs(a_ - b_) <= (eps))) {                             \
             char m_[256];                                            \
-            snprintf(m_, sizeof m_, "%s ~= %s (%.17g vs %.17g)", #a, #b, a_, b_); \
+            snprintf(m_, sizeof m_, "%.100s ~= %.100s (%.17g vs %.17g)", #a, #b, a_, b_); \
             check_fail_(__FILE__, __LINE__, m_);                     \
         }                                                            \
     } while (0)
