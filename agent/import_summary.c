@@ -43,6 +43,11 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
     fprintf(f, "  throttling   %lld throttle signals (throttling errors and HTTP 429s logged by "
                "the functions; throttled invokes never reach function logs)\n",
             (long long)s->throttle);
+    fprintf(f, "  emf          %lld EMF documents, %lld metric points, %lld parsing errors, "
+               "%lld validation errors%s\n",
+            (long long)s->emf_documents, (long long)s->emf_points, (long long)s->emf_parse_errors,
+            (long long)s->emf_invalid,
+            s->emf_parse_errors + s->emf_invalid ? " (obsq metrics --errors says why)" : "");
     fprintf(f, "  bad input    %lld truncated, %lld invalid UTF-8, %lld with NUL bytes, "
                "%lld without final newline\n",
             (long long)s->truncated, (long long)s->invalid_utf8, (long long)s->nul,

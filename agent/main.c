@@ -11,7 +11,8 @@
 static const char usage[] =
 "usage: obsagent --once [options] PATH... | -\n"
 "\n"
-"Import AWS Lambda logs (text or JSON log format) into an obs store.\n"
+"Import AWS Lambda logs (text or JSON log format) into an obs store,\n"
+"with the custom metrics of their EMF documents.\n"
 "PATH is a log file or a directory of <function>/<stream>.log files;\n"
 "'-' reads standard input. Re-running imports only what is new.\n"
 "\n"
@@ -24,6 +25,7 @@ static const char usage[] =
 "                       suffixes K and M accepted)\n"
 "  --batch-rows N       events per transaction (default 50000)\n"
 "  --batch-ms MS        longest a transaction stays open (default 1000)\n"
+"  --no-emf             do not extract EMF metrics (lines are still stored)\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -32,7 +34,7 @@ static const char usage[] =
 "Follow mode (tailing files as they grow, without --once) is coming.\n";
 
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
-       OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_VERSION };
+       OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -69,6 +71,7 @@ int main(int argc, char **argv)
         { "batch-rows", required_argument, NULL, OPT_BATCH_ROWS },
         { "batch-ms", required_argument, NULL, OPT_BATCH_MS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { "no-emf", no_argument, NULL, OPT_NO_EMF },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -77,7 +80,7 @@ int main(int argc, char **argv)
     import_opts_t io = { .progress = 1 };
     store_opts_t so = { 0 };
     const char *db = getenv("OBS_DB");
-    int once = 0, quiet = 0, c;
+    int once = 0, quiet = 0, emf = 1, c;
     long long v;
 
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -103,6 +106,7 @@ int main(int argc, char **argv)
             so.batch_ms = (int)v;
             break;
         case OPT_NO_PROGRESS: io.progress = 0; break;
+        case OPT_NO_EMF: emf = 0; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case OPT_VERSION: printf("obsagent %s\n", OBS_VERSION); return 0;
@@ -129,6 +133,7 @@ int main(int argc, char **argv)
         return 1;
     }
     pipeline_t *pl = pipeline_new(st);
+    pipeline_set_emf(pl, emf);
     import_report_t rep;
     int rc = import_paths(st, pl, &io, argv + optind, argc - optind, &rep, &err);
     if (rc) {

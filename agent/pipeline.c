@@ -6,6 +6,7 @@
  * line; if none comes before the next checkpoint they take their arrival
  * time. Each event is flagged with the rule that gave its time. */
 #include "pipeline.h"
+#include "pipeline_emf.h"
 #include "utf8.h"
 #include "../common/xalloc.h"
 
@@ -54,6 +55,7 @@ struct pipeline {
     pipeline_stream_t **dirty;        /* streams touched since the last sync */
     int ndirty, dirty_cap;
     pipeline_stats_t stats, synced;   /* synced: what counters already hold */
+    int emf_off;                      /* EMF extraction disabled */
     char *scratch;                    /* NUL-replaced copy of a line */
     size_t scratch_cap;
 };
@@ -134,6 +136,11 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
 int64_t pipeline_stream_id(const pipeline_stream_t *ps)
 {
     return ps->id;
+}
+
+void pipeline_set_emf(pipeline_t *pl, int enabled)
+{
+    pl->emf_off = !enabled;
 }
 
 const pipeline_stats_t *pipeline_stats(const pipeline_t *pl)
@@ -508,7 +515,27 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
                      ? (int64_t)(r.json.p - text.p)
                      : -1;
     ev.full_text = indexed_kind(r.kind);
-    if ((rc = store_event_append(pl->st, &ev, NULL, err)))
+
+    emf_result_t em = { 0 };
+    if (!pl->emf_off && pipeline__emf_candidate(&r, text))
+        emf_extract(r.tree, ts, &em);
+    ev.emf = em.status;
+    ev.emf_error = em.errors;
+    int64_t rowid;
+    rc = store_event_append(pl->st, &ev, &rowid, err);
+    if (!rc && em.npoints)
+        rc = pipeline__emf_store(pl->st, ps->function, rowid, &em, err);
+    if (em.status != EMF_NOT_EMF) {
+        d.emf_documents = 1;
+        d.emf_parsing_errors = em.status == EMF_PARSE_ERROR;
+        d.emf_validation_errors = em.status == EMF_INVALID;
+        pl->stats.emf_documents++;
+        pl->stats.emf_points += em.npoints;
+        pl->stats.emf_parse_errors += d.emf_parsing_errors;
+        pl->stats.emf_invalid += d.emf_validation_errors;
+    }
+    emf_result_free(&em);
+    if (rc)
         goto out;
 
     pl->stats.events++;
@@ -559,5 +586,9 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "invalid_utf8_lines", s->invalid_utf8, &y->invalid_utf8);
     push_counter(pl, "nul_lines", s->nul, &y->nul);
     push_counter(pl, "no_newline_lines", s->no_newline, &y->no_newline);
+    push_counter(pl, "emf_documents", s->emf_documents, &y->emf_documents);
+    push_counter(pl, "emf_points", s->emf_points, &y->emf_points);
+    push_counter(pl, "emf_parsing_errors", s->emf_parse_errors, &y->emf_parse_errors);
+    push_counter(pl, "emf_validation_errors", s->emf_invalid, &y->emf_invalid);
     return 0;
 }

@@ -18,6 +18,7 @@ typedef struct pipeline_stats {
     int64_t events;           /* rows stored */
     int64_t by_kind[LK__COUNT];
     int64_t invocations, cold_starts, errors, timeouts, crashes, oom, throttle;
+    int64_t emf_documents, emf_points, emf_parse_errors, emf_invalid;
 } pipeline_stats_t;
 
 typedef struct pipeline pipeline_t;
@@ -42,5 +43,8 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, siz
 int pipeline_sync(pipeline_t *pl, obs_err_t *err);
 
 const pipeline_stats_t *pipeline_stats(const pipeline_t *pl);
+
+/* EMF extraction is on by default; off stores EMF lines as plain events. */
+void pipeline_set_emf(pipeline_t *pl, int enabled);
 
 #endif

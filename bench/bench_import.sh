@@ -1,9 +1,11 @@
 #!/bin/sh
 # bench/bench_import.sh — `make bench`: generate a 1,000,000-line Lambda log
-# corpus, import it with obsagent --once (full pipeline: framing, classifier,
-# events + full-text index, invocations, rollups, checkpoints), then insert
-# the same lines into the same schema without parsing (the ceiling), with and
-# without the full-text index. Prints lines/s and MB/s for each.
+# corpus (10% of lines EMF documents), import it with obsagent --once (full
+# pipeline: framing, classifier, EMF extraction, events + full-text index,
+# invocations, rollups, metric points and rollups, checkpoints), and again
+# with --no-emf to show what EMF extraction costs; then insert the same lines
+# into the same schema without parsing (the ceiling), with and without the
+# full-text index. Prints lines/s and MB/s for each.
 # BENCH_LINES overrides the corpus size; BENCH_DIR the scratch directory.
 set -eu
 BUILD=${BUILD:-build}
@@ -14,15 +16,23 @@ trap 'rm -rf "$dir"' EXIT
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "sqlite:  $(sqlite3 --version | cut -d' ' -f1)"
-echo "corpus:  $LINES lines, mixed text and JSON log formats, seed 1"
-"$BUILD"/lambdagen --out "$dir/logs" --lines "$LINES" --format mixed --seed 1 >/dev/null
+echo "corpus:  $LINES lines, mixed text and JSON log formats, ~10% EMF, seed 1"
+"$BUILD"/lambdagen --out "$dir/logs" --lines "$LINES" --format mixed --seed 1 --emf-rate 0.254 >/dev/null
 files=$(find "$dir/logs" -type f | sort)
 echo "         $(echo "$files" | wc -l) files, $(du -sm "$dir/logs" | cut -f1) MB"
 echo
 
 echo "obsagent --once (full pipeline):"
-"$BUILD"/obsagent --once --no-progress --db "$dir/obs.db" "$dir/logs" | head -n 1 | sed 's/^/  /'
+"$BUILD"/obsagent --once --no-progress --db "$dir/obs.db" "$dir/logs" > "$dir/with.txt"
+head -n 1 "$dir/with.txt" | sed 's/^/  /'
+grep '^  emf' "$dir/with.txt"
 echo "  store: $(du -m "$dir/obs.db" | cut -f1) MB"
+echo "obsagent --once --no-emf (the same without EMF extraction):"
+"$BUILD"/obsagent --once --no-progress --no-emf --db "$dir/noemf.db" "$dir/logs" > "$dir/without.txt"
+head -n 1 "$dir/without.txt" | sed 's/^/  /'
+with=$(head -n 1 "$dir/with.txt" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+without=$(head -n 1 "$dir/without.txt" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+echo "  EMF extraction adds $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.1f%%", (a - b) * 100 / b }') to import time"
 echo
 echo "ceiling, same lines, same schema, no parsing:"
 # shellcheck disable=SC2086

@@ -1,138 +1,55 @@
-/* query/main.c — obsq: read an obs store. `obsq summary` prints one row per
- * function (invocations, errors, timeouts, crashes, cold starts, duration
- * percentiles, memory, throttle signals). The Logs Insights query language
- * (`obsq 'filter ... | stats ...'`) is coming in its own module. */
-#include "../store/store.h"
+/* query/main.c — obsq: read an obs store. Parses the global options and
+ * dispatches to a subcommand (query/cmd_*.c). The Logs Insights query
+ * language (`obsq 'filter ... | stats ...'`) is coming in its own module. */
+#include "cli.h"
 
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-"usage: obsq [--db FILE] summary\n"
+"usage: obsq [--db FILE] COMMAND [options]\n"
 "\n"
 "  summary        one row per function: invocations, errors, timeouts,\n"
 "                 crashes (incl. out-of-memory), cold starts, p50/p99/max\n"
 "                 duration, average init duration, peak memory of size,\n"
 "                 throttle signals, events\n"
+"  metrics        EMF custom metrics: one row per series with count, sum,\n"
+"                 avg, min, max, p50/p90/p99 (obsq metrics --help)\n"
+"\n"
 "  --db FILE      the store (default: $OBS_DB, else ./obs.db)\n"
 "  -h, --help     this help\n"
 "\n"
 "Logs Insights queries (obsq 'filter @type = \"REPORT\" | stats ...') are coming.\n";
 
-static void fmt_ms(char *out, size_t n, double ms)
-{
-    if (isnan(ms))
-        snprintf(out, n, "-");
-    else if (ms >= 10000)
-        snprintf(out, n, "%.1fs", ms / 1000);
-    else
-        snprintf(out, n, "%.0fms", ms);
-}
-
-static void fmt_pct(char *out, size_t n, int64_t part, int64_t whole)
-{
-    if (whole <= 0)
-        snprintf(out, n, "-");
-    else
-        snprintf(out, n, "%.1f%%", 100.0 * (double)part / (double)whole);
-}
-
-static void fmt_mem(char *out, size_t n, int64_t used, int64_t size)
-{
-    if (used < 0 || size <= 0)
-        snprintf(out, n, "-");
-    else
-        snprintf(out, n, "%lld/%lldMB", (long long)(used / 1000000), (long long)(size / 1000000));
-}
-
-static void print_row(const store_fn_summary_t *r)
-{
-    char err[16], cold[16], p50[16], p99[16], max[16], init[16], mem[32];
-    fmt_pct(err, sizeof err, r->errors + r->timeouts + r->crashes + r->oom, r->invocations);
-    fmt_pct(cold, sizeof cold, r->cold_starts, r->invocations);
-    fmt_ms(p50, sizeof p50, r->p50_ms);
-    fmt_ms(p99, sizeof p99, r->p99_ms);
-    fmt_ms(max, sizeof max, r->max_ms);
-    fmt_ms(init, sizeof init, r->avg_init_ms);
-    fmt_mem(mem, sizeof mem, r->max_memory_used, r->memory_size);
-    printf("%-20.20s %7lld %6lld %6s %5lld %5lld %5lld %5lld %6s %7s %7s %7s %7s %13s %6lld %8lld\n",
-           r->function, (long long)r->invocations, (long long)r->errors, err, (long long)r->timeouts,
-           (long long)(r->crashes + r->oom), (long long)r->oom, (long long)r->cold_starts, cold, p50,
-           p99, max, init, mem, (long long)r->throttle_signals, (long long)r->events);
-}
-
-static int cmd_summary(const char *db)
-{
-    obs_err_t err = { 0 };
-    store_t *st = NULL;
-    store_fn_summary_t *rows = NULL;
-    int n = 0;
-
-    if (store_open_readonly(db, &st, &err) || store_summary(st, &rows, &n, &err)) {
-        fprintf(stderr, "obsq: %s\n", err.msg);
-        store_close(st, NULL);
-        return 1;
-    }
-    printf("%-20s %7s %6s %6s %5s %5s %5s %5s %6s %7s %7s %7s %7s %13s %6s %8s\n", "FUNCTION",
-           "INVOKES", "ERRORS", "FAIL%", "TMOUT", "CRASH", "OOM", "COLD", "COLD%", "P50", "P99",
-           "MAX", "INIT", "PEAK MEM", "THROTL", "EVENTS");
-    store_fn_summary_t total;
-    memset(&total, 0, sizeof total);
-    snprintf(total.function, sizeof total.function, "(all %d)", n);
-    total.p50_ms = total.p99_ms = total.max_ms = total.avg_init_ms = NAN;
-    total.max_memory_used = total.memory_size = -1;
-    for (int i = 0; i < n; i++) {
-        print_row(&rows[i]);
-        total.invocations += rows[i].invocations;
-        total.errors += rows[i].errors;
-        total.timeouts += rows[i].timeouts;
-        total.crashes += rows[i].crashes;
-        total.oom += rows[i].oom;
-        total.cold_starts += rows[i].cold_starts;
-        total.throttle_signals += rows[i].throttle_signals;
-        total.events += rows[i].events;
-        if (!isnan(rows[i].max_ms) && (isnan(total.max_ms) || rows[i].max_ms > total.max_ms))
-            total.max_ms = rows[i].max_ms;
-    }
-    if (n > 1)
-        print_row(&total);
-    if (n == 0)
-        printf("(the store holds no events yet)\n");
-    printf("FAIL%% = (errors + timeouts + crashes) / invocations; CRASH includes OOM; "
-           "THROTL = throttle signals in the functions' own logs\n");
-    free(rows);
-    store_close(st, NULL);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *db = getenv("OBS_DB");
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "-d") == 0) && i + 1 < argc) {
+            db = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            db = argv[i] + 5;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "obsq: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
         }
     }
     if (!db || !*db)
         db = "obs.db";
-    if (optind < argc && strcmp(argv[optind], "summary") == 0 && optind + 1 == argc)
-        return cmd_summary(db);
-    if (optind >= argc)
-        fprintf(stderr, "obsq: no command given\n");
-    else
-        fprintf(stderr, "obsq: '%s' is not a command; the Logs Insights query language is not "
-                        "built yet (available: summary)\n", argv[optind]);
-    fputs(usage, stderr);
+    if (i >= argc) {
+        fprintf(stderr, "obsq: no command given\n%s", usage);
+        return 2;
+    }
+    if (strcmp(argv[i], "summary") == 0)
+        return obsq_cmd_summary(db, argc - i, argv + i);
+    if (strcmp(argv[i], "metrics") == 0)
+        return obsq_cmd_metrics(db, argc - i, argv + i);
+    fprintf(stderr, "obsq: '%s' is not a command; the Logs Insights query language is not built "
+                    "yet (available: summary, metrics)\n%s", argv[i], usage);
     return 2;
 }

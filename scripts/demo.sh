@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/demo.sh — `make demo`: write a sample of three functions' Lambda
-# logs (text and JSON log formats), import them with obsagent --once, import
-# again to show nothing is doubled, and print the per-function summary read
-# back from the store. Everything lands in ./demo/.
+# logs (text and JSON log formats, with EMF metrics), import them with
+# obsagent --once, import again to show nothing is doubled, and print the
+# per-function summary and the EMF metrics read back from the store.
+# Everything lands in ./demo/.
 set -eu
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
@@ -24,5 +25,8 @@ echo "==> the same command again: nothing is imported twice"
 echo
 echo "==> obsq --db $out/obs.db summary"
 "$BUILD"/obsq --db "$out/obs.db" summary
+echo
+echo "==> obsq --db $out/obs.db metrics      (EMF custom metrics, per series)"
+"$BUILD"/obsq --db "$out/obs.db" metrics
 echo
 echo "The store is $out/obs.db (SQLite). Try: sqlite3 $out/obs.db 'SELECT * FROM invocations_v LIMIT 5'"

@@ -79,6 +79,9 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
     s->sum.oom += d->oom;
     s->sum.cold_starts += d->cold_starts;
     s->sum.throttle_signals += d->throttle_signals;
+    s->sum.emf_documents += d->emf_documents;
+    s->sum.emf_parsing_errors += d->emf_parsing_errors;
+    s->sum.emf_validation_errors += d->emf_validation_errors;
     if (!isnan(d->duration)) {
         s->sum.duration += d->duration;
         s->duration_max = max_nan(s->duration_max, d->duration);
@@ -127,6 +130,9 @@ int store__flush_rollups(store_t *st, obs_err_t *err)
             sqlite3_bind_int64(q, 18, s->sum.max_memory_used);
         if (s->sum.memory_size >= 0)
             sqlite3_bind_int64(q, 19, s->sum.memory_size);
+        sqlite3_bind_int(q, 20, s->sum.emf_documents);
+        sqlite3_bind_int(q, 21, s->sum.emf_parsing_errors);
+        sqlite3_bind_int(q, 22, s->sum.emf_validation_errors);
         int rc = sqlite3_step(q);
         sqlite3_reset(q);
         sqlite3_clear_bindings(q);

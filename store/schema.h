@@ -102,9 +102,47 @@
 "    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name\n" \
 "  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
 
+/* ---- v2: EMF metrics ----------------------------------------------------- */
+
+#define SQL_V2 \
+"ALTER TABLE events ADD COLUMN emf INTEGER;\n" \
+"ALTER TABLE events ADD COLUMN emf_error TEXT;\n" \
+"ALTER TABLE rollup_minute ADD COLUMN emf_documents INTEGER NOT NULL DEFAULT 0;\n" \
+"ALTER TABLE rollup_minute ADD COLUMN emf_parsing_errors INTEGER NOT NULL DEFAULT 0;\n" \
+"ALTER TABLE rollup_minute ADD COLUMN emf_validation_errors INTEGER NOT NULL DEFAULT 0;\n" \
+"CREATE TABLE metric_series(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  namespace TEXT NOT NULL,\n" \
+"  name TEXT NOT NULL,\n" \
+"  unit TEXT NOT NULL,\n" \
+"  resolution INTEGER NOT NULL,\n" \
+"  dimensions TEXT NOT NULL,\n" \
+"  UNIQUE(namespace, name, unit, resolution, dimensions));\n" \
+"CREATE TABLE metric_points(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  series_id INTEGER NOT NULL,\n" \
+"  ts INTEGER NOT NULL,\n" \
+"  value REAL NOT NULL,\n" \
+"  event_id INTEGER NOT NULL);\n" \
+"CREATE INDEX metric_points_series_ts ON metric_points(series_id, ts);\n" \
+"CREATE INDEX events_emf_error ON events(emf) WHERE emf >= 2;\n" \
+"CREATE TABLE metric_rollup_minute(\n" \
+"  series_id INTEGER NOT NULL,\n" \
+"  minute INTEGER NOT NULL,\n" \
+"  count INTEGER NOT NULL,\n" \
+"  sum REAL NOT NULL,\n" \
+"  min REAL NOT NULL,\n" \
+"  max REAL NOT NULL,\n" \
+"  sketch BLOB NOT NULL,\n" \
+"  PRIMARY KEY(series_id, minute)) WITHOUT ROWID;\n" \
+"CREATE TABLE metric_series_function(\n" \
+"  series_id INTEGER NOT NULL,\n" \
+"  function TEXT NOT NULL,\n" \
+"  PRIMARY KEY(series_id, function)) WITHOUT ROWID;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1 }
-#define STORE_SCHEMA_VERSION 1
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2 }
+#define STORE_SCHEMA_VERSION 2
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -131,9 +169,10 @@
 "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, request_id, level,\n" \
 "  message, flags, duration, billed_duration, memory_size, max_memory_used,\n" \
 "  init_duration, restore_duration, billed_restore_duration, xray_trace_id,\n" \
-"  xray_segment_id, status, error_type, outcome, throttle, json_at, raw)\n" \
+"  xray_segment_id, status, error_type, outcome, throttle, json_at, raw, emf,\n" \
+"  emf_error)\n" \
 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
-"  ?20,?21,?22,?23,?24)"
+"  ?20,?21,?22,?23,?24,?25,?26)"
 #define SQL_FTS_INSERT \
 "INSERT INTO events_fts(rowid, message) VALUES(?1, ?2)"
 
@@ -166,8 +205,9 @@
 "INSERT INTO rollup_minute(function, minute, events, error_lines, invocations,\n" \
 "  errors, timeouts, crashes, oom, cold_starts, throttle_signals, duration_sum,\n" \
 "  duration_max, billed_sum, gb_seconds, init_sum, init_max, max_memory_used,\n" \
-"  memory_size)\n" \
-"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)\n" \
+"  memory_size, emf_documents, emf_parsing_errors, emf_validation_errors)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
+"  ?20,?21,?22)\n" \
 "ON CONFLICT(function, minute) DO UPDATE SET\n" \
 "  events = events + excluded.events,\n" \
 "  error_lines = error_lines + excluded.error_lines,\n" \
@@ -185,7 +225,10 @@
 "  init_sum = init_sum + excluded.init_sum,\n" \
 "  init_max = max(coalesce(init_max, excluded.init_max), coalesce(excluded.init_max, init_max)),\n" \
 "  max_memory_used = max(coalesce(max_memory_used, excluded.max_memory_used), coalesce(excluded.max_memory_used, max_memory_used)),\n" \
-"  memory_size = coalesce(excluded.memory_size, memory_size)"
+"  memory_size = coalesce(excluded.memory_size, memory_size),\n" \
+"  emf_documents = emf_documents + excluded.emf_documents,\n" \
+"  emf_parsing_errors = emf_parsing_errors + excluded.emf_parsing_errors,\n" \
+"  emf_validation_errors = emf_validation_errors + excluded.emf_validation_errors"
 
 #define SQL_SOURCE_FIND \
 "SELECT dev, ino, fingerprint, fingerprint_len, offset, stream_id FROM sources\n" \
@@ -197,6 +240,24 @@
 "  fingerprint = excluded.fingerprint, fingerprint_len = excluded.fingerprint_len,\n" \
 "  offset = excluded.offset, stream_id = excluded.stream_id,\n" \
 "  updated_ts = excluded.updated_ts"
+
+#define SQL_SERIES_FIND \
+"SELECT id FROM metric_series WHERE namespace = ?1 AND name = ?2 AND unit = ?3\n" \
+"  AND resolution = ?4 AND dimensions = ?5"
+#define SQL_SERIES_INSERT \
+"INSERT INTO metric_series(namespace, name, unit, resolution, dimensions)\n" \
+"VALUES(?1, ?2, ?3, ?4, ?5)"
+#define SQL_POINT_INSERT \
+"INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(?1, ?2, ?3, ?4)"
+/* obs_sketch_merge() is registered on the writer connection (metric_rollup.c). */
+#define SQL_METRIC_ROLLUP_UPSERT \
+"INSERT INTO metric_rollup_minute(series_id, minute, count, sum, min, max, sketch)\n" \
+"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)\n" \
+"ON CONFLICT(series_id, minute) DO UPDATE SET count = count + excluded.count,\n" \
+"  sum = sum + excluded.sum, min = min(min, excluded.min), max = max(max, excluded.max),\n" \
+"  sketch = obs_sketch_merge(sketch, excluded.sketch)"
+#define SQL_SERIES_FUNCTION_ADD \
+"INSERT OR IGNORE INTO metric_series_function(series_id, function) VALUES(?1, ?2)"
 
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \

@@ -98,7 +98,7 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
     }
     if ((rc = store__migrate(st->db, err)))
         goto fail;
-    if ((rc = store__prepare_writer(st, err)))
+    if ((rc = store__register_functions(st->db, err)) || (rc = store__prepare_writer(st, err)))
         goto fail;
     *out = st;
     return 0;
@@ -157,6 +157,11 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_SOURCE_FIND] = SQL_SOURCE_FIND,
         [STMT_SOURCE_UPSERT] = SQL_SOURCE_UPSERT,
         [STMT_COUNTER_ADD] = SQL_COUNTER_ADD,
+        [STMT_SERIES_FIND] = SQL_SERIES_FIND,
+        [STMT_SERIES_INSERT] = SQL_SERIES_INSERT,
+        [STMT_POINT_INSERT] = SQL_POINT_INSERT,
+        [STMT_METRIC_ROLLUP_UPSERT] = SQL_METRIC_ROLLUP_UPSERT,
+        [STMT_SERIES_FUNCTION_ADD] = SQL_SERIES_FUNCTION_ADD,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -214,11 +219,12 @@ static int counters_pending(const store_t *st)
 int store_commit(store_t *st, obs_err_t *err)
 {
     int rc;
-    if (!st->in_txn && !st->rollup_used && !counters_pending(st))
+    if (!st->in_txn && !st->rollup_used && !st->mslot_used && !counters_pending(st))
         return 0;
     if ((rc = store__begin(st, err)))
         return rc;
-    if ((rc = store__flush_rollups(st, err)) || (rc = flush_counters(st, err)))
+    if ((rc = store__flush_rollups(st, err)) || (rc = store__flush_metrics(st, err)) ||
+        (rc = flush_counters(st, err)))
         return rc;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "committing a batch");
@@ -233,6 +239,7 @@ void store_rollback(store_t *st)
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_txn = 0;
     store__rollups_free(st);
+    store__metrics_reset(st, 0);  /* series ids inserted by the batch are gone */
     for (int i = 0; i < st->ncounters; i++)
         st->counters[i].delta = 0;
 }
@@ -271,6 +278,7 @@ int store_close(store_t *st, obs_err_t *err)
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     store__rollups_free(st);
+    store__metrics_reset(st, 0);
     sqlite3_close(st->db);
     free(st);
     return rc;

@@ -54,6 +54,8 @@ typedef struct store_event {
                                  message (it runs to the end), or -1 */
     obs_span_t raw;           /* original bytes when message had to be altered */
     int full_text;            /* 1: add the message to events_fts */
+    int emf;                  /* emf_status_t; 0 (not EMF) stored as NULL */
+    const char *emf_error;    /* reasons, one per line, or NULL */
 } store_event_t;
 
 /* What one line adds to an invocation row (merged, see SQL_INVOCATION_UPSERT). */
@@ -73,9 +75,20 @@ typedef struct store_invocation {
 typedef struct store_rollup_delta {
     int events, error_lines, invocations, errors, timeouts, crashes, oom;
     int cold_starts, throttle_signals;
+    int emf_documents, emf_parsing_errors, emf_validation_errors;
     double duration, billed, gb_seconds, init;   /* NAN when absent */
     int64_t max_memory_used, memory_size;        /* bytes, -1 */
 } store_rollup_delta_t;
+
+/* One EMF metric point with its series identity (namespace, name, unit,
+ * resolution, dimensions). */
+typedef struct store_metric_point {
+    const char *ns, *name, *unit;
+    int resolution;
+    const char *dimensions;   /* canonical JSON object, keys sorted: {"k":"v"} */
+    int64_t ts_ms;
+    double value;
+} store_metric_point_t;
 
 /* A file's checkpoint: identity and the offset read up to. */
 typedef struct store_source {
@@ -117,6 +130,11 @@ int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out,
 int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t *err);
 void store_rollup_add(store_t *st, const char *function, int64_t ts_ms,
                       const store_rollup_delta_t *d);
+
+/* Store a metric point of event_id (emitted by `function`), and count it into
+ * its series' minute (count, sum, min, max, quantile sketch). */
+int store_metric_point_add(store_t *st, const char *function, int64_t event_id,
+                           const store_metric_point_t *p, obs_err_t *err);
 void store_counter_add(store_t *st, const char *name, int64_t delta);
 
 /* found_out = 0 when the path has no checkpoint yet. */
@@ -148,5 +166,38 @@ typedef struct store_fn_summary {
 /* Per-function summary over the whole store, ordered by function name.
  * *out is a malloc'd array of *n entries (free()). */
 int store_summary(store_t *st, store_fn_summary_t **out, int *n, obs_err_t *err);
+
+/* Which metric series to read, and over which minutes. */
+typedef struct store_metric_filter {
+    int64_t since_ms, until_ms;   /* [since, until); -1 = open. Whole minutes. */
+    const char *ns, *name, *function;  /* NULL = any */
+    const char *const *dims;      /* "key=value" strings the series must have */
+    int ndims;
+} store_metric_filter_t;
+
+typedef struct store_metric_series {
+    char *ns, *name, *unit, *dimensions;  /* owned */
+    int resolution;
+    int64_t count;
+    double sum, min, max, p50, p90, p99;  /* quantiles within 1% (sketch) */
+} store_metric_series_t;
+
+/* Series matching f with aggregates over f's minutes, ordered by namespace,
+ * name, dimensions; series without a point in range are left out. */
+int store_metric_series_list(store_t *st, const store_metric_filter_t *f,
+                             store_metric_series_t **out, int *n, obs_err_t *err);
+void store_metric_series_free(store_metric_series_t *v, int n);
+
+typedef struct store_emf_error {
+    char *function, *reason;   /* owned */
+    int status;                /* emf_status_t: 2 parse error, 3 invalid */
+    int64_t count;             /* documents with this reason text */
+} store_emf_error_t;
+
+/* EMF documents stored with errors, grouped by function, status and reason,
+ * in [since, until) (-1 = open). */
+int store_emf_errors_list(store_t *st, int64_t since_ms, int64_t until_ms,
+                          store_emf_error_t **out, int *n, obs_err_t *err);
+void store_emf_errors_free(store_emf_error_t *v, int n);
 
 #endif

@@ -5,12 +5,16 @@
 
 #include "store.h"
 
+#include "../common/sketch.h"
+
 #include <sqlite3.h>
 
 enum store_stmt_id {
     STMT_STREAM_FIND, STMT_STREAM_INSERT, STMT_STREAM_TOUCH,
     STMT_EVENT_INSERT, STMT_FTS_INSERT, STMT_INVOCATION_UPSERT,
     STMT_ROLLUP_UPSERT, STMT_SOURCE_FIND, STMT_SOURCE_UPSERT, STMT_COUNTER_ADD,
+    STMT_SERIES_FIND, STMT_SERIES_INSERT, STMT_POINT_INSERT, STMT_METRIC_ROLLUP_UPSERT,
+    STMT_SERIES_FUNCTION_ADD,
     STMT__COUNT
 };
 
@@ -21,6 +25,27 @@ typedef struct store_rollup_slot {
     store_rollup_delta_t sum; /* NAN/-1 fields mean "none yet" */
     double duration_max, init_max;
 } store_rollup_slot_t;
+
+/* Series identity -> id, kept across batches (cleared on rollback). */
+typedef struct store_series_entry {
+    char *key;                /* owned "ns\x1fname\x1funit\x1fres\x1fdims"; NULL = empty */
+    int64_t id;
+} store_series_entry_t;
+
+/* One (series, minute) accumulator of the open batch. */
+typedef struct store_metric_slot {
+    int64_t series_id;        /* 0 = empty slot */
+    int64_t minute_ms;
+    int64_t count;
+    double sum, min, max;
+    sketch_t sketch;
+} store_metric_slot_t;
+
+/* One (series, function) pair seen in the open batch. */
+typedef struct store_series_fn {
+    int64_t series_id;        /* 0 = empty slot */
+    char *function;           /* owned */
+} store_series_fn_t;
 
 typedef struct store_counter {
     const char *name;         /* static string from the caller */
@@ -39,6 +64,12 @@ struct store {
     int rollup_cap, rollup_used;
     store_counter_t counters[32];
     int ncounters;
+    store_series_entry_t *series;
+    int series_cap, series_used;
+    store_metric_slot_t *mslots;
+    int mslot_cap, mslot_used;
+    store_series_fn_t *sfn;
+    int sfn_cap, sfn_used;
 };
 
 int store__check(sqlite3 *db, int *version, obs_err_t *err);
@@ -48,6 +79,9 @@ int store__begin(store_t *st, obs_err_t *err);
 int store__flush_rollups(store_t *st, obs_err_t *err);
 void store__rollups_free(store_t *st);
 int64_t store__now_ms(void);
+int store__register_functions(sqlite3 *db, obs_err_t *err);
+int store__flush_metrics(store_t *st, obs_err_t *err);
+void store__metrics_reset(store_t *st, int keep_series);
 
 /* Report a SQLite failure on st's connection into err. */
 int store__dberr(store_t *st, obs_err_t *err, const char *what);

@@ -125,6 +125,9 @@ int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out,
     bind_int(s, 23, ev->json_at);
     if (ev->raw.p)
         sqlite3_bind_blob(s, 24, ev->raw.p, (int)ev->raw.len, SQLITE_STATIC);
+    if (ev->emf)
+        sqlite3_bind_int(s, 25, ev->emf);
+    bind_str(s, 26, ev->emf_error);
     if ((rc = run(st, s, err, "storing an event")))
         return rc;
     int64_t rowid = sqlite3_last_insert_rowid(st->db);

@@ -8,6 +8,7 @@
 #define CHECK_MAIN
 #include "check.h"
 
+#include "../../store/schema.h"
 #include "../../store/store.h"
 
 #include <dirent.h>
@@ -239,7 +240,7 @@ static void test_open_creates_schema(void)
     store_t *st = open_rw(t.db, NULL);
     if (st) {
         sqlite3 *db = store_db(st);
-        CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 1);
+        CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
         CHECK_EQ_STR(q_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
         CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('streams',"
                                "'events','events_fts','invocations','rollup_minute','sources',"
@@ -266,7 +267,7 @@ static void test_reopen_idempotent(void)
     st = open_rw(t.db, NULL);
     if (st) {
         sqlite3 *db = store_db(st);
-        CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), 1);
+        CHECK_EQ_INT(q_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
         CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM streams"), 1);
         CHECK_EQ_INT(stream(st, "fn", "s1"), id1);
         store_close(st, NULL);

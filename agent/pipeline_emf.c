@@ -1,0 +1,92 @@
+/* agent/pipeline_emf.c — EMF candidates and points (see pipeline_emf.h).
+ * Dimensions are stored as a canonical JSON object (keys sorted, as
+ * emf_extract gives them), built once per dimension set. */
+#include "pipeline_emf.h"
+#include "../common/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pipeline__emf_candidate(const lambda_line_t *r, obs_span_t text)
+{
+    if (!r->tree || !r->json.p)
+        return 0;
+    if (r->json.p == text.p)
+        return 1;  /* the whole message */
+    const char *b = r->body.p, *end = r->body.p + r->body.len;
+    while (b && b < end && (*b == ' ' || *b == '\t'))
+        b++;
+    return b == r->json.p && r->kind == LK_APP;
+}
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf_t;
+
+static void put(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void put_json_string(sbuf_t *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8];
+        if (*p == '"' || *p == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)*p;
+            put(b, esc, 2);
+        } else if (*p < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            put(b, esc, 6);
+        } else {
+            put(b, (const char *)p, 1);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+static void dims_json(sbuf_t *b, const emf_dim_t *d, int n)
+{
+    b->len = 0;
+    put(b, "{", 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            put(b, ",", 1);
+        put_json_string(b, d[i].key);
+        put(b, ":", 1);
+        put_json_string(b, d[i].value);
+    }
+    put(b, "}", 1);
+}
+
+int pipeline__emf_store(store_t *st, const char *function, int64_t event_id, const emf_result_t *res,
+                        obs_err_t *err)
+{
+    sbuf_t dims = { 0 };
+    const emf_dim_t *last = NULL;
+    int rc = 0;
+    for (int i = 0; i < res->npoints && !rc; i++) {
+        const emf_point_t *p = &res->points[i];
+        if (!dims.p || p->dims != last || p->ndims == 0) {
+            dims_json(&dims, p->dims, p->ndims);
+            last = p->dims;
+        }
+        store_metric_point_t mp = {
+            .ns = p->ns, .name = p->name, .unit = p->unit, .resolution = p->resolution,
+            .dimensions = dims.p, .ts_ms = p->ts_ms, .value = p->value,
+        };
+        rc = store_metric_point_add(st, function, event_id, &mp, err);
+    }
+    free(dims.p);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/* query/timearg.c — obsq time arguments (see timearg.h). */
+#include "timearg.h"
+#include "../common/isotime.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int timearg_parse(const char *s, int64_t now_ms, int64_t *ms_out)
+{
+    size_t len = strlen(s), used = 0;
+    int64_t iso;
+    char *end;
+    if (len == 0)
+        return -1;
+    if (isotime_parse(s, len, &iso, &used) == 0 && used == len) {
+        *ms_out = iso;
+        return 0;
+    }
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || errno || v < 0)
+        return -1;
+    if (*end == '\0') {
+        *ms_out = v;  /* epoch milliseconds */
+        return 0;
+    }
+    static const struct { char unit; int64_t ms; } units[] = {
+        { 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 }, { 'w', 604800000 },
+    };
+    if (end[1] != '\0')
+        return -1;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (*end == units[i].unit) {
+            if (v > INT64_MAX / units[i].ms)
+                return -1;
+            *ms_out = now_ms - v * units[i].ms;
+            return 0;
+        }
+    }
+    return -1;
+}

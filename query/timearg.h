@@ -1,0 +1,13 @@
+/* query/timearg.h — parses the time arguments of obsq (--since, --until):
+ * an ISO-8601 time ("2026-11-01T10:00:00Z"), epoch milliseconds
+ * ("1793491200000"), or a duration meaning "that long before now" ("90s",
+ * "15m", "2h", "7d", "1w"). Pure: `now_ms` is passed in. */
+#ifndef OBS_TIMEARG_H
+#define OBS_TIMEARG_H
+
+#include <stdint.h>
+
+/* 0 and *ms_out set, or -1 when s is none of the accepted forms. */
+int timearg_parse(const char *s, int64_t now_ms, int64_t *ms_out);
+
+#endif

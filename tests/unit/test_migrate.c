@@ -1,0 +1,96 @@
+/* tests/unit/test_migrate.c — a store written by schema v1 (made here with
+ * the v1 DDL, as an older obsagent left it) is migrated by store_open to
+ * the current version with its rows intact; a read-only open of it refuses
+ * with advice instead of reading a schema it does not know. */
+#define CHECK_MAIN
+#include "check.h"
+#include "../../store/schema.h"
+#include "../../store/store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[64], path[96];
+
+static void make_v1_store(void)
+{
+    sqlite3 *db;
+    snprintf(dir, sizeof dir, "/tmp/obs-migrate.XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    /* events_fts needs the tokenizer at creation time, as with obsagent v1 */
+    CHECK_EQ_INT(store_register_tokenizer(db, NULL), 0);
+    CHECK_EQ_INT(sqlite3_exec(db, SQL_V1, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message) VALUES(60000, 1, 1, 1, 'hello');"
+                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 1);"
+                              "PRAGMA user_version=1;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void cleanup(void)
+{
+    char p[128];
+    const char *suffix[] = { "", "-wal", "-shm" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static long long q(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static void test_readonly_refuses_old_schema(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    make_v1_store();
+    CHECK_EQ_INT(store_open_readonly(path, &st, &err), OBS_ESCHEMA);
+    CHECK(strstr(err.msg, "v1") != NULL && strstr(err.msg, "obsagent") != NULL);
+    cleanup();
+}
+
+static void test_v1_migrates_with_rows_intact(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    make_v1_store();
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    sqlite3 *db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
+    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_series"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_rollup_minute"), 0);
+    /* the migrated store takes new rows of the new schema */
+    store_metric_point_t p = { "ns", "Latency", "Milliseconds", 60, "{}", 60000, 12.5 };
+    CHECK_EQ_INT(store_metric_point_add(st, "fn", 1, &p, &err), 0);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(q(db, "SELECT count FROM metric_rollup_minute"), 1);
+    store_close(st, NULL);
+    /* and opening again is a no-op */
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    CHECK_EQ_INT(q(store_db(st), "SELECT count(*) FROM metric_points"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
+TEST_LIST = {
+    TEST(test_readonly_refuses_old_schema),
+    TEST(test_v1_migrates_with_rows_intact),
+    TEST_END,
+};
