@@ -1,0 +1,122 @@
+/* query/ast.h — the syntax tree of a Logs Insights query: a pipeline of
+ * commands over expressions. Produced by the parser (query/parse.c),
+ * annotated by the checker (query/check.c), read by the SQL emitter
+ * (query/emit_sql.c). It knows nothing of SQL. Every node carries the byte
+ * range [start, end) of the query text it came from, for error carets. */
+#ifndef OBS_QUERY_AST_H
+#define OBS_QUERY_AST_H
+
+#include <stdint.h>
+
+typedef enum qnode_kind {
+    QN_NUMBER,      /* num */
+    QN_STRING,      /* str: the unescaped value */
+    QN_REGEX,       /* str: the pattern between the slashes, unescaped \/ */
+    QN_BOOL,        /* num: 1 or 0 (true/false) */
+    QN_FIELD,       /* str: the field name as written, backticks removed
+                       ("@message", "detail.user.id", "foo-bar") */
+    QN_LIST,        /* args: the elements of [a, b, ...] */
+    QN_PERIOD,      /* a time period literal: 5m, 1h, 300s, 1mo (see period) */
+    QN_STAR,        /* the * of count(*) */
+    QN_UNARY,       /* op: QOP_NEG or QOP_NOT; args[0] */
+    QN_BINARY,      /* op; args[0], args[1] */
+    QN_CALL,        /* str: function name lower-cased; args; fn set by the checker */
+} qnode_kind_t;
+
+typedef enum qop {
+    QOP_NONE = 0,
+    QOP_NEG, QOP_NOT,
+    QOP_ADD, QOP_SUB, QOP_MUL, QOP_DIV, QOP_MOD, QOP_POW,
+    QOP_EQ, QOP_NE, QOP_LT, QOP_LE, QOP_GT, QOP_GE,
+    QOP_AND, QOP_OR,
+    QOP_LIKE, QOP_NOT_LIKE,   /* right side QN_STRING (substring) or QN_REGEX */
+    QOP_MATCH,                /* =~, right side QN_REGEX */
+    QOP_IN, QOP_NOT_IN,       /* right side QN_LIST */
+} qop_t;
+
+/* Calendar-aware period units. */
+typedef enum qperiod_unit {
+    QPU_MS, QPU_S, QPU_M, QPU_H, QPU_D, QPU_W, QPU_MO, QPU_Q, QPU_Y
+} qperiod_unit_t;
+
+struct query_builtin;
+
+typedef struct qnode {
+    qnode_kind_t kind;
+    qop_t op;
+    int start, end;               /* byte offsets in the query text */
+    double num;
+    char *str;                    /* owned */
+    char *path;                   /* owned, QN_FIELD only: the name's segments joined
+                                     by '\x1f'; a backticked segment keeps its dots and
+                                     [i] is a segment "i": detail.`user.id` ->
+                                     "detail\x1fuser.id", users[1].a -> "users\x1f1\x1fa" */
+    struct qnode **args;          /* owned */
+    int nargs;
+    struct {
+        int64_t n;                /* as written (capping is the emitter's job) */
+        qperiod_unit_t unit;
+    } period;
+    const struct query_builtin *fn;  /* QN_CALL: set by the checker */
+} qnode_t;
+
+typedef enum qcmd_kind {
+    QC_FIELDS, QC_DISPLAY, QC_FILTER, QC_STATS, QC_SORT, QC_LIMIT, QC_PARSE, QC_DEDUP,
+    QC_UNNEST
+} qcmd_kind_t;
+
+/* An expression with an optional alias (fields, display, stats, by). */
+typedef struct qitem {
+    qnode_t *expr;
+    char *alias;                  /* owned; NULL when none */
+    char *name;                   /* owned: the output column name, set by the
+                                     checker: the alias, else the expression text
+                                     as written ("count(*)", "bin(5m)") */
+} qitem_t;
+
+typedef struct qsort_key {
+    qnode_t *expr;
+    int desc;                     /* 1 desc, 0 asc (default asc, see docs) */
+} qsort_key_t;
+
+typedef enum qparse_mode {
+    QP_GLOB,                      /* "text * text" as a, b */
+    QP_REGEX,                     /* /(?<name>...)/ */
+} qparse_mode_t;
+
+typedef struct qcmd {
+    qcmd_kind_t kind;
+    int start, end;
+    qitem_t *items;               /* fields, display, stats aggregates, dedup keys */
+    int nitems;
+    qitem_t *by;                  /* stats ... by */
+    int nby;
+    qnode_t *cond;                /* filter */
+    qsort_key_t *keys;            /* sort */
+    int nkeys;
+    int64_t limit;                /* limit */
+    /* parse */
+    qnode_t *source;              /* field parsed (NULL = @message) */
+    qparse_mode_t parse_mode;
+    char *pattern;                /* glob text or regex source */
+    char **names;                 /* capture names: glob `as` list, or the regex's named groups */
+    int nnames;
+    /* unnest */
+    qnode_t *unnest_expr;
+    char *unnest_into;
+} qcmd_t;
+
+typedef struct query_ast {
+    char *text;                   /* owned copy of the query */
+    qcmd_t *cmds;
+    int ncmds;
+} query_ast_t;
+
+void query_ast_free(query_ast_t *q);
+void qnode_free(qnode_t *n);
+
+/* Debug/golden form: one line per command, expressions fully parenthesised,
+ * e.g. "filter (= @type \"REPORT\")". Returns a malloc'd string. */
+char *query_ast_dump(const query_ast_t *q);
+
+#endif

@@ -1,0 +1,56 @@
+/* query/errfmt.c — query error display with a caret (see errfmt.h). */
+#include "errfmt.h"
+
+#include <string.h>
+
+#define WINDOW 160
+
+void query_error_print(FILE *f, const char *text, const obs_err_t *err)
+{
+    fprintf(f, "error: %s\n", err->msg);
+    if (err->line <= 0 || !text)
+        return;
+    /* find the line */
+    const char *l = text;
+    for (int n = 1; n < err->line; n++) {
+        const char *nl = strchr(l, '\n');
+        if (!nl)
+            return;
+        l = nl + 1;
+    }
+    size_t len = strcspn(l, "\n");
+    if (len && l[len - 1] == '\r')
+        len--;
+    size_t col = err->col > 0 ? (size_t)err->col - 1 : 0;  /* byte offset in the line */
+    if (col > len)
+        col = len;
+    size_t from = 0, to = len;
+    if (len > WINDOW) {
+        from = col > WINDOW / 2 ? col - WINDOW / 2 : 0;
+        to = from + WINDOW < len ? from + WINDOW : len;
+        /* do not start or end inside a UTF-8 sequence */
+        while (from > 0 && ((unsigned char)l[from] & 0xC0) == 0x80)
+            from--;
+        while (to < len && ((unsigned char)l[to] & 0xC0) == 0x80)
+            to++;
+    }
+    fputs("  ", f);
+    if (from > 0)
+        fputs("...", f);
+    fwrite(l + from, 1, to - from, f);
+    if (to < len)
+        fputs("...", f);
+    fputs("\n  ", f);
+    if (from > 0)
+        fputs("   ", f);
+    for (size_t i = from; i < col; i++) {
+        unsigned char c = (unsigned char)l[i];
+        if (c == '\t')
+            fputc('\t', f);
+        else if ((c & 0xC0) != 0x80)
+            fputc(' ', f);
+    }
+    fputs("^\n", f);
+    if (err->line > 1 || strchr(text, '\n'))
+        fprintf(f, "  (line %d, column %d)\n", err->line, err->col);
+}

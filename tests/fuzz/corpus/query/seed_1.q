@@ -1,0 +1,2 @@
+# General
+fields @timestamp, @message | sort @timestamp desc | limit 25

@@ -1,0 +1,1 @@
+filter protocol=17 | stats count(*) by srcAddr

@@ -1,0 +1,1 @@
+fields jsonParse(@message) as j | unnest j.items into it | dedup it.id | limit 3 # comment

@@ -1,0 +1,3 @@
+fields @timestamp, server, severity, message
+| sort @timestamp asc
+| dedup server
