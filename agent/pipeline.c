@@ -181,7 +181,11 @@ static int64_t mb_to_bytes(int64_t mb)
 }
 
 /* Which lines go into the full-text index: those whose text is the content.
- * Platform lines are fully described by their columns (docs/schema.md). */
+ * Platform lines are fully described by their columns (docs/schema.md). The
+ * query planner lists these kinds by number (FTS_KINDS, query/emit_sql.c). */
+_Static_assert(LK_PLAIN == 0 && LK_APP == 1 && LK_TIMEOUT == 10 && LK_RUNTIME_EXIT == 11 &&
+                   LK_ERROR_TYPE == 12,
+               "events_fts kinds are listed by number in query/emit_sql.c FTS_KINDS");
 static int indexed_kind(lambda_kind_t k)
 {
     return k == LK_APP || k == LK_PLAIN || k == LK_TIMEOUT || k == LK_RUNTIME_EXIT ||

@@ -5,5 +5,7 @@
 
 int obsq_cmd_summary(const char *db, int argc, char **argv);
 int obsq_cmd_metrics(const char *db, int argc, char **argv);
+/* obsq [options] QUERY: parses its own options (including --db). */
+int obsq_cmd_query(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
-/* query/main.c — obsq: read an obs store. Parses the global options and
- * dispatches to a subcommand (query/cmd_*.c). The Logs Insights query
- * language (`obsq 'filter ... | stats ...'`) is coming in its own module. */
+/* query/main.c — obsq: read an obs store. `obsq summary` and `obsq metrics`
+ * are subcommands; anything else is a Logs Insights query (query/cmd_query.c
+ * parses its own options). */
 #include "cli.h"
 
 #include <stdio.h>
@@ -8,7 +8,8 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: obsq [--db FILE] COMMAND [options]\n"
+"usage: obsq [options] QUERY            (obsq --help for the query options)\n"
+"       obsq [--db FILE] COMMAND [options]\n"
 "\n"
 "  summary        one row per function: invocations, errors, timeouts,\n"
 "                 crashes (incl. out-of-memory), cold starts, p50/p99/max\n"
@@ -20,20 +21,34 @@ static const char usage[] =
 "  --db FILE      the store (default: $OBS_DB, else ./obs.db)\n"
 "  -h, --help     this help\n"
 "\n"
-"Logs Insights queries (obsq 'filter @type = \"REPORT\" | stats ...') are coming.\n";
+"QUERY is a CloudWatch Logs Insights query, e.g.\n"
+"  obsq 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by bin(5m)'\n";
+
+/* The first argument that is neither an option nor an option's value. */
+static int first_word(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' || !argv[i][1])
+            return i;
+        if (!strchr(argv[i], '=') &&
+            (!strcmp(argv[i], "--db") || !strcmp(argv[i], "-d")))
+            i++;
+    }
+    return argc;
+}
 
 int main(int argc, char **argv)
 {
     const char *db = getenv("OBS_DB");
+    int w = first_word(argc, argv);
+    if (w >= argc || (strcmp(argv[w], "summary") && strcmp(argv[w], "metrics")))
+        return obsq_cmd_query(argc, argv);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "-d") == 0) && i + 1 < argc) {
             db = argv[++i];
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             db = argv[i] + 5;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
         } else {
             fprintf(stderr, "obsq: unknown option '%s'\n%s", argv[i], usage);
             return 2;
@@ -41,15 +56,10 @@ int main(int argc, char **argv)
     }
     if (!db || !*db)
         db = "obs.db";
-    if (i >= argc) {
-        fprintf(stderr, "obsq: no command given\n%s", usage);
-        return 2;
-    }
     if (strcmp(argv[i], "summary") == 0)
         return obsq_cmd_summary(db, argc - i, argv + i);
     if (strcmp(argv[i], "metrics") == 0)
         return obsq_cmd_metrics(db, argc - i, argv + i);
-    fprintf(stderr, "obsq: '%s' is not a command; the Logs Insights query language is not built "
-                    "yet (available: summary, metrics)\n%s", argv[i], usage);
+    fprintf(stderr, "obsq: unexpected '%s'\n%s", argv[i], usage);
     return 2;
 }

@@ -28,8 +28,6 @@ static int is_hex(unsigned char c)
 static int skipped(const unsigned char *t, int n)
 {
     int digit = 0;
-    if (n > OBSWORD_MAX_TOKEN)
-        return 1;
     for (int i = 0; i < n; i++) {
         if (!is_hex(t[i]))
             return 0;
@@ -71,11 +69,13 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
         int len = i - start;
         if (skipped(s + start, len))
             continue;
+        if (len > OBSWORD_MAX_TOKEN)
+            len = OBSWORD_MAX_TOKEN;
         for (int k = 0; k < len; k++) {
             unsigned char c = s[start + k];
             folded[k] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
         }
-        int rc = emit(ctx, 0, (const char *)folded, len, start, i);
+        int rc = emit(ctx, 0, (const char *)folded, len, start, start + len);
         if (rc != SQLITE_OK)
             return rc;
     }

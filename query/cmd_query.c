@@ -1,0 +1,218 @@
+/* query/cmd_query.c — `obsq [options] QUERY`: a Logs Insights query over the
+ * store: parse, check, plan, run, print. A syntax or semantic error prints
+ * the query with a caret and exits 2; a failure while running exits 1. */
+#include "check.h"
+#include "cli.h"
+#include "emit_sql.h"
+#include "errfmt.h"
+#include "parse.h"
+#include "run.h"
+#include "sqlfuncs.h"
+#include "timearg.h"
+#include "../common/xalloc.h"
+#include "../store/store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+"usage: obsq [options] QUERY\n"
+"       obsq [--db FILE] summary | metrics [options]\n"
+"\n"
+"Run a CloudWatch Logs Insights query on the store, e.g.\n"
+"  obsq 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by bin(5m)'\n"
+"\n"
+"  -d, --db FILE        the store (default: $OBS_DB, else ./obs.db)\n"
+"  --since T            from T: 15m, 2h, 7d ago, an ISO-8601 time or epoch ms\n"
+"  --start T, --end T   an absolute range [start, end)\n"
+"  --function NAME      only this function's logs (repeatable)\n"
+"  -o, --output FMT     table (default), json, jsonl or csv\n"
+"  --max-rows N         stop after N rows (default: no cap)\n"
+"  --no-fill            do not zero-fill empty bins of stats ... by bin()\n"
+"  --explain            print the SQL, its parameters and SQLite's plan\n"
+"  -h, --help           this help\n";
+
+typedef struct qopts {
+    const char *db;
+    query_plan_opts_t plan;
+    const char **functions;
+    qfmt_t fmt;
+    int fill, explain;
+} qopts_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' }, { "since", required_argument, NULL, 's' },
+        { "start", required_argument, NULL, 'S' }, { "end", required_argument, NULL, 'E' },
+        { "function", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+        { "max-rows", required_argument, NULL, 'm' }, { "no-fill", no_argument, NULL, 'F' },
+        { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int64_t now = now_ms();
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 's':
+        case 'S':
+        case 'E': {
+            int64_t *dst = c == 'E' ? &o->plan.until_ms : &o->plan.since_ms;
+            if (timearg_parse(optarg, now, dst)) {
+                fprintf(stderr, "obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
+                                "or epoch ms\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'f':
+            o->functions = xrealloc(o->functions, (size_t)(o->plan.nfunctions + 1) * sizeof *o->functions);
+            o->functions[o->plan.nfunctions++] = optarg;
+            o->plan.functions = o->functions;
+            break;
+        case 'o':
+            if (!strcmp(optarg, "table"))
+                o->fmt = QFMT_TABLE;
+            else if (!strcmp(optarg, "json"))
+                o->fmt = QFMT_JSON;
+            else if (!strcmp(optarg, "jsonl"))
+                o->fmt = QFMT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                o->fmt = QFMT_CSV;
+            else {
+                fprintf(stderr, "obsq: -o takes table, json, jsonl or csv, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'm': {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || v < 1) {
+                fprintf(stderr, "obsq: --max-rows takes a positive number, not '%s'\n", optarg);
+                return 2;
+            }
+            o->plan.max_rows = v;
+            break;
+        }
+        case 'F': o->fill = 0; break;
+        case 'x': o->explain = 1; break;
+        case 'h': fputs(usage, stdout); return -1;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, optind >= argc ? "obsq: no query given\n%s" : "obsq: one query expected "
+                "(quote it)\n%s", usage);
+        return 2;
+    }
+    *query = argv[optind];
+    return 0;
+}
+
+static void print_explain(FILE *f, const query_plan_t *p)
+{
+    fprintf(f, "-- SQL\n%s\n-- parameters\n", p->sql);
+    for (int i = 0; i < p->nparams; i++) {
+        const query_param_t *q = &p->params[i];
+        if (q->type == QPT_TEXT)
+            fprintf(f, "  ?%d = '%s'\n", i + 1, q->s);
+        else if (q->type == QPT_INT)
+            fprintf(f, "  ?%d = %lld\n", i + 1, (long long)q->i);
+        else if (q->type == QPT_REAL)
+            fprintf(f, "  ?%d = %.17g\n", i + 1, q->d);
+        else
+            fprintf(f, "  ?%d = NULL\n", i + 1);
+    }
+    fprintf(f, "-- SQLite plan\n");
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
+}
+
+int obsq_cmd_query(int argc, char **argv)
+{
+    qopts_t o;
+    const char *text = NULL;
+    obs_err_t err = { 0 };
+    query_ast_t *ast = NULL;
+    query_plan_t *plan = NULL;
+    store_t *st = NULL;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.db = getenv("OBS_DB");
+    o.plan.since_ms = o.plan.until_ms = -1;
+    o.fill = 1;
+    rc = parse_opts(argc, argv, &o, &text);
+    if (rc) {
+        free(o.functions);
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.db || !*o.db)
+        o.db = "obs.db";
+    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err) ||
+        query_plan_build(ast, &o.plan, &plan, &err)) {
+        query_error_print(stderr, text, &err);
+        rc = 2;
+        goto out;
+    }
+    rc = 1;
+    if (store_open_readonly(o.db, &st, &err))
+        goto fail;
+    int64_t now = now_ms();
+    query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
+                           o.plan.until_ms >= 0 ? o.plan.until_ms : now };
+    if (query_sqlfuncs_register(store_db(st), &ctx, &err))
+        goto fail;
+    if (o.explain) {
+        print_explain(stdout, plan);
+        if (query_explain(store_db(st), plan, stdout, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
+    char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
+    int *is_time = xcalloc((size_t)plan->ncolumns + 1, sizeof *is_time);
+    for (int i = 0; i < plan->ncolumns; i++) {
+        names[i] = plan->columns[i].name;
+        is_time[i] = plan->columns[i].is_time;
+    }
+    qformat_t *fmt = qformat_new(stdout, o.fmt, names, is_time, plan->ncolumns, terminal_width());
+    free(names);
+    free(is_time);
+    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms };
+    int64_t rows = 0;
+    int run_rc = query_run(store_db(st), plan, &ro, fmt, &rows, &err);
+    qformat_finish(fmt);
+    if (run_rc)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "obsq: %s\n", err.msg);
+out:
+    query_plan_free(plan);
+    query_ast_free(ast);
+    store_close(st, NULL);
+    free(o.functions);
+    return rc;
+}

@@ -1,0 +1,50 @@
+/* query/emit_sql.h — the planner: a checked query AST in, one SQLite
+ * statement (a chain of CTEs, one per command) plus its bound parameters and
+ * the output columns out. Every literal of the query is a bound parameter;
+ * every identifier in the SQL is generated here (c1, c2, ...), never taken
+ * from the query text. The SQL dialect lives only in this file. */
+#ifndef OBS_QUERY_EMIT_SQL_H
+#define OBS_QUERY_EMIT_SQL_H
+
+#include "ast.h"
+#include "../common/err.h"
+
+typedef struct query_plan_opts {
+    int64_t since_ms, until_ms;         /* [since, until), -1 = open */
+    const char *const *functions;       /* only these functions (NULL/0 = all) */
+    int nfunctions;
+    int64_t max_rows;                   /* 0 = no cap */
+} query_plan_opts_t;
+
+typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;
+
+typedef struct query_param {
+    query_param_type_t type;
+    int64_t i;
+    double d;
+    char *s;                            /* owned */
+} query_param_t;
+
+typedef struct query_column {
+    char *name;                         /* owned: the output column name */
+    int is_time;                        /* epoch ms, printed as a timestamp */
+} query_column_t;
+
+typedef struct query_plan {
+    char *sql;                          /* owned */
+    query_param_t *params;              /* ?1 .. ?n */
+    int nparams;
+    query_column_t *columns;            /* the SELECT's columns, in order */
+    int ncolumns;
+    /* Zero-fill: set when the result is grouped only by bin(): the column
+     * index of the bin, and the period (see obs_datefloor). -1 otherwise. */
+    int fill_column;
+    int64_t fill_n;
+    int fill_unit;
+} query_plan_t;
+
+int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_plan_t **out,
+                     obs_err_t *err);
+void query_plan_free(query_plan_t *p);
+
+#endif

@@ -1,0 +1,36 @@
+/* query/format.h — query results out: an aligned table (readable in 80
+ * columns; control characters escaped so log text can never drive the
+ * terminal), a JSON array of objects, JSON lines, or CSV. Cells arrive as
+ * typed values; time columns print as "YYYY-MM-DD HH:MM:SS.mmm" (UTC). */
+#ifndef OBS_QUERY_FORMAT_H
+#define OBS_QUERY_FORMAT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum qfmt { QFMT_TABLE, QFMT_JSON, QFMT_JSONL, QFMT_CSV } qfmt_t;
+
+typedef enum qval_type { QV_NULL, QV_INT, QV_REAL, QV_TEXT } qval_type_t;
+
+typedef struct qval {
+    qval_type_t type;
+    int64_t i;
+    double d;
+    char *s;         /* owned (QV_TEXT) */
+    size_t len;
+} qval_t;
+
+typedef struct qformat qformat_t;
+
+/* width: the table's target width (0 = unlimited). */
+qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_time, int ncols,
+                       int width);
+/* Takes ownership of the row's values (ncols of them). */
+void qformat_row(qformat_t *f, qval_t *row);
+/* Write what is buffered (the table) and the closing text; free f. */
+void qformat_finish(qformat_t *f);
+
+/* "YYYY-MM-DD HH:MM:SS.mmm" */
+void qformat_time(int64_t ms, char out[32]);
+
+#endif

@@ -1,0 +1,169 @@
+/* query/prefilter.c — FTS pre-filter derivation (see prefilter.h). Must
+ * mirror store/fts_tokenizer.c: token bytes, ASCII folding, the hex skip and
+ * the 64-byte truncation. */
+#include "prefilter.h"
+#include "../common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_MAX 64  /* OBSWORD_MAX_TOKEN */
+
+static int token_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+typedef struct out {
+    char *p;
+    size_t len, cap;
+    int terms;
+} out_t;
+
+static void put(out_t *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        o->cap = (o->len + n + 1) * 2 + 32;
+        o->p = xrealloc(o->p, o->cap);
+    }
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
+    o->p[o->len] = '\0';
+}
+
+static void term(out_t *o, const unsigned char *t, size_t n, int prefix)
+{
+    if (n > TOKEN_MAX) {
+        n = TOKEN_MAX;  /* indexed as its first 64 bytes: the whole of that */
+        prefix = 0;
+    }
+    if (o->terms++)
+        put(o, " AND ", 5);
+    put(o, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)((t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i]);
+        put(o, &c, 1);
+    }
+    put(o, prefix ? "\"*" : "\"", prefix ? 2 : 1);
+}
+
+char *prefilter_substring(const char *needle, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)needle;
+    out_t o = { 0 };
+    for (size_t i = 0; i < len;) {
+        if (!token_byte(s[i])) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        while (i < len && token_byte(s[i]))
+            i++;
+        size_t n = i - a;
+        int left = a > 0, right = i < len;
+        int all_hex = 1, digit = 0;
+        for (size_t k = a; k < i; k++) {
+            all_hex &= hex(s[k]);
+            digit |= s[k] >= '0' && s[k] <= '9';
+        }
+        if (left && right) {
+            if (!(all_hex && digit))
+                term(&o, s + a, n, 0);
+        } else if (left && !all_hex) {
+            term(&o, s + a, n, 1);
+        }
+    }
+    return o.p;
+}
+
+/* The longest run of literal bytes every match of the regex must contain
+ * (its length, 0 when none), or -1 when the pattern is not simple enough to
+ * tell (alternation, groups, flags other than a leading (?i)). A run ends at
+ * any metacharacter; ?, * and {..} make the byte before them optional; x+
+ * still contains x. */
+static int required_literal(const char *re, char *best_out, size_t cap, int *ci)
+{
+    const char *p = re;
+    char run[1024];
+    size_t cur = 0, best = 0;
+    *ci = 0;
+    if (strncmp(p, "(?i)", 4) == 0) {
+        *ci = 1;
+        p += 4;
+    }
+    if (strpbrk(p, "|()"))
+        return -1;
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\') {
+            unsigned char n = (unsigned char)p[1];
+            if (!n)
+                return -1;
+            p++;
+            if ((n >= '0' && n <= '9') || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n >= 0x80) {
+                if (cur > best) {  /* \d, \w, \x41, \Q...: not one literal byte */
+                    best = cur;
+                    memcpy(best_out, run, best);
+                }
+                cur = 0;
+                continue;
+            }
+            c = n;  /* escaped punctuation is itself */
+        } else if (strchr(".^$[]{}*+?", (int)c)) {
+            size_t valid = (c == '?' || c == '*' || c == '{') && cur ? cur - 1 : cur;
+            if (valid > best) {
+                best = valid;
+                memcpy(best_out, run, best);
+            }
+            if (c == '[') {
+                /* skip the class: [^]x] and []x] start with a literal ']';
+                 * an escape inside one is not worth the risk: give up */
+                const char *q = p + 1;
+                if (*q == '^')
+                    q++;
+                if (*q == ']')
+                    q++;
+                const char *end = strchr(q, ']');
+                if (!end || memchr(p, '\\', (size_t)(end - p)))
+                    return -1;
+                p = end;
+            } else if (c == '{') {
+                const char *end = strchr(p, '}');
+                if (!end)
+                    return -1;
+                p = end;
+            }
+            cur = 0;
+            continue;
+        }
+        if (cur < sizeof run)
+            run[cur++] = (char)c;
+    }
+    if (cur > best) {
+        best = cur;
+        memcpy(best_out, run, best);
+    }
+    if (best >= cap)
+        best = cap - 1;
+    best_out[best] = '\0';
+    return (int)best;
+}
+
+char *prefilter_regex(const char *pattern)
+{
+    char lit[1024];
+    int ci;
+    int n = required_literal(pattern, lit, sizeof lit, &ci);
+    if (n <= 0)
+        return NULL;
+    if (ci)
+        for (int i = 0; i < n; i++)
+            if ((unsigned char)lit[i] >= 0x80)
+                return NULL;  /* case folding beyond ASCII: not mirrored */
+    return prefilter_substring(lit, (size_t)n);
+}

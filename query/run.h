@@ -1,0 +1,23 @@
+/* query/run.h — runs a query plan on a store connection: binds the
+ * parameters, steps the rows into a formatter, zero-fills time bins. */
+#ifndef OBS_QUERY_RUN_H
+#define OBS_QUERY_RUN_H
+
+#include "emit_sql.h"
+#include "format.h"
+
+#include <sqlite3.h>
+
+typedef struct query_run_opts {
+    int fill;                /* zero-fill bins (plan->fill_column >= 0) */
+    int64_t since_ms, until_ms;  /* the query range, to fill to its edges (-1 = data's) */
+} query_run_opts_t;
+
+/* Returns 0, or OBS_EDB with SQLite's message (a regex limit, ...). */
+int query_run(sqlite3 *db, const query_plan_t *plan, const query_run_opts_t *o, qformat_t *out,
+              int64_t *rows_out, obs_err_t *err);
+
+/* EXPLAIN QUERY PLAN of the plan's SQL, one line per step, to f. */
+int query_explain(sqlite3 *db, const query_plan_t *plan, FILE *f, obs_err_t *err);
+
+#endif

@@ -1,0 +1,263 @@
+#!/bin/sh
+# tests/e2e/test_query.sh — Logs Insights queries through `obsq -o json`,
+# checked against an independent computation from the raw log files
+# (tests/query/independent.js: its own parser of the text format, REPORT
+# fields and runtime time prefixes; it never reads the store). AWS's Lambda
+# sample queries are used verbatim. Counts, bins and percentiles must match
+# exactly (both sides are nearest-rank over the same values); averages and
+# other real values within 1e-9 relative. Also: row caps, --function and time
+# ranges, zero-filled bins, output formats, and syntax errors (exit 2, caret).
+# The corpus is fixed; to try others: QUERY_SEED, QUERY_FUNCTIONS,
+# QUERY_INVOCATIONS.
+. "$(dirname "$0")/lib.sh"
+need obsagent obsq lambdagen
+INDEP=$(cd "$(dirname "$0")/../query" && pwd)/independent.js
+command -v node >/dev/null 2>&1 || { fail "node is needed (tests/query/independent.js)"; finish; }
+
+"$LAMBDAGEN" --out "$T/logs" --format text --functions "${QUERY_FUNCTIONS:-3}" \
+    --invocations "${QUERY_INVOCATIONS:-400}" --seed "${QUERY_SEED:-7}" \
+    --start 2026-11-01T00:00:00Z --truth "$TRUTH" >/dev/null || { fail "lambdagen"; finish; }
+DB=$T/obs.db
+check "obsagent --once imports the corpus" "$OBSAGENT" --once --no-progress --db "$DB" "$T/logs"
+
+EXP=$T/expected.json
+node "$INDEP" expect "$T/logs" >"$EXP" 2>"$T/indep.err" || { fail "independent.js expect" "$T/indep.err"; finish; }
+
+# x JS-EXPR — a value of the expected answers (X), printed as is
+x()
+{
+    node -e 'const X = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+             const v = ('"$1"'); process.stdout.write(typeof v === "string" ? v : JSON.stringify(v))' "$EXP"
+}
+
+# the independent computation agrees with lambdagen's own truth
+check_eq "independent.js: events == lambdagen's non-empty lines" "$(x X.summary.events)" "$(truth nonempty_lines)"
+check_eq "independent.js: REPORT lines == lambdagen's invocations" "$(x X.summary.reports)" "$(truth total.invocations)"
+check_eq "independent.js: files == lambdagen's files" "$(x X.summary.files)" "$(truth files)"
+for fn in $(truth functions); do
+    check_eq "independent.js: $fn REPORT lines" "$(x "X.summary.per_function_reports['$fn']")" \
+        "$(truth "fn.$fn.report_lines")"
+done
+
+# q QID DESC QUERY [OBSQ-OPTIONS...] — run QUERY with -o json, compare with
+# the expected answer QID
+q()
+{
+    _id=$1 _desc=$2 _q=$3
+    shift 3
+    if "$OBSQ" --db "$DB" -o json "$@" "$_q" >"$T/$_id.json" 2>"$T/$_id.err"; then
+        if node "$INDEP" compare "$EXP" "$_id" "$T/$_id.json" >"$T/$_id.cmp" 2>&1; then
+            pass "$_id: $_desc"
+        else
+            fail "$_id: $_desc: differs from the independent computation" "$T/$_id.cmp"
+        fi
+    else
+        fail "$_id: $_desc: obsq exit $?" "$T/$_id.err"
+    fi
+}
+
+Q1='filter @type = "REPORT" | stats count(*) as n'
+Q2='filter @type = "REPORT" | stats count(*) as invocations, avg(@duration) as avg, max(@duration) as max, pct(@duration, 99) as p99 by bin(1h)'
+
+# AWS Lambda Developer Guide, "Useful Insights queries" (verbatim)
+Q3=$(cat <<'EOF'
+filter @type = "REPORT"
+| stats sum(strcontains(@message, "Init Duration"))/count(*) * 100 as
+  coldStartPct, avg(@duration)
+  by bin(5m)
+EOF
+)
+Q4=$(cat <<'EOF'
+filter @type = "REPORT"
+| stats
+    avg(@billedDuration) as Average,
+    percentile(@billedDuration, 99) as NinetyNinth,
+    percentile(@billedDuration, 95) as NinetyFifth,
+    percentile(@billedDuration, 90) as Ninetieth
+    by bin(30m)
+EOF
+)
+# CloudWatch Logs User Guide, "Sample queries" (verbatim)
+Q5A=$(cat <<'EOF'
+filter @type = "REPORT"
+    | stats max(@memorySize / 1000 / 1000) as provisonedMemoryMB,
+        min(@maxMemoryUsed / 1000 / 1000) as smallestMemoryRequestMB,
+        avg(@maxMemoryUsed / 1000 / 1000) as avgMemoryUsedMB,
+        max(@maxMemoryUsed / 1000 / 1000) as maxMemoryUsedMB,
+        provisonedMemoryMB - maxMemoryUsedMB as overProvisionedMB
+EOF
+)
+# Lambda Developer Guide (verbatim)
+Q5B=$(cat <<'EOF'
+filter @type = "REPORT"
+| stats max(@memorySize / 1024 / 1024) as provisonedMemMB,
+        min(@maxMemoryUsed / 1024 / 1024) as smallestMemReqMB,
+        avg(@maxMemoryUsed / 1024 / 1024) as avgMemUsedMB,
+        max(@maxMemoryUsed / 1024 / 1024) as maxMemUsedMB,
+        provisonedMemMB - maxMemUsedMB as overProvisionedMB
+EOF
+)
+Q6=$(cat <<'EOF'
+filter @type = "REPORT"
+| fields @requestId, @billedDuration
+| sort by @billedDuration desc
+| limit 100
+EOF
+)
+Q7=$(cat <<'EOF'
+filter @message like /Task timed out/
+| stats count() by bin(30m)
+EOF
+)
+# CloudWatch Logs User Guide, "Sample queries" (verbatim)
+Q8=$(cat <<'EOF'
+fields @timestamp, @requestId, @message, @logStream
+| filter @type = "REPORT" and @duration > 1000
+| sort @timestamp desc
+| dedup @requestId
+| limit 20
+EOF
+)
+
+q q1 "REPORT count" "$Q1"
+q q2 "count, avg, max, p99 of @duration by bin(1h)" "$Q2"
+q q3 "AWS: percentage of cold starts by bin(5m)" "$Q3"
+q q4 "AWS: percentile report of Lambda duration by bin(30m)" "$Q4"
+q q5a "AWS: over-provisioned memory (/1000)" "$Q5A"
+q q5b "AWS: over-provisioned memory (/1024)" "$Q5B"
+q q6 "AWS: top 100 highest billed invocations" "$Q6"
+q q7 "AWS: invocations that timed out by bin(30m)" "$Q7"
+check_eq "q7b: the 5-minute timeout series has empty bins to fill" \
+    "$([ "$(x X.q7b_filled_bins)" -gt 0 ] && echo yes)" yes
+q q7b "timeouts by bin(5m): missing bins zero-filled" 'filter @message like /Task timed out/ | stats count() by bin(5m)'
+q q7c "timeouts by bin(5m) --no-fill: only bins with timeouts" \
+    'filter @message like /Task timed out/ | stats count() by bin(5m)' --no-fill
+q q8 "AWS: 20 latest REPORTs over 1000 ms, dedup @requestId" "$Q8"
+q q9 "regex parse of Billed Duration, sum and count" \
+    'filter @type = "REPORT" | parse @message /Billed Duration: (?<billed>\d+) ms/ | stats sum(billed) as total, count(*) as n'
+q q10 "glob parse of Max Memory Used, peak per @logStream, top 5" \
+    'filter @type = "REPORT" | parse @message "Max Memory Used: * MB" as used | stats max(used) as peak by @logStream | sort peak desc | limit 5'
+q q11 "events per @logStream, top 3" 'stats count(*) as n by @logStream | sort n desc, @logStream asc | limit 3'
+q q12a 'like "Task timed out"' 'filter @message like "Task timed out" | stats count(*) as n'
+q q12b 'like /Task timed out/' 'filter @message like /Task timed out/ | stats count(*) as n'
+q q12c '=~ /(?i)task TIMED out/' 'filter @message =~ /(?i)task TIMED out/ | stats count(*) as n'
+check_eq "q12: the three timeout filters agree, independently, on a non-zero count" \
+    "$(x 'X.q12a[0].n > 0') $(x 'X.q12b[0].n') $(x 'X.q12c[0].n')" "true $(x 'X.q12a[0].n') $(x 'X.q12a[0].n')"
+q q13 "cold starts: count and avg(@initDuration)" \
+    'filter @type = "REPORT" and @initDuration > 0 | stats count(*) as cold, avg(@initDuration) as init'
+Q14='fields @timestamp, @message | limit 5'
+q q14 "5 latest events (default sort @timestamp desc)" "$Q14"
+q q15a "stats by bin(5m) | limit 3" 'filter @type = "REPORT" | stats count(*) by bin(5m) | limit 3'
+q q15b "--max-rows 2 on the bin(1h) query" "$Q2" --max-rows 2
+q q16f "--function $(x X.q16.function)" "$Q1" --function "$(x X.q16.function)"
+q q16r "--start $(x X.q16.start) --end $(x X.q16.end)" "$Q1" --start "$(x X.q16.start)" --end "$(x X.q16.end)"
+q q16s "--since $(x X.q16.since)" "$Q1" --since "$(x X.q16.since)"
+
+# time rules of lines that print none, @log
+q q17 "START lines by bin(5m): the time of the previous timed line" \
+    'filter @type = "START" | stats count(*) as n by bin(5m)'
+q q18 "INIT_START lines by bin(30m): the time of the file's first timed line" \
+    'filter @type = "INIT_START" | stats count(*) as n by bin(30m)'
+q q19 "REPORTs per @log" 'filter @type = "REPORT" | stats count(*) as n by @log | sort @log asc'
+
+# the other AWS Lambda samples (verbatim)
+Q20=$(cat <<'EOF'
+ fields Timestamp, LogLevel, Message
+ | filter LogLevel == "ERR"
+ | sort @timestamp desc
+ | limit 100
+EOF
+)
+Q21=$(cat <<'EOF'
+filter @type="REPORT"
+| stats avg(@maxMemoryUsed/1024/1024) as mean_MemoryUsed,
+    min(@maxMemoryUsed/1024/1024) as min_MemoryUsed,
+    max(@maxMemoryUsed/1024/1024) as max_MemoryUsed,
+    percentile(@maxMemoryUsed/1024/1024, 95) as Percentile95
+EOF
+)
+Q22=$(cat <<'EOF'
+filter @type = "REPORT" and @maxMemoryUsed=@memorySize
+| stats
+    count_distinct(@requestId)
+    by bin(30m)
+EOF
+)
+Q23=$(cat <<'EOF'
+filter @type = "REPORT"
+| stats
+    max(@maxMemoryUsed / 1024 / 1024) as maxMemMB,
+    avg(@maxMemoryUsed / 1024 / 1024) as avgMemMB,
+    min(@maxMemoryUsed / 1024 / 1024) as minMemMB,
+    (avg(@maxMemoryUsed / 1024 / 1024) / max(@memorySize / 1024 / 1024)) * 100 as avgMemUsedPct,
+    avg(@billedDuration) as avgDurationMS
+    by bin(30m)
+EOF
+)
+Q24=$(cat <<'EOF'
+filter @message like /Process exited/
+| stats count() by bin(30m)
+EOF
+)
+Q25=$(cat <<'EOF'
+filter @type = "REPORT"
+| stats avg(@duration), max(@duration), min(@duration)
+  by bin(5m)
+EOF
+)
+Q25B=$(cat <<'EOF'
+filter @type = "REPORT" |
+    stats avg(@duration), max(@duration), min(@duration) by bin(5m)
+EOF
+)
+q q20 "AWS: the last 100 errors (no such JSON fields here: no rows)" "$Q20"
+q q21 "AWS: percentile report of Lambda memory usage" "$Q21"
+q q22 "AWS: invocations using 100% of assigned memory" "$Q22"
+q q23 "AWS: visualization of memory statistics" "$Q23"
+q q24 "AWS: invocations where Lambda exited (none: no rows)" "$Q24"
+q q25 "AWS: latency report (Lambda guide)" "$Q25"
+q q25b "AWS: latency report (user guide)" "$Q25B"
+
+# ---- output formats ------------------------------------------------------
+"$OBSQ" --db "$DB" -o csv "$Q14" >"$T/q14.csv" 2>&1
+check_eq "-o csv: a header and 5 rows" "$(wc -l <"$T/q14.csv" | tr -d ' ')" 6
+check_grep "-o csv: the header names the columns" "$T/q14.csv" '^"?@timestamp"?,"?@message"?$'
+"$OBSQ" --db "$DB" -o jsonl "$Q14" >"$T/q14.jsonl" 2>&1
+check_eq "-o jsonl: 5 lines" "$(wc -l <"$T/q14.jsonl" | tr -d ' ')" 5
+check "-o jsonl: each line is a JSON object" node -e '
+    for (const l of require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n"))
+        if (typeof JSON.parse(l) !== "object") process.exit(1)' "$T/q14.jsonl"
+"$OBSQ" --db "$DB" -o table "$Q2" >"$T/q2.table" 2>&1
+check_grep "-o table: a header line with the column names" "$T/q2.table" \
+    'invocations.*avg.*max.*p99.*bin\(1h\)|bin\(1h\).*invocations.*avg.*max.*p99'
+check "-o table: one line per row, in bin order" node -e '
+    const fs = require("fs"), X = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const bins = X.q2.map(r => r["bin(1h)"].slice(0, 19));
+    const rows = fs.readFileSync(process.argv[2], "utf8").split("\n").filter(l => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(l));
+    if (rows.length !== bins.length || !bins.every((b, i) => rows[i].includes(b))) {
+        console.log("expected rows for the bins " + bins.join(", ") + ", got:\n" + rows.join("\n"));
+        process.exit(1);
+    }' "$EXP" "$T/q2.table"
+
+# ---- syntax errors: exit 2, the query, a caret, what was expected ----------
+# bad N QUERY REGEX — exit 2, a caret line and REGEX on stderr
+bad()
+{
+    "$OBSQ" --db "$DB" -o json "$2" >"$T/bad$1.out" 2>"$T/bad$1.err"
+    rc=$?
+    check_eq "bad query $1 ($2): exit 2" "$rc" 2
+    check "bad query $1: the query on stderr" grep -qF -- "$2" "$T/bad$1.err"
+    check_grep "bad query $1: a caret line on stderr" "$T/bad$1.err" '^[[:space:]]*\^'
+    check_grep "bad query $1: says '$3'" "$T/bad$1.err" "$3"
+    check_eq "bad query $1: nothing on stdout" "$(wc -c <"$T/bad$1.out" | tr -d ' ')" 0
+}
+bad 1 'filter @type = ' 'expected'
+# the missing piece is the ')' closing count(*
+bad 2 'stats count(* by x' 'expected.*\)'
+bad 3 'sort' 'expected'
+bad 4 'fields @timestamp | stats coutn(*)' '\bcount\b'
+bad 5 'filter @durration > 1' '@duration\b'
+# a suggestion made from the misspelt name, not a fixed example list
+bad 6 'filter @type = "REPORT" | stats maxx(@duration)' '\bmax\b'
+
+finish
