@@ -180,18 +180,6 @@ static int64_t mb_to_bytes(int64_t mb)
     return mb < 0 ? -1 : mb * MB_BYTES;
 }
 
-/* Which lines go into the full-text index: those whose text is the content.
- * Platform lines are fully described by their columns (docs/schema.md). The
- * query planner lists these kinds by number (FTS_KINDS, query/emit_sql.c). */
-_Static_assert(LK_PLAIN == 0 && LK_APP == 1 && LK_TIMEOUT == 10 && LK_RUNTIME_EXIT == 11 &&
-                   LK_ERROR_TYPE == 12,
-               "events_fts kinds are listed by number in query/emit_sql.c FTS_KINDS");
-static int indexed_kind(lambda_kind_t k)
-{
-    return k == LK_APP || k == LK_PLAIN || k == LK_TIMEOUT || k == LK_RUNTIME_EXIT ||
-           k == LK_ERROR_TYPE;
-}
-
 static int is_request_id(obs_span_t id)
 {
     return id.len > 0 && id.len < sizeof(((pipeline_stream_t *)0)->cur_req) &&
@@ -518,7 +506,7 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
     ev.json_at = r.json.p && r.json.p >= text.p && r.json.p + r.json.len <= text.p + text.len
                      ? (int64_t)(r.json.p - text.p)
                      : -1;
-    ev.full_text = indexed_kind(r.kind);
+    ev.full_text = 1;  /* every line is in events_fts (docs/schema.md) */
 
     emf_result_t em = { 0 };
     if (!pl->emf_off && pipeline__emf_candidate(&r, text))

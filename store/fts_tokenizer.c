@@ -8,7 +8,7 @@
  * least one decimal digit (numbers, hex ids, UUID parts), or when it is longer
  * than OBSWORD_MAX_TOKEN bytes. Skipping these keeps the vocabulary small
  * (request ids and numbers are unique per line) and the index cheap. */
-#include "store.h"
+#include "store_internal.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -36,13 +36,16 @@ static int skipped(const unsigned char *t, int n)
     return digit;
 }
 
+/* The tokenizer instance is the vocabulary to note tokens in (the writer),
+ * or a dummy non-NULL handle (readers). */
+static char no_vocab;
+
 static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
-    (void)ctx;
     (void)argv;
     if (argc != 0)
         return SQLITE_ERROR;
-    *out = (Fts5Tokenizer *)1;  /* stateless; any non-NULL handle */
+    *out = (Fts5Tokenizer *)(ctx ? ctx : &no_vocab);
     return SQLITE_OK;
 }
 
@@ -56,8 +59,8 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 {
     const unsigned char *s = (const unsigned char *)text;
     unsigned char folded[OBSWORD_MAX_TOKEN];
-    (void)t;
-    (void)flags;
+    store_vocab_t *vocab = (void *)t != (void *)&no_vocab && (flags & FTS5_TOKENIZE_DOCUMENT)
+                               ? (store_vocab_t *)t : NULL;
     for (int i = 0; i < n;) {
         if (!is_token_byte(s[i])) {
             i++;
@@ -75,6 +78,8 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
             unsigned char c = s[start + k];
             folded[k] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
         }
+        if (vocab)
+            store__vocab_note(vocab, (const char *)folded, len);
         int rc = emit(ctx, 0, (const char *)folded, len, start, start + len);
         if (rc != SQLITE_OK)
             return rc;
@@ -96,11 +101,16 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 
 int store_register_tokenizer(sqlite3 *db, obs_err_t *err)
 {
+    return store__register_tokenizer(db, NULL, err);
+}
+
+int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err)
+{
     static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
     fts5_api *api = fts5_api_of(db);
     if (!api)
         return obs_err_set(err, OBS_EDB, "this SQLite has no FTS5 (%s)", sqlite3_libversion());
-    if (api->xCreateTokenizer(api, "obsword", NULL, &tok, NULL) != SQLITE_OK)
+    if (api->xCreateTokenizer(api, "obsword", vocab, &tok, NULL) != SQLITE_OK)
         return obs_err_set(err, OBS_EDB, "registering the obsword tokenizer: %s", sqlite3_errmsg(db));
     return 0;
 }

@@ -140,9 +140,22 @@
 "  function TEXT NOT NULL,\n" \
 "  PRIMARY KEY(series_id, function)) WITHOUT ROWID;\n"
 
+/* ---- v3: every line in the full-text index, and its vocabulary ---------- */
+/* v1 and v2 indexed application and plain lines only (kinds 0, 1, 10, 11,
+ * 12); from v3 the planner relies on every event being in events_fts, and
+ * on fts_vocab holding every distinct token of it (the writer adds new
+ * tokens in the batch that indexes them). */
+#define SQL_V3 \
+"INSERT INTO events_fts(rowid, message)\n" \
+"  SELECT id, message FROM events WHERE kind NOT IN (0, 1, 10, 11, 12) AND message != '';\n" \
+"CREATE TABLE fts_vocab(token TEXT PRIMARY KEY) WITHOUT ROWID;\n" \
+"CREATE VIRTUAL TABLE temp.v3_vocab USING fts5vocab(main, events_fts, 'row');\n" \
+"INSERT INTO fts_vocab(token) SELECT term FROM temp.v3_vocab;\n" \
+"DROP TABLE temp.v3_vocab;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2 }
-#define STORE_SCHEMA_VERSION 2
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3 }
+#define STORE_SCHEMA_VERSION 3
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -258,6 +271,9 @@
 "  sketch = obs_sketch_merge(sketch, excluded.sketch)"
 #define SQL_SERIES_FUNCTION_ADD \
 "INSERT OR IGNORE INTO metric_series_function(series_id, function) VALUES(?1, ?2)"
+
+#define SQL_VOCAB_ADD \
+"INSERT OR IGNORE INTO fts_vocab(token) VALUES(?1)"
 
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \

@@ -58,7 +58,8 @@ static int open_common(const char *path, int flags, store_t **out, obs_err_t *er
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
-    rc = store_register_tokenizer(st->db, err);
+    /* the writer's tokenizer notes new tokens for fts_vocab (vocab.c) */
+    rc = store__register_tokenizer(st->db, (flags & SQLITE_OPEN_READWRITE) ? &st->vocab : NULL, err);
     if (rc) {
         sqlite3_close(st->db);
         free(st);
@@ -162,6 +163,7 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_POINT_INSERT] = SQL_POINT_INSERT,
         [STMT_METRIC_ROLLUP_UPSERT] = SQL_METRIC_ROLLUP_UPSERT,
         [STMT_SERIES_FUNCTION_ADD] = SQL_SERIES_FUNCTION_ADD,
+        [STMT_VOCAB_ADD] = SQL_VOCAB_ADD,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -219,12 +221,13 @@ static int counters_pending(const store_t *st)
 int store_commit(store_t *st, obs_err_t *err)
 {
     int rc;
-    if (!st->in_txn && !st->rollup_used && !st->mslot_used && !counters_pending(st))
+    if (!st->in_txn && !st->rollup_used && !st->mslot_used && !st->vocab.npending &&
+        !counters_pending(st))
         return 0;
     if ((rc = store__begin(st, err)))
         return rc;
     if ((rc = store__flush_rollups(st, err)) || (rc = store__flush_metrics(st, err)) ||
-        (rc = flush_counters(st, err)))
+        (rc = store__flush_vocab(st, err)) || (rc = flush_counters(st, err)))
         return rc;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "committing a batch");
@@ -240,6 +243,7 @@ void store_rollback(store_t *st)
     st->in_txn = 0;
     store__rollups_free(st);
     store__metrics_reset(st, 0);  /* series ids inserted by the batch are gone */
+    store__vocab_free(&st->vocab);  /* and so are the batch's new tokens */
     for (int i = 0; i < st->ncounters; i++)
         st->counters[i].delta = 0;
 }
@@ -280,6 +284,7 @@ int store_close(store_t *st, obs_err_t *err)
     store__rollups_free(st);
     store__metrics_reset(st, 0);
     sqlite3_close(st->db);
+    store__vocab_free(&st->vocab);
     free(st);
     return rc;
 }

@@ -14,7 +14,7 @@ enum store_stmt_id {
     STMT_EVENT_INSERT, STMT_FTS_INSERT, STMT_INVOCATION_UPSERT,
     STMT_ROLLUP_UPSERT, STMT_SOURCE_FIND, STMT_SOURCE_UPSERT, STMT_COUNTER_ADD,
     STMT_SERIES_FIND, STMT_SERIES_INSERT, STMT_POINT_INSERT, STMT_METRIC_ROLLUP_UPSERT,
-    STMT_SERIES_FUNCTION_ADD,
+    STMT_SERIES_FUNCTION_ADD, STMT_VOCAB_ADD,
     STMT__COUNT
 };
 
@@ -47,6 +47,15 @@ typedef struct store_series_fn {
     char *function;           /* owned */
 } store_series_fn_t;
 
+/* Tokens the writer's tokenizer has seen (so each is added to fts_vocab
+ * once per process), and the ones the open batch must still add. */
+typedef struct store_vocab {
+    char **set;               /* open addressing; owned strings */
+    int cap, used;
+    char **pending;           /* borrowed from set */
+    int npending, pending_cap;
+} store_vocab_t;
+
 typedef struct store_counter {
     const char *name;         /* static string from the caller */
     int64_t delta;
@@ -70,6 +79,7 @@ struct store {
     int mslot_cap, mslot_used;
     store_series_fn_t *sfn;
     int sfn_cap, sfn_used;
+    store_vocab_t vocab;
 };
 
 int store__check(sqlite3 *db, int *version, obs_err_t *err);
@@ -80,6 +90,11 @@ int store__flush_rollups(store_t *st, obs_err_t *err);
 void store__rollups_free(store_t *st);
 int64_t store__now_ms(void);
 int store__register_functions(sqlite3 *db, obs_err_t *err);
+/* Register obsword; with vocab set, document tokens are noted in it. */
+int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err);
+void store__vocab_note(store_vocab_t *v, const char *tok, int len);
+int store__flush_vocab(store_t *st, obs_err_t *err);
+void store__vocab_free(store_vocab_t *v);
 int store__flush_metrics(store_t *st, obs_err_t *err);
 void store__metrics_reset(store_t *st, int keep_series);
 

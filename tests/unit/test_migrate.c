@@ -1,6 +1,7 @@
 /* tests/unit/test_migrate.c — a store written by schema v1 (made here with
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
- * the current version with its rows intact; a read-only open of it refuses
+ * the current version with its rows intact (and its platform lines added to
+ * the full-text index, v3); a read-only open of it refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "check.h"
@@ -26,6 +27,10 @@ static void make_v1_store(void)
     CHECK_EQ_INT(sqlite3_exec(db,
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO events(ts, ingest_ts, stream_id, kind, message) VALUES(60000, 1, 1, 1, 'hello');"
+                              "INSERT INTO events_fts(rowid, message) VALUES(1, 'hello');"
+                              /* v1 left platform lines out of the index */
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message) "
+                              "VALUES(60000, 1, 1, 2, 'START', 'START RequestId: abc Version: $LATEST');"
                               "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 1);"
                               "PRAGMA user_version=1;",
                               NULL, NULL, NULL),
@@ -76,6 +81,9 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 1);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_series"), 0);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_rollup_minute"), 0);
+    /* v3: every line is in the full-text index, the old platform line too */
+    CHECK_EQ_INT(q(db, "SELECT rowid FROM events_fts WHERE events_fts MATCH 'requestid'"), 2);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'hello'"), 1);
     /* the migrated store takes new rows of the new schema */
     store_metric_point_t p = { "ns", "Latency", "Milliseconds", 60, "{}", 60000, 12.5 };
     CHECK_EQ_INT(store_metric_point_add(st, "fn", 1, &p, &err), 0);
