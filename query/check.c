@@ -224,10 +224,20 @@ static int check_call(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     const query_builtin_t *fn = query_builtin_find(n->str);
     if (!fn) {
+        /* CloudWatch functions obsq does not have: say so, not "unknown" */
+        static const char *const unsupported[] = { "topk", "rate", "histogram", "countovertime",
+                                                   "sumovertime" };
+        /* the name as written (n->str is lower-cased) */
+        int len = (int)strlen(n->str) > 60 ? 60 : (int)strlen(n->str);
+        const char *written = ck->q->text + n->start;
+        for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
+            if (strcmp(n->str, unsupported[i]) == 0)
+                return cerr(ck, n->start, "function '%.*s' is not supported by obsq "
+                            "(docs/query-language.md lists what is)", len, written);
         const char *s = query_builtin_suggest(n->str);
         if (s)
-            return cerr(ck, n->start, "unknown function '%.60s': did you mean '%s'?", n->str, s);
-        return cerr(ck, n->start, "unknown function '%.60s'", n->str);
+            return cerr(ck, n->start, "unknown function '%.*s': did you mean '%s'?", len, written, s);
+        return cerr(ck, n->start, "unknown function '%.*s'", len, written);
     }
     n->fn = fn;
     const char *d = fn->display;

@@ -199,12 +199,14 @@ int obsq_cmd_query(int argc, char **argv)
     qformat_t *fmt = qformat_new(stdout, o.fmt, names, is_time, plan->ncolumns, terminal_width());
     free(names);
     free(is_time);
-    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms };
+    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
     int64_t rows = 0;
     int run_rc = query_run(store_db(st), plan, &ro, fmt, &rows, &err);
-    qformat_finish(fmt);
-    if (run_rc)
+    if (run_rc) {
+        qformat_abort(fmt);  /* an error prints no (partial) table */
         goto fail;
+    }
+    qformat_finish(fmt);
     rc = 0;
     goto out;
 fail:

@@ -69,6 +69,7 @@ typedef struct rcol {
     char ident[16];      /* SQL column in the current step */
     int is_time;
     int numeric;         /* a typed numeric column: compare without obs_num */
+    int fill_zero;       /* a count or sum: an empty bin shows 0 (else nothing) */
 } rcol_t;
 
 typedef struct rel {
@@ -182,6 +183,7 @@ static rcol_t *rel_add(rel_t *r, const char *name, const char *ident, int is_tim
     snprintf(c->ident, sizeof c->ident, "%s", ident);
     c->is_time = is_time;
     c->numeric = numeric;
+    c->fill_zero = 0;
     return c;
 }
 
@@ -191,6 +193,15 @@ static const rcol_t *rel_find(const rel_t *r, const char *name)
         if (strcmp(r->cols[i].name, name) == 0)
             return &r->cols[i];
     return NULL;
+}
+
+/* A field by name; @x also names a created x (AWS's own samples do this). */
+static const rcol_t *find_field(const rel_t *r, const char *name)
+{
+    const rcol_t *c = rel_find(r, name);
+    if (!c && name[0] == '@' && name[1] != '@')
+        c = rel_find(r, name + 1);
+    return c;
 }
 
 static void rel_clear_cols(rel_t *r)
@@ -293,12 +304,25 @@ static void emit_field(emitter_t *e, sbuf_t *b, const qnode_t *n)
         sb_cat(b, ")");
         return;
     }
-    const rcol_t *c = rel_find(&e->rel, n->str);
-    if (!c && n->str[0] == '@' && n->str[1] != '@')
-        c = rel_find(&e->rel, n->str + 1);  /* @x names a created x (AWS's own samples) */
+    const rcol_t *c = find_field(&e->rel, n->str);
     if (c) {
         sb_cat(b, c->ident);
         return;
+    }
+    /* a.b.c where a is a created field (jsonParse(...) as a): a JSON path into it */
+    const char *sep = n->path ? strchr(n->path, '\x1f') : NULL;
+    if (sep) {
+        char *first = xstrndup(n->path, (size_t)(sep - n->path));
+        const rcol_t *base = find_field(&e->rel, first);
+        free(first);
+        if (base && base->ident[0] == 'c') {
+            char *path = json_path(sep + 1);
+            sb_printf(b, "json_extract(%s, ", base->ident);
+            emit_text_param(e, b, path);
+            sb_cat(b, ")");
+            free(path);
+            return;
+        }
     }
     /* JSON fields; a key that starts with '@' is written with one more: @@key */
     const char *path = n->path ? n->path : n->str;
@@ -564,8 +588,8 @@ static void emit_expr(emitter_t *e, sbuf_t *b, const qnode_t *n)
     case QN_STRING:
         emit_text_param(e, b, n->str);
         break;
-    case QN_REGEX:
-        fail(e, n, "a regex can only follow like, not like or =~%s", "");
+    case QN_REGEX:  /* as a function argument (regexReplace): the pattern */
+        emit_text_param(e, b, n->str);
         break;
     case QN_BOOL:
         sb_cat(b, n->num ? "1" : "0");
@@ -670,6 +694,14 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
     free(sel.p);
 }
 
+/* count(...), count_distinct(...) and sum(...): what an empty bin has 0 of. */
+static int is_count_or_sum(const qnode_t *n)
+{
+    return n->kind == QN_CALL && n->fn &&
+           (!strcmp(n->fn->name, "count") || !strcmp(n->fn->name, "count_distinct") ||
+            !strcmp(n->fn->name, "sum"));
+}
+
 static int by_is_bin(const qitem_t *it)
 {
     return it->expr->kind == QN_CALL && it->expr->fn && strcmp(it->expr->fn->name, "bin") == 0;
@@ -705,6 +737,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
         snprintf(out[c->nby + i].ident, sizeof out[c->nby + i].ident, "%s", ident);
         out[c->nby + i].is_time = expr_is_time(e, c->items[i].expr);
         out[c->nby + i].numeric = 1;
+        out[c->nby + i].fill_zero = is_count_or_sum(c->items[i].expr);
     }
     e->stats = NULL;
     step_begin(e);
@@ -722,7 +755,8 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
     e->rel.order = NULL;
     sbuf_t ord = { 0 };
     for (int i = 0; i < total; i++) {
-        rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric);
+        rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric)->fill_zero =
+            out[i].fill_zero;
         rel_show_add(&e->rel, out[i].name);
         if (i < c->nby)
             sb_printf(&ord, "%s%s ASC", i ? ", " : "", out[i].ident);
@@ -848,9 +882,6 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
 
 /* ---- full-text pre-filter --------------------------------------------------- */
 
-/* Kinds whose message is in events_fts (agent/pipeline.c indexed_kind()). */
-#define FTS_KINDS "0, 1, 10, 11, 12"
-
 static void add_match(char **acc, char *m)
 {
     if (!m)
@@ -948,11 +979,10 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     }
     char *match = fts_prefilter(e->q);
     if (match) {
-        /* rows outside the index (platform lines) are always candidates */
-        sb_cat(&e->sql, " AND (e.kind NOT IN (" FTS_KINDS ") OR e.id IN (SELECT rowid FROM "
-                        "events_fts WHERE events_fts MATCH ");
+        /* every event is in events_fts (schema v3): candidates come from it */
+        sb_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
         emit_text_param(e, &e->sql, match);
-        sb_cat(&e->sql, "))");
+        sb_cat(&e->sql, ")");
         free(match);
     }
     sb_cat(&e->sql, ")");
@@ -970,27 +1000,23 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
     sb_cat(&e->sql, "\nSELECT ");
     plan->columns = xcalloc((size_t)r->nshow + 1, sizeof *plan->columns);
     for (int i = 0; i < r->nshow; i++) {
-        const rcol_t *c = rel_find(r, r->show[i]);
+        const rcol_t *c = find_field(r, r->show[i]);
+        qnode_t f;
+        memset(&f, 0, sizeof f);
+        f.kind = QN_FIELD;
+        f.str = r->show[i];
         if (i)
             sb_cat(&e->sql, ", ");
-        if (c) {
-            sb_cat(&e->sql, c->ident);
-        } else if (r->has_event && r->show[i][0] != '@') {
-            qnode_t f = { 0 };
-            f.kind = QN_FIELD;
-            f.str = r->show[i];
-            emit_field(e, &e->sql, &f);
-        } else {
-            sb_cat(&e->sql, "NULL");
-        }
+        emit_field(e, &e->sql, &f);
         plan->columns[i].name = xstrdup(r->show[i]);
         plan->columns[i].is_time = c && c->is_time;
+        plan->columns[i].fill_zero = c && c->fill_zero;
     }
     plan->ncolumns = r->nshow;
     sb_printf(&e->sql, " FROM s%d", e->step);
     if (ord)
         sb_printf(&e->sql, " ORDER BY %s", ord);
-    if (o->max_rows > 0) {
+    if (o->max_rows > 0 && plan->fill_column < 0) {  /* with fill: run.c caps */
         sb_cat(&e->sql, " LIMIT ");
         emit_int_param(e, &e->sql, o->max_rows);
     }

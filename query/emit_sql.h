@@ -28,6 +28,7 @@ typedef struct query_param {
 typedef struct query_column {
     char *name;                         /* owned: the output column name */
     int is_time;                        /* epoch ms, printed as a timestamp */
+    int fill_zero;                      /* zero-fill writes 0 here (else nothing) */
 } query_column_t;
 
 typedef struct query_plan {

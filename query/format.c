@@ -248,12 +248,24 @@ static void finish_table(qformat_t *f)
     free(w);
 }
 
+static void release(qformat_t *f);
+
 void qformat_finish(qformat_t *f)
 {
     if (f->fmt == QFMT_TABLE)
         finish_table(f);
     else if (f->fmt == QFMT_JSON)
         fputs(f->first ? "]\n" : "\n]\n", f->out);
+    release(f);
+}
+
+void qformat_abort(qformat_t *f)
+{
+    release(f);
+}
+
+static void release(qformat_t *f)
+{
     for (size_t i = 0; i < f->nrows * (size_t)f->ncols; i++)
         free(f->cells[i]);
     free(f->cells);

@@ -29,6 +29,8 @@ qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_
 void qformat_row(qformat_t *f, qval_t *row);
 /* Write what is buffered (the table) and the closing text; free f. */
 void qformat_finish(qformat_t *f);
+/* Free f writing nothing more (after an error: no half table). */
+void qformat_abort(qformat_t *f);
 
 /* "YYYY-MM-DD HH:MM:SS.mmm" */
 void qformat_time(int64_t ms, char out[32]);

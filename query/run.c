@@ -66,14 +66,20 @@ static int64_t bin_width(const query_plan_t *p)
     return n > 0 ? n * unit_ms[p->fill_unit] : 0;
 }
 
-static void write_zero_rows(qformat_t *out, const query_plan_t *p, int64_t from, int64_t to,
-                            int64_t step, int64_t *rows)
+static int capped(const query_run_opts_t *o, int64_t rows)
+{
+    return o->max_rows > 0 && rows >= o->max_rows;
+}
+
+static void write_zero_rows(qformat_t *out, const query_plan_t *p, const query_run_opts_t *o,
+                            int64_t from, int64_t to, int64_t step, int64_t *rows)
 {
     qval_t *row = xcalloc((size_t)p->ncolumns, sizeof *row);
-    for (int64_t t = from; t < to; t += step) {
+    for (int64_t t = from; t < to && !capped(o, *rows); t += step) {
         for (int i = 0; i < p->ncolumns; i++) {
             memset(&row[i], 0, sizeof row[i]);
-            row[i].type = QV_INT;
+            /* counts and sums of an empty bin are 0; averages, maxima... are nothing */
+            row[i].type = i == p->fill_column || p->columns[i].fill_zero ? QV_INT : QV_NULL;
             row[i].i = i == p->fill_column ? t : 0;
         }
         qformat_row(out, row);
@@ -100,19 +106,26 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
         return OBS_EDB;
     }
     qval_t *row = xcalloc((size_t)p->ncolumns + 1, sizeof *row);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!capped(o, rows) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_row(st, p->ncolumns, row);
         if (w && row[p->fill_column].type == QV_INT) {
             int64_t t = row[p->fill_column].i;
             if (next != INT64_MIN && t > next)
-                write_zero_rows(out, p, next, t, w, &rows);
+                write_zero_rows(out, p, o, next, t, w, &rows);
             next = t + w;
+        }
+        if (capped(o, rows)) {
+            for (int i = 0; i < p->ncolumns; i++)
+                free(row[i].s);
+            break;
         }
         qformat_row(out, row);
         rows++;
     }
+    if (capped(o, rows))
+        rc = SQLITE_DONE;
     if (rc == SQLITE_DONE && w && next != INT64_MIN && o->until_ms >= 0)
-        write_zero_rows(out, p, next, o->until_ms, w, &rows);
+        write_zero_rows(out, p, o, next, o->until_ms, w, &rows);
     free(row);
     if (rc != SQLITE_DONE) {
         obs_err_set(err, OBS_EDB, "running the query: %s", sqlite3_errmsg(db));

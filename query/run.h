@@ -11,6 +11,7 @@
 typedef struct query_run_opts {
     int fill;                /* zero-fill bins (plan->fill_column >= 0) */
     int64_t since_ms, until_ms;  /* the query range, to fill to its edges (-1 = data's) */
+    int64_t max_rows;            /* 0 = no cap (with fill the cap is applied here) */
 } query_run_opts_t;
 
 /* Returns 0, or OBS_EDB with SQLite's message (a regex limit, ...). */
