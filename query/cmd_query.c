@@ -140,6 +140,37 @@ static void print_explain(FILE *f, const query_plan_t *p)
     fprintf(f, "-- SQLite plan\n");
 }
 
+/* prefilter_vocab_t over the store's fts_vocab (see query/prefilter.h). */
+static int vocab_lookup(void *ctx, const char *frag, size_t len, char ***out, int *n)
+{
+    sqlite3_stmt *st;
+    char **v = NULL;
+    int cnt = 0, rc;
+    if (sqlite3_prepare_v2((sqlite3 *)ctx,
+                           "SELECT token FROM fts_vocab WHERE instr(CAST(token AS BLOB), CAST(?1 AS BLOB)) > 0 "
+                           "OR length(CAST(token AS BLOB)) = 64 LIMIT ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, frag, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, PREFILTER_MAX_CANDIDATES + 1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v = xrealloc(v, (size_t)(cnt + 1) * sizeof *v);
+        v[cnt++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    *out = v;
+    *n = cnt;
+    if (rc != SQLITE_DONE) {
+        for (int i = 0; i < cnt; i++)
+            free(v[i]);
+        free(v);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
 static int terminal_width(void)
 {
     struct winsize ws;
@@ -169,8 +200,7 @@ int obsq_cmd_query(int argc, char **argv)
     }
     if (!o.db || !*o.db)
         o.db = "obs.db";
-    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err) ||
-        query_plan_build(ast, &o.plan, &plan, &err)) {
+    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
         goto out;
@@ -178,6 +208,13 @@ int obsq_cmd_query(int argc, char **argv)
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
+    prefilter_vocab_t vocab = { vocab_lookup, store_db(st) };
+    o.plan.vocab = &vocab;
+    if (query_plan_build(ast, &o.plan, &plan, &err)) {
+        query_error_print(stderr, text, &err);
+        rc = 2;
+        goto out;
+    }
     int64_t now = now_ms();
     query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };

@@ -899,13 +899,13 @@ static void add_match(char **acc, char *m)
 }
 
 /* Collect pre-filters from the AND-ed `@message like ...` terms of c. */
-static void collect_like(const qnode_t *n, char **acc)
+static void collect_like(const qnode_t *n, const prefilter_vocab_t *vocab, char **acc)
 {
     if (n->kind != QN_BINARY)
         return;
     if (n->op == QOP_AND) {
-        collect_like(n->args[0], acc);
-        collect_like(n->args[1], acc);
+        collect_like(n->args[0], vocab, acc);
+        collect_like(n->args[1], vocab, acc);
         return;
     }
     if ((n->op != QOP_LIKE && n->op != QOP_MATCH) || n->args[0]->kind != QN_FIELD ||
@@ -913,9 +913,9 @@ static void collect_like(const qnode_t *n, char **acc)
         return;
     const qnode_t *r = n->args[1];
     if (r->kind == QN_STRING)
-        add_match(acc, prefilter_substring(r->str, strlen(r->str)));
+        add_match(acc, prefilter_substring(r->str, strlen(r->str), vocab));
     else if (r->kind == QN_REGEX)
-        add_match(acc, prefilter_regex(r->str));
+        add_match(acc, prefilter_regex(r->str, vocab));
 }
 
 static int defines_message(const qcmd_t *c)
@@ -932,7 +932,7 @@ static int defines_message(const qcmd_t *c)
 /* The MATCH expression every result row's event satisfies, from the filters
  * that see all events (before stats, limit, dedup or unnest change the
  * rows), or NULL. */
-static char *fts_prefilter(const query_ast_t *q)
+static char *fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab)
 {
     char *acc = NULL;
     for (int i = 0; i < q->ncmds; i++) {
@@ -941,7 +941,7 @@ static char *fts_prefilter(const query_ast_t *q)
             c->kind == QC_UNNEST || defines_message(c))
             break;
         if (c->kind == QC_FILTER)
-            collect_like(c->cond, &acc);
+            collect_like(c->cond, vocab, &acc);
     }
     return acc;
 }
@@ -977,7 +977,7 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         }
         sb_cat(&e->sql, ")");
     }
-    char *match = fts_prefilter(e->q);
+    char *match = fts_prefilter(e->q, o->vocab);
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
         sb_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");

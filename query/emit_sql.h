@@ -7,6 +7,7 @@
 #define OBS_QUERY_EMIT_SQL_H
 
 #include "ast.h"
+#include "prefilter.h"
 #include "../common/err.h"
 
 typedef struct query_plan_opts {
@@ -14,6 +15,7 @@ typedef struct query_plan_opts {
     const char *const *functions;       /* only these functions (NULL/0 = all) */
     int nfunctions;
     int64_t max_rows;                   /* 0 = no cap */
+    const prefilter_vocab_t *vocab;     /* full-text vocabulary, or NULL */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;

@@ -52,7 +52,58 @@ static void term(out_t *o, const unsigned char *t, size_t n, int prefix)
     put(o, prefix ? "\"*" : "\"", prefix ? 2 : 1);
 }
 
-char *prefilter_substring(const char *needle, size_t len)
+/* Require one of the vocabulary tokens that contain (suffix: end with) the
+ * run; drop the run when there is no vocabulary or too many candidates. */
+static void vocab_term(out_t *o, const unsigned char *t, size_t n, int suffix,
+                       const prefilter_vocab_t *v)
+{
+    char frag[TOKEN_MAX + 1];
+    char **cand = NULL;
+    int ncand = 0, kept = 0;
+    if (!v || n > TOKEN_MAX)
+        return;
+    for (size_t i = 0; i < n; i++)
+        frag[i] = (char)((t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i]);
+    frag[n] = '\0';
+    if (v->lookup(v->ctx, frag, n, &cand, &ncand) != 0)
+        return;
+    if (ncand > PREFILTER_MAX_CANDIDATES)
+        goto out;  /* too broad (and the lookup may have been cut): drop the run */
+    {
+        out_t g = { 0 };
+        for (int i = 0; i < ncand; i++) {
+            size_t cl = strlen(cand[i]);
+            /* a suffix must end the token, unless the token may be cut */
+            if (suffix && cl != TOKEN_MAX && (cl < n || memcmp(cand[i] + cl - n, frag, n) != 0))
+                continue;
+            if (kept++)
+                put(&g, " OR \"", 5);
+            else
+                put(&g, "(\"", 2);
+            put(&g, cand[i], cl);
+            put(&g, "\"", 1);
+        }
+        if (kept == 0) {
+            /* no indexed token has it: nothing can match; the run itself
+             * (not a token of the index) says so */
+            put(&g, "(\"", 2);
+            put(&g, frag, n);
+            put(&g, "\"", 1);
+            kept = 1;
+        }
+        put(&g, ")", 1);
+        if (o->terms++)
+            put(o, " AND ", 5);
+        put(o, g.p, g.len);
+        free(g.p);
+    }
+out:
+    for (int i = 0; i < ncand; i++)
+        free(cand[i]);
+    free(cand);
+}
+
+char *prefilter_substring(const char *needle, size_t len, const prefilter_vocab_t *vocab)
 {
     const unsigned char *s = (const unsigned char *)needle;
     out_t o = { 0 };
@@ -76,6 +127,8 @@ char *prefilter_substring(const char *needle, size_t len)
                 term(&o, s + a, n, 0);
         } else if (left && !all_hex) {
             term(&o, s + a, n, 1);
+        } else if (!left && !all_hex) {
+            vocab_term(&o, s + a, n, right, vocab);  /* ends a token, or inside one */
         }
     }
     return o.p;
@@ -154,7 +207,7 @@ static int required_literal(const char *re, char *best_out, size_t cap, int *ci)
     return (int)best;
 }
 
-char *prefilter_regex(const char *pattern)
+char *prefilter_regex(const char *pattern, const prefilter_vocab_t *vocab)
 {
     char lit[1024];
     int ci;
@@ -165,5 +218,5 @@ char *prefilter_regex(const char *pattern)
         for (int i = 0; i < n; i++)
             if ((unsigned char)lit[i] >= 0x80)
                 return NULL;  /* case folding beyond ASCII: not mirrored */
-    return prefilter_substring(lit, (size_t)n);
+    return prefilter_substring(lit, (size_t)n, vocab);
 }

@@ -2,7 +2,7 @@
  * derived for typical `like` strings and regexes, the cases that must give
  * none (scan), and a randomized property check on a real FTS5 table with the
  * obsword tokenizer: every row that contains the needle is matched by the
- * pre-filter (it may never drop a match). */
+ * pre-filter (it may never drop a match), without and with a vocabulary. */
 #define CHECK_MAIN
 #include "check.h"
 #include "../../query/prefilter.h"
@@ -13,14 +13,14 @@
 
 static void expect_sub(const char *needle, const char *want)
 {
-    char *got = prefilter_substring(needle, strlen(needle));
+    char *got = prefilter_substring(needle, strlen(needle), NULL);
     CHECK_EQ_STR(got, want);
     free(got);
 }
 
 static void expect_re(const char *re, const char *want)
 {
-    char *got = prefilter_regex(re);
+    char *got = prefilter_regex(re, NULL);
     CHECK_EQ_STR(got, want);
     free(got);
 }
@@ -65,7 +65,70 @@ static void test_regexes(void)
     expect_re("(?i)caf\xc3\xa9 au lait", NULL);    /* case-insensitive non-ASCII */
 }
 
+/* ---- with a vocabulary ------------------------------------------------------ */
+
+/* A fixed vocabulary: the tokens containing the fragment, plus 64-byte ones. */
+static const char *const fake_vocab[] = {
+    "dynamodb", "dynamodbstreams", "mydynamodbtable", "error", "errors", "kerror", "x",
+    "wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww",  /* 64: maybe cut */
+};
+
+static int fake_lookup(void *ctx, const char *frag, size_t len, char ***out, int *n)
+{
+    (void)ctx;
+    (void)len;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < OBS_ARRAY_LEN(fake_vocab); i++) {
+        if (strstr(fake_vocab[i], frag) || strlen(fake_vocab[i]) == 64) {
+            *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
+            (*out)[(*n)++] = strdup(fake_vocab[i]);
+        }
+    }
+    return 0;
+}
+
+static void expect_vocab(const char *needle, const char *want)
+{
+    prefilter_vocab_t v = { fake_lookup, NULL };
+    char *got = prefilter_substring(needle, strlen(needle), &v);
+    CHECK_EQ_STR(got, want);
+    free(got);
+}
+
+static void test_vocabulary_expansion(void)
+{
+    /* inside a token: every token containing it, and the 64-byte one */
+    expect_vocab("DynamoDB", "(\"dynamodb\" OR \"dynamodbstreams\" OR \"mydynamodbtable\" OR "
+                             "\"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww\")");
+    /* the end of a token (a separator follows): only tokens ending with it */
+    expect_vocab("rror: x", "(\"error\" OR \"kerror\" OR "
+                            "\"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww\") AND \"x\"*");
+    /* in no indexed token but a 64-byte one, which may be a longer token cut */
+    expect_vocab("zzzq", "(\"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww\")");
+    /* hex-only runs could sit in a skipped token: never looked up */
+    expect_vocab("beef", NULL);
+}
+
 /* ---- property: never drops a row that contains the needle ----------------- */
+
+/* Lookup over the test table's real vocabulary (fts5vocab). */
+static int real_lookup(void *ctx, const char *frag, size_t len, char ***out, int *n)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2((sqlite3 *)ctx, "SELECT term FROM v WHERE instr(CAST(term AS BLOB), CAST(?1 AS BLOB)) > 0 "
+                                           "OR length(CAST(term AS BLOB)) = 64", -1, &st, NULL))
+        return -1;
+    sqlite3_bind_text(st, 1, frag, (int)len, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
+        (*out)[(*n)++] = strdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static unsigned rnd(unsigned n)
@@ -95,7 +158,7 @@ static void make_line(char *out, size_t cap)
     }
 }
 
-static void test_never_drops_a_match(void)
+static int never_drops_a_match(int with_vocab)
 {
     sqlite3 *db;
     enum { NLINES = 400, NQUERIES = 3000 };
@@ -114,6 +177,9 @@ static void test_never_drops_a_match(void)
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
+    CHECK_EQ_INT(sqlite3_exec(db, "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')", NULL, NULL,
+                              NULL), SQLITE_OK);
+    prefilter_vocab_t vocab = { real_lookup, db };
     sqlite3_stmt *q;
     sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &q, NULL);
     int used = 0, missed = 0;
@@ -126,7 +192,7 @@ static void test_never_drops_a_match(void)
         char needle[64];
         memcpy(needle, src + a, n);
         needle[n] = '\0';
-        char *m = prefilter_substring(needle, n);
+        char *m = prefilter_substring(needle, n, with_vocab ? &vocab : NULL);
         if (!m)
             continue;
         used++;
@@ -147,13 +213,34 @@ static void test_never_drops_a_match(void)
     sqlite3_finalize(q);
     sqlite3_close(db);
     CHECK_EQ_INT(missed, 0);
-    CHECK(used > NQUERIES / 10);  /* the pre-filter was exercised, not always skipped */
+    fprintf(stderr, "  pre-filter used for %d of %d needles (%s vocabulary)\n", used, NQUERIES,
+            with_vocab ? "with" : "without");
+    CHECK(used > NQUERIES / 10);  /* exercised, not always skipped */
+    return used;
+}
+
+static void test_never_drops_a_match(void)
+{
+    never_drops_a_match(0);
+}
+
+/* Same needles (the generator restarts): the vocabulary must constrain
+ * strictly more of them, and still never drop a match. */
+static void test_never_drops_a_match_with_vocabulary(void)
+{
+    rng = 0x9E3779B97F4A7C15ULL;
+    int without = never_drops_a_match(0);
+    rng = 0x9E3779B97F4A7C15ULL;
+    int with = never_drops_a_match(1);
+    CHECK(with > without);
 }
 
 TEST_LIST = {
     TEST(test_substrings),
     TEST(test_long_fragments_truncated),
     TEST(test_regexes),
+    TEST(test_vocabulary_expansion),
     TEST(test_never_drops_a_match),
+    TEST(test_never_drops_a_match_with_vocabulary),
     TEST_END,
 };
