@@ -485,6 +485,23 @@ static void emit_args(emitter_t *e, sbuf_t *b, const qnode_t *n, int from)
     }
 }
 
+/* A period of fixed length in ms (ms .. weeks), with the caps obs_datefloor
+ * applies (300s counts as 60s); 0 for calendar units (months, quarters,
+ * years) and invalid periods. */
+static int64_t fixed_period_ms(const qnode_t *p)
+{
+    static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
+    static const int64_t cap[] = { 1000, 60, 60, 24 };
+    if (p->kind != QN_PERIOD || p->period.n < 1 || p->period.unit > QPU_W)
+        return 0;
+    int64_t n = p->period.n;
+    if (p->period.unit <= QPU_H && n > cap[p->period.unit])
+        n = cap[p->period.unit];
+    if (n > 100000)
+        n = 100000;
+    return n * unit_ms[p->period.unit];
+}
+
 static void emit_time_column(emitter_t *e, sbuf_t *b, const qnode_t *at)
 {
     const rcol_t *ts = rel_find(&e->rel, "@timestamp");
@@ -533,11 +550,30 @@ static void emit_call(emitter_t *e, sbuf_t *b, const qnode_t *n)
         }
         sb_cat(b, " END)");
     } else if (strcmp(name, "bin") == 0) {
-        sb_cat(b, "obs_datefloor(");
-        emit_time_column(e, b, n);
-        sb_cat(b, ", ");
-        emit_period(e, b, n->args[0]);
-        sb_cat(b, ")");
+        const qnode_t *p = n->args[0];
+        int64_t w = fixed_period_ms(p);
+        if (w > 0) {
+            /* plain arithmetic, the same floor as obs_datefloor (sqlfuncs_time.c):
+             * ts - ((ts - origin) mod w), weeks counted from Monday 1970-01-05 */
+            int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
+            sb_cat(b, "(");
+            emit_time_column(e, b, n);
+            sb_cat(b, " - (((");
+            emit_time_column(e, b, n);
+            sb_printf(b, " - %lld) %% ", (long long)origin);
+            emit_int_param(e, b, w);
+            sb_cat(b, " + ");
+            emit_int_param(e, b, w);
+            sb_cat(b, ") % ");
+            emit_int_param(e, b, w);
+            sb_cat(b, "))");
+        } else {
+            sb_cat(b, "obs_datefloor(");
+            emit_time_column(e, b, n);
+            sb_cat(b, ", ");
+            emit_period(e, b, p);
+            sb_cat(b, ")");
+        }
     } else if (strcmp(name, "count") == 0) {
         if (n->nargs == 0 || n->args[0]->kind == QN_STAR) {
             sb_cat(b, "count(*)");
@@ -946,6 +982,79 @@ static char *fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab)
     return acc;
 }
 
+/* Does a filter that sees every event require @type to be a REPORT line?
+ * Then the planner adds the implied e.kind = 4, which lets SQLite answer
+ * from the events_report partial index (schema v4). */
+static int requires_report(const qnode_t *n)
+{
+    if (n->kind != QN_BINARY)
+        return 0;
+    if (n->op == QOP_AND)
+        return requires_report(n->args[0]) || requires_report(n->args[1]);
+    if (n->op != QOP_EQ)
+        return 0;
+    const qnode_t *f = n->args[0], *v = n->args[1];
+    if (f->kind != QN_FIELD)
+        f = n->args[1], v = n->args[0];
+    return f->kind == QN_FIELD && strcmp(f->str, "@type") == 0 && v->kind == QN_STRING &&
+           (strcmp(v->str, "REPORT") == 0 || strcmp(v->str, "platform.report") == 0);
+}
+
+static int report_only(const query_ast_t *q)
+{
+    for (int i = 0; i < q->ncmds; i++) {
+        const qcmd_t *c = &q->cmds[i];
+        if (c->kind == QC_STATS || c->kind == QC_LIMIT || c->kind == QC_DEDUP ||
+            c->kind == QC_UNNEST)
+            return 0;
+        for (int k = 0; k < c->nitems; k++)
+            if (c->items[k].alias && strcmp(c->items[k].alias, "@type") == 0)
+                return 0;
+        for (int k = 0; k < c->nnames; k++)
+            if (strcmp(c->names[k], "@type") == 0)
+                return 0;
+        if (c->kind == QC_FILTER && requires_report(c->cond))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does any expression of the query name one of the stream's fields? */
+static int node_uses_stream(const qnode_t *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind == QN_FIELD)
+        return strcmp(n->str, "@logStream") == 0 || strcmp(n->str, "@log") == 0;
+    for (int i = 0; i < n->nargs; i++)
+        if (node_uses_stream(n->args[i]))
+            return 1;
+    return 0;
+}
+
+static int items_use_stream(const qitem_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (node_uses_stream(v[i].expr))
+            return 1;
+    return 0;
+}
+
+static int query_uses_stream(const query_ast_t *q)
+{
+    for (int i = 0; i < q->ncmds; i++) {
+        const qcmd_t *c = &q->cmds[i];
+        if (items_use_stream(c->items, c->nitems) || items_use_stream(c->by, c->nby) ||
+            node_uses_stream(c->cond) || node_uses_stream(c->source) ||
+            node_uses_stream(c->unnest_expr))
+            return 1;
+        for (int k = 0; k < c->nkeys; k++)
+            if (node_uses_stream(c->keys[k].expr))
+                return 1;
+    }
+    return 0;
+}
+
 /* ---- the statement ------------------------------------------------------- */
 
 static void emit_base(emitter_t *e, const query_plan_opts_t *o)
@@ -953,13 +1062,18 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     sb_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
                     "  CASE WHEN e.json_at IS NULL THEN NULL\n"
                     "    ELSE CAST(substr(CAST(e.message AS BLOB), e.json_at + 1) AS TEXT) END AS x_json");
+    /* The stream table is joined only when the query uses its fields or
+     * selects functions: REPORT stats then stay an index-only scan. */
+    int join = o->nfunctions > 0 || query_uses_stream(e->q);
     for (size_t i = 0; i < sizeof sysfields / sizeof *sysfields; i++) {
         char ident[16];
         snprintf(ident, sizeof ident, "f%zu", i);
-        sb_printf(&e->sql, ",\n  %s AS %s", sysfields[i].expr, ident);
+        int stream_col = strstr(sysfields[i].expr, "s.") != NULL;
+        sb_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
         rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
     }
-    sb_cat(&e->sql, "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1");
+    sb_cat(&e->sql, join ? "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1"
+                         : "\n  FROM events e WHERE 1");
     if (o->since_ms >= 0) {
         sb_cat(&e->sql, " AND e.ts >= ");
         emit_int_param(e, &e->sql, o->since_ms);
@@ -977,6 +1091,8 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         }
         sb_cat(&e->sql, ")");
     }
+    if (report_only(e->q))
+        sb_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
     char *match = fts_prefilter(e->q, o->vocab);
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */

@@ -153,9 +153,17 @@
 "INSERT INTO fts_vocab(token) SELECT term FROM temp.v3_vocab;\n" \
 "DROP TABLE temp.v3_vocab;\n"
 
+/* ---- v4: REPORT lines answered from an index ----------------------------- */
+/* A partial covering index of the REPORT rows (kind 4, text or JSON format):
+ * `filter @type = "REPORT" | stats avg(@duration) ... by bin(5m)` reads
+ * only these entries (the planner adds the implied kind = 4). */
+#define SQL_V4 \
+"CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
+"  max_memory_used, init_duration, stream_id) WHERE kind = 4;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3 }
-#define STORE_SCHEMA_VERSION 3
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4 }
+#define STORE_SCHEMA_VERSION 4
 
 /* ---- connection pragmas ------------------------------------------------ */
 
