@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "emit_sql.h"
 #include "errfmt.h"
+#include "events.h"
 #include "parse.h"
 #include "run.h"
 #include "sqlfuncs.h"
@@ -34,6 +35,11 @@ static const char usage[] =
 "  -o, --output FMT     table (default), json, jsonl or csv\n"
 "  --max-rows N         stop after N rows (default: no cap)\n"
 "  --no-fill            do not zero-fill empty bins of stats ... by bin()\n"
+"  --context N          show N events before and after each match (its stream)\n"
+"  --follow             keep running: print new matching events as they arrive\n"
+"                       (a stats query is re-run and reprinted); Ctrl-C stops\n"
+"  --interval S         seconds between --follow polls (default 1)\n"
+"  --request ID         print every event of one invocation (no QUERY)\n"
 "  --explain            print the SQL, its parameters and SQLite's plan\n"
 "  -h, --help           this help\n";
 
@@ -42,7 +48,9 @@ typedef struct qopts {
     query_plan_opts_t plan;
     const char **functions;
     qfmt_t fmt;
-    int fill, explain;
+    int fill, explain, follow, context;
+    double interval;
+    const char *request;
 } qopts_t;
 
 static int64_t now_ms(void)
@@ -60,6 +68,8 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         { "function", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
         { "max-rows", required_argument, NULL, 'm' }, { "no-fill", no_argument, NULL, 'F' },
         { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
+        { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
+        { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
     int64_t now = now_ms();
@@ -109,10 +119,38 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             break;
         }
         case 'F': o->fill = 0; break;
+        case 'C': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 1000) {
+                fprintf(stderr, "obsq: --context takes a number from 0 to 1000, not '%s'\n", optarg);
+                return 2;
+            }
+            o->context = (int)v;
+            break;
+        }
+        case 'w': o->follow = 1; break;
+        case 'i': {
+            char *end;
+            o->interval = strtod(optarg, &end);
+            if (*end || !(o->interval >= 0.05 && o->interval <= 3600)) {
+                fprintf(stderr, "obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'r': o->request = optarg; break;
         case 'x': o->explain = 1; break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return 2;
         }
+    }
+    if (o->request) {
+        if (optind != argc) {
+            fprintf(stderr, "obsq: --request ID takes no query\n");
+            return 2;
+        }
+        return 0;
     }
     if (optind + 1 != argc) {
         fprintf(stderr, optind >= argc ? "obsq: no query given\n%s" : "obsq: one query expected "
@@ -171,6 +209,74 @@ static int vocab_lookup(void *ctx, const char *frag, size_t len, char ***out, in
     return 0;
 }
 
+static qformat_t *formatter(const query_plan_t *plan, qfmt_t fmt, int width)
+{
+    char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
+    int *is_time = xcalloc((size_t)plan->ncolumns + 1, sizeof *is_time);
+    for (int i = 0; i < plan->ncolumns; i++) {
+        names[i] = plan->columns[i].name;
+        is_time[i] = plan->columns[i].is_time;
+    }
+    qformat_t *f = qformat_new(stdout, fmt, names, is_time, plan->ncolumns, width);
+    free(names);
+    free(is_time);
+    return f;
+}
+
+static void sleep_s(double s)
+{
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    nanosleep(&ts, NULL);
+}
+
+static int terminal_width(void);
+
+/* --follow: print the matches, then every interval the matches among events
+ * newer than the newest one printed (a stats query is re-run and reprinted
+ * under a time line). Runs until interrupted. */
+static int follow(sqlite3 *db, const query_ast_t *ast, qopts_t *o, const query_plan_t *plan0,
+                  obs_err_t *err)
+{
+    double interval = o->interval > 0 ? o->interval : 1.0;
+    int aggregated = plan0->aggregated;
+    qfmt_t fmt = o->fmt == QFMT_JSON ? QFMT_JSONL : o->fmt;  /* a stream of rows */
+    int64_t last = 0;
+    query_plan_t *next = NULL;
+    for (int batch = 0;; batch++) {
+        const query_plan_t *plan = plan0;
+        if (batch) {
+            sleep_s(interval);
+            o->plan.after_id = aggregated ? 0 : last;
+            int rc = query_plan_build(ast, &o->plan, &next, err);
+            if (rc)
+                return rc;
+            plan = next;
+        }
+        qformat_t *f = formatter(plan, fmt, terminal_width());
+        if (batch && !aggregated)
+            qformat_no_header(f);
+        if (aggregated) {
+            char now[32];
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            qformat_time((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, now);
+            printf("-- %s\n", now);
+        }
+        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows };
+        int64_t rows = 0;
+        int rc = query_run(db, plan, &ro, f, &rows, &last, err);
+        if (rc) {
+            qformat_abort(f);
+            query_plan_free(next);
+            return rc;
+        }
+        qformat_finish(f);
+        fflush(stdout);
+        query_plan_free(next);
+        next = NULL;
+    }
+}
+
 static int terminal_width(void)
 {
     struct winsize ws;
@@ -200,6 +306,14 @@ int obsq_cmd_query(int argc, char **argv)
     }
     if (!o.db || !*o.db)
         o.db = "obs.db";
+    if (o.request) {
+        rc = 1;
+        if (store_open_readonly(o.db, &st, &err) ||
+            query_events_request(store_db(st), o.request, o.fmt, stdout, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
     if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
@@ -210,6 +324,8 @@ int obsq_cmd_query(int argc, char **argv)
         goto fail;
     prefilter_vocab_t vocab = { vocab_lookup, store_db(st) };
     o.plan.vocab = &vocab;
+    o.plan.with_ids = o.context > 0 || o.follow;
+    o.plan.ascending = o.follow;
     if (query_plan_build(ast, &o.plan, &plan, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
@@ -227,6 +343,18 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 0;
         goto out;
     }
+    if (o.context > 0) {
+        if (query_events_context(store_db(st), plan, o.context, o.fmt, stdout, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
+    if (o.follow) {
+        if (follow(store_db(st), ast, &o, plan, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
     char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
     int *is_time = xcalloc((size_t)plan->ncolumns + 1, sizeof *is_time);
     for (int i = 0; i < plan->ncolumns; i++) {
@@ -238,7 +366,7 @@ int obsq_cmd_query(int argc, char **argv)
     free(is_time);
     query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
     int64_t rows = 0;
-    int run_rc = query_run(store_db(st), plan, &ro, fmt, &rows, &err);
+    int run_rc = query_run(store_db(st), plan, &ro, fmt, &rows, NULL, &err);
     if (run_rc) {
         qformat_abort(fmt);  /* an error prints no (partial) table */
         goto fail;

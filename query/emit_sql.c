@@ -117,6 +117,7 @@ typedef struct emitter {
     int rc;
     const query_ast_t *q;
     const qcmd_t *stats;      /* the stats being emitted (alias lookups) */
+    int ascending;            /* default order oldest first */
     int stats_upto;           /* items [0, upto) of it are visible by alias */
 } emitter_t;
 
@@ -829,7 +830,8 @@ static const char *current_order(emitter_t *e)
     const rcol_t *ts = rel_find(&e->rel, "@timestamp");
     if (ts && !e->rel.aggregated) {
         char buf[64];
-        snprintf(buf, sizeof buf, "%s DESC, x_id DESC", ts->ident);
+        snprintf(buf, sizeof buf, e->ascending ? "%s ASC, x_id ASC" : "%s DESC, x_id DESC",
+                 ts->ident);
         e->rel.order = xstrdup(buf);
         return e->rel.order;
     }
@@ -1082,6 +1084,10 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         sb_cat(&e->sql, " AND e.ts < ");
         emit_int_param(e, &e->sql, o->until_ms);
     }
+    if (o->after_id > 0) {
+        sb_cat(&e->sql, " AND e.id > ");
+        emit_int_param(e, &e->sql, o->after_id);
+    }
     if (o->nfunctions > 0) {
         sb_cat(&e->sql, " AND s.function IN (");
         for (int i = 0; i < o->nfunctions; i++) {
@@ -1129,6 +1135,11 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         plan->columns[i].fill_zero = c && c->fill_zero;
     }
     plan->ncolumns = r->nshow;
+    plan->aggregated = r->aggregated;
+    if (o->with_ids && !r->aggregated) {
+        sb_cat(&e->sql, ", x_id, x_stream");
+        plan->has_ids = 1;
+    }
     sb_printf(&e->sql, " FROM s%d", e->step);
     if (ord)
         sb_printf(&e->sql, " ORDER BY %s", ord);
@@ -1146,6 +1157,7 @@ int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_pla
     memset(&e, 0, sizeof e);
     e.err = err;
     e.q = q;
+    e.ascending = o->ascending;
     plan->fill_column = -1;
 
     int last_stats = -1;

@@ -16,6 +16,10 @@ typedef struct query_plan_opts {
     int nfunctions;
     int64_t max_rows;                   /* 0 = no cap */
     const prefilter_vocab_t *vocab;     /* full-text vocabulary, or NULL */
+    int64_t after_id;                   /* only events with a larger id (--follow); 0 = all */
+    int with_ids;                       /* append the event id and stream id as two
+                                           extra columns (not in `columns`) */
+    int ascending;                      /* default order oldest first (--follow) */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;
@@ -39,6 +43,8 @@ typedef struct query_plan {
     int nparams;
     query_column_t *columns;            /* the SELECT's columns, in order */
     int ncolumns;
+    int has_ids;                        /* with_ids honoured: 2 more columns follow */
+    int aggregated;                     /* the result rows are groups, not events */
     /* Zero-fill: set when the result is grouped only by bin(): the column
      * index of the bin, and the period (see obs_datefloor). -1 otherwise. */
     int fill_column;

@@ -20,6 +20,8 @@ struct qformat {
     char **cells;      /* table: rendered cells, row-major */
     size_t nrows, cap;
     int first;         /* json: no row written yet */
+    int no_header;
+    int header_done;   /* csv */
 };
 
 void qformat_time(int64_t ms, char out[32])
@@ -71,18 +73,7 @@ qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_
         f->is_time[i] = is_time[i];
     }
     if (fmt == QFMT_CSV) {
-        for (int i = 0; i < ncols; i++) {
-            fputs(i ? "," : "", out);
-            fputc('"', out);
-            for (const char *p = names[i]; *p; p++) {
-                if (*p == '"')
-                    fputc('"', out);
-                fputc(*p, out);
-            }
-            fputc('"', out);
-        }
-        fputc('\n', out);
-    } else if (fmt == QFMT_JSON) {
+        /* the header is written with the first row (see csv_header) */    } else if (fmt == QFMT_JSON) {
         fputs("[", out);
     }
     return f;
@@ -122,8 +113,27 @@ static void row_json(qformat_t *f, const qval_t *row)
     cJSON_Delete(o);
 }
 
+static void csv_header(qformat_t *f)
+{
+    if (f->no_header || f->header_done)
+        return;
+    f->header_done = 1;
+    for (int i = 0; i < f->ncols; i++) {
+        fputs(i ? "," : "", f->out);
+        fputc('"', f->out);
+        for (const char *p = f->names[i]; *p; p++) {
+            if (*p == '"')
+                fputc('"', f->out);
+            fputc(*p, f->out);
+        }
+        fputc('"', f->out);
+    }
+    fputc('\n', f->out);
+}
+
 static void row_csv(qformat_t *f, const qval_t *row)
 {
+    csv_header(f);
     for (int i = 0; i < f->ncols; i++) {
         char *s = render(f, &row[i], i);
         fputs(i ? "," : "", f->out);
@@ -141,6 +151,11 @@ static void row_csv(qformat_t *f, const qval_t *row)
         free(s);
     }
     fputc('\n', f->out);
+}
+
+void qformat_no_header(qformat_t *f)
+{
+    f->no_header = 1;
 }
 
 void qformat_row(qformat_t *f, qval_t *row)
@@ -233,7 +248,7 @@ static void finish_table(qformat_t *f)
     for (int c = 0; c < f->ncols - 1; c++)
         used += w[c] + 2;
     size_t last = f->width > 0 ? ((size_t)f->width > used + 20 ? (size_t)f->width - used : 20) : 0;
-    for (size_t r = 0; r <= f->nrows; r++) {
+    for (size_t r = f->no_header ? 1 : 0; r <= f->nrows; r++) {
         for (int c = 0; c < f->ncols; c++) {
             const char *s = r == 0 ? f->names[c] : f->cells[(r - 1) * (size_t)f->ncols + (size_t)c];
             int is_last = c == f->ncols - 1;
@@ -243,7 +258,7 @@ static void finish_table(qformat_t *f)
         }
         fputc('\n', f->out);
     }
-    if (f->nrows == 0)
+    if (f->nrows == 0 && !f->no_header)
         fputs("(no results)\n", f->out);
     free(w);
 }
@@ -254,6 +269,8 @@ void qformat_finish(qformat_t *f)
 {
     if (f->fmt == QFMT_TABLE)
         finish_table(f);
+    else if (f->fmt == QFMT_CSV)
+        csv_header(f);  /* an empty result still has its header */
     else if (f->fmt == QFMT_JSON)
         fputs(f->first ? "]\n" : "\n]\n", f->out);
     release(f);

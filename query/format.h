@@ -25,6 +25,8 @@ typedef struct qformat qformat_t;
 /* width: the table's target width (0 = unlimited). */
 qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_time, int ncols,
                        int width);
+/* Table and csv: print no header line (a --follow batch after the first). */
+void qformat_no_header(qformat_t *f);
 /* Takes ownership of the row's values (ncols of them). */
 void qformat_row(qformat_t *f, qval_t *row);
 /* Write what is buffered (the table) and the closing text; free f. */

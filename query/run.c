@@ -94,7 +94,7 @@ static int64_t floor_to(int64_t t, int64_t w)
 }
 
 int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out,
-              int64_t *rows_out, obs_err_t *err)
+              int64_t *rows_out, int64_t *max_id, obs_err_t *err)
 {
     sqlite3_stmt *st = NULL;
     int64_t rows = 0, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
@@ -108,6 +108,11 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
     qval_t *row = xcalloc((size_t)p->ncolumns + 1, sizeof *row);
     while (!capped(o, rows) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_row(st, p->ncolumns, row);
+        if (max_id && p->has_ids) {
+            int64_t id = sqlite3_column_int64(st, p->ncolumns);
+            if (id > *max_id)
+                *max_id = id;
+        }
         if (w && row[p->fill_column].type == QV_INT) {
             int64_t t = row[p->fill_column].i;
             if (next != INT64_MIN && t > next)

@@ -14,9 +14,11 @@ typedef struct query_run_opts {
     int64_t max_rows;            /* 0 = no cap (with fill the cap is applied here) */
 } query_run_opts_t;
 
-/* Returns 0, or OBS_EDB with SQLite's message (a regex limit, ...). */
+/* Returns 0, or OBS_EDB with SQLite's message (a regex limit, ...). With a
+ * plan built with_ids and max_id non-NULL, *max_id becomes the largest event
+ * id printed (left as it was when none). */
 int query_run(sqlite3 *db, const query_plan_t *plan, const query_run_opts_t *o, qformat_t *out,
-              int64_t *rows_out, obs_err_t *err);
+              int64_t *rows_out, int64_t *max_id, obs_err_t *err);
 
 /* EXPLAIN QUERY PLAN of the plan's SQL, one line per step, to f. */
 int query_explain(sqlite3 *db, const query_plan_t *plan, FILE *f, obs_err_t *err);

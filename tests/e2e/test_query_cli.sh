@@ -1,0 +1,69 @@
+#!/bin/sh
+# tests/e2e/test_query_cli.sh — obsq's event views and live mode on a small
+# hand-written store: --request prints every event of one invocation (print
+# lines between START and REPORT included, other invocations not), --context
+# N prints N neighbours in the same stream around each match, --follow
+# prints matches that arrive after it started exactly once, --explain shows
+# the SQL and SQLite's plan.
+. "$(dirname "$0")/lib.sh"
+need obsagent obsq
+
+mkdir -p "$T/logs/fn"
+LOG="$T/logs/fn/s1.log"
+{
+    printf 'START RequestId: aaaa1111-0000-0000-0000-000000000001 Version: $LATEST\n'
+    printf '2026-11-01T00:00:00.000Z\taaaa1111-0000-0000-0000-000000000001\tINFO\tone\n'
+    printf 'plain print line\n'
+    printf '2026-11-01T00:00:00.200Z\taaaa1111-0000-0000-0000-000000000001\tERROR\tfirst boom\n'
+    printf 'END RequestId: aaaa1111-0000-0000-0000-000000000001\n'
+    printf 'REPORT RequestId: aaaa1111-0000-0000-0000-000000000001\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\n'
+    printf 'START RequestId: bbbb2222-0000-0000-0000-000000000002 Version: $LATEST\n'
+    printf '2026-11-01T00:00:01.000Z\tbbbb2222-0000-0000-0000-000000000002\tINFO\ttwo\n'
+    printf 'END RequestId: bbbb2222-0000-0000-0000-000000000002\n'
+    printf 'REPORT RequestId: bbbb2222-0000-0000-0000-000000000002\tDuration: 6.00 ms\tBilled Duration: 6 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\n'
+} > "$LOG"
+DB=$T/obs.db
+check "import" "$OBSAGENT" --once -q --no-progress --db "$DB" "$T/logs"
+
+# --request
+"$OBSQ" --db "$DB" -o csv --request aaaa1111-0000-0000-0000-000000000001 > "$T/req.csv" 2>&1
+check_eq "--request: header + the 6 events of the invocation" "$(wc -l < "$T/req.csv" | tr -d ' ')" 7
+check_eq "--request: the print line between START and REPORT is included" \
+    "$(grep -c 'plain print line' "$T/req.csv")" 1
+check_eq "--request: nothing of the other invocation" "$(grep -c bbbb2222 "$T/req.csv")" 0
+check_eq "--request: starts with START, ends with REPORT" \
+    "$(sed -n 2p "$T/req.csv" | cut -d, -f2)$(tail -n 1 "$T/req.csv" | cut -d, -f2)" '"START""REPORT"'
+"$OBSQ" --db "$DB" --request nosuch > "$T/none.out" 2>&1
+check_eq "--request of an unknown id exits 1" "$?" 1
+check_grep "--request of an unknown id says so" "$T/none.out" "no event names request id 'nosuch'"
+
+# --context
+"$OBSQ" --db "$DB" -o csv --context 1 'filter @message like "boom"' > "$T/ctx.csv" 2>&1
+check_eq "--context 1: header + before, match, after" "$(wc -l < "$T/ctx.csv" | tr -d ' ')" 4
+check_eq "--context 1: the match is marked" "$(grep '^">"' "$T/ctx.csv" | grep -c 'first boom')" 1
+check_eq "--context 1: the neighbours are the print line and END" \
+    "$(grep -c 'plain print line\|END RequestId' "$T/ctx.csv")" 2
+"$OBSQ" --db "$DB" --context 1 'stats count(*)' > "$T/ctxs.out" 2>&1
+check_eq "--context on a stats query exits 1" "$?" 1
+check_grep "--context on a stats query says why" "$T/ctxs.out" "needs a query that returns events"
+
+# --explain
+"$OBSQ" --db "$DB" --explain 'filter @message like "boom" | stats count(*)' > "$T/explain.out" 2>&1
+check_grep "--explain prints the SQL" "$T/explain.out" "events_fts MATCH"
+check_grep "--explain prints SQLite's plan" "$T/explain.out" "SQLite plan"
+
+# --follow: the existing match, then one appended while it runs, once each
+timeout 5 "$OBSQ" --db "$DB" -o csv --follow --interval 0.2 \
+    'filter @message like "boom" | fields @message' > "$T/follow.csv" 2>&1 &
+pid=$!
+sleep 1
+printf '2026-11-01T00:00:02.000Z\tbbbb2222-0000-0000-0000-000000000002\tERROR\tsecond boom\n' >> "$LOG"
+"$OBSAGENT" --once -q --no-progress --db "$DB" "$T/logs"
+sleep 1.5
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+check_eq "--follow: first boom printed once" "$(grep -c 'first boom' "$T/follow.csv")" 1
+check_eq "--follow: the new match printed once" "$(grep -c 'second boom' "$T/follow.csv")" 1
+check_eq "--follow: one header line" "$(grep -c '^"@message"$' "$T/follow.csv")" 1
+
+finish
