@@ -153,13 +153,15 @@
 "INSERT INTO fts_vocab(token) SELECT term FROM temp.v3_vocab;\n" \
 "DROP TABLE temp.v3_vocab;\n"
 
-/* ---- v4: REPORT lines answered from an index ----------------------------- */
+/* ---- v4: REPORT lines and function selections answered from indexes ------ */
 /* A partial covering index of the REPORT rows (kind 4, text or JSON format):
  * `filter @type = "REPORT" | stats avg(@duration) ... by bin(5m)` reads
- * only these entries (the planner adds the implied kind = 4). */
+ * only these entries (the planner adds the implied kind = 4); and events by
+ * stream and time, for obsq --function and obsq --request. */
 #define SQL_V4 \
 "CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
-"  max_memory_used, init_duration, stream_id) WHERE kind = 4;\n"
+"  max_memory_used, init_duration, stream_id) WHERE kind = 4;\n" \
+"CREATE INDEX events_stream_ts ON events(stream_id, ts);\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4 }
