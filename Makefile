@@ -101,6 +101,8 @@ demo: all
 
 bench: all
 	@BUILD=$(BUILD) sh bench/bench_import.sh
+	@echo
+	@BUILD=$(BUILD) sh bench/bench_query.sh
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,
 # built by clang with libFuzzer + ASan + UBSan into build-fuzz/, and run for

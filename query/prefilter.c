@@ -103,10 +103,37 @@ out:
     free(cand);
 }
 
+/* A prefix shorter than this is dropped when a whole token is required too:
+ * it matches many tokens (out* -> output, outbound, ...) and merging their
+ * posting lists costs more than the exact check of the extra candidates.
+ * Dropping a constraint only widens the candidates: nothing can be missed. */
+#define SHORT_PREFIX 4
+
+static int has_whole_token(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if (!token_byte(s[i])) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        int all_hex = 1, digit = 0;
+        while (i < len && token_byte(s[i])) {
+            all_hex &= hex(s[i]);
+            digit |= s[i] >= '0' && s[i] <= '9';
+            i++;
+        }
+        if (a > 0 && i < len && !(all_hex && digit))
+            return 1;
+    }
+    return 0;
+}
+
 char *prefilter_substring(const char *needle, size_t len, const prefilter_vocab_t *vocab)
 {
     const unsigned char *s = (const unsigned char *)needle;
     out_t o = { 0 };
+    int whole = has_whole_token(s, len);
     for (size_t i = 0; i < len;) {
         if (!token_byte(s[i])) {
             i++;
@@ -125,7 +152,7 @@ char *prefilter_substring(const char *needle, size_t len, const prefilter_vocab_
         if (left && right) {
             if (!(all_hex && digit))
                 term(&o, s + a, n, 0);
-        } else if (left && !all_hex) {
+        } else if (left && !all_hex && !(whole && n < SHORT_PREFIX)) {
             term(&o, s + a, n, 1);
         } else if (!left && !all_hex) {
             vocab_term(&o, s + a, n, right, vocab);  /* ends a token, or inside one */

@@ -8,6 +8,7 @@
 #   build:  cJSON, SQLite 3 (FTS5), PCRE2, ncursesw, pkg-config, cc, make
 #   tests:  sqlite3 CLI (reads the store back), tmux (terminal tests),
 #           node + npm (real EMF client libraries from the npm registry)
+#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
 set -eu
 
 # need = "kind:name:debian-package"
@@ -23,6 +24,7 @@ cmd:sqlite3:sqlite3
 cmd:tmux:tmux
 cmd:node:nodejs
 cmd:npm:npm
+cmd:rg:ripgrep
 "
 
 missing_packages() {
