@@ -175,6 +175,7 @@
 "PRAGMA secure_delete=OFF;" \
 "PRAGMA foreign_keys=OFF;" \
 "PRAGMA cache_size=-65536;" \
+"PRAGMA wal_autocheckpoint=16384;" \
 "PRAGMA mmap_size=268435456;"
 
 /* ---- writer statements ------------------------------------------------- */
