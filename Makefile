@@ -65,7 +65,16 @@ TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
 .PHONY: all test test-unit demo bench fuzz deps clean
 all: $(PROGS) $(TOOLS) $(UNITS)
 
-$(BUILD)/%.o: %.c
+# Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
+# so a warning can't hide in an object built without -Werror.
+FLAGS_FILE := $(BUILD)/cflags
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

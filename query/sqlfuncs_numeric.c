@@ -224,7 +224,7 @@ static void fn_floor(sqlite3_context *c, int argc, sqlite3_value **argv)
 
 static void extreme(sqlite3_context *c, int argc, sqlite3_value **argv, int want_greater)
 {
-    sqlfn_num_t best, n;
+    sqlfn_num_t best = { 0 }, n;
     int have = 0;
     for (int i = 0; i < argc; i++) {
         if (!query_sqlfuncs__num(argv[i], &n))
