@@ -2,7 +2,7 @@
  * Dimensions are stored as a canonical JSON object (keys sorted, as
  * emf_extract gives them), built once per dimension set. */
 #include "pipeline_emf.h"
-#include "../common/xalloc.h"
+#include "../common/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,59 +20,43 @@ int pipeline__emf_candidate(const lambda_line_t *r, obs_span_t text)
     return b == r->json.p && r->kind == LK_APP;
 }
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf_t;
-
-static void put(sbuf_t *b, const char *s, size_t n)
+static void put_json_string(buf_t *b, const char *s)
 {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void put_json_string(sbuf_t *b, const char *s)
-{
-    put(b, "\"", 1);
+    buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char esc[8];
         if (*p == '"' || *p == '\\') {
             esc[0] = '\\';
             esc[1] = (char)*p;
-            put(b, esc, 2);
+            buf_put(b, esc, 2);
         } else if (*p < 0x20) {
             snprintf(esc, sizeof esc, "\\u%04x", *p);
-            put(b, esc, 6);
+            buf_put(b, esc, 6);
         } else {
-            put(b, (const char *)p, 1);
+            buf_put(b, (const char *)p, 1);
         }
     }
-    put(b, "\"", 1);
+    buf_putc(b, '"');
 }
 
-static void dims_json(sbuf_t *b, const emf_dim_t *d, int n)
+static void dims_json(buf_t *b, const emf_dim_t *d, int n)
 {
     b->len = 0;
-    put(b, "{", 1);
+    buf_put(b, "{", 1);
     for (int i = 0; i < n; i++) {
         if (i)
-            put(b, ",", 1);
+            buf_put(b, ",", 1);
         put_json_string(b, d[i].key);
-        put(b, ":", 1);
+        buf_put(b, ":", 1);
         put_json_string(b, d[i].value);
     }
-    put(b, "}", 1);
+    buf_put(b, "}", 1);
 }
 
 int pipeline__emf_store(store_t *st, const char *function, int64_t event_id, const emf_result_t *res,
                         obs_err_t *err)
 {
-    sbuf_t dims = { 0 };
+    buf_t dims = { 0 };
     const emf_dim_t *last = NULL;
     int rc = 0;
     for (int i = 0; i < res->npoints && !rc; i++) {
@@ -87,6 +71,6 @@ int pipeline__emf_store(store_t *st, const char *function, int64_t event_id, con
         };
         rc = store_metric_point_add(st, function, event_id, &mp, err);
     }
-    free(dims.p);
+    buf_free(&dims);
     return rc;
 }

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/buf.h"
 #include "../common/xalloc.h"
 #include "builtins.h"
 #include "lex.h"
@@ -92,52 +93,30 @@ void query_ast_free(query_ast_t *q)
 
 /* --- dump --- */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf_t;
-
-static void put(buf_t *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        while (b->n + n + 1 > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 256;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void puts_(buf_t *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
 static void put_quoted(buf_t *b, const char *s, char q)
 {
-    put(b, &q, 1);
+    buf_put(b, &q, 1);
     for (; *s; s++) {
         switch (*s) {
-        case '\n': puts_(b, "\\n"); break;
-        case '\t': puts_(b, "\\t"); break;
-        case '\r': puts_(b, "\\r"); break;
+        case '\n': buf_cat(b, "\\n"); break;
+        case '\t': buf_cat(b, "\\t"); break;
+        case '\r': buf_cat(b, "\\r"); break;
         case '\\':
             if (q == '/') {  /* a regex keeps its escapes as written */
-                put(b, s, 1);
+                buf_put(b, s, 1);
                 if (s[1])
-                    put(b, ++s, 1);
+                    buf_put(b, ++s, 1);
             } else {
-                puts_(b, "\\\\");
+                buf_cat(b, "\\\\");
             }
             break;
         default:
             if (*s == q)
-                put(b, "\\", 1);
-            put(b, s, 1);
+                buf_put(b, "\\", 1);
+            buf_put(b, s, 1);
         }
     }
-    put(b, &q, 1);
+    buf_put(b, &q, 1);
 }
 
 static void put_number(buf_t *b, double v)
@@ -145,7 +124,7 @@ static void put_number(buf_t *b, double v)
     char s[64];
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(s, sizeof s, "%.0f", v);
-        puts_(b, strcmp(s, "-0") == 0 ? "0" : s);
+        buf_cat(b, strcmp(s, "-0") == 0 ? "0" : s);
         return;
     }
     for (int prec = 1; prec <= 17; prec++) {
@@ -153,16 +132,16 @@ static void put_number(buf_t *b, double v)
         if (strtod(s, NULL) == v || isnan(v))
             break;
     }
-    puts_(b, s);
+    buf_cat(b, s);
 }
 
 static void put_name(buf_t *b, const char *s)
 {
     for (; *s; s++) {
         if (*s == '\n')
-            puts_(b, "\\n");
+            buf_cat(b, "\\n");
         else
-            put(b, s, 1);
+            buf_put(b, s, 1);
     }
 }
 
@@ -181,12 +160,12 @@ static void put_field(buf_t *b, const qnode_t *n)
                 quote = 1;
         }
         if (seg != path)
-            put(b, ".", 1);
+            buf_put(b, ".", 1);
         if (quote)
-            put(b, "`", 1);
-        put(b, seg, len);
+            buf_put(b, "`", 1);
+        buf_put(b, seg, len);
         if (quote)
-            put(b, "`", 1);
+            buf_put(b, "`", 1);
         if (!e)
             break;
         seg = e + 1;
@@ -225,7 +204,7 @@ static void dump_expr(buf_t *b, const qnode_t *n)
 {
     char s[64];
     if (!n) {
-        puts_(b, "<null>");
+        buf_cat(b, "<null>");
         return;
     }
     switch (n->kind) {
@@ -239,45 +218,45 @@ static void dump_expr(buf_t *b, const qnode_t *n)
         put_quoted(b, n->str ? n->str : "", '/');
         break;
     case QN_BOOL:
-        puts_(b, n->num != 0 ? "true" : "false");
+        buf_cat(b, n->num != 0 ? "true" : "false");
         break;
     case QN_FIELD:
         put_field(b, n);
         break;
     case QN_PERIOD:
         snprintf(s, sizeof s, "%lld%s", (long long)n->period.n, qlex_unit_name(n->period.unit));
-        puts_(b, s);
+        buf_cat(b, s);
         break;
     case QN_STAR:
-        puts_(b, "*");
+        buf_cat(b, "*");
         break;
     case QN_LIST:
-        puts_(b, "[");
+        buf_cat(b, "[");
         for (int i = 0; i < n->nargs; i++) {
             if (i)
-                puts_(b, ", ");
+                buf_cat(b, ", ");
             dump_expr(b, n->args[i]);
         }
-        puts_(b, "]");
+        buf_cat(b, "]");
         break;
     case QN_UNARY:
     case QN_BINARY:
-        puts_(b, "(");
-        puts_(b, op_name(n->op));
+        buf_cat(b, "(");
+        buf_cat(b, op_name(n->op));
         for (int i = 0; i < n->nargs; i++) {
-            puts_(b, " ");
+            buf_cat(b, " ");
             dump_expr(b, n->args[i]);
         }
-        puts_(b, ")");
+        buf_cat(b, ")");
         break;
     case QN_CALL:
-        puts_(b, "(");
-        puts_(b, n->fn ? n->fn->name : n->str ? n->str : "?");
+        buf_cat(b, "(");
+        buf_cat(b, n->fn ? n->fn->name : n->str ? n->str : "?");
         for (int i = 0; i < n->nargs; i++) {
-            puts_(b, " ");
+            buf_cat(b, " ");
             dump_expr(b, n->args[i]);
         }
-        puts_(b, ")");
+        buf_cat(b, ")");
         break;
     }
 }
@@ -286,15 +265,15 @@ static void dump_items(buf_t *b, const qitem_t *items, int n)
 {
     for (int i = 0; i < n; i++) {
         if (i)
-            puts_(b, ", ");
+            buf_cat(b, ", ");
         if (items[i].name && !items[i].alias) {
-            puts_(b, "[");
+            buf_cat(b, "[");
             put_name(b, items[i].name);
-            puts_(b, "] ");
+            buf_cat(b, "] ");
         }
         dump_expr(b, items[i].expr);
         if (items[i].alias) {
-            puts_(b, " as ");
+            buf_cat(b, " as ");
             put_name(b, items[i].alias);
         }
     }
@@ -304,72 +283,72 @@ char *query_ast_dump(const query_ast_t *q)
 {
     buf_t b = { 0 };
     char s[64];
-    puts_(&b, "");
+    buf_cat(&b, "");
     for (int i = 0; q && i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
         switch (c->kind) {
         case QC_FIELDS:
         case QC_DISPLAY:
-            puts_(&b, c->kind == QC_FIELDS ? "fields " : "display ");
+            buf_cat(&b, c->kind == QC_FIELDS ? "fields " : "display ");
             dump_items(&b, c->items, c->nitems);
             break;
         case QC_FILTER:
-            puts_(&b, "filter ");
+            buf_cat(&b, "filter ");
             dump_expr(&b, c->cond);
             break;
         case QC_STATS:
-            puts_(&b, "stats ");
+            buf_cat(&b, "stats ");
             dump_items(&b, c->items, c->nitems);
             if (c->nby) {
-                puts_(&b, " by ");
+                buf_cat(&b, " by ");
                 dump_items(&b, c->by, c->nby);
             }
             break;
         case QC_SORT:
-            puts_(&b, "sort ");
+            buf_cat(&b, "sort ");
             for (int k = 0; k < c->nkeys; k++) {
                 if (k)
-                    puts_(&b, ", ");
+                    buf_cat(&b, ", ");
                 dump_expr(&b, c->keys[k].expr);
-                puts_(&b, c->keys[k].desc ? " desc" : " asc");
+                buf_cat(&b, c->keys[k].desc ? " desc" : " asc");
             }
             break;
         case QC_LIMIT:
             snprintf(s, sizeof s, "limit %lld", (long long)c->limit);
-            puts_(&b, s);
+            buf_cat(&b, s);
             break;
         case QC_PARSE:
-            puts_(&b, "parse ");
+            buf_cat(&b, "parse ");
             if (c->source) {
                 dump_expr(&b, c->source);
-                puts_(&b, " ");
+                buf_cat(&b, " ");
             }
             if (c->parse_mode == QP_GLOB) {
-                puts_(&b, "glob ");
+                buf_cat(&b, "glob ");
                 put_quoted(&b, c->pattern ? c->pattern : "", '"');
             } else {
-                puts_(&b, "regex ");
+                buf_cat(&b, "regex ");
                 put_quoted(&b, c->pattern ? c->pattern : "", '/');
             }
-            puts_(&b, " as ");
+            buf_cat(&b, " as ");
             for (int k = 0; k < c->nnames; k++) {
                 if (k)
-                    puts_(&b, ", ");
+                    buf_cat(&b, ", ");
                 put_name(&b, c->names[k]);
             }
             break;
         case QC_DEDUP:
-            puts_(&b, "dedup ");
+            buf_cat(&b, "dedup ");
             dump_items(&b, c->items, c->nitems);
             break;
         case QC_UNNEST:
-            puts_(&b, "unnest ");
+            buf_cat(&b, "unnest ");
             dump_expr(&b, c->unnest_expr);
-            puts_(&b, " into ");
+            buf_cat(&b, " into ");
             put_name(&b, c->unnest_into ? c->unnest_into : "");
             break;
         }
-        puts_(&b, "\n");
+        buf_cat(&b, "\n");
     }
     return b.p;
 }

@@ -3,6 +3,7 @@
  * functions (obs_*) are registered by query/sqlfuncs*.c. */
 #include "builtins.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -126,12 +127,11 @@ const query_builtin_t *query_builtins(int *n)
     return table;
 }
 
-/* Case-insensitive Levenshtein distance, capped at 32 characters. */
-static int distance(const char *a, const char *b)
+int query_edit_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
-    int row[33];
-    if (la > 32 || lb > 32)
+    int row[65];
+    if (la > 64 || lb > 64)
         return 99;
     for (int j = 0; j <= lb; j++)
         row[j] = j;
@@ -140,8 +140,7 @@ static int distance(const char *a, const char *b)
         row[0] = i;
         for (int j = 1; j <= lb; j++) {
             int cur = row[j];
-            int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
-            int sub = prev + (ca != cb);
+            int sub = prev + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
             int del = row[j] + 1, ins = row[j - 1] + 1;
             row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
             prev = cur;
@@ -155,7 +154,7 @@ const char *query_builtin_suggest(const char *name)
     const char *best = NULL;
     int best_d = 3;  /* suggest only close names */
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
-        int d = distance(name, table[i].name);
+        int d = query_edit_distance(name, table[i].name);
         if (d < best_d) {
             best_d = d;
             best = table[i].display;

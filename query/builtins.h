@@ -28,6 +28,10 @@ typedef struct query_builtin {
  * accepts the documented aliases (countDistinct, percentile, strftime). */
 const query_builtin_t *query_builtin_find(const char *name);
 
+/* Case-insensitive edit distance of two names (99 beyond 64 bytes), for
+ * "did you mean" suggestions of functions and fields. */
+int query_edit_distance(const char *a, const char *b);
+
 /* The closest known name to an unknown one (edit distance), or NULL. */
 const char *query_builtin_suggest(const char *name);
 

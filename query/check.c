@@ -125,29 +125,6 @@ static void name_item(const checker_t *ck, qitem_t *it)
     it->name = it->alias ? xstrdup(it->alias) : node_text(ck, it->expr);
 }
 
-/* Case-insensitive edit distance, capped: for "did you mean". */
-static int distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    int row[65];
-    if (la > 64 || lb > 64)
-        return 99;
-    for (int j = 0; j <= lb; j++)
-        row[j] = j;
-    for (int i = 1; i <= la; i++) {
-        int prev = row[0];
-        row[0] = i;
-        for (int j = 1; j <= lb; j++) {
-            int cur = row[j];
-            int sub = prev + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            int del = row[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     const char *name = n->str ? n->str : "";
@@ -187,14 +164,14 @@ static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
     const char *best = NULL;
     int best_d = 3;
     for (size_t i = 0; i < sizeof system_fields / sizeof *system_fields; i++) {
-        int d = distance(name, system_fields[i]);
+        int d = query_edit_distance(name, system_fields[i]);
         if (d < best_d) {
             best_d = d;
             best = system_fields[i];
         }
     }
     for (int i = 0; i < ck->created.n; i++) {
-        int d = ck->created.v[i][0] == '@' ? distance(name, ck->created.v[i]) : 99;
+        int d = ck->created.v[i][0] == '@' ? query_edit_distance(name, ck->created.v[i]) : 99;
         if (d < best_d) {
             best_d = d;
             best = ck->created.v[i];

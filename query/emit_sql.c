@@ -11,6 +11,7 @@
 #include "emit_sql.h"
 #include "builtins.h"
 #include "prefilter.h"
+#include "../common/buf.h"
 #include "../common/xalloc.h"
 
 #include <math.h>
@@ -18,49 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- string builder ------------------------------------------------------- */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf_t;
-
-static void sb_put(sbuf_t *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_cat(sbuf_t *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf_t *b, const char *fmt, ...) OBS_PRINTF(2, 3);
-static void sb_printf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof tmp) {
-        sb_put(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_put(b, big, (size_t)n);
-    free(big);
-}
 
 /* ---- relation ------------------------------------------------------------- */
 
@@ -107,7 +65,7 @@ static const struct sysfield {
 };
 
 typedef struct emitter {
-    sbuf_t sql;
+    buf_t sql;
     query_param_t *params;
     int nparams, pcap;
     int step;
@@ -155,22 +113,22 @@ static int add_param(emitter_t *e, query_param_type_t t, int64_t i, double d, co
     return e->nparams;
 }
 
-static void emit_text_param(emitter_t *e, sbuf_t *b, const char *s)
+static void emit_text_param(emitter_t *e, buf_t *b, const char *s)
 {
-    sb_printf(b, "?%d", add_param(e, QPT_TEXT, 0, 0, s));
+    buf_printf(b, "?%d", add_param(e, QPT_TEXT, 0, 0, s));
 }
 
-static void emit_int_param(emitter_t *e, sbuf_t *b, int64_t v)
+static void emit_int_param(emitter_t *e, buf_t *b, int64_t v)
 {
-    sb_printf(b, "?%d", add_param(e, QPT_INT, v, 0, NULL));
+    buf_printf(b, "?%d", add_param(e, QPT_INT, v, 0, NULL));
 }
 
-static void emit_num_param(emitter_t *e, sbuf_t *b, double v)
+static void emit_num_param(emitter_t *e, buf_t *b, double v)
 {
     if (v == floor(v) && fabs(v) < 9e15)
         emit_int_param(e, b, (int64_t)v);
     else
-        sb_printf(b, "?%d", add_param(e, QPT_REAL, 0, v, NULL));
+        buf_printf(b, "?%d", add_param(e, QPT_REAL, 0, v, NULL));
 }
 
 static rcol_t *rel_add(rel_t *r, const char *name, const char *ident, int is_time, int numeric)
@@ -246,18 +204,18 @@ static void new_ident(emitter_t *e, char out[16])
 static void step_begin(emitter_t *e)
 {
     e->step++;
-    sb_printf(&e->sql, ",\ns%d AS (", e->step);
+    buf_printf(&e->sql, ",\ns%d AS (", e->step);
 }
 
 /* ---- expressions ----------------------------------------------------------- */
 
-static void emit_expr(emitter_t *e, sbuf_t *b, const qnode_t *n);
+static void emit_expr(emitter_t *e, buf_t *b, const qnode_t *n);
 
 /* '$."a"."b"[1]' from the field's path segments. */
 static char *json_path(const char *path)
 {
-    sbuf_t p = { 0 };
-    sb_cat(&p, "$");
+    buf_t p = { 0 };
+    buf_cat(&p, "$");
     const char *seg = path;
     for (;;) {
         const char *end = strchr(seg, '\x1f');
@@ -266,17 +224,17 @@ static char *json_path(const char *path)
         for (size_t i = 0; i < len; i++)
             digits &= seg[i] >= '0' && seg[i] <= '9';
         if (digits) {
-            sb_cat(&p, "[");
-            sb_put(&p, seg, len);
-            sb_cat(&p, "]");
+            buf_cat(&p, "[");
+            buf_put(&p, seg, len);
+            buf_cat(&p, "]");
         } else {
-            sb_cat(&p, ".\"");
+            buf_cat(&p, ".\"");
             for (size_t i = 0; i < len; i++) {
                 if (seg[i] == '"' || seg[i] == '\\')
-                    sb_put(&p, "\\", 1);
-                sb_put(&p, seg + i, 1);
+                    buf_put(&p, "\\", 1);
+                buf_put(&p, seg + i, 1);
             }
-            sb_cat(&p, "\"");
+            buf_cat(&p, "\"");
         }
         if (!end)
             break;
@@ -296,18 +254,18 @@ static const qitem_t *stats_alias(const emitter_t *e, const char *name)
     return NULL;
 }
 
-static void emit_field(emitter_t *e, sbuf_t *b, const qnode_t *n)
+static void emit_field(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     const qitem_t *alias = stats_alias(e, n->str);
     if (alias) {
-        sb_cat(b, "(");
+        buf_cat(b, "(");
         emit_expr(e, b, alias->expr);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         return;
     }
     const rcol_t *c = find_field(&e->rel, n->str);
     if (c) {
-        sb_cat(b, c->ident);
+        buf_cat(b, c->ident);
         return;
     }
     /* a.b.c where a is a created field (jsonParse(...) as a): a JSON path into it */
@@ -318,9 +276,9 @@ static void emit_field(emitter_t *e, sbuf_t *b, const qnode_t *n)
         free(first);
         if (base && base->ident[0] == 'c') {
             char *path = json_path(sep + 1);
-            sb_printf(b, "json_extract(%s, ", base->ident);
+            buf_printf(b, "json_extract(%s, ", base->ident);
             emit_text_param(e, b, path);
-            sb_cat(b, ")");
+            buf_cat(b, ")");
             free(path);
             return;
         }
@@ -329,13 +287,13 @@ static void emit_field(emitter_t *e, sbuf_t *b, const qnode_t *n)
     const char *path = n->path ? n->path : n->str;
     if (e->rel.has_event && (path[0] != '@' || path[1] == '@')) {
         path = json_path(path[0] == '@' ? path + 1 : path);
-        sb_cat(b, "json_extract(x_json, ");
+        buf_cat(b, "json_extract(x_json, ");
         emit_text_param(e, b, path);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         free((char *)path);
         return;
     }
-    sb_cat(b, "NULL");  /* a field this relation does not have */
+    buf_cat(b, "NULL");  /* a field this relation does not have */
 }
 
 static int is_number_literal(const qnode_t *n)
@@ -359,12 +317,12 @@ static int is_typed_numeric(const emitter_t *e, const qnode_t *n)
     return 0;
 }
 
-static void emit_operand(emitter_t *e, sbuf_t *b, const qnode_t *n, int coerce)
+static void emit_operand(emitter_t *e, buf_t *b, const qnode_t *n, int coerce)
 {
     if (coerce) {
-        sb_cat(b, "obs_num(");
+        buf_cat(b, "obs_num(");
         emit_expr(e, b, n);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else {
         emit_expr(e, b, n);
     }
@@ -390,58 +348,58 @@ static const char *sql_binop(qop_t op)
     }
 }
 
-static void emit_binary(emitter_t *e, sbuf_t *b, const qnode_t *n)
+static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     const qnode_t *l = n->args[0], *r = n->args[1];
     switch (n->op) {
     case QOP_POW:
-        sb_cat(b, "pow(");
+        buf_cat(b, "pow(");
         emit_expr(e, b, l);
-        sb_cat(b, ", ");
+        buf_cat(b, ", ");
         emit_expr(e, b, r);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         return;
     case QOP_DIV:
         /* Logs Insights divides as numbers: 7 / 2 = 3.5 */
-        sb_cat(b, "(CAST(");
+        buf_cat(b, "(CAST(");
         emit_expr(e, b, l);
-        sb_cat(b, " AS REAL) / ");
+        buf_cat(b, " AS REAL) / ");
         emit_expr(e, b, r);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         return;
     case QOP_LIKE:
     case QOP_NOT_LIKE:
     case QOP_MATCH:
-        sb_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
+        buf_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
         if (r->kind == QN_REGEX) {
-            sb_cat(b, "obs_regexp(");
+            buf_cat(b, "obs_regexp(");
             emit_text_param(e, b, r->str);
-            sb_cat(b, ", ");
+            buf_cat(b, ", ");
             emit_expr(e, b, l);
-            sb_cat(b, ")");
+            buf_cat(b, ")");
         } else {
-            sb_cat(b, "instr(");
+            buf_cat(b, "instr(");
             emit_expr(e, b, l);
-            sb_cat(b, ", ");
+            buf_cat(b, ", ");
             emit_expr(e, b, r);
-            sb_cat(b, ") > 0");
+            buf_cat(b, ") > 0");
         }
-        sb_cat(b, n->op == QOP_NOT_LIKE ? ", 0))" : ", 0)");
+        buf_cat(b, n->op == QOP_NOT_LIKE ? ", 0))" : ", 0)");
         return;
     case QOP_IN:
     case QOP_NOT_IN: {
         int numbers = 0;
         for (int i = 0; i < r->nargs; i++)
             numbers |= is_number_literal(r->args[i]);
-        sb_cat(b, "(");
+        buf_cat(b, "(");
         emit_operand(e, b, l, numbers && !is_typed_numeric(e, l));
-        sb_cat(b, n->op == QOP_IN ? " IN (" : " NOT IN (");
+        buf_cat(b, n->op == QOP_IN ? " IN (" : " NOT IN (");
         for (int i = 0; i < r->nargs; i++) {
             if (i)
-                sb_cat(b, ", ");
+                buf_cat(b, ", ");
             emit_expr(e, b, r->args[i]);
         }
-        sb_cat(b, "))");
+        buf_cat(b, "))");
         return;
     }
     default:
@@ -455,30 +413,30 @@ static void emit_binary(emitter_t *e, sbuf_t *b, const qnode_t *n)
     int cmp = n->op >= QOP_EQ && n->op <= QOP_GE;
     int coerce_l = cmp && is_number_literal(r) && !is_typed_numeric(e, l);
     int coerce_r = cmp && is_number_literal(l) && !is_typed_numeric(e, r);
-    sb_cat(b, "(");
+    buf_cat(b, "(");
     emit_operand(e, b, l, coerce_l);
-    sb_cat(b, op);
+    buf_cat(b, op);
     emit_operand(e, b, r, coerce_r);
-    sb_cat(b, ")");
+    buf_cat(b, ")");
 }
 
 /* A period argument becomes two: n, unit (see obs_datefloor). */
-static void emit_period(emitter_t *e, sbuf_t *b, const qnode_t *n)
+static void emit_period(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     if (n->kind != QN_PERIOD) {
         fail(e, n, "expected a time period such as 5m or 1h%s", "");
         return;
     }
     emit_int_param(e, b, n->period.n);
-    sb_cat(b, ", ");
+    buf_cat(b, ", ");
     emit_int_param(e, b, (int64_t)n->period.unit);
 }
 
-static void emit_args(emitter_t *e, sbuf_t *b, const qnode_t *n, int from)
+static void emit_args(emitter_t *e, buf_t *b, const qnode_t *n, int from)
 {
     for (int i = from; i < n->nargs; i++) {
         if (i > from)
-            sb_cat(b, ", ");
+            buf_cat(b, ", ");
         if (n->args[i]->kind == QN_PERIOD)
             emit_period(e, b, n->args[i]);
         else
@@ -503,16 +461,16 @@ static int64_t fixed_period_ms(const qnode_t *p)
     return n * unit_ms[p->period.unit];
 }
 
-static void emit_time_column(emitter_t *e, sbuf_t *b, const qnode_t *at)
+static void emit_time_column(emitter_t *e, buf_t *b, const qnode_t *at)
 {
     const rcol_t *ts = rel_find(&e->rel, "@timestamp");
     if (!ts)
         fail(e, at, "%s needs @timestamp, which this stage no longer has", "this function");
     else
-        sb_cat(b, ts->ident);
+        buf_cat(b, ts->ident);
 }
 
-static void emit_call(emitter_t *e, sbuf_t *b, const qnode_t *n)
+static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     const query_builtin_t *fn = n->fn;
     if (!fn) {
@@ -521,35 +479,35 @@ static void emit_call(emitter_t *e, sbuf_t *b, const qnode_t *n)
     }
     const char *name = fn->name;
     if (strcmp(name, "ispresent") == 0) {
-        sb_cat(b, "(");
+        buf_cat(b, "(");
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, " IS NOT NULL)");
+        buf_cat(b, " IS NOT NULL)");
     } else if (strcmp(name, "coalesce") == 0) {
-        sb_cat(b, n->nargs > 1 ? "coalesce(" : "(");
+        buf_cat(b, n->nargs > 1 ? "coalesce(" : "(");
         emit_args(e, b, n, 0);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else if (strcmp(name, "if") == 0) {
-        sb_cat(b, "(CASE WHEN ");
+        buf_cat(b, "(CASE WHEN ");
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, " THEN ");
+        buf_cat(b, " THEN ");
         emit_expr(e, b, n->args[1]);
-        sb_cat(b, " ELSE ");
+        buf_cat(b, " ELSE ");
         emit_expr(e, b, n->args[2]);
-        sb_cat(b, " END)");
+        buf_cat(b, " END)");
     } else if (strcmp(name, "case") == 0) {
-        sb_cat(b, "(CASE");
+        buf_cat(b, "(CASE");
         int i = 0;
         for (; i + 1 < n->nargs; i += 2) {
-            sb_cat(b, " WHEN ");
+            buf_cat(b, " WHEN ");
             emit_expr(e, b, n->args[i]);
-            sb_cat(b, " THEN ");
+            buf_cat(b, " THEN ");
             emit_expr(e, b, n->args[i + 1]);
         }
         if (i < n->nargs) {
-            sb_cat(b, " ELSE ");
+            buf_cat(b, " ELSE ");
             emit_expr(e, b, n->args[i]);
         }
-        sb_cat(b, " END)");
+        buf_cat(b, " END)");
     } else if (strcmp(name, "bin") == 0) {
         const qnode_t *p = n->args[0];
         int64_t w = fixed_period_ms(p);
@@ -557,64 +515,64 @@ static void emit_call(emitter_t *e, sbuf_t *b, const qnode_t *n)
             /* plain arithmetic, the same floor as obs_datefloor (sqlfuncs_time.c):
              * ts - ((ts - origin) mod w), weeks counted from Monday 1970-01-05 */
             int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
-            sb_cat(b, "(");
+            buf_cat(b, "(");
             emit_time_column(e, b, n);
-            sb_cat(b, " - (((");
+            buf_cat(b, " - (((");
             emit_time_column(e, b, n);
-            sb_printf(b, " - %lld) %% ", (long long)origin);
+            buf_printf(b, " - %lld) %% ", (long long)origin);
             emit_int_param(e, b, w);
-            sb_cat(b, " + ");
+            buf_cat(b, " + ");
             emit_int_param(e, b, w);
-            sb_cat(b, ") % ");
+            buf_cat(b, ") % ");
             emit_int_param(e, b, w);
-            sb_cat(b, "))");
+            buf_cat(b, "))");
         } else {
-            sb_cat(b, "obs_datefloor(");
+            buf_cat(b, "obs_datefloor(");
             emit_time_column(e, b, n);
-            sb_cat(b, ", ");
+            buf_cat(b, ", ");
             emit_period(e, b, p);
-            sb_cat(b, ")");
+            buf_cat(b, ")");
         }
     } else if (strcmp(name, "count") == 0) {
         if (n->nargs == 0 || n->args[0]->kind == QN_STAR) {
-            sb_cat(b, "count(*)");
+            buf_cat(b, "count(*)");
         } else {
-            sb_cat(b, "count(");
+            buf_cat(b, "count(");
             emit_expr(e, b, n->args[0]);
-            sb_cat(b, ")");
+            buf_cat(b, ")");
         }
     } else if (strcmp(name, "count_distinct") == 0) {
-        sb_cat(b, "count(DISTINCT ");
+        buf_cat(b, "count(DISTINCT ");
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
                !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
                !strcmp(name, "pct")) {
         /* numeric aggregates see parse-extracted text as numbers */
-        sb_printf(b, "%s(obs_num(", fn->sql);
+        buf_printf(b, "%s(obs_num(", fn->sql);
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         if (n->nargs > 1) {
-            sb_cat(b, ", ");
+            buf_cat(b, ", ");
             emit_expr(e, b, n->args[1]);
         }
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else if (!strcmp(name, "earliest") || !strcmp(name, "latest")) {
-        sb_printf(b, "%s(", fn->sql);
+        buf_printf(b, "%s(", fn->sql);
         emit_time_column(e, b, n);
-        sb_cat(b, ", ");
+        buf_cat(b, ", ");
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else if (fn->sql) {
-        sb_printf(b, "%s(", fn->sql);
+        buf_printf(b, "%s(", fn->sql);
         emit_args(e, b, n, 0);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
     } else {
         fail(e, n, "function '%s' cannot be used here", fn->display);
     }
 }
 
-static void emit_expr(emitter_t *e, sbuf_t *b, const qnode_t *n)
+static void emit_expr(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     if (e->rc)
         return;
@@ -629,26 +587,26 @@ static void emit_expr(emitter_t *e, sbuf_t *b, const qnode_t *n)
         emit_text_param(e, b, n->str);
         break;
     case QN_BOOL:
-        sb_cat(b, n->num ? "1" : "0");
+        buf_cat(b, n->num ? "1" : "0");
         break;
     case QN_FIELD:
         emit_field(e, b, n);
         break;
     case QN_LIST:
-        sb_cat(b, "json_array(");
+        buf_cat(b, "json_array(");
         emit_args(e, b, n, 0);
-        sb_cat(b, ")");
+        buf_cat(b, ")");
         break;
     case QN_PERIOD:
         fail(e, n, "a time period is only an argument of bin, datefloor or dateceil%s", "");
         break;
     case QN_STAR:
-        sb_cat(b, "*");
+        buf_cat(b, "*");
         break;
     case QN_UNARY:
-        sb_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-(");
+        buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-(");
         emit_expr(e, b, n->args[0]);
-        sb_cat(b, n->op == QOP_NOT ? ", 0))" : "))");
+        buf_cat(b, n->op == QOP_NOT ? ", 0))" : "))");
         break;
     case QN_BINARY:
         emit_binary(e, b, n);
@@ -682,17 +640,17 @@ static int expr_is_time(const emitter_t *e, const qnode_t *n)
 
 static void cmd_filter(emitter_t *e, const qcmd_t *c)
 {
-    sbuf_t w = { 0 };
+    buf_t w = { 0 };
     emit_expr(e, &w, c->cond);
     step_begin(e);
-    sb_printf(&e->sql, "SELECT * FROM s%d WHERE %s)", e->step - 1, w.p ? w.p : "1");
+    buf_printf(&e->sql, "SELECT * FROM s%d WHERE %s)", e->step - 1, w.p ? w.p : "1");
     free(w.p);
 }
 
 /* fields / display: computed items become columns; plain fields are shown. */
 static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
 {
-    sbuf_t sel = { 0 };
+    buf_t sel = { 0 };
     rcol_t *added = xcalloc((size_t)c->nitems + 1, sizeof *added);
     int nadded = 0;
     if (display) {
@@ -710,9 +668,9 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
         }
         char ident[16];
         new_ident(e, ident);
-        sb_cat(&sel, ", ");
+        buf_cat(&sel, ", ");
         emit_expr(e, &sel, it->expr);
-        sb_printf(&sel, " AS %s", ident);
+        buf_printf(&sel, " AS %s", ident);
         added[nadded].name = it->name;
         snprintf(added[nadded].ident, sizeof added[nadded].ident, "%s", ident);
         added[nadded].is_time = expr_is_time(e, it->expr);
@@ -723,7 +681,7 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
     }
     if (nadded) {
         step_begin(e);
-        sb_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
+        buf_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
         for (int i = 0; i < nadded; i++)
             rel_add(&e->rel, added[i].name, added[i].ident, added[i].is_time, 0);
     }
@@ -746,17 +704,17 @@ static int by_is_bin(const qitem_t *it)
 
 static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_free, query_plan_t *plan)
 {
-    sbuf_t sel = { 0 }, group = { 0 };
+    buf_t sel = { 0 }, group = { 0 };
     int total = c->nby + c->nitems;
     rcol_t *out = xcalloc((size_t)total, sizeof *out);
 
     for (int i = 0; i < c->nby; i++) {
         char ident[16];
         new_ident(e, ident);
-        sbuf_t x = { 0 };
+        buf_t x = { 0 };
         emit_expr(e, &x, c->by[i].expr);
-        sb_printf(&sel, "%s%s AS %s", i ? ", " : "", x.p ? x.p : "NULL", ident);
-        sb_printf(&group, "%s%s", i ? ", " : "", x.p ? x.p : "NULL");
+        buf_printf(&sel, "%s%s AS %s", i ? ", " : "", x.p ? x.p : "NULL", ident);
+        buf_printf(&group, "%s%s", i ? ", " : "", x.p ? x.p : "NULL");
         free(x.p);
         out[i].name = c->by[i].name;
         snprintf(out[i].ident, sizeof out[i].ident, "%s", ident);
@@ -767,9 +725,9 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
         char ident[16];
         new_ident(e, ident);
         e->stats_upto = i;
-        sb_printf(&sel, "%s", c->nby || i ? ", " : "");
+        buf_printf(&sel, "%s", c->nby || i ? ", " : "");
         emit_expr(e, &sel, c->items[i].expr);
-        sb_printf(&sel, " AS %s", ident);
+        buf_printf(&sel, " AS %s", ident);
         out[c->nby + i].name = c->items[i].name;
         snprintf(out[c->nby + i].ident, sizeof out[c->nby + i].ident, "%s", ident);
         out[c->nby + i].is_time = expr_is_time(e, c->items[i].expr);
@@ -778,10 +736,10 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
     }
     e->stats = NULL;
     step_begin(e);
-    sb_printf(&e->sql, "SELECT %s FROM s%d", sel.p ? sel.p : "NULL", e->step - 1);
+    buf_printf(&e->sql, "SELECT %s FROM s%d", sel.p ? sel.p : "NULL", e->step - 1);
     if (c->nby)
-        sb_printf(&e->sql, " GROUP BY %s", group.p);
-    sb_cat(&e->sql, ")");
+        buf_printf(&e->sql, " GROUP BY %s", group.p);
+    buf_cat(&e->sql, ")");
 
     rel_clear_cols(&e->rel);
     rel_show_clear(&e->rel);
@@ -790,13 +748,13 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
     e->rel.aggregated = 1;
     free(e->rel.order);
     e->rel.order = NULL;
-    sbuf_t ord = { 0 };
+    buf_t ord = { 0 };
     for (int i = 0; i < total; i++) {
         rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric)->fill_zero =
             out[i].fill_zero;
         rel_show_add(&e->rel, out[i].name);
         if (i < c->nby)
-            sb_printf(&ord, "%s%s ASC", i ? ", " : "", out[i].ident);
+            buf_printf(&ord, "%s%s ASC", i ? ", " : "", out[i].ident);
     }
     e->rel.order = ord.p;  /* groups in key order unless sorted */
     if (last_stats && tail_free && c->nby == 1 && by_is_bin(&c->by[0])) {
@@ -811,13 +769,13 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
 
 static void cmd_sort(emitter_t *e, const qcmd_t *c)
 {
-    sbuf_t ord = { 0 };
+    buf_t ord = { 0 };
     for (int i = 0; i < c->nkeys; i++) {
         if (i)
-            sb_cat(&ord, ", ");
-        sb_cat(&ord, "obs_sortkey(");
+            buf_cat(&ord, ", ");
+        buf_cat(&ord, "obs_sortkey(");
         emit_expr(e, &ord, c->keys[i].expr);
-        sb_cat(&ord, c->keys[i].desc ? ") DESC" : ") ASC");
+        buf_cat(&ord, c->keys[i].desc ? ") DESC" : ") ASC");
     }
     free(e->rel.order);
     e->rel.order = ord.p;
@@ -842,25 +800,25 @@ static void cmd_limit(emitter_t *e, const qcmd_t *c)
 {
     const char *ord = current_order(e);
     step_begin(e);
-    sb_printf(&e->sql, "SELECT * FROM s%d%s%s LIMIT ", e->step - 1, ord ? " ORDER BY " : "",
+    buf_printf(&e->sql, "SELECT * FROM s%d%s%s LIMIT ", e->step - 1, ord ? " ORDER BY " : "",
               ord ? ord : "");
     emit_int_param(e, &e->sql, c->limit);
-    sb_cat(&e->sql, ")");
+    buf_cat(&e->sql, ")");
 }
 
 static void cmd_dedup(emitter_t *e, const qcmd_t *c)
 {
-    sbuf_t keys = { 0 }, nulls = { 0 };
+    buf_t keys = { 0 }, nulls = { 0 };
     for (int i = 0; i < c->nitems; i++) {
-        sbuf_t x = { 0 };
+        buf_t x = { 0 };
         emit_expr(e, &x, c->items[i].expr);
-        sb_printf(&keys, "%s%s", i ? ", " : "", x.p);
-        sb_printf(&nulls, " OR %s IS NULL", x.p);
+        buf_printf(&keys, "%s%s", i ? ", " : "", x.p);
+        buf_printf(&nulls, " OR %s IS NULL", x.p);
         free(x.p);
     }
     const char *ord = current_order(e);
     step_begin(e);
-    sb_printf(&e->sql,
+    buf_printf(&e->sql,
               "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS x_rn%d "
               "FROM s%d) WHERE x_rn%d = 1%s)",
               keys.p, ord ? " ORDER BY " : "", ord ? ord : "", e->step, e->step - 1, e->step,
@@ -871,30 +829,30 @@ static void cmd_dedup(emitter_t *e, const qcmd_t *c)
 
 static void cmd_parse(emitter_t *e, const qcmd_t *c)
 {
-    sbuf_t src = { 0 }, sel = { 0 };
+    buf_t src = { 0 }, sel = { 0 };
     if (c->source)
         emit_expr(e, &src, c->source);
     else
-        sb_cat(&src, rel_find(&e->rel, "@message") ? rel_find(&e->rel, "@message")->ident : "NULL");
+        buf_cat(&src, rel_find(&e->rel, "@message") ? rel_find(&e->rel, "@message")->ident : "NULL");
     char (*idents)[16] = xcalloc((size_t)c->nnames + 1, sizeof *idents);
     for (int i = 0; i < c->nnames; i++) {
         new_ident(e, idents[i]);
         if (c->parse_mode == QP_GLOB) {
-            sb_cat(&sel, ", obs_glob_group(");
+            buf_cat(&sel, ", obs_glob_group(");
             emit_text_param(e, &sel, c->pattern);
-            sb_printf(&sel, ", %s, %d)", src.p, i);
+            buf_printf(&sel, ", %s, %d)", src.p, i);
         } else {
-            sb_cat(&sel, ", obs_regex_group(");
+            buf_cat(&sel, ", obs_regex_group(");
             emit_text_param(e, &sel, c->pattern);
-            sb_printf(&sel, ", %s, ", src.p);
+            buf_printf(&sel, ", %s, ", src.p);
             emit_text_param(e, &sel, c->names[i]);
-            sb_cat(&sel, ")");
+            buf_cat(&sel, ")");
         }
-        sb_printf(&sel, " AS %s", idents[i]);
+        buf_printf(&sel, " AS %s", idents[i]);
     }
     if (c->nnames) {
         step_begin(e);
-        sb_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
+        buf_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
         for (int i = 0; i < c->nnames; i++)
             rel_add(&e->rel, c->names[i], idents[i], 0, 0);
     }
@@ -905,12 +863,12 @@ static void cmd_parse(emitter_t *e, const qcmd_t *c)
 
 static void cmd_unnest(emitter_t *e, const qcmd_t *c)
 {
-    sbuf_t x = { 0 };
+    buf_t x = { 0 };
     char ident[16];
     emit_expr(e, &x, c->unnest_expr);
     new_ident(e, ident);
     step_begin(e);
-    sb_printf(&e->sql,
+    buf_printf(&e->sql,
               "SELECT p.*, j.value AS %s FROM s%d p, json_each(CASE WHEN json_valid(%s) AND "
               "json_type(%s) = 'array' THEN %s ELSE json_array(%s) END) j)",
               ident, e->step - 1, x.p, x.p, x.p, x.p);
@@ -1061,7 +1019,7 @@ static int query_uses_stream(const query_ast_t *q)
 
 static void emit_base(emitter_t *e, const query_plan_opts_t *o)
 {
-    sb_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
+    buf_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
                     "  CASE WHEN e.json_at IS NULL THEN NULL\n"
                     "    ELSE CAST(substr(CAST(e.message AS BLOB), e.json_at + 1) AS TEXT) END AS x_json");
     /* The stream table is joined only when the query uses its fields or
@@ -1071,43 +1029,43 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         char ident[16];
         snprintf(ident, sizeof ident, "f%zu", i);
         int stream_col = strstr(sysfields[i].expr, "s.") != NULL;
-        sb_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
+        buf_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
         rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
     }
-    sb_cat(&e->sql, join ? "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1"
+    buf_cat(&e->sql, join ? "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1"
                          : "\n  FROM events e WHERE 1");
     if (o->since_ms >= 0) {
-        sb_cat(&e->sql, " AND e.ts >= ");
+        buf_cat(&e->sql, " AND e.ts >= ");
         emit_int_param(e, &e->sql, o->since_ms);
     }
     if (o->until_ms >= 0) {
-        sb_cat(&e->sql, " AND e.ts < ");
+        buf_cat(&e->sql, " AND e.ts < ");
         emit_int_param(e, &e->sql, o->until_ms);
     }
     if (o->after_id > 0) {
-        sb_cat(&e->sql, " AND e.id > ");
+        buf_cat(&e->sql, " AND e.id > ");
         emit_int_param(e, &e->sql, o->after_id);
     }
     if (o->nfunctions > 0) {
-        sb_cat(&e->sql, " AND s.function IN (");
+        buf_cat(&e->sql, " AND s.function IN (");
         for (int i = 0; i < o->nfunctions; i++) {
             if (i)
-                sb_cat(&e->sql, ", ");
+                buf_cat(&e->sql, ", ");
             emit_text_param(e, &e->sql, o->functions[i]);
         }
-        sb_cat(&e->sql, ")");
+        buf_cat(&e->sql, ")");
     }
     if (report_only(e->q))
-        sb_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
+        buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
     char *match = fts_prefilter(e->q, o->vocab);
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
-        sb_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
+        buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
         emit_text_param(e, &e->sql, match);
-        sb_cat(&e->sql, ")");
+        buf_cat(&e->sql, ")");
         free(match);
     }
-    sb_cat(&e->sql, ")");
+    buf_cat(&e->sql, ")");
     e->rel.has_event = 1;
 }
 
@@ -1119,7 +1077,7 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         rel_show_add(r, "@message");
     }
     const char *ord = current_order(e);
-    sb_cat(&e->sql, "\nSELECT ");
+    buf_cat(&e->sql, "\nSELECT ");
     plan->columns = xcalloc((size_t)r->nshow + 1, sizeof *plan->columns);
     for (int i = 0; i < r->nshow; i++) {
         const rcol_t *c = find_field(r, r->show[i]);
@@ -1128,7 +1086,7 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         f.kind = QN_FIELD;
         f.str = r->show[i];
         if (i)
-            sb_cat(&e->sql, ", ");
+            buf_cat(&e->sql, ", ");
         emit_field(e, &e->sql, &f);
         plan->columns[i].name = xstrdup(r->show[i]);
         plan->columns[i].is_time = c && c->is_time;
@@ -1137,14 +1095,14 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
     plan->ncolumns = r->nshow;
     plan->aggregated = r->aggregated;
     if (o->with_ids && !r->aggregated) {
-        sb_cat(&e->sql, ", x_id, x_stream");
+        buf_cat(&e->sql, ", x_id, x_stream");
         plan->has_ids = 1;
     }
-    sb_printf(&e->sql, " FROM s%d", e->step);
+    buf_printf(&e->sql, " FROM s%d", e->step);
     if (ord)
-        sb_printf(&e->sql, " ORDER BY %s", ord);
+        buf_printf(&e->sql, " ORDER BY %s", ord);
     if (o->max_rows > 0 && plan->fill_column < 0) {  /* with fill: run.c caps */
-        sb_cat(&e->sql, " LIMIT ");
+        buf_cat(&e->sql, " LIMIT ");
         emit_int_param(e, &e->sql, o->max_rows);
     }
 }

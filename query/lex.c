@@ -8,39 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/buf.h"
 #include "../common/xalloc.h"
 
-/* A growable byte buffer, NUL-terminated. */
-typedef struct sb {
-    char *p;
-    size_t n, cap;
-} sb_t;
-
-static void sb_putc(sb_t *b, char c)
-{
-    if (b->n + 2 > b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 32;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    b->p[b->n++] = c;
-    b->p[b->n] = '\0';
-}
-
-static void sb_put(sb_t *b, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        sb_putc(b, s[i]);
-}
-
-static char *sb_take(sb_t *b)
-{
-    if (!b->p)
-        return xstrdup("");
-    char *p = b->p;
-    b->p = NULL;
-    b->n = b->cap = 0;
-    return p;
-}
 
 void qlex_linecol(const char *text, size_t len, int off, int *line, int *col)
 {
@@ -123,7 +93,7 @@ static int is_word(unsigned char c)
  * characters and `backticked` parts; [digits] is a segment of its own. */
 static int lex_ident(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *err)
 {
-    sb_t name = { 0 }, path = { 0 };
+    buf_t name = { 0 }, path = { 0 };
     int seglen = 0;      /* bytes in the current segment */
     int plain = 1;
     int start = i;
@@ -144,42 +114,42 @@ static int lex_ident(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *e
                 free(path.p);
                 return qlex_error(err, t, len, open, "empty field name in backticks");
             }
-            sb_put(&name, t + s, (size_t)(i - s));
-            sb_put(&path, t + s, (size_t)(i - s));
+            buf_put(&name, t + s, (size_t)(i - s));
+            buf_put(&path, t + s, (size_t)(i - s));
             seglen += i - s;
             i++;
             plain = 0;
         } else if ((size_t)i < len && is_word(c)) {
             if (c == '@' || c >= 0x80 || (seglen == 0 && isdigit(c)))
                 plain = 0;
-            sb_putc(&name, (char)c);
-            sb_putc(&path, (char)c);
+            buf_putc(&name, (char)c);
+            buf_putc(&path, (char)c);
             seglen++;
             i++;
         } else if ((size_t)i < len && c == '.' && (size_t)i + 1 < len &&
                    (is_word((unsigned char)t[i + 1]) || t[i + 1] == '`') && seglen > 0) {
-            sb_putc(&name, '.');
-            sb_putc(&path, '\x1f');
+            buf_putc(&name, '.');
+            buf_putc(&path, '\x1f');
             seglen = 0;
             plain = 0;
             i++;
         } else if ((size_t)i < len && c == '[' && seglen > 0 &&
-                   !(plain && name.n == 2 && strncasecmp(name.p, "in", 2) == 0)) {
+                   !(plain && name.len == 2 && strncasecmp(name.p, "in", 2) == 0)) {
             int j = i + 1;
             while ((size_t)j < len && isdigit((unsigned char)t[j]))
                 j++;
             if (j == i + 1 || (size_t)j >= len || t[j] != ']')
                 break;  /* not an index: '[' is a token of its own */
-            sb_put(&name, t + i, (size_t)(j + 1 - i));
-            sb_putc(&path, '\x1f');
-            sb_put(&path, t + i + 1, (size_t)(j - i - 1));
+            buf_put(&name, t + i, (size_t)(j + 1 - i));
+            buf_putc(&path, '\x1f');
+            buf_put(&path, t + i + 1, (size_t)(j - i - 1));
             i = j + 1;
             plain = 0;
             /* an index ends its segment: what follows is '.', '[' or the end */
             if ((size_t)i < len && t[i] == '.' && (size_t)i + 1 < len &&
                 (is_word((unsigned char)t[i + 1]) || t[i + 1] == '`')) {
-                sb_putc(&name, '.');
-                sb_putc(&path, '\x1f');
+                buf_putc(&name, '.');
+                buf_putc(&path, '\x1f');
                 seglen = 0;
                 i++;
             } else if ((size_t)i < len && t[i] == '[') {
@@ -195,8 +165,8 @@ static int lex_ident(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *e
     tok->start = start;
     tok->end = i;
     tok->plain = plain;
-    tok->str = sb_take(&name);
-    tok->path = sb_take(&path);
+    tok->str = buf_take(&name);
+    tok->path = buf_take(&path);
     return 0;
 }
 
@@ -258,20 +228,20 @@ static int lex_string(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *
 {
     char q = t[i];
     int start = i++;
-    sb_t b = { 0 };
+    buf_t b = { 0 };
     while ((size_t)i < len && t[i] != q) {
         if (t[i] == '\\' && (size_t)i + 1 < len) {
             char c = t[i + 1];
             switch (c) {
-            case 'n': sb_putc(&b, '\n'); break;
-            case 't': sb_putc(&b, '\t'); break;
-            case 'r': sb_putc(&b, '\r'); break;
-            case '\\': case '"': case '\'': sb_putc(&b, c); break;
-            default: sb_putc(&b, '\\'); sb_putc(&b, c); break;  /* kept: regex patterns */
+            case 'n': buf_putc(&b, '\n'); break;
+            case 't': buf_putc(&b, '\t'); break;
+            case 'r': buf_putc(&b, '\r'); break;
+            case '\\': case '"': case '\'': buf_putc(&b, c); break;
+            default: buf_putc(&b, '\\'); buf_putc(&b, c); break;  /* kept: regex patterns */
             }
             i += 2;
         } else {
-            sb_putc(&b, t[i++]);
+            buf_putc(&b, t[i++]);
         }
     }
     if ((size_t)i >= len) {
@@ -281,22 +251,22 @@ static int lex_string(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *
     tok->kind = QT_STRING;
     tok->start = start;
     tok->end = i + 1;
-    tok->str = sb_take(&b);
+    tok->str = buf_take(&b);
     return 0;
 }
 
 static int lex_regex(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *err)
 {
     int start = i++;
-    sb_t b = { 0 };
+    buf_t b = { 0 };
     while ((size_t)i < len && t[i] != '/') {
         if (t[i] == '\\' && (size_t)i + 1 < len) {
             if (t[i + 1] != '/')
-                sb_putc(&b, '\\');
-            sb_putc(&b, t[i + 1]);
+                buf_putc(&b, '\\');
+            buf_putc(&b, t[i + 1]);
             i += 2;
         } else {
-            sb_putc(&b, t[i++]);
+            buf_putc(&b, t[i++]);
         }
     }
     if ((size_t)i >= len) {
@@ -306,7 +276,7 @@ static int lex_regex(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *e
     tok->kind = QT_REGEX;
     tok->start = start;
     tok->end = i + 1;
-    tok->str = sb_take(&b);
+    tok->str = buf_take(&b);
     return 0;
 }
 

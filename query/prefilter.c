@@ -2,6 +2,7 @@
  * mirror store/fts_tokenizer.c: token bytes, ASCII folding, the hex skip and
  * the 64-byte truncation. */
 #include "prefilter.h"
+#include "../common/buf.h"
 #include "../common/xalloc.h"
 
 #include <stdlib.h>
@@ -20,21 +21,9 @@ static int hex(unsigned char c)
 }
 
 typedef struct out {
-    char *p;
-    size_t len, cap;
+    buf_t b;
     int terms;
 } out_t;
-
-static void put(out_t *o, const char *s, size_t n)
-{
-    if (o->len + n + 1 > o->cap) {
-        o->cap = (o->len + n + 1) * 2 + 32;
-        o->p = xrealloc(o->p, o->cap);
-    }
-    memcpy(o->p + o->len, s, n);
-    o->len += n;
-    o->p[o->len] = '\0';
-}
 
 static void term(out_t *o, const unsigned char *t, size_t n, int prefix)
 {
@@ -43,13 +32,13 @@ static void term(out_t *o, const unsigned char *t, size_t n, int prefix)
         prefix = 0;
     }
     if (o->terms++)
-        put(o, " AND ", 5);
-    put(o, "\"", 1);
+        buf_put(&o->b, " AND ", 5);
+    buf_put(&o->b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         char c = (char)((t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i]);
-        put(o, &c, 1);
+        buf_put(&o->b, &c, 1);
     }
-    put(o, prefix ? "\"*" : "\"", prefix ? 2 : 1);
+    buf_put(&o->b, prefix ? "\"*" : "\"", prefix ? 2 : 1);
 }
 
 /* Require one of the vocabulary tokens that contain (suffix: end with) the
@@ -70,32 +59,32 @@ static void vocab_term(out_t *o, const unsigned char *t, size_t n, int suffix,
     if (ncand > PREFILTER_MAX_CANDIDATES)
         goto out;  /* too broad (and the lookup may have been cut): drop the run */
     {
-        out_t g = { 0 };
+        buf_t g = { 0 };
         for (int i = 0; i < ncand; i++) {
             size_t cl = strlen(cand[i]);
             /* a suffix must end the token, unless the token may be cut */
             if (suffix && cl != TOKEN_MAX && (cl < n || memcmp(cand[i] + cl - n, frag, n) != 0))
                 continue;
             if (kept++)
-                put(&g, " OR \"", 5);
+                buf_put(&g, " OR \"", 5);
             else
-                put(&g, "(\"", 2);
-            put(&g, cand[i], cl);
-            put(&g, "\"", 1);
+                buf_put(&g, "(\"", 2);
+            buf_put(&g, cand[i], cl);
+            buf_put(&g, "\"", 1);
         }
         if (kept == 0) {
             /* no indexed token has it: nothing can match; the run itself
              * (not a token of the index) says so */
-            put(&g, "(\"", 2);
-            put(&g, frag, n);
-            put(&g, "\"", 1);
+            buf_put(&g, "(\"", 2);
+            buf_put(&g, frag, n);
+            buf_put(&g, "\"", 1);
             kept = 1;
         }
-        put(&g, ")", 1);
+        buf_put(&g, ")", 1);
         if (o->terms++)
-            put(o, " AND ", 5);
-        put(o, g.p, g.len);
-        free(g.p);
+            buf_put(&o->b, " AND ", 5);
+        buf_put(&o->b, g.p, g.len);
+        buf_free(&g);
     }
 out:
     for (int i = 0; i < ncand; i++)
@@ -158,7 +147,7 @@ char *prefilter_substring(const char *needle, size_t len, const prefilter_vocab_
             vocab_term(&o, s + a, n, right, vocab);  /* ends a token, or inside one */
         }
     }
-    return o.p;
+    return o.b.p;
 }
 
 /* The longest run of literal bytes every match of the regex must contain
