@@ -78,6 +78,51 @@ static int item_cmp(const void *a, const void *b)
     return (x->d > y->d) - (x->d < y->d);
 }
 
+static void swap_items(pct_item_t *a, int64_t i, int64_t j)
+{
+    pct_item_t t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
+
+/* Move the k-th smallest item (0-based, item_cmp order) to a[k]: quickselect
+ * with median-of-three pivots, linear on average where a sort is n log n;
+ * after 64 rounds (an adversarial order) it sorts what is left. */
+static void select_kth(pct_item_t *a, int64_t n, int64_t k)
+{
+    int64_t lo = 0, hi = n - 1;
+    for (int rounds = 0; hi > lo; rounds++) {
+        if (rounds > 64) {
+            qsort(a + lo, (size_t)(hi - lo + 1), sizeof *a, item_cmp);
+            return;
+        }
+        int64_t mid = lo + (hi - lo) / 2;
+        if (item_cmp(&a[mid], &a[lo]) < 0)
+            swap_items(a, mid, lo);
+        if (item_cmp(&a[hi], &a[lo]) < 0)
+            swap_items(a, hi, lo);
+        if (item_cmp(&a[hi], &a[mid]) < 0)
+            swap_items(a, hi, mid);
+        pct_item_t pivot = a[mid];
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (item_cmp(&a[i], &pivot) < 0)
+                i++;
+            while (item_cmp(&a[j], &pivot) > 0)
+                j--;
+            if (i <= j)
+                swap_items(a, i++, j--);
+        }
+        /* a[lo..j] <= pivot <= a[i..hi]; between them, items equal to it */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
 static void pct_final(sqlite3_context *c)
 {
     pct_state_t *st = sqlite3_aggregate_context(c, 0);
@@ -86,11 +131,11 @@ static void pct_final(sqlite3_context *c)
     if (st->oom) {
         sqlite3_result_error_nomem(c);
     } else if (st->n && st->have_p) {
-        qsort(st->items, st->n, sizeof *st->items, item_cmp);
         double r = ceil(st->p / 100.0 * (double)st->n);
         size_t rank = r < 1 ? 1 : (size_t)r;
         if (rank > st->n)
             rank = st->n;
+        select_kth(st->items, (int64_t)st->n, (int64_t)rank - 1);
         const pct_item_t *it = &st->items[rank - 1];
         if (it->is_int)
             sqlite3_result_int64(c, it->i);

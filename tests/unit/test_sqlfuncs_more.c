@@ -2,6 +2,7 @@
  * query/sqlfuncs_{time,datefmt,regex,glob,agg,pick,sort}.c: period
  * rounding with every unit and the caps, date formatting and parsing, regex
  * limits and errors, glob captures, aggregates, picks and natural order. */
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -328,7 +329,53 @@ static void test_natural_sort_agree(void)
         fprintf(stderr, "  collation: %.300s\n  sortkey:   %.300s\n", a, b);
 }
 
+/* obs_pct picks the nearest-rank value without sorting (quickselect): on
+ * random data with many duplicates, mixed integers and reals, sorted and
+ * reversed input, it must equal ORDER BY ... LIMIT 1 OFFSET rank - 1. */
+static void test_pct_matches_sorted_rank(void)
+{
+    static const char *const fills[] = {
+        "abs(random() % 1000)",             /* random, duplicates */
+        "abs(random() % 7) + 0.5",          /* few distinct reals */
+        "value",                            /* already sorted */
+        "100000 - value",                   /* reversed */
+        "CASE WHEN value % 2 THEN value ELSE value + 0.25 END",  /* mixed int/real */
+        "42",                               /* all equal */
+    };
+    static const int sizes[] = { 1, 2, 3, 10, 1000, 20000 };
+    static const double ps[] = { 0, 1, 25, 50, 90, 99, 99.9, 100 };
+    char sql[512];
+    for (size_t f = 0; f < sizeof fills / sizeof *fills; f++) {
+        for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+            snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS pq; CREATE TABLE pq(v);"
+                                      "INSERT INTO pq SELECT %s FROM generate_series(1, %d);",
+                     fills[f], sizes[z]);
+            if (sqlq_exec(sql) != 0) {
+                /* no generate_series in this SQLite: a recursive CTE instead */
+                snprintf(sql, sizeof sql,
+                         "DROP TABLE IF EXISTS pq; CREATE TABLE pq(v);"
+                         "WITH RECURSIVE g(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM g "
+                         "WHERE value < %d) INSERT INTO pq SELECT %s FROM g;",
+                         sizes[z], fills[f]);
+                CHECK_EQ_INT(sqlq_exec(sql), 0);
+            }
+            for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+                char got[64], want[64];
+                snprintf(sql, sizeof sql, "SELECT obs_pct(v, %g) FROM pq", ps[k]);
+                snprintf(got, sizeof got, "%s", q(sql));
+                int rank = (int)ceil(ps[k] / 100.0 * sizes[z]);
+                if (rank < 1)
+                    rank = 1;
+                snprintf(sql, sizeof sql, "SELECT v FROM pq ORDER BY v LIMIT 1 OFFSET %d", rank - 1);
+                snprintf(want, sizeof want, "%s", q(sql));
+                CHECK_EQ_STR(got, want);
+            }
+        }
+    }
+}
+
 TEST_LIST = {
+    TEST(test_pct_matches_sorted_rank),
     TEST(test_datefloor_fixed_units),
     TEST(test_datefloor_calendar_units),
     TEST(test_time_conversions),
