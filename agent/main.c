@@ -1,6 +1,11 @@
 /* agent/main.c — obsagent: parse the command line, open the store, run the
- * import, print the summary. Everything else lives in the modules. */
+ * import (--once) or follow mode, print the summary or the status.
+ * Everything else lives in the modules. */
+#include "follow.h"
 #include "import.h"
+#include "../store/store.h"
+
+#include <sqlite3.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,14 +14,17 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: obsagent --once [options] PATH... | -\n"
+"usage: obsagent [options] PATH...        follow: tail PATHs until stopped\n"
+"       obsagent --once [options] PATH... | -\n"
+"       obsagent --status [--db FILE]\n"
 "\n"
 "Import AWS Lambda logs (text or JSON log format) into an obs store,\n"
 "with the custom metrics of their EMF documents.\n"
 "PATH is a log file or a directory of <function>/<stream>.log files;\n"
-"'-' reads standard input. Re-running imports only what is new.\n"
+"'-' reads standard input to its end. A file is never imported twice.\n"
 "\n"
 "  --once               read every PATH to its end, then exit\n"
+"  --status             print the agent's counters from the store, then exit\n"
 "  --db FILE            the store (default: $OBS_DB, else ./obs.db)\n"
 "  --function NAME      function name (default: from the path)\n"
 "  --stream NAME        log stream name (default: from the path)\n"
@@ -26,15 +34,25 @@ static const char usage[] =
 "  --batch-rows N       events per transaction (default 50000)\n"
 "  --batch-ms MS        longest a transaction stays open (default 1000)\n"
 "  --no-emf             do not extract EMF metrics (lines are still stored)\n"
+"follow mode:\n"
+"  --poll-ms N          look for new files and data every N ms (default 250;\n"
+"                       inotify wakes it sooner where available)\n"
+"  --idle-flush-ms N    store a last line without newline after N ms (3000)\n"
+"  --rotate-wait-ms N   keep reading a rotated file N ms (5000)\n"
+"  --from head|tail     files present at start and never read: from their\n"
+"                       head (default) or their end\n"
+"  --exclude GLOB       skip matching files (path or name); repeatable.\n"
+"                       Archives and rotated copies (x.log.1) are skipped anyway\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
 "\n"
-"Follow mode (tailing files as they grow, without --once) is coming.\n";
+"In follow mode SIGTERM or SIGINT stops after storing what was read.\n";
 
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
-       OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION };
+       OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
+       OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -50,6 +68,31 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
     if (*end || v < lo || v > hi)
         return -1;
     *out = v;
+    return 0;
+}
+
+/* --status: the agent's counters, one "name value" per line. */
+static int print_status(const char *db)
+{
+    obs_err_t err = { 0 };
+    store_t *st = NULL;
+    sqlite3_stmt *q = NULL;
+    if (store_open_readonly(db, &st, &err)) {
+        fprintf(stderr, "obsagent: %s\n", err.msg);
+        return 1;
+    }
+    if (sqlite3_prepare_v2(store_db(st), "SELECT name, value FROM agent_counters ORDER BY name", -1, &q,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "obsagent: reading the counters: %s\n", sqlite3_errmsg(store_db(st)));
+        store_close(st, NULL);
+        return 1;
+    }
+    printf("store %s\n", db);
+    while (sqlite3_step(q) == SQLITE_ROW)
+        printf("%s %lld\n", (const char *)sqlite3_column_text(q, 0),
+               (long long)sqlite3_column_int64(q, 1));
+    sqlite3_finalize(q);
+    store_close(st, NULL);
     return 0;
 }
 
@@ -72,6 +115,12 @@ int main(int argc, char **argv)
         { "batch-ms", required_argument, NULL, OPT_BATCH_MS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { "no-emf", no_argument, NULL, OPT_NO_EMF },
+        { "status", no_argument, NULL, OPT_STATUS },
+        { "poll-ms", required_argument, NULL, OPT_POLL_MS },
+        { "idle-flush-ms", required_argument, NULL, OPT_IDLE_FLUSH_MS },
+        { "rotate-wait-ms", required_argument, NULL, OPT_ROTATE_WAIT_MS },
+        { "from", required_argument, NULL, OPT_FROM },
+        { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -80,7 +129,10 @@ int main(int argc, char **argv)
     import_opts_t io = { .progress = 1 };
     store_opts_t so = { 0 };
     const char *db = getenv("OBS_DB");
-    int once = 0, quiet = 0, emf = 1, c;
+    follow_opts_t fo = { .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
+                         .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS };
+    const char **exclude = NULL;
+    int once = 0, quiet = 0, emf = 1, status = 0, c;
     long long v;
 
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -107,25 +159,52 @@ int main(int argc, char **argv)
             break;
         case OPT_NO_PROGRESS: io.progress = 0; break;
         case OPT_NO_EMF: emf = 0; break;
+        case OPT_STATUS: status = 1; break;
+        case OPT_POLL_MS:
+        case OPT_IDLE_FLUSH_MS:
+        case OPT_ROTATE_WAIT_MS:
+            if (parse_size(optarg, c == OPT_POLL_MS ? 10 : 0, 3600000, &v))
+                return bad_value(c == OPT_POLL_MS ? "--poll-ms" : c == OPT_IDLE_FLUSH_MS ?
+                                 "--idle-flush-ms" : "--rotate-wait-ms", optarg,
+                                 "milliseconds (0 to 3600000; --poll-ms from 10)");
+            *(c == OPT_POLL_MS ? &fo.poll_ms : c == OPT_IDLE_FLUSH_MS ? &fo.idle_flush_ms
+                                                                      : &fo.rotate_wait_ms) = (int)v;
+            break;
+        case OPT_FROM:
+            if (strcmp(optarg, "head") && strcmp(optarg, "tail"))
+                return bad_value("--from", optarg, "head or tail");
+            fo.from_tail = strcmp(optarg, "tail") == 0;
+            break;
+        case OPT_EXCLUDE:
+            exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);
+            exclude[fo.nexclude++] = optarg;
+            fo.exclude = exclude;
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case OPT_VERSION: printf("obsagent %s\n", OBS_VERSION); return 0;
         default: fputs(usage, stderr); return 2;
         }
     }
-    if (!once) {
-        fprintf(stderr, "obsagent: follow mode (tailing files as they grow) is not built yet; "
-                        "use --once to import files to their end\n");
-        return 2;
-    }
+    if (!db || !*db)
+        db = "obs.db";
+    if (status)
+        return print_status(db);
     if (optind >= argc) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
     }
-    if (!db || !*db)
-        db = "obs.db";
+    int use_stdin = 0;
+    for (int i = optind; i < argc; i++)
+        use_stdin |= strcmp(argv[i], "-") == 0;
+    if (!once && use_stdin && argc - optind > 1) {
+        fprintf(stderr, "obsagent: '-' (standard input) cannot be followed together with files; "
+                        "run one obsagent for each\n");
+        return 2;
+    }
+    if (use_stdin)
+        once = 1;  /* standard input is read to its end in either mode */
     io.db_path = db;
-
     obs_err_t err = { 0 };
     store_t *st = NULL;
     if (store_open(db, &so, &st, &err)) {
@@ -135,7 +214,19 @@ int main(int argc, char **argv)
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, emf);
     import_report_t rep;
-    int rc = import_paths(st, pl, &io, argv + optind, argc - optind, &rep, &err);
+    memset(&rep, 0, sizeof rep);
+    int rc;
+    if (once) {
+        rc = import_paths(st, pl, &io, argv + optind, argc - optind, &rep, &err);
+    } else {
+        fo.db_path = db;
+        fo.function = io.function;
+        fo.stream = io.stream;
+        fo.log_group = io.log_group;
+        fo.max_line = io.max_line;
+        quiet = 1;  /* follow mode reports on stderr as it goes */
+        rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+    }
     if (rc) {
         fprintf(stderr, "obsagent: %s\n", err.msg);
         store_rollback(st);  /* keep no row without its checkpoint */
@@ -147,5 +238,6 @@ int main(int argc, char **argv)
     if (!quiet && !rc)
         import_print_summary(stdout, &rep, pipeline_stats(pl), db);
     pipeline_free(pl);
+    free(exclude);
     return rc || rep.files_failed ? 1 : 0;
 }

@@ -286,6 +286,12 @@
 #define SQL_VOCAB_ADD \
 "INSERT OR IGNORE INTO fts_vocab(token) VALUES(?1)"
 
+#define SQL_SOURCE_DELETE \
+"DELETE FROM sources WHERE path = ?1"
+#define SQL_SOURCES_ALL \
+"SELECT path, dev, ino, fingerprint, fingerprint_len, offset, updated_ts FROM sources\n" \
+"ORDER BY path"
+
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \
 "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"

@@ -164,6 +164,7 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_METRIC_ROLLUP_UPSERT] = SQL_METRIC_ROLLUP_UPSERT,
         [STMT_SERIES_FUNCTION_ADD] = SQL_SERIES_FUNCTION_ADD,
         [STMT_VOCAB_ADD] = SQL_VOCAB_ADD,
+        [STMT_SOURCE_DELETE] = SQL_SOURCE_DELETE,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=

@@ -97,6 +97,7 @@ typedef struct store_source {
     int64_t fingerprint_len;
     int64_t offset;
     int64_t stream_id;
+    int64_t updated_ms;        /* when it was last put (read back by store_sources_each) */
 } store_source_t;
 
 /* ---- open / close ------------------------------------------------------ */
@@ -141,6 +142,11 @@ void store_counter_add(store_t *st, const char *name, int64_t delta);
 int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out,
                      obs_err_t *err);
 int store_source_put(store_t *st, const char *path, const store_source_t *src, obs_err_t *err);
+int store_source_delete(store_t *st, const char *path, obs_err_t *err);
+
+/* Every checkpoint: fn(ctx, key, src) for each; stops at fn's first non-zero. */
+int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const store_source_t *src),
+                       void *ctx, obs_err_t *err);
 
 /* Commit when the batch is full (batch_rows) or old (batch_ms). Call only at
  * a point where every pending row's checkpoint has been put. */

@@ -1,6 +1,7 @@
 /* store/writer.c — the rows of a batch: streams, events (+ their full-text
  * entries), invocation merges and source checkpoints. Every call joins the
  * open transaction (store.c starts it on first use). */
+#include "schema.h"
 #include "store_internal.h"
 
 #include <math.h>
@@ -206,4 +207,36 @@ int store_source_put(store_t *st, const char *path, const store_source_t *src, o
         sqlite3_bind_int64(s, 7, src->stream_id);
     sqlite3_bind_int64(s, 8, store__now_ms());
     return run(st, s, err, "saving a checkpoint");
+}
+
+int store_source_delete(store_t *st, const char *path, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_SOURCE_DELETE];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    return run(st, s, err, "removing a checkpoint");
+}
+
+int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const store_source_t *src),
+                       void *ctx, obs_err_t *err)
+{
+    sqlite3_stmt *s;
+    int rc = 0, step;
+    if (sqlite3_prepare_v2(st->db, SQL_SOURCES_ALL, -1, &s, NULL) != SQLITE_OK)
+        return store__dberr(st, err, "reading checkpoints");
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        store_source_t src;
+        memset(&src, 0, sizeof src);
+        src.dev = sqlite3_column_int64(s, 1);
+        src.ino = sqlite3_column_int64(s, 2);
+        src.fingerprint = (uint64_t)sqlite3_column_int64(s, 3);
+        src.fingerprint_len = sqlite3_column_int64(s, 4);
+        src.offset = sqlite3_column_int64(s, 5);
+        src.updated_ms = sqlite3_column_int64(s, 6);
+        rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), &src);
+    }
+    sqlite3_finalize(s);
+    return rc;
 }

@@ -27,15 +27,19 @@ rc=$?
 check_eq "missing path: exit 1" "$rc" 1
 check_grep "missing path: the message names the path" "$T/agent.out" "$MISSING"
 
-# ---- follow mode is not there yet -------------------------------------------
-if command -v timeout >/dev/null 2>&1; then
-    timeout 20 "$OBSAGENT" --db "$T/f.db" "$T/logs" >"$T/follow.out" 2>&1 </dev/null
-else
-    "$OBSAGENT" --db "$T/f.db" "$T/logs" >"$T/follow.out" 2>&1
-fi
+# ---- follow mode: runs until signalled, stops cleanly (details: test_follow.sh)
+"$OBSAGENT" --db "$T/f.db" --poll-ms 50 "$T/logs" >"$T/follow.out" 2>&1 </dev/null &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
 rc=$?
-check "without --once: exits non-zero, promptly" test "$rc" -ne 0 -a "$rc" -ne 124
-check_grep "without --once: the message says so" "$T/follow.out" "(--once|[Ff]ollow)"
+check_eq "without --once: follows, and SIGTERM stops it with exit 0" "$rc" 0
+check_grep "without --once: says it is following" "$T/follow.out" "following"
+"$OBSAGENT" --db "$T/f2.db" >"$T/follow2.out" 2>&1
+check_eq "follow mode without a path: usage error, exit 2" "$?" 2
+"$OBSAGENT" --db "$T/f3.db" - "$T/logs" >"$T/follow3.out" 2>&1 </dev/null
+check_eq "follow mode: stdin together with files is refused, exit 2" "$?" 2
 
 # ---- where the store is -------------------------------------------------------
 mkdir -p "$T/cwd1" "$T/cwd2" "$T/cwd3"

@@ -1,0 +1,653 @@
+/* agent/follow.c — follow mode (see follow.h).
+ *
+ * Every poll step (or sooner, when inotify reports a change) the loop
+ * rescans the paths for new files, then for each tailed file: reads what
+ * was appended, notices truncation (size below what was read: read again
+ * from 0), notices rotation (the path now names another file, or none: the
+ * old one is read to its end for rotate_wait_ms, then closed), and stores a
+ * partial last line once it has been idle for idle_flush_ms. A file's
+ * checkpoint (path, device, inode, fingerprint, offset of the last stored
+ * line) is put before every commit, so rows and checkpoints commit together.
+ * A rotated file is checkpointed under its own key, "<path>\x1f<inode>" (the
+ * path belongs to the new file now); on start, every checkpointed file whose
+ * path names another file, or none, is looked for by (device, inode) in its
+ * directory, under any name (app.log.1 included), and read to its end: so a
+ * kill during rotation loses nothing and doubles nothing. */
+#include "follow.h"
+#include "files.h"
+#include "pathmap.h"
+#include "../common/xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define READ_BUDGET (4 * 1024 * 1024)  /* per file per step: fairness */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+typedef struct tailed {
+    char *path, *root;
+    char *key;             /* checkpoint key: path, or path\x1finode once rotated */
+    int fd;
+    int64_t dev, ino;
+    int64_t start;         /* file offset the reader began at */
+    int64_t pos;           /* file offset of the next read */
+    line_reader_t lr;
+    pipeline_stream_t *ps;
+    store_source_t src;
+    int64_t last_data_ms;
+    int rotated;           /* the path names another file now */
+    int64_t rotated_ms;
+    int dirty;             /* lines stored since the last checkpoint */
+} tailed_t;
+
+typedef struct follower {
+    store_t *st;
+    pipeline_t *pl;
+    const follow_opts_t *o;
+    tailed_t **v;
+    int n, cap;
+    int ifd;               /* inotify, or -1 */
+    int first_scan;
+    char **successors;     /* paths whose earlier file was recovered: their
+                              current file is new, read from its head */
+    int nsuccessors;
+} follower_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void warn(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "obsagent: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+}
+
+static tailed_t *find_live(follower_t *f, const char *path)
+{
+    for (int i = 0; i < f->n; i++)
+        if (!f->v[i]->rotated && strcmp(f->v[i]->path, path) == 0)
+            return f->v[i];
+    return NULL;
+}
+
+static void tailed_free(tailed_t *t)
+{
+    if (t->fd >= 0)
+        close(t->fd);
+    line_reader_done(&t->lr);
+    free(t->path);
+    free(t->root);
+    free(t->key);
+    free(t);
+}
+
+static char *rotated_key(const char *path, int64_t ino)
+{
+    char *k = xmalloc(strlen(path) + 32);
+    sprintf(k, "%s\x1f%lld", path, (long long)ino);
+    return k;
+}
+
+static void mark_rotated(follower_t *f, tailed_t *t)
+{
+    t->rotated = 1;
+    t->rotated_ms = now_ms();
+    free(t->key);
+    t->key = rotated_key(t->path, t->ino);
+    t->dirty = 1;  /* save its progress under the new key */
+    store_counter_add(f->st, "files_rotated", 1);
+}
+
+static void watch_dir_of(follower_t *f, const char *path, int is_dir)
+{
+    if (f->ifd < 0)
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    if (!is_dir) {
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+    }
+    inotify_add_watch(f->ifd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+                                       IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF);
+}
+
+/* Where to start a file: its checkpoint when it is the same file, its end
+ * with --from tail on the first scan, else its head. */
+static int64_t start_offset(follower_t *f, tailed_t *t, int64_t size, obs_err_t *err, int *rc)
+{
+    store_source_t old;
+    int found = 0;
+    *rc = store_source_get(f->st, t->path, &old, &found, err);
+    if (*rc)
+        return 0;
+    if (found) {
+        uint64_t fp;
+        if (old.dev == t->dev && old.ino == t->ino && old.offset <= size &&
+            old.fingerprint_len <= size && files_fingerprint(t->fd, old.fingerprint_len, &fp) == 0 &&
+            fp == old.fingerprint)
+            return old.offset;
+        return 0;  /* another file under that name */
+    }
+    for (int i = 0; i < f->nsuccessors; i++)
+        if (strcmp(f->successors[i], t->path) == 0)
+            return 0;
+    return f->first_scan && f->o->from_tail ? size : 0;
+}
+
+/* Start tailing an open file. offset < 0: from its checkpoint (or head,
+ * or tail); rotated: a file found by identity at start (recovery). */
+static int add_tailed(follower_t *f, const char *path, const char *root, int fd,
+                      const struct stat *sb, int64_t offset, int rotated, obs_err_t *err)
+{
+    pathmap_t pm;
+    int rc = 0;
+    tailed_t *t = xcalloc(1, sizeof *t);
+    t->path = xstrdup(path);
+    t->root = root ? xstrdup(root) : NULL;
+    t->key = rotated ? rotated_key(path, (int64_t)sb->st_ino) : xstrdup(path);
+    t->fd = fd;
+    t->dev = (int64_t)sb->st_dev;
+    t->ino = (int64_t)sb->st_ino;
+    t->last_data_ms = now_ms();
+    t->rotated = rotated;
+    t->rotated_ms = now_ms();
+    t->dirty = rotated;  /* recovered: record its key in the first batch */
+    line_reader_init(&t->lr, f->o->max_line);
+    t->start = t->pos = offset >= 0 ? offset : start_offset(f, t, (int64_t)sb->st_size, err, &rc);
+    if (!rc && pathmap_derive(t->root, t->path, &pm) != 0) {
+        warn("cannot name a function and stream after %s%s; use --function/--stream", t->path, "");
+        tailed_free(t);
+        return 0;
+    }
+    if (!rc) {
+        char group[400];
+        const char *fn = f->o->function ? f->o->function : pm.function;
+        if (f->o->log_group)
+            snprintf(group, sizeof group, "%s", f->o->log_group);
+        else
+            pathmap_log_group(fn, group, sizeof group);
+        rc = pipeline_stream_open(f->pl, fn, group, f->o->stream ? f->o->stream : pm.stream, &t->ps,
+                                  err);
+    }
+    if (rc) {
+        tailed_free(t);
+        return rc;
+    }
+    t->src.dev = t->dev;
+    t->src.ino = t->ino;
+    t->src.stream_id = pipeline_stream_id(t->ps);
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 32;
+        f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
+    }
+    f->v[f->n++] = t;
+    store_counter_add(f->st, "files_opened", 1);
+    return 0;
+}
+
+static int track(follower_t *f, const file_entry_t *e, obs_err_t *err)
+{
+    struct stat sb;
+    int fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return 0;  /* gone again, or unreadable: the next scan retries */
+    }
+    return add_tailed(f, e->path, e->root, fd, &sb, -1, 0, err);
+}
+
+/* ---- recovery of files rotated away while the agent was not running ---- */
+
+typedef struct known {
+    int64_t dev, ino;
+} known_t;
+
+typedef struct plain_row {
+    char *path;
+    store_source_t src;
+} plain_row_t;
+
+typedef struct recovery {
+    follower_t *f;
+    char *const *paths;
+    int npaths;
+    obs_err_t *err;
+    char **drop;           /* checkpoints of files that are gone */
+    int ndrop;
+    known_t *known;        /* every checkpointed identity */
+    int nknown;
+    plain_row_t *plain;    /* checkpoints kept under a plain path */
+    int nplain;
+} recovery_t;
+
+static int ours(const recovery_t *r, const char *path);
+
+/* The directory argument a path was found under (for its function name). */
+static const char *root_of(const recovery_t *r, const char *path)
+{
+    for (int i = 0; i < r->npaths; i++) {
+        size_t n = strlen(r->paths[i]);
+        while (n > 1 && r->paths[i][n - 1] == '/')
+            n--;
+        if (strncmp(path, r->paths[i], n) == 0 && path[n] == '/')
+            return r->paths[i];
+    }
+    return NULL;
+}
+
+/* Is the path under one of this run's arguments (or one of them)? */
+static int ours(const recovery_t *r, const char *path)
+{
+    if (root_of(r, path))
+        return 1;
+    for (int i = 0; i < r->npaths; i++)
+        if (strcmp(r->paths[i], path) == 0)
+            return 1;
+    return 0;
+}
+
+/* Open the file of that identity in dir, under any name; -1 when none. */
+static int open_by_identity(const char *dir, int64_t dev, int64_t ino, struct stat *out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int fd = -1;
+    if (!d)
+        return -1;
+    while (fd < 0 && (e = readdir(d))) {
+        char p[4096 + 260];
+        struct stat sb;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (int64_t)sb.st_dev == dev &&
+            (int64_t)sb.st_ino == ino) {
+            fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+            if (fd >= 0 && fstat(fd, out) != 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+    }
+    closedir(d);
+    return fd;
+}
+
+static int recover_one(void *ctx, const char *key, const store_source_t *src)
+{
+    recovery_t *r = ctx;
+    char path[4096];
+    struct stat sb;
+    const char *sep = strchr(key, '\x1f');
+    snprintf(path, sizeof path, "%.*s", sep ? (int)(sep - key) : (int)strlen(key), key);
+    r->known = xrealloc(r->known, (size_t)(r->nknown + 1) * sizeof *r->known);
+    r->known[r->nknown].dev = src->dev;
+    r->known[r->nknown++].ino = src->ino;
+    if (!sep) {
+        r->plain = xrealloc(r->plain, (size_t)(r->nplain + 1) * sizeof *r->plain);
+        r->plain[r->nplain].path = xstrdup(path);
+        r->plain[r->nplain++].src = *src;
+    }
+    if (!sep && stat(path, &sb) == 0 && (int64_t)sb.st_dev == src->dev &&
+        (int64_t)sb.st_ino == src->ino)
+        return 0;  /* still under its name: the normal scan resumes it */
+    if (!ours(r, path))
+        return 0;  /* another run's checkpoint (another directory) */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open_by_identity(dir, src->dev, src->ino, &sb);
+    uint64_t fp;
+    if (fd < 0 || src->offset > (int64_t)sb.st_size ||
+        files_fingerprint(fd, src->fingerprint_len, &fp) != 0 || fp != src->fingerprint) {
+        if (fd >= 0)
+            close(fd);
+        if (!sep && src->offset > 0) {
+            warn("%s was replaced and its earlier file is gone%s: lines after its checkpoint may "
+                 "be lost", path, "");
+            store_counter_add(r->f->st, "files_missed", 1);
+        }
+        if (sep) {
+            r->drop = xrealloc(r->drop, (size_t)(r->ndrop + 1) * sizeof *r->drop);
+            r->drop[r->ndrop++] = xstrdup(key);
+        }
+        return 0;
+    }
+    if (src->offset == (int64_t)sb.st_size && sep) {
+        close(fd);  /* fully read already: the row says so while the file exists */
+        return 0;
+    }
+    store_counter_add(r->f->st, "files_recovered", 1);
+    if (!sep) {
+        /* its progress moves to the rotated key (put in the same batch as
+         * this delete), and the file now under the name starts at its head */
+        r->drop = xrealloc(r->drop, (size_t)(r->ndrop + 1) * sizeof *r->drop);
+        r->drop[r->ndrop++] = xstrdup(key);
+        follower_t *f = r->f;
+        f->successors = xrealloc(f->successors, (size_t)(f->nsuccessors + 1) * sizeof *f->successors);
+        f->successors[f->nsuccessors++] = xstrdup(path);
+    }
+    return add_tailed(r->f, path, root_of(r, path), fd, &sb, src->offset, 1, r->err);
+}
+
+static int known_identity(const recovery_t *r, const struct stat *sb)
+{
+    for (int i = 0; i < r->nknown; i++)
+        if (r->known[i].dev == (int64_t)sb->st_dev && r->known[i].ino == (int64_t)sb->st_ino)
+            return 1;
+    for (int i = 0; i < r->f->n; i++)
+        if (r->f->v[i]->dev == (int64_t)sb->st_dev && r->f->v[i]->ino == (int64_t)sb->st_ino)
+            return 1;
+    return 0;
+}
+
+/* Rotated siblings of a followed path (app.log.1, app.log.2, ...) that no
+ * checkpoint knows and that were written after the path's last checkpoint:
+ * files rotated (twice or more) while the agent was not running. One whose
+ * first bytes are those of the path's checkpointed file is a copytruncate
+ * copy: read from that checkpoint's offset; any other from its head. */
+static int recover_siblings(recovery_t *r, const plain_row_t *pr)
+{
+    char dir[4096];
+    const char *base = strrchr(pr->path, '/');
+    size_t blen = strlen(base ? base + 1 : pr->path);
+    snprintf(dir, sizeof dir, "%.*s", base ? (int)(base - pr->path) : 1, base ? pr->path : ".");
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+    if (!d)
+        return 0;
+    while (!rc && (e = readdir(d))) {
+        char p[4096 + 260];
+        struct stat sb;
+        if (strncmp(e->d_name, base ? base + 1 : pr->path, blen) != 0 || e->d_name[blen] != '.' ||
+            !files_ignored_name(e->d_name))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) || known_identity(r, &sb))
+            continue;
+        int64_t mtime_ms = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+        if (mtime_ms < pr->src.updated_ms - 1000)
+            continue;  /* older than our last look at this path: not ours to read */
+        int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        uint64_t fp;
+        int64_t from = 0;
+        if (pr->src.fingerprint_len > 0 && pr->src.offset <= (int64_t)sb.st_size &&
+            files_fingerprint(fd, pr->src.fingerprint_len, &fp) == 0 && fp == pr->src.fingerprint)
+            from = pr->src.offset;  /* a copy of what we were reading */
+        store_counter_add(r->f->st, "files_recovered", 1);
+        rc = add_tailed(r->f, pr->path, root_of(r, pr->path), fd, &sb, from, 1, r->err);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
+{
+    recovery_t r = { 0 };
+    r.f = f;
+    r.paths = paths;
+    r.npaths = npaths;
+    r.err = err;
+    int rc = store_sources_each(f->st, recover_one, &r, err);
+    for (int i = 0; i < r.nplain; i++) {
+        if (!rc && ours(&r, r.plain[i].path))
+            rc = recover_siblings(&r, &r.plain[i]);
+        free(r.plain[i].path);
+    }
+    free(r.plain);
+    free(r.known);
+    for (int i = 0; i < r.ndrop; i++) {
+        if (!rc)
+            rc = store_source_delete(f->st, r.drop[i], err);
+        free(r.drop[i]);
+    }
+    free(r.drop);
+    return rc;
+}
+
+/* New files, and files whose path now names another inode (rotation). */
+static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
+{
+    file_list_t fl = { 0 };
+    files_filter_t ff = { f->o->db_path, f->o->exclude, f->o->nexclude };
+    int rc = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0)
+            watch_dir_of(f, paths[i], S_ISDIR(sb.st_mode));
+    }
+    files_scan(&fl, &ff, paths, npaths);
+    for (int i = 0; i < fl.n && !rc; i++) {
+        struct stat sb;
+        if (stat(fl.v[i].path, &sb) != 0)
+            continue;
+        if (fl.v[i].root) {
+            /* watch the function directory the file is in */
+            watch_dir_of(f, fl.v[i].path, 0);
+        }
+        tailed_t *t = find_live(f, fl.v[i].path);
+        if (t && t->dev == (int64_t)sb.st_dev && t->ino == (int64_t)sb.st_ino)
+            continue;
+        if (t)  /* renamed away or deleted and recreated: drain the old one */
+            mark_rotated(f, t);
+        rc = track(f, &fl.v[i], err);
+    }
+    files_list_free(&fl);
+    /* a tailed path that vanished without a successor is also rotated */
+    for (int i = 0; i < f->n; i++) {
+        struct stat sb;
+        tailed_t *t = f->v[i];
+        if (!t->rotated && stat(t->path, &sb) != 0)
+            mark_rotated(f, t);
+    }
+    f->first_scan = 0;
+    return rc;
+}
+
+static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
+{
+    line_t line;
+    int64_t before = t->lr.consumed;
+    int rc = 0;
+    while (!rc && line_reader_next(&t->lr, &line, at_eof)) {
+        rc = pipeline_line(f->pl, t->ps, &line, (size_t)(t->lr.consumed - before), err);
+        before = t->lr.consumed;
+        t->dirty = 1;
+    }
+    return rc;
+}
+
+/* Start over at offset 0: copytruncate, or content rewritten in place. */
+static void restart(follower_t *f, tailed_t *t)
+{
+    line_reader_done(&t->lr);
+    line_reader_init(&t->lr, f->o->max_line);
+    t->start = t->pos = 0;
+    t->src.fingerprint_len = 0;
+    t->dirty = 1;
+    store_counter_add(f->st, "files_truncated", 1);
+}
+
+/* Read what is new in t; returns 0 or a store error. */
+static int step(follower_t *f, tailed_t *t, obs_err_t *err)
+{
+    struct stat sb;
+    int64_t got = 0;
+    int rc = 0;
+    if (fstat(t->fd, &sb) != 0)
+        return 0;
+    if ((int64_t)sb.st_size < t->pos) {
+        restart(f, t);
+        lseek(t->fd, 0, SEEK_SET);
+    } else if (t->src.fingerprint_len > 0 && (int64_t)sb.st_size >= t->src.fingerprint_len) {
+        /* truncated and regrown past where we were: the first bytes changed */
+        uint64_t fp;
+        if (files_fingerprint(t->fd, t->src.fingerprint_len, &fp) == 0 && fp != t->src.fingerprint) {
+            restart(f, t);
+            lseek(t->fd, 0, SEEK_SET);
+        }
+    }
+    if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)
+        return 0;
+    while (got < READ_BUDGET) {
+        size_t avail;
+        char *space = line_reader_space(&t->lr, &avail);
+        ssize_t n = read(t->fd, space, avail);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        line_reader_added(&t->lr, (size_t)n);
+        t->pos += n;
+        got += n;
+        t->last_data_ms = now_ms();
+        if ((rc = feed(f, t, 0, err)))
+            return rc;
+    }
+    /* a partial last line idle for long enough is stored as it is, once */
+    if (!got && t->lr.end > t->lr.start && now_ms() - t->last_data_ms >= f->o->idle_flush_ms) {
+        if ((rc = feed(f, t, 1, err)))
+            return rc;
+        store_counter_add(f->st, "partial_lines_flushed", 1);
+    }
+    /* identity of what is read: the first bytes, as many as there are (up to 1 KiB) */
+    int64_t fp_len = t->pos < FILES_FINGERPRINT_MAX ? t->pos : FILES_FINGERPRINT_MAX;
+    if (fp_len > t->src.fingerprint_len && files_fingerprint(t->fd, fp_len, &t->src.fingerprint) == 0)
+        t->src.fingerprint_len = fp_len;
+    return 0;
+}
+
+static int checkpoint_all(follower_t *f, obs_err_t *err)
+{
+    int rc = pipeline_sync(f->pl, err);
+    for (int i = 0; i < f->n && !rc; i++) {
+        tailed_t *t = f->v[i];
+        if (!t->dirty)
+            continue;
+        t->src.offset = t->start + t->lr.consumed;
+        rc = store_source_put(f->st, t->key, &t->src, err);
+        t->dirty = 0;
+    }
+    return rc;
+}
+
+/* Close rotated files that were read to their end and waited long enough.
+ * Their checkpoint stays (fully read) while the file exists, so a restart
+ * knows it was read; recovery drops it once the file is gone. */
+static void reap(follower_t *f)
+{
+    int64_t now = now_ms();
+    for (int i = 0; i < f->n;) {
+        tailed_t *t = f->v[i];
+        struct stat sb;
+        int drained = fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
+        if (t->rotated && !t->dirty && drained && now - t->rotated_ms >= f->o->rotate_wait_ms) {
+            tailed_free(t);
+            f->v[i] = f->v[--f->n];
+        } else {
+            i++;
+        }
+    }
+}
+
+static void wait_for_change(follower_t *f, int ms)
+{
+    if (f->ifd < 0) {
+        struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+        return;
+    }
+    struct pollfd p = { f->ifd, POLLIN, 0 };
+    if (poll(&p, 1, ms) > 0) {
+        char buf[4096];
+        while (read(f->ifd, buf, sizeof buf) > 0)
+            ;  /* any change: just look again */
+    }
+}
+
+int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
+               obs_err_t *err)
+{
+    follower_t f = { 0 };
+    struct sigaction sa;
+    int rc = 0;
+    f.st = st;
+    f.pl = pl;
+    f.o = o;
+    f.first_scan = 1;
+    f.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);  /* -1: polling alone */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,
+            npaths == 1 ? "" : "s", o->db_path, f.ifd >= 0 ? "inotify + polling" : "polling");
+    rc = recover(&f, paths, npaths, err);
+    int64_t last_scan = 0;
+    while (!stop_requested && !rc) {
+        int64_t now = now_ms();
+        if (now - last_scan >= o->poll_ms) {
+            rc = scan(&f, paths, npaths, err);
+            last_scan = now;
+        }
+        for (int i = 0; i < f.n && !rc && !stop_requested; i++)
+            rc = step(&f, f.v[i], err);
+        if (!rc)
+            rc = checkpoint_all(&f, err);
+        reap(&f);
+        if (!rc)
+            rc = store_maybe_commit(st, err);
+        if (!rc && !stop_requested)
+            wait_for_change(&f, o->poll_ms);
+    }
+    /* stop: what was read is committed with its checkpoints; a partial last
+     * line stays unread and is read again on restart */
+    if (!rc)
+        rc = checkpoint_all(&f, err);
+    if (!rc)
+        rc = store_commit(st, err);
+    for (int i = 0; i < f.n; i++)
+        tailed_free(f.v[i]);
+    free(f.v);
+    for (int i = 0; i < f.nsuccessors; i++)
+        free(f.successors[i]);
+    free(f.successors);
+    if (f.ifd >= 0)
+        close(f.ifd);
+    if (!rc)
+        fprintf(stderr, "obsagent: stopped; everything read is stored\n");
+    return rc;
+}

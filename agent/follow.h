@@ -1,0 +1,32 @@
+/* agent/follow.h — follow mode (obsagent without --once): tail files and
+ * directories until SIGTERM/SIGINT, picking up new files, following
+ * rotation (rename + create, copytruncate, delete + recreate), storing a
+ * partial last line after an idle time, and checkpointing every file in the
+ * same transaction as its rows (docs/operations.md). */
+#ifndef OBS_FOLLOW_H
+#define OBS_FOLLOW_H
+
+#include "pipeline.h"
+
+typedef struct follow_opts {
+    const char *db_path;
+    const char *const *exclude;      /* globs on the path or the file name */
+    int nexclude;
+    const char *function, *stream, *log_group;  /* overrides, or NULL */
+    size_t max_line;                 /* 0 = LINE_MAX_DEFAULT */
+    int poll_ms;                     /* stat poll and rescan step (default 250) */
+    int idle_flush_ms;               /* store a partial last line after this (3000) */
+    int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
+    int from_tail;                   /* files present at start, never read before:
+                                        start at their end */
+} follow_opts_t;
+
+#define FOLLOW_POLL_MS 250
+#define FOLLOW_IDLE_FLUSH_MS 3000
+#define FOLLOW_ROTATE_WAIT_MS 5000
+
+/* Run until SIGTERM or SIGINT (then flush, commit and return 0). */
+int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
+               obs_err_t *err);
+
+#endif

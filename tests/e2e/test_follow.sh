@@ -1,0 +1,557 @@
+#!/bin/sh
+# tests/e2e/test_follow.sh — obsagent's follow mode (no --once) neither loses
+# nor doubles a line: every written line is numbered (line-TAG-N) and the
+# store must hold each exactly once, across appends, new files, rename
+# rotation, copytruncate, delete + recreate, partial last lines, SIGTERM,
+# SIGKILL + restart, and a short soak of all of them together.
+#
+# The agent keeps running while the store is read (read-only sqlite3, WAL),
+# so every wait is a bounded poll for the expected count, never a long sleep.
+. "$(dirname "$0")/lib.sh"
+need obsagent
+command -v sqlite3 >/dev/null 2>&1 || { fail "sqlite3 CLI not found"; finish; }
+
+WRITER="sh $(cd "$(dirname "$0")" && pwd)/numbered_writer.sh"
+AGENT=          # pid of the running agent
+BG=             # pids of background writers
+
+cleanup()
+{
+    for _p in $AGENT $BG; do
+        kill -KILL "$_p" 2>/dev/null
+    done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# alive PID — running (a zombie, exited but not yet waited for, is not)
+alive()
+{
+    _s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+    [ -n "$_s" ] && [ "$_s" != Z ]
+}
+
+# start_agent DIR DB ERRFILE [ARGS...] — run obsagent in follow mode in the background
+start_agent()
+{
+    _dir=$1 _db=$2 _err=$3
+    shift 3
+    echo "---- start $(date +%T.%N) $*" >>"$_err"
+    "$OBSAGENT" --db "$_db" --poll-ms 100 --idle-flush-ms 500 --rotate-wait-ms 1000 "$@" "$_dir" \
+        >>"$_err" 2>&1 </dev/null &
+    AGENT=$!
+}
+
+# stop_agent DESC ERRFILE — SIGTERM; the agent must exit 0 within 2 s
+stop_agent()
+{
+    [ -n "$AGENT" ] || return 0
+    _t0=$(now_ms)
+    kill -TERM "$AGENT" 2>/dev/null
+    while alive "$AGENT" && [ $(($(now_ms) - _t0)) -lt 2000 ]; do
+        sleep 0.02
+    done
+    if alive "$AGENT"; then
+        fail "$1: still running 2 s after SIGTERM; its stderr:" "$2"
+        kill -KILL "$AGENT" 2>/dev/null
+        wait "$AGENT" 2>/dev/null
+    else
+        _el=$(($(now_ms) - _t0))
+        wait "$AGENT"
+        _rc=$?
+        if [ "$_rc" -eq 0 ]; then
+            pass "$1: SIGTERM -> exit 0 after $_el ms"
+        else
+            fail "$1: SIGTERM -> exit status $_rc (expected 0) after $_el ms; its stderr:" "$2"
+        fi
+    fi
+    AGENT=
+}
+
+# kill_agent — SIGKILL, as a crash
+kill_agent()
+{
+    [ -n "$AGENT" ] || return 0
+    kill -KILL "$AGENT" 2>/dev/null
+    wait "$AGENT" 2>/dev/null
+    AGENT=
+}
+
+# counts DB TAG — "total distinct" stored lines line-TAG-*
+counts()
+{
+    sql "$1" "SELECT count(*) || ' ' || count(DISTINCT message) FROM events WHERE message LIKE '%line-$2-%'"
+}
+
+# wait_count DB TAG N [SECONDS] — poll (0.1 s steps, default up to 5 s) until
+# at least N lines line-TAG-* are stored; prints "total distinct" and sets
+# WAITED (ms)
+wait_count()
+{
+    _lim=$((${4:-5} * 1000))
+    _t0=$(now_ms)
+    while :; do
+        _c=$(counts "$1" "$2")
+        _tot=${_c%% *}
+        case $_tot in
+        '' | *[!0-9]*) _tot=0 ;;
+        esac
+        [ "$_tot" -ge "$3" ] && break
+        [ $(($(now_ms) - _t0)) -lt "$_lim" ] || break
+        sleep 0.1
+    done
+    WAITED=$(($(now_ms) - _t0))
+    echo "$_c"
+}
+
+# numbers DB TAG — the N of every stored line-TAG-N, one a line, sorted
+numbers()
+{
+    sql "$1" "SELECT message FROM events WHERE message LIKE '%line-$2-%'" |
+        sed -n "s/.*line-$2-\([0-9]*\)\$/\1/p" | sort -n
+}
+
+# ranges — numbers (one a line, ascending) as "a-b, c, d-e" (at most 20 ranges)
+ranges()
+{
+    awk 'NF { if (n && $1 == e + 1) { e = $1; next }
+              if (n) out = out (n > 1 ? ", " : "") (s == e ? s : s "-" e)
+              s = e = $1; n++ }
+         END { if (n) out = out (n > 1 ? ", " : "") (s == e ? s : s "-" e); print out }' |
+        awk -F', ' '{ if (NF > 20) { NF = 20; $0 = $0 ", ..." } print }' OFS=', '
+}
+
+# not_in A B — the lines of B that are not in A
+not_in() { awk 'NR == FNR { a[$0] = 1; next } !($0 in a)' "$1" "$2"; }
+
+# expect_exact DESC DB TAG N ERRFILE [LOGDIR] — lines 1..N of TAG stored exactly
+# once each; on failure, say which numbers are missing or doubled (and in
+# which file they are)
+expect_exact()
+{
+    _got=$(counts "$2" "$3")
+    if [ "$_got" = "$4 $4" ]; then
+        pass "$1"
+        return 0
+    fi
+    numbers "$2" "$3" >"$T/.nums"
+    seq 1 "$4" >"$T/.want"
+    {
+        echo "stored (total distinct): $_got, expected: $4 $4"
+        _miss=$(not_in "$T/.nums" "$T/.want")
+        _dup=$(uniq -d "$T/.nums")
+        _extra=$(sort -n "$T/.nums" | uniq | awk -v n="$4" '$1 < 1 || $1 > n')
+        printf 'missing: %s line(s): %s\n' "$(echo "$_miss" | grep -c .)" "$(echo "$_miss" | ranges)"
+        printf 'doubled: %s line(s): %s\n' "$(echo "$_dup" | grep -c .)" "$(echo "$_dup" | ranges)"
+        [ -z "$_extra" ] || printf 'unexpected numbers: %s\n' "$(echo "$_extra" | head -n 10 | tr '\n' ' ')"
+        if [ $# -ge 6 ]; then
+            for _n in $(echo "$_miss" | ranges | tr ' ,-' '\n\n\n' | head -n 12) \
+                $(echo "$_dup" | ranges | tr ' ,-' '\n\n\n' | head -n 6); do
+                printf 'line-%s-%s is in: %s\n' "$3" "$_n" \
+                    "$(grep -rl "line-$3-$_n\$" "$6" 2>/dev/null | sed "s|^$T/||" | tr '\n' ' ')"
+            done
+        fi
+        echo "agent stderr (tail):"
+        tail -n 25 "$5"
+    } >"$T/.detail"
+    fail "$1: expected each of $4 lines once" "$T/.detail"
+    return 1
+}
+
+# section NAME — with E2E_VERBOSE, how long the previous section took
+SECTION_T0=$(now_ms)
+SECTION=start
+section()
+{
+    [ -z "${E2E_VERBOSE:-}" ] || echo "     [$SECTION: $(($(now_ms) - SECTION_T0)) ms]"
+    SECTION=$1
+    SECTION_T0=$(now_ms)
+}
+
+# ---- 0. is follow mode there? -----------------------------------------------
+section 0
+mkdir -p "$T/s0/logs"
+start_agent "$T/s0/logs" "$T/s0.db" "$T/s0.err"
+sleep 0.5
+if ! alive "$AGENT"; then
+    wait "$AGENT"
+    fail "follow mode: obsagent exited at once (status $?) instead of following; its stderr:" "$T/s0.err"
+    AGENT=
+    finish
+fi
+stop_agent "0. idle agent" "$T/s0.err"
+
+# ---- 1. appends, and a new file in a new function directory ----------------
+section 1
+L=$T/s1/logs
+DB=$T/s1.db
+ERR=$T/s1.err
+mkdir -p "$L/fn-one"
+$WRITER "$L/fn-one/s.log" s1 1 10
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s1 10 >/dev/null
+expect_exact "1. existing file read from the head" "$DB" s1 10 "$ERR" "$L"
+$WRITER "$L/fn-one/s.log" s1 11 30
+wait_count "$DB" s1 30 >/dev/null
+check "1. appended lines stored within 2.5 s (took $WAITED ms)" test "$WAITED" -le 2500
+expect_exact "1. 20 appended lines" "$DB" s1 30 "$ERR" "$L"
+# rotated and compressed names are ignored by default (plain text inside, so
+# only the name can tell)
+$WRITER "$L/fn-one/s.log.1" s1x 1 5
+$WRITER "$L/fn-one/s.log.2.gz" s1x 6 10
+$WRITER "$L/fn-one/old.log.zst" s1x 11 15
+mkdir -p "$L/fn-new"
+$WRITER "$L/fn-new/s2.log" s1b 1 15
+wait_count "$DB" s1b 15 >/dev/null
+check "1. new file in a new directory stored within 3.5 s (took $WAITED ms)" test "$WAITED" -le 3500
+$WRITER "$L/fn-new/s2.log" s1b 16 25
+wait_count "$DB" s1b 25 >/dev/null
+sleep 0.3
+stop_agent "1." "$ERR"
+expect_exact "1. first file: 30 lines once each" "$DB" s1 30 "$ERR" "$L"
+expect_exact "1. new file: 25 lines once each" "$DB" s1b 25 "$ERR" "$L"
+check_eq "1. s.log.1, s.log.2.gz, old.log.zst created while following: not read" "$(counts "$DB" s1x)" "0 0"
+check_eq "1. the new file's lines are in function fn-new, stream s2" \
+    "$(sql "$DB" "SELECT DISTINCT s.function || ' ' || s.stream FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.message LIKE '%line-s1b-%'")" \
+    "fn-new s2"
+
+# ---- 2. rename rotation while writing continues -----------------------------
+section 2
+L=$T/s2/logs
+DB=$T/s2.db
+ERR=$T/s2.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+: >"$F"
+start_agent "$L" "$DB" "$ERR"
+sleep 0.3
+# 495 lines, paced; rename; 5 more lines through the still-open descriptor
+# (they land in s.log.1); then a new s.log with 500 more
+(
+    exec 3>>"$F"
+    n=1
+    while [ $n -le 495 ]; do
+        e=$((n + 14))
+        [ $e -le 495 ] || e=495
+        $WRITER /dev/stdout s2 $n $e >&3
+        n=$((e + 1))
+        sleep 0.01
+    done
+    mv "$F" "$F.1"
+    $WRITER /dev/stdout s2 496 500 >&3
+    exec 3>&-
+    $WRITER "$F" s2 501 1000 15 0.01
+) &
+W=$!
+BG="$BG $W"
+wait $W
+wait_count "$DB" s2 1000 >/dev/null
+sleep 0.3
+stop_agent "2." "$ERR"
+expect_exact "2. rename rotation: 1000 lines once each (incl. 5 written to the renamed file)" \
+    "$DB" s2 1000 "$ERR" "$L"
+# the rotated file is never re-read, also not by a restart
+start_agent "$L" "$DB" "$ERR"
+sleep 1.5
+stop_agent "2. restart" "$ERR"
+expect_exact "2. a restart after rotation adds nothing" "$DB" s2 1000 "$ERR" "$L"
+
+# 2b. rotation while the agent is stopped (logrotate style: .1 -> .2, s.log -> .1)
+L=$T/s2b/logs
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" s2b 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s2b 100 >/dev/null
+stop_agent "2b." "$ERR"
+$WRITER "$F" s2b 101 150            # unread tail of the file, then rotated once
+mv "$F" "$F.1"
+$WRITER "$F" s2b 151 250
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s2b 250 >/dev/null
+sleep 0.3
+stop_agent "2b. restart after 1 rotation" "$ERR"
+expect_exact "2b. rotated once while stopped (unread tail in s.log.1): 250 lines once each" \
+    "$DB" s2b 250 "$ERR" "$L"
+$WRITER "$F" s2b 251 300            # unread tail, then rotated twice
+mv "$F.1" "$F.2"
+mv "$F" "$F.1"
+$WRITER "$F" s2b 301 400
+mv "$F.2" "$F.3"
+mv "$F.1" "$F.2"
+mv "$F" "$F.1"
+$WRITER "$F" s2b 401 500
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s2b 500 >/dev/null
+sleep 0.3
+stop_agent "2b. restart after 2 rotations" "$ERR"
+expect_exact "2b. rotated twice while stopped (unread tail in s.log.2, a whole file in s.log.1): 500 lines once each" \
+    "$DB" s2b 500 "$ERR" "$L"
+
+# ---- 3. copytruncate --------------------------------------------------------
+section 3
+L=$T/s3/logs
+DB=$T/s3.db
+ERR=$T/s3.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+# 3a: everything before the truncate was read; the truncate, then slow regrowth
+$WRITER "$F" s3a 1 300
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s3a 300 >/dev/null
+cp "$F" "$F.1"
+: >"$F"
+$WRITER "$F" s3a 301 600 10 0.02
+wait_count "$DB" s3a 600 >/dev/null
+sleep 0.3
+expect_exact "3a. copytruncate: 300 lines before, 300 after, once each (s.log.1 not read)" \
+    "$DB" s3a 600 "$ERR" "$L"
+# 3b: a writer that never stops; cp + truncate in the middle of it
+rm -f "$F.1"
+$WRITER "$F" s3b 1 800 10 0.02 &
+W=$!
+BG="$BG $W"
+sleep 0.9
+cp "$F" "$F.1"
+: >"$F"
+wait $W
+AFTER=$(wc -l <"$F" | tr -d ' ')
+wait_count "$DB" s3b 800 3 >/dev/null
+sleep 0.3
+stop_agent "3." "$ERR"
+GOT=$(counts "$DB" s3b)
+check_eq "3b. copytruncate while writing: no line stored twice (total distinct equal)" \
+    "${GOT%% *}" "${GOT#* }"
+numbers "$DB" s3b | uniq >"$T/s3b.stored"
+sed -n 's/.*line-s3b-\([0-9]*\)$/\1/p' "$F" | sort -n >"$T/s3b.after"
+not_in "$T/s3b.stored" "$T/s3b.after" >"$T/s3b.missing"
+MISSING_AFTER=$(wc -l <"$T/s3b.missing" | tr -d ' ')
+check_eq "3b. every line written after the truncate ($AFTER lines) is stored" "$MISSING_AFTER" 0
+[ "$MISSING_AFTER" -eq 0 ] ||
+    fail "3b. first lines after the truncate not stored: $(head -n 10 "$T/s3b.missing" | tr '\n' ' ')" "$ERR"
+sed -n 's/.*line-s3b-\([0-9]*\)$/\1/p' "$F.1" >"$T/s3b.before"
+STORED_BEFORE=$(($(wc -l <"$T/s3b.before") - $(not_in "$T/s3b.stored" "$T/s3b.before" | wc -l)))
+[ -z "${E2E_VERBOSE:-}" ] ||
+    echo "     3b: $(wc -l <"$T/s3b.before") lines copied to s.log.1, $STORED_BEFORE of them stored before the truncate (the rest is copytruncate's own loss window)"
+check "3b. nothing stored that is in neither file" \
+    test "$(wc -l <"$T/s3b.stored")" -le $((STORED_BEFORE + AFTER))
+
+# ---- 4. delete and recreate -------------------------------------------------
+section 4
+L=$T/s4/logs
+DB=$T/s4.db
+ERR=$T/s4.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" s4a 1 50
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s4a 50 >/dev/null
+rm "$F"
+$WRITER "$F" s4b 1 30          # shorter, probably the same inode
+wait_count "$DB" s4b 30 >/dev/null
+rm "$F"
+sleep 0.3
+$WRITER "$F" s4c 1 80          # longer
+wait_count "$DB" s4c 80 >/dev/null
+sleep 0.3
+stop_agent "4." "$ERR"
+expect_exact "4. original 50 lines once" "$DB" s4a 50 "$ERR" "$L"
+expect_exact "4. recreated (shorter): 30 new lines once" "$DB" s4b 30 "$ERR" "$L"
+expect_exact "4. recreated again (longer): 80 new lines once" "$DB" s4c 80 "$ERR" "$L"
+# while the agent is stopped: delete, recreate longer with other content, restart
+rm "$F"
+$WRITER "$F" s4d 1 120
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s4d 120 >/dev/null
+sleep 0.3
+stop_agent "4. restart" "$ERR"
+expect_exact "4. recreated while stopped: 120 new lines once" "$DB" s4d 120 "$ERR" "$L"
+expect_exact "4. recreated while stopped: the older lines still once" "$DB" s4c 80 "$ERR" "$L"
+
+# ---- 5. partial last lines --------------------------------------------------
+section 5
+L=$T/s5/logs
+DB=$T/s5.db
+ERR=$T/s5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" s5 1 3
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s5 3 >/dev/null
+PFX=$(printf '2026-11-01T00:00:00.000Z\t5d3c0b8e-1f2a-4b7c-9d10-000000000000\tINFO\t')
+# 5a: a last line without its newline: not before the idle flush, then once
+printf '%sline-s5p-partial' "$PFX" >>"$F"
+T0=$(now_ms)
+sleep 0.2
+check_eq "5a. partial line not stored before --idle-flush-ms (0.2 s of 0.5 s)" \
+    "$(counts "$DB" s5p)" "0 0"
+wait_count "$DB" s5p 1 >/dev/null
+EL=$(($(now_ms) - T0))
+check "5a. partial line stored after the idle flush, within 2.5 s (took $EL ms)" test "$EL" -ge 450 -a "$EL" -le 2500
+check_eq "5a. partial line stored as written" \
+    "$(sql "$DB" "SELECT max(message = '${PFX}line-s5p-partial') FROM events WHERE message LIKE '%line-s5p-%'")" 1
+# its newline arrives later, then two complete lines (the partial line must
+# not come back: checked at the end)
+printf '\n' >>"$F"
+$WRITER "$F" s5 4 5
+wait_count "$DB" s5 5 >/dev/null
+# 5b: a line completed within the idle time is stored whole, once
+printf '%sline-s5q-first-half' "$PFX" >>"$F"
+sleep 0.25
+printf '%s\n' -second-half >>"$F"
+wait_count "$DB" s5q 1 >/dev/null
+check_eq "5b. line completed within the idle time: stored whole" \
+    "$(sql "$DB" "SELECT max(message = '${PFX}line-s5q-first-half-second-half') FROM events WHERE message LIKE '%line-s5q-%'")" 1
+# 5c: a partial line pending at SIGTERM, then a restart
+printf '%sline-s5r-at-sigterm' "$PFX" >>"$F"
+sleep 0.15
+stop_agent "5c." "$ERR"
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s5r 1 >/dev/null
+stop_agent "5c. restart" "$ERR"
+# 5d: a partial line pending at SIGKILL (its newline comes while the agent is
+# down; the newline first completes 5c's line)
+printf '\n' >>"$F"
+start_agent "$L" "$DB" "$ERR"
+sleep 0.5
+printf '%sline-s5s-at-sigkill' "$PFX" >>"$F"
+sleep 0.3
+kill_agent
+printf '%s\n' -completed >>"$F"
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s5s 1 >/dev/null
+sleep 0.7
+stop_agent "5d. restart" "$ERR"
+check_eq "5a. partial line, later completed by a newline: stored once" "$(counts "$DB" s5p)" "1 1"
+check_eq "5b. line completed within the idle time: stored once" "$(counts "$DB" s5q)" "1 1"
+check_eq "5c. partial line pending at SIGTERM, restart: stored once" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || max(message = '${PFX}line-s5r-at-sigterm') FROM events WHERE message LIKE '%line-s5r-%'")" \
+    "1 1"
+check_eq "5d. line half-written at SIGKILL, completed while down: stored whole, once" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || max(message = '${PFX}line-s5s-at-sigkill-completed') FROM events WHERE message LIKE '%line-s5s-%'")" \
+    "1 1"
+expect_exact "5. the complete lines around them: once each" "$DB" s5 5 "$ERR" "$L"
+
+# ---- 6. SIGKILL in the middle of a 3000-line burst ----------------------------
+section 6
+L=$T/s6/logs
+DB=$T/s6.db
+ERR=$T/s6.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+: >"$F"
+start_agent "$L" "$DB" "$ERR"
+sleep 0.2
+$WRITER "$F" s6 1 3000 40 0.02 &
+W=$!
+BG="$BG $W"
+sleep 1.3
+BEFORE_KILL=$(counts "$DB" s6)
+kill_agent
+start_agent "$L" "$DB" "$ERR"
+sleep 0.4
+kill_agent                      # a second crash, soon after the restart
+start_agent "$L" "$DB" "$ERR"
+wait $W
+[ -z "${E2E_VERBOSE:-}" ] || echo "     6: stored at the first SIGKILL: $BEFORE_KILL (of 3000)"
+wait_count "$DB" s6 3000 >/dev/null
+sleep 0.3
+stop_agent "6." "$ERR"
+expect_exact "6. SIGKILL mid-burst (twice) + restart: 3000 lines once each" "$DB" s6 3000 "$ERR" "$L"
+
+# ---- 7. SIGTERM: fast, and everything written before it is stored -------------
+section 7
+L=$T/s7/logs
+DB=$T/s7.db
+ERR=$T/s7.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+: >"$F"
+start_agent "$L" "$DB" "$ERR"
+sleep 0.3
+$WRITER "$F" s7 1 200
+sleep 0.3                       # read (3 polls), not necessarily committed
+stop_agent "7." "$ERR"
+expect_exact "7. lines written 0.3 s before SIGTERM are stored at exit" "$DB" s7 200 "$ERR" "$L"
+start_agent "$L" "$DB" "$ERR"
+sleep 0.3
+$WRITER "$F" s7 201 400
+stop_agent "7. SIGTERM right after a write" "$ERR"
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s7 400 >/dev/null
+sleep 0.3
+stop_agent "7. restart" "$ERR"
+expect_exact "7. lines written just before SIGTERM: stored once (at exit or after restart)" \
+    "$DB" s7 400 "$ERR" "$L"
+
+# ---- 8. --status --------------------------------------------------------------
+section 8
+L=$T/s8/logs
+DB=$T/s8.db
+ERR=$T/s8.err
+mkdir -p "$L/fn"
+$WRITER "$L/fn/s.log" s8 1 37
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s8 37 >/dev/null
+"$OBSAGENT" --status --db "$DB" >"$T/s8.running" 2>&1
+check_eq "8. --status while the agent runs: exit 0" "$?" 0
+check_grep "8. --status while the agent runs: a 'lines N' line" "$T/s8.running" '^lines [0-9]+$'
+sleep 0.3
+stop_agent "8." "$ERR"
+"$OBSAGENT" --status --db "$DB" >"$T/s8.status" 2>&1
+check_eq "8. --status: exit 0" "$?" 0
+check_grep "8. --status: 'lines 37'" "$T/s8.status" '^lines 37$'
+check "8. --status: every line is 'name value'" \
+    sh -c '! grep -Ev "^[A-Za-z_][A-Za-z0-9_.]* [^ ]" "$1" && test -s "$1"' sh "$T/s8.status"
+[ -z "${E2E_VERBOSE:-}" ] || sed 's/^/     8: /' "$T/s8.status"
+
+# ---- 9. soak: 3 writers, rotation every 500 lines, SIGKILL every ~2 s ---------
+section 9
+L=$T/s9/logs
+DB=$T/s9.db
+ERR=$T/s9.err
+N9=6000
+mkdir -p "$L/fa" "$L/fb" "$L/fc"
+start_agent "$L" "$DB" "$ERR"
+WS=
+for w in a b c; do
+    $WRITER "$L/f$w/s.log" "s9$w" 1 $N9 30 0.04 500 &
+    WS="$WS $!"
+done
+BG="$BG $WS"
+T0=$(now_ms)
+KILLS=0
+while :; do
+    running=0
+    for p in $WS; do
+        alive "$p" && running=1
+    done
+    [ $running -eq 1 ] || break
+    [ $(($(now_ms) - T0)) -lt 25000 ] || break
+    sleep 2
+    kill_agent
+    KILLS=$((KILLS + 1))
+    start_agent "$L" "$DB" "$ERR"
+done
+for p in $WS; do
+    wait "$p"
+done
+WRITE_MS=$(($(now_ms) - T0))
+[ -z "${E2E_VERBOSE:-}" ] || echo "     9: writers done in $WRITE_MS ms, $KILLS SIGKILLs, $(ls "$L"/f*/ | grep -c 'log\.') rotated files"
+T0=$(now_ms)
+for w in a b c; do
+    _left=$(((8000 - ($(now_ms) - T0)) / 1000))
+    [ "$_left" -ge 1 ] || _left=1
+    wait_count "$DB" "s9$w" $N9 "$_left" >/dev/null
+done
+sleep 0.3
+stop_agent "9." "$ERR"
+for w in a b c; do
+    expect_exact "9. soak writer $w ($KILLS SIGKILLs, rotation every 500): $N9 lines once each" \
+        "$DB" "s9$w" $N9 "$ERR" "$L"
+done
+
+section end
+finish
