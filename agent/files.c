@@ -126,7 +126,8 @@ static int walk(file_list_t *fl, const char *dir, const char *root, const files_
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_name);
+    if (n > 0)  /* qsort(NULL, 0) is undefined */
+        qsort(names, (size_t)n, sizeof *names, cmp_name);
     for (int i = 0; i < n && !rc; i++) {
         char path[4096];
         struct stat sb;
