@@ -6,6 +6,7 @@
 #   make demo       build, generate sample logs, import them, print a summary
 #   make bench      import a generated 1,000,000-line corpus; print rates
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
+#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
 #   make deps       install the Debian packages the build needs (as root)
 #   SANITIZE=address,undefined   build (into build-san/) with sanitizers
 #   WERROR=1        treat warnings as errors (CI sets it)
@@ -62,7 +63,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
 
-.PHONY: all test test-unit demo bench fuzz deps clean
+.PHONY: all test test-unit demo bench fuzz soak deps clean
 all: $(PROGS) $(TOOLS) $(UNITS)
 
 # Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
@@ -130,6 +131,10 @@ fuzz: $(BUILD)/config.mk
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus-$$n $$seeds \
 	    2>&1 | tail -n 3 || exit 1; \
 	done
+
+soak: all
+	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} BUILD=$(BUILD) \
+	  sh tests/e2e/test_follow.sh
 
 deps:
 	@sh scripts/deps.sh

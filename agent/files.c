@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,22 +211,47 @@ int files_collect(file_list_t *fl, const char *db_path, char *const *paths, int 
 }
 
 
+static void scan_one(file_list_t *fl, const files_filter_t *ff, const char *path, int from_glob)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return;  /* not there (yet) */
+    if (S_ISDIR(sb.st_mode)) {
+        char root[4096];
+        size_t n = strlen(path);
+        while (n > 1 && path[n - 1] == '/')
+            n--;
+        snprintf(root, sizeof root, "%.*s", (int)n, path);
+        walk(fl, root, root, ff, 0, NULL);
+    } else if (S_ISREG(sb.st_mode) && !is_store_file(ff->db_path, &sb)) {
+        const char *name = strrchr(path, '/');
+        name = name ? name + 1 : path;
+        /* a file named on the command line is read whatever its name; one a
+         * glob matched is filtered like a directory's */
+        if (from_glob && (files_ignored_name(name) || excluded(ff, path, name)))
+            fl->skipped++;
+        else
+            list_add(fl, path, NULL, (int64_t)sb.st_size);
+    }
+}
+
 int files_scan(file_list_t *fl, const files_filter_t *ff, char *const *paths, int npaths)
 {
     for (int i = 0; i < npaths; i++) {
-        struct stat sb;
-        if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0)
-            continue;  /* not there (yet) */
-        if (S_ISDIR(sb.st_mode)) {
-            char root[4096];
-            size_t n = strlen(paths[i]);
-            while (n > 1 && paths[i][n - 1] == '/')
-                n--;
-            snprintf(root, sizeof root, "%.*s", (int)n, paths[i]);
-            walk(fl, root, root, ff, 0, NULL);
-        } else if (S_ISREG(sb.st_mode) && !is_store_file(ff->db_path, &sb)) {
-            list_add(fl, paths[i], NULL, (int64_t)sb.st_size);
+        if (strcmp(paths[i], "-") == 0)
+            continue;
+        if (strpbrk(paths[i], "*?[")) {
+            /* a quoted glob: expanded at every scan, so files that start to
+             * match later are picked up (the shell expands only once) */
+            glob_t g;
+            if (glob(paths[i], 0, NULL, &g) == 0) {
+                for (size_t k = 0; k < g.gl_pathc; k++)
+                    scan_one(fl, ff, g.gl_pathv[k], 1);
+                globfree(&g);
+            }
+            continue;
         }
+        scan_one(fl, ff, paths[i], 0);
     }
     return 0;
 }

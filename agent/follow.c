@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -262,13 +263,15 @@ static const char *root_of(const recovery_t *r, const char *path)
     return NULL;
 }
 
-/* Is the path under one of this run's arguments (or one of them)? */
+/* Is the path under one of this run's arguments, one of them, or matched
+ * by one of its globs? */
 static int ours(const recovery_t *r, const char *path)
 {
     if (root_of(r, path))
         return 1;
     for (int i = 0; i < r->npaths; i++)
-        if (strcmp(r->paths[i], path) == 0)
+        if (strcmp(r->paths[i], path) == 0 ||
+            (strpbrk(r->paths[i], "*?[") && fnmatch(r->paths[i], path, FNM_PATHNAME) == 0))
             return 1;
     return 0;
 }

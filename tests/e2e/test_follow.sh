@@ -512,7 +512,8 @@ section 9
 L=$T/s9/logs
 DB=$T/s9.db
 ERR=$T/s9.err
-N9=6000
+N9=${SOAK_LINES:-6000}   # make soak raises these
+SOAK_MS=${SOAK_MS:-25000}
 mkdir -p "$L/fa" "$L/fb" "$L/fc"
 start_agent "$L" "$DB" "$ERR"
 WS=
@@ -529,7 +530,7 @@ while :; do
         alive "$p" && running=1
     done
     [ $running -eq 1 ] || break
-    [ $(($(now_ms) - T0)) -lt 25000 ] || break
+    [ $(($(now_ms) - T0)) -lt "$SOAK_MS" ] || break
     sleep 2
     kill_agent
     KILLS=$((KILLS + 1))
@@ -542,7 +543,7 @@ WRITE_MS=$(($(now_ms) - T0))
 [ -z "${E2E_VERBOSE:-}" ] || echo "     9: writers done in $WRITE_MS ms, $KILLS SIGKILLs, $(ls "$L"/f*/ | grep -c 'log\.') rotated files"
 T0=$(now_ms)
 for w in a b c; do
-    _left=$(((8000 - ($(now_ms) - T0)) / 1000))
+    _left=$(((8000 + N9 / 10 - ($(now_ms) - T0)) / 1000))
     [ "$_left" -ge 1 ] || _left=1
     wait_count "$DB" "s9$w" $N9 "$_left" >/dev/null
 done
