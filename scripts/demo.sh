@@ -29,4 +29,15 @@ echo
 echo "==> obsq --db $out/obs.db metrics      (EMF custom metrics, per series)"
 "$BUILD"/obsq --db "$out/obs.db" metrics
 echo
-echo "The store is $out/obs.db (SQLite). Try: sqlite3 $out/obs.db 'SELECT * FROM invocations_v LIMIT 5'"
+q='filter @type = "REPORT"
+| stats sum(strcontains(@message, "Init Duration"))/count(*) * 100 as
+  coldStartPct, avg(@duration)
+  by bin(30m)'
+echo "==> a Logs Insights query from the AWS console, unchanged (percentage of cold starts):"
+echo "$q" | sed 's/^/    /'
+"$BUILD"/obsq --db "$out/obs.db" "$q"
+echo
+echo "The store is $out/obs.db. Try:"
+echo "  $BUILD/obsq --db $out/obs.db 'filter @message like /(?i)timed out/ | fields @timestamp, @logStream, @message'"
+echo "  $BUILD/obsq --db $out/obs.db --context 2 'filter @message like \"Invoke Error\" | limit 3'"
+echo "  $BUILD/obsagent --db $out/obs.db $out/logs     # follow mode: append to a log and query again"
