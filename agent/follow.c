@@ -178,7 +178,11 @@ static int add_tailed(follower_t *f, const char *path, const char *root, int fd,
     t->last_data_ms = now_ms();
     t->rotated = rotated;
     t->rotated_ms = now_ms();
-    t->dirty = rotated;  /* recovered: record its key in the first batch */
+    /* record its checkpoint in the next batch: for a recovered file, under its
+     * rotated key; for a file now under a path, it replaces the row of the
+     * file that had the path before (the same batch stores that file's last
+     * progress under its rotated key), so no stale row outlives a kill */
+    t->dirty = 1;
     line_reader_init(&t->lr, f->o->max_line);
     t->start = t->pos = offset >= 0 ? offset : start_offset(f, t, (int64_t)sb->st_size, err, &rc);
     if (!rc && pathmap_derive(t->root, t->path, &pm) != 0) {
@@ -301,6 +305,20 @@ static int open_by_identity(const char *dir, int64_t dev, int64_t ino, struct st
     return fd;
 }
 
+/* Every checkpoint's identity is known; plain-path rows are the paths whose
+ * rotated siblings recover_siblings looks at. */
+static void note_row(recovery_t *r, const char *key, const store_source_t *src)
+{
+    r->known = xrealloc(r->known, (size_t)(r->nknown + 1) * sizeof *r->known);
+    r->known[r->nknown].dev = src->dev;
+    r->known[r->nknown++].ino = src->ino;
+    if (!strchr(key, '\x1f')) {
+        r->plain = xrealloc(r->plain, (size_t)(r->nplain + 1) * sizeof *r->plain);
+        r->plain[r->nplain].path = xstrdup(key);
+        r->plain[r->nplain++].src = *src;
+    }
+}
+
 static int recover_one(void *ctx, const char *key, const store_source_t *src)
 {
     recovery_t *r = ctx;
@@ -308,14 +326,6 @@ static int recover_one(void *ctx, const char *key, const store_source_t *src)
     struct stat sb;
     const char *sep = strchr(key, '\x1f');
     snprintf(path, sizeof path, "%.*s", sep ? (int)(sep - key) : (int)strlen(key), key);
-    r->known = xrealloc(r->known, (size_t)(r->nknown + 1) * sizeof *r->known);
-    r->known[r->nknown].dev = src->dev;
-    r->known[r->nknown++].ino = src->ino;
-    if (!sep) {
-        r->plain = xrealloc(r->plain, (size_t)(r->nplain + 1) * sizeof *r->plain);
-        r->plain[r->nplain].path = xstrdup(path);
-        r->plain[r->nplain++].src = *src;
-    }
     if (!sep && stat(path, &sb) == 0 && (int64_t)sb.st_dev == src->dev &&
         (int64_t)sb.st_ino == src->ino)
         return 0;  /* still under its name: the normal scan resumes it */
@@ -416,14 +426,56 @@ static int recover_siblings(recovery_t *r, const plain_row_t *pr)
     return rc;
 }
 
+typedef struct row {
+    char *key;
+    store_source_t src;
+} row_t;
+
+typedef struct rows {
+    row_t *v;
+    int n;
+} rows_t;
+
+static int collect_row(void *ctx, const char *key, const store_source_t *src)
+{
+    rows_t *rs = ctx;
+    rs->v = xrealloc(rs->v, (size_t)(rs->n + 1) * sizeof *rs->v);
+    rs->v[rs->n].key = xstrdup(key);
+    rs->v[rs->n++].src = *src;
+    return 0;
+}
+
+/* A plain-path row whose file also has a rotated row is stale: the rotated
+ * row holds that file's later progress (a kill came before the path's new
+ * file replaced the row). */
+static int superseded(const rows_t *rs, const row_t *row)
+{
+    if (strchr(row->key, '\x1f'))
+        return 0;
+    for (int i = 0; i < rs->n; i++)
+        if (strchr(rs->v[i].key, '\x1f') && rs->v[i].src.dev == row->src.dev &&
+            rs->v[i].src.ino == row->src.ino)
+            return 1;
+    return 0;
+}
+
 static int recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
     recovery_t r = { 0 };
+    rows_t rs = { 0 };
     r.f = f;
     r.paths = paths;
     r.npaths = npaths;
     r.err = err;
-    int rc = store_sources_each(f->st, recover_one, &r, err);
+    int rc = store_sources_each(f->st, collect_row, &rs, err);
+    for (int i = 0; i < rs.n; i++)
+        note_row(&r, rs.v[i].key, &rs.v[i].src);
+    for (int i = 0; i < rs.n && !rc; i++)
+        if (!superseded(&rs, &rs.v[i]))  /* reads every row: free them after */
+            rc = recover_one(&r, rs.v[i].key, &rs.v[i].src);
+    for (int i = 0; i < rs.n; i++)
+        free(rs.v[i].key);
+    free(rs.v);
     for (int i = 0; i < r.nplain; i++) {
         if (!rc && ours(&r, r.plain[i].path))
             rc = recover_siblings(&r, &r.plain[i]);
