@@ -53,6 +53,7 @@ typedef struct tailed {
     pipeline_stream_t *ps;
     store_source_t src;
     int64_t last_data_ms;
+    int64_t last_data_wall_ms;  /* the same, wall clock (compared with mtimes) */
     int rotated;           /* the path names another file now */
     int64_t rotated_ms;
     int dirty;             /* lines stored since the last checkpoint */
@@ -66,6 +67,8 @@ typedef struct follower {
     int n, cap;
     int ifd;               /* inotify, or -1 */
     int first_scan;
+    char *const *paths;    /* this run's arguments */
+    int npaths;
     char **successors;     /* paths whose earlier file was recovered: their
                               current file is new, read from its head */
     int nsuccessors;
@@ -75,6 +78,13 @@ static int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -176,6 +186,7 @@ static int add_tailed(follower_t *f, const char *path, const char *root, int fd,
     t->dev = (int64_t)sb->st_dev;
     t->ino = (int64_t)sb->st_ino;
     t->last_data_ms = now_ms();
+    t->last_data_wall_ms = wall_ms();
     t->rotated = rotated;
     t->rotated_ms = now_ms();
     /* record its checkpoint in the next batch: for a recovered file, under its
@@ -459,6 +470,38 @@ static int superseded(const rows_t *rs, const row_t *row)
     return 0;
 }
 
+static int collect_row(void *ctx, const char *key, const store_source_t *src);
+
+/* At a rotation noticed while running: rotated siblings of the path that no
+ * checkpoint and no tailed file knows, written since the old file last grew,
+ * were rotated away between two scans (a slow store, a burst): read them. */
+static int live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
+{
+    recovery_t r = { 0 };
+    rows_t rs = { 0 };
+    r.f = f;
+    r.paths = f->paths;
+    r.npaths = f->npaths;
+    r.err = err;
+    int rc = store_sources_each(f->st, collect_row, &rs, err);
+    for (int i = 0; i < rs.n; i++) {
+        r.known = xrealloc(r.known, (size_t)(r.nknown + 1) * sizeof *r.known);
+        r.known[r.nknown].dev = rs.v[i].src.dev;
+        r.known[r.nknown++].ino = rs.v[i].src.ino;
+        free(rs.v[i].key);
+    }
+    free(rs.v);
+    plain_row_t pr;
+    pr.path = t->path;
+    pr.src = t->src;
+    pr.src.offset = t->start + t->lr.consumed;
+    pr.src.updated_ms = t->last_data_wall_ms;
+    if (!rc)
+        rc = recover_siblings(&r, &pr);
+    free(r.known);
+    return rc;
+}
+
 static int recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
     recovery_t r = { 0 };
@@ -492,6 +535,8 @@ static int recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err
     return rc;
 }
 
+static int live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err);
+
 /* New files, and files whose path now names another inode (rotation). */
 static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
@@ -515,8 +560,12 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
         tailed_t *t = find_live(f, fl.v[i].path);
         if (t && t->dev == (int64_t)sb.st_dev && t->ino == (int64_t)sb.st_ino)
             continue;
-        if (t)  /* renamed away or deleted and recreated: drain the old one */
+        if (t) {  /* renamed away or deleted and recreated: drain the old one */
             mark_rotated(f, t);
+            rc = live_siblings(f, t, err);
+            if (rc)
+                break;
+        }
         rc = track(f, &fl.v[i], err);
     }
     files_list_free(&fl);
@@ -588,6 +637,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         t->pos += n;
         got += n;
         t->last_data_ms = now_ms();
+        t->last_data_wall_ms = wall_ms();
         if ((rc = feed(f, t, 0, err)))
             return rc;
     }
@@ -662,6 +712,8 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     f.pl = pl;
     f.o = o;
     f.first_scan = 1;
+    f.paths = paths;
+    f.npaths = npaths;
     f.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);  /* -1: polling alone */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
