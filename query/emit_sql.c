@@ -7,39 +7,18 @@
  * of the event (json_extract over the event's JSON object, path bound as a
  * parameter). Ordering is tracked, not emitted per step (SQL does not keep
  * order through a CTE): limit, dedup and the final SELECT apply it.
- * Errors are sticky: after the first one every emit is a no-op. */
-#include "emit_sql.h"
+ * Errors are sticky: after the first one every emit is a no-op.
+ * This file: the commands and the statement; expressions are in
+ * emit_expr.c, index decisions (pre-filter, REPORT, stream join) in
+ * plan_hints.c. */
 #include "builtins.h"
-#include "prefilter.h"
-#include "../common/buf.h"
+#include "emit_internal.h"
+#include "plan_hints.h"
 #include "../common/xalloc.h"
 
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- relation ------------------------------------------------------------- */
-
-typedef struct rcol {
-    char *name;          /* output name */
-    char ident[16];      /* SQL column in the current step */
-    int is_time;
-    int numeric;         /* a typed numeric column: compare without obs_num */
-    int fill_zero;       /* a count or sum: an empty bin shows 0 (else nothing) */
-} rcol_t;
-
-typedef struct rel {
-    rcol_t *cols;
-    int n, cap;
-    int has_event;       /* event columns (x_json, x_kind, ...) still present */
-    char *order;         /* SQL ORDER BY terms, NULL = default */
-    char **show;         /* names to output */
-    int nshow;
-    int show_from_display;
-    int aggregated;
-} rel_t;
 
 static const struct sysfield {
     const char *name, *expr;
@@ -64,73 +43,6 @@ static const struct sysfield {
     { "@emfError", "e.emf_error", 0, 0 },
 };
 
-typedef struct emitter {
-    buf_t sql;
-    query_param_t *params;
-    int nparams, pcap;
-    int step;
-    int ncols;
-    rel_t rel;
-    obs_err_t *err;
-    int rc;
-    const query_ast_t *q;
-    const qcmd_t *stats;      /* the stats being emitted (alias lookups) */
-    int ascending;            /* default order oldest first */
-    int stats_upto;           /* items [0, upto) of it are visible by alias */
-} emitter_t;
-
-static void fail(emitter_t *e, const qnode_t *at, const char *fmt, const char *arg)
-{
-    if (e->rc)
-        return;
-    e->rc = obs_err_set(e->err, OBS_EINVAL, fmt, arg);
-    if (at && e->err) {
-        int line = 1, col = 1;
-        for (int i = 0; i < at->start && e->q->text[i]; i++) {
-            if (e->q->text[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        e->err->line = line;
-        e->err->col = col;
-    }
-}
-
-static int add_param(emitter_t *e, query_param_type_t t, int64_t i, double d, const char *s)
-{
-    if (e->nparams == e->pcap) {
-        e->pcap = e->pcap ? e->pcap * 2 : 16;
-        e->params = xrealloc(e->params, (size_t)e->pcap * sizeof *e->params);
-    }
-    query_param_t *p = &e->params[e->nparams++];
-    p->type = t;
-    p->i = i;
-    p->d = d;
-    p->s = s ? xstrdup(s) : NULL;
-    return e->nparams;
-}
-
-static void emit_text_param(emitter_t *e, buf_t *b, const char *s)
-{
-    buf_printf(b, "?%d", add_param(e, QPT_TEXT, 0, 0, s));
-}
-
-static void emit_int_param(emitter_t *e, buf_t *b, int64_t v)
-{
-    buf_printf(b, "?%d", add_param(e, QPT_INT, v, 0, NULL));
-}
-
-static void emit_num_param(emitter_t *e, buf_t *b, double v)
-{
-    if (v == floor(v) && fabs(v) < 9e15)
-        emit_int_param(e, b, (int64_t)v);
-    else
-        buf_printf(b, "?%d", add_param(e, QPT_REAL, 0, v, NULL));
-}
-
 static rcol_t *rel_add(rel_t *r, const char *name, const char *ident, int is_time, int numeric)
 {
     if (r->n == r->cap) {
@@ -143,23 +55,6 @@ static rcol_t *rel_add(rel_t *r, const char *name, const char *ident, int is_tim
     c->is_time = is_time;
     c->numeric = numeric;
     c->fill_zero = 0;
-    return c;
-}
-
-static const rcol_t *rel_find(const rel_t *r, const char *name)
-{
-    for (int i = r->n - 1; i >= 0; i--)
-        if (strcmp(r->cols[i].name, name) == 0)
-            return &r->cols[i];
-    return NULL;
-}
-
-/* A field by name; @x also names a created x (AWS's own samples do this). */
-static const rcol_t *find_field(const rel_t *r, const char *name)
-{
-    const rcol_t *c = rel_find(r, name);
-    if (!c && name[0] == '@' && name[1] != '@')
-        c = rel_find(r, name + 1);
     return c;
 }
 
@@ -207,441 +102,12 @@ static void step_begin(emitter_t *e)
     buf_printf(&e->sql, ",\ns%d AS (", e->step);
 }
 
-/* ---- expressions ----------------------------------------------------------- */
-
-static void emit_expr(emitter_t *e, buf_t *b, const qnode_t *n);
-
-/* '$."a"."b"[1]' from the field's path segments. */
-static char *json_path(const char *path)
-{
-    buf_t p = { 0 };
-    buf_cat(&p, "$");
-    const char *seg = path;
-    for (;;) {
-        const char *end = strchr(seg, '\x1f');
-        size_t len = end ? (size_t)(end - seg) : strlen(seg);
-        int digits = len > 0;
-        for (size_t i = 0; i < len; i++)
-            digits &= seg[i] >= '0' && seg[i] <= '9';
-        if (digits) {
-            buf_cat(&p, "[");
-            buf_put(&p, seg, len);
-            buf_cat(&p, "]");
-        } else {
-            buf_cat(&p, ".\"");
-            for (size_t i = 0; i < len; i++) {
-                if (seg[i] == '"' || seg[i] == '\\')
-                    buf_put(&p, "\\", 1);
-                buf_put(&p, seg + i, 1);
-            }
-            buf_cat(&p, "\"");
-        }
-        if (!end)
-            break;
-        seg = end + 1;
-    }
-    return p.p;
-}
-
-/* A stats item of the current stats, visible by its alias. */
-static const qitem_t *stats_alias(const emitter_t *e, const char *name)
-{
-    if (!e->stats)
-        return NULL;
-    for (int i = 0; i < e->stats_upto && i < e->stats->nitems; i++)
-        if (e->stats->items[i].alias && strcmp(e->stats->items[i].alias, name) == 0)
-            return &e->stats->items[i];
-    return NULL;
-}
-
-static void emit_field(emitter_t *e, buf_t *b, const qnode_t *n)
-{
-    const qitem_t *alias = stats_alias(e, n->str);
-    if (alias) {
-        buf_cat(b, "(");
-        emit_expr(e, b, alias->expr);
-        buf_cat(b, ")");
-        return;
-    }
-    const rcol_t *c = find_field(&e->rel, n->str);
-    if (c) {
-        buf_cat(b, c->ident);
-        return;
-    }
-    /* a.b.c where a is a created field (jsonParse(...) as a): a JSON path into it */
-    const char *sep = n->path ? strchr(n->path, '\x1f') : NULL;
-    if (sep) {
-        char *first = xstrndup(n->path, (size_t)(sep - n->path));
-        const rcol_t *base = find_field(&e->rel, first);
-        free(first);
-        if (base && base->ident[0] == 'c') {
-            char *path = json_path(sep + 1);
-            buf_printf(b, "json_extract(%s, ", base->ident);
-            emit_text_param(e, b, path);
-            buf_cat(b, ")");
-            free(path);
-            return;
-        }
-    }
-    /* JSON fields; a key that starts with '@' is written with one more: @@key */
-    const char *path = n->path ? n->path : n->str;
-    if (e->rel.has_event && (path[0] != '@' || path[1] == '@')) {
-        path = json_path(path[0] == '@' ? path + 1 : path);
-        buf_cat(b, "json_extract(x_json, ");
-        emit_text_param(e, b, path);
-        buf_cat(b, ")");
-        free((char *)path);
-        return;
-    }
-    buf_cat(b, "NULL");  /* a field this relation does not have */
-}
-
-static int is_number_literal(const qnode_t *n)
-{
-    return n->kind == QN_NUMBER || (n->kind == QN_UNARY && n->op == QOP_NEG &&
-                                    n->args[0]->kind == QN_NUMBER);
-}
-
-/* A typed numeric column or arithmetic: compare as is; anything else that
- * meets a number literal goes through obs_num() ("150" from parse = 150). */
-static int is_typed_numeric(const emitter_t *e, const qnode_t *n)
-{
-    if (is_number_literal(n))
-        return 1;
-    if (n->kind == QN_FIELD) {
-        const rcol_t *c = rel_find(&e->rel, n->str);
-        return c && c->numeric;
-    }
-    if (n->kind == QN_BINARY)
-        return n->op >= QOP_ADD && n->op <= QOP_POW;
-    return 0;
-}
-
-static void emit_operand(emitter_t *e, buf_t *b, const qnode_t *n, int coerce)
-{
-    if (coerce) {
-        buf_cat(b, "obs_num(");
-        emit_expr(e, b, n);
-        buf_cat(b, ")");
-    } else {
-        emit_expr(e, b, n);
-    }
-}
-
-static const char *sql_binop(qop_t op)
-{
-    switch (op) {
-    case QOP_ADD: return " + ";
-    case QOP_SUB: return " - ";
-    case QOP_MUL: return " * ";
-    case QOP_DIV: return " / ";
-    case QOP_MOD: return " % ";
-    case QOP_EQ: return " = ";
-    case QOP_NE: return " != ";
-    case QOP_LT: return " < ";
-    case QOP_LE: return " <= ";
-    case QOP_GT: return " > ";
-    case QOP_GE: return " >= ";
-    case QOP_AND: return " AND ";
-    case QOP_OR: return " OR ";
-    default: return NULL;
-    }
-}
-
-static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
-{
-    const qnode_t *l = n->args[0], *r = n->args[1];
-    switch (n->op) {
-    case QOP_POW:
-        buf_cat(b, "pow(");
-        emit_expr(e, b, l);
-        buf_cat(b, ", ");
-        emit_expr(e, b, r);
-        buf_cat(b, ")");
-        return;
-    case QOP_DIV:
-        /* Logs Insights divides as numbers: 7 / 2 = 3.5 */
-        buf_cat(b, "(CAST(");
-        emit_expr(e, b, l);
-        buf_cat(b, " AS REAL) / ");
-        emit_expr(e, b, r);
-        buf_cat(b, ")");
-        return;
-    case QOP_LIKE:
-    case QOP_NOT_LIKE:
-    case QOP_MATCH:
-        buf_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
-        if (r->kind == QN_REGEX) {
-            buf_cat(b, "obs_regexp(");
-            emit_text_param(e, b, r->str);
-            buf_cat(b, ", ");
-            emit_expr(e, b, l);
-            buf_cat(b, ")");
-        } else {
-            buf_cat(b, "instr(");
-            emit_expr(e, b, l);
-            buf_cat(b, ", ");
-            emit_expr(e, b, r);
-            buf_cat(b, ") > 0");
-        }
-        buf_cat(b, n->op == QOP_NOT_LIKE ? ", 0))" : ", 0)");
-        return;
-    case QOP_IN:
-    case QOP_NOT_IN: {
-        int numbers = 0;
-        for (int i = 0; i < r->nargs; i++)
-            numbers |= is_number_literal(r->args[i]);
-        buf_cat(b, "(");
-        emit_operand(e, b, l, numbers && !is_typed_numeric(e, l));
-        buf_cat(b, n->op == QOP_IN ? " IN (" : " NOT IN (");
-        for (int i = 0; i < r->nargs; i++) {
-            if (i)
-                buf_cat(b, ", ");
-            emit_expr(e, b, r->args[i]);
-        }
-        buf_cat(b, "))");
-        return;
-    }
-    default:
-        break;
-    }
-    const char *op = sql_binop(n->op);
-    if (!op) {
-        fail(e, n, "operator not supported here%s", "");
-        return;
-    }
-    int cmp = n->op >= QOP_EQ && n->op <= QOP_GE;
-    int coerce_l = cmp && is_number_literal(r) && !is_typed_numeric(e, l);
-    int coerce_r = cmp && is_number_literal(l) && !is_typed_numeric(e, r);
-    buf_cat(b, "(");
-    emit_operand(e, b, l, coerce_l);
-    buf_cat(b, op);
-    emit_operand(e, b, r, coerce_r);
-    buf_cat(b, ")");
-}
-
-/* A period argument becomes two: n, unit (see obs_datefloor). */
-static void emit_period(emitter_t *e, buf_t *b, const qnode_t *n)
-{
-    if (n->kind != QN_PERIOD) {
-        fail(e, n, "expected a time period such as 5m or 1h%s", "");
-        return;
-    }
-    emit_int_param(e, b, n->period.n);
-    buf_cat(b, ", ");
-    emit_int_param(e, b, (int64_t)n->period.unit);
-}
-
-static void emit_args(emitter_t *e, buf_t *b, const qnode_t *n, int from)
-{
-    for (int i = from; i < n->nargs; i++) {
-        if (i > from)
-            buf_cat(b, ", ");
-        if (n->args[i]->kind == QN_PERIOD)
-            emit_period(e, b, n->args[i]);
-        else
-            emit_expr(e, b, n->args[i]);
-    }
-}
-
-/* A period of fixed length in ms (ms .. weeks), with the caps obs_datefloor
- * applies (300s counts as 60s); 0 for calendar units (months, quarters,
- * years) and invalid periods. */
-static int64_t fixed_period_ms(const qnode_t *p)
-{
-    static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
-    static const int64_t cap[] = { 1000, 60, 60, 24 };
-    if (p->kind != QN_PERIOD || p->period.n < 1 || p->period.unit > QPU_W)
-        return 0;
-    int64_t n = p->period.n;
-    if (p->period.unit <= QPU_H && n > cap[p->period.unit])
-        n = cap[p->period.unit];
-    if (n > 100000)
-        n = 100000;
-    return n * unit_ms[p->period.unit];
-}
-
-static void emit_time_column(emitter_t *e, buf_t *b, const qnode_t *at)
-{
-    const rcol_t *ts = rel_find(&e->rel, "@timestamp");
-    if (!ts)
-        fail(e, at, "%s needs @timestamp, which this stage no longer has", "this function");
-    else
-        buf_cat(b, ts->ident);
-}
-
-static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
-{
-    const query_builtin_t *fn = n->fn;
-    if (!fn) {
-        fail(e, n, "unknown function '%s'", n->str);
-        return;
-    }
-    const char *name = fn->name;
-    if (strcmp(name, "ispresent") == 0) {
-        buf_cat(b, "(");
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, " IS NOT NULL)");
-    } else if (strcmp(name, "coalesce") == 0) {
-        buf_cat(b, n->nargs > 1 ? "coalesce(" : "(");
-        emit_args(e, b, n, 0);
-        buf_cat(b, ")");
-    } else if (strcmp(name, "if") == 0) {
-        buf_cat(b, "(CASE WHEN ");
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, " THEN ");
-        emit_expr(e, b, n->args[1]);
-        buf_cat(b, " ELSE ");
-        emit_expr(e, b, n->args[2]);
-        buf_cat(b, " END)");
-    } else if (strcmp(name, "case") == 0) {
-        buf_cat(b, "(CASE");
-        int i = 0;
-        for (; i + 1 < n->nargs; i += 2) {
-            buf_cat(b, " WHEN ");
-            emit_expr(e, b, n->args[i]);
-            buf_cat(b, " THEN ");
-            emit_expr(e, b, n->args[i + 1]);
-        }
-        if (i < n->nargs) {
-            buf_cat(b, " ELSE ");
-            emit_expr(e, b, n->args[i]);
-        }
-        buf_cat(b, " END)");
-    } else if (strcmp(name, "bin") == 0) {
-        const qnode_t *p = n->args[0];
-        int64_t w = fixed_period_ms(p);
-        if (w > 0) {
-            /* plain arithmetic, the same floor as obs_datefloor (sqlfuncs_time.c):
-             * ts - ((ts - origin) mod w), weeks counted from Monday 1970-01-05 */
-            int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
-            buf_cat(b, "(");
-            emit_time_column(e, b, n);
-            buf_cat(b, " - (((");
-            emit_time_column(e, b, n);
-            buf_printf(b, " - %lld) %% ", (long long)origin);
-            emit_int_param(e, b, w);
-            buf_cat(b, " + ");
-            emit_int_param(e, b, w);
-            buf_cat(b, ") % ");
-            emit_int_param(e, b, w);
-            buf_cat(b, "))");
-        } else {
-            buf_cat(b, "obs_datefloor(");
-            emit_time_column(e, b, n);
-            buf_cat(b, ", ");
-            emit_period(e, b, p);
-            buf_cat(b, ")");
-        }
-    } else if (strcmp(name, "count") == 0) {
-        if (n->nargs == 0 || n->args[0]->kind == QN_STAR) {
-            buf_cat(b, "count(*)");
-        } else {
-            buf_cat(b, "count(");
-            emit_expr(e, b, n->args[0]);
-            buf_cat(b, ")");
-        }
-    } else if (strcmp(name, "count_distinct") == 0) {
-        buf_cat(b, "count(DISTINCT ");
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, ")");
-    } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
-               !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
-               !strcmp(name, "pct")) {
-        /* numeric aggregates see parse-extracted text as numbers */
-        buf_printf(b, "%s(obs_num(", fn->sql);
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, ")");
-        if (n->nargs > 1) {
-            buf_cat(b, ", ");
-            emit_expr(e, b, n->args[1]);
-        }
-        buf_cat(b, ")");
-    } else if (!strcmp(name, "earliest") || !strcmp(name, "latest")) {
-        buf_printf(b, "%s(", fn->sql);
-        emit_time_column(e, b, n);
-        buf_cat(b, ", ");
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, ")");
-    } else if (fn->sql) {
-        buf_printf(b, "%s(", fn->sql);
-        emit_args(e, b, n, 0);
-        buf_cat(b, ")");
-    } else {
-        fail(e, n, "function '%s' cannot be used here", fn->display);
-    }
-}
-
-static void emit_expr(emitter_t *e, buf_t *b, const qnode_t *n)
-{
-    if (e->rc)
-        return;
-    switch (n->kind) {
-    case QN_NUMBER:
-        emit_num_param(e, b, n->num);
-        break;
-    case QN_STRING:
-        emit_text_param(e, b, n->str);
-        break;
-    case QN_REGEX:  /* as a function argument (regexReplace): the pattern */
-        emit_text_param(e, b, n->str);
-        break;
-    case QN_BOOL:
-        buf_cat(b, n->num ? "1" : "0");
-        break;
-    case QN_FIELD:
-        emit_field(e, b, n);
-        break;
-    case QN_LIST:
-        buf_cat(b, "json_array(");
-        emit_args(e, b, n, 0);
-        buf_cat(b, ")");
-        break;
-    case QN_PERIOD:
-        fail(e, n, "a time period is only an argument of bin, datefloor or dateceil%s", "");
-        break;
-    case QN_STAR:
-        buf_cat(b, "*");
-        break;
-    case QN_UNARY:
-        buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-(");
-        emit_expr(e, b, n->args[0]);
-        buf_cat(b, n->op == QOP_NOT ? ", 0))" : "))");
-        break;
-    case QN_BINARY:
-        emit_binary(e, b, n);
-        break;
-    case QN_CALL:
-        emit_call(e, b, n);
-        break;
-    }
-}
-
-/* Is the expression a time value (to print as a timestamp)? */
-static int expr_is_time(const emitter_t *e, const qnode_t *n)
-{
-    if (n->kind == QN_FIELD) {
-        const rcol_t *c = rel_find(&e->rel, n->str);
-        return c && c->is_time;
-    }
-    if (n->kind != QN_CALL || !n->fn)
-        return 0;
-    const char *f = n->fn->name;
-    if (!strcmp(f, "bin") || !strcmp(f, "datefloor") || !strcmp(f, "dateceil") ||
-        !strcmp(f, "frommillis"))
-        return 1;
-    if ((!strcmp(f, "min") || !strcmp(f, "max") || !strcmp(f, "earliest") || !strcmp(f, "latest") ||
-         !strcmp(f, "sortsfirst") || !strcmp(f, "sortslast")) && n->nargs == 1)
-        return expr_is_time(e, n->args[0]);
-    return 0;
-}
-
 /* ---- commands ------------------------------------------------------------- */
 
 static void cmd_filter(emitter_t *e, const qcmd_t *c)
 {
     buf_t w = { 0 };
-    emit_expr(e, &w, c->cond);
+    emit__expr(e, &w, c->cond);
     step_begin(e);
     buf_printf(&e->sql, "SELECT * FROM s%d WHERE %s)", e->step - 1, w.p ? w.p : "1");
     free(w.p);
@@ -669,11 +135,11 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
         char ident[16];
         new_ident(e, ident);
         buf_cat(&sel, ", ");
-        emit_expr(e, &sel, it->expr);
+        emit__expr(e, &sel, it->expr);
         buf_printf(&sel, " AS %s", ident);
         added[nadded].name = it->name;
         snprintf(added[nadded].ident, sizeof added[nadded].ident, "%s", ident);
-        added[nadded].is_time = expr_is_time(e, it->expr);
+        added[nadded].is_time = emit__expr_is_time(e, it->expr);
         added[nadded].numeric = 0;
         nadded++;
         if (display || !e->rel.show_from_display)
@@ -712,13 +178,13 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
         char ident[16];
         new_ident(e, ident);
         buf_t x = { 0 };
-        emit_expr(e, &x, c->by[i].expr);
+        emit__expr(e, &x, c->by[i].expr);
         buf_printf(&sel, "%s%s AS %s", i ? ", " : "", x.p ? x.p : "NULL", ident);
         buf_printf(&group, "%s%s", i ? ", " : "", x.p ? x.p : "NULL");
         free(x.p);
         out[i].name = c->by[i].name;
         snprintf(out[i].ident, sizeof out[i].ident, "%s", ident);
-        out[i].is_time = expr_is_time(e, c->by[i].expr);
+        out[i].is_time = emit__expr_is_time(e, c->by[i].expr);
     }
     e->stats = c;
     for (int i = 0; i < c->nitems; i++) {
@@ -726,11 +192,11 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int last_stats, int tail_fr
         new_ident(e, ident);
         e->stats_upto = i;
         buf_printf(&sel, "%s", c->nby || i ? ", " : "");
-        emit_expr(e, &sel, c->items[i].expr);
+        emit__expr(e, &sel, c->items[i].expr);
         buf_printf(&sel, " AS %s", ident);
         out[c->nby + i].name = c->items[i].name;
         snprintf(out[c->nby + i].ident, sizeof out[c->nby + i].ident, "%s", ident);
-        out[c->nby + i].is_time = expr_is_time(e, c->items[i].expr);
+        out[c->nby + i].is_time = emit__expr_is_time(e, c->items[i].expr);
         out[c->nby + i].numeric = 1;
         out[c->nby + i].fill_zero = is_count_or_sum(c->items[i].expr);
     }
@@ -774,7 +240,7 @@ static void cmd_sort(emitter_t *e, const qcmd_t *c)
         if (i)
             buf_cat(&ord, ", ");
         buf_cat(&ord, "obs_sortkey(");
-        emit_expr(e, &ord, c->keys[i].expr);
+        emit__expr(e, &ord, c->keys[i].expr);
         buf_cat(&ord, c->keys[i].desc ? ") DESC" : ") ASC");
     }
     free(e->rel.order);
@@ -785,7 +251,7 @@ static const char *current_order(emitter_t *e)
 {
     if (e->rel.order)
         return e->rel.order;
-    const rcol_t *ts = rel_find(&e->rel, "@timestamp");
+    const rcol_t *ts = emit__rel_find(&e->rel, "@timestamp");
     if (ts && !e->rel.aggregated) {
         char buf[64];
         snprintf(buf, sizeof buf, e->ascending ? "%s ASC, x_id ASC" : "%s DESC, x_id DESC",
@@ -802,7 +268,7 @@ static void cmd_limit(emitter_t *e, const qcmd_t *c)
     step_begin(e);
     buf_printf(&e->sql, "SELECT * FROM s%d%s%s LIMIT ", e->step - 1, ord ? " ORDER BY " : "",
               ord ? ord : "");
-    emit_int_param(e, &e->sql, c->limit);
+    emit__int_param(e, &e->sql, c->limit);
     buf_cat(&e->sql, ")");
 }
 
@@ -811,7 +277,7 @@ static void cmd_dedup(emitter_t *e, const qcmd_t *c)
     buf_t keys = { 0 }, nulls = { 0 };
     for (int i = 0; i < c->nitems; i++) {
         buf_t x = { 0 };
-        emit_expr(e, &x, c->items[i].expr);
+        emit__expr(e, &x, c->items[i].expr);
         buf_printf(&keys, "%s%s", i ? ", " : "", x.p);
         buf_printf(&nulls, " OR %s IS NULL", x.p);
         free(x.p);
@@ -831,21 +297,21 @@ static void cmd_parse(emitter_t *e, const qcmd_t *c)
 {
     buf_t src = { 0 }, sel = { 0 };
     if (c->source)
-        emit_expr(e, &src, c->source);
+        emit__expr(e, &src, c->source);
     else
-        buf_cat(&src, rel_find(&e->rel, "@message") ? rel_find(&e->rel, "@message")->ident : "NULL");
+        buf_cat(&src, emit__rel_find(&e->rel, "@message") ? emit__rel_find(&e->rel, "@message")->ident : "NULL");
     char (*idents)[16] = xcalloc((size_t)c->nnames + 1, sizeof *idents);
     for (int i = 0; i < c->nnames; i++) {
         new_ident(e, idents[i]);
         if (c->parse_mode == QP_GLOB) {
             buf_cat(&sel, ", obs_glob_group(");
-            emit_text_param(e, &sel, c->pattern);
+            emit__text_param(e, &sel, c->pattern);
             buf_printf(&sel, ", %s, %d)", src.p, i);
         } else {
             buf_cat(&sel, ", obs_regex_group(");
-            emit_text_param(e, &sel, c->pattern);
+            emit__text_param(e, &sel, c->pattern);
             buf_printf(&sel, ", %s, ", src.p);
-            emit_text_param(e, &sel, c->names[i]);
+            emit__text_param(e, &sel, c->names[i]);
             buf_cat(&sel, ")");
         }
         buf_printf(&sel, " AS %s", idents[i]);
@@ -865,7 +331,7 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
 {
     buf_t x = { 0 };
     char ident[16];
-    emit_expr(e, &x, c->unnest_expr);
+    emit__expr(e, &x, c->unnest_expr);
     new_ident(e, ident);
     step_begin(e);
     buf_printf(&e->sql,
@@ -874,145 +340,6 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
               ident, e->step - 1, x.p, x.p, x.p, x.p);
     rel_add(&e->rel, c->unnest_into, ident, 0, 0);
     free(x.p);
-}
-
-/* ---- full-text pre-filter --------------------------------------------------- */
-
-static void add_match(char **acc, char *m)
-{
-    if (!m)
-        return;
-    if (!*acc) {
-        *acc = m;
-        return;
-    }
-    size_t n = strlen(*acc) + strlen(m) + 16;
-    char *both = xmalloc(n);
-    snprintf(both, n, "(%s) AND (%s)", *acc, m);
-    free(*acc);
-    free(m);
-    *acc = both;
-}
-
-/* Collect pre-filters from the AND-ed `@message like ...` terms of c. */
-static void collect_like(const qnode_t *n, const prefilter_vocab_t *vocab, char **acc)
-{
-    if (n->kind != QN_BINARY)
-        return;
-    if (n->op == QOP_AND) {
-        collect_like(n->args[0], vocab, acc);
-        collect_like(n->args[1], vocab, acc);
-        return;
-    }
-    if ((n->op != QOP_LIKE && n->op != QOP_MATCH) || n->args[0]->kind != QN_FIELD ||
-        strcmp(n->args[0]->str, "@message") != 0)
-        return;
-    const qnode_t *r = n->args[1];
-    if (r->kind == QN_STRING)
-        add_match(acc, prefilter_substring(r->str, strlen(r->str), vocab));
-    else if (r->kind == QN_REGEX)
-        add_match(acc, prefilter_regex(r->str, vocab));
-}
-
-static int defines_message(const qcmd_t *c)
-{
-    for (int i = 0; i < c->nitems; i++)
-        if (c->items[i].alias && strcmp(c->items[i].alias, "@message") == 0)
-            return 1;
-    for (int i = 0; i < c->nnames; i++)
-        if (strcmp(c->names[i], "@message") == 0)
-            return 1;
-    return c->kind == QC_UNNEST && c->unnest_into && strcmp(c->unnest_into, "@message") == 0;
-}
-
-/* The MATCH expression every result row's event satisfies, from the filters
- * that see all events (before stats, limit, dedup or unnest change the
- * rows), or NULL. */
-static char *fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab)
-{
-    char *acc = NULL;
-    for (int i = 0; i < q->ncmds; i++) {
-        const qcmd_t *c = &q->cmds[i];
-        if (c->kind == QC_STATS || c->kind == QC_LIMIT || c->kind == QC_DEDUP ||
-            c->kind == QC_UNNEST || defines_message(c))
-            break;
-        if (c->kind == QC_FILTER)
-            collect_like(c->cond, vocab, &acc);
-    }
-    return acc;
-}
-
-/* Does a filter that sees every event require @type to be a REPORT line?
- * Then the planner adds the implied e.kind = 4, which lets SQLite answer
- * from the events_report partial index (schema v4). */
-static int requires_report(const qnode_t *n)
-{
-    if (n->kind != QN_BINARY)
-        return 0;
-    if (n->op == QOP_AND)
-        return requires_report(n->args[0]) || requires_report(n->args[1]);
-    if (n->op != QOP_EQ)
-        return 0;
-    const qnode_t *f = n->args[0], *v = n->args[1];
-    if (f->kind != QN_FIELD)
-        f = n->args[1], v = n->args[0];
-    return f->kind == QN_FIELD && strcmp(f->str, "@type") == 0 && v->kind == QN_STRING &&
-           (strcmp(v->str, "REPORT") == 0 || strcmp(v->str, "platform.report") == 0);
-}
-
-static int report_only(const query_ast_t *q)
-{
-    for (int i = 0; i < q->ncmds; i++) {
-        const qcmd_t *c = &q->cmds[i];
-        if (c->kind == QC_STATS || c->kind == QC_LIMIT || c->kind == QC_DEDUP ||
-            c->kind == QC_UNNEST)
-            return 0;
-        for (int k = 0; k < c->nitems; k++)
-            if (c->items[k].alias && strcmp(c->items[k].alias, "@type") == 0)
-                return 0;
-        for (int k = 0; k < c->nnames; k++)
-            if (strcmp(c->names[k], "@type") == 0)
-                return 0;
-        if (c->kind == QC_FILTER && requires_report(c->cond))
-            return 1;
-    }
-    return 0;
-}
-
-/* Does any expression of the query name one of the stream's fields? */
-static int node_uses_stream(const qnode_t *n)
-{
-    if (!n)
-        return 0;
-    if (n->kind == QN_FIELD)
-        return strcmp(n->str, "@logStream") == 0 || strcmp(n->str, "@log") == 0;
-    for (int i = 0; i < n->nargs; i++)
-        if (node_uses_stream(n->args[i]))
-            return 1;
-    return 0;
-}
-
-static int items_use_stream(const qitem_t *v, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (node_uses_stream(v[i].expr))
-            return 1;
-    return 0;
-}
-
-static int query_uses_stream(const query_ast_t *q)
-{
-    for (int i = 0; i < q->ncmds; i++) {
-        const qcmd_t *c = &q->cmds[i];
-        if (items_use_stream(c->items, c->nitems) || items_use_stream(c->by, c->nby) ||
-            node_uses_stream(c->cond) || node_uses_stream(c->source) ||
-            node_uses_stream(c->unnest_expr))
-            return 1;
-        for (int k = 0; k < c->nkeys; k++)
-            if (node_uses_stream(c->keys[k].expr))
-                return 1;
-    }
-    return 0;
 }
 
 /* ---- the statement ------------------------------------------------------- */
@@ -1024,7 +351,7 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
                     "    ELSE CAST(substr(CAST(e.message AS BLOB), e.json_at + 1) AS TEXT) END AS x_json");
     /* The stream table is joined only when the query uses its fields or
      * selects functions: REPORT stats then stay an index-only scan. */
-    int join = o->nfunctions > 0 || query_uses_stream(e->q);
+    int join = o->nfunctions > 0 || plan_uses_stream(e->q);
     for (size_t i = 0; i < sizeof sysfields / sizeof *sysfields; i++) {
         char ident[16];
         snprintf(ident, sizeof ident, "f%zu", i);
@@ -1036,32 +363,32 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
                          : "\n  FROM events e WHERE 1");
     if (o->since_ms >= 0) {
         buf_cat(&e->sql, " AND e.ts >= ");
-        emit_int_param(e, &e->sql, o->since_ms);
+        emit__int_param(e, &e->sql, o->since_ms);
     }
     if (o->until_ms >= 0) {
         buf_cat(&e->sql, " AND e.ts < ");
-        emit_int_param(e, &e->sql, o->until_ms);
+        emit__int_param(e, &e->sql, o->until_ms);
     }
     if (o->after_id > 0) {
         buf_cat(&e->sql, " AND e.id > ");
-        emit_int_param(e, &e->sql, o->after_id);
+        emit__int_param(e, &e->sql, o->after_id);
     }
     if (o->nfunctions > 0) {
         buf_cat(&e->sql, " AND s.function IN (");
         for (int i = 0; i < o->nfunctions; i++) {
             if (i)
                 buf_cat(&e->sql, ", ");
-            emit_text_param(e, &e->sql, o->functions[i]);
+            emit__text_param(e, &e->sql, o->functions[i]);
         }
         buf_cat(&e->sql, ")");
     }
-    if (report_only(e->q))
+    if (plan_report_only(e->q))
         buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
-    char *match = fts_prefilter(e->q, o->vocab);
+    char *match = plan_fts_prefilter(e->q, o->vocab);
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
         buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
-        emit_text_param(e, &e->sql, match);
+        emit__text_param(e, &e->sql, match);
         buf_cat(&e->sql, ")");
         free(match);
     }
@@ -1080,14 +407,14 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
     buf_cat(&e->sql, "\nSELECT ");
     plan->columns = xcalloc((size_t)r->nshow + 1, sizeof *plan->columns);
     for (int i = 0; i < r->nshow; i++) {
-        const rcol_t *c = find_field(r, r->show[i]);
+        const rcol_t *c = emit__find_field(r, r->show[i]);
         qnode_t f;
         memset(&f, 0, sizeof f);
         f.kind = QN_FIELD;
         f.str = r->show[i];
         if (i)
             buf_cat(&e->sql, ", ");
-        emit_field(e, &e->sql, &f);
+        emit__field(e, &e->sql, &f);
         plan->columns[i].name = xstrdup(r->show[i]);
         plan->columns[i].is_time = c && c->is_time;
         plan->columns[i].fill_zero = c && c->fill_zero;
@@ -1103,7 +430,7 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         buf_printf(&e->sql, " ORDER BY %s", ord);
     if (o->max_rows > 0 && plan->fill_column < 0) {  /* with fill: run.c caps */
         buf_cat(&e->sql, " LIMIT ");
-        emit_int_param(e, &e->sql, o->max_rows);
+        emit__int_param(e, &e->sql, o->max_rows);
     }
 }
 

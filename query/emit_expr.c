@@ -1,0 +1,510 @@
+/* query/emit_expr.c — the SQL of expressions: fields (columns of the
+ * relation, else JSON paths into the event, bound as parameters), literals
+ * (always bound parameters), operators with CloudWatch's coercions, and
+ * function calls through the builtins table. Part of the emitter
+ * (emit_internal.h); errors are sticky. */
+#include "emit_internal.h"
+#include "builtins.h"
+#include "../common/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void emit__fail(emitter_t *e, const qnode_t *at, const char *fmt, const char *arg)
+{
+    if (e->rc)
+        return;
+    e->rc = obs_err_set(e->err, OBS_EINVAL, fmt, arg);
+    if (at && e->err) {
+        int line = 1, col = 1;
+        for (int i = 0; i < at->start && e->q->text[i]; i++) {
+            if (e->q->text[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        e->err->line = line;
+        e->err->col = col;
+    }
+}
+
+static int add_param(emitter_t *e, query_param_type_t t, int64_t i, double d, const char *s)
+{
+    if (e->nparams == e->pcap) {
+        e->pcap = e->pcap ? e->pcap * 2 : 16;
+        e->params = xrealloc(e->params, (size_t)e->pcap * sizeof *e->params);
+    }
+    query_param_t *p = &e->params[e->nparams++];
+    p->type = t;
+    p->i = i;
+    p->d = d;
+    p->s = s ? xstrdup(s) : NULL;
+    return e->nparams;
+}
+
+void emit__text_param(emitter_t *e, buf_t *b, const char *s)
+{
+    buf_printf(b, "?%d", add_param(e, QPT_TEXT, 0, 0, s));
+}
+
+void emit__int_param(emitter_t *e, buf_t *b, int64_t v)
+{
+    buf_printf(b, "?%d", add_param(e, QPT_INT, v, 0, NULL));
+}
+
+void emit__num_param(emitter_t *e, buf_t *b, double v)
+{
+    if (v == floor(v) && fabs(v) < 9e15)
+        emit__int_param(e, b, (int64_t)v);
+    else
+        buf_printf(b, "?%d", add_param(e, QPT_REAL, 0, v, NULL));
+}
+
+const rcol_t *emit__rel_find(const rel_t *r, const char *name)
+{
+    for (int i = r->n - 1; i >= 0; i--)
+        if (strcmp(r->cols[i].name, name) == 0)
+            return &r->cols[i];
+    return NULL;
+}
+
+/* A field by name; @x also names a created x (AWS's own samples do this). */
+const rcol_t *emit__find_field(const rel_t *r, const char *name)
+{
+    const rcol_t *c = emit__rel_find(r, name);
+    if (!c && name[0] == '@' && name[1] != '@')
+        c = emit__rel_find(r, name + 1);
+    return c;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+
+/* '$."a"."b"[1]' from the field's path segments. */
+static char *json_path(const char *path)
+{
+    buf_t p = { 0 };
+    buf_cat(&p, "$");
+    const char *seg = path;
+    for (;;) {
+        const char *end = strchr(seg, '\x1f');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        int digits = len > 0;
+        for (size_t i = 0; i < len; i++)
+            digits &= seg[i] >= '0' && seg[i] <= '9';
+        if (digits) {
+            buf_cat(&p, "[");
+            buf_put(&p, seg, len);
+            buf_cat(&p, "]");
+        } else {
+            buf_cat(&p, ".\"");
+            for (size_t i = 0; i < len; i++) {
+                if (seg[i] == '"' || seg[i] == '\\')
+                    buf_put(&p, "\\", 1);
+                buf_put(&p, seg + i, 1);
+            }
+            buf_cat(&p, "\"");
+        }
+        if (!end)
+            break;
+        seg = end + 1;
+    }
+    return p.p;
+}
+
+/* A stats item of the current stats, visible by its alias. */
+static const qitem_t *stats_alias(const emitter_t *e, const char *name)
+{
+    if (!e->stats)
+        return NULL;
+    for (int i = 0; i < e->stats_upto && i < e->stats->nitems; i++)
+        if (e->stats->items[i].alias && strcmp(e->stats->items[i].alias, name) == 0)
+            return &e->stats->items[i];
+    return NULL;
+}
+
+void emit__field(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    const qitem_t *alias = stats_alias(e, n->str);
+    if (alias) {
+        buf_cat(b, "(");
+        emit__expr(e, b, alias->expr);
+        buf_cat(b, ")");
+        return;
+    }
+    const rcol_t *c = emit__find_field(&e->rel, n->str);
+    if (c) {
+        buf_cat(b, c->ident);
+        return;
+    }
+    /* a.b.c where a is a created field (jsonParse(...) as a): a JSON path into it */
+    const char *sep = n->path ? strchr(n->path, '\x1f') : NULL;
+    if (sep) {
+        char *first = xstrndup(n->path, (size_t)(sep - n->path));
+        const rcol_t *base = emit__find_field(&e->rel, first);
+        free(first);
+        if (base && base->ident[0] == 'c') {
+            char *path = json_path(sep + 1);
+            buf_printf(b, "json_extract(%s, ", base->ident);
+            emit__text_param(e, b, path);
+            buf_cat(b, ")");
+            free(path);
+            return;
+        }
+    }
+    /* JSON fields; a key that starts with '@' is written with one more: @@key */
+    const char *path = n->path ? n->path : n->str;
+    if (e->rel.has_event && (path[0] != '@' || path[1] == '@')) {
+        path = json_path(path[0] == '@' ? path + 1 : path);
+        buf_cat(b, "json_extract(x_json, ");
+        emit__text_param(e, b, path);
+        buf_cat(b, ")");
+        free((char *)path);
+        return;
+    }
+    buf_cat(b, "NULL");  /* a field this relation does not have */
+}
+
+static int is_number_literal(const qnode_t *n)
+{
+    return n->kind == QN_NUMBER || (n->kind == QN_UNARY && n->op == QOP_NEG &&
+                                    n->args[0]->kind == QN_NUMBER);
+}
+
+/* A typed numeric column or arithmetic: compare as is; anything else that
+ * meets a number literal goes through obs_num() ("150" from parse = 150). */
+static int is_typed_numeric(const emitter_t *e, const qnode_t *n)
+{
+    if (is_number_literal(n))
+        return 1;
+    if (n->kind == QN_FIELD) {
+        const rcol_t *c = emit__rel_find(&e->rel, n->str);
+        return c && c->numeric;
+    }
+    if (n->kind == QN_BINARY)
+        return n->op >= QOP_ADD && n->op <= QOP_POW;
+    return 0;
+}
+
+static void emit_operand(emitter_t *e, buf_t *b, const qnode_t *n, int coerce)
+{
+    if (coerce) {
+        buf_cat(b, "obs_num(");
+        emit__expr(e, b, n);
+        buf_cat(b, ")");
+    } else {
+        emit__expr(e, b, n);
+    }
+}
+
+static const char *sql_binop(qop_t op)
+{
+    switch (op) {
+    case QOP_ADD: return " + ";
+    case QOP_SUB: return " - ";
+    case QOP_MUL: return " * ";
+    case QOP_DIV: return " / ";
+    case QOP_MOD: return " % ";
+    case QOP_EQ: return " = ";
+    case QOP_NE: return " != ";
+    case QOP_LT: return " < ";
+    case QOP_LE: return " <= ";
+    case QOP_GT: return " > ";
+    case QOP_GE: return " >= ";
+    case QOP_AND: return " AND ";
+    case QOP_OR: return " OR ";
+    default: return NULL;
+    }
+}
+
+static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    const qnode_t *l = n->args[0], *r = n->args[1];
+    switch (n->op) {
+    case QOP_POW:
+        buf_cat(b, "pow(");
+        emit__expr(e, b, l);
+        buf_cat(b, ", ");
+        emit__expr(e, b, r);
+        buf_cat(b, ")");
+        return;
+    case QOP_DIV:
+        /* Logs Insights divides as numbers: 7 / 2 = 3.5 */
+        buf_cat(b, "(CAST(");
+        emit__expr(e, b, l);
+        buf_cat(b, " AS REAL) / ");
+        emit__expr(e, b, r);
+        buf_cat(b, ")");
+        return;
+    case QOP_LIKE:
+    case QOP_NOT_LIKE:
+    case QOP_MATCH:
+        buf_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
+        if (r->kind == QN_REGEX) {
+            buf_cat(b, "obs_regexp(");
+            emit__text_param(e, b, r->str);
+            buf_cat(b, ", ");
+            emit__expr(e, b, l);
+            buf_cat(b, ")");
+        } else {
+            buf_cat(b, "instr(");
+            emit__expr(e, b, l);
+            buf_cat(b, ", ");
+            emit__expr(e, b, r);
+            buf_cat(b, ") > 0");
+        }
+        buf_cat(b, n->op == QOP_NOT_LIKE ? ", 0))" : ", 0)");
+        return;
+    case QOP_IN:
+    case QOP_NOT_IN: {
+        int numbers = 0;
+        for (int i = 0; i < r->nargs; i++)
+            numbers |= is_number_literal(r->args[i]);
+        buf_cat(b, "(");
+        emit_operand(e, b, l, numbers && !is_typed_numeric(e, l));
+        buf_cat(b, n->op == QOP_IN ? " IN (" : " NOT IN (");
+        for (int i = 0; i < r->nargs; i++) {
+            if (i)
+                buf_cat(b, ", ");
+            emit__expr(e, b, r->args[i]);
+        }
+        buf_cat(b, "))");
+        return;
+    }
+    default:
+        break;
+    }
+    const char *op = sql_binop(n->op);
+    if (!op) {
+        emit__fail(e, n, "operator not supported here%s", "");
+        return;
+    }
+    int cmp = n->op >= QOP_EQ && n->op <= QOP_GE;
+    int coerce_l = cmp && is_number_literal(r) && !is_typed_numeric(e, l);
+    int coerce_r = cmp && is_number_literal(l) && !is_typed_numeric(e, r);
+    buf_cat(b, "(");
+    emit_operand(e, b, l, coerce_l);
+    buf_cat(b, op);
+    emit_operand(e, b, r, coerce_r);
+    buf_cat(b, ")");
+}
+
+/* A period argument becomes two: n, unit (see obs_datefloor). */
+static void emit_period(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    if (n->kind != QN_PERIOD) {
+        emit__fail(e, n, "expected a time period such as 5m or 1h%s", "");
+        return;
+    }
+    emit__int_param(e, b, n->period.n);
+    buf_cat(b, ", ");
+    emit__int_param(e, b, (int64_t)n->period.unit);
+}
+
+static void emit_args(emitter_t *e, buf_t *b, const qnode_t *n, int from)
+{
+    for (int i = from; i < n->nargs; i++) {
+        if (i > from)
+            buf_cat(b, ", ");
+        if (n->args[i]->kind == QN_PERIOD)
+            emit_period(e, b, n->args[i]);
+        else
+            emit__expr(e, b, n->args[i]);
+    }
+}
+
+/* A period of fixed length in ms (ms .. weeks), with the caps obs_datefloor
+ * applies (300s counts as 60s); 0 for calendar units (months, quarters,
+ * years) and invalid periods. */
+static int64_t fixed_period_ms(const qnode_t *p)
+{
+    static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
+    static const int64_t cap[] = { 1000, 60, 60, 24 };
+    if (p->kind != QN_PERIOD || p->period.n < 1 || p->period.unit > QPU_W)
+        return 0;
+    int64_t n = p->period.n;
+    if (p->period.unit <= QPU_H && n > cap[p->period.unit])
+        n = cap[p->period.unit];
+    if (n > 100000)
+        n = 100000;
+    return n * unit_ms[p->period.unit];
+}
+
+static void emit_time_column(emitter_t *e, buf_t *b, const qnode_t *at)
+{
+    const rcol_t *ts = emit__rel_find(&e->rel, "@timestamp");
+    if (!ts)
+        emit__fail(e, at, "%s needs @timestamp, which this stage no longer has", "this function");
+    else
+        buf_cat(b, ts->ident);
+}
+
+static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    const query_builtin_t *fn = n->fn;
+    if (!fn) {
+        emit__fail(e, n, "unknown function '%s'", n->str);
+        return;
+    }
+    const char *name = fn->name;
+    if (strcmp(name, "ispresent") == 0) {
+        buf_cat(b, "(");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, " IS NOT NULL)");
+    } else if (strcmp(name, "coalesce") == 0) {
+        buf_cat(b, n->nargs > 1 ? "coalesce(" : "(");
+        emit_args(e, b, n, 0);
+        buf_cat(b, ")");
+    } else if (strcmp(name, "if") == 0) {
+        buf_cat(b, "(CASE WHEN ");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, " THEN ");
+        emit__expr(e, b, n->args[1]);
+        buf_cat(b, " ELSE ");
+        emit__expr(e, b, n->args[2]);
+        buf_cat(b, " END)");
+    } else if (strcmp(name, "case") == 0) {
+        buf_cat(b, "(CASE");
+        int i = 0;
+        for (; i + 1 < n->nargs; i += 2) {
+            buf_cat(b, " WHEN ");
+            emit__expr(e, b, n->args[i]);
+            buf_cat(b, " THEN ");
+            emit__expr(e, b, n->args[i + 1]);
+        }
+        if (i < n->nargs) {
+            buf_cat(b, " ELSE ");
+            emit__expr(e, b, n->args[i]);
+        }
+        buf_cat(b, " END)");
+    } else if (strcmp(name, "bin") == 0) {
+        const qnode_t *p = n->args[0];
+        int64_t w = fixed_period_ms(p);
+        if (w > 0) {
+            /* plain arithmetic, the same floor as obs_datefloor (sqlfuncs_time.c):
+             * ts - ((ts - origin) mod w), weeks counted from Monday 1970-01-05 */
+            int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
+            buf_cat(b, "(");
+            emit_time_column(e, b, n);
+            buf_cat(b, " - (((");
+            emit_time_column(e, b, n);
+            buf_printf(b, " - %lld) %% ", (long long)origin);
+            emit__int_param(e, b, w);
+            buf_cat(b, " + ");
+            emit__int_param(e, b, w);
+            buf_cat(b, ") % ");
+            emit__int_param(e, b, w);
+            buf_cat(b, "))");
+        } else {
+            buf_cat(b, "obs_datefloor(");
+            emit_time_column(e, b, n);
+            buf_cat(b, ", ");
+            emit_period(e, b, p);
+            buf_cat(b, ")");
+        }
+    } else if (strcmp(name, "count") == 0) {
+        if (n->nargs == 0 || n->args[0]->kind == QN_STAR) {
+            buf_cat(b, "count(*)");
+        } else {
+            buf_cat(b, "count(");
+            emit__expr(e, b, n->args[0]);
+            buf_cat(b, ")");
+        }
+    } else if (strcmp(name, "count_distinct") == 0) {
+        buf_cat(b, "count(DISTINCT ");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, ")");
+    } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
+               !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
+               !strcmp(name, "pct")) {
+        /* numeric aggregates see parse-extracted text as numbers */
+        buf_printf(b, "%s(obs_num(", fn->sql);
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, ")");
+        if (n->nargs > 1) {
+            buf_cat(b, ", ");
+            emit__expr(e, b, n->args[1]);
+        }
+        buf_cat(b, ")");
+    } else if (!strcmp(name, "earliest") || !strcmp(name, "latest")) {
+        buf_printf(b, "%s(", fn->sql);
+        emit_time_column(e, b, n);
+        buf_cat(b, ", ");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, ")");
+    } else if (fn->sql) {
+        buf_printf(b, "%s(", fn->sql);
+        emit_args(e, b, n, 0);
+        buf_cat(b, ")");
+    } else {
+        emit__fail(e, n, "function '%s' cannot be used here", fn->display);
+    }
+}
+
+void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    if (e->rc)
+        return;
+    switch (n->kind) {
+    case QN_NUMBER:
+        emit__num_param(e, b, n->num);
+        break;
+    case QN_STRING:
+        emit__text_param(e, b, n->str);
+        break;
+    case QN_REGEX:  /* as a function argument (regexReplace): the pattern */
+        emit__text_param(e, b, n->str);
+        break;
+    case QN_BOOL:
+        buf_cat(b, n->num ? "1" : "0");
+        break;
+    case QN_FIELD:
+        emit__field(e, b, n);
+        break;
+    case QN_LIST:
+        buf_cat(b, "json_array(");
+        emit_args(e, b, n, 0);
+        buf_cat(b, ")");
+        break;
+    case QN_PERIOD:
+        emit__fail(e, n, "a time period is only an argument of bin, datefloor or dateceil%s", "");
+        break;
+    case QN_STAR:
+        buf_cat(b, "*");
+        break;
+    case QN_UNARY:
+        buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-(");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, n->op == QOP_NOT ? ", 0))" : "))");
+        break;
+    case QN_BINARY:
+        emit_binary(e, b, n);
+        break;
+    case QN_CALL:
+        emit_call(e, b, n);
+        break;
+    }
+}
+
+/* Is the expression a time value (to print as a timestamp)? */
+int emit__expr_is_time(const emitter_t *e, const qnode_t *n)
+{
+    if (n->kind == QN_FIELD) {
+        const rcol_t *c = emit__rel_find(&e->rel, n->str);
+        return c && c->is_time;
+    }
+    if (n->kind != QN_CALL || !n->fn)
+        return 0;
+    const char *f = n->fn->name;
+    if (!strcmp(f, "bin") || !strcmp(f, "datefloor") || !strcmp(f, "dateceil") ||
+        !strcmp(f, "frommillis"))
+        return 1;
+    if ((!strcmp(f, "min") || !strcmp(f, "max") || !strcmp(f, "earliest") || !strcmp(f, "latest") ||
+         !strcmp(f, "sortsfirst") || !strcmp(f, "sortslast")) && n->nargs == 1)
+        return emit__expr_is_time(e, n->args[0]);
+    return 0;
+}

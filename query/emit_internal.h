@@ -1,0 +1,60 @@
+/* query/emit_internal.h — what the files of the SQL emitter share (internal
+ * to query/: emit_sql.c the commands and the statement, emit_expr.c the
+ * expressions): the relation being built and the emitter's state. */
+#ifndef OBS_QUERY_EMIT_INTERNAL_H
+#define OBS_QUERY_EMIT_INTERNAL_H
+
+#include "emit_sql.h"
+#include "../common/buf.h"
+
+typedef struct rcol {
+    char *name;          /* output name */
+    char ident[16];      /* SQL column in the current step */
+    int is_time;
+    int numeric;         /* a typed numeric column: compare without obs_num */
+    int fill_zero;       /* a count or sum: an empty bin shows 0 (else nothing) */
+} rcol_t;
+
+typedef struct rel {
+    rcol_t *cols;
+    int n, cap;
+    int has_event;       /* event columns (x_json, x_kind, ...) still present */
+    char *order;         /* SQL ORDER BY terms, NULL = default */
+    char **show;         /* names to output */
+    int nshow;
+    int show_from_display;
+    int aggregated;
+} rel_t;
+
+typedef struct emitter {
+    buf_t sql;
+    query_param_t *params;
+    int nparams, pcap;
+    int step;
+    int ncols;
+    rel_t rel;
+    obs_err_t *err;
+    int rc;
+    const query_ast_t *q;
+    const qcmd_t *stats;      /* the stats being emitted (alias lookups) */
+    int ascending;            /* default order oldest first */
+    int stats_upto;           /* items [0, upto) of it are visible by alias */
+} emitter_t;
+
+/* Record the first error (sticky), with the position of node at. */
+void emit__fail(emitter_t *e, const qnode_t *at, const char *fmt, const char *arg);
+/* Append "?N" for a new bound parameter. */
+void emit__text_param(emitter_t *e, buf_t *b, const char *s);
+void emit__int_param(emitter_t *e, buf_t *b, int64_t v);
+void emit__num_param(emitter_t *e, buf_t *b, double v);
+/* A column of the relation by output name (the latest definition wins);
+ * find_field also lets @x name a created x. */
+const rcol_t *emit__rel_find(const rel_t *r, const char *name);
+const rcol_t *emit__find_field(const rel_t *r, const char *name);
+/* Append the SQL of an expression / a field reference. */
+void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n);
+void emit__field(emitter_t *e, buf_t *b, const qnode_t *n);
+/* Is the expression a time value (printed as a timestamp)? */
+int emit__expr_is_time(const emitter_t *e, const qnode_t *n);
+
+#endif

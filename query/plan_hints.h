@@ -1,0 +1,18 @@
+/* query/plan_hints.h — AST analyses the planner uses to pick indexes. */
+#ifndef OBS_QUERY_PLAN_HINTS_H
+#define OBS_QUERY_PLAN_HINTS_H
+
+#include "ast.h"
+#include "prefilter.h"
+
+/* The MATCH expression every result row's event satisfies, from the
+ * `@message like/=~` terms of the filters that see every event (before
+ * stats, limit, dedup or unnest change the rows), or NULL. */
+char *plan_fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab);
+/* 1 when such a filter requires @type = "REPORT" (or platform.report):
+ * the planner may then add the implied kind = 4. */
+int plan_report_only(const query_ast_t *q);
+/* 1 when an expression of the query names @logStream or @log. */
+int plan_uses_stream(const query_ast_t *q);
+
+#endif
