@@ -582,14 +582,10 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 
 static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
 {
-    line_t line;
-    int64_t before = t->lr.consumed;
-    int rc = 0;
-    while (!rc && line_reader_next(&t->lr, &line, at_eof)) {
-        rc = pipeline_line(f->pl, t->ps, &line, (size_t)(t->lr.consumed - before), err);
-        before = t->lr.consumed;
+    int n = 0;
+    int rc = pipeline_lines(f->pl, t->ps, &t->lr, at_eof, &n, err);
+    if (n)
         t->dirty = 1;
-    }
     return rc;
 }
 

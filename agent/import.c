@@ -72,7 +72,6 @@ static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, 
                        obs_err_t *err)
 {
     line_reader_t lr;
-    line_t line;
     int rc = 0, eof = 0;
 
     line_reader_init(&lr, max_line);
@@ -88,11 +87,7 @@ static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, 
         }
         eof = n == 0;
         line_reader_added(&lr, (size_t)n);
-        int64_t before = lr.consumed;
-        while (!rc && line_reader_next(&lr, &line, eof)) {
-            rc = pipeline_line(c->pl, c->ps, &line, (size_t)(lr.consumed - before), err);
-            before = lr.consumed;
-        }
+        rc = pipeline_lines(c->pl, c->ps, &lr, eof, NULL, err);
         if (!rc)
             rc = checkpoint(c, start + lr.consumed, err);
         if (c->pg) {

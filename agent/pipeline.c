@@ -544,6 +544,22 @@ out:
     return rc;
 }
 
+int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, line_reader_t *lr, int at_eof,
+                   int *lines_out, obs_err_t *err)
+{
+    line_t line;
+    int64_t before = lr->consumed;
+    int rc = 0, n = 0;
+    while (!rc && line_reader_next(lr, &line, at_eof)) {
+        rc = pipeline_line(pl, ps, &line, (size_t)(lr->consumed - before), err);
+        before = lr->consumed;
+        n++;
+    }
+    if (lines_out)
+        *lines_out = n;
+    return rc;
+}
+
 static void push_counter(pipeline_t *pl, const char *name, int64_t now, int64_t *synced)
 {
     if (now != *synced)

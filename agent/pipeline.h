@@ -38,6 +38,11 @@ int64_t pipeline_stream_id(const pipeline_stream_t *ps);
 int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t raw_bytes,
                   obs_err_t *err);
 
+/* Every complete line the reader holds (with at_eof, a last partial one
+ * too), through pipeline_line. *lines_out (may be NULL) gets how many. */
+int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, line_reader_t *lr, int at_eof,
+                   int *lines_out, obs_err_t *err);
+
 /* Write stream metadata and counters into the open batch; call before a
  * checkpoint is put. */
 int pipeline_sync(pipeline_t *pl, obs_err_t *err);
