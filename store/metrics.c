@@ -2,7 +2,7 @@
  * front of metric_series), point rows, and the batch's per-(series, minute)
  * accumulators and (series, function) pairs, upserted at commit. The sketch
  * of a minute already stored is merged with the batch's by the SQL function
- * obs_sketch_merge(), registered here on the writer connection. */
+ * obs_sketch_merge() (store/sketch_sql.c). */
 #include "store_internal.h"
 #include "../common/xalloc.h"
 
@@ -263,33 +263,4 @@ void store__metrics_reset(store_t *st, int keep_series)
     free(st->series);
     st->series = NULL;
     st->series_cap = st->series_used = 0;
-}
-
-/* obs_sketch_merge(a, b): the serialised merge of two sketches. */
-static void sql_sketch_merge(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    sketch_t s;
-    (void)argc;
-    sketch_init(&s);
-    for (int i = 0; i < 2; i++) {
-        const unsigned char *b = sqlite3_value_blob(argv[i]);
-        int n = sqlite3_value_bytes(argv[i]);
-        if (b && sketch_merge_blob(&s, b, (size_t)n) != 0) {
-            sketch_done(&s);
-            sqlite3_result_error(ctx, "obs_sketch_merge: corrupt sketch", -1);
-            return;
-        }
-    }
-    size_t len;
-    unsigned char *out = sketch_encode(&s, &len);
-    sketch_done(&s);
-    sqlite3_result_blob(ctx, out, (int)len, free);
-}
-
-int store__register_functions(sqlite3 *db, obs_err_t *err)
-{
-    if (sqlite3_create_function(db, "obs_sketch_merge", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                sql_sketch_merge, NULL, NULL) != SQLITE_OK)
-        return obs_err_set(err, OBS_EDB, "registering obs_sketch_merge: %s", sqlite3_errmsg(db));
-    return 0;
 }

@@ -1,7 +1,9 @@
 /* store/rollup.c — per-minute, per-function rollups. Deltas of the open batch
  * accumulate in a small hash table keyed by (function, minute) and are
  * upserted into rollup_minute just before the batch commits, so a batch
- * costs one upsert per function-minute rather than one per event. */
+ * costs one upsert per function-minute rather than one per event. Each
+ * minute also keeps quantile sketches of its durations and init durations
+ * (merged into the stored minute by obs_sketch_merge). */
 #include "store_internal.h"
 #include "../common/xalloc.h"
 
@@ -25,6 +27,26 @@ static void slot_init(store_rollup_slot_t *s, const char *fn, int64_t minute)
     s->sum.duration = s->sum.billed = s->sum.gb_seconds = s->sum.init = 0;
     s->sum.max_memory_used = s->sum.memory_size = -1;
     s->duration_max = s->init_max = NAN;
+    sketch_init(&s->duration_sk);
+    sketch_init(&s->init_sk);
+}
+
+static void slot_done(store_rollup_slot_t *s)
+{
+    free(s->function);
+    s->function = NULL;
+    sketch_done(&s->duration_sk);
+    sketch_done(&s->init_sk);
+}
+
+/* Bind a sketch as a blob (NULL when empty); the blob is freed by SQLite. */
+static void bind_sketch(sqlite3_stmt *q, int i, const sketch_t *sk)
+{
+    if (sketch_count(sk) == 0)
+        return;
+    size_t len;
+    unsigned char *blob = sketch_encode(sk, &len);
+    sqlite3_bind_blob(q, i, blob, (int)len, free);
 }
 
 static store_rollup_slot_t *find_slot(store_rollup_slot_t *tab, int cap, const char *fn, int64_t minute)
@@ -85,6 +107,7 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
     if (!isnan(d->duration)) {
         s->sum.duration += d->duration;
         s->duration_max = max_nan(s->duration_max, d->duration);
+        sketch_add(&s->duration_sk, d->duration, 1);
     }
     if (!isnan(d->billed))
         s->sum.billed += d->billed;
@@ -93,6 +116,7 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
     if (!isnan(d->init)) {
         s->sum.init += d->init;
         s->init_max = max_nan(s->init_max, d->init);
+        sketch_add(&s->init_sk, d->init, 1);
     }
     if (d->max_memory_used > s->sum.max_memory_used)
         s->sum.max_memory_used = d->max_memory_used;
@@ -133,13 +157,14 @@ int store__flush_rollups(store_t *st, obs_err_t *err)
         sqlite3_bind_int(q, 20, s->sum.emf_documents);
         sqlite3_bind_int(q, 21, s->sum.emf_parsing_errors);
         sqlite3_bind_int(q, 22, s->sum.emf_validation_errors);
+        bind_sketch(q, 23, &s->duration_sk);
+        bind_sketch(q, 24, &s->init_sk);
         int rc = sqlite3_step(q);
         sqlite3_reset(q);
         sqlite3_clear_bindings(q);
         if (rc != SQLITE_DONE)
             return store__dberr(st, err, "updating rollups");
-        free(s->function);
-        s->function = NULL;
+        slot_done(s);
     }
     st->rollup_used = 0;
     return 0;
@@ -148,7 +173,8 @@ int store__flush_rollups(store_t *st, obs_err_t *err)
 void store__rollups_free(store_t *st)
 {
     for (int i = 0; i < st->rollup_cap; i++)
-        free(st->rollups[i].function);
+        if (st->rollups[i].function)
+            slot_done(&st->rollups[i]);
     free(st->rollups);
     st->rollups = NULL;
     st->rollup_cap = st->rollup_used = 0;

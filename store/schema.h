@@ -163,9 +163,25 @@
 "  max_memory_used, init_duration, stream_id) WHERE kind = 4;\n" \
 "CREATE INDEX events_stream_ts ON events(stream_id, ts);\n"
 
+/* ---- v5: duration and init-duration sketches per function-minute -------- */
+/* obstop's overview reads percentiles of @duration and @initDuration from
+ * rollups only (never the events): each minute keeps a mergeable quantile
+ * sketch (common/sketch.c) of its REPORT durations and init durations. The
+ * backfill builds them from the REPORT rows already stored, with the
+ * aggregate obs_sketch_of() the writer connection registers before it
+ * migrates. */
+#define SQL_V5 \
+"ALTER TABLE rollup_minute ADD COLUMN duration_sketch BLOB;\n" \
+"ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
+"WITH r AS (SELECT s.function AS f, e.ts - ((e.ts % 60000) + 60000) % 60000 AS m,\n" \
+"    obs_sketch_of(e.duration) AS ds, obs_sketch_of(e.init_duration) AS isk\n" \
+"  FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.kind = 4 GROUP BY 1, 2)\n" \
+"UPDATE rollup_minute SET duration_sketch = r.ds, init_sketch = r.isk\n" \
+"  FROM r WHERE r.f = rollup_minute.function AND r.m = rollup_minute.minute;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4 }
-#define STORE_SCHEMA_VERSION 4
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }
+#define STORE_SCHEMA_VERSION 5
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -229,9 +245,10 @@
 "INSERT INTO rollup_minute(function, minute, events, error_lines, invocations,\n" \
 "  errors, timeouts, crashes, oom, cold_starts, throttle_signals, duration_sum,\n" \
 "  duration_max, billed_sum, gb_seconds, init_sum, init_max, max_memory_used,\n" \
-"  memory_size, emf_documents, emf_parsing_errors, emf_validation_errors)\n" \
+"  memory_size, emf_documents, emf_parsing_errors, emf_validation_errors,\n" \
+"  duration_sketch, init_sketch)\n" \
 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
-"  ?20,?21,?22)\n" \
+"  ?20,?21,?22,?23,?24)\n" \
 "ON CONFLICT(function, minute) DO UPDATE SET\n" \
 "  events = events + excluded.events,\n" \
 "  error_lines = error_lines + excluded.error_lines,\n" \
@@ -252,7 +269,11 @@
 "  memory_size = coalesce(excluded.memory_size, memory_size),\n" \
 "  emf_documents = emf_documents + excluded.emf_documents,\n" \
 "  emf_parsing_errors = emf_parsing_errors + excluded.emf_parsing_errors,\n" \
-"  emf_validation_errors = emf_validation_errors + excluded.emf_validation_errors"
+"  emf_validation_errors = emf_validation_errors + excluded.emf_validation_errors,\n" \
+"  duration_sketch = CASE WHEN excluded.duration_sketch IS NULL THEN duration_sketch\n" \
+"    ELSE obs_sketch_merge(duration_sketch, excluded.duration_sketch) END,\n" \
+"  init_sketch = CASE WHEN excluded.init_sketch IS NULL THEN init_sketch\n" \
+"    ELSE obs_sketch_merge(init_sketch, excluded.init_sketch) END"
 
 #define SQL_SOURCE_FIND \
 "SELECT dev, ino, fingerprint, fingerprint_len, offset, stream_id FROM sources\n" \

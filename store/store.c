@@ -97,9 +97,9 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
         sqlite3_free(msg);
         goto fail;
     }
-    if ((rc = store__migrate(st->db, err)))
-        goto fail;
-    if ((rc = store__register_functions(st->db, err)) || (rc = store__prepare_writer(st, err)))
+    /* before migrating: the v5 backfill uses obs_sketch_of() */
+    if ((rc = store__register_functions(st->db, err)) || (rc = store__migrate(st->db, err)) ||
+        (rc = store__prepare_writer(st, err)))
         goto fail;
     *out = st;
     return 0;

@@ -24,6 +24,7 @@ typedef struct store_rollup_slot {
     int64_t minute_ms;
     store_rollup_delta_t sum; /* NAN/-1 fields mean "none yet" */
     double duration_max, init_max;
+    sketch_t duration_sk, init_sk; /* the minute's durations and init durations */
 } store_rollup_slot_t;
 
 /* Series identity -> id, kept across batches (cleared on rollback). */

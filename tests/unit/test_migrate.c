@@ -7,6 +7,7 @@
 #include "check.h"
 #include "../../store/schema.h"
 #include "../../store/store.h"
+#include "../../common/sketch.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -31,7 +32,11 @@ static void make_v1_store(void)
                               /* v1 left platform lines out of the index */
                               "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message) "
                               "VALUES(60000, 1, 1, 2, 'START', 'START RequestId: abc Version: $LATEST');"
-                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 1);"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message, duration, init_duration) "
+                              "VALUES(61000, 1, 1, 4, 'REPORT', 'REPORT RequestId: abc', 120.5, 300);"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message, duration) "
+                              "VALUES(62000, 1, 1, 4, 'REPORT', 'REPORT RequestId: abd', 80);"
+                              "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 60000, 3, 2);"
                               "PRAGMA user_version=1;",
                               NULL, NULL, NULL),
                  SQLITE_OK);
@@ -59,6 +64,25 @@ static long long q(sqlite3 *db, const char *sql)
     return v;
 }
 
+/* Quantile q of the sketch in the rollup row's column (-1: none). */
+static double sketch_q(sqlite3 *db, const char *col, double qq)
+{
+    char sql[96];
+    sqlite3_stmt *s;
+    double v = -1;
+    snprintf(sql, sizeof sql, "SELECT %s FROM rollup_minute", col);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) == SQLITE_BLOB) {
+        sketch_t sk;
+        sketch_init(&sk);
+        if (sketch_merge_blob(&sk, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)) == 0)
+            v = sketch_quantile(&sk, qq);
+        sketch_done(&sk);
+    }
+    sqlite3_finalize(s);
+    return v;
+}
+
 static void test_readonly_refuses_old_schema(void)
 {
     store_t *st = NULL;
@@ -78,7 +102,11 @@ static void test_v1_migrates_with_rows_intact(void)
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
-    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
+    /* v5: the minute's duration and init sketches are built from its REPORTs */
+    CHECK_NEAR(sketch_q(db, "duration_sketch", 0.0), 80, 0.8);     /* within 1% */
+    CHECK_NEAR(sketch_q(db, "duration_sketch", 1.0), 120.5, 1.2);
+    CHECK_NEAR(sketch_q(db, "init_sketch", 0.5), 300, 3);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_series"), 0);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_rollup_minute"), 0);
     /* v3: every line is in the full-text index, the old platform line too */

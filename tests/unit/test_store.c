@@ -10,6 +10,7 @@
 
 #include "../../store/schema.h"
 #include "../../store/store.h"
+#include "../../common/sketch.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -786,6 +787,29 @@ static void test_invocation_cold_sticks(void)
 
 /* ---- rollups ------------------------------------------------------------- */
 
+/* Quantile q of the sketch in column col of the single rollup row; *n gets
+ * its count (-1 when the column is NULL). */
+static double rollup_sketch_q(sqlite3 *db, const char *col, double q, int64_t *n)
+{
+    char sql[128];
+    sqlite3_stmt *s;
+    double v = NAN;
+    *n = -1;
+    snprintf(sql, sizeof sql, "SELECT %s FROM rollup_minute", col);
+    CHECK_EQ_INT(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_BLOB) {
+        sketch_t sk;
+        sketch_init(&sk);
+        CHECK_EQ_INT(sketch_merge_blob(&sk, sqlite3_column_blob(s, 0),
+                                       (size_t)sqlite3_column_bytes(s, 0)), 0);
+        *n = (int64_t)sketch_count(&sk);
+        v = sketch_quantile(&sk, q);
+        sketch_done(&sk);
+    }
+    sqlite3_finalize(s);
+    return v;
+}
+
 static void test_rollup_same_minute(void)
 {
     tmp_t t;
@@ -840,6 +864,12 @@ static void test_rollup_same_minute(void)
     CHECK_NEAR(q_real(db, "SELECT init_max FROM rollup_minute"), 100, 0);
     CHECK_EQ_INT(q_int(db, "SELECT max_memory_used FROM rollup_minute"), 60000000);
     CHECK_EQ_INT(q_int(db, "SELECT memory_size FROM rollup_minute"), 128000000);
+    int64_t n;
+    CHECK_NEAR(rollup_sketch_q(db, "duration_sketch", 0.5, &n), 10, 0.1);
+    CHECK_EQ_INT(n, 2);
+    CHECK_NEAR(rollup_sketch_q(db, "duration_sketch", 1.0, &n), 30, 0.3);
+    CHECK_NEAR(rollup_sketch_q(db, "init_sketch", 0.5, &n), 100, 1);
+    CHECK_EQ_INT(n, 1);
 
     /* A later batch for the same minute adds to the row. */
     stream(st, "fn", "s");
@@ -858,6 +888,12 @@ static void test_rollup_same_minute(void)
     CHECK_NEAR(q_real(db, "SELECT init_max FROM rollup_minute"), 100, 0);
     CHECK_EQ_INT(q_int(db, "SELECT max_memory_used FROM rollup_minute"), 70000000);
     CHECK_EQ_INT(q_int(db, "SELECT memory_size FROM rollup_minute"), 128000000);
+    /* the sketches merge too; a batch without init durations keeps the old */
+    CHECK_NEAR(rollup_sketch_q(db, "duration_sketch", 0.5, &n), 30, 0.3);
+    CHECK_EQ_INT(n, 3);
+    CHECK_NEAR(rollup_sketch_q(db, "duration_sketch", 1.0, &n), 50, 0.5);
+    CHECK_NEAR(rollup_sketch_q(db, "init_sketch", 0.5, &n), 100, 1);
+    CHECK_EQ_INT(n, 1);
     store_close(st, NULL);
     tmp_rm(&t);
 }
