@@ -1,7 +1,7 @@
 # Makefile — builds libobs.a (every module but the mains) and the programs on
 # top of it; runs the tests, the demo and the benchmark. Plain GNU make.
 #
-#   make            build obsagent, obsq and the test tools
+#   make            build obsagent, obsq, obstop and the test tools
 #   make test       build and run every test; last line "N passed, N failed"
 #   make demo       build, generate sample logs, import them, print a summary
 #   make bench      import a generated 1,000,000-line corpus; print rates
@@ -41,8 +41,9 @@ endif
 $(BUILD)/config.mk: scripts/deps.sh
 	@mkdir -p $(BUILD)
 	@sh scripts/deps.sh --check || sh scripts/deps.sh
-	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' \
-	  "$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS))" > $@
+	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nCURSES_CFLAGS := %s\nCURSES_LIBS := %s\n' \
+	  "$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS))" \
+	  "$$(pkg-config --cflags ncursesw)" "$$(pkg-config --libs ncursesw)" > $@
 
 CFLAGS   ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
@@ -54,11 +55,13 @@ else
 Q := @
 endif
 
-MAINS    := agent/main.c query/main.c
-LIB_SRC  := $(filter-out $(MAINS),$(wildcard common/*.c agent/*.c emf/*.c store/*.c query/*.c))
+# tui/term.c is the only file that includes curses: it is built with
+# ncursesw's flags and linked into obstop only.
+MAINS    := agent/main.c query/main.c tui/main.c tui/term.c
+LIB_SRC  := $(filter-out $(MAINS),$(wildcard common/*.c agent/*.c emf/*.c store/*.c query/*.c tui/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libobs.a
-PROGS    := $(BUILD)/obsagent $(BUILD)/obsq
+PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
@@ -90,6 +93,10 @@ $(BUILD)/obsagent: $(BUILD)/agent/main.o $(LIB)
 $(BUILD)/obsq: $(BUILD)/query/main.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/tui/term.o: ALL_CFLAGS += $(CURSES_CFLAGS)
+$(BUILD)/obstop: $(BUILD)/tui/main.o $(BUILD)/tui/term.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS) $(CURSES_LIBS)
 $(BUILD)/lambdagen: $(BUILD)/tests/gen/lambdagen.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ -lm

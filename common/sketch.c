@@ -124,6 +124,16 @@ double sketch_quantile(const sketch_t *s, double q)
     return value_of(s->pos.idx[s->pos.n - 1]);
 }
 
+void sketch_each(const sketch_t *s, void (*fn)(void *ctx, double value, uint64_t count), void *ctx)
+{
+    for (int i = s->neg.n - 1; i >= 0; i--)
+        fn(ctx, -value_of(s->neg.idx[i]), s->neg.cnt[i]);
+    if (s->zero)
+        fn(ctx, 0.0, s->zero);
+    for (int i = 0; i < s->pos.n; i++)
+        fn(ctx, value_of(s->pos.idx[i]), s->pos.cnt[i]);
+}
+
 /* ---- encoding ------------------------------------------------------------ */
 
 typedef struct out_buf {

@@ -35,6 +35,10 @@ uint64_t sketch_count(const sketch_t *s);
  * relative error; NAN when empty. */
 double sketch_quantile(const sketch_t *s, double q);
 
+/* Every occupied bucket in ascending value order: fn(ctx, its value (within
+ * SKETCH_ALPHA of each value in it), how many). For histograms. */
+void sketch_each(const sketch_t *s, void (*fn)(void *ctx, double value, uint64_t count), void *ctx);
+
 /* Serialise to a malloc'd blob (*len bytes); free() it. */
 unsigned char *sketch_encode(const sketch_t *s, size_t *len);
 /* Add a serialised sketch into s. Returns 0, or -1 when the blob is corrupt

@@ -44,10 +44,11 @@ static void event_cells(sqlite3_stmt *st, qval_t *row)
         row[i] = text_val(sqlite3_column_text(st, i), sqlite3_column_bytes(st, i));
 }
 
-int query_events_request(sqlite3 *db, const char *id, qfmt_t fmt, FILE *out, obs_err_t *err)
+int query_request_events(sqlite3 *db, const char *id, sqlite3_stmt **out, obs_err_t *err)
 {
     sqlite3_stmt *span = NULL, *ev = NULL;
     int rc = 0;
+    *out = NULL;
     if (sqlite3_prepare_v2(db, SQL_REQUEST_SPAN, -1, &span, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, SQL_EVENTS_BETWEEN, -1, &ev, NULL) != SQLITE_OK) {
         rc = obs_err_set(err, OBS_EDB, "reading the request: %s", sqlite3_errmsg(db));
@@ -61,6 +62,20 @@ int query_events_request(sqlite3 *db, const char *id, qfmt_t fmt, FILE *out, obs
     sqlite3_bind_int64(ev, 1, sqlite3_column_int64(span, 0));
     sqlite3_bind_int64(ev, 2, sqlite3_column_int64(span, 1));
     sqlite3_bind_int64(ev, 3, sqlite3_column_int64(span, 2));
+    *out = ev;
+    ev = NULL;
+out:
+    sqlite3_finalize(span);
+    sqlite3_finalize(ev);
+    return rc;
+}
+
+int query_events_request(sqlite3 *db, const char *id, qfmt_t fmt, FILE *out, obs_err_t *err)
+{
+    sqlite3_stmt *ev;
+    int rc = query_request_events(db, id, &ev, err);
+    if (rc)
+        return rc;
     char *names[] = { "@timestamp", "@type", "@logStream", "@message" };
     int is_time[] = { 1, 0, 0, 0 };
     qformat_t *f = qformat_new(out, fmt, names, is_time, 4, 0);
@@ -70,10 +85,8 @@ int query_events_request(sqlite3 *db, const char *id, qfmt_t fmt, FILE *out, obs
         qformat_row(f, row);
     }
     qformat_finish(f);
-out:
-    sqlite3_finalize(span);
     sqlite3_finalize(ev);
-    return rc;
+    return 0;
 }
 
 static void context_rows(qformat_t *f, sqlite3_stmt *st, const char *mark_first, int reverse)

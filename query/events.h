@@ -15,6 +15,10 @@
 int query_events_request(sqlite3 *db, const char *request_id, qfmt_t fmt, FILE *out,
                          obs_err_t *err);
 
+/* The same events as a statement ready to step, columns ts (ms), type,
+ * stream, message; the caller finalizes it. Same returns. */
+int query_request_events(sqlite3 *db, const char *request_id, sqlite3_stmt **out, obs_err_t *err);
+
 /* Run a plan built with with_ids; print each matching event with n events
  * before and after it in its stream: a marker column ('>' for the match),
  * @timestamp, @logStream and @message, groups separated by "--". */

@@ -12,7 +12,7 @@
 static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
 static const int64_t unit_cap[] = { 1000, 60, 60, 24, 0, 0 };
 
-static int bind_all(sqlite3_stmt *st, const query_plan_t *p)
+int query_bind_plan(sqlite3_stmt *st, const query_plan_t *p)
 {
     for (int i = 0; i < p->nparams; i++) {
         const query_param_t *q = &p->params[i];
@@ -100,7 +100,7 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
     int64_t rows = 0, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
     int64_t next = w && o->since_ms >= 0 ? floor_to(o->since_ms, w) : INT64_MIN;
     int rc = sqlite3_prepare_v2(db, p->sql, -1, &st, NULL);
-    if (rc != SQLITE_OK || (rc = bind_all(st, p)) != SQLITE_OK) {
+    if (rc != SQLITE_OK || (rc = query_bind_plan(st, p)) != SQLITE_OK) {
         obs_err_set(err, OBS_EDB, "preparing the query: %s", sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return OBS_EDB;
@@ -150,7 +150,7 @@ int query_explain(sqlite3 *db, const query_plan_t *p, FILE *f, obs_err_t *err)
     snprintf(sql, n, "EXPLAIN QUERY PLAN %s", p->sql);
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     free(sql);
-    if (rc != SQLITE_OK || bind_all(st, p) != SQLITE_OK) {
+    if (rc != SQLITE_OK || query_bind_plan(st, p) != SQLITE_OK) {
         obs_err_set(err, OBS_EDB, "explaining the query: %s", sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return OBS_EDB;

@@ -20,6 +20,10 @@ typedef struct query_run_opts {
 int query_run(sqlite3 *db, const query_plan_t *plan, const query_run_opts_t *o, qformat_t *out,
               int64_t *rows_out, int64_t *max_id, obs_err_t *err);
 
+/* Bind the plan's parameters (?1..?n) to a statement prepared from its SQL;
+ * an SQLite result code. For callers that step the rows themselves. */
+int query_bind_plan(sqlite3_stmt *st, const query_plan_t *plan);
+
 /* EXPLAIN QUERY PLAN of the plan's SQL, one line per step, to f. */
 int query_explain(sqlite3 *db, const query_plan_t *plan, FILE *f, obs_err_t *err);
 

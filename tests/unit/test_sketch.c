@@ -154,7 +154,41 @@ static void test_corrupt_blobs_rejected(void)
     sketch_done(&s);
 }
 
+typedef struct each_acc {
+    double last;
+    uint64_t total;
+    int ascending, buckets;
+} each_acc_t;
+
+static void each_cb(void *ctx, double v, uint64_t n)
+{
+    each_acc_t *a = ctx;
+    if (a->buckets && !(v > a->last))
+        a->ascending = 0;
+    a->last = v;
+    a->total += n;
+    a->buckets++;
+}
+
+static void test_each_walks_buckets_in_order(void)
+{
+    sketch_t s;
+    sketch_init(&s);
+    sketch_add(&s, -5, 2);
+    sketch_add(&s, 0, 1);
+    sketch_add(&s, 10, 3);
+    sketch_add(&s, 1000, 4);
+    each_acc_t a = { 0, 0, 1, 0 };
+    sketch_each(&s, each_cb, &a);
+    CHECK_EQ_INT(a.buckets, 4);
+    CHECK_EQ_INT(a.total, 10);
+    CHECK(a.ascending);
+    CHECK_NEAR(a.last, 1000, 10);
+    sketch_done(&s);
+}
+
 TEST_LIST = {
+    TEST(test_each_walks_buckets_in_order),
     TEST(test_log_uniform_accuracy),
     TEST(test_latency_like_accuracy),
     TEST(test_mixed_signs_and_zero),
