@@ -38,7 +38,7 @@ NODEPS_GOALS := clean deps
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(BUILD)/config.mk
 endif
-$(BUILD)/config.mk: scripts/deps.sh
+$(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@sh scripts/deps.sh --check || sh scripts/deps.sh
 	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nCURSES_CFLAGS := %s\nCURSES_LIBS := %s\n' \

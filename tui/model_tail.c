@@ -95,12 +95,14 @@ int tail_configure(tail_t *t, const char *filter, const char *function, int hide
         }
         return rc;
     }
+    /* filter and function may be t's own strings: copy before freeing */
+    char *f = xstrdup(filter ? filter : ""), *fn = function ? xstrdup(function) : NULL;
     query_ast_free(t->ast);
     t->ast = ast;
     free(t->filter);
-    t->filter = xstrdup(filter ? filter : "");
+    t->filter = f;
     free(t->function);
-    t->function = function ? xstrdup(function) : NULL;
+    t->function = fn;
     t->reload = 1;
     return 0;
 }

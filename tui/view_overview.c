@@ -135,7 +135,12 @@ static void draw_header(canvas_t *c, int y, const app_t *a, const int *show, int
     for (int i = 0; i < C__COUNT; i++) {
         if (!show[i])
             continue;
-        snprintf(t, sizeof t, "%s%s", cols[i].title, cols[i].key == a->sort ? arrow : "");
+        if (cols[i].key == a->sort) {   /* the arrow replaces a letter when the title fills the column */
+            int len = (int)strlen(cols[i].title);
+            snprintf(t, sizeof t, "%.*s%s", len + 1 > cols[i].width ? cols[i].width - 1 : len, cols[i].title, arrow);
+        } else {
+            snprintf(t, sizeof t, "%s", cols[i].title);
+        }
         canvas_rstr(c, y, x + 1, cols[i].width, CA_HEADER, t);
         x += 1 + cols[i].width;
     }
