@@ -64,7 +64,7 @@ LIB      := $(BUILD)/libobs.a
 PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert
+TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame
 
 .PHONY: all test test-unit demo bench fuzz soak deps clean
 all: $(PROGS) $(TOOLS) $(UNITS)
@@ -103,6 +103,9 @@ $(BUILD)/lambdagen: $(BUILD)/tests/gen/lambdagen.o
 $(BUILD)/bench_raw_insert: $(BUILD)/bench/bench_raw_insert.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/bench_frame: $(BUILD)/bench/bench_frame.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
@@ -120,6 +123,8 @@ bench: all
 	@BUILD=$(BUILD) sh bench/bench_import.sh
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_query.sh
+	@echo
+	@BUILD=$(BUILD) sh bench/bench_obstop.sh
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,
 # built by clang with libFuzzer + ASan + UBSan into build-fuzz/, and run for

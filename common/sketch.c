@@ -73,6 +73,52 @@ static void store_add(sketch_store_t *st, int32_t i, uint64_t count)
     st->n++;
 }
 
+/* Merge the sorted store src into dst in one backward pass (dst grows to
+ * hold both, equal indexes add up, then the result is moved to the front):
+ * O(n + m), where adding src's buckets one by one costs a search and a
+ * memmove each. */
+static void store_merge(sketch_store_t *dst, const sketch_store_t *src)
+{
+    if (src->n == 0)
+        return;
+    int need = dst->n + src->n;
+    if (need > dst->cap) {
+        dst->cap = need;
+        dst->idx = xrealloc(dst->idx, (size_t)need * sizeof *dst->idx);
+        dst->cnt = xrealloc(dst->cnt, (size_t)need * sizeof *dst->cnt);
+    }
+    int i = dst->n - 1, j = src->n - 1, k = need - 1;
+    while (j >= 0) {
+        if (i >= 0 && dst->idx[i] > src->idx[j]) {
+            dst->idx[k] = dst->idx[i];
+            dst->cnt[k--] = dst->cnt[i--];
+        } else if (i >= 0 && dst->idx[i] == src->idx[j]) {
+            dst->idx[k] = dst->idx[i];
+            dst->cnt[k--] = dst->cnt[i--] + src->cnt[j--];
+        } else {
+            dst->idx[k] = src->idx[j];
+            dst->cnt[k--] = src->cnt[j--];
+        }
+    }
+    while (i >= 0 && k != i) {
+        dst->idx[k] = dst->idx[i];
+        dst->cnt[k--] = dst->cnt[i--];
+    }
+    int first = i >= 0 ? 0 : k + 1;   /* i >= 0 here: dst's head is in place */
+    if (first > 0) {
+        memmove(dst->idx, dst->idx + first, (size_t)(need - first) * sizeof *dst->idx);
+        memmove(dst->cnt, dst->cnt + first, (size_t)(need - first) * sizeof *dst->cnt);
+    }
+    dst->n = need - first;
+}
+
+void sketch_merge(sketch_t *dst, const sketch_t *src)
+{
+    dst->zero += src->zero;
+    store_merge(&dst->neg, &src->neg);
+    store_merge(&dst->pos, &src->pos);
+}
+
 void sketch_add(sketch_t *s, double v, uint64_t count)
 {
     if (!isfinite(v) || count == 0)
@@ -228,11 +274,8 @@ int sketch_merge_blob(sketch_t *s, const unsigned char *blob, size_t len)
     if (get_varint(blob, len, &at, &zero) || get_store(blob, len, &at, &tmp.neg) ||
         get_store(blob, len, &at, &tmp.pos) || at != len)
         goto out;
-    s->zero += zero;
-    for (int i = 0; i < tmp.neg.n; i++)
-        store_add(&s->neg, tmp.neg.idx[i], tmp.neg.cnt[i]);
-    for (int i = 0; i < tmp.pos.n; i++)
-        store_add(&s->pos, tmp.pos.idx[i], tmp.pos.cnt[i]);
+    tmp.zero = zero;
+    sketch_merge(s, &tmp);
     rc = 0;
 out:
     sketch_done(&tmp);

@@ -35,6 +35,9 @@ uint64_t sketch_count(const sketch_t *s);
  * relative error; NAN when empty. */
 double sketch_quantile(const sketch_t *s, double q);
 
+/* Add every value of src into dst (exact: the buckets add up). */
+void sketch_merge(sketch_t *dst, const sketch_t *src);
+
 /* Every occupied bucket in ascending value order: fn(ctx, its value (within
  * SKETCH_ALPHA of each value in it), how many). For histograms. */
 void sketch_each(const sketch_t *s, void (*fn)(void *ctx, double value, uint64_t count), void *ctx);

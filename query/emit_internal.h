@@ -37,7 +37,8 @@ typedef struct emitter {
     int rc;
     const query_ast_t *q;
     const qcmd_t *stats;      /* the stats being emitted (alias lookups) */
-    int ascending;            /* default order oldest first */
+    int ascending;
+    int after_id;           /* only events after an id (--follow, obstop's tail) */            /* default order oldest first */
     int stats_upto;           /* items [0, upto) of it are visible by alias */
 } emitter_t;
 

@@ -2,8 +2,9 @@
 # scripts/demo.sh — `make demo`: write a sample of three functions' Lambda
 # logs (text and JSON log formats, with EMF metrics), import them with
 # obsagent --once, import again to show nothing is doubled, and print the
-# per-function summary and the EMF metrics read back from the store.
-# Everything lands in ./demo/.
+# per-function summary and the EMF metrics read back from the store; end
+# by opening obstop on the store (a plain-text frame when not on a
+# terminal). Everything lands in ./demo/.
 set -eu
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
@@ -38,6 +39,16 @@ echo "$q" | sed 's/^/    /'
 "$BUILD"/obsq --db "$out/obs.db" "$q"
 echo
 echo "The store is $out/obs.db. Try:"
+echo "  $BUILD/obstop --db $out/obs.db --window all     # the dashboard (q quits, ? for keys)"
 echo "  $BUILD/obsq --db $out/obs.db 'filter @message like /(?i)timed out/ | fields @timestamp, @logStream, @message'"
 echo "  $BUILD/obsq --db $out/obs.db --context 2 'filter @message like \"Invoke Error\" | limit 3'"
 echo "  $BUILD/obsagent --db $out/obs.db $out/logs     # follow mode: append to a log and query again"
+echo
+if [ -t 0 ] && [ -t 1 ]; then
+    echo "==> obstop --db $out/obs.db --window all      (q quits, ? shows the keys)"
+    sleep 2
+    "$BUILD"/obstop --db "$out/obs.db" --window all
+else
+    echo "==> obstop --db $out/obs.db --window all --dump      (not a terminal: one plain-text frame)"
+    "$BUILD"/obstop --db "$out/obs.db" --window all --dump --width 120 --height 24
+fi

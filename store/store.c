@@ -60,6 +60,10 @@ static int open_common(const char *path, int flags, store_t **out, obs_err_t *er
     sqlite3_busy_timeout(st->db, 5000);
     /* the writer's tokenizer notes new tokens for fts_vocab (vocab.c) */
     rc = store__register_tokenizer(st->db, (flags & SQLITE_OPEN_READWRITE) ? &st->vocab : NULL, err);
+    /* the sketch functions: rollup upserts and the v5 migration (writer),
+     * merged percentiles of rollups (readers) */
+    if (!rc)
+        rc = store__register_functions(st->db, err);
     if (rc) {
         sqlite3_close(st->db);
         free(st);
@@ -97,9 +101,8 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
         sqlite3_free(msg);
         goto fail;
     }
-    /* before migrating: the v5 backfill uses obs_sketch_of() */
-    if ((rc = store__register_functions(st->db, err)) || (rc = store__migrate(st->db, err)) ||
-        (rc = store__prepare_writer(st, err)))
+    /* open_common registered obs_sketch_of(), which the v5 backfill uses */
+    if ((rc = store__migrate(st->db, err)) || (rc = store__prepare_writer(st, err)))
         goto fail;
     *out = st;
     return 0;

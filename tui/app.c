@@ -103,8 +103,12 @@ void app_refresh(app_t *a, int64_t now_ms)
         refresh_error(a, &err);
         return;
     }
+    /* the rows only where they are shown (and for the first frame); the
+     * other views need the header's facts */
     overview_t ov;
-    if (model_overview_load(db, a->db_path, &a->win, &a->prices, &ov, &err) == 0) {
+    if (a->view != VIEW_OVERVIEW && a->ov.rows) {
+        model_header_load(db, a->db_path, &a->ov);
+    } else if (model_overview_load(db, a->db_path, &a->win, &a->prices, &ov, &err) == 0) {
         model_overview_free(&a->ov);
         a->ov = ov;
         model_overview_sort(&a->ov, a->sort, a->sort_desc);

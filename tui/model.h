@@ -67,6 +67,9 @@ typedef struct overview {
 int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *w,
                         const model_prices_t *prices, overview_t *out, obs_err_t *err);
 void model_overview_free(overview_t *o);
+/* Only the header's facts of o (store size, agent state, newest event id),
+ * for views that do not show the rows. */
+void model_header_load(sqlite3 *db, const char *db_path, overview_t *o);
 
 /* Sort keys of the overview's columns. */
 typedef enum fn_sort {
@@ -181,7 +184,7 @@ void model_emf_free(emf_model_t *m);
 
 typedef struct tail_line {
     int64_t id, ts;
-    char *stream, *request_id, *type, *message;   /* owned; NULL when absent */
+    char *function, *stream, *request_id, *type, *message;   /* owned; NULL when absent */
 } tail_line_t;
 
 typedef struct tail tail_t;

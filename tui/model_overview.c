@@ -1,7 +1,8 @@
 /* tui/model_overview.c — the overview model: the window, one row per
  * function with a totals row, the header's facts (store size, agent state)
  * and the per-minute series. Reads rollup_minute only (percentiles by
- * merging its per-minute sketches), never the events. */
+ * merging its per-minute sketches), never the events: one primary-key
+ * range per function. */
 #include "model.h"
 #include "../common/obs.h"
 #include "../common/sketch.h"
@@ -15,15 +16,22 @@
 
 #define SQL_DATA_SPAN \
 "SELECT (SELECT ts FROM events ORDER BY ts LIMIT 1), (SELECT ts FROM events ORDER BY ts DESC LIMIT 1)"
+/* Functions come from streams (a small table); each function's window is a
+ * range of rollup_minute's primary key (function, minute), aggregated by
+ * SQLite, sketches merged by obs_sketch_sum() (store/sketch_sql.c). */
+#define SQL_FUNCTIONS "SELECT DISTINCT function FROM streams ORDER BY function"
 #define SQL_OVERVIEW \
-"SELECT function, minute, events, invocations, errors, timeouts, crashes, oom,\n" \
-"  throttle_signals, cold_starts, max_memory_used, memory_size, gb_seconds,\n" \
-"  duration_sketch, init_sketch, init_sum\n" \
-"FROM rollup_minute WHERE minute >= ?1 AND minute < ?2 ORDER BY function, minute"
+"SELECT count(*), sum(events), sum(invocations), sum(errors), sum(timeouts), sum(crashes), sum(oom),\n" \
+"  sum(throttle_signals), sum(cold_starts), max(max_memory_used), sum(gb_seconds), max(minute),\n" \
+"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum)\n" \
+"FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?3"
+#define SQL_MEMORY_SIZE \
+"SELECT memory_size FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?3\n" \
+"  AND memory_size IS NOT NULL ORDER BY minute DESC LIMIT 1"
+/* Summed per minute in C (no GROUP BY: its sort cost more than the scan). */
 #define SQL_SERIES \
-"SELECT minute, sum(invocations), sum(errors + timeouts + crashes + oom), sum(cold_starts),\n" \
-"  sum(throttle_signals) FROM rollup_minute\n" \
-"WHERE minute >= ?1 AND minute < ?2 AND (?3 IS NULL OR function = ?3) GROUP BY minute"
+"SELECT minute, invocations, errors + timeouts + crashes + oom, cold_starts, throttle_signals\n" \
+"FROM rollup_minute WHERE minute >= ?1 AND minute < ?2 AND (?3 IS NULL OR function = ?3)"
 #define SQL_LAST_EVENT "SELECT id, ingest_ts FROM events ORDER BY id DESC LIMIT 1"
 #define SQL_SOURCES "SELECT path, dev, ino, offset, updated_ts FROM sources"
 
@@ -72,39 +80,6 @@ int model_window_resolve(sqlite3 *db, int64_t span_ms, int64_t now_ms, model_win
 
 /* ---- overview rows ------------------------------------------------------ */
 
-typedef struct acc {
-    sketch_t dur, init;
-    double init_sum;
-} acc_t;
-
-static void acc_reset(acc_t *a)
-{
-    sketch_done(&a->dur);
-    sketch_done(&a->init);
-    a->init_sum = 0;
-}
-
-/* Fill the row's percentiles from the accumulated sketches. */
-static void acc_finish(acc_t *a, fn_row_t *r)
-{
-    uint64_t nd = sketch_count(&a->dur), ni = sketch_count(&a->init);
-    r->p50 = nd ? sketch_quantile(&a->dur, 0.50) : NAN;
-    r->p95 = nd ? sketch_quantile(&a->dur, 0.95) : NAN;
-    r->p99 = nd ? sketch_quantile(&a->dur, 0.99) : NAN;
-    r->init_avg = ni ? a->init_sum / (double)ni : NAN;
-    r->init_p99 = ni ? sketch_quantile(&a->init, 0.99) : NAN;
-}
-
-static void merge_col(sqlite3_stmt *s, int col, sketch_t *a, sketch_t *b)
-{
-    if (sqlite3_column_type(s, col) != SQLITE_BLOB)
-        return;
-    const unsigned char *blob = sqlite3_column_blob(s, col);
-    size_t len = (size_t)sqlite3_column_bytes(s, col);
-    sketch_merge_blob(a, blob, len);   /* a corrupt blob leaves the sketch as it was */
-    sketch_merge_blob(b, blob, len);
-}
-
 static void row_init(fn_row_t *r, const char *name)
 {
     memset(r, 0, sizeof *r);
@@ -113,24 +88,55 @@ static void row_init(fn_row_t *r, const char *name)
     r->p50 = r->p95 = r->p99 = r->init_avg = r->init_p99 = NAN;
 }
 
-static void row_add(fn_row_t *r, sqlite3_stmt *s)
+/* Decode the sketch in column col into *sk (empty when NULL or corrupt). */
+static void col_sketch(sqlite3_stmt *s, int col, sketch_t *sk)
 {
-    r->events += sqlite3_column_int64(s, 2);
-    r->invocations += sqlite3_column_int64(s, 3);
-    r->errors += sqlite3_column_int64(s, 4);
-    r->timeouts += sqlite3_column_int64(s, 5);
-    r->crashes += sqlite3_column_int64(s, 6);
-    r->oom += sqlite3_column_int64(s, 7);
-    r->throttles += sqlite3_column_int64(s, 8);
-    r->cold += sqlite3_column_int64(s, 9);
-    if (sqlite3_column_type(s, 10) != SQLITE_NULL && sqlite3_column_int64(s, 10) > r->mem_max)
-        r->mem_max = sqlite3_column_int64(s, 10);
-    if (sqlite3_column_type(s, 11) != SQLITE_NULL)
-        r->mem_size = sqlite3_column_int64(s, 11);   /* the latest minute's size */
-    r->gb_seconds += sqlite3_column_double(s, 12);
-    int64_t minute = sqlite3_column_int64(s, 1);
-    if (minute + 60000 > r->last_ts)
-        r->last_ts = minute + 60000;
+    sketch_init(sk);
+    if (sqlite3_column_type(s, col) == SQLITE_BLOB)
+        sketch_merge_blob(sk, sqlite3_column_blob(s, col), (size_t)sqlite3_column_bytes(s, col));
+}
+
+static void percentiles(fn_row_t *r, const sketch_t *dur, const sketch_t *init, double init_sum)
+{
+    uint64_t nd = sketch_count(dur), ni = sketch_count(init);
+    r->p50 = nd ? sketch_quantile(dur, 0.50) : NAN;
+    r->p95 = nd ? sketch_quantile(dur, 0.95) : NAN;
+    r->p99 = nd ? sketch_quantile(dur, 0.99) : NAN;
+    r->init_avg = ni ? init_sum / (double)ni : NAN;
+    r->init_p99 = ni ? sketch_quantile(init, 0.99) : NAN;
+}
+
+/* One function's row over the window; 0 when it has no minute in it. */
+static int load_row(sqlite3_stmt *agg, sqlite3_stmt *mem, fn_row_t *r, sketch_t *all_dur,
+                    sketch_t *all_init, double *all_init_sum)
+{
+    if (sqlite3_step(agg) != SQLITE_ROW || sqlite3_column_int64(agg, 0) == 0)
+        return 0;
+    r->events = sqlite3_column_int64(agg, 1);
+    r->invocations = sqlite3_column_int64(agg, 2);
+    r->errors = sqlite3_column_int64(agg, 3);
+    r->timeouts = sqlite3_column_int64(agg, 4);
+    r->crashes = sqlite3_column_int64(agg, 5);
+    r->oom = sqlite3_column_int64(agg, 6);
+    r->throttles = sqlite3_column_int64(agg, 7);
+    r->cold = sqlite3_column_int64(agg, 8);
+    if (sqlite3_column_type(agg, 9) != SQLITE_NULL)
+        r->mem_max = sqlite3_column_int64(agg, 9);
+    r->gb_seconds = sqlite3_column_double(agg, 10);
+    r->last_ts = sqlite3_column_int64(agg, 11) + 60000;
+    sketch_t dur, init;
+    col_sketch(agg, 12, &dur);
+    col_sketch(agg, 13, &init);
+    double init_sum = sqlite3_column_double(agg, 14);
+    percentiles(r, &dur, &init, init_sum);
+    sketch_merge(all_dur, &dur);
+    sketch_merge(all_init, &init);
+    *all_init_sum += init_sum;
+    sketch_done(&dur);
+    sketch_done(&init);
+    if (sqlite3_step(mem) == SQLITE_ROW)
+        r->mem_size = sqlite3_column_int64(mem, 0);   /* the latest minute's size */
+    return 1;
 }
 
 static void row_cost(fn_row_t *r, const model_prices_t *p)
@@ -182,46 +188,45 @@ static int64_t file_size(const char *path, const char *suffix)
 int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *w,
                         const model_prices_t *prices, overview_t *out, obs_err_t *err)
 {
-    sqlite3_stmt *s;
-    acc_t cur, all;
+    sqlite3_stmt *fns = NULL, *agg = NULL, *mem = NULL;
     int cap = 16, rc;
     memset(out, 0, sizeof *out);
-    if (sqlite3_prepare_v2(db, SQL_OVERVIEW, -1, &s, NULL) != SQLITE_OK)
-        return dberr(db, err, "reading the overview");
-    sqlite3_bind_int64(s, 1, w->since_ms);
-    sqlite3_bind_int64(s, 2, w->until_ms);
-    memset(&cur, 0, sizeof cur);
-    memset(&all, 0, sizeof all);
+    if (sqlite3_prepare_v2(db, SQL_FUNCTIONS, -1, &fns, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, SQL_OVERVIEW, -1, &agg, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, SQL_MEMORY_SIZE, -1, &mem, NULL) != SQLITE_OK) {
+        rc = dberr(db, err, "reading the overview");
+        sqlite3_finalize(fns);
+        sqlite3_finalize(agg);
+        return rc;
+    }
+    sketch_t all_dur, all_init;
+    double all_init_sum = 0;
+    sketch_init(&all_dur);
+    sketch_init(&all_init);
     out->rows = xcalloc((size_t)cap, sizeof *out->rows);
     row_init(&out->total, "total");
-    fn_row_t *r = NULL;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *fn = (const char *)sqlite3_column_text(s, 0);
-        fn = fn ? fn : "";
-        if (!r || strcmp(r->name, fn) != 0) {
-            if (r) {
-                acc_finish(&cur, r);
-                acc_reset(&cur);
-            }
-            if (out->n == cap) {
-                cap *= 2;
-                out->rows = xrealloc(out->rows, (size_t)cap * sizeof *out->rows);
-            }
-            r = &out->rows[out->n++];
-            row_init(r, fn);
+    while ((rc = sqlite3_step(fns)) == SQLITE_ROW) {
+        const char *fn = (const char *)sqlite3_column_text(fns, 0);
+        if (out->n == cap) {
+            cap *= 2;
+            out->rows = xrealloc(out->rows, (size_t)cap * sizeof *out->rows);
         }
-        row_add(r, s);
-        merge_col(s, 13, &cur.dur, &all.dur);
-        merge_col(s, 14, &cur.init, &all.init);
-        cur.init_sum += sqlite3_column_double(s, 15);
-        all.init_sum += sqlite3_column_double(s, 15);
+        fn_row_t *r = &out->rows[out->n];
+        row_init(r, fn ? fn : "");
+        for (sqlite3_stmt *q = agg; q; q = q == agg ? mem : NULL) {
+            sqlite3_reset(q);
+            sqlite3_bind_text(q, 1, r->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2, w->since_ms);
+            sqlite3_bind_int64(q, 3, w->until_ms);
+        }
+        out->n += load_row(agg, mem, r, &all_dur, &all_init, &all_init_sum);
     }
-    sqlite3_finalize(s);
-    if (r)
-        acc_finish(&cur, r);
-    acc_reset(&cur);
+    sqlite3_finalize(fns);
+    sqlite3_finalize(agg);
+    sqlite3_finalize(mem);
     if (rc != SQLITE_DONE) {
-        acc_reset(&all);
+        sketch_done(&all_dur);
+        sketch_done(&all_init);
         model_overview_free(out);
         return dberr(db, err, "reading the overview");
     }
@@ -242,11 +247,18 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
         if (f->last_ts > t->last_ts)
             t->last_ts = f->last_ts;
     }
-    acc_finish(&all, t);   /* percentiles over every function's invocations */
-    acc_reset(&all);
-    out->store_bytes = file_size(db_path, "") + file_size(db_path, "-wal");
-    agent_state(db, &out->agent, out);
+    percentiles(t, &all_dur, &all_init, all_init_sum);   /* over every function's invocations */
+    sketch_done(&all_dur);
+    sketch_done(&all_init);
+    model_header_load(db, db_path, out);
     return 0;
+}
+
+void model_header_load(sqlite3 *db, const char *db_path, overview_t *o)
+{
+    memset(&o->agent, 0, sizeof o->agent);
+    o->store_bytes = file_size(db_path, "") + file_size(db_path, "-wal");
+    agent_state(db, &o->agent, o);
 }
 
 void model_overview_free(overview_t *o)
@@ -340,7 +352,7 @@ int model_series_load(sqlite3 *db, const model_window_t *w, const char *function
         if (i < 0 || i >= out->n)
             continue;
         for (int k = 0; k < SK__COUNT; k++)
-            out->v[k][i] = sqlite3_column_double(s, k + 1);
+            out->v[k][i] += sqlite3_column_double(s, k + 1);
     }
     sqlite3_finalize(s);
     return 0;

@@ -18,7 +18,7 @@
 
 /* The user's expression goes last, on a line of its own, so that an error
  * in it is reported at its own column. */
-#define TAIL_FIELDS "fields @timestamp, @logStream, @requestId, @type, @message\n"
+#define TAIL_FIELDS "fields @timestamp, @logStream, @requestId, @type, @message, @log\n"
 #define TAIL_HIDE \
 "| filter not ispresent(@type) or @type not in [\"START\", \"END\", \"REPORT\",\n" \
 "  \"platform.start\", \"platform.report\", \"platform.runtimeDone\"]\n"
@@ -49,6 +49,7 @@ static void line_free(tail_line_t *l)
     free(l->request_id);
     free(l->type);
     free(l->message);
+    free(l->function);
     memset(l, 0, sizeof *l);
 }
 
@@ -120,6 +121,9 @@ static void read_line(sqlite3_stmt *s, int ncols, tail_line_t *l)
     l->request_id = col_text(s, 2);
     l->type = col_text(s, 3);
     l->message = col_text(s, 4);
+    const char *group = (const char *)sqlite3_column_text(s, 5);   /* /aws/lambda/<function> */
+    const char *slash = group ? strrchr(group, '/') : NULL;
+    l->function = group ? xstrdup(slash ? slash + 1 : group) : NULL;
     l->id = sqlite3_column_int64(s, ncols);   /* with_ids: the event id follows */
 }
 

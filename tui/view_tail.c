@@ -11,11 +11,10 @@
 
 #define JSON_MAX_LINES 200
 
+/* Platform lines dim, error lines red, warnings yellow. */
 static int line_attr(const tail_line_t *l)
 {
     const char *m = l->message ? l->message : "";
-    if (l->type && strcmp(l->type, "REPORT") != 0 && strncmp(l->type, "platform.report", 15) != 0)
-        return CA_DIM;
     if (l->type)
         return CA_DIM;
     if (strstr(m, "ERROR") || strstr(m, "Task timed out") || strstr(m, "Runtime.ExitError") ||
@@ -28,10 +27,9 @@ static int line_attr(const tail_line_t *l)
 
 /* The message on one row: line breaks (Python's \r in tracebacks, joined
  * multi-line events) shown as spaces. */
-static void draw_line(canvas_t *c, int y, const tail_line_t *l, int attr)
+static void draw_line(canvas_t *c, int y, const tail_line_t *l, int attr, int fn_w)
 {
     char ts[32];
-    view_clock(l->ts, 0, ts, sizeof ts);
     time_t t = (time_t)(l->ts / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -39,6 +37,8 @@ static void draw_line(canvas_t *c, int y, const tail_line_t *l, int attr)
              (int)(l->ts % 1000));
     canvas_attr(c, y, 0, c->w, attr);
     int x = canvas_str(c, y, 0, 0, attr == CA_SELECTED ? attr : CA_DIM, ts) + 1;
+    canvas_str(c, y, x, fn_w, attr == CA_SELECTED ? attr : CA_BAR, l->function ? l->function : "-");
+    x += fn_w + 1;
     const char *m = l->message ? l->message : "";
     size_t n = strlen(m);
     char *flat = malloc(n + 1);
@@ -112,10 +112,17 @@ void view_tail(canvas_t *c, app_t *a, int y, int h)
     int first = cursor - (last_row - (y + 1)) ;
     if (first < 0)
         first = 0;
+    /* the function column is as wide as the longest name shown (8..20) */
+    int fn_w = 8;
+    for (int i = first; i <= cursor; i++) {
+        const char *f = tail_line(a->tail, i)->function;
+        int w = f ? canvas_width(c, f, strlen(f)) : 1;
+        fn_w = w > fn_w ? (w > 20 ? 20 : w) : fn_w;
+    }
     int row = y + 1;
     for (int i = first; i <= cursor && row < last_row + 1 && row < y + h; i++, row++) {
         const tail_line_t *l = tail_line(a->tail, i);
-        draw_line(c, row, l, i == cursor && a->tail_back ? CA_SELECTED : line_attr(l));
+        draw_line(c, row, l, i == cursor && a->tail_back ? CA_SELECTED : line_attr(l), fn_w);
     }
     if (json)
         json_rows(c, row, y + h, json);
