@@ -4,7 +4,10 @@
  * same stream. Lines at the head of a stream, before any timed line, are held
  * (up to PENDING_MAX_LINES) and take the time of the stream's first timed
  * line; if none comes before the next checkpoint they take their arrival
- * time. Each event is flagged with the rule that gave its time. */
+ * time. Each event is flagged with the rule that gave its time.
+ * Multi-line events: a line that may take continuation lines is kept in its
+ * source's multiline_event_t instead of being stored; the event is stored,
+ * classified by its first line, once a line does not continue it. */
 #include "pipeline.h"
 #include "pipeline_emf.h"
 #include "throttle.h"

@@ -836,6 +836,26 @@ static void test_multiline_chain_blank_and_throttle(void)
     fx_close(&f);
 }
 
+/* NUL bytes in a joined event: replaced in the whole message, the first
+ * line (now longer) still classified alone. */
+static void test_multiline_nul_bytes(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char first[] = T0 "\t" REQ1 "\tERROR\tError: a\0b";
+    feed_n(&f, first, sizeof first - 1);
+    feed(&f, "    at x (y.js:1:1)");
+    sync_commit(&f);
+    static const char want[] = T0 "\t" REQ1 "\tERROR\tError: a\xe2\x90\x80" "b\n    at x (y.js:1:1)";
+    static const char raw[] = T0 "\t" REQ1 "\tERROR\tError: a\0b\n    at x (y.js:1:1)";
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(raw, sizeof raw - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT level FROM events"), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 1);
+    fx_close(&f);
+}
+
 TEST_LIST = {
     TEST(test_time_head_lines_take_first_timed),
     TEST(test_time_inherited_mid_stream),
@@ -860,5 +880,6 @@ TEST_LIST = {
     TEST(test_multiline_off),
     TEST(test_multiline_capped),
     TEST(test_multiline_chain_blank_and_throttle),
+    TEST(test_multiline_nul_bytes),
     TEST_END,
 };
