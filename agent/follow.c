@@ -12,7 +12,10 @@
  * path belongs to the new file now); on start, every checkpointed file whose
  * path names another file, or none, is looked for by (device, inode) in its
  * directory, under any name (app.log.1 included), and read to its end: so a
- * kill during rotation loses nothing and doubles nothing. */
+ * kill during rotation loses nothing and doubles nothing. A multi-line event
+ * pending from a file (multiline.h) keeps its checkpoint at the event's first
+ * line; it is stored when a line does not continue it, after
+ * multiline_timeout_ms without data, at a truncation, and at the stop. */
 #include "follow.h"
 #include "files.h"
 #include "pathmap.h"
@@ -50,6 +53,7 @@ typedef struct tailed {
     int64_t start;         /* file offset the reader began at */
     int64_t pos;           /* file offset of the next read */
     line_reader_t lr;
+    multiline_event_t ml;  /* a multi-line event read but not yet stored */
     pipeline_stream_t *ps;
     store_source_t src;
     int64_t last_data_ms;
@@ -108,6 +112,7 @@ static void tailed_free(tailed_t *t)
     if (t->fd >= 0)
         close(t->fd);
     line_reader_done(&t->lr);
+    multiline_done(&t->ml);
     free(t->path);
     free(t->root);
     free(t->key);
@@ -583,21 +588,33 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
 {
     int n = 0;
-    int rc = pipeline_lines(f->pl, t->ps, &t->lr, at_eof, &n, err);
+    int rc = pipeline_lines(f->pl, t->ps, &t->ml, &t->lr, at_eof, &n, err);
     if (n)
         t->dirty = 1;
     return rc;
 }
 
-/* Start over at offset 0: copytruncate, or content rewritten in place. */
-static void restart(follower_t *f, tailed_t *t)
+/* Store t's pending multi-line event now; its checkpoint moves past it. */
+static int flush_event(follower_t *f, tailed_t *t, obs_err_t *err)
 {
+    if (!multiline_unstored(&t->ml))
+        return 0;
+    t->dirty = 1;
+    return pipeline_flush(f->pl, t->ps, &t->ml, err);
+}
+
+/* Start over at offset 0: copytruncate, or content rewritten in place. The
+ * pending multi-line event was read from the old content: stored first. */
+static int restart(follower_t *f, tailed_t *t, obs_err_t *err)
+{
+    int rc = flush_event(f, t, err);
     line_reader_done(&t->lr);
     line_reader_init(&t->lr, f->o->max_line);
     t->start = t->pos = 0;
     t->src.fingerprint_len = 0;
     t->dirty = 1;
     store_counter_add(f->st, "files_truncated", 1);
+    return rc;
 }
 
 /* Read what is new in t; returns 0 or a store error. */
@@ -609,13 +626,15 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     if (fstat(t->fd, &sb) != 0)
         return 0;
     if ((int64_t)sb.st_size < t->pos) {
-        restart(f, t);
+        if ((rc = restart(f, t, err)))
+            return rc;
         lseek(t->fd, 0, SEEK_SET);
     } else if (t->src.fingerprint_len > 0 && (int64_t)sb.st_size >= t->src.fingerprint_len) {
         /* truncated and regrown past where we were: the first bytes changed */
         uint64_t fp;
         if (files_fingerprint(t->fd, t->src.fingerprint_len, &fp) == 0 && fp != t->src.fingerprint) {
-            restart(f, t);
+            if ((rc = restart(f, t, err)))
+                return rc;
             lseek(t->fd, 0, SEEK_SET);
         }
     }
@@ -643,6 +662,12 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
             return rc;
         store_counter_add(f->st, "partial_lines_flushed", 1);
     }
+    /* a multi-line event with no line for long enough is complete */
+    if (!got && multiline_unstored(&t->ml) && now_ms() - t->last_data_ms >= f->o->multiline_timeout_ms) {
+        if ((rc = flush_event(f, t, err)))
+            return rc;
+        store_counter_add(f->st, "multiline_timeouts", 1);
+    }
     /* identity of what is read: the first bytes, as many as there are (up to 1 KiB) */
     int64_t fp_len = t->pos < FILES_FINGERPRINT_MAX ? t->pos : FILES_FINGERPRINT_MAX;
     if (fp_len > t->src.fingerprint_len && files_fingerprint(t->fd, fp_len, &t->src.fingerprint) == 0)
@@ -657,7 +682,7 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
         tailed_t *t = f->v[i];
         if (!t->dirty)
             continue;
-        t->src.offset = t->start + t->lr.consumed;
+        t->src.offset = t->start + t->lr.consumed - multiline_unstored(&t->ml);
         rc = store_source_put(f->st, t->key, &t->src, err);
         t->dirty = 0;
     }
@@ -674,7 +699,8 @@ static void reap(follower_t *f)
         tailed_t *t = f->v[i];
         struct stat sb;
         int drained = fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
-        if (t->rotated && !t->dirty && drained && now - t->rotated_ms >= f->o->rotate_wait_ms) {
+        if (t->rotated && !t->dirty && drained && !multiline_unstored(&t->ml) &&
+            now - t->rotated_ms >= f->o->rotate_wait_ms) {
             tailed_free(t);
             f->v[i] = f->v[--f->n];
         } else {
@@ -736,8 +762,11 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (!rc && !stop_requested)
             wait_for_change(&f, o->poll_ms);
     }
-    /* stop: what was read is committed with its checkpoints; a partial last
-     * line stays unread and is read again on restart */
+    /* stop: what was read is committed with its checkpoints (pending
+     * multi-line events stored); a partial last line stays unread and is
+     * read again on restart */
+    for (int i = 0; i < f.n && !rc; i++)
+        rc = flush_event(&f, f.v[i], err);
     if (!rc)
         rc = checkpoint_all(&f, err);
     if (!rc)

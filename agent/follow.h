@@ -16,6 +16,8 @@ typedef struct follow_opts {
     size_t max_line;                 /* 0 = LINE_MAX_DEFAULT */
     int poll_ms;                     /* stat poll and rescan step (default 250) */
     int idle_flush_ms;               /* store a partial last line after this (3000) */
+    int multiline_timeout_ms;        /* store a pending multi-line event after this
+                                        without data (MULTILINE_TIMEOUT_MS) */
     int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
     int from_tail;                   /* files present at start, never read before:
                                         start at their end */

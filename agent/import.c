@@ -72,6 +72,7 @@ static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, 
                        obs_err_t *err)
 {
     line_reader_t lr;
+    multiline_event_t ml = { 0 };
     int rc = 0, eof = 0;
 
     line_reader_init(&lr, max_line);
@@ -87,15 +88,16 @@ static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, 
         }
         eof = n == 0;
         line_reader_added(&lr, (size_t)n);
-        rc = pipeline_lines(c->pl, c->ps, &lr, eof, NULL, err);
-        if (!rc)
-            rc = checkpoint(c, start + lr.consumed, err);
+        rc = pipeline_lines(c->pl, c->ps, &ml, &lr, eof, NULL, err);
+        if (!rc)  /* never past the start of a pending multi-line event */
+            rc = checkpoint(c, start + lr.consumed - multiline_unstored(&ml), err);
         if (c->pg) {
             c->pg->done_bytes += n;
             progress_draw(c->pg, pipeline_stats(c->pl), 0);
         }
     }
     line_reader_done(&lr);
+    multiline_done(&ml);
     return rc;
 }
 

@@ -33,8 +33,15 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
         fprintf(f, "  files        %d unchanged since the last import, %d replaced (read again "
                    "from the start), %d compressed archives skipped, %d unreadable\n",
                 rep->files_unchanged, rep->files_replaced, rep->files_skipped, rep->files_failed);
-    fprintf(f, "  lines        %lld new lines: %lld stored as events, %lld empty lines (not stored)\n",
+    fprintf(f, "  lines        %lld new lines: %lld stored as events, %lld empty lines (not stored)",
             (long long)s->lines, (long long)s->events, (long long)s->empty);
+    if (s->multiline_joined)
+        fprintf(f, ", %lld continuation lines joined into %lld multi-line events",
+                (long long)s->multiline_joined, (long long)s->multiline_events);
+    if (s->multiline_capped)
+        fprintf(f, " (%lld continued a full event: they start a new one)",
+                (long long)s->multiline_capped);
+    fputc('\n', f);
     kinds_line(f, s);
     fprintf(f, "  invocations  %lld invocations, %lld cold starts, %lld errors, %lld timeouts, "
                "%lld crashes, %lld out-of-memory\n",

@@ -34,10 +34,15 @@ static const char usage[] =
 "  --batch-rows N       events per transaction (default 50000)\n"
 "  --batch-ms MS        longest a transaction stays open (default 1000)\n"
 "  --no-emf             do not extract EMF metrics (lines are still stored)\n"
+"  --no-multiline       store every line as an event of its own (default: stack\n"
+"                       traces and tracebacks written line by line become one\n"
+"                       event with the line that started them)\n"
 "follow mode:\n"
 "  --poll-ms N          look for new files and data every N ms (default 250;\n"
 "                       inotify wakes it sooner where available)\n"
 "  --idle-flush-ms N    store a last line without newline after N ms (3000)\n"
+"  --multiline-timeout-ms N\n"
+"                       store a multi-line event after N ms without data (1000)\n"
 "  --rotate-wait-ms N   keep reading a rotated file N ms (5000)\n"
 "  --from head|tail     files present at start and never read: from their\n"
 "                       head (default) or their end\n"
@@ -52,7 +57,8 @@ static const char usage[] =
 
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
-       OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE };
+       OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -115,6 +121,8 @@ int main(int argc, char **argv)
         { "batch-ms", required_argument, NULL, OPT_BATCH_MS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { "no-emf", no_argument, NULL, OPT_NO_EMF },
+        { "no-multiline", no_argument, NULL, OPT_NO_MULTILINE },
+        { "multiline-timeout-ms", required_argument, NULL, OPT_MULTILINE_TIMEOUT_MS },
         { "status", no_argument, NULL, OPT_STATUS },
         { "poll-ms", required_argument, NULL, OPT_POLL_MS },
         { "idle-flush-ms", required_argument, NULL, OPT_IDLE_FLUSH_MS },
@@ -130,9 +138,10 @@ int main(int argc, char **argv)
     store_opts_t so = { 0 };
     const char *db = getenv("OBS_DB");
     follow_opts_t fo = { .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
-                         .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS };
+                         .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS,
+                         .multiline_timeout_ms = MULTILINE_TIMEOUT_MS };
     const char **exclude = NULL;
-    int once = 0, quiet = 0, emf = 1, status = 0, c;
+    int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
     long long v;
 
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -159,6 +168,12 @@ int main(int argc, char **argv)
             break;
         case OPT_NO_PROGRESS: io.progress = 0; break;
         case OPT_NO_EMF: emf = 0; break;
+        case OPT_NO_MULTILINE: multiline = 0; break;
+        case OPT_MULTILINE_TIMEOUT_MS:
+            if (parse_size(optarg, 0, 3600000, &v))
+                return bad_value("--multiline-timeout-ms", optarg, "milliseconds from 0 to 3600000");
+            fo.multiline_timeout_ms = (int)v;
+            break;
         case OPT_STATUS: status = 1; break;
         case OPT_POLL_MS:
         case OPT_IDLE_FLUSH_MS:
@@ -213,6 +228,7 @@ int main(int argc, char **argv)
     }
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, emf);
+    pipeline_set_multiline(pl, multiline, io.max_line);
     import_report_t rep;
     memset(&rep, 0, sizeof rep);
     int rc;

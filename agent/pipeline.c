@@ -4,9 +4,13 @@
  * same stream. Lines at the head of a stream, before any timed line, are held
  * (up to PENDING_MAX_LINES) and take the time of the stream's first timed
  * line; if none comes before the next checkpoint they take their arrival
- * time. Each event is flagged with the rule that gave its time. */
+ * time. Each event is flagged with the rule that gave its time.
+ * Multi-line events: a line that may take continuation lines is kept in its
+ * source's multiline_event_t instead of being stored; the event is stored,
+ * classified by its first line, once a line does not continue it. */
 #include "pipeline.h"
 #include "pipeline_emf.h"
+#include "throttle.h"
 #include "utf8.h"
 #include "../common/xalloc.h"
 
@@ -23,7 +27,7 @@
 /* A line held until its stream's first timed line (a copy of its bytes). */
 typedef struct pending_line {
     char *bytes;
-    size_t len;
+    size_t len, head;         /* head: bytes of its first line (multi-line events) */
     int flags;
     int64_t arrival_ms;
 } pending_line_t;
@@ -56,6 +60,8 @@ struct pipeline {
     int ndirty, dirty_cap;
     pipeline_stats_t stats, synced;   /* synced: what counters already hold */
     int emf_off;                      /* EMF extraction disabled */
+    int ml_off;                       /* multi-line events disabled */
+    size_t ml_max;                    /* bytes of a multi-line event at most */
     char *scratch;                    /* NUL-replaced copy of a line */
     size_t scratch_cap;
 };
@@ -64,6 +70,7 @@ pipeline_t *pipeline_new(store_t *st)
 {
     pipeline_t *pl = xcalloc(1, sizeof *pl);
     pl->st = st;
+    pl->ml_max = LINE_MAX_DEFAULT;
     return pl;
 }
 
@@ -143,6 +150,12 @@ void pipeline_set_emf(pipeline_t *pl, int enabled)
     pl->emf_off = !enabled;
 }
 
+void pipeline_set_multiline(pipeline_t *pl, int enabled, size_t max_bytes)
+{
+    pl->ml_off = !enabled;
+    pl->ml_max = max_bytes ? max_bytes : LINE_MAX_DEFAULT;
+}
+
 const pipeline_stats_t *pipeline_stats(const pipeline_t *pl)
 {
     return &pl->stats;
@@ -155,9 +168,11 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Copy the line with every NUL byte replaced by U+2400 (3 bytes). */
-static obs_span_t replace_nuls(pipeline_t *pl, const char *p, size_t len)
+/* Copy the line with every NUL byte replaced by U+2400 (3 bytes); *head
+ * (a length within the line) is moved to match. */
+static obs_span_t replace_nuls(pipeline_t *pl, const char *p, size_t len, size_t *head)
 {
+    size_t old_head = *head;
     size_t need = len * 3 + 1;
     if (need > pl->scratch_cap) {
         pl->scratch_cap = need;
@@ -165,6 +180,8 @@ static obs_span_t replace_nuls(pipeline_t *pl, const char *p, size_t len)
     }
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
+        if (i == old_head)
+            *head = o;
         if (p[i]) {
             pl->scratch[o++] = p[i];
         } else {
@@ -172,6 +189,8 @@ static obs_span_t replace_nuls(pipeline_t *pl, const char *p, size_t len)
             o += 3;
         }
     }
+    if (old_head == len)
+        *head = o;
     return obs_span(pl->scratch, o);
 }
 
@@ -331,7 +350,7 @@ static void count_input(pipeline_t *pl, const line_t *line, size_t raw_bytes)
     pl->stats.no_newline += (line->flags & LINE_NO_NEWLINE) != 0;
 }
 
-static void hold(pipeline_stream_t *ps, const line_t *line, int64_t arrival)
+static void hold(pipeline_stream_t *ps, const line_t *line, size_t head, int64_t arrival)
 {
     if (ps->npending == ps->pending_cap) {
         ps->pending_cap = ps->pending_cap ? ps->pending_cap * 2 : 16;
@@ -341,6 +360,7 @@ static void hold(pipeline_stream_t *ps, const line_t *line, int64_t arrival)
     h->bytes = xmalloc(line->len ? line->len : 1);
     memcpy(h->bytes, line->p, line->len);
     h->len = line->len;
+    h->head = head;
     h->flags = line->flags;
     h->arrival_ms = arrival;
     ps->pending_bytes += line->len;
@@ -352,8 +372,8 @@ typedef struct forced_time {
     int flag;
 } forced_time_t;
 
-static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line,
-                        forced_time_t forced, obs_err_t *err);
+static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t head,
+                        forced_time_t forced, ml_state_t *opens, obs_err_t *err);
 
 /* Store the held lines with time ts (flagged), or their arrival time (ts < 0). */
 static int release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err_t *err)
@@ -368,27 +388,87 @@ static int release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err_t 
         forced_time_t f = { ts >= 0 ? ts : held[i].arrival_ms,
                             ts >= 0 ? EVF_TIME_FROM_NEXT : EVF_TIME_ARRIVAL };
         if (!rc)
-            rc = process_line(pl, ps, &l, f, err);
+            rc = process_line(pl, ps, &l, held[i].head, f, NULL, err);
         free(held[i].bytes);
     }
     free(held);
     return rc;
 }
 
-int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t raw_bytes,
-                  obs_err_t *err)
+int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, obs_err_t *err)
+{
+    if (!ml || ml->state == ML_NONE)
+        return 0;
+    int blank = multiline_trim(ml);
+    int joined = ml->lines - 1 - blank;
+    forced_time_t none = { -1, 0 };
+    line_t ev = { ml->buf, ml->len, ml->flags };
+    pl->stats.lines += ml->lines;
+    pl->stats.bytes += ml->raw_bytes;
+    pl->stats.truncated += ml->truncated;
+    pl->stats.no_newline += ml->no_newline;
+    pl->stats.empty += blank;
+    pl->stats.multiline_joined += joined;
+    pl->stats.multiline_events += joined > 0;
+    int rc = process_line(pl, ps, &ev, ml->head, none, NULL, err);
+    multiline_clear(ml);
+    return rc;
+}
+
+/* A line after a pending multi-line event: joined to it (returns 1), or the
+ * event is stored first (returns 0; *rc says how that went). An event full
+ * up is stored and the line starts the next one, in the same state. */
+static int join(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, const line_t *line,
+                size_t raw_bytes, int *rc, obs_err_t *err)
+{
+    ml_state_t next = ML_NONE;
+    if (line->len == 0) {
+        next = multiline_keeps_blank(ml->state) ? ml->state : ML_NONE;
+    } else {
+        lambda_line_t r;
+        classify_line(line->p, line->len, &r);
+        next = multiline_next(ml->state, line->p, line->len, &r);
+        classify_result_done(&r);
+    }
+    if (next != ML_NONE && multiline_append(ml, line, raw_bytes, next, pl->ml_max) == 0)
+        return 1;
+    if ((*rc = pipeline_flush(pl, ps, ml, err)) || next == ML_NONE)
+        return 0;
+    pl->stats.multiline_capped++;
+    multiline_begin(ml, line, raw_bytes, next);
+    return 1;
+}
+
+int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, const line_t *line,
+                  size_t raw_bytes, obs_err_t *err)
 {
     forced_time_t none = { -1, 0 };
-    count_input(pl, line, raw_bytes);
+    int rc = 0;
+    ml_state_t opens = ML_NONE;
+    if (pl->ml_off)
+        ml = NULL;
+    if (ml && ml->state != ML_NONE && join(pl, ps, ml, line, raw_bytes, &rc, err))
+        return rc;
+    if (rc)
+        return rc;
     if (line->len == 0) {
+        count_input(pl, line, raw_bytes);
         pl->stats.empty++;
         return 0;
     }
-    return process_line(pl, ps, line, none, err);
+    rc = process_line(pl, ps, line, line->len, none, ml ? &opens : NULL, err);
+    if (opens != ML_NONE)
+        multiline_begin(ml, line, raw_bytes, opens);  /* counted when stored */
+    else
+        count_input(pl, line, raw_bytes);
+    return rc;
 }
 
-static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line,
-                        forced_time_t forced, obs_err_t *err)
+/* Store one event: a line, or a multi-line event whose first line is
+ * line->p[0..head). With opens set, a line that may take continuation lines
+ * is not stored: *opens gets its state and the caller keeps it. */
+static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t head,
+                        forced_time_t forced, ml_state_t *opens, obs_err_t *err)
 {
     store_event_t ev;
     lambda_line_t r;
@@ -405,14 +485,20 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
     if (has_nul) {
         ev.flags |= EVF_NUL;
         ev.raw = text;
-        text = replace_nuls(pl, line->p, line->len);
+        text = replace_nuls(pl, line->p, line->len, &head);
     }
     if (line->flags & LINE_TRUNCATED)
         ev.flags |= EVF_TRUNCATED;
     if (line->flags & LINE_NO_NEWLINE)
         ev.flags |= EVF_NO_NEWLINE;
 
-    classify_line(text.p, text.len, &r);
+    classify_line(text.p, head, &r);
+    if (opens && (*opens = multiline_opens(text.p, head, &r)) != ML_NONE) {
+        classify_result_done(&r);
+        return 0;
+    }
+    if (head < text.len && !r.throttle)  /* a signal in any line of the event */
+        r.throttle = throttle_detect(text.p, text.len, NULL);
 
     int64_t ingest = now_ms();
     int64_t ts;
@@ -422,7 +508,7 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
         if ((ps->npending >= PENDING_MAX_LINES || ps->pending_bytes >= PENDING_MAX_BYTES) &&
             (rc = release(pl, ps, -1, err)))
             return rc;
-        hold(ps, line, ingest);
+        hold(ps, line, head, ingest);
         mark_dirty(pl, ps);  /* so that the next sync releases it */
         return 0;
     }
@@ -433,7 +519,7 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
         classify_result_done(&r);
         if ((rc = release(pl, ps, first, err)))
             return rc;
-        return process_line(pl, ps, line, forced, err);
+        return process_line(pl, ps, line, head, forced, NULL, err);
     }
     if (has_nul)
         pl->stats.nul++;
@@ -544,17 +630,19 @@ out:
     return rc;
 }
 
-int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, line_reader_t *lr, int at_eof,
-                   int *lines_out, obs_err_t *err)
+int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, line_reader_t *lr,
+                   int at_eof, int *lines_out, obs_err_t *err)
 {
     line_t line;
     int64_t before = lr->consumed;
     int rc = 0, n = 0;
     while (!rc && line_reader_next(lr, &line, at_eof)) {
-        rc = pipeline_line(pl, ps, &line, (size_t)(lr->consumed - before), err);
+        rc = pipeline_line(pl, ps, ml, &line, (size_t)(lr->consumed - before), err);
         before = lr->consumed;
         n++;
     }
+    if (!rc && at_eof)
+        rc = pipeline_flush(pl, ps, ml, err);
     if (lines_out)
         *lines_out = n;
     return rc;
@@ -598,5 +686,8 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "emf_points", s->emf_points, &y->emf_points);
     push_counter(pl, "emf_parsing_errors", s->emf_parse_errors, &y->emf_parse_errors);
     push_counter(pl, "emf_validation_errors", s->emf_invalid, &y->emf_invalid);
+    push_counter(pl, "multiline_events", s->multiline_events, &y->multiline_events);
+    push_counter(pl, "multiline_joined", s->multiline_joined, &y->multiline_joined);
+    push_counter(pl, "multiline_capped", s->multiline_capped, &y->multiline_capped);
     return 0;
 }

@@ -2,12 +2,14 @@
  * classify the line, give it a time (its own, else the previous timed line's
  * in the same stream, else arrival), store the event, merge what it says into
  * its invocation, count it into the per-minute rollups. Keeps per-stream state
- * (last time, current request, cold start pending, runtime version). */
+ * (last time, current request, cold start pending, runtime version). Joins
+ * continuation lines into multi-line events (multiline.h). */
 #ifndef OBS_PIPELINE_H
 #define OBS_PIPELINE_H
 
 #include "classify.h"
 #include "line_reader.h"
+#include "multiline.h"
 #include "../store/store.h"
 
 typedef struct pipeline_stats {
@@ -19,6 +21,10 @@ typedef struct pipeline_stats {
     int64_t by_kind[LK__COUNT];
     int64_t invocations, cold_starts, errors, timeouts, crashes, oom, throttle;
     int64_t emf_documents, emf_points, emf_parse_errors, emf_invalid;
+    int64_t multiline_events; /* events stored with continuation lines */
+    int64_t multiline_joined; /* continuation lines joined into them */
+    int64_t multiline_capped; /* continuation lines that started a new event: the
+                                 event was full (max bytes or lines) */
 } pipeline_stats_t;
 
 typedef struct pipeline pipeline_t;
@@ -34,14 +40,25 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
 int64_t pipeline_stream_id(const pipeline_stream_t *ps);
 
 /* One line of the stream (as framed: no newline, one '\r' stripped).
- * raw_bytes = what it took in the input, newline included. */
-int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t raw_bytes,
-                  obs_err_t *err);
+ * raw_bytes = what it took in the input, newline included. ml is the
+ * multi-line event pending from this line's source (one per file or stdin,
+ * zeroed at first; NULL: every line is an event of its own): a line that
+ * continues it is joined to it, one that may be continued is kept in it, and
+ * it is stored when a line arrives that does not continue it (docs/formats.md,
+ * "Multi-line events"). While an event is pending, the source's checkpoint
+ * must stay multiline_unstored(ml) bytes behind what was read. */
+int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, const line_t *line,
+                  size_t raw_bytes, obs_err_t *err);
 
 /* Every complete line the reader holds (with at_eof, a last partial one
- * too), through pipeline_line. *lines_out (may be NULL) gets how many. */
-int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, line_reader_t *lr, int at_eof,
-                   int *lines_out, obs_err_t *err);
+ * too, and then the pending multi-line event), through pipeline_line.
+ * *lines_out (may be NULL) gets how many. */
+int pipeline_lines(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, line_reader_t *lr,
+                   int at_eof, int *lines_out, obs_err_t *err);
+
+/* Store the pending multi-line event of a source now (end of input, the
+ * follow-mode timeout, a stop). Nothing pending (or ml NULL): nothing. */
+int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, obs_err_t *err);
 
 /* Write stream metadata and counters into the open batch; call before a
  * checkpoint is put. */
@@ -51,5 +68,9 @@ const pipeline_stats_t *pipeline_stats(const pipeline_t *pl);
 
 /* EMF extraction is on by default; off stores EMF lines as plain events. */
 void pipeline_set_emf(pipeline_t *pl, int enabled);
+
+/* Multi-line events are on by default; off makes every line an event.
+ * max_bytes caps a joined event (0 = LINE_MAX_DEFAULT). */
+void pipeline_set_multiline(pipeline_t *pl, int enabled, size_t max_bytes);
 
 #endif

@@ -4,8 +4,9 @@
  * the previous one's, a stream with no timed line gets arrival time at sync),
  * invocation rows (cold start, duration, memory in bytes, outcomes: timeout,
  * old-style crash and the OOM heuristic), runtime version, NUL bytes,
- * invalid UTF-8, empty lines, json_at, throttle signals, rollups and
- * pipeline_stats / agent counters. */
+ * invalid UTF-8, empty lines, json_at, throttle signals, rollups,
+ * pipeline_stats / agent counters, and multi-line events (joined message,
+ * first-line classification, pending until the next line, caps, counters). */
 #define CHECK_MAIN
 #include "check.h"
 
@@ -36,6 +37,7 @@ typedef struct fx {
     store_t *st;
     pipeline_t *pl;
     pipeline_stream_t *ps;
+    multiline_event_t ml;   /* the source of the lines fed to ps */
     sqlite3 *sql;
 } fx_t;
 
@@ -63,6 +65,7 @@ static void fx_open(fx_t *f)
 static void fx_close(fx_t *f)
 {
     pipeline_free(f->pl);
+    multiline_done(&f->ml);
     store_close(f->st, NULL);
     DIR *d = opendir(f->dir);
     if (d) {
@@ -84,7 +87,7 @@ static void feed_n(fx_t *f, const char *s, size_t n)
 {
     obs_err_t err;
     line_t l = { s, n, 0 };
-    int rc = pipeline_line(f->pl, f->ps, &l, n + 1, &err);
+    int rc = pipeline_line(f->pl, f->ps, &f->ml, &l, n + 1, &err);
     if (rc)
         fprintf(stderr, "  pipeline_line: %s\n", err.msg);
     CHECK_EQ_INT(rc, 0);
@@ -95,9 +98,11 @@ static void feed(fx_t *f, const char *s)
     feed_n(f, s, strlen(s));
 }
 
+/* End of input: the pending multi-line event is stored, then a checkpoint. */
 static void sync_commit(fx_t *f)
 {
     obs_err_t err;
+    CHECK_EQ_INT(pipeline_flush(f->pl, f->ps, &f->ml, &err), 0);
     CHECK_EQ_INT(pipeline_sync(f->pl, &err), 0);
     CHECK_EQ_INT(store_commit(f->st, &err), 0);
 }
@@ -596,9 +601,9 @@ static void test_stats_counts(void)
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
              "Max Memory Used: 20 MB");
     line_t trunc = { "cut line", 8, LINE_TRUNCATED };
-    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &trunc, 500, &err), 0);
+    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &f.ml, &trunc, 500, &err), 0);
     line_t last = { "tail", 4, LINE_NO_NEWLINE };
-    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &last, 4, &err), 0);
+    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &f.ml, &last, 4, &err), 0);
     sync_commit(&f);
 
     const pipeline_stats_t *s = pipeline_stats(f.pl);
@@ -666,9 +671,9 @@ static void test_two_streams_independent(void)
     feed(&f, T0 "\t" REQ1 "\tINFO\ttimed in stream 1");
     /* stream 2 has no time of its own: the first stream's time is not used */
     line_t l = { "untimed in stream 2", 19, 0 };
-    CHECK_EQ_INT(pipeline_line(f.pl, other, &l, 20, &err), 0);
+    CHECK_EQ_INT(pipeline_line(f.pl, other, NULL, &l, 20, &err), 0);
     line_t l2 = { T2 "\tx\tINFO\tstream 2 timed", sizeof(T2 "\tx\tINFO\tstream 2 timed") - 1, 0 };
-    CHECK_EQ_INT(pipeline_line(f.pl, other, &l2, l2.len + 1, &err), 0);
+    CHECK_EQ_INT(pipeline_line(f.pl, other, NULL, &l2, l2.len + 1, &err), 0);
     sync_commit(&f);
     CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events WHERE message = 'untimed in stream 2'"), T2_MS);
     CHECK_EQ_INT(q_int(f.sql, "SELECT flags FROM events WHERE message = 'untimed in stream 2'"),
@@ -677,6 +682,177 @@ static void test_two_streams_independent(void)
                  pipeline_stream_id(other));
     CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 2);
     CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute WHERE function = 'fn2'"), 2);
+    fx_close(&f);
+}
+
+/* ---- (l) multi-line events ------------------------------------------------- */
+
+#define NBSP "\xc2\xa0"
+#define PY_ERR "[ERROR] ZeroDivisionError: division by zero"
+#define PY_TB "Traceback (most recent call last):"
+#define PY_F1 NBSP NBSP "File \"/var/task/lambda_function.py\", line 12, in lambda_handler"
+#define PY_F2 NBSP NBSP NBSP NBSP "return total / count"
+
+/* Lambda's Python uncaught error written line by line: one event, the lines
+ * joined with '\n', classified by its first line, in the full-text index. */
+static void test_multiline_python_traceback(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, T0 "\t" REQ1 "\tINFO\tstarting");
+    feed(&f, PY_ERR);
+    feed(&f, PY_TB);
+    feed(&f, PY_F1);
+    feed(&f, PY_F2);
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 20 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 5);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), PY_ERR "\n" PY_TB "\n" PY_F1 "\n" PY_F2);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "level")), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_APP);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "error_type")), "ZeroDivisionError");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "ts")), T0_MS);  /* inherited, as its first line */
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 4, "message")), "END RequestId: " REQ1);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT outcome_name FROM invocations_v"), "error");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'traceback'"), 1);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->lines, 8);
+    CHECK_EQ_INT(s->events, 5);
+    CHECK_EQ_INT(s->multiline_events, 1);
+    CHECK_EQ_INT(s->multiline_joined, 3);
+    CHECK_EQ_INT(s->errors, 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_joined'"), 3);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_events'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 8);
+    fx_close(&f);
+}
+
+/* A pending event is neither stored nor counted before a line that does not
+ * continue it (or the end of input); the checkpoint stays behind it. */
+static void test_multiline_pending_until_next_line(void)
+{
+    fx_t f;
+    fx_open(&f);
+    obs_err_t err;
+    feed(&f, T0 "\t" REQ1 "\tERROR\tError: boom");
+    feed(&f, "    at Runtime.handler (file:///var/task/index.mjs:3:9)");
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    CHECK_EQ_INT(store_commit(f.st, &err), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 0);
+    CHECK_EQ_INT(multiline_unstored(&f.ml),
+                 (int64_t)sizeof(T0 "\t" REQ1 "\tERROR\tError: boom") +
+                     (int64_t)sizeof("    at Runtime.handler (file:///var/task/index.mjs:3:9)"));
+    feed(&f, "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)");
+    feed(&f, T1 "\t" REQ1 "\tINFO\tafter");  /* ends it: stored now; an INFO line opens nothing */
+    CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    CHECK_EQ_INT(store_commit(f.st, &err), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 2);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "request_id")), REQ1);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "length(message) - length(replace(message, char(10), ''))")), 2);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T1_MS);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 4);
+    fx_close(&f);
+}
+
+/* --no-multiline: every line is an event; and a source without a pending
+ * event (NULL) joins nothing either. */
+static void test_multiline_off(void)
+{
+    fx_t f;
+    fx_open(&f);
+    pipeline_set_multiline(f.pl, 0, 0);
+    feed(&f, PY_ERR);
+    feed(&f, PY_TB);
+    feed(&f, PY_F1);
+    CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->multiline_joined, 0);
+    fx_close(&f);
+}
+
+/* An event full up (max bytes) is stored; the rest of the stack goes on in
+ * a new event, counted; no line is lost. */
+static void test_multiline_capped(void)
+{
+    fx_t f;
+    fx_open(&f);
+    pipeline_set_multiline(f.pl, 1, 100);
+    feed(&f, T0 "\t" REQ1 "\tERROR\tError: boom");  /* 66 bytes */
+    feed(&f, "    at a (x.js:1:1)");                 /* 19: 86 */
+    feed(&f, "    at b (x.js:2:1)");                 /* full: starts a new event */
+    feed(&f, "    at c (x.js:3:1)");
+    feed(&f, T1 "\t" REQ1 "\tINFO\tafter");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "substr(message, -19)")), "    at a (x.js:1:1)");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "message")), "    at b (x.js:2:1)\n    at c (x.js:3:1)");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->multiline_capped, 1);
+    CHECK_EQ_INT(s->multiline_joined, 2);
+    CHECK_EQ_INT(s->multiline_events, 2);
+    CHECK_EQ_INT(s->lines, 5);
+    fx_close(&f);
+}
+
+/* Chained Python tracebacks keep their inner blank lines; blank lines after
+ * the event are empty lines, not stored. A throttle code in a continuation
+ * line counts for the event. */
+static void test_multiline_chain_blank_and_throttle(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tbefore");
+    feed(&f, "Traceback (most recent call last):");
+    feed(&f, "  File \"/var/task/app.py\", line 3, in handler");
+    feed(&f, "botocore.exceptions.ClientError: An error occurred (ThrottlingException): Rate exceeded");
+    feed_n(&f, "", 0);
+    feed(&f, "During handling of the above exception, another exception occurred:");
+    feed_n(&f, "", 0);
+    feed(&f, "Traceback (most recent call last):");
+    feed(&f, "ValueError: retry failed");
+    feed_n(&f, "", 0);
+    feed_n(&f, "", 0);
+    feed(&f, "processed 0 records");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "substr(message, -61)")),
+                 "\n\nTraceback (most recent call last):\nValueError: retry failed");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "throttle")), "ThrottlingException");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), "processed 0 records");
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->lines, 12);
+    CHECK_EQ_INT(s->empty, 2);
+    CHECK_EQ_INT(s->multiline_joined, 7);
+    CHECK_EQ_INT(s->throttle, 1);
+    fx_close(&f);
+}
+
+/* NUL bytes in a joined event: replaced in the whole message, the first
+ * line (now longer) still classified alone. */
+static void test_multiline_nul_bytes(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char first[] = T0 "\t" REQ1 "\tERROR\tError: a\0b";
+    feed_n(&f, first, sizeof first - 1);
+    feed(&f, "    at x (y.js:1:1)");
+    sync_commit(&f);
+    static const char want[] = T0 "\t" REQ1 "\tERROR\tError: a\xe2\x90\x80" "b\n    at x (y.js:1:1)";
+    static const char raw[] = T0 "\t" REQ1 "\tERROR\tError: a\0b\n    at x (y.js:1:1)";
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(raw, sizeof raw - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT level FROM events"), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 1);
     fx_close(&f);
 }
 
@@ -699,5 +875,11 @@ TEST_LIST = {
     TEST(test_full_text_every_line_and_vocab),
     TEST(test_stats_counts),
     TEST(test_two_streams_independent),
+    TEST(test_multiline_python_traceback),
+    TEST(test_multiline_pending_until_next_line),
+    TEST(test_multiline_off),
+    TEST(test_multiline_capped),
+    TEST(test_multiline_chain_blank_and_throttle),
+    TEST(test_multiline_nul_bytes),
     TEST_END,
 };
