@@ -41,7 +41,7 @@ static void feed(pipeline_t *pl, pipeline_stream_t *ps, const char *s)
 {
     obs_err_t err;
     line_t l = { s, strlen(s), 0 };
-    CHECK_EQ_INT(pipeline_line(pl, ps, &l, l.len + 1, &err), 0);
+    CHECK_EQ_INT(pipeline_line(pl, ps, NULL, &l, l.len + 1, &err), 0);   /* no multi-line joining */
 }
 
 /* One invocation: START, an app line at ts, [a timeout line], END, REPORT. */
