@@ -169,7 +169,9 @@
  * sketch (common/sketch.c) of its REPORT durations and init durations. The
  * backfill builds them from the REPORT rows already stored, with the
  * aggregate obs_sketch_of() the writer connection registers before it
- * migrates. */
+ * migrates. The index on streams(function) lists the functions without
+ * sorting every stream (there is one per cold start); the one on
+ * sources(updated_ts) finds the files read last (obstop's agent lag). */
 #define SQL_V5 \
 "ALTER TABLE rollup_minute ADD COLUMN duration_sketch BLOB;\n" \
 "ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
@@ -177,7 +179,9 @@
 "    obs_sketch_of(e.duration) AS ds, obs_sketch_of(e.init_duration) AS isk\n" \
 "  FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.kind = 4 GROUP BY 1, 2)\n" \
 "UPDATE rollup_minute SET duration_sketch = r.ds, init_sketch = r.isk\n" \
-"  FROM r WHERE r.f = rollup_minute.function AND r.m = rollup_minute.minute;\n"
+"  FROM r WHERE r.f = rollup_minute.function AND r.m = rollup_minute.minute;\n" \
+"CREATE INDEX streams_function ON streams(function);\n" \
+"CREATE INDEX sources_updated ON sources(updated_ts);\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }

@@ -13,6 +13,8 @@ const int64_t app_window_spans[APP_WINDOWS] = { 5 * 60000LL, 15 * 60000LL, 36000
 const char *const app_window_names[APP_WINDOWS] = { "5m", "15m", "1h", "6h", "24h", "all" };
 
 #define TAIL_CAP 2000
+#define LAG_EVERY_MS 5000
+#define DETAIL_EVERY_MS 5000
 
 void app_init(app_t *a, store_t *st, const char *db_path)
 {
@@ -28,6 +30,8 @@ void app_init(app_t *a, store_t *st, const char *db_path)
     a->color = 1;
     a->tail = tail_new(TAIL_CAP);
     a->data_version = -1;
+    a->lag_ms = -LAG_EVERY_MS;
+    a->ov.agent.lag_bytes = -1;
 }
 
 static void free_request(app_t *a)
@@ -103,18 +107,25 @@ void app_refresh(app_t *a, int64_t now_ms)
         refresh_error(a, &err);
         return;
     }
-    /* the rows only where they are shown (and for the first frame); the
-     * other views need the header's facts */
+    /* the rows only where they are shown (and for the first frame) */
     overview_t ov;
-    if (a->view != VIEW_OVERVIEW && a->ov.rows) {
-        model_header_load(db, a->db_path, &a->ov);
-    } else if (model_overview_load(db, a->db_path, &a->win, &a->prices, &ov, &err) == 0) {
-        model_overview_free(&a->ov);
-        a->ov = ov;
-        model_overview_sort(&a->ov, a->sort, a->sort_desc);
-    } else {
-        refresh_error(a, &err);
+    if (a->view == VIEW_OVERVIEW || !a->ov.rows) {
+        if (model_overview_load(db, a->db_path, &a->win, &a->prices, &ov, &err) == 0) {
+            ov.agent = a->ov.agent;   /* the header's facts are kept apart */
+            ov.store_bytes = a->ov.store_bytes;
+            ov.max_event_id = a->ov.max_event_id;
+            model_overview_free(&a->ov);
+            a->ov = ov;
+            model_overview_sort(&a->ov, a->sort, a->sort_desc);
+        } else {
+            refresh_error(a, &err);
+        }
     }
+    /* the lag stats every checkpointed file: at most every LAG_EVERY_MS */
+    int with_lag = now_ms - a->lag_ms >= LAG_EVERY_MS;
+    if (with_lag)
+        a->lag_ms = now_ms;
+    model_header_load(db, a->db_path, &a->ov, with_lag);
     if (a->prev_ms > 0 && now_ms > a->prev_ms)
         a->events_per_s = (double)(a->ov.max_event_id - a->prev_max_id) * 1000.0 /
                           (double)(now_ms - a->prev_ms);
@@ -131,6 +142,13 @@ void app_refresh(app_t *a, int64_t now_ms)
         break;
     }
     case VIEW_DETAIL: {
+        /* the detail reads invocations and error lines: while data keeps
+         * arriving it is read again at most every DETAIL_EVERY_MS */
+        if (a->have_detail && strcmp(a->detail.row.name, a->detail_fn) == 0 &&
+            a->detail_window == a->window && now_ms - a->detail_ms < DETAIL_EVERY_MS)
+            break;
+        a->detail_ms = now_ms;
+        a->detail_window = a->window;
         detail_t d;
         emf_model_t m;
         if (model_emf_load(a->st, &a->win, a->detail_fn, &m, &err) == 0) {

@@ -63,6 +63,8 @@ typedef struct app {
     detail_t detail;
     char detail_fn[128];
     int have_detail;
+    int64_t detail_ms;          /* when the detail was loaded, and for which window */
+    int detail_window;
     emf_model_t emf;
     tail_t *tail;
     char **req_lines;
@@ -70,6 +72,7 @@ typedef struct app {
     char req_id[128];
     double events_per_s;
     int64_t prev_max_id, prev_ms;
+    int64_t lag_ms;             /* when the agent's lag was last computed */
     int64_t data_version;
 } app_t;
 

@@ -64,12 +64,14 @@ typedef struct overview {
     agent_state_t agent;
 } overview_t;
 
+/* The rows and totals; the header's facts come from model_header_load. */
 int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *w,
                         const model_prices_t *prices, overview_t *out, obs_err_t *err);
 void model_overview_free(overview_t *o);
-/* Only the header's facts of o (store size, agent state, newest event id),
- * for views that do not show the rows. */
-void model_header_load(sqlite3 *db, const char *db_path, overview_t *o);
+/* The header's facts into o (store size, newest event id, agent state;
+ * the lag too with with_lag, which stats every checkpointed file), for all
+ * views that do not show the rows. */
+void model_header_load(sqlite3 *db, const char *db_path, overview_t *o, int with_lag);
 
 /* Sort keys of the overview's columns. */
 typedef enum fn_sort {

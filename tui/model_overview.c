@@ -33,7 +33,10 @@
 "SELECT minute, invocations, errors + timeouts + crashes + oom, cold_starts, throttle_signals\n" \
 "FROM rollup_minute WHERE minute >= ?1 AND minute < ?2 AND (?3 IS NULL OR function = ?3)"
 #define SQL_LAST_EVENT "SELECT id, ingest_ts FROM events ORDER BY id DESC LIMIT 1"
-#define SQL_SOURCES "SELECT path, dev, ino, offset, updated_ts FROM sources"
+/* the files the agent read last: one stat() each */
+
+#define SQL_SOURCES \
+"SELECT path, dev, ino, offset, updated_ts FROM sources ORDER BY updated_ts DESC LIMIT 1000"
 
 static int dberr(sqlite3 *db, obs_err_t *err, const char *what)
 {
@@ -144,10 +147,13 @@ static void row_cost(fn_row_t *r, const model_prices_t *p)
     r->cost = r->gb_seconds * p->gb_second + (double)r->invocations * p->request;
 }
 
-static void agent_state(sqlite3 *db, agent_state_t *a, overview_t *o)
+/* The newest event, and with with_lag the bytes not read yet of the
+ * 1,000 files the agent checkpointed last (one stat() each: the
+ * caller decides how often). */
+static void agent_state(sqlite3 *db, agent_state_t *a, overview_t *o, int with_lag)
 {
     sqlite3_stmt *s;
-    a->last_write_ms = a->lag_bytes = -1;
+    a->last_write_ms = -1;
     if (sqlite3_prepare_v2(db, SQL_LAST_EVENT, -1, &s, NULL) == SQLITE_OK) {
         if (sqlite3_step(s) == SQLITE_ROW) {
             o->max_event_id = sqlite3_column_int64(s, 0);
@@ -155,9 +161,10 @@ static void agent_state(sqlite3 *db, agent_state_t *a, overview_t *o)
         }
         sqlite3_finalize(s);
     }
-    if (sqlite3_prepare_v2(db, SQL_SOURCES, -1, &s, NULL) != SQLITE_OK)
+    if (!with_lag || sqlite3_prepare_v2(db, SQL_SOURCES, -1, &s, NULL) != SQLITE_OK)
         return;
     a->lag_bytes = 0;
+    a->sources = a->sources_behind = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *path = (const char *)sqlite3_column_text(s, 0);
         struct stat sb;
@@ -250,15 +257,14 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
     percentiles(t, &all_dur, &all_init, all_init_sum);   /* over every function's invocations */
     sketch_done(&all_dur);
     sketch_done(&all_init);
-    model_header_load(db, db_path, out);
+    (void)db_path;
     return 0;
 }
 
-void model_header_load(sqlite3 *db, const char *db_path, overview_t *o)
+void model_header_load(sqlite3 *db, const char *db_path, overview_t *o, int with_lag)
 {
-    memset(&o->agent, 0, sizeof o->agent);
     o->store_bytes = file_size(db_path, "") + file_size(db_path, "-wal");
-    agent_state(db, &o->agent, o);
+    agent_state(db, &o->agent, o, with_lag);
 }
 
 void model_overview_free(overview_t *o)

@@ -187,8 +187,10 @@ static void test_overview_rows_and_totals(void)
     CHECK_EQ_INT(o.total.invocations, 120);
     CHECK_EQ_INT(o.total.timeouts, 2);
     CHECK_NEAR(o.total.p50, 42, 0.42);   /* rank 60: 1..40, eighteen 40s, then 41, 42 */
+    model_header_load(f.sql, f.db, &o, 1);
     CHECK(o.store_bytes > 0);
     CHECK(o.max_event_id > 0);
+    CHECK_EQ_INT(o.agent.lag_bytes, 0);   /* no checkpointed file */
     /* sorting: by failures, descending */
     model_overview_sort(&o, FS_ERRORS, 1);
     CHECK_EQ_STR(o.rows[0].name, "worker");
