@@ -3,7 +3,8 @@
  * upserted into rollup_minute just before the batch commits, so a batch
  * costs one upsert per function-minute rather than one per event. Each
  * minute also keeps quantile sketches of its durations and init durations
- * (merged into the stored minute by obs_sketch_merge). */
+ * (merged into the stored minute by obs_sketch_merge). Each minute's sums
+ * go into its hour's row of rollup_hour too (schema v5). */
 #include "store_internal.h"
 #include "../common/xalloc.h"
 
@@ -39,14 +40,52 @@ static void slot_done(store_rollup_slot_t *s)
     sketch_done(&s->init_sk);
 }
 
-/* Bind a sketch as a blob (NULL when empty); the blob is freed by SQLite. */
-static void bind_sketch(sqlite3_stmt *q, int i, const sketch_t *sk)
+/* A sketch as a blob (NULL when empty), to free(). */
+static unsigned char *encode(const sketch_t *sk, size_t *len)
 {
-    if (sketch_count(sk) == 0)
-        return;
-    size_t len;
-    unsigned char *blob = sketch_encode(sk, &len);
-    sqlite3_bind_blob(q, i, blob, (int)len, free);
+    *len = 0;
+    return sketch_count(sk) ? sketch_encode(sk, len) : NULL;
+}
+
+/* Upsert slot s's sums into q's row of (function, key); the sketches are
+ * given encoded. */
+static int upsert(sqlite3_stmt *q, const store_rollup_slot_t *s, int64_t key, const unsigned char *dur,
+                  size_t dur_len, const unsigned char *init, size_t init_len)
+{
+    sqlite3_bind_text(q, 1, s->function, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, key);
+    sqlite3_bind_int(q, 3, s->sum.events);
+    sqlite3_bind_int(q, 4, s->sum.error_lines);
+    sqlite3_bind_int(q, 5, s->sum.invocations);
+    sqlite3_bind_int(q, 6, s->sum.errors);
+    sqlite3_bind_int(q, 7, s->sum.timeouts);
+    sqlite3_bind_int(q, 8, s->sum.crashes);
+    sqlite3_bind_int(q, 9, s->sum.oom);
+    sqlite3_bind_int(q, 10, s->sum.cold_starts);
+    sqlite3_bind_int(q, 11, s->sum.throttle_signals);
+    sqlite3_bind_double(q, 12, s->sum.duration);
+    if (!isnan(s->duration_max))
+        sqlite3_bind_double(q, 13, s->duration_max);
+    sqlite3_bind_double(q, 14, s->sum.billed);
+    sqlite3_bind_double(q, 15, s->sum.gb_seconds);
+    sqlite3_bind_double(q, 16, s->sum.init);
+    if (!isnan(s->init_max))
+        sqlite3_bind_double(q, 17, s->init_max);
+    if (s->sum.max_memory_used >= 0)
+        sqlite3_bind_int64(q, 18, s->sum.max_memory_used);
+    if (s->sum.memory_size >= 0)
+        sqlite3_bind_int64(q, 19, s->sum.memory_size);
+    sqlite3_bind_int(q, 20, s->sum.emf_documents);
+    sqlite3_bind_int(q, 21, s->sum.emf_parsing_errors);
+    sqlite3_bind_int(q, 22, s->sum.emf_validation_errors);
+    if (dur)
+        sqlite3_bind_blob(q, 23, dur, (int)dur_len, SQLITE_STATIC);
+    if (init)
+        sqlite3_bind_blob(q, 24, init, (int)init_len, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc;
 }
 
 static store_rollup_slot_t *find_slot(store_rollup_slot_t *tab, int cap, const char *fn, int64_t minute)
@@ -126,42 +165,19 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
 
 int store__flush_rollups(store_t *st, obs_err_t *err)
 {
-    sqlite3_stmt *q = st->stmt[STMT_ROLLUP_UPSERT];
+    sqlite3_stmt *minute = st->stmt[STMT_ROLLUP_UPSERT], *hour = st->stmt[STMT_ROLLUP_HOUR_UPSERT];
     for (int i = 0; i < st->rollup_cap; i++) {
         store_rollup_slot_t *s = &st->rollups[i];
         if (!s->function)
             continue;
-        sqlite3_bind_text(q, 1, s->function, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, s->minute_ms);
-        sqlite3_bind_int(q, 3, s->sum.events);
-        sqlite3_bind_int(q, 4, s->sum.error_lines);
-        sqlite3_bind_int(q, 5, s->sum.invocations);
-        sqlite3_bind_int(q, 6, s->sum.errors);
-        sqlite3_bind_int(q, 7, s->sum.timeouts);
-        sqlite3_bind_int(q, 8, s->sum.crashes);
-        sqlite3_bind_int(q, 9, s->sum.oom);
-        sqlite3_bind_int(q, 10, s->sum.cold_starts);
-        sqlite3_bind_int(q, 11, s->sum.throttle_signals);
-        sqlite3_bind_double(q, 12, s->sum.duration);
-        if (!isnan(s->duration_max))
-            sqlite3_bind_double(q, 13, s->duration_max);
-        sqlite3_bind_double(q, 14, s->sum.billed);
-        sqlite3_bind_double(q, 15, s->sum.gb_seconds);
-        sqlite3_bind_double(q, 16, s->sum.init);
-        if (!isnan(s->init_max))
-            sqlite3_bind_double(q, 17, s->init_max);
-        if (s->sum.max_memory_used >= 0)
-            sqlite3_bind_int64(q, 18, s->sum.max_memory_used);
-        if (s->sum.memory_size >= 0)
-            sqlite3_bind_int64(q, 19, s->sum.memory_size);
-        sqlite3_bind_int(q, 20, s->sum.emf_documents);
-        sqlite3_bind_int(q, 21, s->sum.emf_parsing_errors);
-        sqlite3_bind_int(q, 22, s->sum.emf_validation_errors);
-        bind_sketch(q, 23, &s->duration_sk);
-        bind_sketch(q, 24, &s->init_sk);
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        sqlite3_clear_bindings(q);
+        size_t dl, il;
+        unsigned char *dur = encode(&s->duration_sk, &dl), *init = encode(&s->init_sk, &il);
+        int64_t h = s->minute_ms - (((s->minute_ms % 3600000) + 3600000) % 3600000);
+        int rc = upsert(minute, s, s->minute_ms, dur, dl, init, il);
+        if (rc == SQLITE_DONE)
+            rc = upsert(hour, s, h, dur, dl, init, il);
+        free(dur);
+        free(init);
         if (rc != SQLITE_DONE)
             return store__dberr(st, err, "updating rollups");
         slot_done(s);

@@ -171,7 +171,11 @@
  * aggregate obs_sketch_of() the writer connection registers before it
  * migrates. The index on streams(function) lists the functions without
  * sorting every stream (there is one per cold start); the one on
- * sources(updated_ts) finds the files read last (obstop's agent lag). */
+ * sources(updated_ts) finds the files read last (obstop's agent lag).
+ * rollup_hour holds the same sums per hour (the writer upserts a minute and
+ * its hour together), so a window of hours reads one row per function and
+ * hour; the covering index rollup_minute_series gives the per-minute
+ * counts of any window without reading the sketches. */
 #define SQL_V5 \
 "ALTER TABLE rollup_minute ADD COLUMN duration_sketch BLOB;\n" \
 "ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
@@ -181,7 +185,42 @@
 "UPDATE rollup_minute SET duration_sketch = r.ds, init_sketch = r.isk\n" \
 "  FROM r WHERE r.f = rollup_minute.function AND r.m = rollup_minute.minute;\n" \
 "CREATE INDEX streams_function ON streams(function);\n" \
-"CREATE INDEX sources_updated ON sources(updated_ts);\n"
+"CREATE INDEX sources_updated ON sources(updated_ts);\n" \
+"CREATE TABLE rollup_hour(\n" \
+"  function TEXT NOT NULL,\n" \
+"  hour INTEGER NOT NULL,\n" \
+"  events INTEGER NOT NULL DEFAULT 0,\n" \
+"  error_lines INTEGER NOT NULL DEFAULT 0,\n" \
+"  invocations INTEGER NOT NULL DEFAULT 0,\n" \
+"  errors INTEGER NOT NULL DEFAULT 0,\n" \
+"  timeouts INTEGER NOT NULL DEFAULT 0,\n" \
+"  crashes INTEGER NOT NULL DEFAULT 0,\n" \
+"  oom INTEGER NOT NULL DEFAULT 0,\n" \
+"  cold_starts INTEGER NOT NULL DEFAULT 0,\n" \
+"  throttle_signals INTEGER NOT NULL DEFAULT 0,\n" \
+"  duration_sum REAL NOT NULL DEFAULT 0,\n" \
+"  duration_max REAL,\n" \
+"  billed_sum REAL NOT NULL DEFAULT 0,\n" \
+"  gb_seconds REAL NOT NULL DEFAULT 0,\n" \
+"  init_sum REAL NOT NULL DEFAULT 0,\n" \
+"  init_max REAL,\n" \
+"  max_memory_used INTEGER,\n" \
+"  memory_size INTEGER,\n" \
+"  emf_documents INTEGER NOT NULL DEFAULT 0,\n" \
+"  emf_parsing_errors INTEGER NOT NULL DEFAULT 0,\n" \
+"  emf_validation_errors INTEGER NOT NULL DEFAULT 0,\n" \
+"  duration_sketch BLOB,\n" \
+"  init_sketch BLOB,\n" \
+"  PRIMARY KEY(function, hour)) WITHOUT ROWID;\n" \
+"INSERT INTO rollup_hour SELECT function, minute - ((minute % 3600000) + 3600000) % 3600000,\n" \
+"  sum(events), sum(error_lines), sum(invocations), sum(errors), sum(timeouts), sum(crashes),\n" \
+"  sum(oom), sum(cold_starts), sum(throttle_signals), sum(duration_sum), max(duration_max),\n" \
+"  sum(billed_sum), sum(gb_seconds), sum(init_sum), max(init_max), max(max_memory_used),\n" \
+"  max(memory_size), sum(emf_documents), sum(emf_parsing_errors), sum(emf_validation_errors),\n" \
+"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch)\n" \
+"  FROM rollup_minute GROUP BY 1, 2;\n" \
+"CREATE INDEX rollup_minute_series ON rollup_minute(minute, invocations, errors, timeouts,\n" \
+"  crashes, oom, cold_starts, throttle_signals);\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }
@@ -245,15 +284,17 @@
 "  runtime_version = coalesce(runtime_version, excluded.runtime_version),\n" \
 "  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id)"
 
-#define SQL_ROLLUP_UPSERT \
-"INSERT INTO rollup_minute(function, minute, events, error_lines, invocations,\n" \
+/* The same upsert for a minute and for its hour (v5): T the table, K its
+ * time column. */
+#define SQL_ROLLUP_UPSERT_INTO(T, K) \
+"INSERT INTO " T "(function, " K ", events, error_lines, invocations,\n" \
 "  errors, timeouts, crashes, oom, cold_starts, throttle_signals, duration_sum,\n" \
 "  duration_max, billed_sum, gb_seconds, init_sum, init_max, max_memory_used,\n" \
 "  memory_size, emf_documents, emf_parsing_errors, emf_validation_errors,\n" \
 "  duration_sketch, init_sketch)\n" \
 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
 "  ?20,?21,?22,?23,?24)\n" \
-"ON CONFLICT(function, minute) DO UPDATE SET\n" \
+"ON CONFLICT(function, " K ") DO UPDATE SET\n" \
 "  events = events + excluded.events,\n" \
 "  error_lines = error_lines + excluded.error_lines,\n" \
 "  invocations = invocations + excluded.invocations,\n" \
@@ -278,6 +319,8 @@
 "    ELSE obs_sketch_merge(duration_sketch, excluded.duration_sketch) END,\n" \
 "  init_sketch = CASE WHEN excluded.init_sketch IS NULL THEN init_sketch\n" \
 "    ELSE obs_sketch_merge(init_sketch, excluded.init_sketch) END"
+#define SQL_ROLLUP_UPSERT SQL_ROLLUP_UPSERT_INTO("rollup_minute", "minute")
+#define SQL_ROLLUP_HOUR_UPSERT SQL_ROLLUP_UPSERT_INTO("rollup_hour", "hour")
 
 #define SQL_SOURCE_FIND \
 "SELECT dev, ino, fingerprint, fingerprint_len, offset, stream_id FROM sources\n" \

@@ -46,7 +46,6 @@ typedef struct fn_row {
     double init_avg, init_p99;     /* ms, NAN when no cold start */
     int64_t mem_max, mem_size;     /* bytes, -1 when unknown */
     double gb_seconds, cost;
-    int64_t last_ts;
 } fn_row_t;
 
 typedef struct agent_state {

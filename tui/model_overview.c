@@ -1,8 +1,9 @@
 /* tui/model_overview.c — the overview model: the window, one row per
  * function with a totals row, the header's facts (store size, agent state)
  * and the per-minute series. Reads rollup_minute only (percentiles by
- * merging its per-minute sketches), never the events: one primary-key
- * range per function. */
+ * merging sketches), never the events: per function, the window's whole
+ * hours from rollup_hour and its edge minutes from rollup_minute, each a
+ * primary-key range. */
 #include "model.h"
 #include "../common/obs.h"
 #include "../common/sketch.h"
@@ -20,18 +21,30 @@
  * range of rollup_minute's primary key (function, minute), aggregated by
  * SQLite, sketches merged by obs_sketch_sum() (store/sketch_sql.c). */
 #define SQL_FUNCTIONS "SELECT DISTINCT function FROM streams ORDER BY function"
+/* A window is its whole hours from rollup_hour and the minutes at its two
+ * edges from rollup_minute: ?2..?4 and ?5..?3 in minutes, ?4..?5 in hours. */
+#define OVERVIEW_COLS \
+"events, invocations, errors, timeouts, crashes, oom, throttle_signals, cold_starts,\n" \
+"  max_memory_used, gb_seconds, duration_sketch, init_sketch, init_sum"
 #define SQL_OVERVIEW \
 "SELECT count(*), sum(events), sum(invocations), sum(errors), sum(timeouts), sum(crashes), sum(oom),\n" \
-"  sum(throttle_signals), sum(cold_starts), max(max_memory_used), sum(gb_seconds), max(minute),\n" \
-"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum)\n" \
-"FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?3"
+"  sum(throttle_signals), sum(cold_starts), max(max_memory_used), sum(gb_seconds),\n" \
+"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum) FROM (\n" \
+"  SELECT " OVERVIEW_COLS " FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?4\n" \
+"  UNION ALL\n" \
+"  SELECT " OVERVIEW_COLS " FROM rollup_hour WHERE function = ?1 AND hour >= ?4 AND hour < ?5\n" \
+"  UNION ALL\n" \
+"  SELECT " OVERVIEW_COLS " FROM rollup_minute WHERE function = ?1 AND minute >= ?5 AND minute < ?3)"
 #define SQL_MEMORY_SIZE \
 "SELECT memory_size FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?3\n" \
 "  AND memory_size IS NOT NULL ORDER BY minute DESC LIMIT 1"
-/* Summed per minute in C (no GROUP BY: its sort cost more than the scan). */
-#define SQL_SERIES \
-"SELECT minute, invocations, errors + timeouts + crashes + oom, cold_starts, throttle_signals\n" \
-"FROM rollup_minute WHERE minute >= ?1 AND minute < ?2 AND (?3 IS NULL OR function = ?3)"
+/* Summed per minute in C (no GROUP BY: its sort cost more than the scan);
+ * all functions from the covering index rollup_minute_series, one from its
+ * primary-key range. */
+#define SERIES_COLS "minute, invocations, errors + timeouts + crashes + oom, cold_starts, throttle_signals"
+#define SQL_SERIES_ALL "SELECT " SERIES_COLS " FROM rollup_minute WHERE minute >= ?1 AND minute < ?2"
+#define SQL_SERIES_FN \
+"SELECT " SERIES_COLS " FROM rollup_minute WHERE function = ?3 AND minute >= ?1 AND minute < ?2"
 #define SQL_LAST_EVENT "SELECT id, ingest_ts FROM events ORDER BY id DESC LIMIT 1"
 /* the files the agent read last: one stat() each */
 
@@ -126,11 +139,10 @@ static int load_row(sqlite3_stmt *agg, sqlite3_stmt *mem, fn_row_t *r, sketch_t 
     if (sqlite3_column_type(agg, 9) != SQLITE_NULL)
         r->mem_max = sqlite3_column_int64(agg, 9);
     r->gb_seconds = sqlite3_column_double(agg, 10);
-    r->last_ts = sqlite3_column_int64(agg, 11) + 60000;
     sketch_t dur, init;
-    col_sketch(agg, 12, &dur);
-    col_sketch(agg, 13, &init);
-    double init_sum = sqlite3_column_double(agg, 14);
+    col_sketch(agg, 11, &dur);
+    col_sketch(agg, 12, &init);
+    double init_sum = sqlite3_column_double(agg, 13);
     percentiles(r, &dur, &init, init_sum);
     sketch_merge(all_dur, &dur);
     sketch_merge(all_init, &init);
@@ -206,6 +218,11 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
         sqlite3_finalize(agg);
         return rc;
     }
+    /* the whole hours inside the window: [h1, h2) (none: both at its end) */
+    int64_t h1 = w->since_ms + (3600000 - ((w->since_ms % 3600000) + 3600000) % 3600000) % 3600000;
+    int64_t h2 = w->until_ms - ((w->until_ms % 3600000) + 3600000) % 3600000;
+    if (h1 >= h2)
+        h1 = h2 = w->until_ms;
     sketch_t all_dur, all_init;
     double all_init_sum = 0;
     sketch_init(&all_dur);
@@ -226,6 +243,8 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
             sqlite3_bind_int64(q, 2, w->since_ms);
             sqlite3_bind_int64(q, 3, w->until_ms);
         }
+        sqlite3_bind_int64(agg, 4, h1);
+        sqlite3_bind_int64(agg, 5, h2);
         out->n += load_row(agg, mem, r, &all_dur, &all_init, &all_init_sum);
     }
     sqlite3_finalize(fns);
@@ -251,8 +270,6 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
         t->cold += f->cold;
         t->gb_seconds += f->gb_seconds;
         t->cost += f->cost;
-        if (f->last_ts > t->last_ts)
-            t->last_ts = f->last_ts;
     }
     percentiles(t, &all_dur, &all_init, all_init_sum);   /* over every function's invocations */
     sketch_done(&all_dur);
@@ -345,7 +362,7 @@ int model_series_load(sqlite3 *db, const model_window_t *w, const char *function
     out->n = n < 1 ? 1 : n > 10 * 1440 * 366 ? 10 * 1440 * 366 : (int)n;
     for (int k = 0; k < SK__COUNT; k++)
         out->v[k] = xcalloc((size_t)out->n, sizeof(double));
-    if (sqlite3_prepare_v2(db, SQL_SERIES, -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, function ? SQL_SERIES_FN : SQL_SERIES_ALL, -1, &s, NULL) != SQLITE_OK) {
         model_series_free(out);
         return dberr(db, err, "reading the time series");
     }

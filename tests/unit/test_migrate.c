@@ -107,6 +107,10 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_NEAR(sketch_q(db, "duration_sketch", 0.0), 80, 0.8);     /* within 1% */
     CHECK_NEAR(sketch_q(db, "duration_sketch", 1.0), 120.5, 1.2);
     CHECK_NEAR(sketch_q(db, "init_sketch", 0.5), 300, 3);
+    /* and the hour of that minute sums it (rollup_hour, v5) */
+    CHECK_EQ_INT(q(db, "SELECT hour FROM rollup_hour WHERE function = 'fn'"), 0);
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + invocations FROM rollup_hour"), 32);
+    CHECK_EQ_INT(q(db, "SELECT length(duration_sketch) > 0 FROM rollup_hour"), 1);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_series"), 0);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_rollup_minute"), 0);
     /* v3: every line is in the full-text index, the old platform line too */

@@ -888,6 +888,15 @@ static void test_rollup_same_minute(void)
     CHECK_NEAR(q_real(db, "SELECT init_max FROM rollup_minute"), 100, 0);
     CHECK_EQ_INT(q_int(db, "SELECT max_memory_used FROM rollup_minute"), 70000000);
     CHECK_EQ_INT(q_int(db, "SELECT memory_size FROM rollup_minute"), 128000000);
+    /* the hour's row has the same sums (v5) */
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM rollup_hour"), 1);
+    CHECK_EQ_INT(q_int(db, "SELECT hour FROM rollup_hour"), minute - minute % 3600000);
+    CHECK_EQ_INT(q_int(db, "SELECT events FROM rollup_hour"), 4);
+    CHECK_EQ_INT(q_int(db, "SELECT invocations + 10 * timeouts + 100 * cold_starts FROM rollup_hour"), 113);
+    CHECK_NEAR(q_real(db, "SELECT duration_sum FROM rollup_hour"), 90, 1e-9);
+    CHECK_EQ_INT(q_int(db, "SELECT max_memory_used FROM rollup_hour"), 70000000);
+    CHECK_EQ_INT(q_int(db, "SELECT length(duration_sketch) = (SELECT length(duration_sketch) FROM rollup_minute)"
+                           " FROM rollup_hour"), 1);
     /* the sketches merge too; a batch without init durations keeps the old */
     CHECK_NEAR(rollup_sketch_q(db, "duration_sketch", 0.5, &n), 30, 0.3);
     CHECK_EQ_INT(n, 3);

@@ -191,6 +191,24 @@ static void test_overview_rows_and_totals(void)
     CHECK(o.store_bytes > 0);
     CHECK(o.max_event_id > 0);
     CHECK_EQ_INT(o.agent.lag_bytes, 0);   /* no checkpointed file */
+    /* a window of whole hours reads rollup_hour: the same answer */
+    overview_t h;
+    model_window_t hours = { 0, BASE_MS - 1800000, BASE_MS + 5400000, 0 };   /* 09:30-11:30 */
+    CHECK_EQ_INT(model_overview_load(f.sql, f.db, &hours, &prices, &h, &err), 0);
+    CHECK_EQ_INT(h.n, 2);
+    CHECK_EQ_INT(h.total.invocations, 120);
+    CHECK_EQ_INT(h.total.timeouts, 2);
+    CHECK_EQ_INT(h.total.cold, 1);
+    CHECK_NEAR(h.total.p50, o.total.p50, 0);
+    CHECK_NEAR(h.total.gb_seconds, o.total.gb_seconds, 1e-9);
+    model_overview_sort(&h, FS_NAME, 0);
+    CHECK_EQ_INT(h.rows[0].mem_size, 512000000);
+    model_overview_free(&h);
+    /* and one that cuts the hour: only its minutes count (10:03-10:05) */
+    model_window_t cut = { 0, BASE_MS + 3 * 60000, BASE_MS + 5 * 60000, 0 };
+    CHECK_EQ_INT(model_overview_load(f.sql, f.db, &cut, &prices, &h, &err), 0);
+    CHECK_EQ_INT(h.total.invocations, 20);
+    model_overview_free(&h);
     /* sorting: by failures, descending */
     model_overview_sort(&o, FS_ERRORS, 1);
     CHECK_EQ_STR(o.rows[0].name, "worker");
