@@ -7,7 +7,8 @@
 # SQL from the stored invocations (1% sketch + 3-digit display); keys move
 # between views; the tail's filter works and reports errors; the frame
 # follows a resize; the screen updates while obsagent follows new logs;
-# the terminal is given back on quit, on SIGTERM and on a crash; log text
+# the terminal is given back on quit, on SIGTERM and on a crash; colours
+# and their absence under NO_COLOR; log text
 # cannot put escape sequences on the screen; --dump writes frames.
 . "$(dirname "$0")/lib.sh"
 need obsagent obstop lambdagen
@@ -165,6 +166,21 @@ tmux send-keys -t "$S" q
 wait_for "$T/s13" "^EXIT=0" || fail "q quits with 0" "$T/s13"
 check_eq "quit: terminal given back (no alternate screen)" "$(tmux display -p -t "$S" '#{alternate_on}')" 0
 tmux_kill
+
+# colours, and none under NO_COLOR (monochrome attributes instead)
+for nc in "" 1; do
+    tmux new-session -d -s "$S" -x 100 -y 30 "TERM=xterm-256color NO_COLOR=$nc '$OBSTOP' --db '$DB' --window all; sleep 60"
+    wait_for "$T/c" "^total " >/dev/null || true
+    tmux capture-pane -e -p -t "$S" >"$T/c.esc"
+    tmux_kill
+    colours=$(grep -cE "$(printf '\033')\\[(3[0-7]|4[0-7])m" "$T/c.esc")
+    if [ -z "$nc" ]; then
+        [ "$colours" -gt 0 ] && pass "colours by default" || fail "colours by default" "$T/c.esc"
+    else
+        [ "$colours" -eq 0 ] && pass "NO_COLOR: no colour" || fail "NO_COLOR: no colour" "$T/c.esc"
+        check_grep "NO_COLOR: reverse video for the title" "$T/c.esc" "$(printf '\033')\\[7m obstop"
+    fi
+done
 
 # SIGTERM and a crash (SIGSEGV) give the terminal back too
 for sig in TERM SEGV; do
