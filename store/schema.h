@@ -175,7 +175,10 @@
  * rollup_hour holds the same sums per hour (the writer upserts a minute and
  * its hour together), so a window of hours reads one row per function and
  * hour; the covering index rollup_minute_series gives the per-minute
- * counts of any window without reading the sketches. */
+ * counts of any window without reading the sketches. The partial indexes
+ * events_errors (error lines, a few % of the events), invocations_failed
+ * (timeouts, crashes, OOM kills) and invocations_cold let a function's
+ * detail find its errors, failures and cold starts without scanning. */
 #define SQL_V5 \
 "ALTER TABLE rollup_minute ADD COLUMN duration_sketch BLOB;\n" \
 "ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
@@ -220,7 +223,11 @@
 "  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch)\n" \
 "  FROM rollup_minute GROUP BY 1, 2;\n" \
 "CREATE INDEX rollup_minute_series ON rollup_minute(minute, invocations, errors, timeouts,\n" \
-"  crashes, oom, cold_starts, throttle_signals);\n"
+"  crashes, oom, cold_starts, throttle_signals);\n" \
+"CREATE INDEX events_errors ON events(ts, stream_id)\n" \
+"  WHERE level IN ('ERROR', 'FATAL') OR outcome IS NOT NULL;\n" \
+"CREATE INDEX invocations_failed ON invocations(end_ts, stream_id) WHERE outcome >= 2;\n" \
+"CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }

@@ -45,6 +45,7 @@ typedef struct fn_row {
     double p50, p95, p99;          /* duration ms, NAN when none */
     double init_avg, init_p99;     /* ms, NAN when no cold start */
     int64_t mem_max, mem_size;     /* bytes, -1 when unknown */
+    double duration_sum, billed_sum;   /* ms */
     double gb_seconds, cost;
 } fn_row_t;
 
@@ -131,6 +132,7 @@ typedef struct mem_size_row {
 
 #define DETAIL_HIST_BINS 12
 #define DETAIL_MAX_ROWS 8
+#define DETAIL_ERROR_SAMPLE 5000   /* error lines grouped: the newest of the window */
 
 typedef struct detail {
     fn_row_t row;

@@ -3,8 +3,8 @@
  * sketch), cold starts by runtime version and memory size, error messages
  * grouped by their normalised text, recent timeouts and crashes, and the
  * memory sizes seen with their durations and cost, which give the
- * right-sizing hint. Invocations and error lines are read by index
- * (function's streams, time). */
+ * right-sizing hint. Error lines and failures come through partial indexes
+ * (newest first, bounded); invocations by (stream, time). */
 #include "model.h"
 #include "normalize.h"
 #include "../common/sketch.h"
@@ -18,27 +18,44 @@
 #define SQL_DURATION_SKETCHES \
 "SELECT duration_sketch FROM rollup_minute\n" \
 "WHERE function = ?1 AND minute >= ?2 AND minute < ?3 AND duration_sketch IS NOT NULL"
+/* "+stream_id" in these queries keeps SQLite on the partial indexes
+ * (events_errors, invocations_failed, invocations_cold: a few % of the
+ * rows, by time) rather than on every row of the function's streams. */
 #define SQL_COLD_GROUPS \
-"SELECT coalesce(runtime_version, '-'), coalesce(memory_size, -1), count(*),\n" \
-"  avg(init_duration), max(init_duration) FROM invocations_v\n" \
-"WHERE function = ?1 AND cold = 1 AND end_ts >= ?2 AND end_ts < ?3\n" \
+"SELECT coalesce(i.runtime_version, '-'), coalesce(i.memory_size, -1), count(*),\n" \
+"  avg(i.init_duration), max(i.init_duration) FROM invocations i\n" \
+"WHERE cold = 1 AND i.end_ts >= ?2 AND i.end_ts < ?3\n" \
+"  AND +i.stream_id IN (SELECT id FROM streams WHERE function = ?1)\n" \
 "GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8"
+/* The newest DETAIL_ERROR_SAMPLE error lines of the window, newest first
+ * through the partial index events_errors (its WHERE repeated word for
+ * word), then grouped. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define SQL_ERROR_GROUPS \
-"SELECT obs_error_key(e.message, e.json_at) AS k, count(*), max(e.ts), e.message FROM events e\n" \
-"WHERE e.stream_id IN (SELECT id FROM streams WHERE function = ?1)\n" \
-"  AND e.ts >= ?2 AND e.ts < ?3 AND (e.level IN ('ERROR', 'FATAL') OR e.outcome IS NOT NULL)\n" \
+"WITH recent AS (SELECT e.ts, e.message, e.json_at FROM events e\n" \
+"  WHERE (level IN ('ERROR', 'FATAL') OR outcome IS NOT NULL) AND e.ts >= ?2 AND e.ts < ?3\n" \
+"    AND +e.stream_id IN (SELECT id FROM streams WHERE function = ?1)\n" \
+"  ORDER BY e.ts DESC LIMIT " STR(DETAIL_ERROR_SAMPLE) ")\n" \
+"SELECT obs_error_key(message, json_at) AS k, count(*), max(ts), message FROM recent\n" \
 "GROUP BY k ORDER BY 2 DESC, 3 DESC LIMIT 8"
 #define SQL_FAILURES \
-"SELECT end_ts, request_id, outcome_name, coalesce(error_type, ''), duration FROM invocations_v\n" \
-"WHERE function = ?1 AND outcome IN (2, 3, 4) AND end_ts >= ?2 AND end_ts < ?3\n" \
-"ORDER BY end_ts DESC LIMIT 8"
+"SELECT i.end_ts, i.request_id, CASE i.outcome WHEN 2 THEN 'timeout' WHEN 3 THEN 'crash'\n" \
+"  ELSE 'oom' END, coalesce(i.error_type, ''), i.duration FROM invocations i\n" \
+"WHERE outcome >= 2 AND i.end_ts >= ?2 AND i.end_ts < ?3\n" \
+"  AND +i.stream_id IN (SELECT id FROM streams WHERE function = ?1)\n" \
+"ORDER BY i.end_ts DESC LIMIT 8"
+#define SQL_MEM_SIZE_COUNT \
+"SELECT count(DISTINCT memory_size) FROM rollup_minute\n" \
+"WHERE function = ?1 AND minute >= ?2 AND minute < ?3"
+/* Several sizes in the window: per size from the invocations; p95 from the
+ * sketch of each size's durations (obs_sketch_of, registered
+ * on every store connection): one pass, within 1%. */
 #define SQL_MEM_SIZES \
-"SELECT memory_size, count(*), avg(duration), avg(billed_duration), max(max_memory_used)\n" \
-"FROM invocations_v WHERE function = ?1 AND duration IS NOT NULL AND memory_size IS NOT NULL\n" \
+"SELECT memory_size, count(*), avg(duration), avg(billed_duration), max(max_memory_used),\n" \
+"  obs_sketch_of(duration) FROM invocations_v\n" \
+"WHERE function = ?1 AND duration IS NOT NULL AND memory_size IS NOT NULL\n" \
 "  AND end_ts >= ?2 AND end_ts < ?3 GROUP BY memory_size ORDER BY memory_size LIMIT 8"
-#define SQL_MEM_P95 \
-"SELECT duration FROM invocations_v WHERE function = ?1 AND memory_size = ?4\n" \
-"  AND duration IS NOT NULL AND end_ts >= ?2 AND end_ts < ?3 ORDER BY duration LIMIT 1 OFFSET ?5"
 
 static int prep(sqlite3 *db, const char *sql, const char *fn, const model_window_t *w,
                 sqlite3_stmt **s, obs_err_t *err)
@@ -140,24 +157,35 @@ static int load_errors(sqlite3 *db, const model_window_t *w, const char *fn, det
 
 /* ---- memory sizes and the hint -------------------------------------------- */
 
-static double mem_p95(sqlite3 *db, const model_window_t *w, const char *fn, int64_t size, int64_t n)
+static double cost_per_million(int64_t mem_size, double avg_billed_ms, const model_prices_t *p)
 {
-    sqlite3_stmt *s;
-    double v = NAN;
-    if (n <= 0 || prep(db, SQL_MEM_P95, fn, w, &s, NULL))
-        return NAN;
-    sqlite3_bind_int64(s, 4, size);
-    sqlite3_bind_int64(s, 5, (int64_t)ceil(0.95 * (double)n) - 1);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_double(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    double gb = (double)mem_size / 1e6 / 1024.0;
+    return (avg_billed_ms / 1000.0 * gb * p->gb_second + p->request) * 1e6;
 }
 
 static int load_mem_sizes(sqlite3 *db, const model_window_t *w, const model_prices_t *p,
                           const char *fn, detail_t *d, obs_err_t *err)
 {
     sqlite3_stmt *s;
+    /* one size in the window (the usual case): its row is the rollups' */
+    int64_t sizes = 2;
+    if (prep(db, SQL_MEM_SIZE_COUNT, fn, w, &s, err))
+        return OBS_EDB;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        sizes = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    const fn_row_t *r = &d->row;
+    if (sizes == 1 && r->mem_size > 0 && r->invocations > 0) {
+        mem_size_row_t *m = &d->mem[d->nmem++];
+        m->mem_size = r->mem_size;
+        m->invocations = r->invocations;
+        m->mem_max = r->mem_max;
+        m->avg_ms = r->duration_sum / (double)r->invocations;
+        m->avg_billed_ms = r->billed_sum / (double)r->invocations;
+        m->p95_ms = r->p95;
+        m->cost_per_million = cost_per_million(m->mem_size, m->avg_billed_ms, p);
+        return 0;
+    }
     if (prep(db, SQL_MEM_SIZES, fn, w, &s, err))
         return OBS_EDB;
     while (d->nmem < DETAIL_MAX_ROWS && sqlite3_step(s) == SQLITE_ROW) {
@@ -167,12 +195,15 @@ static int load_mem_sizes(sqlite3 *db, const model_window_t *w, const model_pric
         m->avg_ms = sqlite3_column_double(s, 2);
         m->avg_billed_ms = sqlite3_column_double(s, 3);
         m->mem_max = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
-        double gb = (double)m->mem_size / 1e6 / 1024.0;
-        m->cost_per_million = (m->avg_billed_ms / 1000.0 * gb * p->gb_second + p->request) * 1e6;
+        sketch_t sk;
+        sketch_init(&sk);
+        if (sqlite3_column_type(s, 5) == SQLITE_BLOB)
+            sketch_merge_blob(&sk, sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5));
+        m->p95_ms = sketch_count(&sk) ? sketch_quantile(&sk, 0.95) : NAN;
+        sketch_done(&sk);
+        m->cost_per_million = cost_per_million(m->mem_size, m->avg_billed_ms, p);
     }
     sqlite3_finalize(s);
-    for (int i = 0; i < d->nmem; i++)
-        d->mem[i].p95_ms = mem_p95(db, w, fn, d->mem[i].mem_size, d->mem[i].invocations);
     return 0;
 }
 

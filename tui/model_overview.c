@@ -25,11 +25,12 @@
  * edges from rollup_minute: ?2..?4 and ?5..?3 in minutes, ?4..?5 in hours. */
 #define OVERVIEW_COLS \
 "events, invocations, errors, timeouts, crashes, oom, throttle_signals, cold_starts,\n" \
-"  max_memory_used, gb_seconds, duration_sketch, init_sketch, init_sum"
+"  max_memory_used, gb_seconds, duration_sketch, init_sketch, init_sum, duration_sum, billed_sum"
 #define SQL_OVERVIEW \
 "SELECT count(*), sum(events), sum(invocations), sum(errors), sum(timeouts), sum(crashes), sum(oom),\n" \
 "  sum(throttle_signals), sum(cold_starts), max(max_memory_used), sum(gb_seconds),\n" \
-"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum) FROM (\n" \
+"  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum),\n" \
+"  sum(duration_sum), sum(billed_sum) FROM (\n" \
 "  SELECT " OVERVIEW_COLS " FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?4\n" \
 "  UNION ALL\n" \
 "  SELECT " OVERVIEW_COLS " FROM rollup_hour WHERE function = ?1 AND hour >= ?4 AND hour < ?5\n" \
@@ -143,6 +144,8 @@ static int load_row(sqlite3_stmt *agg, sqlite3_stmt *mem, fn_row_t *r, sketch_t 
     col_sketch(agg, 11, &dur);
     col_sketch(agg, 12, &init);
     double init_sum = sqlite3_column_double(agg, 13);
+    r->duration_sum = sqlite3_column_double(agg, 14);
+    r->billed_sum = sqlite3_column_double(agg, 15);
     percentiles(r, &dur, &init, init_sum);
     sketch_merge(all_dur, &dur);
     sketch_merge(all_init, &init);

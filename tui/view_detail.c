@@ -113,7 +113,10 @@ static int cold_starts(canvas_t *c, const detail_t *d, int y)
 
 static int errors(canvas_t *c, const detail_t *d, int y)
 {
-    y = section(c, y, "top error messages (numbers and ids as #)");
+    char title[96];
+    snprintf(title, sizeof title, "top error messages, of the newest %d error lines (numbers and ids as #)",
+             DETAIL_ERROR_SAMPLE);
+    y = section(c, y, title);
     if (d->nerrors == 0)
         canvas_str(c, y++, 0, 0, CA_DIM, "no error line in this window");
     for (int i = 0; i < d->nerrors; i++) {
