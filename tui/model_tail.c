@@ -140,8 +140,18 @@ static void push(tail_t *t, tail_line_t *in)
         l = &t->lines[(t->head + t->n++) % t->cap];
     }
     *l = *in;
-    if (l->id > t->last_id)
-        t->last_id = l->id;
+}
+
+static int64_t newest_id(sqlite3 *db)
+{
+    sqlite3_stmt *s;
+    int64_t id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM events", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            id = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
+    return id;
 }
 
 int tail_poll(tail_t *t, sqlite3 *db, obs_err_t *err)
@@ -163,10 +173,18 @@ int tail_poll(tail_t *t, sqlite3 *db, obs_err_t *err)
     query_plan_t *plan = NULL;
     if (query_plan_build(t->ast, &o, &plan, err))
         return OBS_EINVAL;
+    /* The next poll starts after the newest event of this one's snapshot
+     * (not after the newest id shown: ids follow arrival, and the newest
+     * matches by time need not hold the largest id), read in the same
+     * transaction as the matches so that none is shown twice or missed. */
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    int64_t newest = newest_id(db);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, plan->sql, -1, &s, NULL) != SQLITE_OK ||
         query_bind_plan(s, plan) != SQLITE_OK) {
         int rc = obs_err_set(err, OBS_EDB, "tail: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(s);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
         query_plan_free(plan);
         return rc;
     }
@@ -183,7 +201,10 @@ int tail_poll(tail_t *t, sqlite3 *db, obs_err_t *err)
     if (rc != SQLITE_DONE)
         obs_err_set(err, OBS_EDB, "tail: %s", sqlite3_errmsg(db));
     sqlite3_finalize(s);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     query_plan_free(plan);
+    if (rc == SQLITE_DONE && newest > t->last_id)
+        t->last_id = newest;
     for (int i = n - 1; i >= 0; i--) {
         if (rc == SQLITE_DONE)
             push(t, &got[i]);
