@@ -14,7 +14,7 @@
 
 .DEFAULT_GOAL := all
 CC       ?= cc
-PKGS     := sqlite3 libcjson libpcre2-8
+PKGS     := sqlite3 libcjson libpcre2-8 libuv
 SANITIZE ?=
 WERROR   ?=
 

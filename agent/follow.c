@@ -711,13 +711,15 @@ static void reap(follower_t *f)
 
 static void wait_for_change(follower_t *f, int ms)
 {
-    if (f->ifd < 0) {
+    if (f->ifd < 0 && f->o->extra_fd < 0) {
         struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
         return;
     }
-    struct pollfd p = { f->ifd, POLLIN, 0 };
-    if (poll(&p, 1, ms) > 0) {
+    /* the files' changes, and the extra source's fd (its serve() reads it) */
+    struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra_fd, POLLIN, 0 } };
+    int n = f->o->extra_fd >= 0 ? 2 : 1;
+    if (poll(p, (nfds_t)n, ms) > 0 && (p[0].revents & POLLIN)) {
         char buf[4096];
         while (read(f->ifd, buf, sizeof buf) > 0)
             ;  /* any change: just look again */
@@ -742,6 +744,10 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
+    if (npaths == 0)
+        fprintf(stderr, "obsagent: storing what the EMF endpoint receives into %s (Ctrl-C or SIGTERM stops)\n",
+                o->db_path);
+    else
     fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,
             npaths == 1 ? "" : "s", o->db_path, f.ifd >= 0 ? "inotify + polling" : "polling");
     rc = recover(&f, paths, npaths, err);
@@ -757,6 +763,8 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (!rc)
             rc = checkpoint_all(&f, err);
         reap(&f);
+        if (!rc && o->extra_serve)
+            rc = o->extra_serve(o->extra_ctx, err);
         if (!rc)
             rc = store_maybe_commit(st, err);
         if (!rc && !stop_requested)
@@ -769,6 +777,10 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         rc = flush_event(&f, f.v[i], err);
     if (!rc)
         rc = checkpoint_all(&f, err);
+    if (o->extra_stop)
+        o->extra_stop(o->extra_ctx);
+    if (!rc && o->extra_serve)
+        rc = o->extra_serve(o->extra_ctx, err);
     if (!rc)
         rc = store_commit(st, err);
     for (int i = 0; i < f.n; i++)

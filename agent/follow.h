@@ -21,6 +21,15 @@ typedef struct follow_opts {
     int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
     int from_tail;                   /* files present at start, never read before:
                                         start at their end */
+    /* Another source the loop serves beside the files (the EMF network
+     * endpoint, agent/net_source.h): extra_fd is polled with them, serve()
+     * runs every turn, rolled_back() after the open batch was dropped, and
+     * stop() at SIGTERM/SIGINT before the last serve and commit. */
+    int extra_fd;                    /* -1: none */
+    int (*extra_serve)(void *ctx, obs_err_t *err);
+    void (*extra_rolled_back)(void *ctx);
+    void (*extra_stop)(void *ctx);
+    void *extra_ctx;
 } follow_opts_t;
 
 #define FOLLOW_POLL_MS 250

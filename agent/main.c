@@ -3,6 +3,7 @@
  * Everything else lives in the modules. */
 #include "follow.h"
 #include "import.h"
+#include "net_source.h"
 #include "../store/store.h"
 
 #include <sqlite3.h>
@@ -14,7 +15,8 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: obsagent [options] PATH...        follow: tail PATHs until stopped\n"
+"usage: obsagent [options] [PATH...]      follow: tail PATHs and serve the EMF\n"
+"                                         endpoint until stopped\n"
 "       obsagent --once [options] PATH... | -\n"
 "       obsagent --status [--db FILE]\n"
 "\n"
@@ -48,6 +50,19 @@ static const char usage[] =
 "                       head (default) or their end\n"
 "  --exclude GLOB       skip matching files (path or name); repeatable.\n"
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
+"EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
+"Agent mode, AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888):\n"
+"  --emf-listen LIST    where to listen (default tcp://127.0.0.1:25888,\n"
+"                       udp://127.0.0.1:25888)\n"
+"  --no-emf-listen      do not listen\n"
+"  --listen-public      allow a non-loopback listen address (anyone who can\n"
+"                       reach it can write to the store)\n"
+"  --emf-max-frame BYTES  longest document (default 1M; longer ones are dropped\n"
+"                       and counted)\n"
+"  --emf-max-connections N  open TCP connections (default 256)\n"
+"  --emf-idle-timeout-ms N  close a silent TCP connection after N ms (300000)\n"
+"  --emf-buffer BYTES   documents waiting for the store (default 32M): beyond,\n"
+"                       TCP clients wait and UDP datagrams are dropped, counted\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -58,7 +73,9 @@ static const char usage[] =
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS };
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN,
+       OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME, OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS,
+       OPT_EMF_BUFFER };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -128,6 +145,13 @@ int main(int argc, char **argv)
         { "idle-flush-ms", required_argument, NULL, OPT_IDLE_FLUSH_MS },
         { "rotate-wait-ms", required_argument, NULL, OPT_ROTATE_WAIT_MS },
         { "from", required_argument, NULL, OPT_FROM },
+        { "emf-listen", required_argument, NULL, OPT_EMF_LISTEN },
+        { "no-emf-listen", no_argument, NULL, OPT_NO_EMF_LISTEN },
+        { "listen-public", no_argument, NULL, OPT_LISTEN_PUBLIC },
+        { "emf-max-frame", required_argument, NULL, OPT_EMF_MAX_FRAME },
+        { "emf-max-connections", required_argument, NULL, OPT_EMF_MAX_CONNECTIONS },
+        { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
+        { "emf-buffer", required_argument, NULL, OPT_EMF_BUFFER },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -139,7 +163,9 @@ int main(int argc, char **argv)
     const char *db = getenv("OBS_DB");
     follow_opts_t fo = { .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
                          .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS,
-                         .multiline_timeout_ms = MULTILINE_TIMEOUT_MS };
+                         .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra_fd = -1 };
+    emf_listen_opts_t lo = { .spec = EMF_DEFAULT_LISTEN };
+    long long emf_buffer = NET_BUFFER_BYTES_DEFAULT;
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
     long long v;
@@ -195,6 +221,29 @@ int main(int argc, char **argv)
             exclude[fo.nexclude++] = optarg;
             fo.exclude = exclude;
             break;
+        case OPT_EMF_LISTEN: lo.spec = optarg; break;
+        case OPT_NO_EMF_LISTEN: lo.spec = NULL; break;
+        case OPT_LISTEN_PUBLIC: lo.allow_remote = 1; break;
+        case OPT_EMF_MAX_FRAME:
+            if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
+                return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
+            lo.max_frame = (size_t)v;
+            break;
+        case OPT_EMF_MAX_CONNECTIONS:
+            if (parse_size(optarg, 1, 100000, &v))
+                return bad_value("--emf-max-connections", optarg, "1 to 100000");
+            lo.max_connections = (int)v;
+            break;
+        case OPT_EMF_IDLE_TIMEOUT_MS:
+            if (parse_size(optarg, 100, 86400000, &v))
+                return bad_value("--emf-idle-timeout-ms", optarg, "100 to 86400000");
+            lo.idle_timeout_ms = (int)v;
+            break;
+        case OPT_EMF_BUFFER:
+            if (parse_size(optarg, 64 * 1024, 4LL * 1024 * 1024 * 1024, &v))
+                return bad_value("--emf-buffer", optarg, "a size from 64K to 4G bytes");
+            emf_buffer = v;
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case OPT_VERSION: printf("obsagent %s\n", OBS_VERSION); return 0;
@@ -205,7 +254,7 @@ int main(int argc, char **argv)
         db = "obs.db";
     if (status)
         return print_status(db);
-    if (optind >= argc) {
+    if (optind >= argc && (once || !lo.spec)) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
     }
@@ -241,7 +290,15 @@ int main(int argc, char **argv)
         fo.log_group = io.log_group;
         fo.max_line = io.max_line;
         quiet = 1;  /* follow mode reports on stderr as it goes */
-        rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+        net_source_t *ns = NULL;
+        rc = lo.spec ? net_source_start(&lo, (size_t)emf_buffer, st, pl, &ns, &err) : 0;
+        if (!rc && ns) {
+            net_source_hook(ns, &fo);
+            fprintf(stderr, "obsagent: EMF endpoint on %s\n", net_source_describe(ns));
+        }
+        if (!rc)
+            rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+        net_source_free(ns);
     }
     if (rc) {
         fprintf(stderr, "obsagent: %s\n", err.msg);

@@ -366,14 +366,19 @@ static void hold(pipeline_stream_t *ps, const line_t *line, size_t head, int64_t
     ps->pending_bytes += line->len;
 }
 
-/* A forced time: -1 = none (use the rule), else the time and its flag. */
-typedef struct forced_time {
+/* Where a line comes from, when not from a log file: a forced time (-1 =
+ * none, use the rule; else the time and its flag), and whether it was
+ * declared an EMF document (sent to the EMF endpoint, as the CloudWatch
+ * agent sends with the json/emf log format: CloudWatch then counts anything
+ * else as an EMFParsingError). */
+typedef struct line_origin {
     int64_t ts;
     int flag;
-} forced_time_t;
+    int declared_emf;
+} line_origin_t;
 
 static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t head,
-                        forced_time_t forced, ml_state_t *opens, obs_err_t *err);
+                        line_origin_t forced, ml_state_t *opens, obs_err_t *err);
 
 /* Store the held lines with time ts (flagged), or their arrival time (ts < 0). */
 static int release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err_t *err)
@@ -385,8 +390,8 @@ static int release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err_t 
     ps->pending_bytes = 0;
     for (int i = 0; i < n; i++) {
         line_t l = { held[i].bytes, held[i].len, held[i].flags };
-        forced_time_t f = { ts >= 0 ? ts : held[i].arrival_ms,
-                            ts >= 0 ? EVF_TIME_FROM_NEXT : EVF_TIME_ARRIVAL };
+        line_origin_t f = { ts >= 0 ? ts : held[i].arrival_ms,
+                            ts >= 0 ? EVF_TIME_FROM_NEXT : EVF_TIME_ARRIVAL, 0 };
         if (!rc)
             rc = process_line(pl, ps, &l, held[i].head, f, NULL, err);
         free(held[i].bytes);
@@ -401,7 +406,7 @@ int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml,
         return 0;
     int blank = multiline_trim(ml);
     int joined = ml->lines - 1 - blank;
-    forced_time_t none = { -1, 0 };
+    line_origin_t none = { -1, 0, 0 };
     line_t ev = { ml->buf, ml->len, ml->flags };
     pl->stats.lines += ml->lines;
     pl->stats.bytes += ml->raw_bytes;
@@ -442,7 +447,7 @@ static int join(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, co
 int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, const line_t *line,
                   size_t raw_bytes, obs_err_t *err)
 {
-    forced_time_t none = { -1, 0 };
+    line_origin_t none = { -1, 0, 0 };
     int rc = 0;
     ml_state_t opens = ML_NONE;
     if (pl->ml_off)
@@ -464,11 +469,23 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, 
     return rc;
 }
 
+int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t arrival_ms,
+                    obs_err_t *err)
+{
+    line_origin_t at = { arrival_ms, EVF_TIME_ARRIVAL, 1 };
+    count_input(pl, line, line->len + 1);
+    if (line->len == 0) {
+        pl->stats.empty++;
+        return 0;
+    }
+    return process_line(pl, ps, line, line->len, at, NULL, err);
+}
+
 /* Store one event: a line, or a multi-line event whose first line is
  * line->p[0..head). With opens set, a line that may take continuation lines
  * is not stored: *opens gets its state and the caller keeps it. */
 static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, size_t head,
-                        forced_time_t forced, ml_state_t *opens, obs_err_t *err)
+                        line_origin_t forced, ml_state_t *opens, obs_err_t *err)
 {
     store_event_t ev;
     lambda_line_t r;
@@ -597,6 +614,8 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
     emf_result_t em = { 0 };
     if (!pl->emf_off && pipeline__emf_candidate(&r, text))
         emf_extract(r.tree, ts, &em);
+    if (!pl->emf_off && forced.declared_emf && em.status == EMF_NOT_EMF)
+        pipeline__emf_not_a_document(&r, &em);
     ev.emf = em.status;
     ev.emf_error = em.errors;
     int64_t rowid;

@@ -3,6 +3,7 @@
  * emf_extract gives them), built once per dimension set. */
 #include "pipeline_emf.h"
 #include "../common/buf.h"
+#include "../common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,14 @@ int pipeline__emf_candidate(const lambda_line_t *r, obs_span_t text)
     while (b && b < end && (*b == ' ' || *b == '\t'))
         b++;
     return b == r->json.p && r->kind == LK_APP;
+}
+
+void pipeline__emf_not_a_document(const lambda_line_t *r, emf_result_t *em)
+{
+    em->status = EMF_PARSE_ERROR;
+    em->errors = xstrdup(r->tree ? "CloudWatch would not parse this EMF document: it has no _aws object"
+                                 : "CloudWatch would not parse this EMF document: it is not one JSON object");
+    em->nerrors = 1;
 }
 
 static void put_json_string(buf_t *b, const char *s)

@@ -237,7 +237,13 @@ int store_commit(store_t *st, obs_err_t *err)
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "committing a batch");
     st->in_txn = 0;
+    st->commits++;
     return 0;
+}
+
+int64_t store_commits(const store_t *st)
+{
+    return st->commits;
 }
 
 void store_rollback(store_t *st)

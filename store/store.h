@@ -156,6 +156,9 @@ int store_commit(store_t *st, obs_err_t *err);
 /* Drop the open batch (after an error, so that no row is kept without its
  * checkpoint). */
 void store_rollback(store_t *st);
+/* Batches committed since the store was opened: a change says that what was
+ * appended before it is durable. */
+int64_t store_commits(const store_t *st);
 
 /* ---- read helpers ------------------------------------------------------ */
 

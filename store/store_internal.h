@@ -68,6 +68,7 @@ struct store {
     store_opts_t opts;
     sqlite3_stmt *stmt[STMT__COUNT];
     int in_txn;
+    int64_t commits;              /* batches committed since open */
     int64_t txn_rows;
     int64_t txn_started_ms;
     store_rollup_slot_t *rollups;  /* open-addressing table */

@@ -10,6 +10,7 @@
 #   sql DB QUERY                    run QUERY read-only on the store, no header
 #   sqlq STRING                     STRING as an SQL string literal
 #   agent ARGS...                   run obsagent, stdout+stderr to $T/agent.out
+#   need_clients                    node, npm, the pinned EMF client libraries ($CLIENTS)
 #   finish                          print "N passed, N failed"; exit 1 if any failed
 #
 # Failures are printed as "FAIL test: what: expected X, got Y"; passes only
@@ -140,6 +141,42 @@ need()
             finish
         fi
     done
+}
+
+# clients_current: npm's record of what it installed in tests/clients
+# (node_modules/.package-lock.json) lists the packages of package-lock.json.
+clients_current()
+{
+    node -e '
+        const fs = require("fs");
+        const pk = (f) => { const p = JSON.parse(fs.readFileSync(f, "utf8")).packages; delete p[""]; return p; };
+        const a = pk(process.argv[1]), b = pk(process.argv[2]);
+        const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+        const same = JSON.stringify(ka) === JSON.stringify(kb) &&
+            ka.every((k) => a[k].version === b[k].version && a[k].integrity === b[k].integrity);
+        process.exit(same ? 0 : 1);
+    ' "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.package-lock.json" 2>/dev/null
+}
+
+# need_clients: node, npm and the real EMF client libraries pinned in
+# tests/clients (npm ci when node_modules is missing or stale); sets
+# $CLIENTS. Without node or npm the test fails, it is never skipped.
+need_clients()
+{
+    CLIENTS=$(cd "$(dirname "$0")/../clients" && pwd) || { fail "tests/clients not found"; finish; }
+    for _p in node npm; do
+        if ! command -v "$_p" >/dev/null 2>&1; then
+            fail "$_p not found: this test needs node and npm (run 'make deps' as root, or install nodejs and npm)"
+            finish
+        fi
+    done
+    if ! clients_current; then
+        if ! npm ci --prefix "$CLIENTS" --no-audit --no-fund >"$T/npm.out" 2>&1; then
+            fail "npm ci --prefix $CLIENTS failed (the npm registry must be reachable)" "$T/npm.out"
+            finish
+        fi
+        check "node_modules matches package-lock.json after npm ci" clients_current
+    fi
 }
 
 finish()

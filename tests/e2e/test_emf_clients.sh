@@ -29,38 +29,9 @@
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
-CLIENTS=$(cd "$(dirname "$0")/../clients" && pwd) || { fail "tests/clients not found"; finish; }
+need_clients   # lib.sh: node, npm, and the pinned libraries in tests/clients
 EXP=$CLIENTS/expected.js
 
-# ---- node, npm, the pinned libraries ------------------------------------------
-for p in node npm; do
-    if ! command -v "$p" >/dev/null 2>&1; then
-        fail "$p not found: this test needs node and npm (run 'make deps' as root, or install nodejs and npm)"
-        finish
-    fi
-done
-
-# node_modules is current when npm's record of what it installed
-# (node_modules/.package-lock.json) lists the same packages as package-lock.json.
-lock_current()
-{
-    node -e '
-        const fs = require("fs");
-        const pk = (f) => { const p = JSON.parse(fs.readFileSync(f, "utf8")).packages; delete p[""]; return p; };
-        const a = pk(process.argv[1]), b = pk(process.argv[2]);
-        const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
-        const same = JSON.stringify(ka) === JSON.stringify(kb) &&
-            ka.every((k) => a[k].version === b[k].version && a[k].integrity === b[k].integrity);
-        process.exit(same ? 0 : 1);
-    ' "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.package-lock.json" 2>/dev/null
-}
-if ! lock_current; then
-    if ! npm ci --prefix "$CLIENTS" --no-audit --no-fund >"$T/npm.out" 2>&1; then
-        fail "npm ci --prefix $CLIENTS failed (the npm registry must be reachable)" "$T/npm.out"
-        finish
-    fi
-    check "node_modules matches package-lock.json after npm ci" lock_current
-fi
 check_eq "aws-embedded-metrics version" \
     "$(node -p 'require(process.argv[1]).version' "$CLIENTS/node_modules/aws-embedded-metrics/package.json" 2>&1)" 4.2.1
 check_eq "@aws-lambda-powertools/metrics version" \

@@ -65,9 +65,9 @@ static inline void check_fail_(const char *file, int line, const char *what)
     do {                                                             \
         const char *a_ = (a), *b_ = (b);                             \
         if ((a_ == NULL) != (b_ == NULL) || (a_ && strcmp(a_, b_) != 0)) { \
-            char m_[512];                                            \
-            snprintf(m_, sizeof m_, "%s == %s (\"%s\" != \"%s\")", #a, #b, \
-                     a_ ? a_ : "(null)", b_ ? b_ : "(null)");        \
+            char m_[1024];                                           \
+            snprintf(m_, sizeof m_, "%.200s == %.200s (\"%.280s\" != \"%.280s\")", \
+                     #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
             check_fail_(__FILE__, __LINE__, m_);                     \
         }                                                            \
     } while (0)

@@ -1,0 +1,133 @@
+/* agent/net_ingest.c — stores the inbox's documents (net_ingest.h). A
+ * document is released (its memory, its place in the inbox's bound) only
+ * once the batch that holds it is committed: until then it is kept, and
+ * after a rollback (the store was locked or full) it is stored again
+ * first, so a network document is lost only if the agent dies before the
+ * next commit (about a second), never by a failed one. */
+#include "net_ingest.h"
+#include "../common/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SIZE 256   /* routes remembered: one pipeline stream each */
+
+typedef struct route_slot {
+    char *key;           /* "function\x1flog group\x1fstream", owned */
+    pipeline_stream_t *ps;
+} route_slot_t;
+
+struct net_ingest {
+    pipeline_t *pl;
+    store_t *st;
+    inbox_t *ib;
+    route_slot_t cache[CACHE_SIZE];
+    inbox_item_t *fed, **fed_tail;   /* stored in the open batch, not committed yet */
+    int64_t fed_at;                  /* store_commits() when they were stored */
+    inbox_item_t *retry;             /* to store again first (after a rollback) */
+};
+
+net_ingest_t *net_ingest_new(pipeline_t *pl, store_t *st, inbox_t *ib)
+{
+    net_ingest_t *ni = xcalloc(1, sizeof *ni);
+    ni->pl = pl;
+    ni->st = st;
+    ni->ib = ib;
+    ni->fed_tail = &ni->fed;
+    return ni;
+}
+
+void net_ingest_free(net_ingest_t *ni)
+{
+    if (!ni)
+        return;
+    for (int i = 0; i < CACHE_SIZE; i++)
+        free(ni->cache[i].key);
+    inbox_release(ni->ib, ni->fed);
+    inbox_release(ni->ib, ni->retry);
+    free(ni);
+}
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The pipeline stream of an item's route (a direct-mapped cache in front of
+ * pipeline_stream_open, which asks the store). */
+static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t **out, obs_err_t *err)
+{
+    size_t kl = strlen(it->function) + strlen(it->log_group) + strlen(it->stream) + 3;
+    char *key = xmalloc(kl);
+    snprintf(key, kl, "%s\x1f%s\x1f%s", it->function, it->log_group, it->stream);
+    route_slot_t *slot = &ni->cache[hash(key) % CACHE_SIZE];
+    if (slot->key && strcmp(slot->key, key) == 0) {
+        free(key);
+        *out = slot->ps;
+        return 0;
+    }
+    int rc = pipeline_stream_open(ni->pl, it->function, it->log_group, it->stream, out, err);
+    if (rc) {
+        free(key);
+        return rc;
+    }
+    free(slot->key);
+    slot->key = key;
+    slot->ps = *out;
+    return 0;
+}
+
+void net_ingest_rollback(net_ingest_t *ni)
+{
+    if (!ni || !ni->fed)
+        return;
+    *ni->fed_tail = ni->retry;
+    ni->retry = ni->fed;
+    ni->fed = NULL;
+    ni->fed_tail = &ni->fed;
+}
+
+int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
+{
+    int n = 0, rc = 0;
+    if (stored)
+        *stored = 0;
+    if (ni->fed && store_commits(ni->st) != ni->fed_at) {   /* committed since */
+        inbox_release(ni->ib, ni->fed);
+        ni->fed = NULL;
+        ni->fed_tail = &ni->fed;
+    }
+    inbox_item_t *items = ni->retry, *more = inbox_take(ni->ib);
+    ni->retry = NULL;
+    if (items) {
+        inbox_item_t *last = items;
+        while (last->next)
+            last = last->next;
+        last->next = more;
+    } else {
+        items = more;
+    }
+    ni->fed_at = store_commits(ni->st);
+    while (items) {
+        inbox_item_t *it = items;
+        pipeline_stream_t *ps;
+        line_t line = { it->line, it->len, 0 };
+        if ((rc = stream_of(ni, it, &ps, err)) ||
+            (rc = pipeline_record(ni->pl, ps, &line, it->arrival_ms, err))) {
+            ni->retry = items;   /* this one and the rest: again, first */
+            break;
+        }
+        items = it->next;
+        it->next = NULL;
+        *ni->fed_tail = it;
+        ni->fed_tail = &it->next;
+        n++;
+    }
+    if (stored)
+        *stored = n;
+    return rc;
+}
