@@ -77,6 +77,7 @@ static void warn(emf_listener_t *l, const char *fmt, const char *arg)
 typedef struct frame_ctx {
     emf_listener_t *l;
     const char *default_stream;
+    int64_t documents;        /* queued by this read: added to the stats once */
 } frame_ctx_t;
 
 static void on_frame(void *ctx, const char *doc, size_t len)
@@ -85,7 +86,7 @@ static void on_frame(void *ctx, const char *doc, size_t len)
     emf_route_t r;
     emf_route(doc, len, c->default_stream, &r);
     inbox_push(c->l->ib, r.function, r.log_group, r.stream, doc, len, now_ms());
-    STAT_ADD(c->l, documents, 1);
+    c->documents++;
 }
 
 /* ---- TCP ------------------------------------------------------------------ */
@@ -109,8 +110,9 @@ static void conn_close(conn_t *c)
         return;
     c->closing = 1;
     emf_listener_t *l = c->l;
-    frame_ctx_t fc = { l, l->hostname };
+    frame_ctx_t fc = { l, l->hostname, 0 };
     emf_framer_finish(&c->fr, on_frame, &fc);   /* a last document without '\n' */
+    STAT_ADD(l, documents, fc.documents);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -146,9 +148,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     }
     if (n == 0)
         return;
-    frame_ctx_t fc = { l, l->hostname };
+    frame_ctx_t fc = { l, l->hostname, 0 };
     int64_t before = c->fr.too_long;
     emf_framer_feed(&c->fr, buf->base, (size_t)n, on_frame, &fc);
+    STAT_ADD(l, documents, fc.documents);
     if (c->fr.too_long > before) {
         STAT_ADD(l, frames_too_long, c->fr.too_long - before);
         warn(l, "dropped a TCP document longer than %s (--emf-max-frame)", "the frame limit");
@@ -239,9 +242,10 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
     }
     emf_framer_t fr;
     emf_framer_init(&fr, l->o.max_frame);
-    frame_ctx_t fc = { l, l->hostname };
+    frame_ctx_t fc = { l, l->hostname, 0 };
     emf_framer_feed(&fr, buf->base, (size_t)n, on_frame, &fc);
     emf_framer_finish(&fr, on_frame, &fc);
+    STAT_ADD(l, documents, fc.documents);
     if (fr.too_long)
         STAT_ADD(l, frames_too_long, fr.too_long);
     emf_framer_done(&fr);

@@ -7,14 +7,13 @@
 #include "net_ingest.h"
 #include "../common/xalloc.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CACHE_SIZE 256   /* routes remembered: one pipeline stream each */
 
 typedef struct route_slot {
-    char *key;           /* "function\x1flog group\x1fstream", owned */
+    char *function, *log_group, *stream;   /* owned; NULL = empty */
     pipeline_stream_t *ps;
 } route_slot_t;
 
@@ -42,41 +41,43 @@ void net_ingest_free(net_ingest_t *ni)
 {
     if (!ni)
         return;
-    for (int i = 0; i < CACHE_SIZE; i++)
-        free(ni->cache[i].key);
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        free(ni->cache[i].function);
+        free(ni->cache[i].log_group);
+        free(ni->cache[i].stream);
+    }
     inbox_release(ni->ib, ni->fed);
     inbox_release(ni->ib, ni->retry);
     free(ni);
 }
 
-static uint64_t hash(const char *s)
+static uint64_t hash(uint64_t h, const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return (h ^ 0x1f) * 1099511628211ULL;
 }
 
 /* The pipeline stream of an item's route (a direct-mapped cache in front of
- * pipeline_stream_open, which asks the store). */
+ * pipeline_stream_open, which asks the store); nothing allocated on a hit. */
 static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t **out, obs_err_t *err)
 {
-    size_t kl = strlen(it->function) + strlen(it->log_group) + strlen(it->stream) + 3;
-    char *key = xmalloc(kl);
-    snprintf(key, kl, "%s\x1f%s\x1f%s", it->function, it->log_group, it->stream);
-    route_slot_t *slot = &ni->cache[hash(key) % CACHE_SIZE];
-    if (slot->key && strcmp(slot->key, key) == 0) {
-        free(key);
+    uint64_t h = hash(hash(hash(1469598103934665603ULL, it->function), it->log_group), it->stream);
+    route_slot_t *slot = &ni->cache[h % CACHE_SIZE];
+    if (slot->function && strcmp(slot->stream, it->stream) == 0 && strcmp(slot->function, it->function) == 0 &&
+        strcmp(slot->log_group, it->log_group) == 0) {
         *out = slot->ps;
         return 0;
     }
     int rc = pipeline_stream_open(ni->pl, it->function, it->log_group, it->stream, out, err);
-    if (rc) {
-        free(key);
+    if (rc)
         return rc;
-    }
-    free(slot->key);
-    slot->key = key;
+    free(slot->function);
+    free(slot->log_group);
+    free(slot->stream);
+    slot->function = xstrdup(it->function);
+    slot->log_group = xstrdup(it->log_group);
+    slot->stream = xstrdup(it->stream);
     slot->ps = *out;
     return 0;
 }
