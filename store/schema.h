@@ -178,7 +178,10 @@
  * counts of any window without reading the sketches. The partial indexes
  * events_errors (error lines, a few % of the events), invocations_failed
  * (timeouts, crashes, OOM kills) and invocations_cold let a function's
- * detail find its errors, failures and cold starts without scanning. */
+ * detail find its errors, failures and cold starts without scanning.
+ * events_report is rebuilt with kind among its columns: the queries name
+ * kind = 4 (the partial index's condition), and without the column SQLite
+ * read every REPORT row from the table (80 instead of 100 ms, measured). */
 #define SQL_V5 \
 "ALTER TABLE rollup_minute ADD COLUMN duration_sketch BLOB;\n" \
 "ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
@@ -227,7 +230,10 @@
 "CREATE INDEX events_errors ON events(ts, stream_id)\n" \
 "  WHERE level IN ('ERROR', 'FATAL') OR outcome IS NOT NULL;\n" \
 "CREATE INDEX invocations_failed ON invocations(end_ts, stream_id) WHERE outcome >= 2;\n" \
-"CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;\n"
+"CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;\n" \
+"DROP INDEX events_report;\n" \
+"CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
+"  max_memory_used, init_duration, stream_id, kind) WHERE kind = 4;\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }
