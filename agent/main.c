@@ -3,9 +3,8 @@
  * Everything else lives in the modules. */
 #include "follow.h"
 #include "import.h"
+#include "status.h"
 #include "../store/store.h"
-
-#include <sqlite3.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +23,8 @@ static const char usage[] =
 "'-' reads standard input to its end. A file is never imported twice.\n"
 "\n"
 "  --once               read every PATH to its end, then exit\n"
-"  --status             print the agent's counters from the store, then exit\n"
+"  --status             print the agent's counters, state and lag (bytes written\n"
+"                       to each file and not stored yet), then exit\n"
 "  --db FILE            the store (default: $OBS_DB, else ./obs.db)\n"
 "  --function NAME      function name (default: from the path)\n"
 "  --stream NAME        log stream name (default: from the path)\n"
@@ -74,31 +74,6 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
     if (*end || v < lo || v > hi)
         return -1;
     *out = v;
-    return 0;
-}
-
-/* --status: the agent's counters, one "name value" per line. */
-static int print_status(const char *db)
-{
-    obs_err_t err = { 0 };
-    store_t *st = NULL;
-    sqlite3_stmt *q = NULL;
-    if (store_open_readonly(db, &st, &err)) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
-        return 1;
-    }
-    if (sqlite3_prepare_v2(store_db(st), "SELECT name, value FROM agent_counters ORDER BY name", -1, &q,
-                           NULL) != SQLITE_OK) {
-        fprintf(stderr, "obsagent: reading the counters: %s\n", sqlite3_errmsg(store_db(st)));
-        store_close(st, NULL);
-        return 1;
-    }
-    printf("store %s\n", db);
-    while (sqlite3_step(q) == SQLITE_ROW)
-        printf("%s %lld\n", (const char *)sqlite3_column_text(q, 0),
-               (long long)sqlite3_column_int64(q, 1));
-    sqlite3_finalize(q);
-    store_close(st, NULL);
     return 0;
 }
 
@@ -204,7 +179,7 @@ int main(int argc, char **argv)
     if (!db || !*db)
         db = "obs.db";
     if (status)
-        return print_status(db);
+        return agent_status_print(db, stdout);
     if (optind >= argc) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
