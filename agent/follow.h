@@ -21,13 +21,17 @@ typedef struct follow_opts {
     int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
     int from_tail;                   /* files present at start, never read before:
                                         start at their end */
+    int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
 } follow_opts_t;
 
 #define FOLLOW_POLL_MS 250
 #define FOLLOW_IDLE_FLUSH_MS 3000
 #define FOLLOW_ROTATE_WAIT_MS 5000
+#define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
 
-/* Run until SIGTERM or SIGINT (then flush, commit and return 0). */
+/* Run until SIGTERM or SIGINT (then flush, commit and return 0). A locked
+ * or full store pauses reading until it takes writes again
+ * (agent/backpressure.c); other store errors stop it. */
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
                obs_err_t *err);
 

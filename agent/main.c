@@ -46,8 +46,13 @@ static const char usage[] =
 "  --rotate-wait-ms N   keep reading a rotated file N ms (5000)\n"
 "  --from head|tail     files present at start and never read: from their\n"
 "                       head (default) or their end\n"
+"  --max-pending-bytes N\n"
+"                       read at most N bytes ahead of the last commit (default\n"
+"                       32M; K and M accepted): a slow store slows reading, a\n"
+"                       locked or full one pauses it (the files hold the rest)\n"
 "  --exclude GLOB       skip matching files (path or name); repeatable.\n"
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
+
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -58,7 +63,7 @@ static const char usage[] =
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS };
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -104,6 +109,7 @@ int main(int argc, char **argv)
         { "rotate-wait-ms", required_argument, NULL, OPT_ROTATE_WAIT_MS },
         { "from", required_argument, NULL, OPT_FROM },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
+        { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -164,6 +170,11 @@ int main(int argc, char **argv)
             if (strcmp(optarg, "head") && strcmp(optarg, "tail"))
                 return bad_value("--from", optarg, "head or tail");
             fo.from_tail = strcmp(optarg, "tail") == 0;
+            break;
+        case OPT_MAX_PENDING:
+            if (parse_size(optarg, 64 * 1024, 4096LL * 1024 * 1024, &v))
+                return bad_value("--max-pending-bytes", optarg, "a size from 64K to 4096M bytes");
+            fo.max_pending_bytes = v;
             break;
         case OPT_EXCLUDE:
             exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);

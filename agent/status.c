@@ -7,12 +7,16 @@
  * checkpoint is looked at: --status is a one-shot command, unlike obstop,
  * which bounds its lag to the 1,000 files checkpointed last. */
 #include "status.h"
+#include "agent_state.h"
 #include "../store/store.h"
 
 #include <sqlite3.h>
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 typedef struct lag_sum {
     FILE *out;
@@ -44,6 +48,27 @@ static int one_source(void *ctx, const char *key, const store_source_t *src)
     return 0;
 }
 
+/* The following agent's state file: running, or paused since when and why. */
+static void print_agent(const char *db, FILE *out)
+{
+    agent_state_info_t ai;
+    struct timespec ts;
+    if (agent_state_read(db, &ai) != 0) {
+        fprintf(out, "agent_state not running\n");
+        return;
+    }
+    if (kill((pid_t)ai.pid, 0) != 0 && errno == ESRCH) {
+        fprintf(out, "agent_state not running (pid %ld ended without a clean stop)\n", ai.pid);
+        return;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    fprintf(out, "agent_state %s\nagent_pid %ld\nagent_since_ms %lld\nagent_state_ms %lld\n", ai.state,
+            ai.pid, (long long)ai.since_ms, (long long)(now - ai.since_ms));
+    if (ai.reason[0])
+        fprintf(out, "agent_reason %s\n", ai.reason);
+}
+
 int agent_status_print(const char *db, FILE *out)
 {
     obs_err_t err = { 0 };
@@ -62,6 +87,7 @@ int agent_status_print(const char *db, FILE *out)
         return 1;
     }
     fprintf(out, "store %s\n", db);
+    print_agent(db, out);
     while (sqlite3_step(q) == SQLITE_ROW)
         fprintf(out, "%s %lld\n", (const char *)sqlite3_column_text(q, 0),
                 (long long)sqlite3_column_int64(q, 1));
