@@ -37,12 +37,14 @@
 
 #define READ_BUDGET (4 * 1024 * 1024)  /* per file per step: fairness */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP)
+        reload_requested = 1;
+    else
+        stop_requested = 1;
 }
 
 int64_t follow__now_ms(void)
@@ -529,7 +531,7 @@ static int live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err);
 static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
     file_list_t fl = { 0 };
-    files_filter_t ff = { f->o->db_path, f->o->exclude, f->o->nexclude };
+    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl };
     int rc = 0;
     for (int i = 0; i < npaths; i++) {
         struct stat sb;
@@ -758,6 +760,13 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if ((rc = follow__excludes_init(&f, err))) {
+        follow__excludes_done(&f);
+        if (f.ifd >= 0)
+            close(f.ifd);
+        return rc;
+    }
 
     fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,
             npaths == 1 ? "" : "s", o->db_path, f.ifd >= 0 ? "inotify + polling" : "polling");
@@ -777,6 +786,11 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     }
     int64_t last_scan = 0;
     while (!stop_requested && !rc) {
+        if (reload_requested) {
+            reload_requested = 0;
+            follow__reload(&f);
+            last_scan = 0;  /* rescan now */
+        }
         if (!bp_ready(&f)) {  /* paused: nothing is read */
             wait_for_change(&f, o->poll_ms);
             continue;
@@ -831,5 +845,6 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
                         "and the rest is read again from the files on restart\n",
                 f.bp.state == BP_LOCKED ? "locked" : "full");
     bp_done(&f);
+    follow__excludes_done(&f);
     return rc;
 }

@@ -12,6 +12,7 @@ typedef struct follow_opts {
     const char *db_path;
     const char *const *exclude;      /* globs on the path or the file name */
     int nexclude;
+    const char *exclude_from;        /* a file of more globs, re-read at SIGHUP, or NULL */
     const char *function, *stream, *log_group;  /* overrides, or NULL */
     size_t max_line;                 /* 0 = LINE_MAX_DEFAULT */
     int poll_ms;                     /* stat poll and rescan step (default 250) */
@@ -29,7 +30,8 @@ typedef struct follow_opts {
 #define FOLLOW_ROTATE_WAIT_MS 5000
 #define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
 
-/* Run until SIGTERM or SIGINT (then flush, commit and return 0). A locked
+/* Run until SIGTERM or SIGINT (then flush, commit and return 0); SIGHUP
+ * re-reads exclude_from and rescans at once (follow_reload.c). A locked
  * or full store pauses reading until it takes writes again
  * (agent/backpressure.c); other store errors stop it. */
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,

@@ -7,6 +7,7 @@
 
 #include "follow.h"
 #include "agent_state.h"
+#include "exclude_file.h"
 
 typedef struct tailed {
     char *path, *root;
@@ -61,10 +62,22 @@ typedef struct follower {
                               current file is new, read from its head */
     int nsuccessors;
     backpressure_t bp;
+    exclude_list_t excl_file;  /* --exclude-from, as last read */
+    const char **excl;     /* the globs in effect (borrowed strings) */
+    int nexcl;
 } follower_t;
 
 int64_t follow__now_ms(void);
 int64_t follow__wall_ms(void);
+
+/* ---- follow_reload.c: SIGHUP ---------------------------------------------- */
+
+/* Read --exclude-from (if given) and set the globs in effect. */
+int follow__excludes_init(follower_t *f, obs_err_t *err);
+void follow__excludes_done(follower_t *f);
+/* SIGHUP: re-read the --exclude-from list (one line on stderr says what
+ * came of it); the caller rescans at once. */
+void follow__reload(follower_t *f);
 
 /* ---- backpressure.c ------------------------------------------------------ */
 

@@ -52,18 +52,20 @@ static const char usage[] =
 "                       locked or full one pauses it (the files hold the rest)\n"
 "  --exclude GLOB       skip matching files (path or name); repeatable.\n"
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
-
+"  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
+"                       at SIGHUP, which also rescans the paths at once\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
 "\n"
-"In follow mode SIGTERM or SIGINT stops after storing what was read.\n";
+"In follow mode SIGTERM or SIGINT stops after storing what was read; SIGHUP\n"
+"re-reads --exclude-from and rescans (other options are fixed at start).\n";
 
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING };
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
         { "from", required_argument, NULL, OPT_FROM },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
+        { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
                 return bad_value("--max-pending-bytes", optarg, "a size from 64K to 4096M bytes");
             fo.max_pending_bytes = v;
             break;
+        case OPT_EXCLUDE_FROM: fo.exclude_from = optarg; break;
         case OPT_EXCLUDE:
             exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);
             exclude[fo.nexclude++] = optarg;
