@@ -4,7 +4,8 @@
 #   make            build obsagent, obsq, obstop and the test tools
 #   make test       build and run every test; last line "N passed, N failed"
 #   make demo       build, generate sample logs, import them, print a summary
-#   make bench      import a generated 1,000,000-line corpus; print rates
+#   make bench      import a generated 1,000,000-line corpus; print rates; then
+#                   follow mode under 4 writers (BENCH_FOLLOW=0 skips it)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
 #   make deps       install the Debian packages the build needs (as root)
@@ -125,6 +126,7 @@ bench: all
 	@BUILD=$(BUILD) sh bench/bench_query.sh
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_obstop.sh
+	@if [ "$${BENCH_FOLLOW:-1}" != 0 ]; then echo; BUILD=$(BUILD) sh bench/bench_follow.sh; fi
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,
 # built by clang with libFuzzer + ASan + UBSan into build-fuzz/, and run for
