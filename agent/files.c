@@ -76,10 +76,11 @@ static int same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* The store and its -wal/-shm files are never read as logs. */
+/* The store, its -wal/-shm files and the agent's state file are never read
+ * as logs. */
 static int is_store_file(const char *db_path, const struct stat *sb)
 {
-    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal", "-agent", "-agent.tmp" };
     char p[4096];
     struct stat ds;
     for (size_t i = 0; db_path && i < OBS_ARRAY_LEN(suffix); i++) {

@@ -16,7 +16,7 @@
  * pending from a file (multiline.h) keeps its checkpoint at the event's first
  * line; it is stored when a line does not continue it, after
  * multiline_timeout_ms without data, at a truncation, and at the stop. */
-#include "follow.h"
+#include "follow_internal.h"
 #include "files.h"
 #include "pathmap.h"
 #include "../common/xalloc.h"
@@ -37,59 +37,38 @@
 
 #define READ_BUDGET (4 * 1024 * 1024)  /* per file per step: fairness */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP)
+        reload_requested = 1;
+    else
+        stop_requested = 1;
 }
 
-typedef struct tailed {
-    char *path, *root;
-    char *key;             /* checkpoint key: path, or path\x1finode once rotated */
-    int fd;
-    int64_t dev, ino;
-    int64_t start;         /* file offset the reader began at */
-    int64_t pos;           /* file offset of the next read */
-    line_reader_t lr;
-    multiline_event_t ml;  /* a multi-line event read but not yet stored */
-    pipeline_stream_t *ps;
-    store_source_t src;
-    int64_t last_data_ms;
-    int64_t last_data_wall_ms;  /* the same, wall clock (compared with mtimes) */
-    int rotated;           /* the path names another file now */
-    int64_t rotated_ms;
-    int dirty;             /* lines stored since the last checkpoint */
-} tailed_t;
-
-typedef struct follower {
-    store_t *st;
-    pipeline_t *pl;
-    const follow_opts_t *o;
-    tailed_t **v;
-    int n, cap;
-    int ifd;               /* inotify, or -1 */
-    int first_scan;
-    char *const *paths;    /* this run's arguments */
-    int npaths;
-    char **successors;     /* paths whose earlier file was recovered: their
-                              current file is new, read from its head */
-    int nsuccessors;
-} follower_t;
-
-static int64_t now_ms(void)
+int64_t follow__now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t wall_ms(void)
+int64_t follow__wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t now_ms(void)
+{
+    return follow__now_ms();
+}
+
+static int64_t wall_ms(void)
+{
+    return follow__wall_ms();
 }
 
 static void warn(const char *fmt, const char *a, const char *b)
@@ -116,6 +95,9 @@ static void tailed_free(tailed_t *t)
     free(t->path);
     free(t->root);
     free(t->key);
+    free(t->fn);
+    free(t->group);
+    free(t->stream);
     free(t);
 }
 
@@ -201,6 +183,7 @@ static int add_tailed(follower_t *f, const char *path, const char *root, int fd,
     t->dirty = 1;
     line_reader_init(&t->lr, f->o->max_line);
     t->start = t->pos = offset >= 0 ? offset : start_offset(f, t, (int64_t)sb->st_size, err, &rc);
+    t->first_offset = t->start;
     if (!rc && pathmap_derive(t->root, t->path, &pm) != 0) {
         warn("cannot name a function and stream after %s%s; use --function/--stream", t->path, "");
         tailed_free(t);
@@ -213,8 +196,10 @@ static int add_tailed(follower_t *f, const char *path, const char *root, int fd,
             snprintf(group, sizeof group, "%s", f->o->log_group);
         else
             pathmap_log_group(fn, group, sizeof group);
-        rc = pipeline_stream_open(f->pl, fn, group, f->o->stream ? f->o->stream : pm.stream, &t->ps,
-                                  err);
+        t->fn = xstrdup(fn);
+        t->group = xstrdup(group);
+        t->stream = xstrdup(f->o->stream ? f->o->stream : pm.stream);
+        rc = pipeline_stream_open(f->pl, t->fn, t->group, t->stream, &t->ps, err);
     }
     if (rc) {
         tailed_free(t);
@@ -546,7 +531,7 @@ static int live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err);
 static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
     file_list_t fl = { 0 };
-    files_filter_t ff = { f->o->db_path, f->o->exclude, f->o->nexclude };
+    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl };
     int rc = 0;
     for (int i = 0; i < npaths; i++) {
         struct stat sb;
@@ -585,6 +570,19 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
     return rc;
 }
 
+/* After a rewind (backpressure.c) the pipeline was reset: open t's stream
+ * again before anything of t is stored or checkpointed. */
+static int ensure_stream(follower_t *f, tailed_t *t, obs_err_t *err)
+{
+    int rc;
+    if (t->ps)
+        return 0;
+    if ((rc = pipeline_stream_open(f->pl, t->fn, t->group, t->stream, &t->ps, err)))
+        return rc;
+    t->src.stream_id = pipeline_stream_id(t->ps);
+    return 0;
+}
+
 static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
 {
     int n = 0;
@@ -597,8 +595,11 @@ static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
 /* Store t's pending multi-line event now; its checkpoint moves past it. */
 static int flush_event(follower_t *f, tailed_t *t, obs_err_t *err)
 {
+    int rc;
     if (!multiline_unstored(&t->ml))
         return 0;
+    if ((rc = ensure_stream(f, t, err)))
+        return rc;
     t->dirty = 1;
     return pipeline_flush(f->pl, t->ps, &t->ml, err);
 }
@@ -625,6 +626,8 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     int rc = 0;
     if (fstat(t->fd, &sb) != 0)
         return 0;
+    if ((rc = ensure_stream(f, t, err)))
+        return rc;
     if ((int64_t)sb.st_size < t->pos) {
         if ((rc = restart(f, t, err)))
             return rc;
@@ -640,7 +643,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     }
     if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)
         return 0;
-    while (got < READ_BUDGET) {
+    while (got < READ_BUDGET && bp_may_read(f)) {
         size_t avail;
         char *space = line_reader_space(&t->lr, &avail);
         ssize_t n = read(t->fd, space, avail);
@@ -651,6 +654,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         line_reader_added(&t->lr, (size_t)n);
         t->pos += n;
         got += n;
+        bp_read(f, n);
         t->last_data_ms = now_ms();
         t->last_data_wall_ms = wall_ms();
         if ((rc = feed(f, t, 0, err)))
@@ -682,8 +686,11 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
         tailed_t *t = f->v[i];
         if (!t->dirty)
             continue;
+        if ((rc = ensure_stream(f, t, err)))
+            break;
         t->src.offset = t->start + t->lr.consumed - multiline_unstored(&t->ml);
         rc = store_source_put(f->st, t->key, &t->src, err);
+        bp_put(t);
         t->dirty = 0;
     }
     return rc;
@@ -691,7 +698,8 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
 
 /* Close rotated files that were read to their end and waited long enough.
  * Their checkpoint stays (fully read) while the file exists, so a restart
- * knows it was read; recovery drops it once the file is gone. */
+ * knows it was read; recovery drops it once the file is gone. Only a
+ * committed checkpoint counts: a rolled-back batch rewinds the file. */
 static void reap(follower_t *f)
 {
     int64_t now = now_ms();
@@ -699,7 +707,7 @@ static void reap(follower_t *f)
         tailed_t *t = f->v[i];
         struct stat sb;
         int drained = fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
-        if (t->rotated && !t->dirty && drained && !multiline_unstored(&t->ml) &&
+        if (t->rotated && !t->dirty && !t->put_pending && drained && !multiline_unstored(&t->ml) &&
             now - t->rotated_ms >= f->o->rotate_wait_ms) {
             tailed_free(t);
             f->v[i] = f->v[--f->n];
@@ -709,17 +717,29 @@ static void reap(follower_t *f)
     }
 }
 
+/* Let go of every file (a recovery that failed half-way is tried again). */
+static void drop_all(follower_t *f)
+{
+    for (int i = 0; i < f->n; i++)
+        tailed_free(f->v[i]);
+    f->n = 0;
+    for (int i = 0; i < f->nsuccessors; i++)
+        free(f->successors[i]);
+    f->nsuccessors = 0;
+}
+
 static void wait_for_change(follower_t *f, int ms)
 {
-    if (f->ifd < 0 && f->o->extra_fd < 0) {
+    /* the extra source's fd (its serve() reads it) wakes the loop, but not
+     * while paused: nothing serves it then, and it would stay readable */
+    int extra = f->o->extra_fd >= 0 && f->bp.state == BP_RUNNING;
+    if (f->ifd < 0 && !extra) {
         struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
         return;
     }
-    /* the files' changes, and the extra source's fd (its serve() reads it) */
     struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra_fd, POLLIN, 0 } };
-    int n = f->o->extra_fd >= 0 ? 2 : 1;
-    if (poll(p, (nfds_t)n, ms) > 0 && (p[0].revents & POLLIN)) {
+    if (poll(p, extra ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
         char buf[4096];
         while (read(f->ifd, buf, sizeof buf) > 0)
             ;  /* any change: just look again */
@@ -743,6 +763,13 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if ((rc = follow__excludes_init(&f, err))) {
+        follow__excludes_done(&f);
+        if (f.ifd >= 0)
+            close(f.ifd);
+        return rc;
+    }
 
     if (npaths == 0)
         fprintf(stderr, "obsagent: storing what the EMF endpoint receives into %s (Ctrl-C or SIGTERM stops)\n",
@@ -750,9 +777,31 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     else
     fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,
             npaths == 1 ? "" : "s", o->db_path, f.ifd >= 0 ? "inotify + polling" : "polling");
-    rc = recover(&f, paths, npaths, err);
+    bp_init(&f);
+    /* recovery opens files and writes (streams, dropped checkpoints): with
+     * the store locked or full, it is undone and tried again */
+    while (!stop_requested) {
+        if (!bp_ready(&f)) {
+            wait_for_change(&f, o->poll_ms);
+            continue;
+        }
+        rc = recover(&f, paths, npaths, err);
+        if (!rc || !bp_failed(&f, err))
+            break;
+        drop_all(&f);
+        rc = 0;
+    }
     int64_t last_scan = 0;
     while (!stop_requested && !rc) {
+        if (reload_requested) {
+            reload_requested = 0;
+            follow__reload(&f);
+            last_scan = 0;  /* rescan now */
+        }
+        if (!bp_ready(&f)) {  /* paused: nothing is read */
+            wait_for_change(&f, o->poll_ms);
+            continue;
+        }
         int64_t now = now_ms();
         if (now - last_scan >= o->poll_ms) {
             rc = scan(&f, paths, npaths, err);
@@ -762,27 +811,39 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             rc = step(&f, f.v[i], err);
         if (!rc)
             rc = checkpoint_all(&f, err);
-        reap(&f);
+        if (!rc)
+            reap(&f);
         if (!rc && o->extra_serve)
             rc = o->extra_serve(o->extra_ctx, err);
         if (!rc)
-            rc = store_maybe_commit(st, err);
+            rc = bp_commit(&f, 0, err);
+        if (rc && bp_failed(&f, err))
+            rc = 0;  /* rolled back to the committed checkpoints; paused */
         if (!rc && !stop_requested)
             wait_for_change(&f, o->poll_ms);
     }
     /* stop: what was read is committed with its checkpoints (pending
      * multi-line events stored); a partial last line stays unread and is
-     * read again on restart */
-    for (int i = 0; i < f.n && !rc; i++)
-        rc = flush_event(&f, f.v[i], err);
-    if (!rc)
-        rc = checkpoint_all(&f, err);
+     * read again on restart. A store that is locked or full at this point
+     * keeps its last committed checkpoints: what was read after them is
+     * read again on restart, so the stop is still clean. The extra source
+     * stops first, so that what it received last is served with the rest. */
+    int stored = 0;
     if (o->extra_stop)
         o->extra_stop(o->extra_ctx);
-    if (!rc && o->extra_serve)
-        rc = o->extra_serve(o->extra_ctx, err);
-    if (!rc)
-        rc = store_commit(st, err);
+    if (!rc && bp_ready(&f)) {
+        for (int i = 0; i < f.n && !rc; i++)
+            rc = flush_event(&f, f.v[i], err);
+        if (!rc)
+            rc = checkpoint_all(&f, err);
+        if (!rc && o->extra_serve)
+            rc = o->extra_serve(o->extra_ctx, err);
+        if (!rc)
+            rc = bp_commit(&f, 1, err);
+        stored = !rc;
+        if (rc && bp_failed(&f, err))
+            rc = 0;
+    }
     for (int i = 0; i < f.n; i++)
         tailed_free(f.v[i]);
     free(f.v);
@@ -791,7 +852,13 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     free(f.successors);
     if (f.ifd >= 0)
         close(f.ifd);
-    if (!rc)
+    if (!rc && stored)
         fprintf(stderr, "obsagent: stopped; everything read is stored\n");
+    else if (!rc)
+        fprintf(stderr, "obsagent: stopped while paused (store %s); everything committed is kept "
+                        "and the rest is read again from the files on restart\n",
+                f.bp.state == BP_LOCKED ? "locked" : "full");
+    bp_done(&f);
+    follow__excludes_done(&f);
     return rc;
 }

@@ -12,6 +12,7 @@ typedef struct follow_opts {
     const char *db_path;
     const char *const *exclude;      /* globs on the path or the file name */
     int nexclude;
+    const char *exclude_from;        /* a file of more globs, re-read at SIGHUP, or NULL */
     const char *function, *stream, *log_group;  /* overrides, or NULL */
     size_t max_line;                 /* 0 = LINE_MAX_DEFAULT */
     int poll_ms;                     /* stat poll and rescan step (default 250) */
@@ -21,6 +22,7 @@ typedef struct follow_opts {
     int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
     int from_tail;                   /* files present at start, never read before:
                                         start at their end */
+    int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
     /* Another source the loop serves beside the files (the EMF network
      * endpoint, agent/net_source.h): extra_fd is polled with them, serve()
      * runs every turn, rolled_back() after the open batch was dropped, and
@@ -35,8 +37,12 @@ typedef struct follow_opts {
 #define FOLLOW_POLL_MS 250
 #define FOLLOW_IDLE_FLUSH_MS 3000
 #define FOLLOW_ROTATE_WAIT_MS 5000
+#define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
 
-/* Run until SIGTERM or SIGINT (then flush, commit and return 0). */
+/* Run until SIGTERM or SIGINT (then flush, commit and return 0); SIGHUP
+ * re-reads exclude_from and rescans at once (follow_reload.c). A locked
+ * or full store pauses reading until it takes writes again
+ * (agent/backpressure.c); other store errors stop it. */
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
                obs_err_t *err);
 

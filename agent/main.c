@@ -4,9 +4,8 @@
 #include "follow.h"
 #include "import.h"
 #include "net_source.h"
+#include "status.h"
 #include "../store/store.h"
-
-#include <sqlite3.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +25,8 @@ static const char usage[] =
 "'-' reads standard input to its end. A file is never imported twice.\n"
 "\n"
 "  --once               read every PATH to its end, then exit\n"
-"  --status             print the agent's counters from the store, then exit\n"
+"  --status             print the agent's counters, state and lag (bytes written\n"
+"                       to each file and not stored yet), then exit\n"
 "  --db FILE            the store (default: $OBS_DB, else ./obs.db)\n"
 "  --function NAME      function name (default: from the path)\n"
 "  --stream NAME        log stream name (default: from the path)\n"
@@ -48,13 +48,19 @@ static const char usage[] =
 "  --rotate-wait-ms N   keep reading a rotated file N ms (5000)\n"
 "  --from head|tail     files present at start and never read: from their\n"
 "                       head (default) or their end\n"
+"  --max-pending-bytes N\n"
+"                       read at most N bytes ahead of the last commit (default\n"
+"                       32M; K and M accepted): a slow store slows reading, a\n"
+"                       locked or full one pauses it (the files hold the rest)\n"
 "  --exclude GLOB       skip matching files (path or name); repeatable.\n"
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
+"  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
+"                       at SIGHUP, which also rescans the paths at once\n"
 "EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
 "Agent mode, AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888):\n"
-"  --emf-listen LIST    where to listen (default tcp://127.0.0.1:25888,\n"
-"                       udp://127.0.0.1:25888)\n"
-"  --no-emf-listen      do not listen\n"
+"  --emf-listen LIST    where to listen (default $OBS_EMF_LISTEN, else\n"
+"                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
+"  --no-emf-listen      do not listen (also OBS_EMF_LISTEN=off)\n"
 "  --listen-public      allow a non-loopback listen address (anyone who can\n"
 "                       reach it can write to the store)\n"
 "  --emf-max-frame BYTES  longest document (default 1M; longer ones are dropped\n"
@@ -68,14 +74,15 @@ static const char usage[] =
 "  -h, --help           this help\n"
 "  --version            print the version\n"
 "\n"
-"In follow mode SIGTERM or SIGINT stops after storing what was read.\n";
+"In follow mode SIGTERM or SIGINT stops after storing what was read; SIGHUP\n"
+"re-reads --exclude-from and rescans (other options are fixed at start).\n";
 
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN,
-       OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME, OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS,
-       OPT_EMF_BUFFER };
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
+       OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
+       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -91,31 +98,6 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
     if (*end || v < lo || v > hi)
         return -1;
     *out = v;
-    return 0;
-}
-
-/* --status: the agent's counters, one "name value" per line. */
-static int print_status(const char *db)
-{
-    obs_err_t err = { 0 };
-    store_t *st = NULL;
-    sqlite3_stmt *q = NULL;
-    if (store_open_readonly(db, &st, &err)) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
-        return 1;
-    }
-    if (sqlite3_prepare_v2(store_db(st), "SELECT name, value FROM agent_counters ORDER BY name", -1, &q,
-                           NULL) != SQLITE_OK) {
-        fprintf(stderr, "obsagent: reading the counters: %s\n", sqlite3_errmsg(store_db(st)));
-        store_close(st, NULL);
-        return 1;
-    }
-    printf("store %s\n", db);
-    while (sqlite3_step(q) == SQLITE_ROW)
-        printf("%s %lld\n", (const char *)sqlite3_column_text(q, 0),
-               (long long)sqlite3_column_int64(q, 1));
-    sqlite3_finalize(q);
-    store_close(st, NULL);
     return 0;
 }
 
@@ -153,6 +135,8 @@ int main(int argc, char **argv)
         { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
         { "emf-buffer", required_argument, NULL, OPT_EMF_BUFFER },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
+        { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
+        { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -164,7 +148,10 @@ int main(int argc, char **argv)
     follow_opts_t fo = { .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
                          .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS,
                          .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra_fd = -1 };
-    emf_listen_opts_t lo = { .spec = EMF_DEFAULT_LISTEN };
+    /* $OBS_EMF_LISTEN sets the default listen list ("off": none) */
+    const char *listen_env = getenv("OBS_EMF_LISTEN");
+    emf_listen_opts_t lo = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
+                                     : strcmp(listen_env, "off") == 0 ? NULL : listen_env };
     long long emf_buffer = NET_BUFFER_BYTES_DEFAULT;
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
@@ -216,6 +203,12 @@ int main(int argc, char **argv)
                 return bad_value("--from", optarg, "head or tail");
             fo.from_tail = strcmp(optarg, "tail") == 0;
             break;
+        case OPT_MAX_PENDING:
+            if (parse_size(optarg, 64 * 1024, 4096LL * 1024 * 1024, &v))
+                return bad_value("--max-pending-bytes", optarg, "a size from 64K to 4096M bytes");
+            fo.max_pending_bytes = v;
+            break;
+        case OPT_EXCLUDE_FROM: fo.exclude_from = optarg; break;
         case OPT_EXCLUDE:
             exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);
             exclude[fo.nexclude++] = optarg;
@@ -253,7 +246,7 @@ int main(int argc, char **argv)
     if (!db || !*db)
         db = "obs.db";
     if (status)
-        return print_status(db);
+        return agent_status_print(db, stdout);
     if (optind >= argc && (once || !lo.spec)) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;

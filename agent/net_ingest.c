@@ -37,15 +37,13 @@ net_ingest_t *net_ingest_new(pipeline_t *pl, store_t *st, inbox_t *ib)
     return ni;
 }
 
+static void forget_routes(net_ingest_t *ni);
+
 void net_ingest_free(net_ingest_t *ni)
 {
     if (!ni)
         return;
-    for (int i = 0; i < CACHE_SIZE; i++) {
-        free(ni->cache[i].function);
-        free(ni->cache[i].log_group);
-        free(ni->cache[i].stream);
-    }
+    forget_routes(ni);
     inbox_release(ni->ib, ni->fed);
     inbox_release(ni->ib, ni->retry);
     free(ni);
@@ -82,9 +80,23 @@ static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t
     return 0;
 }
 
+static void forget_routes(net_ingest_t *ni)
+{
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        route_slot_t *r = &ni->cache[i];
+        free(r->function);
+        free(r->log_group);
+        free(r->stream);
+        memset(r, 0, sizeof *r);
+    }
+}
+
 void net_ingest_rollback(net_ingest_t *ni)
 {
-    if (!ni || !ni->fed)
+    if (!ni)
+        return;
+    forget_routes(ni);   /* the pipeline was reset: its stream handles are gone */
+    if (!ni->fed)
         return;
     *ni->fed_tail = ni->retry;
     ni->retry = ni->fed;

@@ -16,8 +16,9 @@ void net_ingest_free(net_ingest_t *ni);
  * gets how many. Documents are released once a commit holds them. Returns 0
  * or the store's error (that document and the rest are kept to retry). */
 int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err);
-/* The open batch was rolled back: what it held of the network's documents
- * is stored again, first, by the next drain. */
+/* The open batch was rolled back and the pipeline reset: what the batch
+ * held of the network's documents is stored again, first, by the next
+ * drain (in streams opened anew). */
 void net_ingest_rollback(net_ingest_t *ni);
 
 #endif

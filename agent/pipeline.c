@@ -74,10 +74,8 @@ pipeline_t *pipeline_new(store_t *st)
     return pl;
 }
 
-void pipeline_free(pipeline_t *pl)
+static void free_streams(pipeline_t *pl)
 {
-    if (!pl)
-        return;
     for (int i = 0; i < pl->nstreams; i++) {
         for (int k = 0; k < pl->streams[i]->npending; k++)
             free(pl->streams[i]->pending[k].bytes);
@@ -89,8 +87,24 @@ void pipeline_free(pipeline_t *pl)
     free(pl->streams);
     free(pl->by_id);
     free(pl->dirty);
+    pl->streams = pl->by_id = pl->dirty = NULL;
+    pl->nstreams = pl->cap = pl->by_id_cap = pl->ndirty = pl->dirty_cap = 0;
+}
+
+void pipeline_free(pipeline_t *pl)
+{
+    if (!pl)
+        return;
+    free_streams(pl);
     free(pl->scratch);
     free(pl);
+}
+
+void pipeline_reset(pipeline_t *pl)
+{
+    free_streams(pl);
+    memset(&pl->stats, 0, sizeof pl->stats);
+    memset(&pl->synced, 0, sizeof pl->synced);
 }
 
 static pipeline_stream_t **id_slot(pipeline_stream_t **tab, int cap, int64_t id)

@@ -33,6 +33,12 @@ typedef struct pipeline_stream pipeline_stream_t;
 pipeline_t *pipeline_new(store_t *st);
 void pipeline_free(pipeline_t *pl);
 
+/* Forget every stream and its state, and the statistics (after the store's
+ * batch was rolled back: the rows they describe are gone, and the lines are
+ * read again). Stream handles from pipeline_stream_open are invalid after;
+ * the settings (EMF, multi-line) are kept. */
+void pipeline_reset(pipeline_t *pl);
+
 /* Find or create the stream (and its store row). The handle lives as long as
  * the pipeline. */
 int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,

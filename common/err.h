@@ -13,6 +13,7 @@ enum obs_errcode {
     OBS_EINVAL = -3,   /* bad argument or bad input */
     OBS_ESCHEMA = -4,  /* the store is newer than this program, or not a store */
     OBS_EBUSY = -5,    /* the store is locked by another writer */
+    OBS_EFULL = -6,    /* the store cannot grow: disk full (or its page limit) */
 };
 
 typedef struct obs_err {

@@ -28,9 +28,37 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A locked store (another connection holds the write lock) and a full one
+ * (disk full, or the page limit) get codes of their own: follow mode pauses
+ * on them instead of stopping (agent/backpressure.c). */
 int store__dberr(store_t *st, obs_err_t *err, const char *what)
 {
-    return obs_err_set(err, OBS_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+    int prim = sqlite3_errcode(st->db) & 0xff;
+    int code = prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? OBS_EBUSY
+             : prim == SQLITE_FULL                           ? OBS_EFULL
+                                                             : OBS_EDB;
+    return obs_err_set(err, code, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+/* Test hook (docs/operations.md, "Back-pressure"): with
+ * OBS_TEST_MAX_PAGE_COUNT_FILE set, every write transaction first applies
+ * PRAGMA max_page_count from the number in that file, so that a test can
+ * fill the store (SQLITE_FULL, as a full disk gives) and free it again. */
+static void test_page_cap(store_t *st)
+{
+    const char *p = getenv("OBS_TEST_MAX_PAGE_COUNT_FILE");
+    char buf[32], sql[64];
+    if (!p || !*p)
+        return;
+    FILE *fp = fopen(p, "r");
+    if (!fp)
+        return;
+    long long n = fgets(buf, sizeof buf, fp) ? atoll(buf) : 0;
+    fclose(fp);
+    if (n > 0) {
+        snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld", n);
+        sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    }
 }
 
 /* Create the file ourselves so that it is 0600 (SQLite would use 0644). */
@@ -187,6 +215,7 @@ int store__begin(store_t *st, obs_err_t *err)
 {
     if (st->in_txn)
         return 0;
+    test_page_cap(st);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         int code = sqlite3_errcode(st->db) == SQLITE_BUSY ? OBS_EBUSY : OBS_EDB;
         return obs_err_set(err, code, "cannot start a write transaction: %s%s", sqlite3_errmsg(st->db),
@@ -194,6 +223,7 @@ int store__begin(store_t *st, obs_err_t *err)
     }
     st->in_txn = 1;
     st->txn_rows = 0;
+    st->txn_changes = sqlite3_total_changes64(st->db);
     st->txn_started_ms = mono_ms();
     return 0;
 }
@@ -257,6 +287,27 @@ void store_rollback(store_t *st)
     store__vocab_free(&st->vocab);  /* and so are the batch's new tokens */
     for (int i = 0; i < st->ncounters; i++)
         st->counters[i].delta = 0;
+}
+
+int store_begin(store_t *st, obs_err_t *err)
+{
+    return store__begin(st, err);
+}
+
+int store_in_txn(const store_t *st)
+{
+    return st->in_txn;
+}
+
+int store_txn_idle(const store_t *st)
+{
+    return st->in_txn && sqlite3_total_changes64(st->db) == st->txn_changes && !st->rollup_used &&
+           !st->mslot_used && !st->vocab.npending && !counters_pending(st);
+}
+
+void store_set_busy_timeout(store_t *st, int ms)
+{
+    sqlite3_busy_timeout(st->db, ms);
 }
 
 int store_maybe_commit(store_t *st, obs_err_t *err)

@@ -148,6 +148,17 @@ int store_source_delete(store_t *st, const char *path, obs_err_t *err);
 int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const store_source_t *src),
                        void *ctx, obs_err_t *err);
 
+/* Start the write transaction now (it is otherwise started by the first
+ * write): fails with OBS_EBUSY when another connection holds the write lock
+ * past the busy timeout. No-op when one is open. */
+int store_begin(store_t *st, obs_err_t *err);
+/* Is a write transaction open? */
+int store_in_txn(const store_t *st);
+/* Is a write transaction open with nothing written or pending in it? */
+int store_txn_idle(const store_t *st);
+/* How long a write waits for another connection's lock (default 5000 ms). */
+void store_set_busy_timeout(store_t *st, int ms);
+
 /* Commit when the batch is full (batch_rows) or old (batch_ms). Call only at
  * a point where every pending row's checkpoint has been put. */
 int store_maybe_commit(store_t *st, obs_err_t *err);

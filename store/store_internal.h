@@ -71,6 +71,7 @@ struct store {
     int64_t commits;              /* batches committed since open */
     int64_t txn_rows;
     int64_t txn_started_ms;
+    int64_t txn_changes;       /* sqlite3_total_changes64() at BEGIN */
     store_rollup_slot_t *rollups;  /* open-addressing table */
     int rollup_cap, rollup_used;
     store_counter_t counters[32];

@@ -11,6 +11,7 @@
 #   sqlq STRING                     STRING as an SQL string literal
 #   agent ARGS...                   run obsagent, stdout+stderr to $T/agent.out
 #   need_clients                    node, npm, the pinned EMF client libraries ($CLIENTS)
+#   store_lock DB / store_unlock    hold the store's write lock from a sqlite3 CLI
 #   finish                          print "N passed, N failed"; exit 1 if any failed
 #
 # Failures are printed as "FAIL test: what: expected X, got Y"; passes only
@@ -38,6 +39,11 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 TRUTH=$T/truth
 unset OBS_DB
+# follow mode serves the EMF endpoint on 127.0.0.1:25888 by default: the
+# tests that are not about it do not bind it (test_emf_agent.sh names its
+# own ports), so they run beside an agent already using the port
+OBS_EMF_LISTEN=off
+export OBS_EMF_LISTEN
 
 pass()
 {
@@ -177,6 +183,32 @@ need_clients()
         fi
         check "node_modules matches package-lock.json after npm ci" clients_current
     fi
+}
+
+# store_lock DB — hold the store's write lock from a sqlite3 CLI (BEGIN
+# IMMEDIATE) until store_unlock; returns once it is held (1 if not in 10 s).
+# $STORE_LOCKER is its pid (killed on exit by tests that track pids).
+store_lock()
+{
+    rm -f "$T/lock.fifo" "$T/lock.out"
+    mkfifo "$T/lock.fifo"
+    sqlite3 -batch "$1" <"$T/lock.fifo" >"$T/lock.out" 2>&1 &
+    STORE_LOCKER=$!
+    exec 7>"$T/lock.fifo"
+    printf '.timeout 10000\nBEGIN IMMEDIATE;\nSELECT '"'"'locked'"'"';\n' >&7
+    _i=0
+    while [ $_i -lt 100 ]; do
+        grep -q '^locked$' "$T/lock.out" 2>/dev/null && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    return 1
+}
+store_unlock()
+{
+    printf 'COMMIT;\n.quit\n' >&7
+    exec 7>&-
+    wait "$STORE_LOCKER" 2>/dev/null
 }
 
 finish()

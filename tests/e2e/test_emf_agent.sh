@@ -5,7 +5,9 @@
 # sent is stored exactly once, routed by _aws.LogGroupName/LogStreamName,
 # valid EMF, and the stored series equal what the client computed from the
 # values it sent. The agent is restarted in the middle of a TCP run: what
-# the client sends once it has reconnected arrives. Then the endpoint's
+# the client sends once it has reconnected arrives. Documents sent while the
+# store is locked, or full (batches rolled back), arrive once each when it
+# frees up. Then the endpoint's
 # limits with raw sockets: an over-long document is dropped and counted
 # while the next one on the same connection is stored; a connection over
 # the limit is refused; an idle one is closed; a client trickling a
@@ -134,6 +136,42 @@ node -e '
 check_eq "restart: nothing doubled; all sent after the client reconnected arrived; at most 2 lost in the switch" \
     "$(cat "$T/r.res")" "doubled=0 after=true missing_after=0 lost_ok<=2=true"
 
+# ---- the store locked, then full, while documents arrive ------------------------------
+# locked: nothing is stored, the documents wait (in the inbox, then in the
+# clients' sockets), and all arrive once the lock goes
+stop_agent
+store_lock "$DB" || fail "sqlite3 holds the store's write lock"
+start_agent "$T/a5.log" --emf-listen "$EP" --batch-ms 200 || fail "agent on a locked store" "$T/a5.log"
+(cd "$T" && EMF_LOG_GROUP=/aws/lambda/locked node "$EMIT" "tcp://127.0.0.1:$PORT" 100 5) >"$T/l.out" 2>"$T/l.err" &
+client=$!
+sleep 1.5
+check_eq "locked: nothing stored yet" \
+    "$(sql "$DB" "SELECT count(*) FROM streams WHERE function = 'locked'")" 0
+store_unlock
+wait "$client"
+wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'locked'" 100 || true
+check_eq "locked: once unlocked, each of the 100 documents stored once" "$(seqs_of locked)" "100|100"
+check_grep "locked: the pause was said" "$T/a5.log" "paused, store locked"
+stop_agent
+# full: batches fail and are rolled back while documents keep coming; the
+# documents of each rolled-back batch are stored again, once space returns
+pages=$(sql "$DB" "PRAGMA page_count")
+echo $((pages + 25)) >"$T/cap"
+OBS_TEST_MAX_PAGE_COUNT_FILE=$T/cap
+export OBS_TEST_MAX_PAGE_COUNT_FILE
+start_agent "$T/a6.log" --emf-listen "$EP" --batch-ms 200 || fail "agent on a store about to fill" "$T/a6.log"
+unset OBS_TEST_MAX_PAGE_COUNT_FILE
+(cd "$T" && EMF_LOG_GROUP=/aws/lambda/full node "$EMIT" "tcp://127.0.0.1:$PORT" 600 3) >"$T/f.out" 2>"$T/f.err" &
+client=$!
+_i=0
+until grep -q "paused, store full" "$T/a6.log" || [ $_i -ge 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+check_grep "full: the pause was said" "$T/a6.log" "paused, store full"
+wait "$client"
+echo 100000000 >"$T/cap"
+wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'full'" 600 || true
+check_eq "full: once space returned, each of the 600 documents stored once" "$(seqs_of full)" "600|600"
+check_grep "full: resumed on its own" "$T/a6.log" "resumed after [0-9]+ ms paused \\(store full\\)"
+
 # ---- limits and bad input, with raw sockets -----------------------------------------
 stop_agent
 PORT=$(free_port)
@@ -213,5 +251,11 @@ sleep 0.5
 check_fail "a port in use is an error" "$OBSAGENT" --db "$T/busy2.db" --emf-listen "tcp://127.0.0.1:$PORT"
 check_grep "... naming it" "$T/.check.out" "cannot listen on tcp://127.0.0.1:$PORT: address already in use"
 kill -TERM "$busy"; wait "$busy" 2>/dev/null
+P2=$(free_port)
+OBS_EMF_LISTEN="udp://127.0.0.1:$P2" "$OBSAGENT" --db "$T/env.db" >"$T/env.log" 2>&1 &
+envagent=$!
+sleep 0.6
+kill -TERM "$envagent"; wait "$envagent" 2>/dev/null
+check_grep "OBS_EMF_LISTEN sets the default listen list" "$T/env.log" "EMF endpoint on udp://127.0.0.1:$P2\$"
 check_fail "--no-emf-listen without a PATH has nothing to do" "$OBSAGENT" --db "$T/x.db" --no-emf-listen
 finish

@@ -1,0 +1,106 @@
+/* agent/status.c — `obsagent --status` (see status.h).
+ *
+ * Lag of a source = size of the file at its path - offset of its
+ * checkpoint, computed only when the file at the path still has the
+ * checkpoint's device and inode (another file, or none, is not the one the
+ * offset counts in: shown as "rotated" or "gone" with lag "-"). Every
+ * checkpoint is looked at: --status is a one-shot command, unlike obstop,
+ * which bounds its lag to the 1,000 files checkpointed last. */
+#include "status.h"
+#include "agent_state.h"
+#include "../store/store.h"
+
+#include <sqlite3.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct lag_sum {
+    FILE *out;
+    int64_t lag, sources, behind, unknown;
+} lag_sum_t;
+
+static int one_source(void *ctx, const char *key, const store_source_t *src)
+{
+    lag_sum_t *s = ctx;
+    const char *sep = strchr(key, '\x1f');
+    int plen = sep ? (int)(sep - key) : (int)strlen(key);
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%.*s", plen, key);
+    s->sources++;
+    if (stat(path, &sb) != 0 || (int64_t)sb.st_dev != src->dev || (int64_t)sb.st_ino != src->ino) {
+        /* the path names another file, or none: this checkpoint's file was
+         * rotated away (key "path\x1finode") or replaced/deleted */
+        s->unknown++;
+        fprintf(s->out, "source - %s %s\n", sep ? "rotated" : "gone", path);
+        return 0;
+    }
+    int64_t lag = (int64_t)sb.st_size - src->offset;
+    if (lag < 0)
+        lag = 0;  /* truncated since: read again from 0 at the next look */
+    s->lag += lag;
+    s->behind += lag > 0;
+    fprintf(s->out, "source %lld %s %s\n", (long long)lag, lag > 0 ? "behind" : "current", path);
+    return 0;
+}
+
+/* The following agent's state file: running, or paused since when and why. */
+static void print_agent(const char *db, FILE *out)
+{
+    agent_state_info_t ai;
+    struct timespec ts;
+    if (agent_state_read(db, &ai) != 0) {
+        fprintf(out, "agent_state not running\n");
+        return;
+    }
+    if (kill((pid_t)ai.pid, 0) != 0 && errno == ESRCH) {
+        fprintf(out, "agent_state not running (pid %ld ended without a clean stop)\n", ai.pid);
+        return;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    fprintf(out, "agent_state %s\nagent_pid %ld\nagent_since_ms %lld\nagent_state_ms %lld\n", ai.state,
+            ai.pid, (long long)ai.since_ms, (long long)(now - ai.since_ms));
+    if (ai.reason[0])
+        fprintf(out, "agent_reason %s\n", ai.reason);
+}
+
+int agent_status_print(const char *db, FILE *out)
+{
+    obs_err_t err = { 0 };
+    store_t *st = NULL;
+    sqlite3_stmt *q = NULL;
+    lag_sum_t sum = { out, 0, 0, 0, 0 };
+    int rc = 0;
+    if (store_open_readonly(db, &st, &err)) {
+        fprintf(stderr, "obsagent: %s\n", err.msg);
+        return 1;
+    }
+    if (sqlite3_prepare_v2(store_db(st), "SELECT name, value FROM agent_counters ORDER BY name", -1, &q,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "obsagent: reading the counters: %s\n", sqlite3_errmsg(store_db(st)));
+        store_close(st, NULL);
+        return 1;
+    }
+    fprintf(out, "store %s\n", db);
+    print_agent(db, out);
+    while (sqlite3_step(q) == SQLITE_ROW)
+        fprintf(out, "%s %lld\n", (const char *)sqlite3_column_text(q, 0),
+                (long long)sqlite3_column_int64(q, 1));
+    sqlite3_finalize(q);
+    if (store_sources_each(st, one_source, &sum, &err)) {
+        fprintf(stderr, "obsagent: %s\n", err.msg);
+        rc = 1;
+    } else {
+        fprintf(out, "lag_bytes %lld\n", (long long)sum.lag);
+        fprintf(out, "sources %lld\n", (long long)sum.sources);
+        fprintf(out, "sources_behind %lld\n", (long long)sum.behind);
+        fprintf(out, "sources_lag_unknown %lld\n", (long long)sum.unknown);
+    }
+    store_close(st, NULL);
+    return rc;
+}
