@@ -15,7 +15,7 @@
 
 .DEFAULT_GOAL := all
 CC       ?= cc
-PKGS     := sqlite3 libcjson libpcre2-8 libuv libmicrohttpd
+PKGS     := sqlite3 libcjson libpcre2-8 libuv libmicrohttpd libcurl
 SANITIZE ?=
 WERROR   ?=
 

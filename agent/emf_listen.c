@@ -85,7 +85,7 @@ static void on_frame(void *ctx, const char *doc, size_t len)
     frame_ctx_t *c = ctx;
     emf_route_t r;
     emf_route(doc, len, c->default_stream, &r);
-    inbox_push(c->l->ib, r.function, r.log_group, r.stream, doc, len, now_ms());
+    inbox_push(c->l->ib, INBOX_EMF, r.function, r.log_group, r.stream, doc, len, now_ms());
     c->documents++;
 }
 

@@ -39,6 +39,11 @@
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
+void follow_request_stop(void)
+{
+    stop_requested = 1;   /* seen within a poll step */
+}
+
 static void on_signal(int sig)
 {
     if (sig == SIGHUP)
@@ -772,7 +777,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     }
 
     if (npaths == 0)
-        fprintf(stderr, "obsagent: storing what the EMF endpoint receives into %s (Ctrl-C or SIGTERM stops)\n",
+        fprintf(stderr, "obsagent: storing what the network inputs receive into %s (Ctrl-C or SIGTERM stops)\n",
                 o->db_path);
     else
     fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,

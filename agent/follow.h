@@ -39,6 +39,10 @@ typedef struct follow_opts {
 #define FOLLOW_ROTATE_WAIT_MS 5000
 #define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
 
+/* Stop follow_run as SIGTERM does (from another thread: the Lambda
+ * extension at SHUTDOWN); also before it started. */
+void follow_request_stop(void);
+
 /* Run until SIGTERM or SIGINT (then flush, commit and return 0); SIGHUP
  * re-reads exclude_from and rescans at once (follow_reload.c). A locked
  * or full store pauses reading until it takes writes again

@@ -51,8 +51,8 @@ int inbox_fd(const inbox_t *ib)
     return ib->efd;
 }
 
-void inbox_push(inbox_t *ib, const char *function, const char *log_group, const char *stream,
-                const char *line, size_t len, int64_t arrival_ms)
+void inbox_push(inbox_t *ib, inbox_kind_t kind, const char *function, const char *log_group,
+                const char *stream, const char *line, size_t len, int64_t arrival_ms)
 {
     size_t fl = strlen(function) + 1, gl = strlen(log_group) + 1, sl = strlen(stream) + 1;
     inbox_item_t *it = xmalloc(sizeof *it + fl + gl + sl + len + 1);
@@ -68,6 +68,7 @@ void inbox_push(inbox_t *ib, const char *function, const char *log_group, const 
     it->line = p;
     it->len = len;
     it->arrival_ms = arrival_ms;
+    it->kind = kind;
     it->next = NULL;
     pthread_mutex_lock(&ib->mu);
     int was_empty = ib->head == NULL;

@@ -11,9 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef enum inbox_kind {
+    INBOX_EMF,               /* a document from the EMF endpoint (declared EMF, arrival time) */
+    INBOX_TELEMETRY,         /* a line from a Telemetry API batch (time = the element's) */
+} inbox_kind_t;
+
 typedef struct inbox_item {
     struct inbox_item *next;
-    int64_t arrival_ms;
+    inbox_kind_t kind;
+    int64_t arrival_ms;      /* INBOX_TELEMETRY: the element's time, -1 when it had none */
     const char *function, *stream, *log_group;   /* inside the item's allocation */
     const char *line;
     size_t len;
@@ -27,8 +33,8 @@ void inbox_free(inbox_t *ib);
 /* Readable when items wait (an eventfd). */
 int inbox_fd(const inbox_t *ib);
 /* Append a copy (any thread). */
-void inbox_push(inbox_t *ib, const char *function, const char *log_group, const char *stream,
-                const char *line, size_t len, int64_t arrival_ms);
+void inbox_push(inbox_t *ib, inbox_kind_t kind, const char *function, const char *log_group,
+                const char *stream, const char *line, size_t len, int64_t arrival_ms);
 int inbox_full(inbox_t *ib);
 size_t inbox_bytes(inbox_t *ib);
 /* Every waiting item, oldest first (NULL when none); clears the eventfd. */

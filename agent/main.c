@@ -1,6 +1,7 @@
 /* agent/main.c — obsagent: parse the command line, open the store, run the
  * import (--once) or follow mode, print the summary or the status.
  * Everything else lives in the modules. */
+#include "extension.h"
 #include "follow.h"
 #include "import.h"
 #include "net_source.h"
@@ -67,8 +68,17 @@ static const char usage[] =
 "                       and counted)\n"
 "  --emf-max-connections N  open TCP connections (default 256)\n"
 "  --emf-idle-timeout-ms N  close a silent TCP connection after N ms (300000)\n"
-"  --emf-buffer BYTES   documents waiting for the store (default 32M): beyond,\n"
-"                       TCP clients wait and UDP datagrams are dropped, counted\n"
+"  --emf-buffer BYTES   what the network inputs received and the store has not\n"
+"                       (default 32M): beyond, TCP clients wait, UDP datagrams\n"
+"                       are dropped and counted, Telemetry API batches get 503\n"
+"Lambda Telemetry API receiver (follow mode):\n"
+"  --telemetry-listen HOST:PORT  take the batches Lambda POSTs to a subscribed\n"
+"                       extension; POST /FUNCTION?stream=NAME routes them\n"
+"                       (default function and stream: --function, --stream)\n"
+"  --extension          run as a Lambda extension: register with the Extensions\n"
+"                       API at $AWS_LAMBDA_RUNTIME_API, subscribe to the\n"
+"                       Telemetry API (receiver default sandbox.localdomain:4243),\n"
+"                       stop at SHUTDOWN having stored everything\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -82,7 +92,8 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
        OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
-       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER };
+       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
+       OPT_EXTENSION };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -99,6 +110,44 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* --extension: register with the Extensions API, and make the Telemetry
+ * API receiver listen where Lambda can deliver (the sandbox is the
+ * boundary there: a non-loopback address needs no --listen-public). The
+ * function is the one Lambda names; the stream, unless --stream says, the
+ * extension's identifier (one per execution environment). */
+static int start_extension(net_opts_t *no, extension_t **ext, char *function, size_t n, obs_err_t *err)
+{
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (!api || !*api)
+        return obs_err_set(err, OBS_EINVAL, "--extension: AWS_LAMBDA_RUNTIME_API is not set (not in Lambda?)");
+    int rc = extension_register(api, "obsagent", ext, function, n, err);
+    if (rc)
+        return rc;
+    if (!no->telemetry.listen)
+        no->telemetry.listen = "sandbox.localdomain:4243";
+    no->telemetry.allow_remote = 1;
+    if (!no->telemetry.function && *function)
+        no->telemetry.function = function;
+    if (!no->telemetry.stream)
+        no->telemetry.stream = extension_id(*ext);
+    return 0;
+}
+
+/* Subscribe to deliveries at http://LISTEN/FUNCTION, then wait for events. */
+static int subscribe_extension(extension_t *ext, const net_opts_t *no, const char *function, obs_err_t *err)
+{
+    char uri[512];
+    snprintf(uri, sizeof uri, "http://%s/%s", no->telemetry.listen,
+             no->telemetry.function ? no->telemetry.function : function);
+    int rc = extension_subscribe(ext, uri, err);
+    if (!rc)
+        rc = extension_run(ext, err);
+    if (!rc)
+        fprintf(stderr, "obsagent: registered as a Lambda extension of %s; Telemetry API delivers to %s\n",
+                function, uri);
+    return rc;
 }
 
 static int bad_value(const char *opt, const char *val, const char *want)
@@ -130,6 +179,8 @@ int main(int argc, char **argv)
         { "emf-listen", required_argument, NULL, OPT_EMF_LISTEN },
         { "no-emf-listen", no_argument, NULL, OPT_NO_EMF_LISTEN },
         { "listen-public", no_argument, NULL, OPT_LISTEN_PUBLIC },
+        { "telemetry-listen", required_argument, NULL, OPT_TELEMETRY_LISTEN },
+        { "extension", no_argument, NULL, OPT_EXTENSION },
         { "emf-max-frame", required_argument, NULL, OPT_EMF_MAX_FRAME },
         { "emf-max-connections", required_argument, NULL, OPT_EMF_MAX_CONNECTIONS },
         { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
@@ -150,11 +201,11 @@ int main(int argc, char **argv)
                          .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra_fd = -1 };
     /* $OBS_EMF_LISTEN sets the default listen list ("off": none) */
     const char *listen_env = getenv("OBS_EMF_LISTEN");
-    emf_listen_opts_t lo = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
-                                     : strcmp(listen_env, "off") == 0 ? NULL : listen_env };
-    long long emf_buffer = NET_BUFFER_BYTES_DEFAULT;
+    net_opts_t no = { .emf = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
+                                       : strcmp(listen_env, "off") == 0 ? NULL : listen_env },
+                      .buffer_bytes = NET_BUFFER_BYTES_DEFAULT };
     const char **exclude = NULL;
-    int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
+    int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, extension = 0, c;
     long long v;
 
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -214,28 +265,30 @@ int main(int argc, char **argv)
             exclude[fo.nexclude++] = optarg;
             fo.exclude = exclude;
             break;
-        case OPT_EMF_LISTEN: lo.spec = optarg; break;
-        case OPT_NO_EMF_LISTEN: lo.spec = NULL; break;
-        case OPT_LISTEN_PUBLIC: lo.allow_remote = 1; break;
+        case OPT_EMF_LISTEN: no.emf.spec = optarg; break;
+        case OPT_NO_EMF_LISTEN: no.emf.spec = NULL; break;
+        case OPT_TELEMETRY_LISTEN: no.telemetry.listen = optarg; break;
+        case OPT_EXTENSION: extension = 1; break;
+        case OPT_LISTEN_PUBLIC: no.emf.allow_remote = no.telemetry.allow_remote = 1; break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
-            lo.max_frame = (size_t)v;
+            no.emf.max_frame = (size_t)v;
             break;
         case OPT_EMF_MAX_CONNECTIONS:
             if (parse_size(optarg, 1, 100000, &v))
                 return bad_value("--emf-max-connections", optarg, "1 to 100000");
-            lo.max_connections = (int)v;
+            no.emf.max_connections = (int)v;
             break;
         case OPT_EMF_IDLE_TIMEOUT_MS:
             if (parse_size(optarg, 100, 86400000, &v))
                 return bad_value("--emf-idle-timeout-ms", optarg, "100 to 86400000");
-            lo.idle_timeout_ms = (int)v;
+            no.emf.idle_timeout_ms = (int)v;
             break;
         case OPT_EMF_BUFFER:
             if (parse_size(optarg, 64 * 1024, 4LL * 1024 * 1024 * 1024, &v))
                 return bad_value("--emf-buffer", optarg, "a size from 64K to 4G bytes");
-            emf_buffer = v;
+            no.buffer_bytes = (size_t)v;
             break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
@@ -247,7 +300,7 @@ int main(int argc, char **argv)
         db = "obs.db";
     if (status)
         return agent_status_print(db, stdout);
-    if (optind >= argc && (once || !lo.spec)) {
+    if (optind >= argc && (once || (!no.emf.spec && !no.telemetry.listen && !extension))) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
     }
@@ -284,13 +337,24 @@ int main(int argc, char **argv)
         fo.max_line = io.max_line;
         quiet = 1;  /* follow mode reports on stderr as it goes */
         net_source_t *ns = NULL;
-        rc = lo.spec ? net_source_start(&lo, (size_t)emf_buffer, st, pl, &ns, &err) : 0;
+        no.telemetry.function = io.function;
+        no.telemetry.stream = io.stream;
+        extension_t *ext = NULL;
+        char ext_function[256] = "";
+        rc = extension ? start_extension(&no, &ext, ext_function, sizeof ext_function, &err) : 0;
+        if (!rc && (no.emf.spec || no.telemetry.listen))
+            rc = net_source_start(&no, st, pl, &ns, &err);
+        if (!rc && ext)
+            rc = subscribe_extension(ext, &no, ext_function, &err);
         if (!rc && ns) {
+            char where[512];
             net_source_hook(ns, &fo);
-            fprintf(stderr, "obsagent: EMF endpoint on %s\n", net_source_describe(ns));
+            net_source_describe(ns, where, sizeof where);
+            fprintf(stderr, "obsagent: %s\n", where);
         }
         if (!rc)
             rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+        extension_free(ext);
         net_source_free(ns);
     }
     if (rc) {

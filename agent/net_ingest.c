@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_SIZE 256   /* routes remembered: one pipeline stream each */
 
@@ -91,6 +92,24 @@ static void forget_routes(net_ingest_t *ni)
     }
 }
 
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An EMF document at its arrival time; a telemetry line at its element's
+ * time (arrival when it had none). */
+static int record(net_ingest_t *ni, pipeline_stream_t *ps, const inbox_item_t *it, const line_t *line,
+                  obs_err_t *err)
+{
+    if (it->kind == INBOX_TELEMETRY && it->arrival_ms >= 0)
+        return pipeline_record(ni->pl, ps, line, it->arrival_ms, 0, 0, err);
+    int64_t at = it->arrival_ms >= 0 ? it->arrival_ms : wall_ms();
+    return pipeline_record(ni->pl, ps, line, at, 1, it->kind == INBOX_EMF, err);
+}
+
 void net_ingest_rollback(net_ingest_t *ni)
 {
     if (!ni)
@@ -130,7 +149,7 @@ int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
         pipeline_stream_t *ps;
         line_t line = { it->line, it->len, 0 };
         if ((rc = stream_of(ni, it, &ps, err)) ||
-            (rc = pipeline_record(ni->pl, ps, &line, it->arrival_ms, err))) {
+            (rc = record(ni, ps, it, &line, err))) {
             ni->retry = items;   /* this one and the rest: again, first */
             break;
         }

@@ -483,10 +483,10 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, 
     return rc;
 }
 
-int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t arrival_ms,
-                    obs_err_t *err)
+int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t ts_ms,
+                    int arrival, int declared_emf, obs_err_t *err)
 {
-    line_origin_t at = { arrival_ms, EVF_TIME_ARRIVAL, 1 };
+    line_origin_t at = { ts_ms, arrival ? EVF_TIME_ARRIVAL : 0, declared_emf };
     count_input(pl, line, line->len + 1);
     if (line->len == 0) {
         pl->stats.empty++;

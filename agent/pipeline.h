@@ -56,10 +56,12 @@ int64_t pipeline_stream_id(const pipeline_stream_t *ps);
 int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, const line_t *line,
                   size_t raw_bytes, obs_err_t *err);
 
-/* One document received whole (EMF over TCP/UDP): stored as one event at
- * its arrival time (flagged so), never joined with others. */
-int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t arrival_ms,
-                    obs_err_t *err);
+/* One record received whole from the network, stored as one event at time
+ * ts_ms (flagged as an arrival time with arrival), never joined with
+ * others. declared_emf: it came as an EMF document (the EMF endpoint), so
+ * anything else is an EMF parse error. */
+int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t ts_ms,
+                    int arrival, int declared_emf, obs_err_t *err);
 
 /* Every complete line the reader holds (with at_eof, a last partial one
  * too, and then the pending multi-line event), through pipeline_line.

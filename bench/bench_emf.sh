@@ -27,7 +27,7 @@ start() {
     "$BUILD"/obsagent --db "$dir/obs.db" --emf-listen "tcp://127.0.0.1:$port" >"$dir/agent.log" 2>&1 &
     agent=$!
     i=0
-    until grep -q "EMF endpoint receives" "$dir/agent.log"; do
+    until grep -q "network inputs receive" "$dir/agent.log"; do
         sleep 0.1; i=$((i + 1)); [ $i -lt 50 ] || { cat "$dir/agent.log"; exit 1; }
     done
 }

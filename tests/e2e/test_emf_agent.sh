@@ -35,7 +35,7 @@ start_agent()
     AGENT_PID=$!
     _i=0
     while [ $_i -lt 50 ]; do
-        grep -q "storing what the EMF endpoint receives" "$_log" 2>/dev/null && return 0
+        grep -q "storing what the network inputs receive" "$_log" 2>/dev/null && return 0
         kill -0 "$AGENT_PID" 2>/dev/null || return 1
         sleep 0.1
         _i=$((_i + 1))
