@@ -203,6 +203,9 @@ void app_idle(app_t *a, int64_t now_ms)
     a->events_per_s = 0;
     a->prev_ms = now_ms;
     a->now_ms = now_ms;
+    /* nothing new in the store: the agent may be paused (the store locked
+     * or full), which only its state file says */
+    model_header_load(store_db(a->st), a->db_path, &a->ov, 0);
 }
 
 /* ---- views ---------------------------------------------------------------- */

@@ -86,7 +86,8 @@ void app_refresh(app_t *a, int64_t now_ms);
 /* Whether another connection committed since the last call (PRAGMA
  * data_version). */
 int app_data_changed(app_t *a);
-/* A refresh tick with nothing new: the event rate is 0. */
+/* A refresh tick with nothing new in the store: the event rate is 0, and
+ * the header's facts (the agent's state file) are read again. */
 void app_idle(app_t *a, int64_t now_ms);
 
 /* Handle one key (a character or APP_KEY_*). Returns 1 to quit. Keys that

@@ -8,8 +8,11 @@
 #include "../common/obs.h"
 #include "../common/sketch.h"
 #include "../common/xalloc.h"
+#include "../agent/agent_state.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,10 +290,27 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
     return 0;
 }
 
+/* The agent's own word on its state: its state file, if its pid lives. */
+static void agent_file(const char *db_path, agent_state_t *a)
+{
+    agent_state_info_t info;
+    a->running = a->paused = 0;
+    a->reason[0] = '\0';
+    if (!db_path || !*db_path || agent_state_read(db_path, &info) != 0)
+        return;
+    if (info.pid <= 0 || (kill((pid_t)info.pid, 0) != 0 && errno != EPERM))
+        return;   /* a file left by an agent that is gone */
+    a->running = 1;
+    a->paused = strcmp(info.state, "paused") == 0;
+    snprintf(a->reason, sizeof a->reason, "%.127s", info.reason);
+    a->since_ms = info.since_ms;
+}
+
 void model_header_load(sqlite3 *db, const char *db_path, overview_t *o, int with_lag)
 {
     o->store_bytes = file_size(db_path, "") + file_size(db_path, "-wal");
     agent_state(db, &o->agent, o, with_lag);
+    agent_file(db_path, &o->agent);
 }
 
 void model_overview_free(overview_t *o)

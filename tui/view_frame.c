@@ -20,17 +20,26 @@ void view_clock(int64_t ms, int with_date, char *out, size_t n)
         snprintf(out, n, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
+/* The agent as the header shows it: paused (and why) or running from its
+ * state file; else from what it last wrote and the files' lag. */
 static void agent_text(const app_t *a, char *out, size_t n)
 {
     const agent_state_t *s = &a->ov.agent;
     char lag[32];
+    fmt_size(s->lag_bytes > 0 ? s->lag_bytes : 0, lag, sizeof lag);
+    if (s->running && s->paused) {
+        int64_t for_s = (a->now_ms - s->since_ms) / 1000;
+        snprintf(out, n, "agent: PAUSED %llds, %.60s, lag %s", (long long)(for_s > 0 ? for_s : 0), s->reason,
+                 lag);
+        return;
+    }
     if (s->last_write_ms < 0) {
-        snprintf(out, n, "agent: no data yet");
+        snprintf(out, n, s->running ? "agent: running, no data yet" : "agent: no data yet");
         return;
     }
     int64_t ago = (a->now_ms - s->last_write_ms) / 1000;
-    fmt_size(s->lag_bytes > 0 ? s->lag_bytes : 0, lag, sizeof lag);
-    const char *state = s->lag_bytes > 0 && ago >= 5 ? "behind" : s->lag_bytes > 0 ? "catching up" : "ok";
+    const char *state = s->lag_bytes > 0 && ago >= 5 ? "behind" : s->lag_bytes > 0 ? "catching up"
+                      : s->running ? "running" : "ok";
     if (ago < 0)
         ago = 0;
     if (ago < 120)
@@ -62,7 +71,7 @@ static void header(canvas_t *c, app_t *a)
     /* the agent's state, right-aligned on the tabs row */
     int aw = canvas_width(c, agent, strlen(agent));
     canvas_str(c, 1, c->w - aw > 40 ? c->w - aw : 40, 0,
-               a->ov.agent.lag_bytes > 0 ? CA_WARN : CA_DIM, agent);
+               a->ov.agent.paused ? CA_BAD : a->ov.agent.lag_bytes > 0 ? CA_WARN : CA_DIM, agent);
 }
 
 static void tabs(canvas_t *c, app_t *a)

@@ -7,7 +7,9 @@
 # SQL from the stored invocations (1% sketch + 3-digit display); keys move
 # between views; the tail's filter works and reports errors; the frame
 # follows a resize; the screen updates while obsagent follows new logs;
-# the terminal is given back on quit, on SIGTERM and on a crash; colours
+# the header shows the agent running, and PAUSED with its reason while the
+# store is locked; the terminal is given back on quit, on SIGTERM and on a
+# crash; colours
 # and their absence under NO_COLOR; log text
 # cannot put escape sequences on the screen; --dump writes frames.
 . "$(dirname "$0")/lib.sh"
@@ -210,7 +212,14 @@ wait_for "$T/l1" "^$fn1 +40 " || fail "live: a new function appears with its inv
 fn2=$(truth functions "$T/live2" | awk '{ print $2 }')
 mv "$T/live/b/$fn2" "$T/live/"
 wait_for "$T/l2" "^$fn2 +25 " || fail "live: a second function appears while running" "$T/l2"
-check_grep "live: header shows the agent" "$T/l2" "agent: (ok|catching up)"
+check_grep "live: header shows the agent running" "$T/l2" "agent: (running|catching up)"
+# the store locked: the agent pauses, and the header says so and why
+store_lock "$T/live.db" || fail "live: sqlite3 holds the store's write lock"
+printf '2026-11-01T03:00:00.000Z\tabc\tINFO\twritten while the store is locked\n' \
+    >>"$(find "$T/live" -name '*.log' | head -n 1)"
+wait_for "$T/l3" "agent: PAUSED [0-9]+s, store locked" || fail "live: a paused agent is shown PAUSED with its reason" "$T/l3"
+store_unlock
+wait_for "$T/l4" "agent: (running|catching up)" || fail "live: ... and running again after" "$T/l4"
 tmux_kill
 kill -TERM "$agent_pid"
 wait "$agent_pid" 2>/dev/null
