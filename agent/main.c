@@ -3,6 +3,7 @@
  * Everything else lives in the modules. */
 #include "follow.h"
 #include "import.h"
+#include "metrics_http.h"
 #include "net_source.h"
 #include "status.h"
 #include "../store/store.h"
@@ -15,7 +16,7 @@
 
 static const char usage[] =
 "usage: obsagent [options] [PATH...]      follow: tail PATHs and serve the EMF\n"
-"                                         endpoint until stopped\n"
+"                                         endpoint (and /metrics) until stopped\n"
 "       obsagent --once [options] PATH... | -\n"
 "       obsagent --status [--db FILE]\n"
 "\n"
@@ -62,13 +63,18 @@ static const char usage[] =
 "                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
 "  --no-emf-listen      do not listen (also OBS_EMF_LISTEN=off)\n"
 "  --listen-public      allow a non-loopback listen address (anyone who can\n"
-"                       reach it can write to the store)\n"
+"                       reach it can write to the store, or read /metrics)\n"
 "  --emf-max-frame BYTES  longest document (default 1M; longer ones are dropped\n"
 "                       and counted)\n"
 "  --emf-max-connections N  open TCP connections (default 256)\n"
 "  --emf-idle-timeout-ms N  close a silent TCP connection after N ms (300000)\n"
 "  --emf-buffer BYTES   documents waiting for the store (default 32M): beyond,\n"
 "                       TCP clients wait and UDP datagrams are dropped, counted\n"
+"Prometheus (follow mode):\n"
+"  --metrics-listen HOST:PORT\n"
+"                       serve GET /metrics there (default $OBS_METRICS_LISTEN,\n"
+"                       else off; e.g. 127.0.0.1:9464); a non-loopback HOST\n"
+"                       needs --listen-public\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -82,7 +88,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
        OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
-       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER };
+       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_METRICS_LISTEN };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -134,6 +140,7 @@ int main(int argc, char **argv)
         { "emf-max-connections", required_argument, NULL, OPT_EMF_MAX_CONNECTIONS },
         { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
         { "emf-buffer", required_argument, NULL, OPT_EMF_BUFFER },
+        { "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
         { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
@@ -152,6 +159,10 @@ int main(int argc, char **argv)
     const char *listen_env = getenv("OBS_EMF_LISTEN");
     emf_listen_opts_t lo = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
                                      : strcmp(listen_env, "off") == 0 ? NULL : listen_env };
+    /* $OBS_METRICS_LISTEN: where to serve /metrics ("off" or unset: nowhere) */
+    const char *metrics_env = getenv("OBS_METRICS_LISTEN");
+    metrics_http_opts_t mo = { .listen = !metrics_env || !*metrics_env || strcmp(metrics_env, "off") == 0
+                                             ? NULL : metrics_env };
     long long emf_buffer = NET_BUFFER_BYTES_DEFAULT;
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
@@ -216,7 +227,8 @@ int main(int argc, char **argv)
             break;
         case OPT_EMF_LISTEN: lo.spec = optarg; break;
         case OPT_NO_EMF_LISTEN: lo.spec = NULL; break;
-        case OPT_LISTEN_PUBLIC: lo.allow_remote = 1; break;
+        case OPT_LISTEN_PUBLIC: lo.allow_remote = mo.allow_remote = 1; break;
+        case OPT_METRICS_LISTEN: mo.listen = optarg; break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
@@ -247,7 +259,7 @@ int main(int argc, char **argv)
         db = "obs.db";
     if (status)
         return agent_status_print(db, stdout);
-    if (optind >= argc && (once || !lo.spec)) {
+    if (optind >= argc && (once || (!lo.spec && !mo.listen))) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
     }
@@ -289,8 +301,13 @@ int main(int argc, char **argv)
             net_source_hook(ns, &fo);
             fprintf(stderr, "obsagent: EMF endpoint on %s\n", net_source_describe(ns));
         }
+        metrics_http_t *mh = NULL;
+        mo.db_path = db;
+        if (!rc && mo.listen && !(rc = metrics_http_start(&mo, &mh, &err)))
+            fprintf(stderr, "obsagent: Prometheus metrics on %s\n", metrics_http_describe(mh));
         if (!rc)
             rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+        metrics_http_stop(mh);
         net_source_free(ns);
     }
     if (rc) {
