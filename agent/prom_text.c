@@ -145,7 +145,7 @@ static const struct {
     { "obs_lambda_throttle_signals_total", "Log lines carrying a downstream throttle signal.",
       offsetof(store_fn_totals_t, throttle_signals) },
     { "obs_lambda_log_events_total", "Log events stored.", offsetof(store_fn_totals_t, events) },
-    { "obs_lambda_error_lines_total", "Log events at level ERROR or FATAL, or with an error outcome.",
+    { "obs_lambda_error_lines_total", "Log events at level ERROR or above (handled errors included).",
       offsetof(store_fn_totals_t, error_lines) },
     { "obs_lambda_emf_documents_total", "EMF documents in the function's logs.",
       offsetof(store_fn_totals_t, emf_documents) },
