@@ -4,8 +4,8 @@
 #   make            build obsagent, obsq, obstop and the test tools
 #   make test       build and run every test; last line "N passed, N failed"
 #   make demo       build, generate sample logs, import them, print a summary
-#   make bench      import, query, obstop-frame, EMF-endpoint and follow-mode
-#                   benchmarks (BENCH_QUERY=0, BENCH_OBSTOP=0, ... skip one)
+#   make bench      import, query, obstop-frame, EMF-endpoint, /metrics and
+#                   follow-mode benchmarks (BENCH_QUERY=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
 #   make deps       install the Debian packages the build needs (as root)
@@ -128,6 +128,8 @@ bench: all
 	@BUILD=$(BUILD) sh bench/bench_obstop.sh
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_emf.sh
+	@echo
+	@BUILD=$(BUILD) sh bench/bench_metrics.sh
 	@if [ "$${BENCH_FOLLOW:-1}" != 0 ]; then echo; BUILD=$(BUILD) sh bench/bench_follow.sh; fi
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,

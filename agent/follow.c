@@ -776,7 +776,10 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         return rc;
     }
 
-    if (npaths == 0)
+    if (npaths == 0 && o->extra_fd < 0)   /* what main() allows only with /metrics */
+        fprintf(stderr, "obsagent: no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
+                        "stops)\n", o->db_path);
+    else if (npaths == 0)
         fprintf(stderr, "obsagent: storing what the network inputs receive into %s (Ctrl-C or SIGTERM stops)\n",
                 o->db_path);
     else

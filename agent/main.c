@@ -4,6 +4,7 @@
 #include "extension.h"
 #include "follow.h"
 #include "import.h"
+#include "metrics_http.h"
 #include "net_source.h"
 #include "status.h"
 #include "../store/store.h"
@@ -16,7 +17,7 @@
 
 static const char usage[] =
 "usage: obsagent [options] [PATH...]      follow: tail PATHs and serve the EMF\n"
-"                                         endpoint until stopped\n"
+"                                         endpoint (and /metrics) until stopped\n"
 "       obsagent --once [options] PATH... | -\n"
 "       obsagent --status [--db FILE]\n"
 "\n"
@@ -63,7 +64,7 @@ static const char usage[] =
 "                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
 "  --no-emf-listen      do not listen (also OBS_EMF_LISTEN=off)\n"
 "  --listen-public      allow a non-loopback listen address (anyone who can\n"
-"                       reach it can write to the store)\n"
+"                       reach it can write to the store, or read /metrics)\n"
 "  --emf-max-frame BYTES  longest document (default 1M; longer ones are dropped\n"
 "                       and counted)\n"
 "  --emf-max-connections N  open TCP connections (default 256)\n"
@@ -79,6 +80,11 @@ static const char usage[] =
 "                       API at $AWS_LAMBDA_RUNTIME_API, subscribe to the\n"
 "                       Telemetry API (receiver default sandbox.localdomain:4243),\n"
 "                       stop at SHUTDOWN having stored everything\n"
+"Prometheus (follow mode):\n"
+"  --metrics-listen HOST:PORT\n"
+"                       serve GET /metrics there (default $OBS_METRICS_LISTEN,\n"
+"                       else off; e.g. 127.0.0.1:9464); a non-loopback HOST\n"
+"                       needs --listen-public\n"
 "  --no-progress        no progress line on a terminal\n"
 "  -q, --quiet          no summary\n"
 "  -h, --help           this help\n"
@@ -93,7 +99,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
-       OPT_EXTENSION };
+       OPT_EXTENSION, OPT_METRICS_LISTEN };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -185,6 +191,7 @@ int main(int argc, char **argv)
         { "emf-max-connections", required_argument, NULL, OPT_EMF_MAX_CONNECTIONS },
         { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
         { "emf-buffer", required_argument, NULL, OPT_EMF_BUFFER },
+        { "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
         { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
@@ -204,6 +211,10 @@ int main(int argc, char **argv)
     net_opts_t no = { .emf = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
                                        : strcmp(listen_env, "off") == 0 ? NULL : listen_env },
                       .buffer_bytes = NET_BUFFER_BYTES_DEFAULT };
+    /* $OBS_METRICS_LISTEN: where to serve /metrics ("off" or unset: nowhere) */
+    const char *metrics_env = getenv("OBS_METRICS_LISTEN");
+    metrics_http_opts_t mo = { .listen = !metrics_env || !*metrics_env || strcmp(metrics_env, "off") == 0
+                                             ? NULL : metrics_env };
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, extension = 0, c;
     long long v;
@@ -269,7 +280,8 @@ int main(int argc, char **argv)
         case OPT_NO_EMF_LISTEN: no.emf.spec = NULL; break;
         case OPT_TELEMETRY_LISTEN: no.telemetry.listen = optarg; break;
         case OPT_EXTENSION: extension = 1; break;
-        case OPT_LISTEN_PUBLIC: no.emf.allow_remote = no.telemetry.allow_remote = 1; break;
+        case OPT_LISTEN_PUBLIC: no.emf.allow_remote = no.telemetry.allow_remote = mo.allow_remote = 1; break;
+        case OPT_METRICS_LISTEN: mo.listen = optarg; break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
@@ -300,7 +312,7 @@ int main(int argc, char **argv)
         db = "obs.db";
     if (status)
         return agent_status_print(db, stdout);
-    if (optind >= argc && (once || (!no.emf.spec && !no.telemetry.listen && !extension))) {
+    if (optind >= argc && (once || (!no.emf.spec && !no.telemetry.listen && !extension && !mo.listen))) {
         fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
         return 2;
     }
@@ -352,8 +364,13 @@ int main(int argc, char **argv)
             net_source_describe(ns, where, sizeof where);
             fprintf(stderr, "obsagent: %s\n", where);
         }
+        metrics_http_t *mh = NULL;
+        mo.db_path = db;
+        if (!rc && mo.listen && !(rc = metrics_http_start(&mo, &mh, &err)))
+            fprintf(stderr, "obsagent: Prometheus metrics on %s\n", metrics_http_describe(mh));
         if (!rc)
             rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
+        metrics_http_stop(mh);
         extension_free(ext);
         net_source_free(ns);
     }

@@ -8,7 +8,8 @@
 #   build:  cJSON, SQLite 3 (FTS5), PCRE2, ncursesw, libuv, libmicrohttpd, libcurl,
 #           pkg-config, cc, make
 #   tests:  sqlite3 CLI (reads the store back), tmux (terminal tests),
-#           node + npm (real EMF client libraries from the npm registry)
+#           node + npm (real EMF client libraries from the npm registry),
+#           prometheus + promtool (scrape and parse /metrics)
 #   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
 set -eu
 
@@ -28,6 +29,8 @@ cmd:sqlite3:sqlite3
 cmd:tmux:tmux
 cmd:node:nodejs
 cmd:npm:npm
+cmd:prometheus:prometheus
+cmd:promtool:prometheus
 cmd:rg:ripgrep
 "
 

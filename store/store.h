@@ -1,7 +1,8 @@
 /* store/store.h — the SQLite store: open (writer or read-only), schema
  * migrations, the batch writer (events + full-text index, invocations,
  * per-minute rollups, source checkpoints and agent counters committed in one
- * transaction), and read helpers.
+ * transaction), and read helpers (summaries, EMF series, the all-time
+ * totals that /metrics serves).
  *
  * One writer (obsagent), many readers (obsq, obstop) in WAL mode. All values
  * handed to the writer are copied or bound before the call returns. */
@@ -10,6 +11,7 @@
 
 #include "../common/err.h"
 #include "../common/obs.h"
+#include "../common/sketch.h"
 
 #include <stdint.h>
 
@@ -219,5 +221,48 @@ typedef struct store_emf_error {
 int store_emf_errors_list(store_t *st, int64_t since_ms, int64_t until_ms,
                           store_emf_error_t **out, int *n, obs_err_t *err);
 void store_emf_errors_free(store_emf_error_t *v, int n);
+
+
+/* ---- totals over all time (Prometheus /metrics) -------------------------- */
+
+/* One function's counts since the store began (sums of rollup_hour, which
+ * the writer fills with every minute's: counters that only grow). */
+typedef struct store_fn_totals {
+    char *function;           /* owned */
+    int64_t events, error_lines, invocations, errors, timeouts, crashes, oom;
+    int64_t cold_starts, throttle_signals;
+    int64_t emf_documents, emf_parsing_errors, emf_validation_errors;
+    double duration_sum, billed_sum, init_sum;   /* milliseconds */
+    double gb_seconds;
+    sketch_t duration, init;  /* every REPORT duration / init duration, ms */
+} store_fn_totals_t;
+
+/* One EMF series' points since the store began; series that differ only in
+ * storage resolution are added together. */
+typedef struct store_metric_totals {
+    char *ns, *name, *unit, *dimensions;   /* owned; dimensions canonical JSON */
+    int64_t count;
+    double sum;
+} store_metric_totals_t;
+
+typedef struct store_counter_value {
+    char *name;               /* owned */
+    int64_t value;
+} store_counter_value_t;
+
+typedef struct store_totals {
+    store_fn_totals_t *fns;   /* by function name */
+    int nfns;
+    store_metric_totals_t *metrics;  /* by namespace, name, unit, dimensions */
+    int nmetrics;
+    store_counter_value_t *counters; /* agent_counters, by name */
+    int ncounters;
+} store_totals_t;
+
+/* Read every total in one read transaction (a consistent snapshot), from
+ * rollup_hour, metric_rollup_minute and agent_counters only: O(functions x
+ * hours + series x minutes), never the events. */
+int store_totals_read(store_t *st, store_totals_t *out, obs_err_t *err);
+void store_totals_free(store_totals_t *t);
 
 #endif

@@ -1,0 +1,275 @@
+/* agent/metrics_http.c — serves GET /metrics (agent/prom_text.c's rendering
+ * of store_totals_read) with libmicrohttpd: one internal polling thread,
+ * which alone uses a read-only store connection; small request limits; a
+ * watchdog thread that shuts down any connection older than
+ * METRICS_CONN_SECONDS (libmicrohttpd's own timeout counts idle time only,
+ * which a client trickling one byte at a time resets). */
+#include "metrics_http.h"
+#include "emf_wire.h"
+#include "prom_text.h"
+#include "../common/xalloc.h"
+#include "../store/store.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A connection the watchdog keeps an eye on. */
+typedef struct conn {
+    int fd;
+    time_t deadline;          /* CLOCK_MONOTONIC seconds */
+    int cut;                  /* shut down already */
+    struct conn *prev, *next;
+} conn_t;
+
+struct metrics_http {
+    struct MHD_Daemon *d;
+    store_t *st;              /* used by the daemon's thread only */
+    int fd;                   /* the listening socket until the daemon has it */
+    char describe[128];
+    pthread_t watchdog;
+    pthread_mutex_t mu;       /* conns, stopping */
+    pthread_cond_t cv;
+    conn_t *conns;
+    int stopping, watchdog_started;
+};
+
+static time_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *body, const char *type)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req)
+{
+    metrics_http_t *m = cls;
+    (void)version, (void)upload, (void)upload_size, (void)req;
+    int metrics = strcmp(url, "/metrics") == 0, root = strcmp(url, "/") == 0;
+    if (!metrics && !root)
+        return reply(c, MHD_HTTP_NOT_FOUND, xstrdup("not found: the metrics are at /metrics\n"),
+                     "text/plain; charset=utf-8");
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, xstrdup("only GET and HEAD\n"),
+                     "text/plain; charset=utf-8");
+    if (root)
+        return reply(c, MHD_HTTP_OK, xstrdup("obsagent: Prometheus metrics at /metrics\n"),
+                     "text/plain; charset=utf-8");
+    store_totals_t t;
+    obs_err_t err = { 0 };
+    if (store_totals_read(m->st, &t, &err)) {
+        buf_t b = { 0 };
+        buf_printf(&b, "obsagent: %s\n", err.msg);
+        return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
+    }
+    buf_t b = { 0 };
+    prom_render(&b, &t);
+    store_totals_free(&t);
+    return reply(c, MHD_HTTP_OK, buf_take(&b), PROM_CONTENT_TYPE);
+}
+
+/* ---- the watchdog ---------------------------------------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode what)
+{
+    metrics_http_t *m = cls;
+    pthread_mutex_lock(&m->mu);
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_t *k = xcalloc(1, sizeof *k);
+        k->fd = ci ? ci->connect_fd : -1;
+        k->deadline = now_s() + METRICS_CONN_SECONDS;
+        k->next = m->conns;
+        if (m->conns)
+            m->conns->prev = k;
+        m->conns = k;
+        *ctx = k;
+    } else if (*ctx) {
+        /* libmicrohttpd closes the socket after this call: the watchdog
+         * can no longer reach its fd */
+        conn_t *k = *ctx;
+        if (k->prev)
+            k->prev->next = k->next;
+        else
+            m->conns = k->next;
+        if (k->next)
+            k->next->prev = k->prev;
+        free(k);
+        *ctx = NULL;
+    }
+    pthread_mutex_unlock(&m->mu);
+}
+
+static void *watchdog(void *arg)
+{
+    metrics_http_t *m = arg;
+    pthread_mutex_lock(&m->mu);
+    while (!m->stopping) {
+        time_t now = now_s();
+        for (conn_t *k = m->conns; k; k = k->next)
+            if (!k->cut && k->fd >= 0 && now >= k->deadline) {
+                /* the daemon sees the connection end and closes it */
+                shutdown(k->fd, SHUT_RDWR);
+                k->cut = 1;
+            }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&m->cv, &m->mu, &ts);
+    }
+    pthread_mutex_unlock(&m->mu);
+    return NULL;
+}
+
+/* ---- start / stop ----------------------------------------------------------- */
+
+static int bind_listen(const emf_endpoint_t *e, int *fd_out, obs_err_t *err)
+{
+    struct sockaddr_storage sa;
+    socklen_t len;
+    memset(&sa, 0, sizeof sa);
+    const char *host = strcmp(e->host, "localhost") == 0 ? "127.0.0.1" : e->host;
+    int v6 = strchr(host, ':') != NULL, ok;
+    if (v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&sa;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)e->port);
+        ok = inet_pton(AF_INET6, host, &a->sin6_addr);
+        len = sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&sa;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)e->port);
+        ok = inet_pton(AF_INET, host, &a->sin_addr);
+        len = sizeof *a;
+    }
+    if (ok != 1)
+        return obs_err_set(err, OBS_EINVAL, "--metrics-listen %s: the host must be a numeric address or localhost",
+                           e->host);
+    int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0)
+        return obs_err_set(err, OBS_EIO, "cannot create a socket: %s", strerror(errno));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (v6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&sa, len) != 0 || listen(fd, 64) != 0) {
+        int e2 = errno;
+        close(fd);
+        return obs_err_set(err, OBS_EIO, "cannot listen on %s%s%s:%d for /metrics: %s", v6 ? "[" : "", e->host,
+                           v6 ? "]" : "", e->port, strerror(e2));
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_err_t *err)
+{
+    /* HOST:PORT is an EMF tcp:// endpoint without its scheme */
+    char spec[200];
+    emf_endpoint_t e;
+    *out = NULL;
+    if (snprintf(spec, sizeof spec, "tcp://%s", o->listen) >= (int)sizeof spec || strchr(o->listen, ',') ||
+        strstr(o->listen, "://"))
+        return obs_err_set(err, OBS_EINVAL, "--metrics-listen '%.100s': expected HOST:PORT", o->listen);
+    if (emf_endpoints_parse(spec, &e, 1, err) != 1)
+        return OBS_EINVAL;
+    if (!e.loopback && !o->allow_remote)
+        return obs_err_set(err, OBS_EINVAL,
+                           "--metrics-listen %s is not a loopback address: anyone who can reach it could read "
+                           "the metrics; add --listen-public to mean it", e.host);
+    metrics_http_t *m = xcalloc(1, sizeof *m);
+    m->fd = -1;
+    pthread_mutex_init(&m->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&m->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    int rc = store_open_readonly(o->db_path, &m->st, err);
+    if (!rc)
+        rc = bind_listen(&e, &m->fd, err);
+    if (!rc) {
+        m->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (strchr(e.host, ':') ? MHD_USE_IPv6 : 0), 0,
+                                NULL, NULL, on_request, m,
+                                MHD_OPTION_LISTEN_SOCKET, m->fd,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CONNECTIONS,
+                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_MAX_PER_IP,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_REQUEST_BYTES,
+                                MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+                                MHD_OPTION_END);
+        if (!m->d)
+            rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics HTTP server");
+        else
+            m->fd = -1;   /* MHD_quiesce_daemon hands it back at the stop */
+    }
+    if (!rc) {
+        if (pthread_create(&m->watchdog, NULL, watchdog, m) != 0)
+            rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");
+        else
+            m->watchdog_started = 1;
+    }
+    if (rc) {
+        metrics_http_stop(m);
+        return rc;
+    }
+    snprintf(m->describe, sizeof m->describe, "http://%s%s%s:%d/metrics", strchr(e.host, ':') ? "[" : "", e.host,
+             strchr(e.host, ':') ? "]" : "", e.port);
+    if (!e.loopback)
+        fprintf(stderr, "obsagent: warning: /metrics on %s:%d is reachable from other hosts\n", e.host, e.port);
+    *out = m;
+    return 0;
+}
+
+const char *metrics_http_describe(const metrics_http_t *m)
+{
+    return m->describe;
+}
+
+void metrics_http_stop(metrics_http_t *m)
+{
+    if (!m)
+        return;
+    if (m->watchdog_started) {
+        pthread_mutex_lock(&m->mu);
+        m->stopping = 1;
+        pthread_cond_signal(&m->cv);
+        pthread_mutex_unlock(&m->mu);
+        pthread_join(m->watchdog, NULL);
+    }
+    if (m->d) {
+        MHD_socket fd = MHD_quiesce_daemon(m->d);
+        MHD_stop_daemon(m->d);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
+    if (m->fd >= 0)
+        close(m->fd);
+    store_close(m->st, NULL);
+    pthread_mutex_destroy(&m->mu);
+    pthread_cond_destroy(&m->cv);
+    free(m);
+}
