@@ -4,6 +4,7 @@
 #include "follow.h"
 #include "import.h"
 #include "net_source.h"
+#include "retention.h"
 #include "status.h"
 #include "../store/store.h"
 
@@ -56,7 +57,12 @@ static const char usage[] =
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
 "  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
 "                       at SIGHUP, which also rescans the paths at once\n"
-"EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
+"  --retention AGE     delete events, metric points, invocations and rollups\n"
+"                       older than AGE by event time (30m, 12h, 7d), a few\n"
+"                       thousand rows at a time between reads\n"
+"  --max-db-size SIZE   keep the store (file + WAL, in use) under SIZE (500M,\n"
+"                       2G; K, M, G = 1024-based): over it, the oldest minutes\n"
+"                       are deleted until it is under 90% of SIZE\n""EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
 "Agent mode, AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888):\n"
 "  --emf-listen LIST    where to listen (default $OBS_EMF_LISTEN, else\n"
 "                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
@@ -82,7 +88,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
        OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
-       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER };
+       OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_RETENTION, OPT_MAX_DB_SIZE };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -137,6 +143,8 @@ int main(int argc, char **argv)
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
         { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
+        { "retention", required_argument, NULL, OPT_RETENTION },
+        { "max-db-size", required_argument, NULL, OPT_MAX_DB_SIZE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -153,6 +161,7 @@ int main(int argc, char **argv)
     emf_listen_opts_t lo = { .spec = !listen_env || !*listen_env ? EMF_DEFAULT_LISTEN
                                      : strcmp(listen_env, "off") == 0 ? NULL : listen_env };
     long long emf_buffer = NET_BUFFER_BYTES_DEFAULT;
+    retention_opts_t ro = { 0 };
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, c;
     long long v;
@@ -209,6 +218,14 @@ int main(int argc, char **argv)
             fo.max_pending_bytes = v;
             break;
         case OPT_EXCLUDE_FROM: fo.exclude_from = optarg; break;
+        case OPT_RETENTION:
+            if (retention_parse_age(optarg, &ro.max_age_ms))
+                return bad_value("--retention", optarg, "a duration like 30m, 12h or 7d (at least 1m)");
+            break;
+        case OPT_MAX_DB_SIZE:
+            if (retention_parse_size(optarg, &ro.max_bytes))
+                return bad_value("--max-db-size", optarg, "a size like 500M or 2G (at least 1M)");
+            break;
         case OPT_EXCLUDE:
             exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);
             exclude[fo.nexclude++] = optarg;
@@ -261,6 +278,10 @@ int main(int argc, char **argv)
     }
     if (use_stdin)
         once = 1;  /* standard input is read to its end in either mode */
+    if (once && (ro.max_age_ms || ro.max_bytes)) {
+        fprintf(stderr, "obsagent: --retention and --max-db-size apply in follow mode only\n");
+        return 2;
+    }
     io.db_path = db;
     obs_err_t err = { 0 };
     store_t *st = NULL;
@@ -284,7 +305,9 @@ int main(int argc, char **argv)
         fo.max_line = io.max_line;
         quiet = 1;  /* follow mode reports on stderr as it goes */
         net_source_t *ns = NULL;
-        rc = lo.spec ? net_source_start(&lo, (size_t)emf_buffer, st, pl, &ns, &err) : 0;
+        rc = retention_new(&ro, st, &fo.retention, &err);
+        if (!rc && lo.spec)
+            rc = net_source_start(&lo, (size_t)emf_buffer, st, pl, &ns, &err);
         if (!rc && ns) {
             net_source_hook(ns, &fo);
             fprintf(stderr, "obsagent: EMF endpoint on %s\n", net_source_describe(ns));
@@ -292,6 +315,7 @@ int main(int argc, char **argv)
         if (!rc)
             rc = follow_run(st, pl, &fo, argv + optind, argc - optind, &err);
         net_source_free(ns);
+        retention_free(fo.retention);
     }
     if (rc) {
         fprintf(stderr, "obsagent: %s\n", err.msg);
