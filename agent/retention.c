@@ -11,9 +11,10 @@
  * batch read between two turns, the rest is for the pages in use, measured
  * each turn (free pages are reused by SQLite and not counted: the file
  * stays at its high-water mark, docs/operations.md). The pages in use plus
- * what one turn's reading adds (the largest growth seen between two turns,
- * decaying) must fit: when they do not, the oldest whole minute goes, then
- * the next, until they are back under 90% of it. Deleting before the limit
+ * what one turn's reading may add (twice the largest growth seen between
+ * two turns, decaying) must fit: when they do not, the oldest whole minute
+ * goes (all of it, even when the store is back under the limit half-way),
+ * then the next, until they are back under 90% of it. Deleting before the limit
  * is reached keeps the file's high-water mark under it. The WAL is not measured: it only shrinks at a
  * checkpoint after the commit, so a WAL grown past its share for a while
  * (a big first batch, a reader holding a checkpoint back) would otherwise
@@ -38,6 +39,7 @@ struct retention {
     int shrinking;          /* over the size limit, not yet back under 90% */
     int64_t last_used;      /* bytes in use at the end of the last turn */
     int64_t growth;         /* what a turn's reading may add (bytes) */
+    int64_t size_cut;       /* the minute being deleted for the size limit, or -1 */
     int stuck_said;         /* said that nothing is left to delete */
 };
 
@@ -68,6 +70,7 @@ int retention_new(const retention_opts_t *o, store_t *st, retention_t **out, obs
     retention_t *r = xcalloc(1, sizeof *r);
     r->o = *o;
     r->st = st;
+    r->size_cut = -1;
     *out = r;
     return 0;
 }
@@ -84,11 +87,13 @@ static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
     store_size_t sz;
     int64_t oldest;
     int rc;
-    *cutoff = -1;
+    *cutoff = r->size_cut;   /* a minute begun is deleted whole */
+    if (r->size_cut >= 0)
+        return 0;
     if ((rc = store_size(r->st, &sz, err)))
         return rc;
     int64_t pages_max = r->o.max_bytes - 2 * wal_share(r->o.max_bytes);
-    int64_t need = sz.used_bytes + (r->growth < pages_max / 2 ? r->growth : pages_max / 2);
+    int64_t need = sz.used_bytes + (2 * r->growth < pages_max / 2 ? 2 * r->growth : pages_max / 2);
     if (need > pages_max)
         r->shrinking = 1;
     else if (need <= pages_max / 10 * 9)
@@ -98,7 +103,7 @@ static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
     if ((rc = store_oldest_ms(r->st, &oldest, err)))
         return rc;
     if (oldest >= 0) {
-        *cutoff = minute_floor(oldest) + MINUTE_MS;
+        *cutoff = r->size_cut = minute_floor(oldest) + MINUTE_MS;
     } else if (!r->stuck_said) {
         r->stuck_said = 1;
         fprintf(stderr, "obsagent: the store has %lld bytes in use with no event left to delete; "
@@ -152,6 +157,8 @@ int retention_turn(retention_t *r, obs_err_t *err)
         store_counter_add(r->st, "retention_rollups_deleted", del.rollups);
         int64_t n = del.events + del.points + del.invocations + del.rollups;
         deleted += n;
+        if (done && r->size_cut >= 0 && cutoff >= r->size_cut)
+            r->size_cut = -1;
         if (done && age_cutoff >= 0 && cutoff >= age_cutoff) {
             age_cutoff = -1;  /* nothing older than the age limit is left */
             r->age_due_ms = t0 + RETENTION_AGE_EVERY_MS;

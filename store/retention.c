@@ -69,8 +69,13 @@ int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_rete
     if ((rc = store__begin(st, err)) || (rc = store__flush_rollups(st, err)) ||
         (rc = store__flush_metrics(st, err)) || (rc = events_bound(st, cutoff_ms, limit, &bound, err)) ||
         (rc = run(st, SQL_RET_FTS_DELETE, bound, limit, NULL, err)) ||
-        (rc = run(st, SQL_RET_EVENTS_DELETE, bound, limit, &del->events, err)) ||
-        (rc = run(st, SQL_RET_POINTS_DELETE, cutoff_ms, limit, &del->points, err)) ||
+        (rc = run(st, SQL_RET_EVENTS_DELETE, bound, limit, &del->events, err)))
+        return rc;
+    /* the rest once the events are gone: a minute that still has events
+     * keeps its rollups and invocations (if a stop comes in between) */
+    if (bound != cutoff_ms)
+        return 0;
+    if ((rc = run(st, SQL_RET_POINTS_DELETE, cutoff_ms, limit, &del->points, err)) ||
         (rc = run(st, SQL_RET_INVOCATIONS_DELETE, cutoff_ms, limit, &del->invocations, err)) ||
         (rc = run(st, SQL_RET_ROLLUP_MINUTE_DELETE, cutoff_ms, limit, &n, err)))
         return rc;
