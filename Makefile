@@ -8,6 +8,8 @@
 #                   follow-mode benchmarks (BENCH_QUERY=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
+#   make valgrind   each program's main paths under valgrind memcheck (no leaks,
+#                   no memory errors); not part of make test
 #   make deps       install the Debian packages the build needs (as root)
 #   SANITIZE=address,undefined   build (into build-san/) with sanitizers
 #   WERROR=1        treat warnings as errors (CI sets it)
@@ -67,7 +69,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame
 
-.PHONY: all test test-unit demo bench fuzz soak deps clean
+.PHONY: all test test-unit demo bench fuzz soak valgrind deps clean
 all: $(PROGS) $(TOOLS) $(UNITS)
 
 # Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
@@ -116,6 +118,9 @@ test: all
 
 test-unit: $(UNITS)
 	@BUILD=$(BUILD) sh tests/run.sh unit
+
+valgrind: all
+	@BUILD=$(BUILD) sh tests/valgrind.sh
 
 demo: all
 	@BUILD=$(BUILD) sh scripts/demo.sh

@@ -19,6 +19,7 @@
 #include "follow_internal.h"
 #include "files.h"
 #include "pathmap.h"
+#include "retention.h"
 #include "../common/xalloc.h"
 
 #include <dirent.h>
@@ -823,6 +824,8 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             reap(&f);
         if (!rc && o->extra_serve)
             rc = o->extra_serve(o->extra_ctx, err);
+        if (!rc)
+            rc = retention_turn(o->retention, err);
         if (!rc)
             rc = bp_commit(&f, 0, err);
         if (rc && bp_failed(&f, err))

@@ -32,6 +32,9 @@ typedef struct follow_opts {
     void (*extra_rolled_back)(void *ctx);
     void (*extra_stop)(void *ctx);
     void *extra_ctx;
+    /* --retention / --max-db-size: a turn of deletions after the sources'
+     * (agent/retention.h); NULL: none */
+    struct retention *retention;
 } follow_opts_t;
 
 #define FOLLOW_POLL_MS 250

@@ -6,6 +6,7 @@
 #include "import.h"
 #include "metrics_http.h"
 #include "net_source.h"
+#include "retention.h"
 #include "status.h"
 #include "../store/store.h"
 
@@ -58,7 +59,12 @@ static const char usage[] =
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
 "  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
 "                       at SIGHUP, which also rescans the paths at once\n"
-"EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
+"  --retention AGE     delete events, metric points, invocations and rollups\n"
+"                       older than AGE by event time (30m, 12h, 7d), a few\n"
+"                       thousand rows at a time between reads\n"
+"  --max-db-size SIZE   keep the store (file + WAL, in use) under SIZE (500M,\n"
+"                       2G; K, M, G = 1024-based): over it, the oldest minutes\n"
+"                       are deleted until it is under 90% of SIZE\n""EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
 "Agent mode, AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888):\n"
 "  --emf-listen LIST    where to listen (default $OBS_EMF_LISTEN, else\n"
 "                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
@@ -99,7 +105,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
-       OPT_EXTENSION, OPT_METRICS_LISTEN };
+       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE };
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -195,6 +201,8 @@ int main(int argc, char **argv)
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
         { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
+        { "retention", required_argument, NULL, OPT_RETENTION },
+        { "max-db-size", required_argument, NULL, OPT_MAX_DB_SIZE },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -215,6 +223,7 @@ int main(int argc, char **argv)
     const char *metrics_env = getenv("OBS_METRICS_LISTEN");
     metrics_http_opts_t mo = { .listen = !metrics_env || !*metrics_env || strcmp(metrics_env, "off") == 0
                                              ? NULL : metrics_env };
+    retention_opts_t ro = { 0 };
     const char **exclude = NULL;
     int once = 0, quiet = 0, emf = 1, multiline = 1, status = 0, extension = 0, c;
     long long v;
@@ -271,6 +280,14 @@ int main(int argc, char **argv)
             fo.max_pending_bytes = v;
             break;
         case OPT_EXCLUDE_FROM: fo.exclude_from = optarg; break;
+        case OPT_RETENTION:
+            if (retention_parse_age(optarg, &ro.max_age_ms))
+                return bad_value("--retention", optarg, "a duration like 30m, 12h or 7d (at least 1m)");
+            break;
+        case OPT_MAX_DB_SIZE:
+            if (retention_parse_size(optarg, &ro.max_bytes))
+                return bad_value("--max-db-size", optarg, "a size like 500M or 2G (at least 1M)");
+            break;
         case OPT_EXCLUDE:
             exclude = realloc(exclude, (size_t)(fo.nexclude + 1) * sizeof *exclude);
             exclude[fo.nexclude++] = optarg;
@@ -326,6 +343,10 @@ int main(int argc, char **argv)
     }
     if (use_stdin)
         once = 1;  /* standard input is read to its end in either mode */
+    if (once && (ro.max_age_ms || ro.max_bytes)) {
+        fprintf(stderr, "obsagent: --retention and --max-db-size apply in follow mode only\n");
+        return 2;
+    }
     io.db_path = db;
     obs_err_t err = { 0 };
     store_t *st = NULL;
@@ -349,11 +370,13 @@ int main(int argc, char **argv)
         fo.max_line = io.max_line;
         quiet = 1;  /* follow mode reports on stderr as it goes */
         net_source_t *ns = NULL;
+        rc = retention_new(&ro, st, &fo.retention, &err);
         no.telemetry.function = io.function;
         no.telemetry.stream = io.stream;
         extension_t *ext = NULL;
         char ext_function[256] = "";
-        rc = extension ? start_extension(&no, &ext, ext_function, sizeof ext_function, &err) : 0;
+        if (!rc && extension)
+            rc = start_extension(&no, &ext, ext_function, sizeof ext_function, &err);
         if (!rc && (no.emf.spec || no.telemetry.listen))
             rc = net_source_start(&no, st, pl, &ns, &err);
         if (!rc && ext)
@@ -373,6 +396,7 @@ int main(int argc, char **argv)
         metrics_http_stop(mh);
         extension_free(ext);
         net_source_free(ns);
+        retention_free(fo.retention);
     }
     if (rc) {
         fprintf(stderr, "obsagent: %s\n", err.msg);

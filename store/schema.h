@@ -235,9 +235,17 @@
 "CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
 "  max_memory_used, init_duration, stream_id, kind) WHERE kind = 4;\n"
 
+/* ---- v6: retention finds what is old by time ------------------------------ */
+/* Retention (store/retention.c) deletes metric points and invocations older
+ * than a cutoff in small batches; without these indexes each batch would
+ * scan the table. An invocation's time is its end (REPORT), else its start. */
+#define SQL_V6 \
+"CREATE INDEX metric_points_ts ON metric_points(ts);\n" \
+"CREATE INDEX invocations_time ON invocations(coalesce(end_ts, start_ts));\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5 }
-#define STORE_SCHEMA_VERSION 5
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6 }
+#define STORE_SCHEMA_VERSION 6
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -376,5 +384,42 @@
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \
 "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"
+
+
+/* ---- retention (store/retention.c) --------------------------------------- */
+/* ?1 is the cutoff (a whole minute, ms), ?2 the most rows one batch takes.
+ * The events of a batch are those before a bound (?1): the ts of the
+ * ?2-th oldest event + 1, or the cutoff when fewer remain. Their full-text
+ * entries go first: an external-content FTS5 table forgets a row only when
+ * told its old values (the 'delete' command), and the writer indexed every
+ * non-empty message (store/writer.c). */
+#define SQL_RET_EVENTS_BOUND \
+"SELECT ts FROM events WHERE ts < ?1 ORDER BY ts LIMIT 1 OFFSET ?2 - 1"
+#define SQL_RET_FTS_DELETE \
+"INSERT INTO events_fts(events_fts, rowid, message)\n" \
+"  SELECT 'delete', id, message FROM events WHERE ts < ?1 AND message != ''"
+#define SQL_RET_EVENTS_DELETE \
+"DELETE FROM events WHERE ts < ?1"
+#define SQL_RET_POINTS_DELETE \
+"DELETE FROM metric_points WHERE id IN\n" \
+"  (SELECT id FROM metric_points WHERE ts < ?1 ORDER BY ts LIMIT ?2)"
+#define SQL_RET_INVOCATIONS_DELETE \
+"DELETE FROM invocations WHERE rowid IN (SELECT rowid FROM invocations\n" \
+"  WHERE coalesce(end_ts, start_ts) < ?1 LIMIT ?2)"
+#define SQL_RET_ROLLUP_MINUTE_DELETE \
+"DELETE FROM rollup_minute WHERE (function, minute) IN\n" \
+"  (SELECT function, minute FROM rollup_minute WHERE minute < ?1 LIMIT ?2)"
+/* an hour goes when all of it is before the cutoff */
+#define SQL_RET_ROLLUP_HOUR_DELETE \
+"DELETE FROM rollup_hour WHERE (function, hour) IN\n" \
+"  (SELECT function, hour FROM rollup_hour WHERE hour <= ?1 - 3600000 LIMIT ?2)"
+/* by series (the primary key's first column), then by minute */
+#define SQL_RET_METRIC_ROLLUP_DELETE \
+"DELETE FROM metric_rollup_minute WHERE (series_id, minute) IN\n" \
+"  (SELECT series_id, minute FROM metric_rollup_minute\n" \
+"   WHERE series_id IN (SELECT id FROM metric_series) AND minute < ?1 LIMIT ?2)"
+#define SQL_RET_OLDEST \
+"SELECT min(t) FROM (SELECT min(ts) AS t FROM events\n" \
+"  UNION ALL SELECT min(ts) FROM metric_points)"
 
 #endif

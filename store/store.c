@@ -61,6 +61,38 @@ static void test_page_cap(store_t *st)
     }
 }
 
+/* A directory is not a store (SQLite would say "disk I/O error"). */
+static int not_a_dir(const char *path, obs_err_t *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return obs_err_set(err, OBS_EIO, "%s is a directory, not a store file", path);
+    return 0;
+}
+
+/* The writer refuses a store in a world-writable directory (sticky or not,
+ * /tmp included): another user could plant the -wal or -shm file SQLite
+ * opens by name beside the store, or swap the store, and read or alter what
+ * the agent writes (docs/security.md, "Store safety"). */
+static int private_dir(const char *path, obs_err_t *err)
+{
+    char dir[4096];
+    struct stat sb;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    if (stat(dir, &sb) != 0)
+        return obs_err_set(err, OBS_EIO, "cannot create store %s: %s: %s", path, dir, strerror(errno));
+    if (sb.st_mode & S_IWOTH)
+        return obs_err_set(err, OBS_EINVAL,
+                           "refusing store %s: its directory %s is writable by every user "
+                           "(put the store in a directory of its own, e.g. mkdir -m 700)",
+                           path, dir);
+    return 0;
+}
+
 /* Create the file ourselves so that it is 0600 (SQLite would use 0644). */
 static int create_private(const char *path, obs_err_t *err)
 {
@@ -108,7 +140,7 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
     int rc;
 
     *out = NULL;
-    if ((rc = create_private(path, err)))
+    if ((rc = not_a_dir(path, err)) || (rc = private_dir(path, err)) || (rc = create_private(path, err)))
         return rc;
     if ((rc = open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err)))
         return rc;
@@ -118,14 +150,24 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
     /* Check before the pragmas: a foreign file must be left as it was. */
     int version;
     if ((rc = store__check(st->db, &version, err))) {
-        if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+        int code = sqlite3_errcode(st->db) & 0xff;
+        if (code == SQLITE_NOTADB)
             obs_err_set(err, OBS_ESCHEMA, "%s is not an obs store (not a SQLite database)", path);
+        else if (code == SQLITE_CORRUPT)
+            obs_err_set(err, OBS_ESCHEMA, "%s is damaged (truncated or corrupted): %s", path,
+                        sqlite3_errmsg(st->db));
+        else if (err) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            obs_err_set(err, err->code, "%s: %s", path, why);
+        }
         goto fail;
     }
     if (sqlite3_exec(st->db, SQL_PRAGMAS_WRITER, NULL, NULL, &msg) != SQLITE_OK) {
-        int code = sqlite3_errcode(st->db);
-        rc = obs_err_set(err, code == SQLITE_NOTADB ? OBS_ESCHEMA : OBS_EDB,
-                         "%s is not usable as a store: %s", path, msg ? msg : sqlite3_errmsg(st->db));
+        int code = sqlite3_errcode(st->db) & 0xff;
+        rc = obs_err_set(err, code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? OBS_ESCHEMA : OBS_EDB,
+                         "%s is not usable as a store%s: %s", path,
+                         code == SQLITE_CORRUPT ? " (damaged)" : "", msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
         goto fail;
     }
@@ -149,6 +191,8 @@ int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
     if (access(path, F_OK) != 0)
         return obs_err_set(err, OBS_EIO, "no store at %s (import logs first: obsagent --once --db %s LOGS)",
                            path, path);
+    if ((rc = not_a_dir(path, err)))
+        return rc;
     if ((rc = open_common(path, SQLITE_OPEN_READONLY, &st, err)))
         return rc;
     st->readonly = 1;

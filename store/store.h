@@ -173,6 +173,36 @@ void store_rollback(store_t *st);
  * appended before it is durable. */
 int64_t store_commits(const store_t *st);
 
+/* ---- retention (store/retention.c) ------------------------------------- */
+
+typedef struct store_retention_counts {
+    int64_t events, points, invocations, rollups;  /* rows deleted */
+} store_retention_counts_t;
+
+/* Delete, in the open write transaction (started if needed), at most about
+ * `limit` rows of each table that are older than cutoff_ms (a whole minute):
+ * events (ts, with their full-text entries; the events of the last
+ * millisecond taken are all taken), metric points (ts), invocations (end,
+ * else start; one with neither is kept), per-minute rollups of functions and
+ * metrics (minute), hourly rollups whose whole hour is before the cutoff.
+ * *done = 1 when nothing older than the cutoff is left. */
+int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
+                           int *done, obs_err_t *err);
+
+/* Time of the oldest event or metric point (ms), -1 when there is none. */
+int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err);
+
+typedef struct store_size {
+    int64_t file_bytes;   /* pages of the database (as the writer sees it) */
+    int64_t used_bytes;   /* of which in use (not on the free list) */
+    int64_t wal_bytes;    /* the -wal file */
+} store_size_t;
+int store_size(store_t *st, store_size_t *out, obs_err_t *err);
+
+/* Keep the WAL near `bytes`: checkpoint at that size and truncate the file
+ * back to it after a checkpoint (never above the writer's default). */
+int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err);
+
 /* ---- read helpers ------------------------------------------------------ */
 
 typedef struct store_fn_summary {

@@ -96,6 +96,7 @@ static const char *selected_function(const app_t *a)
 static void refresh_error(app_t *a, const obs_err_t *err)
 {
     set_status(a, "%s", err->msg);
+    a->store_errors++;
 }
 
 void app_refresh(app_t *a, int64_t now_ms)

@@ -54,6 +54,7 @@ typedef struct app {
     int input_len;
 
     char status[300];           /* the last message or error, shown above the footer */
+    int store_errors;           /* refreshes that failed reading the store */
 
     /* models */
     int64_t now_ms;

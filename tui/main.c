@@ -165,7 +165,10 @@ static int dump(app_t *a, const opts_t *o)
         fflush(stdout);
     }
     canvas_free(c);
-    return ferror(stdout) ? 1 : 0;
+    /* a frame drawn without some of the store (damaged): say so, fail */
+    if (a->store_errors)
+        fprintf(stderr, "obstop: %s: %s\n", a->db_path, a->status);
+    return ferror(stdout) || a->store_errors ? 1 : 0;
 }
 
 static int window_index(const char *name)

@@ -1,7 +1,8 @@
 /* tests/unit/test_migrate.c — a store written by schema v1 (made here with
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
  * the current version with its rows intact (and its platform lines added to
- * the full-text index, v3); a read-only open of it refuses
+ * the full-text index, v3); a v5 store gets the v6 retention indexes; a
+ * read-only open of it refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "check.h"
@@ -101,6 +102,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 6);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -129,8 +131,44 @@ static void test_v1_migrates_with_rows_intact(void)
     cleanup();
 }
 
+/* A v5 store (as obsagent v5 left it: the current schema without the v6
+ * indexes) gets the indexes retention uses, and its rows are kept. */
+static void test_v5_migrates_to_v6(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    snprintf(dir, sizeof dir, "/tmp/obs-migrate.XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/v5.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
+                              "INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(1, 60000, 2.5, 1);"
+                              "PRAGMA user_version=5;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts', 'invocations_time')"),
+                 0);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 6);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts', 'invocations_time')"),
+                 2);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE coalesce(end_ts, start_ts) < 30"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_points WHERE ts < 120000"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_readonly_refuses_old_schema),
+    TEST(test_v5_migrates_to_v6),
     TEST(test_v1_migrates_with_rows_intact),
     TEST_END,
 };

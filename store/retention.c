@@ -1,0 +1,154 @@
+/* store/retention.c — deleting what is older than a cutoff, a small batch
+ * at a time, inside the writer's open transaction (so a batch commits or
+ * rolls back with the rows around it), and measuring the store's size.
+ * The policy (when, which cutoff) is the agent's: agent/retention.c. */
+#include "schema.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int prep(store_t *st, const char *sql, sqlite3_stmt **out, obs_err_t *err)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+        return store__dberr(st, err, "preparing a retention statement");
+    return 0;
+}
+
+/* Run sql with ?1 = cutoff, ?2 = limit; *changes = rows it deleted. */
+static int run(store_t *st, const char *sql, int64_t cutoff, int limit, int64_t *changes,
+               obs_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, sql, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, cutoff);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        sqlite3_bind_int(s, 2, limit);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = store__dberr(st, err, "deleting old rows");
+    else if (changes)
+        *changes = sqlite3_changes64(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The bound of this batch of events: every event before it goes. */
+static int events_bound(store_t *st, int64_t cutoff, int limit, int64_t *bound, obs_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, SQL_RET_EVENTS_BOUND, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, cutoff);
+    sqlite3_bind_int(s, 2, limit);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *bound = sqlite3_column_int64(s, 0) + 1;  /* ties of that ms go too */
+    else if (step == SQLITE_DONE)
+        *bound = cutoff;
+    else
+        rc = store__dberr(st, err, "finding old events");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
+                           int *done, obs_err_t *err)
+{
+    int64_t bound = cutoff_ms, n = 0;
+    int rc;
+    memset(del, 0, sizeof *del);
+    *done = 0;
+    if (limit < 1)
+        limit = 1;
+    /* the batch's rollups are upserted at commit: write them first, or the
+     * minutes deleted here would come back with this batch's part of them */
+    if ((rc = store__begin(st, err)) || (rc = store__flush_rollups(st, err)) ||
+        (rc = store__flush_metrics(st, err)) || (rc = events_bound(st, cutoff_ms, limit, &bound, err)) ||
+        (rc = run(st, SQL_RET_FTS_DELETE, bound, limit, NULL, err)) ||
+        (rc = run(st, SQL_RET_EVENTS_DELETE, bound, limit, &del->events, err)))
+        return rc;
+    /* the rest once the events are gone: a minute that still has events
+     * keeps its rollups and invocations (if a stop comes in between) */
+    if (bound != cutoff_ms)
+        return 0;
+    if ((rc = run(st, SQL_RET_POINTS_DELETE, cutoff_ms, limit, &del->points, err)) ||
+        (rc = run(st, SQL_RET_INVOCATIONS_DELETE, cutoff_ms, limit, &del->invocations, err)) ||
+        (rc = run(st, SQL_RET_ROLLUP_MINUTE_DELETE, cutoff_ms, limit, &n, err)))
+        return rc;
+    del->rollups = n;
+    if ((rc = run(st, SQL_RET_ROLLUP_HOUR_DELETE, cutoff_ms, limit, &n, err)))
+        return rc;
+    del->rollups += n;
+    if ((rc = run(st, SQL_RET_METRIC_ROLLUP_DELETE, cutoff_ms, limit, &n, err)))
+        return rc;
+    del->rollups += n;
+    /* fewer than a batch everywhere: nothing older than the cutoff is left */
+    *done = bound == cutoff_ms && del->points < limit && del->invocations < limit &&
+            del->rollups < limit;
+    return 0;
+}
+
+int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, SQL_RET_OLDEST, &s, err);
+    if (rc)
+        return rc;
+    *out = -1;
+    if (sqlite3_step(s) != SQLITE_ROW)
+        rc = store__dberr(st, err, "finding the oldest event");
+    else if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int pragma_int(store_t *st, const char *sql, int64_t *out, obs_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, sql, &s, err);
+    if (rc)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        rc = store__dberr(st, err, sql);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_size(store_t *st, store_size_t *out, obs_err_t *err)
+{
+    int64_t pages = 0, free_pages = 0, page_size = 0;
+    int rc;
+    struct stat sb;
+    char wal[4096];
+    if ((rc = pragma_int(st, "PRAGMA page_count", &pages, err)) ||
+        (rc = pragma_int(st, "PRAGMA freelist_count", &free_pages, err)) ||
+        (rc = pragma_int(st, "PRAGMA page_size", &page_size, err)))
+        return rc;
+    out->file_bytes = pages * page_size;
+    out->used_bytes = (pages - free_pages) * page_size;
+    snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(st->db, "main"));
+    out->wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    return 0;
+}
+
+int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err)
+{
+    char sql[128];
+    int64_t pages = bytes / 4096;   /* SQLite's default page size */
+    if (pages < 100)
+        pages = 100;
+    if (pages > 16384)
+        pages = 16384;  /* the writer's default checkpoint (SQL_PRAGMAS_WRITER) */
+    snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%lld; PRAGMA journal_size_limit=%lld;",
+             (long long)pages, (long long)pages * 4096);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store__dberr(st, err, "limiting the WAL");
+    return 0;
+}
