@@ -10,6 +10,8 @@
 #   tests:  sqlite3 CLI (reads the store back), tmux (terminal tests),
 #           node + npm (real EMF client libraries from the npm registry)
 #   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
+#   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
+#           only recommended by clang, and we install without recommends)
 set -eu
 
 # need = "kind:name:debian-package"
@@ -29,6 +31,8 @@ cmd:tmux:tmux
 cmd:node:nodejs
 cmd:npm:npm
 cmd:rg:ripgrep
+cmd:clang:clang
+rt:fuzzer:libclang-rt-dev
 "
 
 missing_packages() {
@@ -40,6 +44,8 @@ missing_packages() {
         case $kind in
         cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
         pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" 2>/dev/null && continue ;;
+        rt) command -v clang >/dev/null 2>&1 &&
+            [ -f "$(clang -print-runtime-dir)/libclang_rt.$name-$(uname -m).a" ] && continue ;;
         esac
         echo "$pkg"
     done | sort -u | tr '\n' ' '
