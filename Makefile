@@ -7,7 +7,8 @@
 #   make bench      import, query, obstop-frame, EMF-endpoint and follow-mode
 #                   benchmarks (BENCH_QUERY=0, BENCH_OBSTOP=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
-#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
+#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak,
+#                   and the files+TCP+UDP load test for a minute
 #   make deps       install the Debian packages the build needs (as root)
 #   SANITIZE=address,undefined   build (into build-san/) with sanitizers
 #   WERROR=1        treat warnings as errors (CI sets it)
@@ -170,6 +171,7 @@ fuzz: $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 soak: all
 	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} BUILD=$(BUILD) \
 	  sh tests/e2e/test_follow.sh
+	@LOAD_SECONDS=$${LOAD_SECONDS:-60} BUILD=$(BUILD) sh tests/e2e/test_load.sh
 
 deps:
 	@sh scripts/deps.sh
