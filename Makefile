@@ -165,7 +165,7 @@ fuzz: $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
 	    build-fuzz/corpus-$$n $$seeds >build-fuzz/$$n.log 2>&1; st=$$?; \
 	  if [ $$st -ne 0 ]; then tail -n 40 build-fuzz/$$n.log; exit 1; fi; \
-	  grep -E '^#[0-9]+ +DONE' build-fuzz/$$n.log | tail -n 1; \
+	  grep -E '^Done [0-9]+ runs' build-fuzz/$$n.log | tail -n 1; \
 	done
 
 soak: all
