@@ -7,7 +7,8 @@
 #   make bench      import, query, obstop-frame, EMF-endpoint, /metrics and
 #                   follow-mode benchmarks (BENCH_QUERY=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
-#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak
+#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak,
+#                   and the files+TCP+UDP load test for a minute
 #   make valgrind   each program's main paths under valgrind memcheck (no leaks,
 #                   no memory errors); not part of make test
 #   make deps       install the Debian packages the build needs (as root)
@@ -68,9 +69,13 @@ PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame
+# the fuzz targets again, with a plain main (tests/fuzz/driver.c): make test
+# runs them over their seeds and regression inputs without clang
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_RUN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all test test-unit demo bench fuzz soak valgrind deps clean
-all: $(PROGS) $(TOOLS) $(UNITS)
+all: $(PROGS) $(TOOLS) $(UNITS) $(FUZZ_RUN)
 
 # Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
 # so a warning can't hide in an object built without -Werror.
@@ -112,6 +117,10 @@ $(BUILD)/bench_frame: $(BUILD)/bench/bench_frame.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/driver.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
 
 test: all
 	@BUILD=$(BUILD) sh tests/run.sh
@@ -137,27 +146,39 @@ bench: all
 	@BUILD=$(BUILD) sh bench/bench_metrics.sh
 	@if [ "$${BENCH_FOLLOW:-1}" != 0 ]; then echo; BUILD=$(BUILD) sh bench/bench_follow.sh; fi
 
-# Fuzzing: each tests/fuzz/fuzz_X.c is linked with every library source,
-# built by clang with libFuzzer + ASan + UBSan into build-fuzz/, and run for
-# FUZZ_SECONDS with its seed corpus tests/fuzz/corpus/X/ (when present).
+# Fuzzing: each tests/fuzz/fuzz_X.c is built by clang with libFuzzer + ASan +
+# UBSan into build-fuzz/ (over the library built the same way, once), and
+# run for FUZZ_SECONDS with its seeds tests/fuzz/corpus/X/ and regression
+# inputs tests/fuzz/regressions/X/ (when present). A crash stops make with
+# the fuzzer's report; the input is written to build-fuzz/crash-*.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
-fuzz: $(BUILD)/config.mk
-	@mkdir -p build-fuzz
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fno-sanitize-recover=all $(PKG_CFLAGS)
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CLANG   $<")
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build-fuzz/libobs.a: $(FUZZ_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libobs.a
+	@$(if $(Q),echo "  CLANG   $@")
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+fuzz: $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 	@for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
+	  n=$$(basename $$f .c); x=$${n#fuzz_}; \
 	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
-	  clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-	    -o build-fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$n; \
-	  seeds=tests/fuzz/corpus/$${n#fuzz_}; [ -d $$seeds ] || seeds=; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus-$$n $$seeds \
-	    2>&1 | tail -n 3 || exit 1; \
+	  seeds=; for d in tests/fuzz/corpus/$$x tests/fuzz/regressions/$$x; do [ -d $$d ] && seeds="$$seeds $$d"; done; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+	    build-fuzz/corpus-$$n $$seeds >build-fuzz/$$n.log 2>&1; st=$$?; \
+	  if [ $$st -ne 0 ]; then tail -n 40 build-fuzz/$$n.log; exit 1; fi; \
+	  grep -E '^Done [0-9]+ runs' build-fuzz/$$n.log | tail -n 1; \
 	done
 
 soak: all
 	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} BUILD=$(BUILD) \
 	  sh tests/e2e/test_follow.sh
+	@LOAD_SECONDS=$${LOAD_SECONDS:-60} BUILD=$(BUILD) sh tests/e2e/test_load.sh
 
 deps:
 	@sh scripts/deps.sh

@@ -31,14 +31,27 @@ static int64_t element_time(const cJSON *e)
     return -1;
 }
 
+/* A reported count: a number from 0 to 2^53 (beyond, the sender is lying
+ * and converting would be undefined); anything else counts 0. */
+static int64_t count_of(const cJSON *n)
+{
+    if (!cJSON_IsNumber(n) || !(n->valuedouble > 0))
+        return 0;
+    return n->valuedouble < 0x1p53 ? (int64_t)n->valuedouble : INT64_C(1) << 53;
+}
+
 static void dropped(telemetry_batch_t *b, const cJSON *record)
 {
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(record, "droppedRecords");
-    const cJSON *y = cJSON_GetObjectItemCaseSensitive(record, "droppedBytes");
-    if (cJSON_IsNumber(r) && r->valuedouble > 0)
-        b->logs_dropped_records += (int64_t)r->valuedouble;
-    if (cJSON_IsNumber(y) && y->valuedouble > 0)
-        b->logs_dropped_bytes += (int64_t)y->valuedouble;
+    b->logs_dropped_records = telemetry_count_add(b->logs_dropped_records,
+                                                  count_of(cJSON_GetObjectItemCaseSensitive(record, "droppedRecords")));
+    b->logs_dropped_bytes = telemetry_count_add(b->logs_dropped_bytes,
+                                                count_of(cJSON_GetObjectItemCaseSensitive(record, "droppedBytes")));
+}
+
+int64_t telemetry_count_add(int64_t a, int64_t b)
+{
+    int64_t sum;
+    return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
 }
 
 int telemetry_parse(const char *body, size_t len, telemetry_batch_t *out, const char **why)

@@ -29,4 +29,8 @@ typedef struct telemetry_batch {
 int telemetry_parse(const char *body, size_t len, telemetry_batch_t *out, const char **why);
 void telemetry_batch_free(telemetry_batch_t *b);
 
+/* a + b for non-negative counts, saturating at INT64_MAX (a hostile sender
+ * can report any numbers). */
+int64_t telemetry_count_add(int64_t a, int64_t b);
+
 #endif

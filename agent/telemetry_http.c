@@ -69,8 +69,8 @@ static unsigned take(telemetry_server_t *s, const request_t *q, const char *func
     pthread_mutex_lock(&s->mu);
     s->stats.batches++;
     s->stats.lines += b.n;
-    s->stats.logs_dropped_records += b.logs_dropped_records;
-    s->stats.logs_dropped_bytes += b.logs_dropped_bytes;
+    s->stats.logs_dropped_records = telemetry_count_add(s->stats.logs_dropped_records, b.logs_dropped_records);
+    s->stats.logs_dropped_bytes = telemetry_count_add(s->stats.logs_dropped_bytes, b.logs_dropped_bytes);
     pthread_mutex_unlock(&s->mu);
     telemetry_batch_free(&b);
     *text = "OK";

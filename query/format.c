@@ -177,16 +177,41 @@ void qformat_row(qformat_t *f, qval_t *row)
         free(row[i].s);
 }
 
-/* Display width of a cell: code points, control bytes counted as their
- * escape (\n, \xNN). */
+/* The escape shown for a control character at p, in esc: C0 controls and
+ * DEL as \n, \t, \r or \xNN, and C1 controls (U+0080..U+009F, which a
+ * terminal takes for ESC sequences such as CSI) as \u00NN. Returns the
+ * bytes it stands for, or 0 when p is not a control character. */
+static size_t control_escape(const unsigned char *p, char esc[8])
+{
+    if (*p == '\n' || *p == '\t' || *p == '\r') {
+        snprintf(esc, 8, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
+        return 1;
+    }
+    if (*p < 0x20 || *p == 0x7f) {
+        snprintf(esc, 8, "\\x%02x", *p);
+        return 1;
+    }
+    if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+        snprintf(esc, 8, "\\u%04x", p[1]);
+        return 2;
+    }
+    return 0;
+}
+
+/* Display width of a cell: code points, control characters counted as
+ * their escape. */
 static size_t cell_width(const char *s)
 {
     size_t w = 0;
+    char esc[8];
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            w += (*p == '\n' || *p == '\t' || *p == '\r') ? 2 : 4;
-        else if ((*p & 0xC0) != 0x80)
+        size_t n = control_escape(p, esc);
+        if (n) {
+            w += strlen(esc);
+            p += n - 1;
+        } else if ((*p & 0xC0) != 0x80) {
             w++;
+        }
     }
     return w;
 }
@@ -199,25 +224,17 @@ static void put_cell(FILE *out, const char *s, size_t width, int pad)
     int cut = width && total > width;
     size_t limit = cut ? width - 1 : (size_t)-1, w = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[8] = "";
-        size_t ew = (*p & 0xC0) == 0x80 ? 0 : 1;
-        if (*p < 0x20 || *p == 0x7f) {
-            if (*p == '\n')
-                snprintf(esc, sizeof esc, "\\n");
-            else if (*p == '\t')
-                snprintf(esc, sizeof esc, "\\t");
-            else if (*p == '\r')
-                snprintf(esc, sizeof esc, "\\r");
-            else
-                snprintf(esc, sizeof esc, "\\x%02x", *p);
-            ew = strlen(esc);
-        }
+        char esc[8];
+        size_t n = control_escape(p, esc);
+        size_t ew = n ? strlen(esc) : (*p & 0xC0) == 0x80 ? 0 : 1;
         if (w + ew > limit)
             break;
-        if (*esc)
+        if (n) {
             fputs(esc, out);
-        else
+            p += n - 1;
+        } else {
             fputc(*p, out);
+        }
         w += ew;
     }
     if (cut) {

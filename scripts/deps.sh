@@ -11,6 +11,8 @@
 #           node + npm (real EMF client libraries from the npm registry),
 #           prometheus + promtool (scrape and parse /metrics)
 #   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
+#   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
+#           only recommended by clang, and we install without recommends)
 set -eu
 
 # need = "kind:name:debian-package"
@@ -32,6 +34,8 @@ cmd:npm:npm
 cmd:prometheus:prometheus
 cmd:promtool:prometheus
 cmd:rg:ripgrep
+cmd:clang:clang
+rt:fuzzer:libclang-rt-dev
 "
 
 missing_packages() {
@@ -43,6 +47,8 @@ missing_packages() {
         case $kind in
         cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
         pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" 2>/dev/null && continue ;;
+        rt) command -v clang >/dev/null 2>&1 &&
+            [ -f "$(clang -print-runtime-dir)/libclang_rt.$name-$(uname -m).a" ] && continue ;;
         esac
         echo "$pkg"
     done | sort -u | tr '\n' ' '

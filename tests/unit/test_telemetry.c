@@ -52,8 +52,25 @@ static void test_refused(void)
     telemetry_batch_free(&b);
 }
 
+/* found by fuzzing: counts out of int64_t's range were converted (undefined
+ * behaviour); now each is clamped to 2^53, the sums saturate, negatives count 0 */
+static void test_dropped_hostile_counts(void)
+{
+    const char *body =
+        "[{\"type\":\"platform.logsDropped\",\"record\":{\"droppedBytes\":1e300,\"droppedRecords\":-1e300}}]";
+    telemetry_batch_t b;
+    const char *why = NULL;
+    CHECK_EQ_INT(telemetry_parse(body, strlen(body), &b, &why), 0);
+    CHECK_EQ_INT(b.logs_dropped_bytes, INT64_C(1) << 53);
+    CHECK_EQ_INT(b.logs_dropped_records, 0);
+    telemetry_batch_free(&b);
+    CHECK_EQ_INT(telemetry_count_add(INT64_MAX - 1, 5), INT64_MAX);
+    CHECK_EQ_INT(telemetry_count_add(40, 2), 42);
+}
+
 TEST_LIST = {
     TEST(test_batch),
     TEST(test_refused),
+    TEST(test_dropped_hostile_counts),
     TEST_END,
 };
