@@ -73,7 +73,8 @@ static int not_a_dir(const char *path, obs_err_t *err)
 /* The writer refuses a store in a world-writable directory (sticky or not,
  * /tmp included): another user could plant the -wal or -shm file SQLite
  * opens by name beside the store, or swap the store, and read or alter what
- * the agent writes (docs/security.md, "Store safety"). */
+ * the agent writes (docs/security.md, "Store safety"). A missing directory
+ * is created 0700. */
 static int private_dir(const char *path, obs_err_t *err)
 {
     char dir[4096];
@@ -83,7 +84,9 @@ static int private_dir(const char *path, obs_err_t *err)
         snprintf(dir, sizeof dir, ".");
     else
         snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    if (stat(dir, &sb) != 0)
+    /* a missing directory (one level) is made, private: --db /tmp/obs/obs.db
+     * works from the first run, also in Lambda, where /tmp is the place */
+    if (stat(dir, &sb) != 0 && (errno != ENOENT || mkdir(dir, 0700) != 0 || stat(dir, &sb) != 0))
         return obs_err_set(err, OBS_EIO, "cannot create store %s: %s: %s", path, dir, strerror(errno));
     if (sb.st_mode & S_IWOTH)
         return obs_err_set(err, OBS_EINVAL,

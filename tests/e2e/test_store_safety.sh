@@ -116,4 +116,10 @@ check_grep "3. after its commit the reader sees the 3,000" "$T/reader.out" '^300
 check_fail "3. the agent never paused" grep -q "paused" "$ERR"
 stop_agent "3. stop" "$ERR"
 
+# ---- 4. a missing directory is made, private -------------------------------------
+check "4. a store in a directory that does not exist yet" "$OBSAGENT" --once -q --db "$T/new/obs.db" /dev/null
+check_eq "4. ... the directory is made with mode 700" "$(stat -c %a "$T/new")" 700
+check_eq "4. ... the store with mode 600" "$(stat -c %a "$T/new/obs.db")" 600
+check_fail "4. but not two levels" "$OBSAGENT" --once -q --db "$T/a/b/obs.db" /dev/null
+
 finish
