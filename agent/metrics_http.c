@@ -1,11 +1,10 @@
 /* agent/metrics_http.c — serves GET /metrics (agent/prom_text.c's rendering
  * of store_totals_read) with libmicrohttpd: one internal polling thread,
  * which alone uses a read-only store connection; small request limits; a
- * watchdog thread that shuts down any connection older than
- * METRICS_CONN_SECONDS (libmicrohttpd's own timeout counts idle time only,
- * which a client trickling one byte at a time resets). */
+ * whole-connection deadline of METRICS_CONN_SECONDS (http_deadline.h). */
 #include "metrics_http.h"
 #include "emf_wire.h"
+#include "http_deadline.h"
 #include "prom_text.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
@@ -14,40 +13,19 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-
-/* A connection the watchdog keeps an eye on. */
-typedef struct conn {
-    int fd;
-    time_t deadline;          /* CLOCK_MONOTONIC seconds */
-    int cut;                  /* shut down already */
-    struct conn *prev, *next;
-} conn_t;
 
 struct metrics_http {
     struct MHD_Daemon *d;
     store_t *st;              /* used by the daemon's thread only */
     int fd;                   /* the listening socket until the daemon has it */
     char describe[128];
-    pthread_t watchdog;
-    pthread_mutex_t mu;       /* conns, stopping */
-    pthread_cond_t cv;
-    conn_t *conns;
-    int stopping, watchdog_started;
+    http_deadline_t *deadline;  /* cuts a connection METRICS_CONN_SECONDS after it opened */
 };
-
-static time_t now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec;
-}
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -90,59 +68,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     prom_render(&b, &t);
     store_totals_free(&t);
     return reply(c, MHD_HTTP_OK, buf_take(&b), PROM_CONTENT_TYPE);
-}
-
-/* ---- the watchdog ---------------------------------------------------------- */
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode what)
-{
-    metrics_http_t *m = cls;
-    pthread_mutex_lock(&m->mu);
-    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        conn_t *k = xcalloc(1, sizeof *k);
-        k->fd = ci ? ci->connect_fd : -1;
-        k->deadline = now_s() + METRICS_CONN_SECONDS;
-        k->next = m->conns;
-        if (m->conns)
-            m->conns->prev = k;
-        m->conns = k;
-        *ctx = k;
-    } else if (*ctx) {
-        /* libmicrohttpd closes the socket after this call: the watchdog
-         * can no longer reach its fd */
-        conn_t *k = *ctx;
-        if (k->prev)
-            k->prev->next = k->next;
-        else
-            m->conns = k->next;
-        if (k->next)
-            k->next->prev = k->prev;
-        free(k);
-        *ctx = NULL;
-    }
-    pthread_mutex_unlock(&m->mu);
-}
-
-static void *watchdog(void *arg)
-{
-    metrics_http_t *m = arg;
-    pthread_mutex_lock(&m->mu);
-    while (!m->stopping) {
-        time_t now = now_s();
-        for (conn_t *k = m->conns; k; k = k->next)
-            if (!k->cut && k->fd >= 0 && now >= k->deadline) {
-                /* the daemon sees the connection end and closes it */
-                shutdown(k->fd, SHUT_RDWR);
-                k->cut = 1;
-            }
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += 1;
-        pthread_cond_timedwait(&m->cv, &m->mu, &ts);
-    }
-    pthread_mutex_unlock(&m->mu);
-    return NULL;
 }
 
 /* ---- start / stop ----------------------------------------------------------- */
@@ -203,13 +128,9 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
                            "the metrics; add --listen-public to mean it", e.host);
     metrics_http_t *m = xcalloc(1, sizeof *m);
     m->fd = -1;
-    pthread_mutex_init(&m->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&m->cv, &ca);
-    pthread_condattr_destroy(&ca);
     int rc = store_open_readonly(o->db_path, &m->st, err);
+    if (!rc && !(m->deadline = http_deadline_new(METRICS_CONN_SECONDS)))
+        rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");
     if (!rc)
         rc = bind_listen(&e, &m->fd, err);
     if (!rc) {
@@ -219,18 +140,12 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CONNECTIONS,
                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_MAX_PER_IP,
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_REQUEST_BYTES,
-                                MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+                                MHD_OPTION_NOTIFY_CONNECTION, http_deadline_notify, m->deadline,
                                 MHD_OPTION_END);
         if (!m->d)
             rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics HTTP server");
         else
             m->fd = -1;   /* MHD_quiesce_daemon hands it back at the stop */
-    }
-    if (!rc) {
-        if (pthread_create(&m->watchdog, NULL, watchdog, m) != 0)
-            rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");
-        else
-            m->watchdog_started = 1;
     }
     if (rc) {
         metrics_http_stop(m);
@@ -253,13 +168,6 @@ void metrics_http_stop(metrics_http_t *m)
 {
     if (!m)
         return;
-    if (m->watchdog_started) {
-        pthread_mutex_lock(&m->mu);
-        m->stopping = 1;
-        pthread_cond_signal(&m->cv);
-        pthread_mutex_unlock(&m->mu);
-        pthread_join(m->watchdog, NULL);
-    }
     if (m->d) {
         MHD_socket fd = MHD_quiesce_daemon(m->d);
         MHD_stop_daemon(m->d);
@@ -268,8 +176,7 @@ void metrics_http_stop(metrics_http_t *m)
     }
     if (m->fd >= 0)
         close(m->fd);
+    http_deadline_free(m->deadline);   /* after the daemon: no more notifications */
     store_close(m->st, NULL);
-    pthread_mutex_destroy(&m->mu);
-    pthread_cond_destroy(&m->cv);
     free(m);
 }

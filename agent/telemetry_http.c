@@ -1,9 +1,12 @@
 /* agent/telemetry_http.c — the Telemetry API receiver on libmicrohttpd
  * (telemetry_http.h). MHD owns the sockets, the parsing of HTTP, the
  * connection timeout and limits; this file collects a request's body,
- * turns it into lines (telemetry.c) and queues them. */
+ * turns it into lines (telemetry.c) and queues them. A connection is cut
+ * CONNECTION_DEADLINE_S after it opened (http_deadline.h): the idle timeout
+ * alone lets a client that trickles a byte at a time hold a slot. */
 #include "telemetry_http.h"
 #include "telemetry.h"
+#include "http_deadline.h"
 #include "../common/xalloc.h"
 
 #include <arpa/inet.h>
@@ -15,10 +18,12 @@
 #include <string.h>
 
 #define CONNECTION_TIMEOUT_S 10
+#define CONNECTION_DEADLINE_S 30   /* a 4 MiB batch needs far less on a local link */
 #define CONNECTION_LIMIT 64
 
 struct telemetry_server {
     struct MHD_Daemon *d;
+    http_deadline_t *deadline;  /* a connection is cut CONNECTION_DEADLINE_S after it opened */
     inbox_t *ib;
     telemetry_opts_t o;
     pthread_mutex_t mu;
@@ -184,13 +189,20 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
         s->o.max_body = TELEMETRY_MAX_BODY_DEFAULT;
     s->ib = ib;
     pthread_mutex_init(&s->mu, NULL);
+    if (!(s->deadline = http_deadline_new(CONNECTION_DEADLINE_S))) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return obs_err_set(err, OBS_EIO, "cannot start the Telemetry receiver's watchdog thread");
+    }
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, http_deadline_notify, s->deadline, MHD_OPTION_END);
     if (!s->d) {
+        http_deadline_free(s->deadline);
         pthread_mutex_destroy(&s->mu);
         free(s);
         return obs_err_set(err, OBS_EIO, "cannot listen on %s for the Telemetry API (in use?)", o->listen);
@@ -206,6 +218,7 @@ void telemetry_stop(telemetry_server_t *s, telemetry_stats_t *final)
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    http_deadline_free(s->deadline);
     if (final)
         *final = s->stats;
     pthread_mutex_destroy(&s->mu);
