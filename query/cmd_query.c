@@ -10,10 +10,12 @@
 #include "run.h"
 #include "sqlfuncs.h"
 #include "timearg.h"
+#include "../common/buf.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 
 static const char usage[] =
 "usage: obsq [options] QUERY\n"
+"       obsq [options] --query-file FILE\n"
 "       obsq [--db FILE] summary | metrics [options]\n"
 "\n"
 "Run a CloudWatch Logs Insights query on the store, e.g.\n"
@@ -40,6 +43,8 @@ static const char usage[] =
 "                       (a stats query is re-run and reprinted); Ctrl-C stops\n"
 "  --interval S         seconds between --follow polls (default 1)\n"
 "  --request ID         print every event of one invocation (no QUERY)\n"
+"  --query-file FILE    read the query from FILE ('-': standard input) instead\n"
+"                       of the command line (long queries, # comments)\n"
 "  --explain            print the SQL, its parameters and SQLite's plan\n"
 "  -h, --help           this help\n";
 
@@ -49,6 +54,8 @@ typedef struct qopts {
     const char **functions;
     qfmt_t fmt;
     int fill, explain, follow, context;
+    const char *query_file;
+    char *query_text;            /* owned: what --query-file read */
     double interval;
     const char *request;
 } qopts_t;
@@ -58,6 +65,34 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define QUERY_FILE_MAX (16 * 1024 * 1024)
+
+/* The whole of FILE ('-': standard input), NUL-terminated; NULL after
+ * saying why on stderr. A query holding a NUL byte is refused. */
+static char *read_query(const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "obsq: --query-file %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    buf_t b = { 0 };
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= QUERY_FILE_MAX)
+        buf_put(&b, chunk, n);
+    int bad = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad || b.len > QUERY_FILE_MAX || (b.len && memchr(b.p, '\0', b.len))) {
+        fprintf(stderr, "obsq: --query-file %s: %s\n", path,
+                bad ? "read error" : b.len > QUERY_FILE_MAX ? "larger than 16 MiB" : "holds a NUL byte");
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
 }
 
 static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
@@ -70,6 +105,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
         { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
         { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
+        { "query-file", required_argument, NULL, 'Q' },
         { NULL, 0, NULL, 0 },
     };
     int64_t now = now_ms();
@@ -140,6 +176,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             break;
         }
         case 'r': o->request = optarg; break;
+        case 'Q': o->query_file = optarg; break;
         case 'x': o->explain = 1; break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return 2;
@@ -150,6 +187,16 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             fprintf(stderr, "obsq: --request ID takes no query\n");
             return 2;
         }
+        return 0;
+    }
+    if (o->query_file) {
+        if (optind != argc) {
+            fprintf(stderr, "obsq: --query-file takes the place of the QUERY argument\n");
+            return 2;
+        }
+        if (!(o->query_text = read_query(o->query_file)))
+            return 2;
+        *query = o->query_text;
         return 0;
     }
     if (optind + 1 != argc) {
@@ -302,6 +349,7 @@ int obsq_cmd_query(int argc, char **argv)
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);
+    free(o.query_text);
         return rc < 0 ? 0 : rc;
     }
     if (!o.db || !*o.db)
@@ -381,5 +429,6 @@ out:
     query_ast_free(ast);
     store_close(st, NULL);
     free(o.functions);
+    free(o.query_text);
     return rc;
 }

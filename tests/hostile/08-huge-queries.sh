@@ -15,3 +15,12 @@ check_grep "7000 ors: too long" "$T/.check.out" "expression too long"
 check_eq "120 KB literal: answered, no match" "$("$OBSQ" --db "$T/re.db" "$(cat "$T/q3")" 2>&1 | tail -n 1)" "(no results)"
 check_fail "12000 fields: refused" "$OBSQ" --db "$T/re.db" "$(cat "$T/q4")"
 check_grep "12000 fields: SQLite's reason" "$T/.check.out" "too many columns"
+# and through --query-file, which has no argv limit: a 1 MB query (a string
+# literal of 1,000,000 bytes) is answered; 1.1 MB is refused by the parser's
+# 1 MiB limit, with a clear error
+node -e 'process.stdout.write("filter @message like \"" + "x".repeat(1000000) + "\"")' >"$T/q5"
+node -e 'process.stdout.write("filter @message like \"" + "x".repeat(1100000) + "\"")' >"$T/q6"
+check_eq "1 MB query from --query-file: answered, no match" \
+    "$("$OBSQ" --db "$T/re.db" --query-file "$T/q5" 2>&1 | tail -n 1)" "(no results)"
+check_fail "1.1 MB query from --query-file: refused" "$OBSQ" --db "$T/re.db" --query-file "$T/q6"
+check_grep "1.1 MB query: the limit named" "$T/.check.out" "query is too long \(1100023 bytes; the limit is 1048576\)"
