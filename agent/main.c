@@ -370,6 +370,14 @@ int main(int argc, char **argv)
         fo.max_line = io.max_line;
         quiet = 1;  /* follow mode reports on stderr as it goes */
         net_source_t *ns = NULL;
+        /* Under --max-db-size a batch may not read more than the store can
+         * take between two retention turns: a store is ~2.3x its input, and
+         * the size policy keeps a sixteenth of the limit as that headroom. */
+        if (ro.max_bytes > 0) {
+            int64_t cap = ro.max_bytes / 40 > 64 * 1024 ? ro.max_bytes / 40 : 64 * 1024;
+            int64_t want = fo.max_pending_bytes > 0 ? fo.max_pending_bytes : FOLLOW_MAX_PENDING_DEFAULT;
+            fo.max_pending_bytes = want < cap ? want : cap;
+        }
         rc = retention_new(&ro, st, &fo.retention, &err);
         no.telemetry.function = io.function;
         no.telemetry.stream = io.stream;
