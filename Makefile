@@ -178,7 +178,9 @@ fuzz: $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 soak: all
 	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} BUILD=$(BUILD) \
 	  sh tests/e2e/test_follow.sh
-	@LOAD_SECONDS=$${LOAD_SECONDS:-60} BUILD=$(BUILD) sh tests/e2e/test_load.sh
+	@LOAD_SECONDS=$${LOAD_SECONDS:-60} LOAD_FILE_RATE=$${LOAD_FILE_RATE:-60000} \
+	  LOAD_TCP_RATE=$${LOAD_TCP_RATE:-20000} LOAD_UDP_RATE=$${LOAD_UDP_RATE:-5000} \
+	  BUILD=$(BUILD) sh tests/e2e/test_load.sh
 
 deps:
 	@sh scripts/deps.sh
