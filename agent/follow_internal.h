@@ -1,11 +1,15 @@
 /* agent/follow_internal.h — the follower's state, shared by the files of
- * follow mode only: follow.c (the loop, discovery, rotation, reading) and
+ * follow mode only: follow.c (the loop, discovery, rotation, reading),
+ * follow_recover.c (files rotated away while the agent was down) and
  * backpressure.c (pausing while the store cannot take a batch, rewinding to
  * the last committed checkpoints after a failed one). Not for other modules. */
 #ifndef OBS_FOLLOW_INTERNAL_H
 #define OBS_FOLLOW_INTERNAL_H
 
 #include "follow.h"
+#include "files.h"
+
+#include <sys/stat.h>
 #include "agent_state.h"
 #include "exclude_file.h"
 
@@ -69,6 +73,20 @@ typedef struct follower {
 
 int64_t follow__now_ms(void);
 int64_t follow__wall_ms(void);
+/* One line "obsagent: " fmt on stderr (fmt takes two strings). */
+void follow__warn(const char *fmt, const char *a, const char *b);
+/* Start tailing an open file. offset < 0: from its checkpoint (or head, or
+ * tail); rotated: a file found by identity (recovery). */
+int follow__add_tailed(follower_t *f, const char *path, const char *root, int fd,
+                       const struct stat *sb, int64_t offset, int rotated, obs_err_t *err);
+
+/* ---- follow_recover.c: files rotated away while the agent was down ------ */
+
+/* At start: find every checkpointed file by identity and read it to its end. */
+int follow__recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err);
+/* A scan found t's path naming a new file: take its rotated siblings that
+ * are checkpointed under another name. */
+int follow__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err);
 
 /* ---- follow_reload.c: SIGHUP ---------------------------------------------- */
 
