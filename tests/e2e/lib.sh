@@ -12,6 +12,9 @@
 #   agent ARGS...                   run obsagent, stdout+stderr to $T/agent.out
 #   need_clients                    node, npm, the pinned EMF client libraries ($CLIENTS)
 #   store_lock DB / store_unlock    hold the store's write lock from a sqlite3 CLI
+#   wait_grep FILE REGEX [SECONDS]  poll until FILE has a line matching REGEX
+#   wait_sql DB SQL ANSWER          poll until the store answers ANSWER (10 s)
+#   free_port                       a free TCP port on 127.0.0.1 (needs node)
 #   finish                          print "N passed, N failed"; exit 1 if any failed
 #
 # Failures are printed as "FAIL test: what: expected X, got Y"; passes only
@@ -183,6 +186,36 @@ need_clients()
         fi
         check "node_modules matches package-lock.json after npm ci" clients_current
     fi
+}
+
+# free_port — a TCP port free on 127.0.0.1 now (the kernel's choice)
+free_port()
+{
+    node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
+
+# wait_sql DB SQL ANSWER — poll (up to 10 s) until the store answers ANSWER
+wait_sql()
+{
+    _i=0
+    while [ $_i -lt 100 ]; do
+        [ "$(sql "$1" "$2")" = "$3" ] && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    return 1
+}
+
+# wait_grep FILE REGEX [SECONDS] — poll until FILE has a matching line (5 s)
+wait_grep()
+{
+    _lim=$((${3:-5} * 10))
+    while [ "$_lim" -gt 0 ]; do
+        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        _lim=$((_lim - 1))
+    done
+    return 1
 }
 
 # store_lock DB — hold the store's write lock from a sqlite3 CLI (BEGIN

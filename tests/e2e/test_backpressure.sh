@@ -14,17 +14,6 @@ command -v sqlite3 >/dev/null 2>&1 || { fail "sqlite3 CLI not found"; finish; }
 # proc_field PID FILE NAME — a number from /proc/PID/FILE ("NAME: N ..." lines)
 proc_field() { sed -n "s/^$3:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$1/$2" 2>/dev/null; }
 
-# wait_grep FILE REGEX [SECONDS] — poll until FILE has a matching line
-wait_grep()
-{
-    _lim=$((${3:-5} * 10))
-    while [ "$_lim" -gt 0 ]; do
-        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        _lim=$((_lim - 1))
-    done
-    return 1
-}
 
 
 # ---- 1. the store locked by another connection --------------------------------

@@ -20,10 +20,6 @@ need_clients
 EMIT=$CLIENTS/emit_agent.js
 DB=$T/obs.db
 
-free_port()
-{
-    node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
-}
 
 # start_agent LOG ARGS...: obsagent in follow mode, no paths; waits until it
 # says it listens; sets $AGENT_PID
@@ -50,17 +46,6 @@ stop_agent()
 }
 trap 'kill -KILL "${AGENT_PID:-0}" 2>/dev/null; rm -rf "$T"' EXIT
 
-# wait_rows SQL N: until the store answers N (up to 10 s)
-wait_rows()
-{
-    _i=0
-    while [ $_i -lt 100 ]; do
-        [ "$(sql "$DB" "$1")" = "$2" ] && return 0
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    return 1
-}
 
 seqs_of() { sql "$DB" "SELECT count(*), count(DISTINCT json_extract(e.message, '\$.seq')) FROM events e
                        JOIN streams s ON s.id = e.stream_id WHERE s.function = $(sqlq "$1")"; }
@@ -76,7 +61,7 @@ check_grep "it says where it listens" "$T/a1.log" "EMF endpoint on tcp://127.0.0
 (cd "$T" && EMF_LOG_GROUP=udp-metrics EMF_LOG_STREAM=udp-stream node "$EMIT" "udp://127.0.0.1:$PORT" 200 2) \
     >"$T/udp.out" 2>"$T/udp.err" || fail "emit_agent.js over UDP" "$T/udp.err"
 check_eq "the client's TCP flushes all succeeded" "$(grep -c '"ok":true' "$T/tcp.out")" 200
-wait_rows "SELECT count(*) FROM events" 400 || true
+wait_sql "$DB" "SELECT count(*) FROM events" 400 || true
 check_eq "TCP: each of the 200 documents stored once" "$(seqs_of agent-tcp)" "200|200"
 check_eq "UDP: each of the 200 documents stored once" "$(seqs_of udp-metrics)" "200|200"
 check_eq "routed by _aws.LogGroupName and LogStreamName" \
@@ -118,7 +103,7 @@ sleep 0.3
 start_agent "$T/a2.log" --emf-listen "$EP" || fail "the agent listens again on the same port" "$T/a2.log"
 back=$(node -p 'Date.now()')
 wait "$client"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'restart'" \
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'restart'" \
     "$(grep -c '"ok":true' "$T/r.out")" || true
 node -e '
     const fs = require("fs");
@@ -149,7 +134,7 @@ check_eq "locked: nothing stored yet" \
     "$(sql "$DB" "SELECT count(*) FROM streams WHERE function = 'locked'")" 0
 store_unlock
 wait "$client"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'locked'" 100 || true
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'locked'" 100 || true
 check_eq "locked: once unlocked, each of the 100 documents stored once" "$(seqs_of locked)" "100|100"
 check_grep "locked: the pause was said" "$T/a5.log" "paused, store locked"
 stop_agent
@@ -168,7 +153,7 @@ until grep -q "paused, store full" "$T/a6.log" || [ $_i -ge 100 ]; do sleep 0.1;
 check_grep "full: the pause was said" "$T/a6.log" "paused, store full"
 wait "$client"
 echo 100000000 >"$T/cap"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'full'" 600 || true
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'full'" 600 || true
 check_eq "full: once space returned, each of the 600 documents stored once" "$(seqs_of full)" "600|600"
 check_grep "full: resumed on its own" "$T/a6.log" "resumed after [0-9]+ ms paused \\(store full\\)"
 
@@ -181,7 +166,7 @@ doc() { printf '{"_aws":{"Timestamp":%s,"LogGroupName":"%s","CloudWatchMetrics":
 big=$(head -c 2000 /dev/zero | tr '\0' x)
 { printf '{"pad":"%s"}\n' "$big"; doc limits 1; } | node -e '
     const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () => process.stdin.pipe(s));' "$PORT"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'limits'" 1 ||
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'limits'" 1 ||
     fail "the document after an over-long one on the same connection is stored"
 check_grep "an over-long document is said on stderr" "$T/a3.log" "emf: dropped a TCP document longer than"
 # a client trickling one byte every 50 ms does not hold up another
@@ -193,18 +178,18 @@ node -e '
 slow=$!
 sleep 0.3
 doc fast 3 | node -e 'const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () => process.stdin.pipe(s));' "$PORT"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'fast'" 1 ||
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'fast'" 1 ||
     fail "a fast client is served while a slow one trickles"
 check_eq "... while the slow one is still sending" "$(sql "$DB" "SELECT count(*) FROM streams WHERE function = 'slow'")" 0
 wait "$slow"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'slow'" 1 ||
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'slow'" 1 ||
     fail "the trickled document is stored whole once complete"
 # what the endpoint receives is declared EMF (the CloudWatch agent sends it
 # with the json/emf log format): broken JSON, plain text and JSON without
 # _aws are each stored under the default log group as parse errors, why said
 printf '{"_aws": {"LogGroupName": "x", broken\nthis is not json\n{"a":1}\n' |
     node -e 'const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () => process.stdin.pipe(s));' "$PORT"
-wait_rows "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'emf/logs/default'" 3 ||
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'emf/logs/default'" 3 ||
     fail "documents that are not EMF are stored under emf/logs/default"
 check_eq "... each an EMF parse error with its reason" \
     "$(sql "$DB" "SELECT e.emf || ' ' || e.emf_error FROM events e JOIN streams s ON s.id = e.stream_id

@@ -14,7 +14,6 @@ HOSTILE=$(cd "$(dirname "$0")/../hostile" && pwd)
 AGENT_PID=
 trap 'kill -KILL ${AGENT_PID:-} ${flood:-} 2>/dev/null; rm -rf "$T"' EXIT
 
-free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
 fds() { ls "/proc/$1/fd" | wc -l | tr -d ' '; }
 hclient() { node "$HOSTILE/client.js" "$@"; }

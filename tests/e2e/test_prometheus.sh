@@ -23,10 +23,6 @@ DB=$T/obs.db
 PIDS=
 trap 'for _p in $PIDS; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
 
-free_port()
-{
-    node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
-}
 
 # get.js URL OUT [METHOD] [BIG-HEADER-BYTES]: prints the status (and the
 # content type on a second line); the body goes to OUT

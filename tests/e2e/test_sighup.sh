@@ -9,16 +9,6 @@ need obsagent
 command -v sqlite3 >/dev/null 2>&1 || { fail "sqlite3 CLI not found"; finish; }
 . "$(dirname "$0")/follow_lib.sh"
 
-wait_grep()
-{
-    _lim=$((${3:-5} * 10))
-    while [ "$_lim" -gt 0 ]; do
-        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        _lim=$((_lim - 1))
-    done
-    return 1
-}
 
 L=$T/logs
 DB=$T/h.db

@@ -20,7 +20,6 @@ DB=$T/t.db
 AGENT_PID=
 trap 'kill -KILL ${AGENT_PID:-} ${DOUBLE:-} 2>/dev/null; rm -rf "$T"' EXIT
 
-free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 # post METHOD URL FILE: the HTTP status and body, on one line
 post()
 {
@@ -47,15 +46,6 @@ start_agent()   # LOG ARGS...
     done
 }
 stop_agent() { kill -TERM "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; }
-wait_sql()   # SQL N
-{
-    _i=0
-    while [ $_i -lt 100 ]; do
-        [ "$(sql "$DB" "$1")" = "$2" ] && return 0
-        sleep 0.1; _i=$((_i + 1))
-    done
-    return 1
-}
 
 # ---- 1. the receiver -------------------------------------------------------------
 P=$(free_port)
@@ -71,7 +61,7 @@ cat >"$T/batch.json" <<'JSON'
  {"time":"2026-11-22T00:02:35.000Z","type":"platform.logsDropped","record":{"droppedBytes":12345,"droppedRecords":123,"reason":"Some logs were dropped"}}]
 JSON
 check_eq "a batch is accepted" "$(post POST "http://127.0.0.1:$P/orders?stream=s1" "$T/batch.json")" "200 OK"
-wait_sql "SELECT count(*) FROM events" 6 || fail "the batch's 6 records are stored"
+wait_sql "$DB" "SELECT count(*) FROM events" 6 || fail "the batch's 6 records are stored"
 check_eq "routed by the URL: function and stream" \
     "$(sql "$DB" "SELECT DISTINCT function || ' ' || log_group || ' ' || stream FROM streams")" "orders /aws/lambda/orders s1"
 check_eq "platform.report: the invocation, cold, its numbers" \
@@ -90,7 +80,7 @@ head -c 5000000 /dev/zero | tr '\0' ' ' >"$T/big"
 check_eq "a body over 4 MiB: 413" "$(post POST "http://127.0.0.1:$P/" "$T/big" | cut -d' ' -f1)" 413
 printf '[{"time":"2026-11-22T00:03:00.000Z","type":"function","record":"plain line"}]' >"$T/one.json"
 check_eq "no function in the URL: --function" "$(post POST "http://127.0.0.1:$P/" "$T/one.json")" "200 OK"
-wait_sql "SELECT count(*) FROM streams WHERE function = 'deflt' AND stream = 'telemetry'" 1 ||
+wait_sql "$DB" "SELECT count(*) FROM streams WHERE function = 'deflt' AND stream = 'telemetry'" 1 ||
     fail "the default route is --function, stream telemetry"
 stop_agent
 for c in telemetry_batches:2 telemetry_lines:7 telemetry_rejected:1 telemetry_too_large:1 \
@@ -126,7 +116,7 @@ for c in $codes; do   # retry the refused ones, as Lambda does
     fi
     i=$((i + 1))
 done
-wait_sql "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'busy'" 1440 || true
+wait_sql "$DB" "SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id WHERE s.function = 'busy'" 1440 || true
 check_eq "every line of the 12 batches stored once" \
     "$(sql "$DB" "SELECT count(*) || ' ' || count(DISTINCT message) FROM events e JOIN streams s ON s.id = e.stream_id
                   WHERE s.function = 'busy'")" "1440 1440"
