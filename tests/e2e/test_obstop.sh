@@ -95,11 +95,17 @@ check_grep "dump: footer keys" "$T/dump" "Help.*Quit.*Filter.*Sort.*Window.*Func
 
 # ---- a real terminal --------------------------------------------------------
 
-S=obstop-e2e-$$
-tmux_kill() { tmux kill-session -t "$S" 2>/dev/null; }
-trap 'tmux_kill; rm -rf "$T"' EXIT
+# A private tmux server (own socket, no user configuration), kept up by a
+# placeholder session: killing the test's session then never leaves the
+# server shutting down while the next `new-session` connects to it
+# ("server exited unexpectedly"), and no other server on the machine is used.
+S=obstop-e2e
+tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
+tmux_kill() { tm kill-session -t "$S" 2>/dev/null; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+tm new-session -d -s keep -x 80 -y 24 "sleep 3600" || { fail "tmux: start a server"; finish; }
 # screen FILE: capture the pane (after letting obstop redraw)
-screen() { sleep "${2:-0.8}"; tmux capture-pane -p -t "$S" >"$1"; }
+screen() { sleep "${2:-0.8}"; tm capture-pane -p -t "$S" >"$1"; }
 # wait_for FILE REGEX: capture until a line matches (up to 10 s)
 wait_for()
 {
@@ -112,26 +118,26 @@ wait_for()
     return 1
 }
 
-tmux new-session -d -s "$S" -x 200 -y 50 \
+tm new-session -d -s "$S" -x 200 -y 50 \
     "LANG=C.UTF-8 '$OBSTOP' --db '$DB' --window all; echo \"EXIT=\$?\"; sleep 60"
 wait_for "$T/s1" "^total " || fail "tmux: obstop did not draw" "$T/s1"
 check_rows "terminal" "$T/s1"
-check_eq "terminal: alternate screen while running" "$(tmux display -p -t "$S" '#{alternate_on}')" 1
+check_eq "terminal: alternate screen while running" "$(tm display -p -t "$S" '#{alternate_on}')" 1
 
 second=$(grep -E '^[a-z]' "$T/s1" | sed -n 2p | awk '{ print $1 }')   # the second row
-tmux send-keys -t "$S" Down Enter
+tm send-keys -t "$S" Down Enter
 wait_for "$T/s2" "Function: $second" || fail "Enter opens the selected function ($second)" "$T/s2"
 check_grep "detail: the function's invocations" "$T/s2" "^invocations $(truth "fn.$second.invocations") "
 check_grep "detail: duration histogram" "$T/s2" "duration histogram"
 check_grep "detail: cold starts by runtime version" "$T/s2" "^$(truth "fn.$second.runtime_version") +$(truth "fn.$second.memory_mb")MB +$(truth "fn.$second.cold_starts") "
-tmux send-keys -t "$S" End
+tm send-keys -t "$S" End
 wait_for "$T/s2b" "max memory used [0-9]+ of $(truth "fn.$second.memory_mb") MB" ||
     fail "detail: End scrolls to the memory right-sizing hint" "$T/s2b"
 check_grep "detail: memory sizes seen" "$T/s2b" "^ +$(truth "fn.$second.memory_mb")MB +$(truth "fn.$second.invocations") "
 
-tmux send-keys -t "$S" Tab
+tm send-keys -t "$S" Tab
 wait_for "$T/s3" "^following " || fail "Tab goes to the tail" "$T/s3"
-tmux send-keys -t "$S" / '@message like "Task timed out"' Enter
+tm send-keys -t "$S" / '@message like "Task timed out"' Enter
 wait_for "$T/s4" "filter: @message like \"Task timed out\"" || fail "tail filter applied" "$T/s4"
 if grep -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ' "$T/s4" | grep -qv "Task timed out"; then
     fail "tail: every line matches the filter" "$T/s4"
@@ -139,41 +145,41 @@ else
     pass "tail: every line matches the filter"
 fi
 check_grep "tail: matching lines shown" "$T/s4" "^[0-9:.]+ .*Task timed out after"
-tmux send-keys -t "$S" / C-u '@message lik "x"' Enter
+tm send-keys -t "$S" / C-u '@message lik "x"' Enter
 wait_for "$T/s5" "filter: column 10: " || fail "a bad filter names its column" "$T/s5"
-tmux send-keys -t "$S" Up Up
+tm send-keys -t "$S" Up Up
 wait_for "$T/s6" "^PAUSED \\(End follows\\)" || fail "scrolling up pauses the tail" "$T/s6"
-tmux send-keys -t "$S" End
+tm send-keys -t "$S" End
 wait_for "$T/s6" "^following " || fail "End follows again" "$T/s6"
-tmux send-keys -t "$S" Tab
+tm send-keys -t "$S" Tab
 wait_for "$T/s7" "^metric \\(namespace/name dimensions\\)" || fail "Tab goes to the EMF view" "$T/s7"
-tmux send-keys -t "$S" '?'
+tm send-keys -t "$S" '?'
 wait_for "$T/s8" "^keys" || fail "? shows help" "$T/s8"
-tmux send-keys -t "$S" Escape Tab
+tm send-keys -t "$S" Escape Tab
 wait_for "$T/s9" "Invoc" || fail "Esc closes help, Tab back to the overview" "$T/s9"
-tmux send-keys -t "$S" w
+tm send-keys -t "$S" w
 wait_for "$T/s10" "window 5m " || fail "w changes the window" "$T/s10"
-tmux send-keys -t "$S" W s
+tm send-keys -t "$S" W s
 wait_for "$T/s11" "Error▼" || fail "s sorts by the next column" "$T/s11"
 
 # resize: the frame follows, columns drop by priority, the footer stays
-tmux resize-window -t "$S" -x 80 -y 24
+tm resize-window -t "$S" -x 80 -y 24
 wait_for "$T/s12" "Help" || true
 check_grep "resize: the columns that matter stay" "$T/s12" "^Function +Invoc +Error.*p99.*Cost$"
 if grep -q "InitP99" "$T/s12"; then fail "resize: low-priority columns dropped" "$T/s12"; else pass "resize: low-priority columns dropped"; fi
 check_grep "resize: footer on the last row" "$T/s12" "^\\?Help"
 check_grep "resize: rows still there" "$T/s12" "^total "
 
-tmux send-keys -t "$S" q
+tm send-keys -t "$S" q
 wait_for "$T/s13" "^EXIT=0" || fail "q quits with 0" "$T/s13"
-check_eq "quit: terminal given back (no alternate screen)" "$(tmux display -p -t "$S" '#{alternate_on}')" 0
+check_eq "quit: terminal given back (no alternate screen)" "$(tm display -p -t "$S" '#{alternate_on}')" 0
 tmux_kill
 
 # colours, and none under NO_COLOR (monochrome attributes instead)
 for nc in "" 1; do
-    tmux new-session -d -s "$S" -x 100 -y 30 "TERM=xterm-256color NO_COLOR=$nc '$OBSTOP' --db '$DB' --window all; sleep 60"
+    tm new-session -d -s "$S" -x 100 -y 30 "TERM=xterm-256color NO_COLOR=$nc '$OBSTOP' --db '$DB' --window all; sleep 60"
     wait_for "$T/c" "^total " >/dev/null || true
-    tmux capture-pane -e -p -t "$S" >"$T/c.esc"
+    tm capture-pane -e -p -t "$S" >"$T/c.esc"
     tmux_kill
     colours=$(grep -cE "$(printf '\033')\\[(3[0-7]|4[0-7])m" "$T/c.esc")
     if [ -z "$nc" ]; then
@@ -186,12 +192,12 @@ done
 
 # SIGTERM and a crash (SIGSEGV) give the terminal back too
 for sig in TERM SEGV; do
-    tmux new-session -d -s "$S" -x 100 -y 30 \
+    tm new-session -d -s "$S" -x 100 -y 30 \
         "sh -c 'echo \$\$ >$T/pid; exec $OBSTOP --db $DB'; echo \"EXIT=\$?\"; sleep 60"
     wait_for "$T/k" "^total " >/dev/null || true
     kill -"$sig" "$(cat "$T/pid")"
     wait_for "$T/k" "^EXIT=" || fail "SIG$sig: obstop ends" "$T/k"
-    check_eq "SIG$sig: terminal given back" "$(tmux display -p -t "$S" '#{alternate_on}')" 0
+    check_eq "SIG$sig: terminal given back" "$(tm display -p -t "$S" '#{alternate_on}')" 0
     [ "$sig" = TERM ] && check_grep "SIGTERM: exit 0" "$T/k" "^EXIT=0"
     [ "$sig" = SEGV ] && check_grep "SIGSEGV: dies of it" "$T/k" "^EXIT=139"
     tmux_kill
@@ -202,7 +208,7 @@ mkdir -p "$T/live"
 "$OBSAGENT" --db "$T/live.db" --poll-ms 100 "$T/live" >"$T/agent.out" 2>&1 &
 agent_pid=$!
 sleep 0.5
-tmux new-session -d -s "$S" -x 160 -y 40 "'$OBSTOP' --db '$T/live.db' --interval 0.2 --window all; sleep 60"
+tm new-session -d -s "$S" -x 160 -y 40 "'$OBSTOP' --db '$T/live.db' --interval 0.2 --window all; sleep 60"
 sleep 0.8
 "$LAMBDAGEN" --out "$T/live/a" --functions 1 --invocations 40 --seed 3 --truth "$T/live1" >/dev/null
 mv "$T/live/a"/* "$T/live/"
