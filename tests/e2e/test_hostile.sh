@@ -6,7 +6,8 @@
 # on free loopback ports, $EMF_PORT and $TEL_PORT, pid $AGENT_PID, store
 # $NDB) started before them, which must still be alive and serving at the
 # end. Helpers for the cases: rss_kb PID, fds PID, ingest FILE DB [ARGS],
-# wait_sql DB SQL VALUE, hclient MODE ARGS (tests/hostile/client.js).
+# hclient MODE ARGS (tests/hostile/client.js); wait_sql comes from lib.sh.
+# HOSTILE_CASES=GLOB runs only the matching cases (e.g. '14-*').
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq obstop
 command -v node >/dev/null || { fail "node is needed (make deps)"; finish; }
@@ -24,17 +25,6 @@ ingest()
     shift 2
     "$OBSAGENT" --once --no-progress --db "$_db" --function hostile "$@" - <"$_f" >"$T/ingest.out" 2>&1
 }
-wait_sql()
-{
-    _i=0
-    while [ $_i -lt 100 ]; do
-        [ "$(sql "$1" "$2")" = "$3" ] && return 0
-        sleep 0.1
-        _i=$((_i + 1))
-    done
-    return 1
-}
-
 # the network agent
 EMF_PORT=$(free_port)
 TEL_PORT=$(free_port)
@@ -52,7 +42,7 @@ until grep -q "network inputs receive" "$T/agent.log" 2>/dev/null; do
     fi
 done
 
-for c in "$HOSTILE"/[0-9]*.sh; do
+for c in "$HOSTILE"/${HOSTILE_CASES:-[0-9]*}.sh; do
     before=$E2E_FAILED
     E2E_NAME="test_hostile/$(basename "$c" .sh)"
     . "$c"

@@ -2,8 +2,9 @@
 #       (--emf-max-connections is 256), held for 4 s
 # expect: the agent keeps at most 256 open and closes the excess as it
 #       accepts them, counting them (emf_tcp_refused); every one of the 2,000
-#       is counted once, accepted or refused (those the kernel's accept queue
-#       holds back reach the agent once others go); its open fds stay far
+#       is counted once, accepted or refused (the listen backlog is the
+#       kernel's cap: with Linux's 128 of old, the overflow made the kernel
+#       hand ~1-2% of the connections out twice); its open fds stay far
 #       under its fd limit; afterwards a new connection's document is stored.
 #       (An agent of its own, so that its counters count only these.)
 FDB=$T/flood.db
