@@ -256,6 +256,22 @@ static int vocab_lookup(void *ctx, const char *frag, size_t len, char ***out, in
     return 0;
 }
 
+/* The store's first and last event times (two index lookups), which let
+ * the planner compute `stats ... by bin()` bin by bin. */
+static void store_span(sqlite3 *db, query_plan_opts_t *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT min(ts) FROM events), (SELECT max(ts) FROM events)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+        o->span_known = 1;
+        o->span_first_ms = sqlite3_column_int64(st, 0);
+        o->span_last_ms = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+}
+
 static qformat_t *formatter(const query_plan_t *plan, qfmt_t fmt, int width)
 {
     char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
@@ -374,6 +390,8 @@ int obsq_cmd_query(int argc, char **argv)
     o.plan.vocab = &vocab;
     o.plan.with_ids = o.context > 0 || o.follow;
     o.plan.ascending = o.follow;
+    if (!o.follow)
+        store_span(store_db(st), &o.plan);
     if (query_plan_build(ast, &o.plan, &plan, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;

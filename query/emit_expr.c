@@ -320,7 +320,7 @@ static void emit_args(emitter_t *e, buf_t *b, const qnode_t *n, int from)
 /* A period of fixed length in ms (ms .. weeks), with the caps obs_datefloor
  * applies (300s counts as 60s); 0 for calendar units (months, quarters,
  * years) and invalid periods. */
-static int64_t fixed_period_ms(const qnode_t *p)
+int64_t emit__fixed_period_ms(const qnode_t *p)
 {
     static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
     static const int64_t cap[] = { 1000, 60, 60, 24 };
@@ -332,6 +332,11 @@ static int64_t fixed_period_ms(const qnode_t *p)
     if (n > 100000)
         n = 100000;
     return n * unit_ms[p->period.unit];
+}
+
+int64_t emit__period_origin_ms(const qnode_t *p)
+{
+    return p->period.unit == QPU_W ? 4 * 86400000LL : 0;
 }
 
 static void emit_time_column(emitter_t *e, buf_t *b, const qnode_t *at)
@@ -383,11 +388,11 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
         buf_cat(b, " END)");
     } else if (strcmp(name, "bin") == 0) {
         const qnode_t *p = n->args[0];
-        int64_t w = fixed_period_ms(p);
+        int64_t w = emit__fixed_period_ms(p);
         if (w > 0) {
             /* plain arithmetic, the same floor as obs_datefloor (sqlfuncs_time.c):
              * ts - ((ts - origin) mod w), weeks counted from Monday 1970-01-05 */
-            int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
+            int64_t origin = emit__period_origin_ms(p);
             buf_cat(b, "(");
             emit_time_column(e, b, n);
             buf_cat(b, " - (((");

@@ -40,6 +40,8 @@ typedef struct emitter {
     int ascending;
     int after_id;           /* only events after an id (--follow, obstop's tail) */            /* default order oldest first */
     int stats_upto;           /* items [0, upto) of it are visible by alias */
+    int prefiltered;          /* s0 takes its candidates from events_fts */
+    int recursive;            /* a CTE refers to itself: WITH RECURSIVE */
 } emitter_t;
 
 /* Record the first error (sticky), with the position of node at. */
@@ -55,6 +57,11 @@ const rcol_t *emit__find_field(const rel_t *r, const char *name);
 /* Append the SQL of an expression / a field reference. */
 void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n);
 void emit__field(emitter_t *e, buf_t *b, const qnode_t *n);
+/* A period of fixed length in ms (ms .. weeks, with obs_datefloor's caps),
+ * 0 for calendar units; and the origin its bins count from (weeks from
+ * Monday 1970-01-05): bin(p) of t is t - ((t - origin) mod length). */
+int64_t emit__fixed_period_ms(const qnode_t *p);
+int64_t emit__period_origin_ms(const qnode_t *p);
 /* Is the expression a time value (printed as a timestamp)? */
 int emit__expr_is_time(const emitter_t *e, const qnode_t *n);
 

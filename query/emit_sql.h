@@ -20,6 +20,10 @@ typedef struct query_plan_opts {
     int with_ids;                       /* append the event id and stream id as two
                                            extra columns (not in `columns`) */
     int ascending;                      /* default order oldest first (--follow) */
+    int span_known;                     /* span_first_ms / span_last_ms are set: */
+    int64_t span_first_ms, span_last_ms; /* the store's first and last event times,
+                                           which let `stats ... by bin()` be
+                                           computed bin by bin (emit_sql.c) */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;

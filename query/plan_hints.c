@@ -145,3 +145,40 @@ int plan_uses_stream(const query_ast_t *q)
     }
     return 0;
 }
+
+static const char *const report_fields[] = { "@timestamp", "@type", "@duration", "@billedDuration", "@memorySize",
+                                             "@maxMemoryUsed", "@initDuration", "@logStream", "@log", NULL };
+static const char *const ts_fields[] = { "@timestamp", NULL };
+
+static int node_covered(const qnode_t *n, const char *const *fields)
+{
+    if (!n)
+        return 1;
+    if (n->kind == QN_FIELD) {
+        for (int i = 0; fields[i]; i++)
+            if (strcmp(n->str, fields[i]) == 0)
+                return 1;
+        return 0;
+    }
+    for (int i = 0; i < n->nargs; i++)
+        if (!node_covered(n->args[i], fields))
+            return 0;
+    return 1;
+}
+
+int plan_covered(const query_ast_t *q, int upto, int report_only)
+{
+    const char *const *fields = report_only ? report_fields : ts_fields;
+    for (int i = 0; i <= upto && i < q->ncmds; i++) {
+        const qcmd_t *c = &q->cmds[i];
+        if (!node_covered(c->cond, fields))
+            return 0;
+        for (int k = 0; k < c->nitems; k++)
+            if (!node_covered(c->items[k].expr, fields))
+                return 0;
+        for (int k = 0; k < c->nby; k++)
+            if (!node_covered(c->by[k].expr, fields))
+                return 0;
+    }
+    return 1;
+}

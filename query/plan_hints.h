@@ -14,5 +14,10 @@ char *plan_fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab);
 int plan_report_only(const query_ast_t *q);
 /* 1 when an expression of the query names @logStream or @log. */
 int plan_uses_stream(const query_ast_t *q);
+/* 1 when every field that commands [0, upto] name is in one covering index:
+ * events_report (REPORT-only queries: the REPORT fields, @type, the stream)
+ * or events_ts (@timestamp alone). A scan of a time range then reads the
+ * index alone, in time order, never the events' rows. */
+int plan_covered(const query_ast_t *q, int upto, int report_only);
 
 #endif
