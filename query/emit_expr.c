@@ -482,9 +482,12 @@ void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
         buf_cat(b, "*");
         break;
     case QN_UNARY:
-        buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-(");
+        /* an operand is a parameter, a column, a call or parenthesized:
+         * "-" needs no parentheses of its own (each level of nesting
+         * counts against SQLite's parser stack) */
+        buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-");
         emit__expr(e, b, n->args[0]);
-        buf_cat(b, n->op == QOP_NOT ? ", 0))" : "))");
+        buf_cat(b, n->op == QOP_NOT ? ", 0))" : ")");
         break;
     case QN_BINARY:
         emit_binary(e, b, n);

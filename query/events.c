@@ -1,5 +1,6 @@
 /* query/events.c — --request and --context (see events.h). */
 #include "events.h"
+#include "run.h"
 #include "../common/xalloc.h"
 
 #include <stdlib.h>
@@ -116,20 +117,12 @@ int query_events_context(sqlite3 *db, const query_plan_t *p, int n, qfmt_t fmt, 
     int rc = 0, matches = 0;
     if (!p->has_ids)
         return obs_err_set(err, OBS_EINVAL, "--context needs a query that returns events, not stats");
-    if (sqlite3_prepare_v2(db, p->sql, -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, SQL_BEFORE, -1, &before, NULL) != SQLITE_OK ||
+    if ((rc = query_prepare_plan(db, p, &q, err)))
+        goto out;
+    if (sqlite3_prepare_v2(db, SQL_BEFORE, -1, &before, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, SQL_AFTER, -1, &after, NULL) != SQLITE_OK) {
         rc = obs_err_set(err, OBS_EDB, "preparing the query: %s", sqlite3_errmsg(db));
         goto out;
-    }
-    for (int i = 0; i < p->nparams; i++) {
-        const query_param_t *pp = &p->params[i];
-        if (pp->type == QPT_INT)
-            sqlite3_bind_int64(q, i + 1, pp->i);
-        else if (pp->type == QPT_REAL)
-            sqlite3_bind_double(q, i + 1, pp->d);
-        else if (pp->type == QPT_TEXT)
-            sqlite3_bind_text(q, i + 1, pp->s, -1, SQLITE_STATIC);
     }
     char *names[] = { "", "@timestamp", "@type", "@logStream", "@message" };
     int is_time[] = { 0, 1, 0, 0, 0 };

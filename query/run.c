@@ -93,18 +93,32 @@ static int64_t floor_to(int64_t t, int64_t w)
     return t - (((t % w) + w) % w);
 }
 
+int query_prepare_plan(sqlite3 *db, const query_plan_t *plan, sqlite3_stmt **out, obs_err_t *err)
+{
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, plan->sql, -1, out, NULL) == SQLITE_OK && query_bind_plan(*out, plan) == SQLITE_OK)
+        return 0;
+    const char *why = sqlite3_errmsg(db);
+    if (strstr(why, "parser stack overflow") || strstr(why, "too large"))
+        obs_err_set(err, OBS_EDB,
+                    "the query nests expressions deeper than SQLite can compile (%s): use fewer nested "
+                    "parentheses, functions or operators, or compute a part in an earlier fields command", why);
+    else
+        obs_err_set(err, OBS_EDB, "preparing the query: %s", why);
+    sqlite3_finalize(*out);
+    *out = NULL;
+    return OBS_EDB;
+}
+
 int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out,
               int64_t *rows_out, int64_t *max_id, obs_err_t *err)
 {
     sqlite3_stmt *st = NULL;
     int64_t rows = 0, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
     int64_t next = w && o->since_ms >= 0 ? floor_to(o->since_ms, w) : INT64_MIN;
-    int rc = sqlite3_prepare_v2(db, p->sql, -1, &st, NULL);
-    if (rc != SQLITE_OK || (rc = query_bind_plan(st, p)) != SQLITE_OK) {
-        obs_err_set(err, OBS_EDB, "preparing the query: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
+    int rc;
+    if (query_prepare_plan(db, p, &st, err))
         return OBS_EDB;
-    }
     qval_t *row = xcalloc((size_t)p->ncolumns + 1, sizeof *row);
     while (!capped(o, rows) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_row(st, p->ncolumns, row);

@@ -23,6 +23,10 @@ int query_run(sqlite3 *db, const query_plan_t *plan, const query_run_opts_t *o, 
 /* Bind the plan's parameters (?1..?n) to a statement prepared from its SQL;
  * an SQLite result code. For callers that step the rows themselves. */
 int query_bind_plan(sqlite3_stmt *st, const query_plan_t *plan);
+/* Prepare the plan's SQL and bind its parameters: 0, or OBS_EDB with what
+ * went wrong in *err (a query that nests deeper than SQLite's parser can
+ * take is said to be so, with what to do about it). */
+int query_prepare_plan(sqlite3 *db, const query_plan_t *plan, sqlite3_stmt **out, obs_err_t *err);
 
 /* EXPLAIN QUERY PLAN of the plan's SQL, one line per step, to f. */
 int query_explain(sqlite3 *db, const query_plan_t *plan, FILE *f, obs_err_t *err);

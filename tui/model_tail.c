@@ -180,10 +180,10 @@ int tail_poll(tail_t *t, sqlite3 *db, obs_err_t *err)
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     int64_t newest = newest_id(db);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, plan->sql, -1, &s, NULL) != SQLITE_OK ||
-        query_bind_plan(s, plan) != SQLITE_OK) {
-        int rc = obs_err_set(err, OBS_EDB, "tail: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(s);
+    if (query_prepare_plan(db, plan, &s, err)) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        int rc = obs_err_set(err, OBS_EDB, "tail: %s", why);
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
         query_plan_free(plan);
         return rc;

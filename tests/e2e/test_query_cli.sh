@@ -52,6 +52,13 @@ check_grep "--context on a stats query says why" "$T/ctxs.out" "needs a query th
 check_grep "--explain prints the SQL" "$T/explain.out" "events_fts MATCH"
 check_grep "--explain prints SQLite's plan" "$T/explain.out" "SQLite plan"
 
+# an expression nested deeper than SQLite's parser takes: said so, exit 1
+deep="fields $(printf 'abs(%.0s' $(seq 1 40))1$(printf ')%.0s' $(seq 1 40)) as x"
+"$OBSQ" --db "$DB" "$deep" > "$T/deep.out" 2>&1
+check_eq "deep nesting: exit 1" "$?" 1
+check_grep "deep nesting: said so, with what to do" "$T/deep.out" \
+    "^obsq: the query nests expressions deeper than SQLite can compile .*: use fewer nested"
+
 # --follow: the existing match, then one appended while it runs, once each
 timeout 5 "$OBSQ" --db "$DB" -o csv --follow --interval 0.2 \
     'filter @message like "boom" | fields @message' > "$T/follow.csv" 2>&1 &
