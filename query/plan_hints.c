@@ -150,7 +150,9 @@ static const char *const report_fields[] = { "@timestamp", "@type", "@duration",
                                              "@maxMemoryUsed", "@initDuration", "@logStream", "@log", NULL };
 static const char *const ts_fields[] = { "@timestamp", NULL };
 
-static int node_covered(const qnode_t *n, const char *const *fields)
+/* aliases: the items of the stats before this one (their names may be used
+ * by the later items: `max(a) as x, max(b) as y, x - y as d`) */
+static int node_covered(const qnode_t *n, const char *const *fields, const qitem_t *aliases, int naliases)
 {
     if (!n)
         return 1;
@@ -158,10 +160,13 @@ static int node_covered(const qnode_t *n, const char *const *fields)
         for (int i = 0; fields[i]; i++)
             if (strcmp(n->str, fields[i]) == 0)
                 return 1;
+        for (int i = 0; i < naliases; i++)
+            if (aliases[i].alias && strcmp(n->str, aliases[i].alias) == 0)
+                return 1;
         return 0;
     }
     for (int i = 0; i < n->nargs; i++)
-        if (!node_covered(n->args[i], fields))
+        if (!node_covered(n->args[i], fields, aliases, naliases))
             return 0;
     return 1;
 }
@@ -171,13 +176,13 @@ int plan_covered(const query_ast_t *q, int upto, int report_only)
     const char *const *fields = report_only ? report_fields : ts_fields;
     for (int i = 0; i <= upto && i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
-        if (!node_covered(c->cond, fields))
+        if (!node_covered(c->cond, fields, NULL, 0))
             return 0;
         for (int k = 0; k < c->nitems; k++)
-            if (!node_covered(c->items[k].expr, fields))
+            if (!node_covered(c->items[k].expr, fields, c->kind == QC_STATS ? c->items : NULL, k))
                 return 0;
         for (int k = 0; k < c->nby; k++)
-            if (!node_covered(c->by[k].expr, fields))
+            if (!node_covered(c->by[k].expr, fields, NULL, 0))
                 return 0;
     }
     return 1;

@@ -202,6 +202,8 @@ same_plans "all events by bin(1w) from Monday" 'stats count(*) as n by bin(1w)'
 same_plans "every aggregate kind" 'filter @type = "REPORT" | stats count(*), count(@initDuration),
     count_distinct(@logStream), min(@duration), stddev(@duration), earliest(@maxMemoryUsed),
     latest(@memorySize), sortsFirst(@billedDuration), pct(@duration, 50) by bin(2m)'
+same_plans "items naming earlier items" 'filter @type = "REPORT" | stats max(@memorySize / 1000 / 1000) as prov,
+    max(@maxMemoryUsed / 1000 / 1000) as used, prov - used as over by bin(10m)'
 same_plans "bin(1s), --no-fill" 'filter @type = "REPORT" and @duration > 100 | stats max(@duration) as m by bin(1s)' --no-fill
 
 # the other AWS Lambda samples (verbatim)

@@ -109,6 +109,9 @@ static void test_planner_choice(void)
     CHECK(!binned("filter @duration > 1000 | stats count(*) by bin(5m)", &o));   /* not REPORT-only */
     CHECK(!binned("stats avg(latency) by bin(5m)", &o));                         /* a JSON field */
     CHECK(binned("filter @timestamp > 5 | stats count(*) by bin(5m)", &o));
+    CHECK(binned("filter @type = \"REPORT\" | stats max(@memorySize) as p, max(@maxMemoryUsed) as u, p - u as d "
+                 "by bin(5m)", &o));                                            /* earlier items' names */
+    CHECK(!binned("filter @type = \"REPORT\" | stats max(@memorySize) as p, p - max(zz) as d by bin(5m)", &o));
     const char *fn[] = { "f" };
     o.functions = fn;
     o.nfunctions = 1;
