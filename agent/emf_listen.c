@@ -4,6 +4,7 @@
  * uv_async to resume reading when the inbox has room, and the stats, read
  * under a mutex. */
 #include "emf_listen.h"
+#include "listen_addr.h"
 #include "../common/xalloc.h"
 
 #include <pthread.h>
@@ -283,38 +284,29 @@ static void run(void *arg)
     uv_run(&l->loop, UV_RUN_DEFAULT);
 }
 
-static int sockaddr_of(const emf_endpoint_t *e, struct sockaddr_storage *sa)
-{
-    const char *host = strcmp(e->host, "localhost") == 0 ? "127.0.0.1" : e->host;
-    if (strchr(host, ':'))
-        return uv_ip6_addr(host, e->port, (struct sockaddr_in6 *)sa);
-    return uv_ip4_addr(host, e->port, (struct sockaddr_in *)sa);
-}
-
-static int bind_all(emf_listener_t *l, const emf_endpoint_t *eps, int n, obs_err_t *err)
+/* eps[i] is bound at sas[i] (listen_addr_resolve). */
+static int bind_all(emf_listener_t *l, const emf_endpoint_t *eps, const struct sockaddr_storage *sas, int n,
+                    obs_err_t *err)
 {
     size_t dl = 0;
     for (int i = 0; i < n; i++) {
         const emf_endpoint_t *e = &eps[i];
-        struct sockaddr_storage sa;
+        const struct sockaddr_storage *sa = &sas[i];
         char name[160];
-        snprintf(name, sizeof name, "%s://%s%.63s%s:%d", e->udp ? "udp" : "tcp", strchr(e->host, ':') ? "[" : "",
-                 e->host, strchr(e->host, ':') ? "]" : "", e->port);
-        if (sockaddr_of(e, &sa) != 0)
-            return obs_err_set(err, OBS_EINVAL, "%s: the host must be a numeric address or localhost", name);
+        listen_addr_name(e, 1, name, sizeof name);
         int rc;
         if (e->udp) {
             uv_udp_t *u = &l->udp[l->nudp++];
             uv_udp_init(&l->loop, u);
             u->data = l;
-            rc = uv_udp_bind(u, (struct sockaddr *)&sa, 0);
+            rc = uv_udp_bind(u, (const struct sockaddr *)sa, 0);
             if (!rc)
                 rc = uv_udp_recv_start(u, on_udp_alloc, on_udp);
         } else {
             uv_tcp_t *t = &l->tcp[l->ntcp++];
             uv_tcp_init(&l->loop, t);
             t->data = l;
-            rc = uv_tcp_bind(t, (struct sockaddr *)&sa, 0);
+            rc = uv_tcp_bind(t, (const struct sockaddr *)sa, 0);
             if (!rc)
                 /* the kernel's cap (net.core.somaxconn): with a short accept
                  * queue, a burst that overflows it has Linux hand some
@@ -343,9 +335,14 @@ static void destroy(emf_listener_t *l)
 int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t **out, obs_err_t *err)
 {
     emf_endpoint_t eps[EMF_MAX_ENDPOINTS];
+    struct sockaddr_storage sas[EMF_MAX_ENDPOINTS];
+    socklen_t len;
     int n = emf_endpoints_parse(o->spec, eps, EMF_MAX_ENDPOINTS, err);
     if (n < 0)
         return n;
+    for (int i = 0; i < n; i++)
+        if (listen_addr_resolve(&eps[i], &sas[i], &len, err))
+            return OBS_EINVAL;
     for (int i = 0; i < n; i++)
         if (!eps[i].loopback && !o->allow_remote)
             return obs_err_set(err, OBS_EINVAL,
@@ -368,7 +365,7 @@ int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t *
     l->stop_async.data = l;
     uv_async_init(&l->loop, &l->space_async, on_space_async);
     l->space_async.data = l;
-    int rc = bind_all(l, eps, n, err);
+    int rc = bind_all(l, eps, sas, n, err);
     if (rc) {
         destroy(l);
         return rc;

@@ -19,9 +19,11 @@
 
 typedef struct emf_endpoint {
     int udp;                  /* 0 tcp, 1 udp */
-    char host[64];            /* numeric IPv4 or IPv6 address, or "localhost" */
+    char host[64];            /* an IPv4 or IPv6 address, localhost, or a name */
     int port;
-    int loopback;             /* the address is a loopback one */
+    int loopback;             /* a loopback address: from the text here (a name
+                                 is not), from the address itself after
+                                 listen_addr_resolve (listen_addr.h) */
 } emf_endpoint_t;
 
 /* Parse a comma-separated list of tcp://HOST:PORT and udp://HOST:PORT

@@ -3,13 +3,12 @@
  * which alone uses a read-only store connection; small request limits; a
  * whole-connection deadline of METRICS_CONN_SECONDS (http_deadline.h). */
 #include "metrics_http.h"
-#include "emf_wire.h"
+#include "listen_addr.h"
 #include "http_deadline.h"
 #include "prom_text.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -72,40 +71,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* ---- start / stop ----------------------------------------------------------- */
 
-static int bind_listen(const emf_endpoint_t *e, int *fd_out, obs_err_t *err)
+/* A listening TCP socket at sa (v6 sockets take v6 only). */
+static int bind_listen(const emf_endpoint_t *e, const struct sockaddr_storage *sa, socklen_t len, int *fd_out,
+                       obs_err_t *err)
 {
-    struct sockaddr_storage sa;
-    socklen_t len;
-    memset(&sa, 0, sizeof sa);
-    const char *host = strcmp(e->host, "localhost") == 0 ? "127.0.0.1" : e->host;
-    int v6 = strchr(host, ':') != NULL, ok;
-    if (v6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&sa;
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((uint16_t)e->port);
-        ok = inet_pton(AF_INET6, host, &a->sin6_addr);
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&sa;
-        a->sin_family = AF_INET;
-        a->sin_port = htons((uint16_t)e->port);
-        ok = inet_pton(AF_INET, host, &a->sin_addr);
-        len = sizeof *a;
-    }
-    if (ok != 1)
-        return obs_err_set(err, OBS_EINVAL, "--metrics-listen %s: the host must be a numeric address or localhost",
-                           e->host);
-    int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    int fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
     if (fd < 0)
         return obs_err_set(err, OBS_EIO, "cannot create a socket: %s", strerror(errno));
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (v6)
+    if (sa->ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&sa, len) != 0 || listen(fd, 64) != 0) {
+    if (bind(fd, (const struct sockaddr *)sa, len) != 0 || listen(fd, 64) != 0) {
         int e2 = errno;
+        char name[128];
         close(fd);
-        return obs_err_set(err, OBS_EIO, "cannot listen on %s%s%s:%d for /metrics: %s", v6 ? "[" : "", e->host,
-                           v6 ? "]" : "", e->port, strerror(e2));
+        listen_addr_name(e, 0, name, sizeof name);
+        return obs_err_set(err, OBS_EIO, "cannot listen on %s for /metrics: %s", name, strerror(e2));
     }
     *fd_out = fd;
     return 0;
@@ -120,7 +101,9 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
     if (snprintf(spec, sizeof spec, "tcp://%s", o->listen) >= (int)sizeof spec || strchr(o->listen, ',') ||
         strstr(o->listen, "://"))
         return obs_err_set(err, OBS_EINVAL, "--metrics-listen '%.100s': expected HOST:PORT", o->listen);
-    if (emf_endpoints_parse(spec, &e, 1, err) != 1)
+    struct sockaddr_storage sa;
+    socklen_t len;
+    if (emf_endpoints_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
         return OBS_EINVAL;
     if (!e.loopback && !o->allow_remote)
         return obs_err_set(err, OBS_EINVAL,
@@ -132,9 +115,9 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
     if (!rc && !(m->deadline = http_deadline_new(METRICS_CONN_SECONDS)))
         rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");
     if (!rc)
-        rc = bind_listen(&e, &m->fd, err);
+        rc = bind_listen(&e, &sa, len, &m->fd, err);
     if (!rc) {
-        m->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (strchr(e.host, ':') ? MHD_USE_IPv6 : 0), 0,
+        m->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
                                 NULL, NULL, on_request, m,
                                 MHD_OPTION_LISTEN_SOCKET, m->fd,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CONNECTIONS,
@@ -151,8 +134,9 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
         metrics_http_stop(m);
         return rc;
     }
-    snprintf(m->describe, sizeof m->describe, "http://%s%s%s:%d/metrics", strchr(e.host, ':') ? "[" : "", e.host,
-             strchr(e.host, ':') ? "]" : "", e.port);
+    char name[80];   /* a host of at most 63 bytes, brackets, a port */
+    listen_addr_name(&e, 0, name, sizeof name);
+    snprintf(m->describe, sizeof m->describe, "http://%s/metrics", name);
     if (!e.loopback)
         fprintf(stderr, "obsagent: warning: /metrics on %s:%d is reachable from other hosts\n", e.host, e.port);
     *out = m;

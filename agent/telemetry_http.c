@@ -7,11 +7,10 @@
 #include "telemetry_http.h"
 #include "telemetry.h"
 #include "http_deadline.h"
+#include "listen_addr.h"
 #include "../common/xalloc.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,38 +146,20 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
     }
 }
 
-/* "HOST:PORT" (HOST a numeric address, localhost, or a name such as
- * sandbox.localdomain) into an IPv4 socket address. */
-static int resolve(const char *listen, struct sockaddr_in *sa, int *loopback, obs_err_t *err)
-{
-    const char *colon = strrchr(listen, ':');
-    if (!colon || colon == listen)
-        return obs_err_set(err, OBS_EINVAL, "telemetry listen address '%s': expected HOST:PORT", listen);
-    char host[256];
-    snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 1 || port > 65535)
-        return obs_err_set(err, OBS_EINVAL, "telemetry listen address '%s': port must be 1-65535", listen);
-    struct addrinfo hints = { 0 }, *res = NULL;
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
-        return obs_err_set(err, OBS_EINVAL, "telemetry listen address '%s': cannot resolve %s", listen, host);
-    *sa = *(struct sockaddr_in *)res->ai_addr;
-    freeaddrinfo(res);
-    sa->sin_port = htons((uint16_t)port);
-    *loopback = (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
-    return 0;
-}
-
 int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t **out, obs_err_t *err)
 {
-    struct sockaddr_in sa;
-    int loopback;
-    int rc = resolve(o->listen, &sa, &loopback, err);
-    if (rc)
-        return rc;
+    /* HOST:PORT is a tcp:// listen endpoint without its scheme; HOST may be
+     * a name (sandbox.localdomain in Lambda) */
+    char spec[300];
+    emf_endpoint_t e;
+    struct sockaddr_storage sa;
+    socklen_t len;
+    if (snprintf(spec, sizeof spec, "tcp://%s", o->listen) >= (int)sizeof spec || strchr(o->listen, ',') ||
+        strstr(o->listen, "://"))
+        return obs_err_set(err, OBS_EINVAL, "telemetry listen address '%.100s': expected HOST:PORT", o->listen);
+    if (emf_endpoints_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
+        return OBS_EINVAL;
+    int loopback = e.loopback;
     if (!loopback && !o->allow_remote)
         return obs_err_set(err, OBS_EINVAL,
                            "%s is not a loopback address: anyone who can reach it could write to the store; "
@@ -194,7 +175,9 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
         free(s);
         return obs_err_set(err, OBS_EIO, "cannot start the Telemetry receiver's watchdog thread");
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, on_request, s,
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                                (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                            0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,

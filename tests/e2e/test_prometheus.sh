@@ -300,4 +300,18 @@ check_fail "a non-loopback address needs --listen-public" \
 check_grep "and says so" "$T/.check.out" "not a loopback address.*--listen-public"
 check_fail "a bad address is refused" "$OBSAGENT" --db "$DB" --metrics-listen "nonsense"
 check_grep "with what was expected" "$T/.check.out" "expected HOST:PORT"
+# IPv6 and names go through the one resolver (agent/listen_addr.c)
+for addr in "[::1]" localhost; do
+    P=$(free_port)
+    "$OBSAGENT" --db "$DB" --metrics-listen "$addr:$P" >"$T/addr.out" 2>&1 &
+    AGENT_PID=$!
+    PIDS="$PIDS $AGENT_PID"
+    url="http://$([ "$addr" = localhost ] && echo 127.0.0.1 || echo "$addr"):$P/metrics"
+    _i=0
+    until [ "$(get "$url" "$T/addr.body" | head -n 1)" = 200 ] || [ $_i -ge 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+    check_grep "--metrics-listen $addr:PORT serves $url" "$T/addr.body" "^obs_lambda_invocations_total"
+    check_grep "--metrics-listen $addr:PORT: said where" "$T/addr.out" \
+        "Prometheus metrics on http://$(printf '%s' "$addr" | sed 's/[][]/\\&/g'):$P/metrics"
+    check "--metrics-listen $addr:PORT: stops cleanly" stop_agent
+done
 finish
