@@ -48,13 +48,19 @@ typedef struct store_series_fn {
     char *function;           /* owned */
 } store_series_fn_t;
 
-/* Tokens the writer's tokenizer has seen (so each is added to fts_vocab
- * once per process), and the ones the open batch must still add. */
+/* Tokens the writer's tokenizer has seen (so that each is added to
+ * fts_vocab once, not once per line), and the ones the open batch must
+ * still add. A cache: past max_cached tokens (0 = STORE_VOCAB_CACHE_MAX) it
+ * is emptied after a commit, so that months of unique words (ids with
+ * letters, user names) cannot grow the agent's memory; a token seen again
+ * after that is inserted again, which INSERT OR IGNORE makes harmless. */
+#define STORE_VOCAB_CACHE_MAX 262144   /* ~15 MB of tokens */
 typedef struct store_vocab {
     char **set;               /* open addressing; owned strings */
     int cap, used;
     char **pending;           /* borrowed from set */
     int npending, pending_cap;
+    int max_cached;
 } store_vocab_t;
 
 typedef struct store_counter {

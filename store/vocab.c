@@ -1,8 +1,8 @@
 /* store/vocab.c — fts_vocab, the distinct tokens of events_fts. The
  * writer's tokenizer notes every token of the documents it indexes; a token
- * not seen before by this process is queued and inserted (INSERT OR IGNORE)
- * in the same transaction as the rows that carry it, so the vocabulary is
- * always complete for what is committed. The query planner looks up tokens
+ * not in its cache (store_vocab_t: bounded, emptied past a size) is queued
+ * and inserted (INSERT OR IGNORE) in the same transaction as the rows that
+ * carry it, so the vocabulary is always complete for what is committed. The query planner looks up tokens
  * containing a fragment here (query/prefilter.c). */
 #include "store_internal.h"
 #include "../common/xalloc.h"
@@ -62,6 +62,8 @@ int store__flush_vocab(store_t *st, obs_err_t *err)
             return store__dberr(st, err, "updating the full-text vocabulary");
     }
     v->npending = 0;
+    if (v->used > (v->max_cached > 0 ? v->max_cached : STORE_VOCAB_CACHE_MAX))
+        store__vocab_free(v);  /* nothing pending points into it now */
     return 0;
 }
 
@@ -71,5 +73,7 @@ void store__vocab_free(store_vocab_t *v)
         free(v->set[i]);
     free(v->set);
     free(v->pending);
+    int max_cached = v->max_cached;  /* a setting, not content */
     memset(v, 0, sizeof *v);
+    v->max_cached = max_cached;
 }

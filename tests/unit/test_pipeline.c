@@ -11,6 +11,7 @@
 #include "check.h"
 
 #include "../../agent/pipeline.h"
+#include "../../store/store_internal.h"
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -584,6 +585,44 @@ static void test_full_text_every_line_and_vocab(void)
     fx_close(&f);
 }
 
+/* The writer's token cache is bounded: past its size it is emptied after a
+ * commit (memory stays flat over months of unique words), and every token
+ * still reaches fts_vocab, including one seen before the cache was emptied
+ * and again after, and one whose row was rolled back. */
+static void test_vocab_cache_bounded(void)
+{
+    fx_t f;
+    fx_open(&f);
+    f.st->vocab.max_cached = 16;
+    char line[128];
+    int most = 0;
+    for (int batch = 0; batch < 10; batch++) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(line, sizeof line, T0 "\t" REQ1 "\tINFO\tword%c%c shared", 'g' + batch, 'g' + i);
+            feed(&f, line);
+        }
+        sync_commit(&f);
+        if (f.st->vocab.used > most)
+            most = f.st->vocab.used;
+    }
+    CHECK(most <= 16 + 10 + 4);   /* the limit, one batch's new tokens, the shared ones */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token GLOB 'word[g-z][g-z]'"), 100);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'shared'"), 1);
+    /* rolled back: its new token is queued again by the next batch */
+    feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
+    obs_err_t err;
+    CHECK_EQ_INT(pipeline_flush(f.pl, f.ps, &f.ml, &err), 0);
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    store_rollback(f.st);
+    pipeline_reset(f.pl);
+    CHECK_EQ_INT(f.st->vocab.max_cached, 16);   /* a setting, kept */
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f.ps, &err), 0);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'phantom'"), 1);
+    fx_close(&f);
+}
+
 /* ---- (k) stats and counters ------------------------------------------------ */
 
 static void test_stats_counts(void)
@@ -873,6 +912,7 @@ TEST_LIST = {
     TEST(test_json_at),
     TEST(test_throttle_signal),
     TEST(test_full_text_every_line_and_vocab),
+    TEST(test_vocab_cache_bounded),
     TEST(test_stats_counts),
     TEST(test_two_streams_independent),
     TEST(test_multiline_python_traceback),
