@@ -181,6 +181,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
     cli->emf = cli->multiline = 1;
     int c;
     long long v;
+    const char *follow_only = NULL;  /* a network option given: follow mode only */
 
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -248,14 +249,14 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             cli->exclude[cli->fo.nexclude++] = optarg;
             cli->fo.exclude = cli->exclude;
             break;
-        case OPT_EMF_LISTEN: cli->no.emf.spec = optarg; break;
+        case OPT_EMF_LISTEN: cli->no.emf.spec = optarg, follow_only = "--emf-listen"; break;
         case OPT_NO_EMF_LISTEN: cli->no.emf.spec = NULL; break;
-        case OPT_TELEMETRY_LISTEN: cli->no.telemetry.listen = optarg; break;
-        case OPT_EXTENSION: cli->extension = 1; break;
+        case OPT_TELEMETRY_LISTEN: cli->no.telemetry.listen = optarg, follow_only = "--telemetry-listen"; break;
+        case OPT_EXTENSION: cli->extension = 1, follow_only = "--extension"; break;
         case OPT_LISTEN_PUBLIC:
             cli->no.emf.allow_remote = cli->no.telemetry.allow_remote = cli->mo.allow_remote = 1;
             break;
-        case OPT_METRICS_LISTEN: cli->mo.listen = optarg; break;
+        case OPT_METRICS_LISTEN: cli->mo.listen = optarg, follow_only = "--metrics-listen"; break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
@@ -305,6 +306,12 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         fprintf(stderr, "obsagent: --retention and --max-db-size apply in follow mode only\n");
         return 2;
     }
+    if (cli->once && follow_only) {
+        fprintf(stderr, "obsagent: %s applies in follow mode only (not with --once or '-')\n", follow_only);
+        return 2;
+    }
+    if (cli->once)  /* the default endpoint ($OBS_EMF_LISTEN) is a follow-mode one */
+        cli->no.emf.spec = NULL, cli->mo.listen = NULL;
     cli->paths = argv + optind;
     cli->npaths = argc - optind;
     return -1;

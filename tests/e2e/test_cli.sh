@@ -87,4 +87,17 @@ check_eq "generated stream names survive ([\$LATEST] and all)" \
 check "-q: exit 0" "$OBSAGENT" --once -q --db "$T/q.db" "$T/logs"
 check_eq "-q: no summary on stdout" "$("$OBSAGENT" --once -q --db "$T/q.db" "$T/logs" 2>/dev/null)" ""
 
+# ---- follow-mode options with --once or '-': refused, not ignored --------------
+for opt in "--metrics-listen 127.0.0.1:9" "--telemetry-listen 127.0.0.1:9" "--emf-listen tcp://127.0.0.1:9" \
+    "--extension" "--retention 7d"; do
+    # shellcheck disable=SC2086
+    "$OBSAGENT" --once -q --db "$T/q.db" $opt "$T/logs" >"$T/fo.out" 2>&1
+    check_eq "$opt with --once: exit 2" "$?" 2
+    check_grep "$opt with --once: says why" "$T/fo.out" "apply|applies in follow mode only"
+done
+printf 'one line\n' | "$OBSAGENT" -q --db "$T/q.db" --metrics-listen 127.0.0.1:9 - >"$T/fo.out" 2>&1
+check_eq "--metrics-listen with '-' (read to its end): exit 2" "$?" 2
+check "\$OBS_EMF_LISTEN does not stop --once" env OBS_EMF_LISTEN=tcp://127.0.0.1:9 \
+    "$OBSAGENT" --once -q --db "$T/q.db" "$T/logs"
+
 finish
