@@ -170,6 +170,12 @@ int files_fingerprint(int fd, int64_t len, uint64_t *out)
     return 0;
 }
 
+int files_same_start(int fd, int64_t len, uint64_t fp)
+{
+    uint64_t got;
+    return len == 0 || (files_fingerprint(fd, len, &got) == 0 && got == fp);
+}
+
 void files_list_free(file_list_t *fl)
 {
     for (int i = 0; i < fl->n; i++) {

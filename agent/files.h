@@ -41,6 +41,10 @@ void files_list_free(file_list_t *fl);
 
 /* FNV-1a of the first len bytes of fd (pread); -1 when fewer are there. */
 int files_fingerprint(int fd, int64_t len, uint64_t *out);
+/* Do the file's first len bytes hash to fp? A checkpoint taken before any
+ * byte was read has len 0 and no fingerprint: any file of its identity is
+ * it. */
+int files_same_start(int fd, int64_t len, uint64_t fp);
 
 /* Compressed archive or rotated sibling (app.log.1, app.log.2.gz, app.1.log). */
 int files_ignored_name(const char *name);

@@ -70,11 +70,6 @@ static int64_t now_ms(void)
     return follow__now_ms();
 }
 
-static int64_t wall_ms(void)
-{
-    return follow__wall_ms();
-}
-
 void follow__warn(const char *fmt, const char *a, const char *b)
 {
     fprintf(stderr, "obsagent: ");
@@ -103,6 +98,11 @@ static void tailed_free(tailed_t *t)
     free(t->group);
     free(t->stream);
     free(t);
+}
+
+static int64_t mtime_ms(const struct stat *sb)
+{
+    return (int64_t)sb->st_mtim.tv_sec * 1000 + sb->st_mtim.tv_nsec / 1000000;
 }
 
 static char *rotated_key(const char *path, int64_t ino)
@@ -149,10 +149,8 @@ static int64_t start_offset(follower_t *f, tailed_t *t, int64_t size, obs_err_t 
     if (*rc)
         return 0;
     if (found) {
-        uint64_t fp;
-        if (old.dev == t->dev && old.ino == t->ino && old.offset <= size &&
-            old.fingerprint_len <= size && files_fingerprint(t->fd, old.fingerprint_len, &fp) == 0 &&
-            fp == old.fingerprint)
+        if (old.dev == t->dev && old.ino == t->ino && old.offset <= size && old.fingerprint_len <= size &&
+            files_same_start(t->fd, old.fingerprint_len, old.fingerprint))
             return old.offset;
         return 0;  /* another file under that name */
     }
@@ -177,7 +175,7 @@ int follow__add_tailed(follower_t *f, const char *path, const char *root, int fd
     t->dev = (int64_t)sb->st_dev;
     t->ino = (int64_t)sb->st_ino;
     t->last_data_ms = now_ms();
-    t->last_data_wall_ms = wall_ms();
+    t->seen_mtime_ms = mtime_ms(sb);
     t->rotated = rotated;
     t->rotated_ms = now_ms();
     /* record its checkpoint in the next batch: for a recovered file, under its
@@ -185,6 +183,7 @@ int follow__add_tailed(follower_t *f, const char *path, const char *root, int fd
      * file that had the path before (the same batch stores that file's last
      * progress under its rotated key), so no stale row outlives a kill */
     t->dirty = 1;
+    f->added = 1;
     line_reader_init(&t->lr, f->o->max_line);
     t->start = t->pos = offset >= 0 ? offset : start_offset(f, t, (int64_t)sb->st_size, err, &rc);
     t->first_offset = t->start;
@@ -335,6 +334,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         return 0;
     if ((rc = ensure_stream(f, t, err)))
         return rc;
+    t->seen_mtime_ms = mtime_ms(&sb);
     if ((int64_t)sb.st_size < t->pos) {
         if ((rc = restart(f, t, err)))
             return rc;
@@ -363,7 +363,6 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         got += n;
         bp_read(f, n);
         t->last_data_ms = now_ms();
-        t->last_data_wall_ms = wall_ms();
         if ((rc = feed(f, t, 0, err)))
             return rc;
     }
@@ -396,6 +395,7 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
         if ((rc = ensure_stream(f, t, err)))
             break;
         t->src.offset = t->start + t->lr.consumed - multiline_unstored(&t->ml);
+        t->src.updated_ms = t->seen_mtime_ms;
         rc = store_source_put(f->st, t->key, &t->src, err);
         bp_put(t);
         t->dirty = 0;
@@ -516,6 +516,16 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (now - last_scan >= o->poll_ms) {
             rc = scan(&f, paths, npaths, err);
             last_scan = now;
+        }
+        /* A file's checkpoint is committed before its lines are read:
+         * killed then, the next start knows the file under its rotated
+         * name, and its rotated siblings by their mtimes (follow_recover.c),
+         * even if it was renamed away in between. */
+        if (!rc && f.added) {
+            f.added = 0;
+            rc = checkpoint_all(&f, err);
+            if (!rc)
+                rc = bp_commit(&f, 1, err);
         }
         for (int i = 0; i < f.n && !rc && !stop_requested; i++)
             rc = step(&f, f.v[i], err);

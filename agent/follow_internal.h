@@ -26,7 +26,10 @@ typedef struct tailed {
     pipeline_stream_t *ps; /* NULL after a rewind: reopened before the next read */
     store_source_t src;
     int64_t last_data_ms;
-    int64_t last_data_wall_ms;  /* the same, wall clock (compared with mtimes) */
+    int64_t seen_mtime_ms; /* the file's mtime when last looked at: the
+                              writer's clock, which rotated siblings' mtimes
+                              are compared with (follow_recover.c); its
+                              checkpoint's updated_ms */
     int rotated;           /* the path names another file now */
     int64_t rotated_ms;
     int dirty;             /* lines stored since the last checkpoint */
@@ -60,6 +63,7 @@ typedef struct follower {
     int n, cap;
     int ifd;               /* inotify, or -1 */
     int first_scan;
+    int added;             /* files started since the last commit */
     char *const *paths;    /* this run's arguments */
     int npaths;
     char **successors;     /* paths whose earlier file was recovered: their

@@ -126,9 +126,7 @@ static int recover_one(void *ctx, const char *key, const store_source_t *src)
     else
         snprintf(dir, sizeof dir, ".");
     int fd = open_by_identity(dir, src->dev, src->ino, &sb);
-    uint64_t fp;
-    if (fd < 0 || src->offset > (int64_t)sb.st_size ||
-        files_fingerprint(fd, src->fingerprint_len, &fp) != 0 || fp != src->fingerprint) {
+    if (fd < 0 || src->offset > (int64_t)sb.st_size || !files_same_start(fd, src->fingerprint_len, src->fingerprint)) {
         if (fd >= 0)
             close(fd);
         if (!sep && src->offset > 0) {
@@ -196,8 +194,10 @@ static int recover_siblings(recovery_t *r, const plain_row_t *pr)
         if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) || known_identity(r, &sb))
             continue;
         int64_t mtime_ms = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
-        if (mtime_ms < pr->src.updated_ms - 1000)
-            continue;  /* older than our last look at this path: not ours to read */
+        if (mtime_ms < pr->src.updated_ms)
+            continue;  /* last written before the path's file was, when we last looked at it: rotated
+                          before our time, not ours to read (mtimes on both sides: the writer's clock,
+                          whatever our lag) */
         int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
             continue;
@@ -271,7 +271,7 @@ int follow__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
     pr.path = t->path;
     pr.src = t->src;
     pr.src.offset = t->start + t->lr.consumed;
-    pr.src.updated_ms = t->last_data_wall_ms;
+    pr.src.updated_ms = t->seen_mtime_ms;
     if (!rc)
         rc = recover_siblings(&r, &pr);
     free(r.known);

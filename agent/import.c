@@ -141,10 +141,8 @@ static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry
     if ((rc = store_source_get(c->st, f->path, &old, &found, err)))
         goto out;
     if (found) {
-        uint64_t fp;
         int same = old.dev == c->src.dev && old.ino == c->src.ino && old.offset <= sb.st_size &&
-                   old.fingerprint_len <= sb.st_size &&
-                   files_fingerprint(fd, old.fingerprint_len, &fp) == 0 && fp == old.fingerprint;
+                   old.fingerprint_len <= sb.st_size && files_same_start(fd, old.fingerprint_len, old.fingerprint);
         if (same && old.offset == sb.st_size) {
             rep->files_unchanged++;
             if (c->pg)

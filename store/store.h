@@ -99,7 +99,9 @@ typedef struct store_source {
     int64_t fingerprint_len;
     int64_t offset;
     int64_t stream_id;
-    int64_t updated_ms;        /* when it was last put (read back by store_sources_each) */
+    int64_t updated_ms;        /* the file's mtime when last looked at (follow mode), or
+                                  when it was put (0 given: now); read back by
+                                  store_sources_each */
 } store_source_t;
 
 /* ---- open / close ------------------------------------------------------ */

@@ -350,6 +350,35 @@ check "8. --status: every line is 'name value'" \
     sh -c '! grep -Ev "^[A-Za-z_][A-Za-z0-9_.]* [^ ]" "$1" && test -s "$1"' sh "$T/s8.status"
 [ -z "${E2E_VERBOSE:-}" ] || sed 's/^/     8: /' "$T/s8.status"
 
+# ---- 8b. a checkpoint taken before any byte was read, then a rotation while down
+# A new file's checkpoint (offset 0, no fingerprint yet) is committed before its
+# lines are read. Killed then, and the file rotated away and a new one made
+# before the restart: the old file is found by its identity under its new name
+# (no fingerprint to compare) and read from its head, and so is the new one.
+section 8b
+L=$T/s8b/logs
+DB=$T/s8b.db
+ERR=$T/s8b.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+: >"$F"
+start_agent "$L" "$DB" "$ERR"
+_i=0
+until [ "$(sql "$DB" "SELECT count(*) FROM sources WHERE offset = 0 AND fingerprint_len = 0" 2>/dev/null)" = 1 ] ||
+    [ $_i -ge 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+check_eq "8b. the empty file's checkpoint is committed at once" \
+    "$(sql "$DB" "SELECT count(*) FROM sources WHERE offset = 0 AND fingerprint_len = 0")" 1
+kill_agent
+$WRITER "$F" s8b 1 300
+mv "$F" "$F.1"
+$WRITER "$F" s8b 301 400
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s8b 400 >/dev/null
+sleep 0.3
+stop_agent "8b." "$ERR"
+expect_exact "8b. killed with an offset-0 checkpoint, file rotated while down: 400 lines once each" \
+    "$DB" s8b 400 "$ERR" "$L"
+
 # ---- 9. soak: 3 writers, rotation every 500 lines, SIGKILL every ~2 s ---------
 section 9
 L=$T/s9/logs
