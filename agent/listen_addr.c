@@ -32,9 +32,15 @@ int listen_addr_resolve(emf_endpoint_t *e, struct sockaddr_storage *sa, socklen_
         return obs_err_set(err, OBS_EINVAL, "listen address %s: cannot resolve %s (%s)", name, e->host,
                            rc ? gai_strerror(rc) : "no address");
     }
+    const struct addrinfo *pick = res;  /* an IPv4 address if the name has one */
+    for (const struct addrinfo *a = res; a; a = a->ai_next)
+        if (a->ai_family == AF_INET) {
+            pick = a;
+            break;
+        }
     memset(sa, 0, sizeof *sa);
-    memcpy(sa, res->ai_addr, res->ai_addrlen);
-    *len = (socklen_t)res->ai_addrlen;
+    memcpy(sa, pick->ai_addr, pick->ai_addrlen);
+    *len = (socklen_t)pick->ai_addrlen;
     freeaddrinfo(res);
     if (sa->ss_family == AF_INET)
         ((struct sockaddr_in *)sa)->sin_port = htons((uint16_t)e->port);

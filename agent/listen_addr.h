@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 /* Resolve e->host (a numeric address, localhost = 127.0.0.1, or a name such
- * as sandbox.localdomain: the first address getaddrinfo gives) with
+ * as sandbox.localdomain: its first IPv4 address, else its first) with
  * e->port into *sa and *len, and set e->loopback from the address itself
  * (127.0.0.0/8, ::1, ::ffff:127.x). 0, or OBS_EINVAL saying which name did
  * not resolve. */
