@@ -186,7 +186,7 @@ static int by_is_bin(const qitem_t *it)
 static int binned_span(const emitter_t *e, const qcmd_t *c, int cmd_index, const query_plan_opts_t *o,
                        int only_filters, int64_t *first, int64_t *last, int64_t *w)
 {
-    int report = plan_report_only(e->q);
+    int report = e->report_only;
     if (!only_filters || e->prefiltered || !o->span_known || o->after_id > 0 || c->nby != 1 ||
         !by_is_bin(&c->by[0]) || c->by[0].expr->nargs != 1 || !plan_covered(e->q, cmd_index, report) ||
         (o->nfunctions > 0 && !report))  /* the stream id is in events_report only */
@@ -467,7 +467,8 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         }
         buf_cat(&e->sql, ")");
     }
-    if (plan_report_only(e->q))
+    e->report_only = plan_report_only(e->q);
+    if (e->report_only)
         buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
     char *match = plan_fts_prefilter(e->q, o->vocab);
     e->prefiltered = match != NULL;

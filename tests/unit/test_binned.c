@@ -8,6 +8,7 @@
  * binned plan equals the GROUP BY plan's (`fields @message |` in front). */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 #include "sqlq.h"
 
 #include "../../common/buf.h"
@@ -165,8 +166,7 @@ static void make_store(void)
 {
     store_t *st;
     obs_err_t err;
-    snprintf(dir, sizeof dir, "/tmp/obs-binned-XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    tmpdir_make(dir, sizeof dir, "binned");
     snprintf(db, sizeof db, "%s/obs.db", dir);
     CHECK_EQ_INT(store_open(db, NULL, &st, &err), 0);
     sqlite3 *h = store_db(st);
@@ -310,13 +310,7 @@ static void test_both_plans_agree(void)
                  "SELECT count(DISTINCT ts / 600000) FROM events WHERE ts >= 1793491800001 AND ts < 1793502000001 "
                  "AND type = 'REPORT' AND stream_id = 2");
     store_close(st, NULL);
-    char p[160];
-    const char *files[] = { "obs.db", "obs.db-wal", "obs.db-shm", "obs.db-agent" };
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    tmpdir_remove(dir);
 }
 
 TEST_LIST = {

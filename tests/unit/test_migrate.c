@@ -6,6 +6,7 @@
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 #include "../../store/schema.h"
 #include "../../store/store.h"
 #include "../../common/sketch.h"
@@ -19,8 +20,7 @@ static char dir[64], path[96];
 static void make_v1_store(void)
 {
     sqlite3 *db;
-    snprintf(dir, sizeof dir, "/tmp/obs-migrate.XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    tmpdir_make(dir, sizeof dir, "migrate");
     snprintf(path, sizeof path, "%s/old.db", dir);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     /* events_fts needs the tokenizer at creation time, as with obsagent v1 */
@@ -46,13 +46,7 @@ static void make_v1_store(void)
 
 static void cleanup(void)
 {
-    char p[128];
-    const char *suffix[] = { "", "-wal", "-shm" };
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    tmpdir_remove(dir);
 }
 
 static long long q(sqlite3 *db, const char *sql)
@@ -138,8 +132,7 @@ static void test_v5_migrates_to_v6(void)
     store_t *st = NULL;
     obs_err_t err = { 0 };
     sqlite3 *db;
-    snprintf(dir, sizeof dir, "/tmp/obs-migrate.XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    tmpdir_make(dir, sizeof dir, "migrate");
     snprintf(path, sizeof path, "%s/v5.db", dir);
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     store_close(st, NULL);

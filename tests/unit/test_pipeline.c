@@ -9,11 +9,11 @@
  * first-line classification, pending until the next line, caps, counters). */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 
 #include "../../agent/pipeline.h"
 #include "../../store/store_internal.h"
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
@@ -46,11 +46,7 @@ static void fx_open(fx_t *f)
 {
     obs_err_t err;
     memset(f, 0, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/obs_test_pipeline.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        perror("mkdtemp");
-        exit(2);
-    }
+    tmpdir_make(f->dir, sizeof f->dir, "pipeline");
     snprintf(f->db, sizeof f->db, "%s/obs.db", f->dir);
     if (store_open(f->db, NULL, &f->st, &err) != 0) {
         fprintf(stderr, "store_open: %s\n", err.msg);
@@ -68,19 +64,7 @@ static void fx_close(fx_t *f)
     pipeline_free(f->pl);
     multiline_done(&f->ml);
     store_close(f->st, NULL);
-    DIR *d = opendir(f->dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[400];
-            snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
 }
 
 /* One line of n bytes (no newline), as the line reader would frame it. */

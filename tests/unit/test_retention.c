@@ -6,6 +6,7 @@
  * agent/retention.c. */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 
 #include "../../agent/retention.h"
 #include "../../store/store.h"
@@ -43,13 +44,7 @@ static int64_t fts_count(sqlite3 *db, const char *word)
 
 static void cleanup(void)
 {
-    char p[128];
-    const char *suffix[] = { "", "-wal", "-shm" };
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    tmpdir_remove(dir);
 }
 
 static void add_event(store_t *st, int64_t sid, int64_t ts, const char *msg)
@@ -105,8 +100,7 @@ static store_t *fill(void)
     obs_err_t err = { 0 };
     int64_t sid;
     char msg[64], req[32];
-    snprintf(dir, sizeof dir, "/tmp/obs-retention.XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    tmpdir_make(dir, sizeof dir, "retention");
     snprintf(path, sizeof path, "%s/obs.db", dir);
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);

@@ -7,12 +7,12 @@
  * removed at its end. */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 
 #include "../../store/schema.h"
 #include "../../store/store.h"
 #include "../../common/sketch.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -29,29 +29,13 @@ typedef struct tmp {
 
 static void tmp_new(tmp_t *t)
 {
-    snprintf(t->dir, sizeof t->dir, "/tmp/obs_test_store.XXXXXX");
-    if (!mkdtemp(t->dir)) {
-        perror("mkdtemp");
-        exit(2);
-    }
+    tmpdir_make(t->dir, sizeof t->dir, "store");
     snprintf(t->db, sizeof t->db, "%s/obs.db", t->dir);
 }
 
 static void tmp_rm(tmp_t *t)
 {
-    DIR *d = opendir(t->dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[400];
-            snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(t->dir);
+    tmpdir_remove(t->dir);
 }
 
 static void write_file(const char *path, const char *bytes, size_t n)

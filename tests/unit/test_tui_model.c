@@ -7,12 +7,12 @@
  * the right-sizing hint), the live tail's filter and its errors, and a request's lines. */
 #define CHECK_MAIN
 #include "check.h"
+#include "tmpdir.h"
 
 #include "../../agent/pipeline.h"
 #include "../../query/sqlfuncs.h"
 #include "../../tui/model.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +78,7 @@ static void fx_open_with(fx_t *f, int two_sizes)
     obs_err_t err;
     store_t *st;
     memset(f, 0, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/obs_test_tui.XXXXXX");
-    CHECK(mkdtemp(f->dir) != NULL);
+    tmpdir_make(f->dir, sizeof f->dir, "tui");
     snprintf(f->db, sizeof f->db, "%s/obs.db", f->dir);
     CHECK_EQ_INT(store_open(f->db, NULL, &st, &err), 0);
     pipeline_t *pl = pipeline_new(st);
@@ -128,17 +127,7 @@ static void fx_open(fx_t *f)
 static void fx_close(fx_t *f)
 {
     store_close(f->ro, NULL);
-    DIR *d = opendir(f->dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char p[400];
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
 }
 
 static void window_all(fx_t *f, model_window_t *w)
