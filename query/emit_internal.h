@@ -37,8 +37,8 @@ typedef struct emitter {
     int rc;
     const query_ast_t *q;
     const qcmd_t *stats;      /* the stats being emitted (alias lookups) */
-    int ascending;
-    int after_id;           /* only events after an id (--follow, obstop's tail) */            /* default order oldest first */
+    int ascending;            /* default order oldest first */
+    int after_id;             /* only events after an id (--follow, obstop's tail) */
     int stats_upto;           /* items [0, upto) of it are visible by alias */
     int prefiltered;          /* s0 takes its candidates from events_fts */
     int report_only;          /* s0 is the REPORT lines (kind = 4) */

@@ -429,6 +429,20 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
 
 /* ---- the statement ------------------------------------------------------- */
 
+/* Will the first stats be binned (only filters before it)? */
+static int binned_ahead(const emitter_t *e, const query_plan_opts_t *o)
+{
+    int64_t first, last, w;
+    for (int k = 0; k < e->q->ncmds; k++) {
+        const qcmd_t *c = &e->q->cmds[k];
+        if (c->kind == QC_STATS)
+            return binned_span(e, c, k, o, 1, &first, &last, &w);
+        if (c->kind != QC_FILTER)
+            return 0;
+    }
+    return 0;
+}
+
 static void emit_base(emitter_t *e, const query_plan_opts_t *o)
 {
     buf_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
@@ -446,12 +460,19 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     }
     buf_cat(&e->sql, join ? "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1"
                          : "\n  FROM events e WHERE 1");
+    e->report_only = plan_report_only(e->q);
+    char *match = plan_fts_prefilter(e->q, o->vocab);
+    e->prefiltered = match != NULL;
+    /* Binned stats read each bin's time range of an index: the query's
+     * range is then a filter ("+"), not a bound SQLite could take instead
+     * of the bin's (every bin would read on to the range's end). */
+    const char *ts = binned_ahead(e, o) ? "+e.ts" : "e.ts";
     if (o->since_ms >= 0) {
-        buf_cat(&e->sql, " AND e.ts >= ");
+        buf_printf(&e->sql, " AND %s >= ", ts);
         emit__int_param(e, &e->sql, o->since_ms);
     }
     if (o->until_ms >= 0) {
-        buf_cat(&e->sql, " AND e.ts < ");
+        buf_printf(&e->sql, " AND %s < ", ts);
         emit__int_param(e, &e->sql, o->until_ms);
     }
     if (o->after_id > 0) {
@@ -467,11 +488,8 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         }
         buf_cat(&e->sql, ")");
     }
-    e->report_only = plan_report_only(e->q);
     if (e->report_only)
         buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
-    char *match = plan_fts_prefilter(e->q, o->vocab);
-    e->prefiltered = match != NULL;
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
         buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
