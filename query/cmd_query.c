@@ -8,8 +8,10 @@
 #include "events.h"
 #include "parse.h"
 #include "run.h"
+#include "run_split.h"
 #include "sqlfuncs.h"
 #include "timearg.h"
+#include "vocab.h"
 #include "../common/buf.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
@@ -45,6 +47,9 @@ static const char usage[] =
 "  --request ID         print every event of one invocation (no QUERY)\n"
 "  --query-file FILE    read the query from FILE ('-': standard input) instead\n"
 "                       of the command line (long queries, # comments)\n"
+"  --threads N          run a stats query in up to N parts at once (default: one\n"
+"                       per CPU, up to 4, on stores of 100,000 events or more;\n"
+"                       1: never split)\n"
 "  --explain            print the SQL, its parameters and SQLite's plan\n"
 "  -h, --help           this help\n";
 
@@ -53,7 +58,7 @@ typedef struct qopts {
     query_plan_opts_t plan;
     const char **functions;
     qfmt_t fmt;
-    int fill, explain, follow, context;
+    int fill, explain, follow, context, threads;
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
     double interval;
@@ -105,7 +110,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
         { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
         { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
-        { "query-file", required_argument, NULL, 'Q' },
+        { "query-file", required_argument, NULL, 'Q' }, { "threads", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
     int64_t now = now_ms();
@@ -163,6 +168,16 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
                 return 2;
             }
             o->context = (int)v;
+            break;
+        }
+        case 'T': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 64) {
+                fprintf(stderr, "obsq: --threads takes a number from 1 to 64, not '%s'\n", optarg);
+                return 2;
+            }
+            o->threads = (int)v;
             break;
         }
         case 'w': o->follow = 1; break;
@@ -223,37 +238,6 @@ static void print_explain(FILE *f, const query_plan_t *p)
             fprintf(f, "  ?%d = NULL\n", i + 1);
     }
     fprintf(f, "-- SQLite plan\n");
-}
-
-/* prefilter_vocab_t over the store's fts_vocab (see query/prefilter.h). */
-static int vocab_lookup(void *ctx, const char *frag, size_t len, char ***out, int *n)
-{
-    sqlite3_stmt *st;
-    char **v = NULL;
-    int cnt = 0, rc;
-    if (sqlite3_prepare_v2((sqlite3 *)ctx,
-                           "SELECT token FROM fts_vocab WHERE instr(CAST(token AS BLOB), CAST(?1 AS BLOB)) > 0 "
-                           "OR length(CAST(token AS BLOB)) = 64 LIMIT ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, frag, (int)len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, PREFILTER_MAX_CANDIDATES + 1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = xrealloc(v, (size_t)(cnt + 1) * sizeof *v);
-        v[cnt++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    *out = v;
-    *n = cnt;
-    if (rc != SQLITE_DONE) {
-        for (int i = 0; i < cnt; i++)
-            free(v[i]);
-        free(v);
-        *out = NULL;
-        *n = 0;
-        return -1;
-    }
-    return 0;
 }
 
 /* The store's first and last event times (two index lookups), which let
@@ -356,8 +340,10 @@ int obsq_cmd_query(int argc, char **argv)
     query_ast_t *ast = NULL;
     query_plan_t *plan = NULL;
     store_t *st = NULL;
+    query_vocab_t vocab;
     int rc;
 
+    query_vocab_init(&vocab, NULL);
     memset(&o, 0, sizeof o);
     o.db = getenv("OBS_DB");
     o.plan.since_ms = o.plan.until_ms = -1;
@@ -386,8 +372,8 @@ int obsq_cmd_query(int argc, char **argv)
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
-    prefilter_vocab_t vocab = { vocab_lookup, store_db(st) };
-    o.plan.vocab = &vocab;
+    query_vocab_init(&vocab, store_db(st));
+    o.plan.vocab = &vocab.v;
     o.plan.with_ids = o.context > 0 || o.follow;
     o.plan.ascending = o.follow;
     if (!o.follow)
@@ -402,10 +388,18 @@ int obsq_cmd_query(int argc, char **argv)
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
     if (query_sqlfuncs_register(store_db(st), &ctx, &err))
         goto fail;
+    query_split_opts_t so = { o.db, &ctx, o.threads };
     if (o.explain) {
         print_explain(stdout, plan);
         if (query_explain(store_db(st), plan, stdout, &err))
             goto fail;
+        int64_t first_id, last_id;
+        int threads, parts = query_split_parts(store_db(st), plan, &so, &threads, &first_id, &last_id);
+        if (parts > 1 && plan->split == QSPLIT_BINS)
+            printf("-- run as %d parts (runs of whole bins) on %d threads\n", parts, threads);
+        else if (parts > 1)
+            printf("-- run as %d parts (ranges of the event ids %lld..%lld) on %d threads\n", parts,
+                   (long long)first_id, (long long)last_id, threads);
         rc = 0;
         goto out;
     }
@@ -432,7 +426,7 @@ int obsq_cmd_query(int argc, char **argv)
     free(is_time);
     query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
     int64_t rows = 0;
-    int run_rc = query_run(store_db(st), plan, &ro, fmt, &rows, NULL, &err);
+    int run_rc = query_run_split(store_db(st), ast, &o.plan, plan, &so, &ro, fmt, &rows, &err);
     if (run_rc) {
         qformat_abort(fmt);  /* an error prints no (partial) table */
         goto fail;
@@ -445,6 +439,7 @@ fail:
 out:
     query_plan_free(plan);
     query_ast_free(ast);
+    query_vocab_free(&vocab);
     store_close(st, NULL);
     free(o.functions);
     free(o.query_text);

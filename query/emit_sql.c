@@ -235,6 +235,43 @@ static void emit_binned(emitter_t *e, const qcmd_t *c, int64_t first, int64_t la
     buf_printf(&e->sql, " FROM s%d WHERE obs_unpack(x_pack, 0) > 0)", e->step - 1);
 }
 
+/* How an item of a stats without by merges across parts, or -1: only a
+ * bare count, sum, min or max (avg, pct, count_distinct... need more than
+ * the parts' results). */
+static int item_merge(const qnode_t *n)
+{
+    if (n->kind != QN_CALL || !n->fn)
+        return -1;
+    const char *f = n->fn->name;
+    return !strcmp(f, "count") ? QMERGE_COUNT : !strcmp(f, "sum") ? QMERGE_SUM
+         : !strcmp(f, "min") ? QMERGE_MIN : !strcmp(f, "max") ? QMERGE_MAX : -1;
+}
+
+/* Can the query run in parts (run_split.c)? Only when this stats is the
+ * query's last command, so that the parts' rows are the answer:
+ * - binned stats: parts are runs of whole bins, their rows concatenate;
+ * - stats without by over the events, only filtered, every item a bare
+ *   count/sum/min/max: parts are id ranges, their rows merge. Not when
+ *   the events are REPORT lines without full-text candidates: that is an
+ *   index-only scan, which each part would read whole. */
+static void split_decide(emitter_t *e, const qcmd_t *c, int cmd_index, int binned, int only_filters,
+                         const query_plan_opts_t *o, query_plan_t *plan)
+{
+    plan->split = QSPLIT_NONE;
+    if (cmd_index != e->q->ncmds - 1 || o->after_id > 0 || o->with_ids)
+        return;
+    if (binned) {
+        plan->split = QSPLIT_BINS;
+        return;
+    }
+    if (c->nby || !only_filters || (e->report_only && !e->prefiltered))
+        return;
+    for (int i = 0; i < c->nitems; i++)
+        if (item_merge(c->items[i].expr) < 0)
+            return;
+    plan->split = QSPLIT_IDS;
+}
+
 static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_stats, int tail_free,
                       int only_filters, const query_plan_opts_t *o, query_plan_t *plan)
 {
@@ -278,6 +315,12 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
         out[c->nby + i].fill_zero = is_count_or_sum(c->items[i].expr);
     }
     e->stats = NULL;
+    split_decide(e, c, cmd_index, binned, only_filters, o, plan);
+    if (plan->split == QSPLIT_BINS) {
+        plan->split_first_ms = first;
+        plan->split_last_ms = last;
+        plan->split_width_ms = w;
+    }
     if (binned) {
         emit_binned(e, c, first, last, w, &aggs, out);
     } else {
@@ -429,6 +472,14 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
 
 /* ---- the statement ------------------------------------------------------- */
 
+static void emit_id_range(emitter_t *e, const char *id, const query_plan_opts_t *o)
+{
+    buf_printf(&e->sql, " AND %s BETWEEN ", id);
+    emit__int_param(e, &e->sql, o->part_first_id);
+    buf_cat(&e->sql, " AND ");
+    emit__int_param(e, &e->sql, o->part_last_id);
+}
+
 /* Will the first stats be binned (only filters before it)? */
 static int binned_ahead(const emitter_t *e, const query_plan_opts_t *o)
 {
@@ -494,8 +545,17 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         /* every event is in events_fts (schema v3): candidates come from it */
         buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
         emit__text_param(e, &e->sql, match);
+        if (o->part_last_id > 0)  /* a part: its share of the candidates */
+            emit_id_range(e, "rowid", o);
         buf_cat(&e->sql, ")");
         free(match);
+    } else if (o->part_last_id > 0 && o->part_first_id > 0) {
+        emit_id_range(e, "e.id", o);  /* a part: a range of the table */
+    } else if (o->part_last_id > 0) {
+        /* a bound only: "+" keeps SQLite from taking the ids as the access
+         * path (the time index of binned stats stays the one it uses) */
+        buf_cat(&e->sql, " AND +e.id <= ");
+        emit__int_param(e, &e->sql, o->part_last_id);
     }
     buf_cat(&e->sql, ")");
     e->rel.has_event = 1;
@@ -523,6 +583,8 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         plan->columns[i].name = xstrdup(r->show[i]);
         plan->columns[i].is_time = c && c->is_time;
         plan->columns[i].fill_zero = c && c->fill_zero;
+        if (plan->split == QSPLIT_IDS)  /* the last command is the stats: column i is item i */
+            plan->columns[i].merge = (query_merge_t)item_merge(e->q->cmds[e->q->ncmds - 1].items[i].expr);
     }
     plan->ncolumns = r->nshow;
     plan->aggregated = r->aggregated;

@@ -24,6 +24,11 @@ typedef struct query_plan_opts {
     int64_t span_first_ms, span_last_ms; /* the store's first and last event times,
                                            which let `stats ... by bin()` be
                                            computed bin by bin (emit_sql.c) */
+    int64_t part_first_id, part_last_id; /* one part of a split run (run_split.c):
+                                           only events with ids in [first, last];
+                                           last 0 = all. With first 0 the ids only
+                                           bound the run (a snapshot), they are
+                                           not its access path */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;
@@ -35,10 +40,24 @@ typedef struct query_param {
     char *s;                            /* owned */
 } query_param_t;
 
+/* How the rows of a query's parts combine (run_split.c). */
+typedef enum query_split {
+    QSPLIT_NONE,                        /* one statement, one thread */
+    QSPLIT_BINS,                        /* binned stats, last: parts are time ranges
+                                           on bin edges; their rows concatenate */
+    QSPLIT_IDS                          /* stats without by, last, over filtered
+                                           events: parts are id ranges; their one
+                                           row each merges column by column */
+} query_split_t;
+
+/* How one column of QSPLIT_IDS parts merges. */
+typedef enum query_merge { QMERGE_COUNT, QMERGE_SUM, QMERGE_MIN, QMERGE_MAX } query_merge_t;
+
 typedef struct query_column {
     char *name;                         /* owned: the output column name */
     int is_time;                        /* epoch ms, printed as a timestamp */
     int fill_zero;                      /* zero-fill writes 0 here (else nothing) */
+    query_merge_t merge;                /* QSPLIT_IDS only */
 } query_column_t;
 
 typedef struct query_plan {
@@ -54,6 +73,10 @@ typedef struct query_plan {
     int fill_column;
     int64_t fill_n;
     int fill_unit;
+    /* Whether the query can run in parts on several threads, and for
+     * QSPLIT_BINS the first and last bins (epoch ms) and their width. */
+    query_split_t split;
+    int64_t split_first_ms, split_last_ms, split_width_ms;
 } query_plan_t;
 
 int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_plan_t **out,

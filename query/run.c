@@ -29,7 +29,7 @@ int query_bind_plan(sqlite3_stmt *st, const query_plan_t *p)
     return SQLITE_OK;
 }
 
-static void read_row(sqlite3_stmt *st, int n, qval_t *row)
+void query_read_row(sqlite3_stmt *st, int n, qval_t *row)
 {
     for (int i = 0; i < n; i++) {
         qval_t *v = &row[i];
@@ -110,41 +110,65 @@ int query_prepare_plan(sqlite3 *db, const query_plan_t *plan, sqlite3_stmt **out
     return OBS_EDB;
 }
 
+void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out)
+{
+    memset(s, 0, sizeof *s);
+    s->plan = p;
+    s->o = o;
+    s->out = out;
+    s->w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
+    s->next = s->w && o->since_ms >= 0 ? floor_to(o->since_ms, s->w) : INT64_MIN;
+}
+
+int query_sink_row(query_sink_t *s, qval_t *row)
+{
+    const query_plan_t *p = s->plan;
+    if (!capped(s->o, s->rows) && s->w && row[p->fill_column].type == QV_INT) {
+        int64_t t = row[p->fill_column].i;
+        if (s->next != INT64_MIN && t > s->next)
+            write_zero_rows(s->out, p, s->o, s->next, t, s->w, &s->rows);
+        s->next = t + s->w;
+    }
+    if (capped(s->o, s->rows)) {
+        for (int i = 0; i < p->ncolumns; i++)
+            free(row[i].s);
+        return 1;
+    }
+    qformat_row(s->out, row);
+    s->rows++;
+    return capped(s->o, s->rows);
+}
+
+void query_sink_end(query_sink_t *s)
+{
+    if (!capped(s->o, s->rows) && s->w && s->next != INT64_MIN && s->o->until_ms >= 0)
+        write_zero_rows(s->out, s->plan, s->o, s->next, s->o->until_ms, s->w, &s->rows);
+}
+
 int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out,
               int64_t *rows_out, int64_t *max_id, obs_err_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int64_t rows = 0, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
-    int64_t next = w && o->since_ms >= 0 ? floor_to(o->since_ms, w) : INT64_MIN;
-    int rc;
+    query_sink_t sink;
+    int rc = SQLITE_DONE;
     if (query_prepare_plan(db, p, &st, err))
         return OBS_EDB;
+    query_sink_init(&sink, p, o, out);
     qval_t *row = xcalloc((size_t)p->ncolumns + 1, sizeof *row);
-    while (!capped(o, rows) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, p->ncolumns, row);
+    while (!capped(o, sink.rows) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        query_read_row(st, p->ncolumns, row);
         if (max_id && p->has_ids) {
             int64_t id = sqlite3_column_int64(st, p->ncolumns);
             if (id > *max_id)
                 *max_id = id;
         }
-        if (w && row[p->fill_column].type == QV_INT) {
-            int64_t t = row[p->fill_column].i;
-            if (next != INT64_MIN && t > next)
-                write_zero_rows(out, p, o, next, t, w, &rows);
-            next = t + w;
-        }
-        if (capped(o, rows)) {
-            for (int i = 0; i < p->ncolumns; i++)
-                free(row[i].s);
+        if (query_sink_row(&sink, row))
             break;
-        }
-        qformat_row(out, row);
-        rows++;
     }
-    if (capped(o, rows))
+    if (capped(o, sink.rows))
         rc = SQLITE_DONE;
-    if (rc == SQLITE_DONE && w && next != INT64_MIN && o->until_ms >= 0)
-        write_zero_rows(out, p, o, next, o->until_ms, w, &rows);
+    if (rc == SQLITE_DONE)
+        query_sink_end(&sink);
     free(row);
     if (rc != SQLITE_DONE) {
         obs_err_set(err, OBS_EDB, "running the query: %s", sqlite3_errmsg(db));
@@ -152,7 +176,7 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
         return OBS_EDB;
     }
     sqlite3_finalize(st);
-    *rows_out = rows;
+    *rows_out = sink.rows;
     return 0;
 }
 

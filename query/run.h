@@ -20,6 +20,25 @@ typedef struct query_run_opts {
 int query_run(sqlite3 *db, const query_plan_t *plan, const query_run_opts_t *o, qformat_t *out,
               int64_t *rows_out, int64_t *max_id, obs_err_t *err);
 
+/* The rows of a plan out through zero-fill and the row cap: query_run's
+ * last stage, shared with run_split.c. */
+typedef struct query_sink {
+    const query_plan_t *plan;
+    const query_run_opts_t *o;
+    qformat_t *out;
+    int64_t rows;                /* rows written, zero-filled ones included */
+    int64_t w, next;             /* zero-fill: the bin width (0 = none), the next bin */
+} query_sink_t;
+
+void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out);
+/* Write one row (its values are taken over, or freed when dropped), after
+ * the empty bins before it; 1 once the cap is reached, else 0. */
+int query_sink_row(query_sink_t *s, qval_t *row);
+/* After the last row: the empty bins up to the query range's end. */
+void query_sink_end(query_sink_t *s);
+/* The current row's first n columns as values (text copied). */
+void query_read_row(sqlite3_stmt *st, int n, qval_t *row);
+
 /* Bind the plan's parameters (?1..?n) to a statement prepared from its SQL;
  * an SQLite result code. For callers that step the rows themselves. */
 int query_bind_plan(sqlite3_stmt *st, const query_plan_t *plan);

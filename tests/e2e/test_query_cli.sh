@@ -4,7 +4,7 @@
 # lines between START and REPORT included, other invocations not), --context
 # N prints N neighbours in the same stream around each match, --follow
 # prints matches that arrive after it started exactly once, --explain shows
-# the SQL and SQLite's plan.
+# the SQL and SQLite's plan (and the parts of a split run, --threads).
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
@@ -51,6 +51,17 @@ check_grep "--context on a stats query says why" "$T/ctxs.out" "needs a query th
 "$OBSQ" --db "$DB" --explain 'filter @message like "boom" | stats count(*)' > "$T/explain.out" 2>&1
 check_grep "--explain prints the SQL" "$T/explain.out" "events_fts MATCH"
 check_grep "--explain prints SQLite's plan" "$T/explain.out" "SQLite plan"
+
+# --threads: a number from 1 to 64; 1 never splits, N splits even this store
+"$OBSQ" --db "$DB" --threads 0 'stats count(*)' > "$T/thr.out" 2>&1
+check_eq "--threads 0: exit 2" "$?" 2
+check_grep "--threads 0: says what it takes" "$T/thr.out" "^obsq: --threads takes a number from 1 to 64, not '0'"
+"$OBSQ" --db "$DB" --explain --threads 1 'stats count(*), max(@duration)' > "$T/thr1.out" 2>&1
+check_eq "--threads 1: not split" "$(grep -c '^-- run as' "$T/thr1.out")" 0
+"$OBSQ" --db "$DB" --explain --threads 2 'stats count(*), max(@duration)' > "$T/thr2.out" 2>&1
+check_grep "--threads 2: split in parts of the event ids" "$T/thr2.out" "^-- run as 8 parts \(ranges of the event ids 1\.\.[0-9]+\) on 2 threads"
+check_eq "--threads 2: the same answer" "$("$OBSQ" --db "$DB" -o csv --threads 2 'stats count(*), max(@duration)')" \
+    "$("$OBSQ" --db "$DB" -o csv --threads 1 'stats count(*), max(@duration)')"
 
 # an expression nested deeper than SQLite's parser takes: said so, exit 1
 deep="fields $(printf 'abs(%.0s' $(seq 1 40))1$(printf ')%.0s' $(seq 1 40)) as x"

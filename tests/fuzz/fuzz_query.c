@@ -3,8 +3,8 @@
  * query_error_print must not crash, overflow the stack, read past the text
  * or leak; an error must carry a position inside the text. A query that
  * checks is planned (a small and a huge span of the store, for the binned
- * and GROUP BY plans of stats by bin) and its SQL must compile against the
- * store's schema (an in-memory store with its tokenizer and functions), or
+ * and GROUP BY plans of stats by bin) and its SQL — and a part's, when it
+ * can run in parts — must compile against the store's schema (an in-memory store with its tokenizer and functions), or
  * the planner must have said why it cannot be run.
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/query/.
@@ -37,18 +37,8 @@ static sqlite3 *schema_db(void)
     return db;
 }
 
-static void plan_and_compile(const query_ast_t *q, int64_t span_ms)
+static void compile(const query_plan_t *p)
 {
-    query_plan_opts_t o = { .since_ms = -1, .until_ms = -1, .span_known = 1 };
-    o.span_first_ms = 1793491200000LL;
-    o.span_last_ms = o.span_first_ms + span_ms;
-    query_plan_t *p = NULL;
-    obs_err_t err = { 0 };
-    if (query_plan_build(q, &o, &p, &err)) {
-        if (p || !err.msg[0])
-            abort();
-        return;
-    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(schema_db(), p->sql, -1, &st, NULL);
     /* SQLite's own limits (its parser's stack, expression depth, compound
@@ -61,6 +51,36 @@ static void plan_and_compile(const query_ast_t *q, int64_t span_ms)
         abort();
     }
     sqlite3_finalize(st);
+}
+
+/* Plan q (and, when it can run in parts, a middle part of it: run_split.c)
+ * and compile the SQL. */
+static void plan_and_compile(const query_ast_t *q, int64_t span_ms)
+{
+    query_plan_opts_t o = { .since_ms = -1, .until_ms = -1, .span_known = 1 };
+    o.span_first_ms = 1793491200000LL;
+    o.span_last_ms = o.span_first_ms + span_ms;
+    query_plan_t *p = NULL, *part = NULL;
+    obs_err_t err = { 0 };
+    if (query_plan_build(q, &o, &p, &err)) {
+        if (p || !err.msg[0])
+            abort();
+        return;
+    }
+    compile(p);
+    if (p->split != QSPLIT_NONE) {
+        if (p->split == QSPLIT_BINS) {
+            o.since_ms = p->split_first_ms + p->split_width_ms;
+            o.until_ms = o.since_ms + p->split_width_ms;
+        } else {
+            o.part_first_id = 10;
+            o.part_last_id = 20;
+        }
+        if (query_plan_build(q, &o, &part, &err))
+            abort();  /* a part of a plan that was made */
+        compile(part);
+        query_plan_free(part);
+    }
     query_plan_free(p);
 }
 
