@@ -388,7 +388,7 @@ int obsq_cmd_query(int argc, char **argv)
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
     if (query_sqlfuncs_register(store_db(st), &ctx, &err))
         goto fail;
-    query_split_opts_t so = { o.db, &ctx, o.threads };
+    query_split_opts_t so = { o.db, &ctx, o.threads, 0, 0 };
     if (o.explain) {
         print_explain(stdout, plan);
         if (query_explain(store_db(st), plan, stdout, &err))

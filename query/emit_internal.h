@@ -41,6 +41,7 @@ typedef struct emitter {
     int after_id;             /* only events after an id (--follow, obstop's tail) */
     int stats_upto;           /* items [0, upto) of it are visible by alias */
     int prefiltered;          /* s0 takes its candidates from events_fts */
+    int match_param;          /* the parameter holding its MATCH expression, or -1 */
     int report_only;          /* s0 is the REPORT lines (kind = 4) */
     int recursive;            /* a CTE refers to itself: WITH RECURSIVE */
 } emitter_t;

@@ -544,6 +544,7 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
         buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
+        e->match_param = e->nparams;  /* the one emit__text_param adds */
         emit__text_param(e, &e->sql, match);
         if (o->part_last_id > 0)  /* a part: its share of the candidates */
             emit_id_range(e, "rowid", o);
@@ -612,6 +613,7 @@ int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_pla
     e.ascending = o->ascending;
     e.after_id = o->after_id > 0;
     plan->fill_column = -1;
+    e.match_param = -1;
 
     int last_stats = -1;
     for (int i = 0; i < q->ncmds; i++)
@@ -652,6 +654,7 @@ int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_pla
         e.sql = r;
     }
     plan->sql = e.sql.p;
+    plan->match_param = e.match_param;
     plan->params = e.params;
     plan->nparams = e.nparams;
     rel_free(&e.rel);

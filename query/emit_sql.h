@@ -77,6 +77,8 @@ typedef struct query_plan {
      * QSPLIT_BINS the first and last bins (epoch ms) and their width. */
     query_split_t split;
     int64_t split_first_ms, split_last_ms, split_width_ms;
+    int match_param;                    /* params[i]: the full-text MATCH expression
+                                           of the candidates, or -1 */
 } query_plan_t;
 
 int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_plan_t **out,

@@ -53,6 +53,23 @@ static int cpus(void)
     return n < 1 ? 1 : n > SPLIT_MAX_THREADS ? SPLIT_MAX_THREADS : (int)n;
 }
 
+/* Fewer than min full-text candidates? Counting stops there: ~0.3 ms for
+ * 3,000 candidates, ~1 ms for 150,000 (min 20,000). */
+static int few_candidates(sqlite3 *db, const query_plan_t *plan, int64_t min)
+{
+    sqlite3_stmt *st = NULL;
+    int few = 1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ?1 LIMIT ?2)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, plan->params[plan->match_param].s, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, min);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            few = sqlite3_column_int64(st, 0) < min;
+    }
+    sqlite3_finalize(st);
+    return few;
+}
+
 int query_split_parts(sqlite3 *db, const query_plan_t *plan, const query_split_opts_t *so, int *threads,
                       int64_t *first_id, int64_t *last_id)
 {
@@ -72,7 +89,10 @@ int query_split_parts(sqlite3 *db, const query_plan_t *plan, const query_split_o
     }
     sqlite3_finalize(st);
     int t = so->threads > 1 ? so->threads : cpus();
-    if (t < 2 || events < (so->threads > 1 ? 1 : SPLIT_MIN_EVENTS))
+    int64_t min_events = so->threads > 1 ? 1 : so->min_events > 0 ? so->min_events : SPLIT_MIN_EVENTS;
+    int64_t min_candidates = so->min_candidates > 0 ? so->min_candidates : SPLIT_MIN_CANDIDATES;
+    if (t < 2 || events < min_events ||
+        (so->threads == 0 && plan->match_param >= 0 && few_candidates(db, plan, min_candidates)))
         return 1;
     parts = (int64_t)t * PARTS_PER_THREAD;
     if (plan->split == QSPLIT_BINS) {

@@ -8,17 +8,23 @@
 #include "run.h"
 #include "sqlfuncs.h"
 
-/* Without --threads: split only stores of at least this many events, into
- * at most SPLIT_MAX_THREADS parts (one per CPU). Below it a second
- * connection costs more than half the query. */
+/* Without --threads: split only stores of at least this many events, and
+ * queries narrowed through the full-text index only when it has at least
+ * this many candidates; one thread per CPU, at most SPLIT_MAX_THREADS.
+ * Below these a helper's connection (opening, its cold page cache) costs
+ * more than the share of the work it takes: 3,000 candidates take ~6 ms
+ * here in one thread and ~4 ms more in two. */
 #define SPLIT_MIN_EVENTS 100000
+#define SPLIT_MIN_CANDIDATES 20000
 #define SPLIT_MAX_THREADS 4
 
 typedef struct query_split_opts {
     const char *db_path;          /* the store, opened again by each thread */
     const query_sqlctx_t *ctx;    /* the SQL functions' context (run.h) */
     int threads;                  /* --threads: 0 = automatic, 1 = never split,
-                                     N = N parts whatever the store's size */
+                                     N = N threads whatever the store's size */
+    int64_t min_events, min_candidates; /* automatic: the thresholds above
+                                     (0: SPLIT_MIN_EVENTS, SPLIT_MIN_CANDIDATES) */
 } query_split_opts_t;
 
 /* The parts the plan would run in on db (1: not split), the threads that

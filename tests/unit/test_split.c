@@ -212,7 +212,7 @@ static char *answer(sqlite3 *h, const char *text, query_plan_opts_t o, const que
     }
     qformat_t *fmt = qformat_new(f, QFMT_CSV, names, is_time, plan->ncolumns, 0);
     query_sqlctx_t ctx = { T0, T0, T0 };
-    query_split_opts_t so = { path, &ctx, threads };
+    query_split_opts_t so = { path, &ctx, threads, 0, 0 };
     int64_t rows = 0, first, last;
     int t;
     *parts = query_split_parts(h, plan, &so, &t, &first, &last);
@@ -251,6 +251,8 @@ static void same_split(sqlite3 *h, const char *text, query_plan_opts_t o, query_
     }
     free(one);
 }
+
+static void test_automatic(sqlite3 *h);
 
 static void test_split_answers(void)
 {
@@ -293,8 +295,47 @@ static void test_split_answers(void)
     r.nfunctions = 1;
     same_split(h, "filter @type = \"REPORT\" | stats count(*) by bin(30m)", r, rr, 1);
     same_split(h, "filter @message like \"Task timed out after\" | stats count(*)", r, rr, 1);
+    test_automatic(h);
     store_close(st, NULL);
     tmpdir_remove(dir);
+}
+
+/* Without --threads: big enough stores only, and for full-text candidates
+ * enough of them (thresholds lowered to this store's size). */
+static int parts_of(sqlite3 *h, const char *text, const query_split_opts_t *so)
+{
+    query_plan_opts_t o = opts();
+    query_plan_t *p = plan_of(text, &o);
+    int64_t first, last;
+    int threads, parts = p ? query_split_parts(h, p, so, &threads, &first, &last) : -1;
+    if (parts > 1 && (threads < 2 || threads > SPLIT_MAX_THREADS || parts < threads)) {
+        fprintf(stderr, "  %s: %d parts on %d threads\n", text, parts, threads);
+        check_failures++;
+    }
+    query_plan_free(p);
+    return parts;
+}
+
+static void test_automatic(sqlite3 *h)
+{
+    query_sqlctx_t ctx = { T0, T0, T0 };
+    query_split_opts_t so = { db, &ctx, 0, 0, 0 };
+    CHECK_EQ_INT(parts_of(h, "stats count(*)", &so), 1);            /* 4,000 events: too few */
+    so.min_events = 4000;
+    CHECK(parts_of(h, "stats count(*)", &so) > 1);
+    so.min_events = 4001;
+    CHECK_EQ_INT(parts_of(h, "stats count(*)", &so), 1);
+    so.min_events = 1000;
+    /* ~460 "Task timed out after" lines (every 7th app line) */
+    so.min_candidates = 400;
+    CHECK(parts_of(h, "filter @message like \"Task timed out after\" | stats count(*)", &so) > 1);
+    so.min_candidates = 3000;
+    CHECK_EQ_INT(parts_of(h, "filter @message like \"Task timed out after\" | stats count(*)", &so), 1);
+    CHECK(parts_of(h, "filter @message like /Task \\w+ out/ | stats count(*)", &so) > 1);  /* no candidates: a scan */
+    so.threads = 2;                                                  /* --threads: no thresholds */
+    CHECK(parts_of(h, "filter @message like \"Task timed out after\" | stats count(*)", &so) > 1);
+    so.threads = 1;
+    CHECK_EQ_INT(parts_of(h, "stats count(*)", &so), 1);
 }
 
 TEST_LIST = {
