@@ -68,7 +68,7 @@ LIB      := $(BUILD)/libobs.a
 PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame
+TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame $(BUILD)/timeit
 # the fuzz targets again, with a plain main (tests/fuzz/driver.c): make test
 # runs them over their seeds and regression inputs without clang
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -114,6 +114,9 @@ $(BUILD)/bench_raw_insert: $(BUILD)/bench/bench_raw_insert.o $(LIB)
 $(BUILD)/bench_frame: $(BUILD)/bench/bench_frame.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/timeit: $(BUILD)/bench/timeit.o
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
