@@ -372,6 +372,7 @@ int obsq_cmd_query(int argc, char **argv)
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
+    query_tune_connection(store_db(st));
     query_vocab_init(&vocab, store_db(st));
     o.plan.vocab = &vocab.v;
     o.plan.with_ids = o.context > 0 || o.follow;

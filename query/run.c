@@ -180,6 +180,16 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
     return 0;
 }
 
+/* A query reads most pages once. Buffers recycled from a cache smaller than
+ * the CPU's L2 are still in it when the next page is copied in: measured on
+ * 2M lines, the rare-substring count 10.7-11.3 -> 9.2-9.7 ms, the frequent
+ * word 83-110 -> 78-81 ms; the GROUP BY by stream unchanged (64 KiB slowed
+ * it by 20%). obstop keeps the default: it reads the same pages every frame. */
+void query_tune_connection(sqlite3 *db)
+{
+    sqlite3_exec(db, "PRAGMA cache_size=-256", NULL, NULL, NULL);
+}
+
 int query_explain(sqlite3 *db, const query_plan_t *p, FILE *f, obs_err_t *err)
 {
     sqlite3_stmt *st = NULL;

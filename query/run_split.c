@@ -164,6 +164,7 @@ static void *helper(void *arg)
     if (store_open_readonly(w->run->so->db_path, &st, &ignored) == 0 &&
         query_sqlfuncs_register(store_db(st), w->run->so->ctx, &ignored) == 0) {
         w->db = store_db(st);
+        query_tune_connection(w->db);
         work(w);
     }
     store_close(st, NULL);
