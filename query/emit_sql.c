@@ -550,13 +550,8 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
             emit_id_range(e, "rowid", o);
         buf_cat(&e->sql, ")");
         free(match);
-    } else if (o->part_last_id > 0 && o->part_first_id > 0) {
-        emit_id_range(e, "e.id", o);  /* a part: a range of the table */
     } else if (o->part_last_id > 0) {
-        /* a bound only: "+" keeps SQLite from taking the ids as the access
-         * path (the time index of binned stats stays the one it uses) */
-        buf_cat(&e->sql, " AND +e.id <= ");
-        emit__int_param(e, &e->sql, o->part_last_id);
+        emit_id_range(e, "e.id", o);  /* a part: a range of the table */
     }
     buf_cat(&e->sql, ")");
     e->rel.has_event = 1;

@@ -26,9 +26,7 @@ typedef struct query_plan_opts {
                                            computed bin by bin (emit_sql.c) */
     int64_t part_first_id, part_last_id; /* one part of a split run (run_split.c):
                                            only events with ids in [first, last];
-                                           last 0 = all. With first 0 the ids only
-                                           bound the run (a snapshot), they are
-                                           not its access path */
+                                           last 0 = all */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;

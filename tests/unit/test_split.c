@@ -116,11 +116,6 @@ static void test_part_sql(void)
     p = plan_of("filter @duration > 5 | stats count(*)", &o);
     CHECK(p && strstr(p->sql, "AND e.id BETWEEN ?1 AND ?2"));
     query_plan_free(p);
-    /* a bound only (first 0): not an access path */
-    o.part_first_id = 0;
-    p = plan_of("stats count(*) by bin(5m)", &o);
-    CHECK(p && strstr(p->sql, "AND +e.id <= ?"));
-    query_plan_free(p);
 }
 
 /* ---- split answers equal one statement's --------------------------------- */
