@@ -509,11 +509,18 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         buf_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
         rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
     }
-    buf_cat(&e->sql, join ? "\n  FROM events e JOIN streams s ON s.id = e.stream_id WHERE 1"
-                         : "\n  FROM events e WHERE 1");
     e->report_only = plan_report_only(e->q);
     char *match = plan_fts_prefilter(e->q, o->vocab);
     e->prefiltered = match != NULL;
+    /* Full-text candidates and nothing else to narrow the events by (no
+     * time range, function or --follow id): the candidates drive the join,
+     * in id order, each looked up once (8% faster than materializing them
+     * for "id IN (...)"). Otherwise IN leaves SQLite the choice of an index
+     * for the other terms. */
+    int fts_drives = match && o->since_ms < 0 && o->until_ms < 0 && o->after_id <= 0 && o->nfunctions == 0;
+    buf_printf(&e->sql, "\n  FROM %s%s WHERE 1",
+               fts_drives ? "events_fts x_f CROSS JOIN events e ON e.id = x_f.rowid" : "events e",
+               join ? " JOIN streams s ON s.id = e.stream_id" : "");
     /* Binned stats read each bin's time range of an index: the query's
      * range is then a filter ("+"), not a bound SQLite could take instead
      * of the bin's (every bin would read on to the range's end). */
@@ -543,12 +550,14 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
-        buf_cat(&e->sql, " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
+        buf_cat(&e->sql, fts_drives ? " AND x_f.events_fts MATCH "
+                                    : " AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ");
         e->match_param = e->nparams;  /* the one emit__text_param adds */
         emit__text_param(e, &e->sql, match);
         if (o->part_last_id > 0)  /* a part: its share of the candidates */
-            emit_id_range(e, "rowid", o);
-        buf_cat(&e->sql, ")");
+            emit_id_range(e, fts_drives ? "x_f.rowid" : "rowid", o);
+        if (!fts_drives)
+            buf_cat(&e->sql, ")");
         free(match);
     } else if (o->part_last_id > 0) {
         emit_id_range(e, "e.id", o);  /* a part: a range of the table */

@@ -1,7 +1,9 @@
 /* tests/unit/test_split.c — queries run in parts on several threads
  * (query/run_split.c): which plans may split (the last command a binned
  * stats, or a stats without by of bare count/sum/min/max over filtered
- * events), what a part's SQL restricts, and, on a store of events with
+ * events), what a part's SQL restricts (and how full-text candidates join
+ * the events: driving the join, or "id IN" when a time range, a function
+ * or --follow narrows them too), and, on a store of events with
  * numbers, text, JSON values of both kinds, full-text matches and times on
  * bin edges, that every
  * split answer — 2 to 7 threads, helpers that cannot open the store — is
@@ -107,10 +109,31 @@ static void test_part_sql(void)
     query_plan_opts_t o = opts();
     o.part_first_id = 11;
     o.part_last_id = 20;
-    /* full-text candidates: the part takes its share of them */
+    /* full-text candidates: the part takes its share of them, whether they
+     * drive the join (nothing else narrows the events) or not */
     query_plan_t *p = plan_of("filter @message like \"Task timed out\" | stats count(*)", &o);
-    CHECK(p && strstr(p->sql, "MATCH ?1 AND rowid BETWEEN ?2 AND ?3)"));
-    CHECK(p && p->params[1].i == 11 && p->params[2].i == 20);
+    CHECK(p && strstr(p->sql, "FROM events_fts x_f CROSS JOIN events e ON e.id = x_f.rowid WHERE 1 AND "
+                              "x_f.events_fts MATCH ?1 AND x_f.rowid BETWEEN ?2 AND ?3)"));
+    CHECK(p && p->match_param == 0 && p->params[1].i == 11 && p->params[2].i == 20);
+    query_plan_free(p);
+    o.since_ms = T0;
+    p = plan_of("filter @message like \"Task timed out\" | stats count(*)", &o);
+    CHECK(p && strstr(p->sql, "FROM events e WHERE 1 AND e.ts >= ?1 AND e.id IN (SELECT rowid FROM events_fts "
+                              "WHERE events_fts MATCH ?2 AND rowid BETWEEN ?3 AND ?4)"));
+    CHECK(p && p->match_param == 1);
+    query_plan_free(p);
+    o.since_ms = -1;
+    query_plan_opts_t f = opts();   /* a function, --follow: IN too */
+    const char *fn[] = { "a" };
+    f.functions = fn;
+    f.nfunctions = 1;
+    p = plan_of("filter @message like \"Task timed out\"", &f);
+    CHECK(p && strstr(p->sql, "AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"));
+    query_plan_free(p);
+    f = opts();
+    f.after_id = 7;
+    p = plan_of("filter @message like \"Task timed out\"", &f);
+    CHECK(p && strstr(p->sql, "AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?"));
     query_plan_free(p);
     /* else a range of the table */
     p = plan_of("filter @duration > 5 | stats count(*)", &o);
