@@ -20,7 +20,7 @@
 
 typedef struct query_split_opts {
     const char *db_path;          /* the store, opened again by each thread */
-    const query_sqlctx_t *ctx;    /* the SQL functions' context (run.h) */
+    const query_sqlctx_t *ctx;    /* the SQL functions' context (sqlfuncs.h) */
     int threads;                  /* --threads: 0 = automatic, 1 = never split,
                                      N = N threads whatever the store's size */
     int64_t min_events, min_candidates; /* automatic: the thresholds above
