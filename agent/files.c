@@ -176,6 +176,11 @@ int files_same_start(int fd, int64_t len, uint64_t fp)
     return len == 0 || (files_fingerprint(fd, len, &got) == 0 && got == fp);
 }
 
+int64_t files_mtime_ms(const struct stat *sb)
+{
+    return (int64_t)sb->st_mtim.tv_sec * 1000 + sb->st_mtim.tv_nsec / 1000000;
+}
+
 void files_list_free(file_list_t *fl)
 {
     for (int i = 0; i < fl->n; i++) {

@@ -45,6 +45,9 @@ int files_fingerprint(int fd, int64_t len, uint64_t *out);
  * byte was read has len 0 and no fingerprint: any file of its identity is
  * it. */
 int files_same_start(int fd, int64_t len, uint64_t fp);
+/* The file's mtime in epoch ms (the writer's clock: follow mode compares
+ * rotated siblings' mtimes with its checkpoints'). */
+int64_t files_mtime_ms(const struct stat *sb);
 
 /* Compressed archive or rotated sibling (app.log.1, app.log.2.gz, app.1.log). */
 int files_ignored_name(const char *name);

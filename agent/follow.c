@@ -100,11 +100,6 @@ static void tailed_free(tailed_t *t)
     free(t);
 }
 
-static int64_t mtime_ms(const struct stat *sb)
-{
-    return (int64_t)sb->st_mtim.tv_sec * 1000 + sb->st_mtim.tv_nsec / 1000000;
-}
-
 static char *rotated_key(const char *path, int64_t ino)
 {
     char *k = xmalloc(strlen(path) + 32);
@@ -175,7 +170,7 @@ int follow__add_tailed(follower_t *f, const char *path, const char *root, int fd
     t->dev = (int64_t)sb->st_dev;
     t->ino = (int64_t)sb->st_ino;
     t->last_data_ms = now_ms();
-    t->seen_mtime_ms = mtime_ms(sb);
+    t->seen_mtime_ms = files_mtime_ms(sb);
     t->rotated = rotated;
     t->rotated_ms = now_ms();
     /* record its checkpoint in the next batch: for a recovered file, under its
@@ -334,7 +329,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         return 0;
     if ((rc = ensure_stream(f, t, err)))
         return rc;
-    t->seen_mtime_ms = mtime_ms(&sb);
+    t->seen_mtime_ms = files_mtime_ms(&sb);
     if ((int64_t)sb.st_size < t->pos) {
         if ((rc = restart(f, t, err)))
             return rc;

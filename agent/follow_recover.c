@@ -193,8 +193,7 @@ static int recover_siblings(recovery_t *r, const plain_row_t *pr)
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) || known_identity(r, &sb))
             continue;
-        int64_t mtime_ms = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
-        if (mtime_ms < pr->src.updated_ms)
+        if (files_mtime_ms(&sb) < pr->src.updated_ms)
             continue;  /* last written before the path's file was, when we last looked at it: rotated
                           before our time, not ours to read (mtimes on both sides: the writer's clock,
                           whatever our lag) */

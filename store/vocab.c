@@ -2,8 +2,9 @@
  * writer's tokenizer notes every token of the documents it indexes; a token
  * not in its cache (store_vocab_t: bounded, emptied past a size) is queued
  * and inserted (INSERT OR IGNORE) in the same transaction as the rows that
- * carry it, so the vocabulary is always complete for what is committed. The query planner looks up tokens
- * containing a fragment here (query/prefilter.c). */
+ * carry it, so the vocabulary is always complete for what is committed.
+ * The query planner looks up tokens containing a fragment here
+ * (query/vocab.c, query/prefilter.c). */
 #include "store_internal.h"
 #include "../common/xalloc.h"
 
