@@ -372,7 +372,6 @@ int obsq_cmd_query(int argc, char **argv)
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
-    query_tune_connection(store_db(st));
     query_vocab_init(&vocab, store_db(st));
     o.plan.vocab = &vocab.v;
     o.plan.with_ids = o.context > 0 || o.follow;
@@ -387,7 +386,7 @@ int obsq_cmd_query(int argc, char **argv)
     int64_t now = now_ms();
     query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
-    if (query_sqlfuncs_register(store_db(st), &ctx, &err))
+    if (query_connection_setup(store_db(st), &ctx, &err))
         goto fail;
     query_split_opts_t so = { o.db, &ctx, o.threads, 0, 0 };
     if (o.explain) {

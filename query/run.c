@@ -185,9 +185,10 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
  * 2M lines, the rare-substring count 10.7-11.3 -> 9.2-9.7 ms, the frequent
  * word 83-110 -> 78-81 ms; the GROUP BY by stream unchanged (64 KiB slowed
  * it by 20%). obstop keeps the default: it reads the same pages every frame. */
-void query_tune_connection(sqlite3 *db)
+int query_connection_setup(sqlite3 *db, const query_sqlctx_t *ctx, obs_err_t *err)
 {
     sqlite3_exec(db, "PRAGMA cache_size=-256", NULL, NULL, NULL);
+    return query_sqlfuncs_register(db, ctx, err);
 }
 
 int query_explain(sqlite3 *db, const query_plan_t *p, FILE *f, obs_err_t *err)

@@ -5,6 +5,7 @@
 
 #include "emit_sql.h"
 #include "format.h"
+#include "sqlfuncs.h"
 
 #include <sqlite3.h>
 
@@ -47,9 +48,10 @@ int query_bind_plan(sqlite3_stmt *st, const query_plan_t *plan);
  * take is said to be so, with what to do about it). */
 int query_prepare_plan(sqlite3 *db, const query_plan_t *plan, sqlite3_stmt **out, obs_err_t *err);
 
-/* Set up a read connection for queries (obsq's, and a split run's helpers):
- * a page cache of 256 KiB instead of SQLite's 2 MiB (see run.c). */
-void query_tune_connection(sqlite3 *db);
+/* Set up a read connection to run queries on (obsq's, and a split run's
+ * helpers'): the SQL functions with ctx (sqlfuncs.h), and a page cache of
+ * 256 KiB instead of SQLite's 2 MiB (see run.c). 0, or OBS_EDB. */
+int query_connection_setup(sqlite3 *db, const query_sqlctx_t *ctx, obs_err_t *err);
 
 /* EXPLAIN QUERY PLAN of the plan's SQL, one line per step, to f. */
 int query_explain(sqlite3 *db, const query_plan_t *plan, FILE *f, obs_err_t *err);

@@ -34,7 +34,7 @@ typedef struct part {
 
 typedef struct split_run {
     part_t *parts;
-    int nparts, ncols;
+    int nparts;
     atomic_int next;              /* the next part to take */
     atomic_int failed;            /* a part failed: take no more */
     const query_split_opts_t *so;
@@ -162,9 +162,8 @@ static void *helper(void *arg)
     store_t *st = NULL;
     obs_err_t ignored = { 0 };
     if (store_open_readonly(w->run->so->db_path, &st, &ignored) == 0 &&
-        query_sqlfuncs_register(store_db(st), w->run->so->ctx, &ignored) == 0) {
+        query_connection_setup(store_db(st), w->run->so->ctx, &ignored) == 0) {
         w->db = store_db(st);
-        query_tune_connection(w->db);
         work(w);
     }
     store_close(st, NULL);
@@ -237,7 +236,7 @@ static void free_values(qval_t *v, int64_t n)
 /* The parts' rows out, in part order: concatenated (bins) or merged. */
 static int write_rows(split_run_t *r, const query_plan_t *plan, query_sink_t *sink, obs_err_t *err)
 {
-    int n = r->ncols, rc = 0, full = 0;
+    int n = plan->ncolumns, rc = 0, full = 0;
     if (plan->split == QSPLIT_BINS) {
         for (int k = 0; k < r->nparts; k++)
             for (int64_t i = 0; i < r->parts[k].nrows; i++) {
@@ -300,7 +299,7 @@ int query_run_split(sqlite3 *db, const query_ast_t *q, const query_plan_opts_t *
     if (nparts <= 1)
         return query_run(db, plan, ro, out, rows_out, NULL, err);
 
-    split_run_t run = { .nparts = nparts, .ncols = plan->ncolumns, .so = so };
+    split_run_t run = { .nparts = nparts, .so = so };
     atomic_init(&run.next, 0);
     atomic_init(&run.failed, 0);
     run.parts = xcalloc((size_t)nparts, sizeof *run.parts);
@@ -336,7 +335,7 @@ int query_run_split(sqlite3 *db, const query_ast_t *q, const query_plan_opts_t *
     }
     for (int k = 0; k < nparts; k++) {
         if (rc)
-            free_values(run.parts[k].rows, run.parts[k].nrows * run.ncols);
+            free_values(run.parts[k].rows, run.parts[k].nrows * plan->ncolumns);
         free(run.parts[k].rows);
         query_plan_free(run.parts[k].plan);
     }
