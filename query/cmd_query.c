@@ -100,6 +100,19 @@ static char *read_query(const char *path)
     return buf_take(&b);
 }
 
+/* arg as a number from lo to hi into *out: 0, or -1 after saying what opt takes. */
+static int int_option(const char *opt, const char *arg, long lo, long hi, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*end || v < lo || v > hi) {
+        fprintf(stderr, "obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
 {
     static const struct option longopts[] = {
@@ -160,26 +173,14 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             break;
         }
         case 'F': o->fill = 0; break;
-        case 'C': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 1000) {
-                fprintf(stderr, "obsq: --context takes a number from 0 to 1000, not '%s'\n", optarg);
+        case 'C':
+            if (int_option("--context", optarg, 0, 1000, &o->context))
                 return 2;
-            }
-            o->context = (int)v;
             break;
-        }
-        case 'T': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 64) {
-                fprintf(stderr, "obsq: --threads takes a number from 1 to 64, not '%s'\n", optarg);
+        case 'T':
+            if (int_option("--threads", optarg, 1, 64, &o->threads))
                 return 2;
-            }
-            o->threads = (int)v;
             break;
-        }
         case 'w': o->follow = 1; break;
         case 'i': {
             char *end;
