@@ -10,7 +10,7 @@
  * byte for byte the one-statement answer, errors included. */
 #define CHECK_MAIN
 #include "check.h"
-#include "tmpdir.h"
+#include "plantest.h"
 
 #include "../../common/xalloc.h"
 #include "../../query/check.h"
@@ -25,20 +25,6 @@
 #include <string.h>
 
 #define T0 1793491200000LL  /* 2026-11-01T00:00:00Z */
-
-static query_plan_t *plan_of(const char *text, const query_plan_opts_t *o)
-{
-    query_ast_t *ast = NULL;
-    query_plan_t *p = NULL;
-    obs_err_t err = { 0 };
-    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err) ||
-        query_plan_build(ast, o, &p, &err)) {
-        fprintf(stderr, "  %s: %s\n", text, err.msg);
-        check_failures++;
-    }
-    query_ast_free(ast);
-    return p;
-}
 
 static query_plan_opts_t opts(void)
 {
@@ -147,15 +133,9 @@ static char dir[64], db[96];
 
 static void make_store(void)
 {
-    store_t *st;
     obs_err_t err;
-    tmpdir_make(dir, sizeof dir, "split");
-    snprintf(db, sizeof db, "%s/obs.db", dir);
-    CHECK_EQ_INT(store_open(db, NULL, &st, &err), 0);
+    store_t *st = two_stream_store(dir, db, "split");
     sqlite3 *h = store_db(st);
-    CHECK_EQ_INT(sqlite3_exec(h, "INSERT INTO streams(id, function, log_group, stream) VALUES "
-                                 "(1, 'a', '/aws/lambda/a', 's1'), (2, 'b', '/aws/lambda/b', 's2')",
-                              NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *ins;
     CHECK_EQ_INT(sqlite3_prepare_v2(h, "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message, "
                                        "duration, max_memory_used, request_id, json_at) "
