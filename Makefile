@@ -50,7 +50,7 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 	  "$$(pkg-config --cflags ncursesw)" "$$(pkg-config --libs ncursesw)" > $@
 
 CFLAGS   ?= -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(OPT) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   := $(PKG_LIBS) -lm
 # obsq runs once per query: SQLite and PCRE2 are linked into it from the
 # same Debian packages' static archives, which saves ~0.5 ms of dynamic
@@ -66,12 +66,16 @@ endif
 
 # tui/term.c is the only file that includes curses: it is built with
 # ncursesw's flags and linked into obstop only.
-MAINS    := agent/main.c query/main.c tui/main.c tui/term.c
-LIB_SRC  := $(filter-out $(MAINS),$(wildcard common/*.c agent/*.c emf/*.c store/*.c query/*.c tui/*.c))
+# Every module's folder: the library is all of them but the programs' mains.
+MODULES  := common emf lambda store agent agent/tail agent/net agent/prom \
+            query query/sqlfuncs query/obsq tui
+MAINS    := agent/main.c query/obsq/main.c tui/main.c tui/term.c
+LIB_SRC  := $(filter-out $(MAINS),$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libobs.a
 PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# unit tests mirror the modules: tests/unit/<module>/test_<what>.c
+UNIT_SRC := $(foreach m,$(MODULES),$(wildcard tests/unit/$(m)/test_*.c))
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame $(BUILD)/timeit
 # the fuzz targets again, with a plain main (tests/fuzz/driver.c): make test
@@ -103,7 +107,7 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/obsagent: $(BUILD)/agent/main.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
-$(BUILD)/obsq: $(BUILD)/query/main.o $(LIB)
+$(BUILD)/obsq: $(BUILD)/query/obsq/main.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(OBSQ_LIBS)
 $(BUILD)/tui/term.o: ALL_CFLAGS += $(CURSES_CFLAGS)
@@ -123,6 +127,7 @@ $(BUILD)/timeit: $(BUILD)/bench/timeit.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/driver.o $(LIB)
@@ -160,7 +165,7 @@ bench: all
 # inputs tests/fuzz/regressions/X/ (when present). A crash stops make with
 # the fuzzer's report; the input is written to build-fuzz/crash-*.
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fno-sanitize-recover=all $(PKG_CFLAGS)
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -I. -fno-sanitize-recover=all $(PKG_CFLAGS)
 FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)

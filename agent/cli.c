@@ -1,7 +1,7 @@
 /* agent/cli.c — obsagent's command line (see cli.h): the usage text, the
  * options and their ranges, and the checks between them. */
-#include "cli.h"
-#include "../common/xalloc.h"
+#include "agent/cli.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>

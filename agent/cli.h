@@ -3,12 +3,12 @@
 #ifndef OBS_AGENT_CLI_H
 #define OBS_AGENT_CLI_H
 
-#include "follow.h"
-#include "import.h"
-#include "metrics_http.h"
-#include "net_source.h"
-#include "retention.h"
-#include "../store/store.h"
+#include "agent/tail/tail.h"
+#include "agent/tail/tail_import.h"
+#include "agent/prom/prom_http.h"
+#include "agent/net/net_source.h"
+#include "agent/retention.h"
+#include "store/store.h"
 
 typedef struct agent_cli {
     const char *db;              /* the store (--db, $OBS_DB, or obs.db) */

@@ -1,6 +1,6 @@
 /* agent/line_reader.c — line framing with a length limit (see line_reader.h). */
-#include "line_reader.h"
-#include "../common/xalloc.h"
+#include "agent/line_reader.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * status, or open the store and run the import (--once) or follow mode with
  * the network inputs, the Lambda extension and /metrics it asks for, then
  * print the summary. Everything else lives in the modules. */
-#include "cli.h"
-#include "extension.h"
-#include "status.h"
+#include "agent/cli.h"
+#include "agent/net/extension.h"
+#include "agent/status.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,11 +8,11 @@
  * Multi-line events: a line that may take continuation lines is kept in its
  * source's multiline_event_t instead of being stored; the event is stored,
  * classified by its first line, once a line does not continue it. */
-#include "pipeline.h"
-#include "pipeline_emf.h"
-#include "throttle.h"
-#include "utf8.h"
-#include "../common/xalloc.h"
+#include "agent/pipeline.h"
+#include "agent/pipeline_emf.h"
+#include "lambda/throttle.h"
+#include "common/utf8.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

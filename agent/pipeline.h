@@ -7,10 +7,10 @@
 #ifndef OBS_PIPELINE_H
 #define OBS_PIPELINE_H
 
-#include "classify.h"
-#include "line_reader.h"
-#include "multiline.h"
-#include "../store/store.h"
+#include "lambda/classify.h"
+#include "agent/line_reader.h"
+#include "lambda/multiline.h"
+#include "store/store.h"
 
 typedef struct pipeline_stats {
     int64_t lines;            /* physical lines seen, empty ones included */

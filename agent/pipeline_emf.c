@@ -1,9 +1,9 @@
 /* agent/pipeline_emf.c — EMF candidates and points (see pipeline_emf.h).
  * Dimensions are stored as a canonical JSON object (keys sorted, as
  * emf_extract gives them), built once per dimension set. */
-#include "pipeline_emf.h"
-#include "../common/buf.h"
-#include "../common/xalloc.h"
+#include "agent/pipeline_emf.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

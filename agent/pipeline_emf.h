@@ -3,9 +3,9 @@
 #ifndef OBS_PIPELINE_EMF_H
 #define OBS_PIPELINE_EMF_H
 
-#include "classify.h"
-#include "../emf/emf.h"
-#include "../store/store.h"
+#include "lambda/classify.h"
+#include "emf/emf.h"
+#include "store/store.h"
 
 /* 1 when the line's JSON object can be an EMF document as CloudWatch sees
  * it: it is the whole message, or it starts the text after a Lambda runtime

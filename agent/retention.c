@@ -19,8 +19,8 @@
  * checkpoint after the commit, so a WAL grown past its share for a while
  * (a big first batch, a reader holding a checkpoint back) would otherwise
  * have retention delete everything. */
-#include "retention.h"
-#include "../common/xalloc.h"
+#include "agent/retention.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>

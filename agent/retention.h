@@ -6,7 +6,7 @@
 #ifndef OBS_AGENT_RETENTION_H
 #define OBS_AGENT_RETENTION_H
 
-#include "../store/store.h"
+#include "store/store.h"
 
 typedef struct retention_opts {
     int64_t max_age_ms;   /* keep what is at most this old (event time); 0: forever */

@@ -6,9 +6,9 @@
  * offset counts in: shown as "rotated" or "gone" with lag "-"). Every
  * checkpoint is looked at: --status is a one-shot command, unlike obstop,
  * which bounds its lag to the 1,000 files checkpointed last. */
-#include "status.h"
-#include "agent_state.h"
-#include "../store/store.h"
+#include "agent/status.h"
+#include "store/agent_state.h"
+#include "store/store.h"
 
 #include <sqlite3.h>
 

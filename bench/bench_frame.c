@@ -7,10 +7,10 @@
  * files read last, also every 5 s) is timed on its own line.
  * Run by bench/bench_obstop.sh.
  *   bench_frame --db FILE [--runs N] */
-#include "../query/sqlfuncs.h"
-#include "../store/store.h"
-#include "../tui/app.h"
-#include "../tui/view.h"
+#include "query/sqlfuncs/sqlfuncs.h"
+#include "store/store.h"
+#include "tui/app.h"
+#include "tui/view.h"
 
 #include <stdint.h>
 #include <stdio.h>

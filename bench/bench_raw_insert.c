@@ -5,8 +5,8 @@
  * events_fts; --fts-options 'tokenize=trigram, detail=full' first rebuilds
  * events_fts with other FTS5 options, to compare index designs on the same
  * rows. Prints rows/s, MB/s and the store size. */
-#include "../store/store.h"
-#include "../common/xalloc.h"
+#include "store/store.h"
+#include "common/xalloc.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* common/buf.c — growable text buffer (see buf.h). */
-#include "buf.h"
-#include "xalloc.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #ifndef OBS_BUF_H
 #define OBS_BUF_H
 
-#include "obs.h"
+#include "common/obs.h"
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* common/err.c — obs_err_t helpers (see err.h). */
-#include "err.h"
+#include "common/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #ifndef OBS_ERR_H
 #define OBS_ERR_H
 
-#include "obs.h"
+#include "common/obs.h"
 
 enum obs_errcode {
     OBS_OK = 0,

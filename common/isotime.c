@@ -1,7 +1,7 @@
 /* common/isotime.c — timestamp parsing and formatting (see isotime.h).
  * Calendar conversion uses Howard Hinnant's days_from_civil/civil_from_days
  * algorithms on the proleptic Gregorian calendar. */
-#include "isotime.h"
+#include "common/isotime.h"
 
 static int64_t days_from_civil(int64_t y, int m, int d)
 {

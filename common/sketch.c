@@ -4,8 +4,8 @@
  * it. Blob format: "SK1", varint zero count, then for the negative and the
  * positive store: varint bucket count, then (zigzag varint index delta,
  * varint count) pairs. */
-#include "sketch.h"
-#include "xalloc.h"
+#include "common/sketch.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* common/xalloc.c — abort-on-OOM allocation wrappers (see xalloc.h). */
-#include "xalloc.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
 #ifndef OBS_EMF_H
 #define OBS_EMF_H
 
-#include "../common/obs.h"
+#include "common/obs.h"
 
 #include <stdint.h>
 

@@ -22,9 +22,9 @@
  * Cost: no allocation per point (one array grown geometrically, dimension
  * sets stored once and shared by their points); root targets found through
  * emf_index, so hostile documents stay linear. Nothing here recurses. */
-#include "emf_int.h"
+#include "emf/emf_int.h"
 
-#include "../common/xalloc.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -2,9 +2,9 @@
  * plain root member names; a root with few members is searched directly, a
  * root with many gets an open-addressing hash table so that thousands of
  * references against thousands of members stay linear, not quadratic. */
-#include "emf_int.h"
+#include "emf/emf_int.h"
 
-#include "../common/xalloc.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #ifndef OBS_EMF_INT_H
 #define OBS_EMF_INT_H
 
-#include "emf.h"
+#include "emf/emf.h"
 
 #include <stddef.h>
 

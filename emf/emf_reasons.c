@@ -2,9 +2,9 @@
  * dropped: one line each, the first EMF_REASONS_SHOWN written out and the
  * rest summarised, so a hostile document cannot build a huge string. Also
  * the helpers that make user text safe to put inside a reason. */
-#include "emf_int.h"
+#include "emf/emf_int.h"
 
-#include "../common/xalloc.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>

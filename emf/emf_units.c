@@ -1,6 +1,6 @@
 /* emf/emf_units.c — the 27 CloudWatch units (exact, case-sensitive, spec
  * §1.8), status names, and releasing an extraction result. */
-#include "emf.h"
+#include "emf/emf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -32,17 +32,17 @@
  *   call       (name a b ...), name lower-case, canonical once checked
  *              (countDistinct -> count_distinct): (count *), (now)
  */
-#include "ast.h"
+#include "query/ast.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/buf.h"
-#include "../common/xalloc.h"
-#include "builtins.h"
-#include "lex.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
+#include "query/builtins.h"
+#include "query/lex.h"
 
 void qnode_free(qnode_t *n)
 {

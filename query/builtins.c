@@ -1,7 +1,7 @@
 /* query/builtins.c — the function table (see builtins.h): every Logs
  * Insights function obsq accepts, with its arity, kind and SQL name. The SQL
  * functions (obs_*) are registered by query/sqlfuncs*.c. */
-#include "builtins.h"
+#include "query/builtins.h"
 
 #include <ctype.h>
 #include <stddef.h>

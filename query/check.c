@@ -25,7 +25,7 @@
  *    (AWS's parse sample groups (?<method2>...) and uses @method2): the
  *    emitter resolves "@x" to the created "x" when "@x" itself wasn't.
  * Output names: the alias, else the expression text as written, trimmed. */
-#include "check.h"
+#include "query/check.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -34,9 +34,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/xalloc.h"
-#include "builtins.h"
-#include "lex.h"
+#include "common/xalloc.h"
+#include "query/builtins.h"
+#include "query/lex.h"
 
 #define MAX_STATS 10
 

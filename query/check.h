@@ -5,8 +5,8 @@
 #ifndef OBS_QUERY_CHECK_H
 #define OBS_QUERY_CHECK_H
 
-#include "../common/err.h"
-#include "ast.h"
+#include "common/err.h"
+#include "query/ast.h"
 
 /* Check and annotate q in place: sets every QN_CALL's fn and every qitem's
  * name. Returns 0, or OBS_EINVAL with err's message, line and col set (the

@@ -3,9 +3,9 @@
  * (always bound parameters), operators with CloudWatch's coercions, and
  * function calls through the builtins table. Part of the emitter
  * (emit_internal.h); errors are sticky. */
-#include "emit_internal.h"
-#include "builtins.h"
-#include "../common/xalloc.h"
+#include "query/emit_internal.h"
+#include "query/builtins.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
 #ifndef OBS_QUERY_EMIT_INTERNAL_H
 #define OBS_QUERY_EMIT_INTERNAL_H
 
-#include "emit_sql.h"
-#include "../common/buf.h"
+#include "query/emit_sql.h"
+#include "common/buf.h"
 
 typedef struct rcol {
     char *name;          /* output name */

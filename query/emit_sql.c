@@ -11,10 +11,10 @@
  * This file: the commands and the statement; expressions are in
  * emit_expr.c, index decisions (pre-filter, REPORT, stream join) in
  * plan_hints.c. */
-#include "builtins.h"
-#include "emit_internal.h"
-#include "plan_hints.h"
-#include "../common/xalloc.h"
+#include "query/builtins.h"
+#include "query/emit_internal.h"
+#include "query/plan_hints.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

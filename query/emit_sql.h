@@ -6,9 +6,9 @@
 #ifndef OBS_QUERY_EMIT_SQL_H
 #define OBS_QUERY_EMIT_SQL_H
 
-#include "ast.h"
-#include "prefilter.h"
-#include "../common/err.h"
+#include "query/ast.h"
+#include "query/prefilter.h"
+#include "common/err.h"
 
 typedef struct query_plan_opts {
     int64_t since_ms, until_ms;         /* [since, until), -1 = open */

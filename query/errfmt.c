@@ -1,5 +1,5 @@
 /* query/errfmt.c — query error display with a caret (see errfmt.h). */
-#include "errfmt.h"
+#include "query/errfmt.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "../common/err.h"
+#include "common/err.h"
 
 /* Print err's message; when err->line > 0, also the line of `text` (a
  * NUL-terminated query) it points into and a caret under err->col (tabs

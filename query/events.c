@@ -1,7 +1,7 @@
 /* query/events.c — --request and --context (see events.h). */
-#include "events.h"
-#include "run.h"
-#include "../common/xalloc.h"
+#include "query/events.h"
+#include "query/run.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
 #ifndef OBS_QUERY_EVENTS_H
 #define OBS_QUERY_EVENTS_H
 
-#include "emit_sql.h"
-#include "format.h"
+#include "query/emit_sql.h"
+#include "query/format.h"
 
 #include <sqlite3.h>
 

@@ -1,8 +1,8 @@
 /* query/format.c — result output (see format.h). The table is buffered to
  * align its columns; the other formats stream row by row. */
-#include "format.h"
-#include "../common/isotime.h"
-#include "../common/xalloc.h"
+#include "query/format.h"
+#include "common/isotime.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* query/lex.c — the query tokenizer (see lex.h). */
-#include "lex.h"
+#include "query/lex.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/buf.h"
-#include "../common/xalloc.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
 
 
 void qlex_linecol(const char *text, size_t len, int off, int *line, int *col)

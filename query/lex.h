@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/err.h"
-#include "ast.h"
+#include "common/err.h"
+#include "query/ast.h"
 
 typedef enum qtok_kind {
     QT_EOF,

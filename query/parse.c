@@ -41,7 +41,7 @@
  * `filter`; `==` is `=`. SOURCE, logfmt/csv parse, `parse ... multi` and the
  * newer commands (pattern, anomaly, diff, unmask, filterIndex, ...) are
  * rejected with a message naming them. */
-#include "parse_internal.h"
+#include "query/parse_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -50,7 +50,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/xalloc.h"
+#include "common/xalloc.h"
 
 static qitem_t *grow_items(qitem_t *a, int n)
 {

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "../common/err.h"
-#include "ast.h"
+#include "common/err.h"
+#include "query/ast.h"
 
 #define QUERY_MAX_TEXT  (1024 * 1024)  /* bytes of query text */
 #define QUERY_MAX_DEPTH 200            /* expression nesting (parens, unary, calls, ^) */

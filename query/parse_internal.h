@@ -4,9 +4,9 @@
 #ifndef OBS_QUERY_PARSE_INTERNAL_H
 #define OBS_QUERY_PARSE_INTERNAL_H
 
-#include "parse.h"
-#include "lex.h"
-#include "../common/obs.h"
+#include "query/parse.h"
+#include "query/lex.h"
+#include "common/obs.h"
 
 
 typedef struct parser {

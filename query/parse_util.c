@@ -1,7 +1,7 @@
 /* query/parse_util.c — the parser's state and token helpers: errors with
  * what was found and expected, advancing (and re-reading a '/' as a regex),
  * keywords, node construction, and the depth/chain/node limits. */
-#include "parse_internal.h"
+#include "query/parse_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/xalloc.h"
+#include "common/xalloc.h"
 
 int qp_perr(parser_t *p, int off, const char *fmt, ...)
 {

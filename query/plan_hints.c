@@ -2,8 +2,8 @@
  * writes SQL (see plan_hints.h): the full-text pre-filter of the filters
  * that see every event, whether they require REPORT lines, and whether the
  * query uses the stream's fields. No SQL here. */
-#include "plan_hints.h"
-#include "../common/xalloc.h"
+#include "query/plan_hints.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

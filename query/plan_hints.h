@@ -2,8 +2,8 @@
 #ifndef OBS_QUERY_PLAN_HINTS_H
 #define OBS_QUERY_PLAN_HINTS_H
 
-#include "ast.h"
-#include "prefilter.h"
+#include "query/ast.h"
+#include "query/prefilter.h"
 
 /* The MATCH expression every result row's event satisfies, from the
  * `@message like/=~` terms of the filters that see every event (before

@@ -1,9 +1,9 @@
 /* query/prefilter.c — FTS pre-filter derivation (see prefilter.h). Must
  * mirror store/fts_tokenizer.c: token bytes, ASCII folding, the hex skip and
  * the 64-byte truncation. */
-#include "prefilter.h"
-#include "../common/buf.h"
-#include "../common/xalloc.h"
+#include "query/prefilter.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * in bin order and every missing bin between the first and the last (or
  * the query range's edges) is written with 0 in the other columns, so a
  * quiet minute shows as 0 instead of vanishing. */
-#include "run.h"
-#include "../common/xalloc.h"
+#include "query/run.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
 #ifndef OBS_QUERY_RUN_H
 #define OBS_QUERY_RUN_H
 
-#include "emit_sql.h"
-#include "format.h"
-#include "sqlfuncs.h"
+#include "query/emit_sql.h"
+#include "query/format.h"
+#include "query/sqlfuncs/sqlfuncs.h"
 
 #include <sqlite3.h>
 

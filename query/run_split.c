@@ -10,10 +10,10 @@
  * and a part with more matches than the others does not hold up the run.
  * Parts collect their (few) rows in memory; the merged rows go out through
  * query_sink (zero-fill, row cap). */
-#include "run_split.h"
-#include "emit_sql.h"
-#include "../common/xalloc.h"
-#include "../store/store.h"
+#include "query/run_split.h"
+#include "query/emit_sql.h"
+#include "common/xalloc.h"
+#include "store/store.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -4,9 +4,9 @@
 #ifndef OBS_QUERY_RUN_SPLIT_H
 #define OBS_QUERY_RUN_SPLIT_H
 
-#include "ast.h"
-#include "run.h"
-#include "sqlfuncs.h"
+#include "query/ast.h"
+#include "query/run.h"
+#include "query/sqlfuncs/sqlfuncs.h"
 
 /* Without --threads: split only stores of at least this many events, and
  * queries narrowed through the full-text index only when it has at least

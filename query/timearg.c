@@ -1,6 +1,6 @@
 /* query/timearg.c — obsq time arguments (see timearg.h). */
-#include "timearg.h"
-#include "../common/isotime.h"
+#include "query/timearg.h"
+#include "common/isotime.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* query/vocab.c — fts_vocab lookups for the prefilter, remembered (vocab.h). */
-#include "vocab.h"
-#include "../common/xalloc.h"
+#include "query/vocab.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef OBS_QUERY_VOCAB_H
 #define OBS_QUERY_VOCAB_H
 
-#include "prefilter.h"
+#include "query/prefilter.h"
 
 #include <sqlite3.h>
 

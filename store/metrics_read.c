@@ -2,8 +2,8 @@
  * sum, min, max and quantiles over a range of minutes (merging the minutes'
  * sketches, so a read costs O(minutes), not O(points)), and the EMF
  * documents stored with errors, grouped by reason. */
-#include "store_internal.h"
-#include "../common/xalloc.h"
+#include "store/store_internal.h"
+#include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -2,8 +2,8 @@
  * at a time, inside the writer's open transaction (so a batch commits or
  * rolls back with the rows around it), and measuring the store's size.
  * The policy (when, which cutoff) is the agent's: agent/retention.c. */
-#include "schema.h"
-#include "store_internal.h"
+#include "store/schema.h"
+#include "store/store_internal.h"
 
 #include <stdio.h>
 #include <string.h>

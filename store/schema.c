@@ -1,8 +1,8 @@
 /* store/schema.c — creates and migrates the schema by PRAGMA user_version:
  * each migration in STORE_MIGRATIONS runs in its own transaction and bumps
  * the version, so an interrupted upgrade resumes where it stopped. */
-#include "schema.h"
-#include "store_internal.h"
+#include "store/schema.h"
+#include "store/store_internal.h"
 
 #include <stdio.h>
 

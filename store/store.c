@@ -1,9 +1,9 @@
 /* store/store.c — opening and closing a store (writer or read-only), the
  * prepared-statement cache, and the batching of writes into transactions:
  * one transaction holds up to batch_rows events or batch_ms of time. */
-#include "schema.h"
-#include "store_internal.h"
-#include "../common/xalloc.h"
+#include "store/schema.h"
+#include "store/store_internal.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,9 +9,9 @@
 #ifndef OBS_STORE_H
 #define OBS_STORE_H
 
-#include "../common/err.h"
-#include "../common/obs.h"
-#include "../common/sketch.h"
+#include "common/err.h"
+#include "common/obs.h"
+#include "common/sketch.h"
 
 #include <stdint.h>
 

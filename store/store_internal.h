@@ -3,9 +3,9 @@
 #ifndef OBS_STORE_INTERNAL_H
 #define OBS_STORE_INTERNAL_H
 
-#include "store.h"
+#include "store/store.h"
 
-#include "../common/sketch.h"
+#include "common/sketch.h"
 
 #include <sqlite3.h>
 

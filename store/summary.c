@@ -1,8 +1,8 @@
 /* store/summary.c — read helper: one summary row per function. Counts come
  * from rollup_minute (O(minutes)); duration percentiles from the
  * invocations of that function (nearest-rank, as CloudWatch's pct()). */
-#include "store_internal.h"
-#include "../common/xalloc.h"
+#include "store/store_internal.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
  * the writer upserts each minute into its hour too), with the hours'
  * duration sketches merged; per EMF series from metric_rollup_minute; and
  * agent_counters. One read transaction, so a scrape sees one snapshot. */
-#include "store_internal.h"
-#include "../common/xalloc.h"
+#include "store/store_internal.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

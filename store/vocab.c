@@ -5,8 +5,8 @@
  * carry it, so the vocabulary is always complete for what is committed.
  * The query planner looks up tokens containing a fragment here
  * (query/vocab.c, query/prefilter.c). */
-#include "store_internal.h"
-#include "../common/xalloc.h"
+#include "store/store_internal.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

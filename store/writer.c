@@ -1,8 +1,8 @@
 /* store/writer.c — the rows of a batch: streams, events (+ their full-text
  * entries), invocation merges and source checkpoints. Every call joins the
  * open transaction (store.c starts it on first use). */
-#include "schema.h"
-#include "store_internal.h"
+#include "store/schema.h"
+#include "store/store_internal.h"
 
 #include <math.h>
 #include <string.h>

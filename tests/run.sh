@@ -41,9 +41,10 @@ run_suite() {  # name, command...
     fi
 }
 
-for t in "$BUILD"/tests/test_*; do
+# build/tests/<module>/test_<what>, as tests/unit/<module>/test_<what>.c
+for t in $(find "$BUILD/tests" -path "$BUILD/tests/unit" -prune -o -type f -name 'test_*' -print | sort); do
     [ -x "$t" ] || continue
-    run_suite "unit/$(basename "$t")" "$t"
+    run_suite "unit/${t#"$BUILD"/tests/}" "$t"
 done
 
 if [ "$mode" != unit ]; then

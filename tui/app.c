@@ -1,7 +1,7 @@
 /* tui/app.c — obstop's state machine (app.h): keys, view switching, line
  * input, and reloading the models a view needs. */
-#include "app.h"
-#include "../common/xalloc.h"
+#include "tui/app.h"
+#include "common/xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>

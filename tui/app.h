@@ -5,8 +5,8 @@
 #ifndef OBS_TUI_APP_H
 #define OBS_TUI_APP_H
 
-#include "model.h"
-#include "../store/store.h"
+#include "tui/model.h"
+#include "store/store.h"
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 /* tui/canvas.c — the cell grid views draw into (canvas.h). */
-#include "canvas.h"
-#include "../common/xalloc.h"
+#include "tui/canvas.h"
+#include "common/xalloc.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* tui/fmt.c — number, duration, size and sparkline formatting (fmt.h). */
-#include "fmt.h"
+#include "tui/fmt.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /* tui/main.c — obstop: parse the command line, open the store read-only,
  * then run the dashboard on the terminal or, with --dump, write frames as
  * plain text to stdout. Everything else lives in app/model/view/term. */
-#include "app.h"
-#include "term.h"
-#include "view.h"
-#include "../query/sqlfuncs.h"
-#include "../store/store.h"
+#include "tui/app.h"
+#include "tui/term.h"
+#include "tui/view.h"
+#include "query/sqlfuncs/sqlfuncs.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -12,8 +12,8 @@
 #ifndef OBS_TUI_MODEL_H
 #define OBS_TUI_MODEL_H
 
-#include "../common/err.h"
-#include "../store/store.h"
+#include "common/err.h"
+#include "store/store.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

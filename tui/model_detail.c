@@ -5,10 +5,10 @@
  * memory sizes seen with their durations and cost, which give the
  * right-sizing hint. Error lines and failures come through partial indexes
  * (newest first, bounded); invocations by (stream, time). */
-#include "model.h"
-#include "normalize.h"
-#include "../common/sketch.h"
-#include "../common/xalloc.h"
+#include "tui/model.h"
+#include "tui/normalize.h"
+#include "common/sketch.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

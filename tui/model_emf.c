@@ -2,9 +2,9 @@
  * window (of one function or all) with its latest value, average, maximum
  * and per-minute maxima (from metric_rollup_minute), and the EMF documents
  * stored with errors, grouped by reason. */
-#include "model.h"
-#include "../common/xalloc.h"
-#include "../store/store.h"
+#include "tui/model.h"
+#include "common/xalloc.h"
+#include "store/store.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -4,11 +4,11 @@
  * merging sketches), never the events: per function, the window's whole
  * hours from rollup_hour and its edge minutes from rollup_minute, each a
  * primary-key range. */
-#include "model.h"
-#include "../common/obs.h"
-#include "../common/sketch.h"
-#include "../common/xalloc.h"
-#include "../agent/agent_state.h"
+#include "tui/model.h"
+#include "common/obs.h"
+#include "common/sketch.h"
+#include "common/xalloc.h"
+#include "store/agent_state.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,14 +3,14 @@
  * connection must have the query SQL functions registered), kept in a ring
  * of at most cap lines and extended by polling for events with a larger
  * id. Also the lines of one request (Enter on a tail line). */
-#include "model.h"
-#include "../common/xalloc.h"
-#include "../query/check.h"
-#include "../query/emit_sql.h"
-#include "../query/events.h"
-#include "../query/parse.h"
-#include "../query/run.h"
-#include "../query/format.h"
+#include "tui/model.h"
+#include "common/xalloc.h"
+#include "query/check.h"
+#include "query/emit_sql.h"
+#include "query/events.h"
+#include "query/parse.h"
+#include "query/run.h"
+#include "query/format.h"
 
 #include <stdio.h>
 #include <stdlib.h>

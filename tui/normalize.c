@@ -4,7 +4,7 @@
  * is replaced by "#", and so is a run of such words ("2024-01-01T00:00:00Z
  * c0ffee-..." becomes "# #"). Words without digits, punctuation and
  * non-ASCII bytes are kept; whitespace collapses to one space. */
-#include "normalize.h"
+#include "tui/normalize.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

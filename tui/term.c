@@ -2,8 +2,8 @@
  * models every interval when the store changed (PRAGMA data_version) or the
  * minute turned, repaints only after a change, and sleeps in getch()
  * otherwise, so an idle obstop costs next to nothing. */
-#include "term.h"
-#include "view.h"
+#include "tui/term.h"
+#include "tui/view.h"
 
 #include <curses.h>
 #include <signal.h>

@@ -4,7 +4,7 @@
 #ifndef OBS_TUI_TERM_H
 #define OBS_TUI_TERM_H
 
-#include "app.h"
+#include "tui/app.h"
 
 /* Runs until the user quits or a signal ends it; returns the exit code. */
 int term_run(app_t *a);

@@ -5,8 +5,8 @@
 #ifndef OBS_TUI_VIEW_H
 #define OBS_TUI_VIEW_H
 
-#include "app.h"
-#include "canvas.h"
+#include "tui/app.h"
+#include "tui/canvas.h"
 
 void view_frame(canvas_t *c, app_t *a);
 

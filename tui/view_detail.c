@@ -3,8 +3,8 @@
  * messages, recent timeouts and crashes, its EMF metrics and the memory
  * sizes seen with the right-sizing hint. Drawn on a tall canvas and shown
  * from detail_top (scrolls with the arrows). */
-#include "view_internal.h"
-#include "fmt.h"
+#include "tui/view_internal.h"
+#include "tui/fmt.h"
 
 #include <math.h>
 #include <stdio.h>

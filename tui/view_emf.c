@@ -1,8 +1,8 @@
 /* tui/view_emf.c — EMF metrics: one row per series (latest, average,
  * maximum, count, a sparkline of its per-minute maxima), then the EMF
  * documents stored with errors, grouped by reason. */
-#include "view_internal.h"
-#include "fmt.h"
+#include "tui/view_internal.h"
+#include "tui/fmt.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* tui/view_frame.c — the parts of every frame: header, tabs, status or
  * input line, footer; then the current view's body (view.h). */
-#include "view.h"
-#include "view_internal.h"
-#include "fmt.h"
+#include "tui/view.h"
+#include "tui/view_internal.h"
+#include "tui/fmt.h"
 
 #include <math.h>
 #include <stdio.h>

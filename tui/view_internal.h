@@ -3,8 +3,8 @@
 #ifndef OBS_TUI_VIEW_INTERNAL_H
 #define OBS_TUI_VIEW_INTERNAL_H
 
-#include "app.h"
-#include "canvas.h"
+#include "tui/app.h"
+#include "tui/canvas.h"
 
 void view_overview(canvas_t *c, app_t *a, int y, int h);
 void view_detail(canvas_t *c, app_t *a, int y, int h);

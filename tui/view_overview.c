@@ -2,8 +2,8 @@
  * that fit the width, by priority), a totals row, and below it the window's
  * invocations, errors, cold starts and throttle signals per minute as
  * max-pooled sparklines. */
-#include "view_internal.h"
-#include "fmt.h"
+#include "tui/view_internal.h"
+#include "tui/fmt.h"
 
 #include <math.h>
 #include <stdio.h>

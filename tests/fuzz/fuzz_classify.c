@@ -4,7 +4,7 @@
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/classify/.
  */
-#include "../../agent/classify.h"
+#include "lambda/classify.h"
 
 #include <stdint.h>
 #include <stdlib.h>

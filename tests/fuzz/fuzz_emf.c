@@ -7,7 +7,7 @@
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/emf/.
  */
-#include "../../emf/emf.h"
+#include "emf/emf.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -7,7 +7,7 @@
  * input as a spec string goes through emf_endpoints_parse too.
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/emf_wire/. */
-#include "../../agent/emf_wire.h"
+#include "agent/net/emf_wire.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -9,12 +9,12 @@
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/query/.
  */
-#include "../../query/check.h"
-#include "../../query/emit_sql.h"
-#include "../../query/errfmt.h"
-#include "../../query/parse.h"
-#include "../../query/sqlfuncs.h"
-#include "../../store/store_internal.h"
+#include "query/check.h"
+#include "query/emit_sql.h"
+#include "query/errfmt.h"
+#include "query/parse.h"
+#include "query/sqlfuncs/sqlfuncs.h"
+#include "store/store_internal.h"
 
 #include <sqlite3.h>
 

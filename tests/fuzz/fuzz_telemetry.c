@@ -7,7 +7,7 @@
  * upstream.)
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/telemetry/. */
-#include "../../agent/telemetry.h"
+#include "agent/net/telemetry.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,12 +6,12 @@
 #ifndef OBS_TEST_PLANTEST_H
 #define OBS_TEST_PLANTEST_H
 
-#include "tmpdir.h"
+#include "tests/unit/tmpdir.h"
 
-#include "../../query/check.h"
-#include "../../query/emit_sql.h"
-#include "../../query/parse.h"
-#include "../../store/store.h"
+#include "query/check.h"
+#include "query/emit_sql.h"
+#include "query/parse.h"
+#include "store/store.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

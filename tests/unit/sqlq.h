@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../query/sqlfuncs.h"
+#include "query/sqlfuncs/sqlfuncs.h"
 
 static sqlite3 *sqlq_db;
 

@@ -1,0 +1,165 @@
+/* agent/net/net_ingest.c — stores the inbox's documents (net_ingest.h). A
+ * document is released (its memory, its place in the inbox's bound) only
+ * once the batch that holds it is committed: until then it is kept, and
+ * after a rollback (the store was locked or full) it is stored again
+ * first, so a network document is lost only if the agent dies before the
+ * next commit (about a second), never by a failed one. */
+#include "agent/net/net_ingest.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE_SIZE 256   /* routes remembered: one pipeline stream each */
+
+typedef struct route_slot {
+    char *function, *log_group, *stream;   /* owned; NULL = empty */
+    pipeline_stream_t *ps;
+} route_slot_t;
+
+struct net_ingest {
+    pipeline_t *pl;
+    store_t *st;
+    inbox_t *ib;
+    route_slot_t cache[CACHE_SIZE];
+    inbox_item_t *fed, **fed_tail;   /* stored in the open batch, not committed yet */
+    int64_t fed_at;                  /* store_commits() when they were stored */
+    inbox_item_t *retry;             /* to store again first (after a rollback) */
+};
+
+net_ingest_t *net_ingest_new(pipeline_t *pl, store_t *st, inbox_t *ib)
+{
+    net_ingest_t *ni = xcalloc(1, sizeof *ni);
+    ni->pl = pl;
+    ni->st = st;
+    ni->ib = ib;
+    ni->fed_tail = &ni->fed;
+    return ni;
+}
+
+static void forget_routes(net_ingest_t *ni);
+
+void net_ingest_free(net_ingest_t *ni)
+{
+    if (!ni)
+        return;
+    forget_routes(ni);
+    inbox_release(ni->ib, ni->fed);
+    inbox_release(ni->ib, ni->retry);
+    free(ni);
+}
+
+static uint64_t hash(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (h ^ 0x1f) * 1099511628211ULL;
+}
+
+/* The pipeline stream of an item's route (a direct-mapped cache in front of
+ * pipeline_stream_open, which asks the store); nothing allocated on a hit. */
+static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t **out, obs_err_t *err)
+{
+    uint64_t h = hash(hash(hash(1469598103934665603ULL, it->function), it->log_group), it->stream);
+    route_slot_t *slot = &ni->cache[h % CACHE_SIZE];
+    if (slot->function && strcmp(slot->stream, it->stream) == 0 && strcmp(slot->function, it->function) == 0 &&
+        strcmp(slot->log_group, it->log_group) == 0) {
+        *out = slot->ps;
+        return 0;
+    }
+    int rc = pipeline_stream_open(ni->pl, it->function, it->log_group, it->stream, out, err);
+    if (rc)
+        return rc;
+    free(slot->function);
+    free(slot->log_group);
+    free(slot->stream);
+    slot->function = xstrdup(it->function);
+    slot->log_group = xstrdup(it->log_group);
+    slot->stream = xstrdup(it->stream);
+    slot->ps = *out;
+    return 0;
+}
+
+static void forget_routes(net_ingest_t *ni)
+{
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        route_slot_t *r = &ni->cache[i];
+        free(r->function);
+        free(r->log_group);
+        free(r->stream);
+        memset(r, 0, sizeof *r);
+    }
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An EMF document at its arrival time; a telemetry line at its element's
+ * time (arrival when it had none). */
+static int record(net_ingest_t *ni, pipeline_stream_t *ps, const inbox_item_t *it, const line_t *line,
+                  obs_err_t *err)
+{
+    if (it->kind == INBOX_TELEMETRY && it->arrival_ms >= 0)
+        return pipeline_record(ni->pl, ps, line, it->arrival_ms, 0, 0, err);
+    int64_t at = it->arrival_ms >= 0 ? it->arrival_ms : wall_ms();
+    return pipeline_record(ni->pl, ps, line, at, 1, it->kind == INBOX_EMF, err);
+}
+
+void net_ingest_rollback(net_ingest_t *ni)
+{
+    if (!ni)
+        return;
+    forget_routes(ni);   /* the pipeline was reset: its stream handles are gone */
+    if (!ni->fed)
+        return;
+    *ni->fed_tail = ni->retry;
+    ni->retry = ni->fed;
+    ni->fed = NULL;
+    ni->fed_tail = &ni->fed;
+}
+
+int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
+{
+    int n = 0, rc = 0;
+    if (stored)
+        *stored = 0;
+    if (ni->fed && store_commits(ni->st) != ni->fed_at) {   /* committed since */
+        inbox_release(ni->ib, ni->fed);
+        ni->fed = NULL;
+        ni->fed_tail = &ni->fed;
+    }
+    inbox_item_t *items = ni->retry, *more = inbox_take(ni->ib);
+    ni->retry = NULL;
+    if (items) {
+        inbox_item_t *last = items;
+        while (last->next)
+            last = last->next;
+        last->next = more;
+    } else {
+        items = more;
+    }
+    ni->fed_at = store_commits(ni->st);
+    while (items) {
+        inbox_item_t *it = items;
+        pipeline_stream_t *ps;
+        line_t line = { it->line, it->len, 0 };
+        if ((rc = stream_of(ni, it, &ps, err)) ||
+            (rc = record(ni, ps, it, &line, err))) {
+            ni->retry = items;   /* this one and the rest: again, first */
+            break;
+        }
+        items = it->next;
+        it->next = NULL;
+        *ni->fed_tail = it;
+        ni->fed_tail = &it->next;
+        n++;
+    }
+    if (stored)
+        *stored = n;
+    return rc;
+}

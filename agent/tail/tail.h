@@ -1,0 +1,56 @@
+/* agent/tail/tail.h — follow mode (obsagent without --once): tail files and
+ * directories until SIGTERM/SIGINT, picking up new files, following
+ * rotation (rename + create, copytruncate, delete + recreate), storing a
+ * partial last line after an idle time, and checkpointing every file in the
+ * same transaction as its rows (docs/operations.md). */
+#ifndef OBS_FOLLOW_H
+#define OBS_FOLLOW_H
+
+#include "agent/pipeline.h"
+
+typedef struct follow_opts {
+    const char *db_path;
+    const char *const *exclude;      /* globs on the path or the file name */
+    int nexclude;
+    const char *exclude_from;        /* a file of more globs, re-read at SIGHUP, or NULL */
+    const char *function, *stream, *log_group;  /* overrides, or NULL */
+    size_t max_line;                 /* 0 = LINE_MAX_DEFAULT */
+    int poll_ms;                     /* stat poll and rescan step (default 250) */
+    int idle_flush_ms;               /* store a partial last line after this (3000) */
+    int multiline_timeout_ms;        /* store a pending multi-line event after this
+                                        without data (MULTILINE_TIMEOUT_MS) */
+    int rotate_wait_ms;              /* keep reading a rotated file this long (5000) */
+    int from_tail;                   /* files present at start, never read before:
+                                        start at their end */
+    int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
+    /* Another source the loop serves beside the files (the EMF network
+     * endpoint, agent/net_source.h): extra_fd is polled with them, serve()
+     * runs every turn, rolled_back() after the open batch was dropped, and
+     * stop() at SIGTERM/SIGINT before the last serve and commit. */
+    int extra_fd;                    /* -1: none */
+    int (*extra_serve)(void *ctx, obs_err_t *err);
+    void (*extra_rolled_back)(void *ctx);
+    void (*extra_stop)(void *ctx);
+    void *extra_ctx;
+    /* --retention / --max-db-size: a turn of deletions after the sources'
+     * (agent/retention.h); NULL: none */
+    struct retention *retention;
+} follow_opts_t;
+
+#define FOLLOW_POLL_MS 250
+#define FOLLOW_IDLE_FLUSH_MS 3000
+#define FOLLOW_ROTATE_WAIT_MS 5000
+#define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
+
+/* Stop follow_run as SIGTERM does (from another thread: the Lambda
+ * extension at SHUTDOWN); also before it started. */
+void follow_request_stop(void);
+
+/* Run until SIGTERM or SIGINT (then flush, commit and return 0); SIGHUP
+ * re-reads exclude_from and rescans at once (follow_reload.c). A locked
+ * or full store pauses reading until it takes writes again
+ * (agent/backpressure.c); other store errors stop it. */
+int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
+               obs_err_t *err);
+
+#endif

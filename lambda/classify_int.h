@@ -1,0 +1,66 @@
+/* lambda/classify_int.h — what the classifier's files share: the entry
+ * points of the runtime-prefix and JSON recognisers, and small helpers over
+ * (pointer, length) text (no function here ever reads past the length). */
+#ifndef OBS_CLASSIFY_INTERNAL_H
+#define OBS_CLASSIFY_INTERNAL_H
+
+#include "lambda/classify.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* Recognisers. Each returns 1 when it classified the line (filling out), 0
+ * when the line is not its shape (out untouched but for fields it reset). */
+int classify__runtime(const char *line, size_t len, lambda_line_t *out,
+                      int allow_export_prefix);               /* classify_runtime.c */
+void classify__json(const char *line, size_t len, lambda_line_t *out); /* classify_json.c */
+
+/* Classify without the CloudWatch-export prefix rule (used after stripping one). */
+void classify__line(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix);
+
+/* Parse the first '{' in p[0..len) through to the end (only whitespace may
+ * follow the object); on success set out->json and out->tree. */
+void classify__embedded_json(const char *p, size_t len, lambda_line_t *out);
+
+/* Parse exactly one JSON object filling p[0..len) but for trailing
+ * whitespace. Returns the tree (caller owns) and its text length, or NULL. */
+struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len);
+
+/* Level names → lambda_level_t, case-insensitively (info, WARNING, fail,
+ * crit, Information...). LL_NONE when unknown. */
+lambda_level_t classify__level(const char *p, size_t n);
+
+/* Outcome of an invocation-ending status ("timeout", "error", "failure",
+ * "success"...) with its optional error type. */
+lambda_outcome_t classify__status_outcome(obs_span_t status, obs_span_t error_type);
+
+/* Outcome of a bare error-type line ("Runtime.OutOfMemory" → OOM ...). */
+lambda_outcome_t classify__error_type_outcome(const char *p, size_t n);
+
+/* Parse a non-negative decimal "123", "128.83" at p[0..n); NAN if none.
+ * *used (may be NULL) gets the bytes consumed. */
+double classify__number(const char *p, size_t n, size_t *used);
+
+/* Text helpers. */
+static inline int cl_has_prefix(const char *p, size_t n, const char *lit, size_t litlen)
+{
+    return n >= litlen && memcmp(p, lit, litlen) == 0;
+}
+
+static inline int cl_span_is(obs_span_t s, const char *lit, size_t litlen)
+{
+    return s.p && s.len == litlen && memcmp(s.p, lit, litlen) == 0;
+}
+
+static inline int cl_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static inline int cl_is_ident(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+#endif

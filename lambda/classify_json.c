@@ -1,0 +1,258 @@
+/* lambda/classify_json.c — the JSON log format: application records
+ * ({"timestamp","level"|"log_level","message","requestId"|"AWSrequestId",...})
+ * and system records ({"time","type":"platform.*","record":{...}}), plus
+ * the shared "parse one JSON object to the end of the line" helper used for
+ * objects embedded after a text prefix. cJSON does the parsing; every span
+ * set here points into the line or into the tree. */
+#include "lambda/classify.h"
+#include "lambda/classify_int.h"
+#include "common/isotime.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+#define LIT(s) s, sizeof(s) - 1
+
+struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len)
+{
+    if (!p || len == 0 || p[0] != '{')
+        return NULL;
+    const char *end = NULL;
+    cJSON *t = cJSON_ParseWithLengthOpts(p, len, &end, 0);
+    if (!t)
+        return NULL;
+    if (!cJSON_IsObject(t) || !end || end <= p || end > p + len) {
+        cJSON_Delete(t);
+        return NULL;
+    }
+    for (const char *q = end; q < p + len; q++) {
+        if (!cl_is_space(*q)) {
+            cJSON_Delete(t);
+            return NULL;
+        }
+    }
+    *obj_len = (size_t)(end - p);
+    return t;
+}
+
+void classify__embedded_json(const char *p, size_t len, lambda_line_t *out)
+{
+    const char *brace = p && len ? memchr(p, '{', len) : NULL;
+    if (!brace)
+        return;
+    size_t n = len - (size_t)(brace - p), olen;
+    cJSON *t = classify__parse_object(brace, n, &olen);
+    if (!t)
+        return;
+    out->tree = t;
+    out->json = obs_span(brace, olen);
+}
+
+/* ---- small accessors ---------------------------------------------------- */
+
+static obs_span_t str_span(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return obs_span(NULL, 0);
+    return obs_span(v->valuestring, strlen(v->valuestring));
+}
+
+static double num(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static int64_t int_num(const cJSON *obj, const char *key)
+{
+    double v = num(obj, key);
+    return isnan(v) || v < 0 || v > 9e15 ? -1 : (int64_t)v;
+}
+
+static void set_time(lambda_line_t *out, const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    int64_t ms;
+    if (cJSON_IsString(v) && v->valuestring &&
+        isotime_parse(v->valuestring, strlen(v->valuestring), &ms, NULL) == 0) {
+        out->has_ts = 1;
+        out->ts_ms = ms;
+    } else if (cJSON_IsNumber(v) && v->valuedouble > 1e11 && v->valuedouble < 1e14) {
+        out->has_ts = 1;            /* epoch milliseconds */
+        out->ts_ms = (int64_t)v->valuedouble;
+    }
+}
+
+/* X-Ray ids from a TraceContext value "Root=1-...;Parent=...;Sampled=1". */
+static void set_tracing(lambda_line_t *out, const cJSON *record)
+{
+    obs_span_t v = str_span(cJSON_GetObjectItemCaseSensitive(record, "tracing"), "value");
+    size_t i = 0;
+    while (i < v.len) {
+        const char *semi = memchr(v.p + i, ';', v.len - i);
+        size_t e = semi ? (size_t)(semi - v.p) : v.len;
+        const char *f = v.p + i;
+        size_t fn = e - i;
+        if (cl_has_prefix(f, fn, LIT("Root=")))
+            out->xray_trace_id = obs_span(f + 5, fn - 5);
+        else if (cl_has_prefix(f, fn, LIT("Parent=")))
+            out->xray_segment_id = obs_span(f + 7, fn - 7);
+        else if (fn == 9 && cl_has_prefix(f, fn, LIT("Sampled=")))
+            out->xray_sampled = f[8] == '1' ? 1 : f[8] == '0' ? 0 : -1;
+        i = e + 1;
+    }
+}
+
+/* ---- platform.* records ------------------------------------------------- */
+
+static lambda_kind_t platform_kind(const char *type)
+{
+    static const struct { const char *type; lambda_kind_t kind; } kinds[] = {
+        { "platform.initStart", LK_INIT_START },
+        { "platform.start", LK_START },
+        { "platform.report", LK_REPORT },
+        { "platform.initReport", LK_INIT_REPORT },
+        { "platform.restoreReport", LK_RESTORE_REPORT },
+        { "platform.extension", LK_EXTENSION },
+        { "platform.telemetrySubscription", LK_TELEMETRY },
+    };
+    for (size_t k = 0; k < OBS_ARRAY_LEN(kinds); k++)
+        if (strcmp(type, kinds[k].type) == 0)
+            return kinds[k].kind;
+    return LK_PLATFORM;
+}
+
+/* The Logs API's platform.fault carries the old text as a string record:
+ * "RequestId: X Process exited before completing request". */
+static void fault_text(lambda_line_t *out, const char *text)
+{
+    lambda_line_t t;
+    classify__line(text, strlen(text), &t, 0);
+    if (t.kind == LK_RUNTIME_EXIT) {
+        out->request_id = t.request_id;
+        out->status = t.status;
+        out->error_type = t.error_type;
+        out->outcome = t.outcome;
+    }
+    cJSON_Delete(t.tree);
+}
+
+static void platform_record(lambda_line_t *out, const cJSON *root, const char *type)
+{
+    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "record");
+    out->kind = platform_kind(type);
+    out->type = type;
+    set_time(out, root, "time");
+    if (cJSON_IsString(rec) && rec->valuestring) {
+        fault_text(out, rec->valuestring);
+        return;
+    }
+    if (!cJSON_IsObject(rec))
+        return;
+    out->request_id = str_span(rec, "requestId");
+    out->version = str_span(rec, "version");
+    out->status = str_span(rec, "status");
+    out->error_type = str_span(rec, "errorType");
+    out->phase = str_span(rec, "phase");
+    out->init_type = str_span(rec, "initializationType");
+    out->runtime_version = str_span(rec, "runtimeVersion");
+    out->runtime_version_arn = str_span(rec, "runtimeVersionArn");
+    out->ext_name = str_span(rec, "name");
+    out->ext_state = str_span(rec, "state");
+    out->ext_events = str_span(rec, out->kind == LK_TELEMETRY ? "types" : "events");
+    set_tracing(out, rec);
+
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(rec, "metrics");
+    switch (out->kind) {
+    case LK_REPORT:
+        out->duration_ms = num(m, "durationMs");
+        out->billed_duration_ms = num(m, "billedDurationMs");
+        out->memory_size_mb = int_num(m, "memorySizeMB");
+        out->max_memory_used_mb = int_num(m, "maxMemoryUsedMB");
+        out->init_duration_ms = num(m, "initDurationMs");
+        out->restore_duration_ms = num(m, "restoreDurationMs");
+        out->billed_restore_duration_ms = num(m, "billedRestoreDurationMs");
+        out->outcome = classify__status_outcome(out->status, out->error_type);
+        break;
+    case LK_INIT_REPORT:
+        out->init_duration_ms = num(m, "durationMs");
+        break;
+    case LK_RESTORE_REPORT:
+        out->restore_duration_ms = num(m, "durationMs");
+        out->billed_restore_duration_ms = num(m, "billedDurationMs");
+        break;
+    default:
+        if (strcmp(type, "platform.runtimeDone") == 0)
+            out->outcome = classify__status_outcome(out->status, out->error_type);
+        break;
+    }
+}
+
+/* ---- application records ------------------------------------------------ */
+
+static int node_uncaught_phrase(obs_span_t m)
+{
+    return cl_has_prefix(m.p, m.len, LIT("Invoke Error")) ||
+           cl_has_prefix(m.p, m.len, LIT("Uncaught Exception")) ||
+           cl_has_prefix(m.p, m.len, LIT("Unhandled Promise Rejection"));
+}
+
+static void app_record(lambda_line_t *out, const cJSON *root)
+{
+    const cJSON *log_level = cJSON_GetObjectItemCaseSensitive(root, "log_level");
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(root, "message");
+    obs_span_t level = str_span(root, "level");
+    if (!level.p)
+        level = str_span(root, "log_level");
+    out->level_text = level;
+    out->level = classify__level(level.p, level.len);
+    set_time(out, root, "timestamp");
+
+    out->request_id = str_span(root, "requestId");
+    if (!out->request_id.p)
+        out->request_id = str_span(root, "AWSrequestId");
+    if (!out->request_id.p)
+        out->request_id = str_span(root, "function_request_id");
+
+    obs_span_t msg = obs_span(NULL, 0);
+    if (cJSON_IsString(message) && message->valuestring) {
+        msg = obs_span(message->valuestring, strlen(message->valuestring));
+        out->body = msg;
+    }
+    out->error_type = str_span(root, "errorType");
+    if (!out->error_type.p && cJSON_IsObject(message))
+        out->error_type = str_span(message, "errorType");
+
+    int has_time = cJSON_GetObjectItemCaseSensitive(root, "timestamp") != NULL;
+    int appish = level.p || log_level || has_time || out->request_id.p;
+    int bare_error = !appish && !message && str_span(root, "errorType").p &&
+                     str_span(root, "errorMessage").p;
+    if (!appish && !bare_error)
+        return;
+    out->kind = LK_APP;
+
+    if (bare_error ||                                   /* Go's error JSON */
+        (str_span(root, "errorType").p && log_level) || /* Python uncaught */
+        (node_uncaught_phrase(msg) && (out->error_type.p || out->level == LL_ERROR)))
+        out->outcome = LO_ERROR;
+}
+
+void classify__json(const char *line, size_t len, lambda_line_t *out)
+{
+    size_t olen;
+    cJSON *t = classify__parse_object(line, len, &olen);
+    if (!t)
+        return;
+    out->tree = t;
+    out->json = obs_span(line, olen);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(t, "type");
+    if (cJSON_IsString(type) && type->valuestring &&
+        strncmp(type->valuestring, "platform.", 9) == 0 &&
+        cJSON_GetObjectItemCaseSensitive(t, "record")) {
+        platform_record(out, t, type->valuestring);
+        return;
+    }
+    app_record(out, t);
+}

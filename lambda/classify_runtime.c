@@ -1,0 +1,281 @@
+/* lambda/classify_runtime.c — application lines with a runtime prefix:
+ *   Node.js / .NET   <ISO>\t<reqid|undefined>\t<LEVEL>\t<message>
+ *   old timeout      <ISO>\t<reqid>\tTask timed out after 3.00 seconds
+ *   Python logging   [LEVEL]\t<ISO>\t<reqid>\t<message>
+ *   Python uncaught  [ERROR] Type: message
+ *   Java             [LEVEL] message
+ *   Java log4j2      yyyy-MM-dd HH:mm:ss <reqid> <LEVEL padded> message
+ *   Go stdlib log    YYYY/MM/DD HH:MM:SS message
+ *   CloudWatch export / `aws logs tail`:  <ISO with T> <any line>
+ * plus the embedded JSON object after the prefix and the uncaught-error
+ * rules per runtime. Never allocates except through cJSON for a '{'. */
+#include "lambda/classify.h"
+#include "lambda/classify_int.h"
+#include "common/isotime.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#define LIT(s) s, sizeof(s) - 1
+
+typedef struct word {
+    const char *text;
+    size_t len;
+} word_t;
+
+#define W(s) { s, sizeof(s) - 1 }
+static const word_t NODE_LEVELS[] = {
+    W("TRACE"), W("DEBUG"), W("INFO"), W("WARN"), W("ERROR"), W("FATAL"), { NULL, 0 },
+};
+static const word_t DOTNET_LEVELS[] = {
+    W("trce"), W("dbug"), W("info"), W("warn"), W("fail"), W("crit"), { NULL, 0 },
+};
+static const word_t BRACKET_LEVELS[] = { /* Python logging and Java */
+    W("TRACE"), W("DEBUG"), W("INFO"), W("WARN"), W("WARNING"), W("ERROR"),
+    W("CRITICAL"), W("FATAL"), { NULL, 0 },
+};
+#undef W
+
+/* Is p[0..n) one of the words of a NULL-terminated list? */
+static int word_in(const char *p, size_t n, const word_t *list)
+{
+    for (; list->text; list++)
+        if (list->len == n && memcmp(p, list->text, n) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t find(const char *p, size_t n, size_t i, char c)
+{
+    const char *q = i < n ? memchr(p + i, c, n - i) : NULL;
+    return q ? (size_t)(q - p) : n;
+}
+
+static obs_span_t sub(const char *p, size_t from, size_t to)
+{
+    return to > from ? obs_span(p + from, to - from) : obs_span(NULL, 0);
+}
+
+static void set_level(lambda_line_t *out, obs_span_t text)
+{
+    out->level_text = text;
+    out->level = classify__level(text.p, text.len);
+}
+
+/* A request id as written in a prefix; Node's "undefined" (Init phase) and
+ * an empty field mean none. */
+static obs_span_t request_id(obs_span_t s)
+{
+    if (s.len == 0 || cl_span_is(s, LIT("undefined")))
+        return obs_span(NULL, 0);
+    return s;
+}
+
+/* "Name.Space.Type" of identifier characters and dots, ending at p[*end]. */
+static int dotted_name(const char *p, size_t n, size_t *end)
+{
+    size_t i = 0;
+    while (i < n && (cl_is_ident(p[i]) || (p[i] == '.' && i > 0 && p[i - 1] != '.')))
+        i++;
+    if (i == 0 || p[i - 1] == '.')
+        return 0;
+    *end = i;
+    return 1;
+}
+
+static const char *json_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Common tail of every app line: the embedded JSON object in the body. */
+static void app_line(lambda_line_t *out)
+{
+    out->kind = LK_APP;
+    classify__embedded_json(out->body.p, out->body.len, out);
+}
+
+/* Node "Invoke Error \t{...}" & co., .NET "fail\tSystem.Exception: ...". */
+static void uncaught_text(lambda_line_t *out)
+{
+    const char *b = out->body.p;
+    size_t n = out->body.len;
+    if (cl_span_is(out->level_text, LIT("ERROR")) &&
+        (cl_has_prefix(b, n, LIT("Invoke Error")) ||
+         cl_has_prefix(b, n, LIT("Uncaught Exception")) ||
+         cl_has_prefix(b, n, LIT("Unhandled Promise Rejection")))) {
+        out->outcome = LO_ERROR;
+        const char *t = json_string(out->tree, "errorType");
+        if (t)
+            out->error_type = obs_span(t, strlen(t));
+        return;
+    }
+    size_t e;
+    if ((cl_span_is(out->level_text, LIT("fail")) || cl_span_is(out->level_text, LIT("crit"))) &&
+        dotted_name(b, n, &e) && e < n && b[e] == ':' && e >= 9 &&
+        memcmp(b + e - 9, "Exception", 9) == 0) {
+        out->outcome = LO_ERROR;
+        out->error_type = obs_span(b, e);
+    }
+}
+
+/* <ISO>\t<reqid>\t<LEVEL>\t<message>, <ISO>\t<reqid>\tTask timed out ...,
+ * and the level-less <ISO>\t<reqid>\t<message> of old Node runtimes. */
+static int tab_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+{
+    size_t e = find(p, n, i, '\t');
+    if (e >= n || e == i || e - i > 128 || memchr(p + i, ' ', e - i))
+        return 0;
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    out->request_id = request_id(sub(p, i, e));
+    i = e + 1;
+    if (cl_has_prefix(p + i, n - i, LIT("Task timed out after "))) {
+        out->kind = LK_TIMEOUT;
+        out->outcome = LO_TIMEOUT;
+        out->body = sub(p, i, n);
+        i += sizeof "Task timed out after " - 1;
+        out->timeout_s = classify__number(p + i, n - i, NULL);
+        return 1;
+    }
+    e = find(p, n, i, '\t');
+    if (e > i && (word_in(p + i, e - i, NODE_LEVELS) || word_in(p + i, e - i, DOTNET_LEVELS))) {
+        set_level(out, sub(p, i, e));
+        i = e < n ? e + 1 : n;
+    }
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    uncaught_text(out);
+    return 1;
+}
+
+/* [LEVEL]\t<ISO>\t<reqid>\t<message> | [ERROR] Type: message | [LEVEL] message */
+static int bracket_line(const char *p, size_t n, lambda_line_t *out)
+{
+    size_t e = find(p, n, 1, ']');
+    if (e >= n || e > 12 || !word_in(p + 1, e - 1, BRACKET_LEVELS))
+        return 0;
+    size_t i = e + 1;
+    if (i < n && p[i] != '\t' && p[i] != ' ')
+        return 0;
+    set_level(out, sub(p, 1, e));
+    if (i < n && p[i] == '\t') {
+        int64_t ts;
+        size_t used;
+        i++;
+        if (isotime_parse(p + i, n - i, &ts, &used) == 0 && i + used < n && p[i + used] == '\t') {
+            out->has_ts = 1;
+            out->ts_ms = ts;
+            i += used + 1;
+            e = find(p, n, i, '\t');
+            if (e < n && !memchr(p + i, ' ', e - i)) {
+                out->request_id = request_id(sub(p, i, e));
+                i = e + 1;
+            }
+        }
+        out->body = obs_span(p + i, n - i);
+        app_line(out);
+        return 1;
+    }
+    i = i < n ? i + 1 : n;
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    if (out->level == LL_ERROR && dotted_name(p + i, n - i, &e) && i + e + 1 < n &&
+        p[i + e] == ':' && p[i + e + 1] == ' ') {
+        out->outcome = LO_ERROR;
+        out->error_type = obs_span(p + i, e);
+    }
+    return 1;
+}
+
+/* yyyy-MM-dd HH:mm:ss[,SSS] <reqid> <LEVEL padded> message */
+static int log4j_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+{
+    obs_span_t id = obs_span(NULL, 0), level;
+    size_t e = find(p, n, i, ' ');
+    if (word_in(p + i, e - i, NODE_LEVELS)) {
+        level = sub(p, i, e);
+    } else {
+        id = sub(p, i, e);
+        while (e < n && p[e] == ' ')
+            e++;
+        i = e;
+        e = find(p, n, i, ' ');
+        if (!word_in(p + i, e - i, NODE_LEVELS))
+            return 0;
+        level = sub(p, i, e);
+    }
+    while (e < n && p[e] == ' ')
+        e++;
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    out->request_id = request_id(id);
+    set_level(out, level);
+    out->body = obs_span(p + e, n - e);
+    app_line(out);
+    return 1;
+}
+
+/* YYYY/MM/DD HH:MM:SS message — Go's log package (UTC, no request id). */
+static int go_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+{
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    const char *t = json_string(out->tree, "errorType");
+    if (t && json_string(out->tree, "errorMessage")) {
+        out->outcome = LO_ERROR;
+        out->error_type = obs_span(t, strlen(t));
+    }
+    return 1;
+}
+
+/* A log stream name "YYYY/MM/DD/[version]..." at p[0..n). */
+static int stream_name(const char *p, size_t n)
+{
+    static const char shape[] = "dddd/dd/dd/[";
+    if (n <= sizeof shape - 1)
+        return 0;
+    for (size_t k = 0; k < sizeof shape - 1; k++) {
+        int ok = shape[k] == 'd' ? p[k] >= '0' && p[k] <= '9' : p[k] == shape[k];
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* "<ISO with T> [<stream name> ]<line>": the time of the export prefix, the
+ * rest classified as a line of its own (`aws logs tail` puts the stream
+ * name between the two). */
+static int export_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+{
+    size_t e = find(p, n, i, ' ');
+    if (e < n && stream_name(p + i, e - i))
+        i = e + 1;
+    classify__line(p + i, n - i, out, 0);
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    return 1;
+}
+
+int classify__runtime(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix)
+{
+    if (line[0] == '[')
+        return bracket_line(line, len, out);
+    int64_t ts;
+    size_t used;
+    if (len < 19 || isotime_parse(line, len, &ts, &used) != 0 || used >= len)
+        return 0;
+    char dsep = line[4], tsep = line[10], next = line[used];
+    if (dsep == '-' && next == '\t')
+        return tab_line(line, len, used + 1, ts, out);
+    if (next != ' ')
+        return 0;
+    if (dsep == '/')
+        return go_line(line, len, used + 1, ts, out);
+    if (tsep == ' ')
+        return log4j_line(line, len, used + 1, ts, out);
+    return allow_export_prefix ? export_line(line, len, used + 1, ts, out) : 0;
+}

@@ -1,0 +1,196 @@
+/* lambda/multiline.c — the multi-line rule and the pending-event buffer (see
+ * multiline.h; the rule in words is in docs/formats.md). A line continues
+ * an event only if the classifier found nothing in it (plain: no time, no
+ * request id, no platform keyword, no JSON) and it has one of the shapes
+ * the event's state allows; only error lines and traceback headers open an
+ * event to continuation lines, so an ordinary line is never held. */
+#include "lambda/multiline.h"
+#include "lambda/classify_int.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LIT(s) s, sizeof(s) - 1
+
+/* Starts with a space, a TAB or U+00A0 (Python frames in Lambda's logs). */
+static int ws_led(const char *p, size_t n)
+{
+    return n > 0 && (p[0] == ' ' || p[0] == '\t' ||
+                     (n > 1 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0));
+}
+
+/* p[0..n) is exactly lit, trailing whitespace allowed. */
+static int is_line(const char *p, size_t n, const char *lit, size_t litlen)
+{
+    if (!p || !cl_has_prefix(p, n, lit, litlen))
+        return 0;
+    for (size_t i = litlen; i < n; i++)
+        if (!cl_is_space(p[i]))
+            return 0;
+    return 1;
+}
+
+static int ends_with(const char *p, size_t n, const char *lit, size_t litlen)
+{
+    return n >= litlen && memcmp(p + n - litlen, lit, litlen) == 0;
+}
+
+/* An exception name at the start of the line, followed by the end of the
+ * line or ": ": "java.lang.IllegalStateException: x", "KeyError: 'id'",
+ * "StopIteration". Its last component starts upper case and ends in an
+ * exception word; with loose set, any module-qualified CamelCase name
+ * ("psycopg2.errors.UniqueViolation: ...") is enough. */
+static int exception_name(const char *p, size_t n, int loose)
+{
+    static const struct { const char *s; size_t n; } words[] = {
+        { LIT("Error") }, { LIT("Exception") }, { LIT("Throwable") }, { LIT("Warning") },
+        { LIT("Exit") }, { LIT("Interrupt") }, { LIT("Iteration") },
+    };
+    size_t i = 0, last = 0;
+    if (!p)
+        return 0;
+    for (; i < n && (cl_is_ident(p[i]) || p[i] == '$' || p[i] == '.'); i++) {
+        if (p[i] == '.') {
+            if (i == 0 || p[i - 1] == '.')
+                return 0;
+            last = i + 1;
+        }
+    }
+    if (i == last || !(i == n || (p[i] == ':' && (i + 1 == n || p[i + 1] == ' '))))
+        return 0;
+    if (p[last] < 'A' || p[last] > 'Z')
+        return 0;
+    if (loose && last > 0)
+        return 1;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(words); k++)
+        if (ends_with(p + last, i - last, words[k].s, words[k].n))
+            return 1;
+    return 0;
+}
+
+static const char TRACEBACK[] = "Traceback (most recent call last):";
+static const char CAUSED_BY[] = "Caused by: ";
+static const char DURING[] = "During handling of the above exception, another exception occurred:";
+static const char CAUSE[] = "The above exception was the direct cause of the following exception:";
+
+ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
+{
+    if ((r->kind != LK_APP && r->kind != LK_PLAIN) || (len > 0 && line[0] == '{'))
+        return ML_NONE;
+    if (is_line(r->body.p, r->body.len, TRACEBACK, sizeof TRACEBACK - 1))
+        return ML_PY_TB;
+    if (r->level >= LL_ERROR || r->outcome != LO_NONE || exception_name(r->body.p, r->body.len, 0))
+        return ML_ERROR;
+    return ML_NONE;
+}
+
+ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_line_t *r)
+{
+    if (st == ML_NONE || r->kind != LK_PLAIN || r->has_ts)
+        return ML_NONE;
+    switch (st) {
+    case ML_ERROR:
+        if (is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1))
+            return ML_PY_TB;
+        if (ws_led(p, n) || cl_has_prefix(p, n, CAUSED_BY, sizeof CAUSED_BY - 1) ||
+            exception_name(p, n, 0))
+            return ML_STACK;
+        return ML_NONE;
+    case ML_STACK:
+        return ws_led(p, n) || cl_has_prefix(p, n, CAUSED_BY, sizeof CAUSED_BY - 1) ? ML_STACK
+                                                                                   : ML_NONE;
+    case ML_PY_TB:
+        if (ws_led(p, n))
+            return ML_PY_TB;
+        return exception_name(p, n, 1) ? ML_PY_END : ML_NONE;
+    case ML_PY_END:
+        return is_line(p, n, DURING, sizeof DURING - 1) || is_line(p, n, CAUSE, sizeof CAUSE - 1)
+                   ? ML_PY_CHAIN
+                   : ML_NONE;
+    case ML_PY_CHAIN:
+        return is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1) ? ML_PY_TB : ML_NONE;
+    default:
+        return ML_NONE;
+    }
+}
+
+int multiline_keeps_blank(ml_state_t st)
+{
+    return st == ML_PY_END || st == ML_PY_CHAIN;
+}
+
+static void reserve(multiline_event_t *ev, size_t need)
+{
+    if (need <= ev->cap)
+        return;
+    size_t cap = ev->cap ? ev->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    ev->buf = xrealloc(ev->buf, cap);
+    ev->cap = cap;
+}
+
+static void count(multiline_event_t *ev, const line_t *line, size_t raw_bytes)
+{
+    ev->lines++;
+    ev->raw_bytes += (int64_t)raw_bytes;
+    ev->flags |= line->flags;
+    ev->truncated += (line->flags & LINE_TRUNCATED) != 0;
+    ev->no_newline += (line->flags & LINE_NO_NEWLINE) != 0;
+}
+
+void multiline_begin(multiline_event_t *ev, const line_t *line, size_t raw_bytes, ml_state_t st)
+{
+    multiline_clear(ev);
+    reserve(ev, line->len + 1);
+    memcpy(ev->buf, line->p, line->len);
+    ev->len = ev->head = line->len;
+    ev->state = st;
+    count(ev, line, raw_bytes);
+}
+
+int multiline_append(multiline_event_t *ev, const line_t *line, size_t raw_bytes, ml_state_t st,
+                     size_t max_bytes)
+{
+    if (ev->lines >= MULTILINE_MAX_LINES || ev->len + 1 + line->len > max_bytes)
+        return -1;
+    reserve(ev, ev->len + 1 + line->len);
+    ev->buf[ev->len++] = '\n';
+    memcpy(ev->buf + ev->len, line->p, line->len);
+    ev->len += line->len;
+    ev->blank_tail = line->len == 0 ? ev->blank_tail + 1 : 0;
+    ev->state = st;
+    count(ev, line, raw_bytes);
+    return 0;
+}
+
+int multiline_trim(multiline_event_t *ev)
+{
+    int n = ev->blank_tail;
+    ev->len -= (size_t)n;  /* each blank line is one '\n' */
+    ev->blank_tail = 0;
+    return n;
+}
+
+int64_t multiline_unstored(const multiline_event_t *ev)
+{
+    return ev && ev->state != ML_NONE ? ev->raw_bytes : 0;
+}
+
+void multiline_clear(multiline_event_t *ev)
+{
+    char *buf = ev->buf;
+    size_t cap = ev->cap;
+    memset(ev, 0, sizeof *ev);
+    ev->buf = buf;
+    ev->cap = cap;
+}
+
+void multiline_done(multiline_event_t *ev)
+{
+    if (!ev)
+        return;
+    free(ev->buf);
+    memset(ev, 0, sizeof *ev);
+}

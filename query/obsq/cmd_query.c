@@ -1,0 +1,448 @@
+/* query/obsq/cmd_query.c — `obsq [options] QUERY`: a Logs Insights query over the
+ * store: parse, check, plan, run, print. A syntax or semantic error prints
+ * the query with a caret and exits 2; a failure while running exits 1. */
+#include "query/check.h"
+#include "query/obsq/obsq.h"
+#include "query/emit_sql.h"
+#include "query/errfmt.h"
+#include "query/events.h"
+#include "query/parse.h"
+#include "query/run.h"
+#include "query/run_split.h"
+#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/timearg.h"
+#include "query/vocab.h"
+#include "common/buf.h"
+#include "common/xalloc.h"
+#include "store/store.h"
+
+#include <getopt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+"usage: obsq [options] QUERY\n"
+"       obsq [options] --query-file FILE\n"
+"       obsq [--db FILE] summary | metrics [options]\n"
+"\n"
+"Run a CloudWatch Logs Insights query on the store, e.g.\n"
+"  obsq 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by bin(5m)'\n"
+"\n"
+"  -d, --db FILE        the store (default: $OBS_DB, else ./obs.db)\n"
+"  --since T            from T: 15m, 2h, 7d ago, an ISO-8601 time or epoch ms\n"
+"  --start T, --end T   an absolute range [start, end)\n"
+"  --function NAME      only this function's logs (repeatable)\n"
+"  -o, --output FMT     table (default), json, jsonl or csv\n"
+"  --max-rows N         stop after N rows (default: no cap)\n"
+"  --no-fill            do not zero-fill empty bins of stats ... by bin()\n"
+"  --context N          show N events before and after each match (its stream)\n"
+"  --follow             keep running: print new matching events as they arrive\n"
+"                       (a stats query is re-run and reprinted); Ctrl-C stops\n"
+"  --interval S         seconds between --follow polls (default 1)\n"
+"  --request ID         print every event of one invocation (no QUERY)\n"
+"  --query-file FILE    read the query from FILE ('-': standard input) instead\n"
+"                       of the command line (long queries, # comments)\n"
+"  --threads N          run a stats query in up to N parts at once (default: one\n"
+"                       per CPU, up to 4, on stores of 100,000 events or more;\n"
+"                       1: never split)\n"
+"  --explain            print the SQL, its parameters and SQLite's plan\n"
+"  -h, --help           this help\n";
+
+typedef struct qopts {
+    const char *db;
+    query_plan_opts_t plan;
+    const char **functions;
+    qfmt_t fmt;
+    int fill, explain, follow, context, threads;
+    const char *query_file;
+    char *query_text;            /* owned: what --query-file read */
+    double interval;
+    const char *request;
+} qopts_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define QUERY_FILE_MAX (16 * 1024 * 1024)
+
+/* The whole of FILE ('-': standard input), NUL-terminated; NULL after
+ * saying why on stderr. A query holding a NUL byte is refused. */
+static char *read_query(const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "obsq: --query-file %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    buf_t b = { 0 };
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= QUERY_FILE_MAX)
+        buf_put(&b, chunk, n);
+    int bad = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad || b.len > QUERY_FILE_MAX || (b.len && memchr(b.p, '\0', b.len))) {
+        fprintf(stderr, "obsq: --query-file %s: %s\n", path,
+                bad ? "read error" : b.len > QUERY_FILE_MAX ? "larger than 16 MiB" : "holds a NUL byte");
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* arg as a number from lo to hi into *out: 0, or -1 after saying what opt takes. */
+static int int_option(const char *opt, const char *arg, long lo, long hi, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*end || v < lo || v > hi) {
+        fprintf(stderr, "obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' }, { "since", required_argument, NULL, 's' },
+        { "start", required_argument, NULL, 'S' }, { "end", required_argument, NULL, 'E' },
+        { "function", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+        { "max-rows", required_argument, NULL, 'm' }, { "no-fill", no_argument, NULL, 'F' },
+        { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
+        { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
+        { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
+        { "query-file", required_argument, NULL, 'Q' }, { "threads", required_argument, NULL, 'T' },
+        { NULL, 0, NULL, 0 },
+    };
+    int64_t now = now_ms();
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 's':
+        case 'S':
+        case 'E': {
+            int64_t *dst = c == 'E' ? &o->plan.until_ms : &o->plan.since_ms;
+            if (timearg_parse(optarg, now, dst)) {
+                fprintf(stderr, "obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
+                                "or epoch ms\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'f':
+            o->functions = xrealloc(o->functions, (size_t)(o->plan.nfunctions + 1) * sizeof *o->functions);
+            o->functions[o->plan.nfunctions++] = optarg;
+            o->plan.functions = o->functions;
+            break;
+        case 'o':
+            if (!strcmp(optarg, "table"))
+                o->fmt = QFMT_TABLE;
+            else if (!strcmp(optarg, "json"))
+                o->fmt = QFMT_JSON;
+            else if (!strcmp(optarg, "jsonl"))
+                o->fmt = QFMT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                o->fmt = QFMT_CSV;
+            else {
+                fprintf(stderr, "obsq: -o takes table, json, jsonl or csv, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'm': {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || v < 1) {
+                fprintf(stderr, "obsq: --max-rows takes a positive number, not '%s'\n", optarg);
+                return 2;
+            }
+            o->plan.max_rows = v;
+            break;
+        }
+        case 'F': o->fill = 0; break;
+        case 'C':
+            if (int_option("--context", optarg, 0, 1000, &o->context))
+                return 2;
+            break;
+        case 'T':
+            if (int_option("--threads", optarg, 1, 64, &o->threads))
+                return 2;
+            break;
+        case 'w': o->follow = 1; break;
+        case 'i': {
+            char *end;
+            o->interval = strtod(optarg, &end);
+            if (*end || !(o->interval >= 0.05 && o->interval <= 3600)) {
+                fprintf(stderr, "obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'r': o->request = optarg; break;
+        case 'Q': o->query_file = optarg; break;
+        case 'x': o->explain = 1; break;
+        case 'h': fputs(usage, stdout); return -1;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (o->request) {
+        if (optind != argc) {
+            fprintf(stderr, "obsq: --request ID takes no query\n");
+            return 2;
+        }
+        return 0;
+    }
+    if (o->query_file) {
+        if (optind != argc) {
+            fprintf(stderr, "obsq: --query-file takes the place of the QUERY argument\n");
+            return 2;
+        }
+        if (!(o->query_text = read_query(o->query_file)))
+            return 2;
+        *query = o->query_text;
+        return 0;
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, optind >= argc ? "obsq: no query given\n%s" : "obsq: one query expected "
+                "(quote it)\n%s", usage);
+        return 2;
+    }
+    *query = argv[optind];
+    return 0;
+}
+
+static void print_explain(FILE *f, const query_plan_t *p)
+{
+    fprintf(f, "-- SQL\n%s\n-- parameters\n", p->sql);
+    for (int i = 0; i < p->nparams; i++) {
+        const query_param_t *q = &p->params[i];
+        if (q->type == QPT_TEXT)
+            fprintf(f, "  ?%d = '%s'\n", i + 1, q->s);
+        else if (q->type == QPT_INT)
+            fprintf(f, "  ?%d = %lld\n", i + 1, (long long)q->i);
+        else if (q->type == QPT_REAL)
+            fprintf(f, "  ?%d = %.17g\n", i + 1, q->d);
+        else
+            fprintf(f, "  ?%d = NULL\n", i + 1);
+    }
+    fprintf(f, "-- SQLite plan\n");
+}
+
+/* The store's first and last event times (two index lookups), which let
+ * the planner compute `stats ... by bin()` bin by bin. */
+static void store_span(sqlite3 *db, query_plan_opts_t *o)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT min(ts) FROM events), (SELECT max(ts) FROM events)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+        o->span_known = 1;
+        o->span_first_ms = sqlite3_column_int64(st, 0);
+        o->span_last_ms = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+}
+
+static qformat_t *formatter(const query_plan_t *plan, qfmt_t fmt, int width)
+{
+    char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
+    int *is_time = xcalloc((size_t)plan->ncolumns + 1, sizeof *is_time);
+    for (int i = 0; i < plan->ncolumns; i++) {
+        names[i] = plan->columns[i].name;
+        is_time[i] = plan->columns[i].is_time;
+    }
+    qformat_t *f = qformat_new(stdout, fmt, names, is_time, plan->ncolumns, width);
+    free(names);
+    free(is_time);
+    return f;
+}
+
+static void sleep_s(double s)
+{
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    nanosleep(&ts, NULL);
+}
+
+static int terminal_width(void);
+
+/* --follow: print the matches, then every interval the matches among events
+ * newer than the newest one printed (a stats query is re-run and reprinted
+ * under a time line). Runs until interrupted. */
+static int follow(sqlite3 *db, const query_ast_t *ast, qopts_t *o, const query_plan_t *plan0,
+                  obs_err_t *err)
+{
+    double interval = o->interval > 0 ? o->interval : 1.0;
+    int aggregated = plan0->aggregated;
+    qfmt_t fmt = o->fmt == QFMT_JSON ? QFMT_JSONL : o->fmt;  /* a stream of rows */
+    int64_t last = 0;
+    query_plan_t *next = NULL;
+    for (int batch = 0;; batch++) {
+        const query_plan_t *plan = plan0;
+        if (batch) {
+            sleep_s(interval);
+            o->plan.after_id = aggregated ? 0 : last;
+            int rc = query_plan_build(ast, &o->plan, &next, err);
+            if (rc)
+                return rc;
+            plan = next;
+        }
+        qformat_t *f = formatter(plan, fmt, terminal_width());
+        if (batch && !aggregated)
+            qformat_no_header(f);
+        if (aggregated) {
+            char now[32];
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            qformat_time((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, now);
+            printf("-- %s\n", now);
+        }
+        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows };
+        int64_t rows = 0;
+        int rc = query_run(db, plan, &ro, f, &rows, &last, err);
+        if (rc) {
+            qformat_abort(f);
+            query_plan_free(next);
+            return rc;
+        }
+        qformat_finish(f);
+        fflush(stdout);
+        query_plan_free(next);
+        next = NULL;
+    }
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
+}
+
+int obsq_cmd_query(int argc, char **argv)
+{
+    qopts_t o;
+    const char *text = NULL;
+    obs_err_t err = { 0 };
+    query_ast_t *ast = NULL;
+    query_plan_t *plan = NULL;
+    store_t *st = NULL;
+    query_vocab_t vocab;
+    int rc;
+
+    query_vocab_init(&vocab, NULL);
+    memset(&o, 0, sizeof o);
+    o.db = getenv("OBS_DB");
+    o.plan.since_ms = o.plan.until_ms = -1;
+    o.fill = 1;
+    rc = parse_opts(argc, argv, &o, &text);
+    if (rc) {
+        free(o.functions);
+    free(o.query_text);
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.db || !*o.db)
+        o.db = "obs.db";
+    if (o.request) {
+        rc = 1;
+        if (store_open_readonly(o.db, &st, &err) ||
+            query_events_request(store_db(st), o.request, o.fmt, stdout, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
+    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err)) {
+        query_error_print(stderr, text, &err);
+        rc = 2;
+        goto out;
+    }
+    rc = 1;
+    if (store_open_readonly(o.db, &st, &err))
+        goto fail;
+    query_vocab_init(&vocab, store_db(st));
+    o.plan.vocab = &vocab.v;
+    o.plan.with_ids = o.context > 0 || o.follow;
+    o.plan.ascending = o.follow;
+    if (!o.follow)
+        store_span(store_db(st), &o.plan);
+    if (query_plan_build(ast, &o.plan, &plan, &err)) {
+        query_error_print(stderr, text, &err);
+        rc = 2;
+        goto out;
+    }
+    int64_t now = now_ms();
+    query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
+                           o.plan.until_ms >= 0 ? o.plan.until_ms : now };
+    if (query_connection_setup(store_db(st), &ctx, &err))
+        goto fail;
+    query_split_opts_t so = { o.db, &ctx, o.threads, 0, 0 };
+    if (o.explain) {
+        print_explain(stdout, plan);
+        if (query_explain(store_db(st), plan, stdout, &err))
+            goto fail;
+        int64_t first_id, last_id;
+        int threads, parts = query_split_parts(store_db(st), plan, &so, &threads, &first_id, &last_id);
+        if (parts > 1 && plan->split == QSPLIT_BINS)
+            printf("-- run as %d parts (runs of whole bins) on %d threads\n", parts, threads);
+        else if (parts > 1)
+            printf("-- run as %d parts (ranges of the event ids %lld..%lld) on %d threads\n", parts,
+                   (long long)first_id, (long long)last_id, threads);
+        rc = 0;
+        goto out;
+    }
+    if (o.context > 0) {
+        if (query_events_context(store_db(st), plan, o.context, o.fmt, stdout, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
+    if (o.follow) {
+        if (follow(store_db(st), ast, &o, plan, &err))
+            goto fail;
+        rc = 0;
+        goto out;
+    }
+    char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
+    int *is_time = xcalloc((size_t)plan->ncolumns + 1, sizeof *is_time);
+    for (int i = 0; i < plan->ncolumns; i++) {
+        names[i] = plan->columns[i].name;
+        is_time[i] = plan->columns[i].is_time;
+    }
+    qformat_t *fmt = qformat_new(stdout, o.fmt, names, is_time, plan->ncolumns, terminal_width());
+    free(names);
+    free(is_time);
+    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
+    int64_t rows = 0;
+    int run_rc = query_run_split(store_db(st), ast, &o.plan, plan, &so, &ro, fmt, &rows, &err);
+    if (run_rc) {
+        qformat_abort(fmt);  /* an error prints no (partial) table */
+        goto fail;
+    }
+    qformat_finish(fmt);
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "obsq: %s\n", err.msg);
+out:
+    query_plan_free(plan);
+    query_ast_free(ast);
+    query_vocab_free(&vocab);
+    store_close(st, NULL);
+    free(o.functions);
+    free(o.query_text);
+    return rc;
+}

@@ -1,0 +1,909 @@
+/* tests/unit/agent/test_pipeline.c — agent/pipeline on a temp store: lines of one
+ * stream in, rows out (checked with SQL). Covers the time rule (head-of-
+ * stream lines take the first timed line's time, later untimed lines inherit
+ * the previous one's, a stream with no timed line gets arrival time at sync),
+ * invocation rows (cold start, duration, memory in bytes, outcomes: timeout,
+ * old-style crash and the OOM heuristic), runtime version, NUL bytes,
+ * invalid UTF-8, empty lines, json_at, throttle signals, rollups,
+ * pipeline_stats / agent counters, and multi-line events (joined message,
+ * first-line classification, pending until the next line, caps, counters). */
+#define CHECK_MAIN
+#include "tests/unit/check.h"
+#include "tests/unit/tmpdir.h"
+
+#include "agent/pipeline.h"
+#include "store/store_internal.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define T0 "2024-03-04T17:22:38.033Z"
+#define T0_MS 1709572958033LL
+#define T1 "2024-03-04T17:22:38.500Z"
+#define T1_MS 1709572958500LL
+#define T2 "2024-03-04T17:22:41.100Z"
+#define T2_MS 1709572961100LL
+#define MINUTE_OF(ms) ((ms) - (ms) % 60000)
+
+#define REQ1 "c793869b-ee49-115b-a5b6-4fd21e8dedac"
+#define REQ2 "b70435cc-261c-4438-b9b6-efe4c8f04b21"
+
+/* ---- fixture -------------------------------------------------------------- */
+
+typedef struct fx {
+    char dir[64];
+    char db[96];
+    store_t *st;
+    pipeline_t *pl;
+    pipeline_stream_t *ps;
+    multiline_event_t ml;   /* the source of the lines fed to ps */
+    sqlite3 *sql;
+} fx_t;
+
+static void fx_open(fx_t *f)
+{
+    obs_err_t err;
+    memset(f, 0, sizeof *f);
+    tmpdir_make(f->dir, sizeof f->dir, "pipeline");
+    snprintf(f->db, sizeof f->db, "%s/obs.db", f->dir);
+    if (store_open(f->db, NULL, &f->st, &err) != 0) {
+        fprintf(stderr, "store_open: %s\n", err.msg);
+        exit(2);
+    }
+    f->sql = store_db(f->st);
+    f->pl = pipeline_new(f->st);
+    CHECK_EQ_INT(pipeline_stream_open(f->pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f->ps,
+                                      &err),
+                 0);
+}
+
+static void fx_close(fx_t *f)
+{
+    pipeline_free(f->pl);
+    multiline_done(&f->ml);
+    store_close(f->st, NULL);
+    tmpdir_remove(f->dir);
+}
+
+/* One line of n bytes (no newline), as the line reader would frame it. */
+static void feed_n(fx_t *f, const char *s, size_t n)
+{
+    obs_err_t err;
+    line_t l = { s, n, 0 };
+    int rc = pipeline_line(f->pl, f->ps, &f->ml, &l, n + 1, &err);
+    if (rc)
+        fprintf(stderr, "  pipeline_line: %s\n", err.msg);
+    CHECK_EQ_INT(rc, 0);
+}
+
+static void feed(fx_t *f, const char *s)
+{
+    feed_n(f, s, strlen(s));
+}
+
+/* End of input: the pending multi-line event is stored, then a checkpoint. */
+static void sync_commit(fx_t *f)
+{
+    obs_err_t err;
+    CHECK_EQ_INT(pipeline_flush(f->pl, f->ps, &f->ml, &err), 0);
+    CHECK_EQ_INT(pipeline_sync(f->pl, &err), 0);
+    CHECK_EQ_INT(store_commit(f->st, &err), 0);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- SQL helpers ---------------------------------------------------------- */
+
+#define Q_NULL (-999999)
+
+static int64_t q_int(sqlite3 *db, const char *fmt, ...) OBS_PRINTF(2, 3);
+static int64_t q_int(sqlite3 *db, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    sqlite3_stmt *s;
+    int64_t v = Q_NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "  SQL error: %s: %s\n", sql, sqlite3_errmsg(db));
+        return -888888;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static double q_real(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    double v = NAN;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "  SQL error: %s: %s\n", sql, sqlite3_errmsg(db));
+        return NAN;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        v = sqlite3_column_double(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static char text_buf[4][512];
+static int text_next;
+
+/* First column as text ("(null)" / "(none)"); rotates over 4 buffers. */
+static const char *q_text(sqlite3 *db, const char *fmt, ...) OBS_PRINTF(2, 3);
+static const char *q_text(sqlite3 *db, const char *fmt, ...)
+{
+    char sql[1024];
+    char *buf = text_buf[text_next++ % 4];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    sqlite3_stmt *s;
+    snprintf(buf, 512, "(error)");
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "  SQL error: %s: %s\n", sql, sqlite3_errmsg(db));
+        return buf;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(s, 0);
+        snprintf(buf, 512, "%s", t ? (const char *)t : "(null)");
+    } else {
+        snprintf(buf, 512, "(none)");
+    }
+    sqlite3_finalize(s);
+    return buf;
+}
+
+/* Hex of n bytes, upper case (as SQLite's hex()). The result is valid until
+ * the next call (a heap buffer: keeps -Wformat-truncation quiet in CHECK_EQ_STR). */
+static const char *hex_of(const char *p, size_t n)
+{
+    static char *out;
+    free(out);
+    out = malloc(n * 2 + 1);
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + i * 2, 3, "%02X", (unsigned char)p[i]);
+    out[n * 2] = '\0';
+    return out;
+}
+
+/* Row id of the n-th event (1-based, by id). */
+#define EV(f, n, col) "SELECT " col " FROM events ORDER BY id LIMIT 1 OFFSET %d", (n) - 1
+
+/* ---- (a) time rule -------------------------------------------------------- */
+
+static void test_time_head_lines_take_first_timed(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "INIT_START Runtime Version: nodejs:20.v22\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:ab");
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    /* held until a timed line: nothing stored yet */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    feed(&f, T0 "\t" REQ1 "\tINFO\thello");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 70 MB");
+    sync_commit(&f);
+
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 5);
+    static const int kinds[] = { LK_INIT_START, LK_START, LK_APP, LK_END, LK_REPORT };
+    static const int tflags[] = { EVF_TIME_FROM_NEXT, EVF_TIME_FROM_NEXT, 0, EVF_TIME_INHERITED,
+                                  EVF_TIME_INHERITED };
+    for (int i = 1; i <= 5; i++) {
+        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "kind")), kinds[i - 1]);
+        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "ts")), T0_MS);
+        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "flags & 176")), tflags[i - 1]);   /* 16|32|128 */
+    }
+    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations"), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT first_ts FROM streams"), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT last_ts FROM streams"), T0_MS);
+    fx_close(&f);
+}
+
+static void test_time_inherited_mid_stream(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tfirst");
+    feed(&f, "a print() line without time");
+    feed(&f, T2 "\t" REQ1 "\tINFO\tlater");
+    feed(&f, "END RequestId: " REQ1);
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags")), 0);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "flags")), EVF_TIME_INHERITED);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "kind")), LK_PLAIN);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "ts")), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 4, "ts")), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 4, "flags")), EVF_TIME_INHERITED);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT first_ts FROM streams"), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT last_ts FROM streams"), T2_MS);
+    fx_close(&f);
+}
+
+static void test_time_arrival_when_no_timed_line(void)
+{
+    fx_t f;
+    fx_open(&f);
+    int64_t before = now_ms();
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, "print output");
+    feed(&f, "END RequestId: " REQ1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    sync_commit(&f);
+    int64_t after = now_ms();
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 32"), 3);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & (16 | 128)"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE ts < %lld OR ts > %lld",
+                       (long long)before, (long long)after),
+                 0);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "kind")), LK_START);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "kind")), LK_PLAIN);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_END);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts BETWEEN %lld AND %lld FROM invocations", (long long)before,
+                       (long long)after),
+                 1);
+    fx_close(&f);
+}
+
+/* ---- (b) invocation ------------------------------------------------------- */
+
+static void test_invocation_cold_report(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tprevious invocation");   /* the stream has a time */
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, T1 "\t" REQ1 "\tINFO\tworking");
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 128.83 ms\tBilled Duration: 296 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 74 MB\tInit Duration: 166.62 ms\tXRAY TraceId: 1-5d9d007f-0a8c7fd02xmpl480aed55ef0\t"
+             "SegmentId: 3d752xmpl1bbe37e\tSampled: true");
+    sync_commit(&f);
+
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM invocations"), 1);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM invocations"), REQ1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations"), T0_MS);   /* START inherits */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T1_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations"), 1);
+    CHECK_NEAR(q_real(f.sql, "SELECT duration FROM invocations"), 128.83, 1e-9);
+    CHECK_NEAR(q_real(f.sql, "SELECT billed_duration FROM invocations"), 296, 0);
+    CHECK_NEAR(q_real(f.sql, "SELECT init_duration FROM invocations"), 166.62, 1e-9);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM invocations"), 128000000);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT max_memory_used FROM invocations"), 74000000);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), 0);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT version FROM invocations"), "$LATEST");
+    CHECK_EQ_STR(q_text(f.sql, "SELECT xray_trace_id FROM invocations"), "1-5d9d007f-0a8c7fd02xmpl480aed55ef0");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT stream_id FROM invocations"), pipeline_stream_id(f.ps));
+
+    /* the REPORT event row carries the numbers too */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM events WHERE kind = %d", LK_REPORT), 128000000);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM events WHERE kind = %d", LK_REPORT), REQ1);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT type FROM events WHERE kind = %d", LK_REPORT), "REPORT");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome IS NULL FROM events WHERE kind = %d", LK_REPORT), 1);
+
+    /* rollup: one invocation, cold, its numbers */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT minute FROM rollup_minute"), MINUTE_OF(T0_MS));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT function FROM rollup_minute"), "fn");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute"), 5);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT invocations FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold_starts FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT errors + timeouts + crashes + oom FROM rollup_minute"), 0);
+    CHECK_NEAR(q_real(f.sql, "SELECT duration_sum FROM rollup_minute"), 128.83, 1e-9);
+    CHECK_NEAR(q_real(f.sql, "SELECT init_max FROM rollup_minute"), 166.62, 1e-9);
+    CHECK_NEAR(q_real(f.sql, "SELECT gb_seconds FROM rollup_minute"), 0.296 * 0.125, 1e-12);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM rollup_minute"), 128000000);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT max_memory_used FROM rollup_minute"), 74000000);
+
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->invocations, 1);
+    CHECK_EQ_INT(s->cold_starts, 1);
+    fx_close(&f);
+}
+
+static void test_invocation_warm(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tx");
+    feed(&f, "START RequestId: " REQ1 " Version: 7");
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 1024 MB\t"
+             "Max Memory Used: 80 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM invocations"), 1024000000);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT init_duration IS NULL FROM invocations"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold_starts FROM rollup_minute"), 0);
+    CHECK_NEAR(q_real(f.sql, "SELECT gb_seconds FROM rollup_minute"), 0.002, 1e-12);
+    fx_close(&f);
+}
+
+/* ---- (c) old-style timeout ----------------------------------------------- */
+
+static void test_timeout_old_style(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tbefore");
+    feed(&f, "START RequestId: " REQ2 " Version: $LATEST");
+    feed(&f, T2 "\t" REQ2 "\tTask timed out after 3.00 seconds");
+    feed(&f, "END RequestId: " REQ2);
+    feed(&f, "REPORT RequestId: " REQ2 "\tDuration: 3004.92 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 33 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_TIMEOUT);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM events WHERE kind = %d", LK_TIMEOUT), REQ2);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events WHERE kind = %d", LK_TIMEOUT), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(timeouts) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(errors) + sum(crashes) + sum(oom) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 1);
+    /* the REPORT is in T2's minute (inherited), the first line in T0's: same minute */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->timeouts, 1);
+    fx_close(&f);
+}
+
+/* ---- (d) old crash, OOM heuristic ----------------------------------------- */
+
+static void crash_run(fx_t *f, int max_mem_mb)
+{
+    char report[256];
+    feed(f, T0 "\t" REQ1 "\tINFO\tbefore");
+    feed(f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(f, "RequestId: " REQ1 " Error: Runtime exited with error: signal: killed");
+    feed(f, "Runtime.ExitError");
+    feed(f, "END RequestId: " REQ1);
+    snprintf(report, sizeof report,
+             "REPORT RequestId: " REQ1 "\tDuration: 900.00 ms\tBilled Duration: 900 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: %d MB",
+             max_mem_mb);
+    feed(f, report);
+    sync_commit(f);
+}
+
+static void test_crash_oom_when_memory_full(void)
+{
+    fx_t f;
+    fx_open(&f);
+    crash_run(&f, 128);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_OOM);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT error_type FROM invocations"), "Runtime.ExitError");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(oom) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(crashes) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_RUNTIME_EXIT), LO_CRASH);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_ERROR_TYPE), LO_CRASH);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->oom, 1);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->crashes, 0);
+    fx_close(&f);
+}
+
+static void test_crash_not_oom_with_memory_left(void)
+{
+    fx_t f;
+    fx_open(&f);
+    crash_run(&f, 100);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_CRASH);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT error_type FROM invocations"), "Runtime.ExitError");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(crashes) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(oom) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->crashes, 1);
+    fx_close(&f);
+}
+
+/* ---- (e) INIT_START, runtime version ------------------------------------- */
+
+static void test_init_start_cold_and_runtime_version(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "INIT_START Runtime Version: python:3.12.v18\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:ed");
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, "[INFO]\t" T0 "\t" REQ1 "\thandling");
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 40 MB");
+    /* a second, warm invocation */
+    feed(&f, "START RequestId: " REQ2 " Version: $LATEST");
+    feed(&f, "END RequestId: " REQ2);
+    feed(&f, "REPORT RequestId: " REQ2 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ1 "'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ2 "'"), 0);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM streams"), "python:3.12.v18");
+    CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM invocations WHERE request_id = '" REQ1 "'"),
+                 "python:3.12.v18");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(cold_starts) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->cold_starts, 1);
+    fx_close(&f);
+}
+
+/* ---- (f) NUL bytes, (g) invalid UTF-8, (h) empty lines --------------------- */
+
+static void test_nul_bytes(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char line[] = T0 "\t" REQ1 "\tINFO\ta\0b\0";
+    feed_n(&f, line, sizeof line - 1);
+    sync_commit(&f);
+    static const char want[] = T0 "\t" REQ1 "\tINFO\ta\xe2\x90\x80" "b\xe2\x90\x80";
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(line, sizeof line - 1));
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 2 FROM events"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events"), T0_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT kind FROM events"), LK_APP);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->nul, 1);
+    fx_close(&f);
+}
+
+static void test_nul_bytes_in_held_line(void)
+{
+    /* The NUL line is at the head of the stream: held, then stored. */
+    fx_t f;
+    fx_open(&f);
+    static const char line[] = "x\0y";
+    feed_n(&f, line, 3);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tnext");
+    sync_commit(&f);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(message)")), "78E2908079");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(raw)")), "780079");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags")), EVF_NUL | EVF_TIME_FROM_NEXT);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->nul, 1);
+    fx_close(&f);
+}
+
+static void test_invalid_utf8(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char line[] = T0 "\t" REQ1 "\tINFO\tbad \xff\xfe bytes \xc3";
+    feed(&f, line);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tgood caf\xc3\xa9");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags & 2")), 2);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(message)")), hex_of(line, sizeof line - 1));
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "raw IS NULL")), 1);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "flags")), 0);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->invalid_utf8, 1);
+    fx_close(&f);
+}
+
+static void test_empty_line_not_stored(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tone");
+    feed_n(&f, "", 0);
+    feed(&f, T0 "\t" REQ1 "\tINFO\ttwo");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 2);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE message = ''"), 0);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->empty, 1);
+    CHECK_EQ_INT(s->lines, 3);
+    CHECK_EQ_INT(s->events, 2);
+    fx_close(&f);
+}
+
+/* ---- (i) json_at, (j) throttle -------------------------------------------- */
+
+static void test_json_at(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char line[] = T0 "\t" REQ1 "\tINFO\tprocessed {\"orderId\":42,\"ok\":true}";
+    feed(&f, line);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tno json here");
+    feed(&f, "{\"time\":\"" T1 "\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"" REQ2 "\"}}");
+    sync_commit(&f);
+    int64_t want = (int64_t)(strchr(line, '{') - line);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "json_at")), want);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "substr(message, json_at + 1)")), "{\"orderId\":42,\"ok\":true}");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "json_at IS NULL")), 1);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "json_at")), 0);   /* a JSON-format record */
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_START);
+    fx_close(&f);
+}
+
+static void test_throttle_signal(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tERROR\tThrottlingException: Rate exceeded");
+    feed(&f, T0 "\t" REQ1 "\tINFO\tall fine");
+    sync_commit(&f);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "throttle")), "ThrottlingException");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "level")), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "throttle IS NULL")), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT throttle_signals FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT error_lines FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute"), 2);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->throttle, 1);
+    fx_close(&f);
+}
+
+/* ---- full text: app lines indexed, platform lines not ---------------------- */
+
+/* Every line is in the full-text index (schema v3), platform lines too, and
+ * each distinct token is in fts_vocab once the batch commits. */
+static void test_full_text_every_line_and_vocab(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tcharging customer");
+    feed(&f, "START RequestId: " REQ2 " Version: charging");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'charging'"), 2);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'customer'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'requestid'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token IN "
+                              "('charging', 'customer', 'start', 'requestid', 'version', 'info')"), 6);
+    /* ids and numbers are not tokens (obsword skips them) */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token GLOB '*[0-9]*' "
+                              "AND token NOT GLOB '*[g-z]*'"), 0);
+    fx_close(&f);
+}
+
+/* The writer's token cache is bounded: past its size it is emptied after a
+ * commit (memory stays flat over months of unique words), and every token
+ * still reaches fts_vocab, including one seen before the cache was emptied
+ * and again after, and one whose row was rolled back. */
+static void test_vocab_cache_bounded(void)
+{
+    fx_t f;
+    fx_open(&f);
+    f.st->vocab.max_cached = 16;
+    char line[128];
+    int most = 0;
+    for (int batch = 0; batch < 10; batch++) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(line, sizeof line, T0 "\t" REQ1 "\tINFO\tword%c%c shared", 'g' + batch, 'g' + i);
+            feed(&f, line);
+        }
+        sync_commit(&f);
+        if (f.st->vocab.used > most)
+            most = f.st->vocab.used;
+    }
+    CHECK(most <= 16 + 10 + 4);   /* the limit, one batch's new tokens, the shared ones */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token GLOB 'word[g-z][g-z]'"), 100);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'shared'"), 1);
+    /* rolled back: its new token is queued again by the next batch */
+    feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
+    obs_err_t err;
+    CHECK_EQ_INT(pipeline_flush(f.pl, f.ps, &f.ml, &err), 0);
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    store_rollback(f.st);
+    pipeline_reset(f.pl);
+    CHECK_EQ_INT(f.st->vocab.max_cached, 16);   /* a setting, kept */
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f.ps, &err), 0);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'phantom'"), 1);
+    fx_close(&f);
+}
+
+/* ---- (k) stats and counters ------------------------------------------------ */
+
+static void test_stats_counts(void)
+{
+    fx_t f;
+    fx_open(&f);
+    obs_err_t err;
+    feed(&f, "INIT_START Runtime Version: nodejs:20.v22");
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, T0 "\t" REQ1 "\tINFO\tone");
+    feed(&f, T0 "\t" REQ1 "\tWARN\ttwo");
+    feed_n(&f, "", 0);
+    feed(&f, "plain text");
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 20 MB");
+    line_t trunc = { "cut line", 8, LINE_TRUNCATED };
+    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &f.ml, &trunc, 500, &err), 0);
+    line_t last = { "tail", 4, LINE_NO_NEWLINE };
+    CHECK_EQ_INT(pipeline_line(f.pl, f.ps, &f.ml, &last, 4, &err), 0);
+    sync_commit(&f);
+
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->lines, 10);
+    CHECK_EQ_INT(s->empty, 1);
+    CHECK_EQ_INT(s->events, 9);
+    CHECK_EQ_INT(s->truncated, 1);
+    CHECK_EQ_INT(s->no_newline, 1);
+    size_t bytes = 0;
+    static const char *const fed[] = {
+        "INIT_START Runtime Version: nodejs:20.v22",
+        "START RequestId: " REQ1 " Version: $LATEST",
+        T0 "\t" REQ1 "\tINFO\tone",
+        T0 "\t" REQ1 "\tWARN\ttwo",
+        "",
+        "plain text",
+        "END RequestId: " REQ1,
+        "REPORT RequestId: " REQ1 "\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
+        "Max Memory Used: 20 MB",
+    };
+    for (size_t i = 0; i < sizeof fed / sizeof *fed; i++)
+        bytes += strlen(fed[i]) + 1;
+    CHECK_EQ_INT(s->bytes, (int64_t)bytes + 500 + 4);
+    CHECK_EQ_INT(s->by_kind[LK_INIT_START], 1);
+    CHECK_EQ_INT(s->by_kind[LK_START], 1);
+    CHECK_EQ_INT(s->by_kind[LK_APP], 2);
+    CHECK_EQ_INT(s->by_kind[LK_PLAIN], 3);
+    CHECK_EQ_INT(s->by_kind[LK_END], 1);
+    CHECK_EQ_INT(s->by_kind[LK_REPORT], 1);
+    CHECK_EQ_INT(s->by_kind[LK_TIMEOUT], 0);
+    CHECK_EQ_INT(s->invocations, 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 9);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 1"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 8"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE kind = %d AND level = 'WARN'", LK_APP), 1);
+
+    /* counters written at sync */
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 10);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'events'"), 9);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'empty_lines'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'bytes'"), (int64_t)bytes + 504);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'truncated_lines'"), 1);
+
+    /* a second sync adds only what is new */
+    feed(&f, T1 "\t" REQ1 "\tINFO\tthree");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 11);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'events'"), 10);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 11);
+    fx_close(&f);
+}
+
+static void test_two_streams_independent(void)
+{
+    fx_t f;
+    fx_open(&f);
+    obs_err_t err;
+    pipeline_stream_t *other = NULL, *again = NULL;
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn2", "/aws/lambda/fn2", "s2", &other, &err), 0);
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &again, &err), 0);
+    CHECK(again == f.ps);
+    CHECK(other != f.ps);
+    CHECK(pipeline_stream_id(other) != pipeline_stream_id(f.ps));
+
+    feed(&f, T0 "\t" REQ1 "\tINFO\ttimed in stream 1");
+    /* stream 2 has no time of its own: the first stream's time is not used */
+    line_t l = { "untimed in stream 2", 19, 0 };
+    CHECK_EQ_INT(pipeline_line(f.pl, other, NULL, &l, 20, &err), 0);
+    line_t l2 = { T2 "\tx\tINFO\tstream 2 timed", sizeof(T2 "\tx\tINFO\tstream 2 timed") - 1, 0 };
+    CHECK_EQ_INT(pipeline_line(f.pl, other, NULL, &l2, l2.len + 1, &err), 0);
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events WHERE message = 'untimed in stream 2'"), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags FROM events WHERE message = 'untimed in stream 2'"),
+                 EVF_TIME_FROM_NEXT);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT stream_id FROM events WHERE message = 'untimed in stream 2'"),
+                 pipeline_stream_id(other));
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute WHERE function = 'fn2'"), 2);
+    fx_close(&f);
+}
+
+/* ---- (l) multi-line events ------------------------------------------------- */
+
+#define NBSP "\xc2\xa0"
+#define PY_ERR "[ERROR] ZeroDivisionError: division by zero"
+#define PY_TB "Traceback (most recent call last):"
+#define PY_F1 NBSP NBSP "File \"/var/task/lambda_function.py\", line 12, in lambda_handler"
+#define PY_F2 NBSP NBSP NBSP NBSP "return total / count"
+
+/* Lambda's Python uncaught error written line by line: one event, the lines
+ * joined with '\n', classified by its first line, in the full-text index. */
+static void test_multiline_python_traceback(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, T0 "\t" REQ1 "\tINFO\tstarting");
+    feed(&f, PY_ERR);
+    feed(&f, PY_TB);
+    feed(&f, PY_F1);
+    feed(&f, PY_F2);
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\t"
+             "Max Memory Used: 20 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 5);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), PY_ERR "\n" PY_TB "\n" PY_F1 "\n" PY_F2);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "level")), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_APP);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "error_type")), "ZeroDivisionError");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "ts")), T0_MS);  /* inherited, as its first line */
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 4, "message")), "END RequestId: " REQ1);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT outcome_name FROM invocations_v"), "error");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'traceback'"), 1);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->lines, 8);
+    CHECK_EQ_INT(s->events, 5);
+    CHECK_EQ_INT(s->multiline_events, 1);
+    CHECK_EQ_INT(s->multiline_joined, 3);
+    CHECK_EQ_INT(s->errors, 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_joined'"), 3);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_events'"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 8);
+    fx_close(&f);
+}
+
+/* A pending event is neither stored nor counted before a line that does not
+ * continue it (or the end of input); the checkpoint stays behind it. */
+static void test_multiline_pending_until_next_line(void)
+{
+    fx_t f;
+    fx_open(&f);
+    obs_err_t err;
+    feed(&f, T0 "\t" REQ1 "\tERROR\tError: boom");
+    feed(&f, "    at Runtime.handler (file:///var/task/index.mjs:3:9)");
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    CHECK_EQ_INT(store_commit(f.st, &err), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 0);
+    CHECK_EQ_INT(multiline_unstored(&f.ml),
+                 (int64_t)sizeof(T0 "\t" REQ1 "\tERROR\tError: boom") +
+                     (int64_t)sizeof("    at Runtime.handler (file:///var/task/index.mjs:3:9)"));
+    feed(&f, "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)");
+    feed(&f, T1 "\t" REQ1 "\tINFO\tafter");  /* ends it: stored now; an INFO line opens nothing */
+    CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    CHECK_EQ_INT(store_commit(f.st, &err), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 2);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "request_id")), REQ1);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "length(message) - length(replace(message, char(10), ''))")), 2);
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T1_MS);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 4);
+    fx_close(&f);
+}
+
+/* --no-multiline: every line is an event; and a source without a pending
+ * event (NULL) joins nothing either. */
+static void test_multiline_off(void)
+{
+    fx_t f;
+    fx_open(&f);
+    pipeline_set_multiline(f.pl, 0, 0);
+    feed(&f, PY_ERR);
+    feed(&f, PY_TB);
+    feed(&f, PY_F1);
+    CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->multiline_joined, 0);
+    fx_close(&f);
+}
+
+/* An event full up (max bytes) is stored; the rest of the stack goes on in
+ * a new event, counted; no line is lost. */
+static void test_multiline_capped(void)
+{
+    fx_t f;
+    fx_open(&f);
+    pipeline_set_multiline(f.pl, 1, 100);
+    feed(&f, T0 "\t" REQ1 "\tERROR\tError: boom");  /* 66 bytes */
+    feed(&f, "    at a (x.js:1:1)");                 /* 19: 86 */
+    feed(&f, "    at b (x.js:2:1)");                 /* full: starts a new event */
+    feed(&f, "    at c (x.js:3:1)");
+    feed(&f, T1 "\t" REQ1 "\tINFO\tafter");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "substr(message, -19)")), "    at a (x.js:1:1)");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "message")), "    at b (x.js:2:1)\n    at c (x.js:3:1)");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->multiline_capped, 1);
+    CHECK_EQ_INT(s->multiline_joined, 2);
+    CHECK_EQ_INT(s->multiline_events, 2);
+    CHECK_EQ_INT(s->lines, 5);
+    fx_close(&f);
+}
+
+/* Chained Python tracebacks keep their inner blank lines; blank lines after
+ * the event are empty lines, not stored. A throttle code in a continuation
+ * line counts for the event. */
+static void test_multiline_chain_blank_and_throttle(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\tbefore");
+    feed(&f, "Traceback (most recent call last):");
+    feed(&f, "  File \"/var/task/app.py\", line 3, in handler");
+    feed(&f, "botocore.exceptions.ClientError: An error occurred (ThrottlingException): Rate exceeded");
+    feed_n(&f, "", 0);
+    feed(&f, "During handling of the above exception, another exception occurred:");
+    feed_n(&f, "", 0);
+    feed(&f, "Traceback (most recent call last):");
+    feed(&f, "ValueError: retry failed");
+    feed_n(&f, "", 0);
+    feed_n(&f, "", 0);
+    feed(&f, "processed 0 records");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "substr(message, -61)")),
+                 "\n\nTraceback (most recent call last):\nValueError: retry failed");
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "throttle")), "ThrottlingException");
+    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), "processed 0 records");
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->lines, 12);
+    CHECK_EQ_INT(s->empty, 2);
+    CHECK_EQ_INT(s->multiline_joined, 7);
+    CHECK_EQ_INT(s->throttle, 1);
+    fx_close(&f);
+}
+
+/* NUL bytes in a joined event: replaced in the whole message, the first
+ * line (now longer) still classified alone. */
+static void test_multiline_nul_bytes(void)
+{
+    fx_t f;
+    fx_open(&f);
+    static const char first[] = T0 "\t" REQ1 "\tERROR\tError: a\0b";
+    feed_n(&f, first, sizeof first - 1);
+    feed(&f, "    at x (y.js:1:1)");
+    sync_commit(&f);
+    static const char want[] = T0 "\t" REQ1 "\tERROR\tError: a\xe2\x90\x80" "b\n    at x (y.js:1:1)";
+    static const char raw[] = T0 "\t" REQ1 "\tERROR\tError: a\0b\n    at x (y.js:1:1)";
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(raw, sizeof raw - 1));
+    CHECK_EQ_STR(q_text(f.sql, "SELECT level FROM events"), "ERROR");
+    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 1);
+    fx_close(&f);
+}
+
+TEST_LIST = {
+    TEST(test_time_head_lines_take_first_timed),
+    TEST(test_time_inherited_mid_stream),
+    TEST(test_time_arrival_when_no_timed_line),
+    TEST(test_invocation_cold_report),
+    TEST(test_invocation_warm),
+    TEST(test_timeout_old_style),
+    TEST(test_crash_oom_when_memory_full),
+    TEST(test_crash_not_oom_with_memory_left),
+    TEST(test_init_start_cold_and_runtime_version),
+    TEST(test_nul_bytes),
+    TEST(test_nul_bytes_in_held_line),
+    TEST(test_invalid_utf8),
+    TEST(test_empty_line_not_stored),
+    TEST(test_json_at),
+    TEST(test_throttle_signal),
+    TEST(test_full_text_every_line_and_vocab),
+    TEST(test_vocab_cache_bounded),
+    TEST(test_stats_counts),
+    TEST(test_two_streams_independent),
+    TEST(test_multiline_python_traceback),
+    TEST(test_multiline_pending_until_next_line),
+    TEST(test_multiline_off),
+    TEST(test_multiline_capped),
+    TEST(test_multiline_chain_blank_and_throttle),
+    TEST(test_multiline_nul_bytes),
+    TEST_END,
+};

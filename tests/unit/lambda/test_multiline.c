@@ -1,0 +1,240 @@
+/* tests/unit/lambda/test_multiline.c — agent/multiline: which lines open a
+ * multi-line event and which continue one, per runtime shape (Python
+ * tracebacks, Java / Node / .NET stacks), the lines that must never be
+ * swallowed, and the pending-event buffer (joining, counts, caps, trailing
+ * blank lines, the bytes a checkpoint must stay behind). */
+#define CHECK_MAIN
+#include "tests/unit/check.h"
+
+#include "lambda/multiline.h"
+
+#define TS "2024-03-04T17:22:38.033Z"
+#define REQ "c793869b-ee49-115b-a5b6-4fd21e8dedac"
+#define NBSP "\xc2\xa0"
+
+static ml_state_t opens(const char *s)
+{
+    lambda_line_t r;
+    classify_line(s, strlen(s), &r);
+    ml_state_t st = multiline_opens(s, strlen(s), &r);
+    classify_result_done(&r);
+    return st;
+}
+
+static ml_state_t next(ml_state_t st, const char *s)
+{
+    lambda_line_t r;
+    classify_line(s, strlen(s), &r);
+    ml_state_t n = multiline_next(st, s, strlen(s), &r);
+    classify_result_done(&r);
+    return n;
+}
+
+/* Lambda's own shape: "[ERROR] Type: msg", then the traceback, frames
+ * indented with U+00A0; the next platform line ends it. */
+static void test_python_lambda_uncaught(void)
+{
+    ml_state_t st = opens("[ERROR] ZeroDivisionError: division by zero");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "Traceback (most recent call last):"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, NBSP NBSP "File \"/var/task/lambda_function.py\", line 12, in lambda_handler"),
+                 ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, NBSP NBSP NBSP NBSP "return total / count"), ML_PY_TB);
+    CHECK_EQ_INT(next(st, "END RequestId: " REQ), ML_NONE);
+    CHECK_EQ_INT(opens("[ERROR] Runtime.ImportModuleError: Unable to import module 'app': No module "
+                       "named 'daily'"),
+                 ML_ERROR);
+}
+
+/* A traceback printed whole (print_exc, an uncaught error outside Lambda),
+ * with a chained exception: blank lines only between the chained parts. */
+static void test_python_traceback_chain(void)
+{
+    ml_state_t st = opens("Traceback (most recent call last):");
+    CHECK_EQ_INT(st, ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "  File \"/var/task/app.py\", line 3, in handler"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "    return 1 / 0"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "          ~~^~~"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "ZeroDivisionError: division by zero"), ML_PY_END);
+    CHECK(multiline_keeps_blank(st));
+    CHECK_EQ_INT(next(st, "  File \"/var/task/app.py\", line 9"), ML_NONE);  /* after the end */
+    CHECK_EQ_INT(st = next(st, "During handling of the above exception, another exception occurred:"),
+                 ML_PY_CHAIN);
+    CHECK(multiline_keeps_blank(st));
+    CHECK_EQ_INT(next(st, "    raise ValueError('x')"), ML_NONE);
+    CHECK_EQ_INT(st = next(st, "Traceback (most recent call last):"), ML_PY_TB);
+    CHECK(!multiline_keeps_blank(st));
+    CHECK_EQ_INT(st = next(st, "  File \"/var/task/app.py\", line 5, in handler"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "psycopg2.errors.UniqueViolation: duplicate key"), ML_PY_END);
+    CHECK_EQ_INT(next(st, "The above exception was the direct cause of the following exception:"),
+                 ML_PY_CHAIN);
+    CHECK_EQ_INT(next(st, "processed 3 records"), ML_NONE);
+    /* a final line without a message */
+    CHECK_EQ_INT(next(ML_PY_TB, "KeyboardInterrupt"), ML_PY_END);
+}
+
+/* logger.exception(): a prefixed ERROR line, then the traceback. */
+static void test_python_logging_exception(void)
+{
+    ml_state_t st = opens("[ERROR]\t" TS "\t" REQ "\tfailed to parse record 7, skipping");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "Traceback (most recent call last):"), ML_PY_TB);
+    CHECK_EQ_INT(st = next(st, "  File \"/var/task/app.py\", line 41, in parse"), ML_PY_TB);
+    CHECK_EQ_INT(next(st, "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
+                 ML_PY_END);
+    /* a prefixed logging line whose message is a traceback header */
+    CHECK_EQ_INT(opens("[ERROR]\t" TS "\t" REQ "\tTraceback (most recent call last):"), ML_PY_TB);
+}
+
+static void test_java_stack(void)
+{
+    ml_state_t st = opens("java.lang.IllegalStateException: order 42 has no items");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "\tat example.Handler.handleRequest(Handler.java:10)"), ML_STACK);
+    CHECK_EQ_INT(st = next(st, "\tat java.base/java.lang.Thread.run(Thread.java:833)"), ML_STACK);
+    CHECK_EQ_INT(st = next(st, "Caused by: java.io.IOException: connection reset"), ML_STACK);
+    CHECK_EQ_INT(st = next(st, "\tat example.Db.query(Db.java:77)"), ML_STACK);
+    CHECK_EQ_INT(st = next(st, "\t... 3 more"), ML_STACK);
+    CHECK_EQ_INT(next(st, "processing next record"), ML_NONE);
+    /* log4j2 ERROR line, then the exception on a line of its own */
+    st = opens("2024-01-01 00:00:00 " REQ " ERROR Handler - request failed");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "java.lang.RuntimeException: boom"), ML_STACK);
+    CHECK_EQ_INT(next(st, "\tat example.Handler.handleRequest(Handler.java:10)"), ML_STACK);
+    /* an exception name continues only the error line itself */
+    CHECK_EQ_INT(next(ML_STACK, "java.lang.RuntimeException: again"), ML_NONE);
+    CHECK_EQ_INT(opens("example.Handler$OrderException: bad order"), ML_ERROR);
+}
+
+static void test_node_and_dotnet_stacks(void)
+{
+    ml_state_t st = opens(TS "\t" REQ "\tERROR\tError: boom");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "    at Runtime.handler (file:///var/task/index.mjs:3:9)"), ML_STACK);
+    CHECK_EQ_INT(st = next(st, "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"),
+                 ML_STACK);
+    CHECK_EQ_INT(next(st, TS "\t" REQ "\tINFO\tnext"), ML_NONE);
+    /* console.log(err): INFO, but the message is an exception */
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\tTypeError: Cannot read properties of undefined"), ML_ERROR);
+    st = opens(TS "\t" REQ "\tfail\tSystem.InvalidOperationException: boom");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(next(st, "   at Orders.Handler.Run() in /src/Handler.cs:line 12"), ML_STACK);
+}
+
+/* Only error lines and traceback headers open an event. */
+static void test_what_does_not_open(void)
+{
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\treceived event from sqs"), ML_NONE);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tWARN\tslow response"), ML_NONE);
+    CHECK_EQ_INT(opens("[WARNING]\t" TS "\t" REQ "\tretrying"), ML_NONE);
+    CHECK_EQ_INT(opens("processed 3 records"), ML_NONE);
+    CHECK_EQ_INT(opens("Status: ok"), ML_NONE);
+    CHECK_EQ_INT(opens("config.Name: value"), ML_NONE);
+    CHECK_EQ_INT(opens("Errors: none"), ML_NONE);
+    CHECK_EQ_INT(opens("START RequestId: " REQ " Version: $LATEST"), ML_NONE);
+    CHECK_EQ_INT(opens("REPORT RequestId: " REQ "\tDuration: 1.00 ms\tStatus: error\tError Type: Runtime.ExitError"),
+                 ML_NONE);
+    CHECK_EQ_INT(opens("RequestId: " REQ " Error: Runtime exited with error: exit status 1"), ML_NONE);
+    CHECK_EQ_INT(opens("Runtime.ExitError"), ML_NONE);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tTask timed out after 3.00 seconds"), ML_NONE);
+    /* JSON log format records are whole */
+    CHECK_EQ_INT(opens("{\"timestamp\":\"" TS "\",\"level\":\"ERROR\",\"message\":\"boom\"}"), ML_NONE);
+}
+
+/* An unrelated line is never swallowed: a continuation line has no prefix,
+ * no time, no platform keyword, and the shape its event's state allows. */
+static void test_conservative(void)
+{
+    CHECK_EQ_INT(next(ML_ERROR, "processed 3 records"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "Status: ok"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, TS "\t" REQ "\tINFO\t    at indented message"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "[ERROR] KeyError: 'x'"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "2024/01/01 00:00:00 worker started"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "START RequestId: " REQ " Version: $LATEST"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "Runtime.ExitError"), ML_NONE);       /* its own kind */
+    CHECK_EQ_INT(next(ML_PY_TB, "Runtime.OutOfMemory"), ML_NONE);
+    CHECK_EQ_INT(next(ML_ERROR, "{\"a\":1}"), ML_NONE);
+    CHECK_EQ_INT(next(ML_STACK, "Traceback (most recent call last):"), ML_NONE);
+    CHECK_EQ_INT(next(ML_STACK, "more output"), ML_NONE);
+    CHECK_EQ_INT(next(ML_PY_TB, "Status: ok"), ML_NONE);
+    CHECK_EQ_INT(next(ML_PY_TB, "status: ok"), ML_NONE);
+    CHECK_EQ_INT(next(ML_PY_TB, "Error occurred"), ML_NONE);
+    CHECK_EQ_INT(next(ML_PY_END, "During handling of the above exception"), ML_NONE);
+    CHECK_EQ_INT(next(ML_NONE, "    at f (x.js:1:1)"), ML_NONE);
+    CHECK(!multiline_keeps_blank(ML_ERROR));
+    CHECK(!multiline_keeps_blank(ML_STACK));
+    CHECK(!multiline_keeps_blank(ML_PY_TB));
+    CHECK(!multiline_keeps_blank(ML_NONE));
+}
+
+static line_t L(const char *s, int flags)
+{
+    line_t l = { s, strlen(s), flags };
+    return l;
+}
+
+static void test_event_buffer(void)
+{
+    multiline_event_t ev = { 0 };
+    CHECK_EQ_INT(multiline_unstored(&ev), 0);
+    CHECK_EQ_INT(multiline_unstored(NULL), 0);
+    line_t a = L("ERROR first", 0), b = L("  second", LINE_TRUNCATED), c = L("  third", LINE_NO_NEWLINE);
+    multiline_begin(&ev, &a, 12, ML_ERROR);
+    CHECK_EQ_INT(multiline_unstored(&ev), 12);
+    CHECK_EQ_INT(multiline_append(&ev, &b, 400, ML_STACK, 1000), 0);
+    CHECK_EQ_INT(multiline_append(&ev, &c, 7, ML_STACK, 1000), 0);
+    CHECK_EQ_INT(ev.len, strlen("ERROR first\n  second\n  third"));
+    CHECK(memcmp(ev.buf, "ERROR first\n  second\n  third", ev.len) == 0);
+    CHECK_EQ_INT(ev.head, strlen("ERROR first"));
+    CHECK_EQ_INT(ev.state, ML_STACK);
+    CHECK_EQ_INT(ev.lines, 3);
+    CHECK_EQ_INT(ev.flags, LINE_TRUNCATED | LINE_NO_NEWLINE);
+    CHECK_EQ_INT(ev.truncated, 1);
+    CHECK_EQ_INT(ev.no_newline, 1);
+    CHECK_EQ_INT(multiline_unstored(&ev), 12 + 400 + 7);
+
+    /* full by bytes: nothing joined, nothing changed */
+    line_t d = L("  fourth", 0);
+    CHECK_EQ_INT(multiline_append(&ev, &d, 9, ML_STACK, ev.len + d.len), -1);
+    CHECK_EQ_INT(ev.lines, 3);
+    CHECK_EQ_INT(multiline_append(&ev, &d, 9, ML_STACK, ev.len + 1 + d.len), 0);
+
+    /* trailing blank lines are dropped, inner ones kept */
+    multiline_clear(&ev);
+    CHECK_EQ_INT(multiline_unstored(&ev), 0);
+    CHECK(ev.buf != NULL);  /* kept for the next event */
+    line_t blank = { "", 0, 0 }, e = L("ValueError: x", 0), t = L("During handling of the above "
+                                                                  "exception, another exception occurred:", 0);
+    multiline_begin(&ev, &e, 14, ML_PY_END);
+    CHECK_EQ_INT(multiline_append(&ev, &blank, 1, ML_PY_END, 1000), 0);
+    CHECK_EQ_INT(multiline_append(&ev, &t, t.len + 1, ML_PY_CHAIN, 1000), 0);
+    CHECK_EQ_INT(multiline_append(&ev, &blank, 1, ML_PY_CHAIN, 1000), 0);
+    CHECK_EQ_INT(multiline_append(&ev, &blank, 1, ML_PY_CHAIN, 1000), 0);
+    CHECK_EQ_INT(multiline_trim(&ev), 2);
+    CHECK_EQ_INT(ev.len, 14 + 1 + t.len);
+    CHECK(memcmp(ev.buf, "ValueError: x\n\nDuring", 21) == 0);
+    CHECK_EQ_INT(ev.lines, 5);  /* physical lines: the trimmed ones too */
+
+    /* full by lines */
+    multiline_begin(&ev, &a, 12, ML_ERROR);
+    int ok = 0;
+    for (int i = 1; i < MULTILINE_MAX_LINES + 5; i++)
+        ok += multiline_append(&ev, &d, 9, ML_STACK, 1 << 20) == 0;
+    CHECK_EQ_INT(ok, MULTILINE_MAX_LINES - 1);
+    CHECK_EQ_INT(ev.lines, MULTILINE_MAX_LINES);
+    multiline_done(&ev);
+    CHECK(ev.buf == NULL);
+    multiline_done(NULL);
+}
+
+TEST_LIST = {
+    TEST(test_python_lambda_uncaught),
+    TEST(test_python_traceback_chain),
+    TEST(test_python_logging_exception),
+    TEST(test_java_stack),
+    TEST(test_node_and_dotnet_stacks),
+    TEST(test_what_does_not_open),
+    TEST(test_conservative),
+    TEST(test_event_buffer),
+    TEST_END,
+};

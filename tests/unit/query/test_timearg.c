@@ -1,0 +1,60 @@
+/* tests/unit/query/test_timearg.c — query/timearg: ISO-8601, epoch ms and
+ * "ago" durations; everything else rejected. */
+#define CHECK_MAIN
+#include "tests/unit/check.h"
+#include "query/timearg.h"
+
+#define NOW 1793491200000LL  /* 2026-11-01T00:00:00Z */
+
+static void test_iso(void)
+{
+    int64_t ms = 0;
+    CHECK_EQ_INT(timearg_parse("2026-11-01T00:00:00Z", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW);
+    CHECK_EQ_INT(timearg_parse("2026-11-01T01:00:00.250+01:00", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW + 250);
+}
+
+static void test_epoch_ms(void)
+{
+    int64_t ms = 0;
+    CHECK_EQ_INT(timearg_parse("1793491200000", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW);
+    CHECK_EQ_INT(timearg_parse("0", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, 0);
+}
+
+static void test_durations_ago(void)
+{
+    int64_t ms = 0;
+    CHECK_EQ_INT(timearg_parse("90s", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW - 90000);
+    CHECK_EQ_INT(timearg_parse("15m", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW - 900000);
+    CHECK_EQ_INT(timearg_parse("2h", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW - 7200000);
+    CHECK_EQ_INT(timearg_parse("7d", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW - 7 * 86400000LL);
+    CHECK_EQ_INT(timearg_parse("1w", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, NOW - 7 * 86400000LL);
+}
+
+static void test_rejected(void)
+{
+    int64_t ms = 42;
+    const char *bad[] = { "", "m", "15x", "15mm", "-5m", "yesterday", "2026-13-01T00:00:00Z",
+                          "2026-11-01T00:00:00Zjunk", "99999999999999999999d" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_EQ_INT(timearg_parse(bad[i], NOW, &ms), -1);
+    CHECK_EQ_INT(ms, 42);  /* untouched by failures */
+    CHECK_EQ_INT(timearg_parse("15", NOW, &ms), 0);  /* 15 ms after the epoch */
+    CHECK_EQ_INT(ms, 15);
+}
+
+TEST_LIST = {
+    TEST(test_iso),
+    TEST(test_epoch_ms),
+    TEST(test_durations_ago),
+    TEST(test_rejected),
+    TEST_END,
+};

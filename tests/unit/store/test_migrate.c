@@ -1,0 +1,167 @@
+/* tests/unit/store/test_migrate.c — a store written by schema v1 (made here with
+ * the v1 DDL, as an older obsagent left it) is migrated by store_open to
+ * the current version with its rows intact (and its platform lines added to
+ * the full-text index, v3); a v5 store gets the v6 retention indexes; a
+ * read-only open of it refuses
+ * with advice instead of reading a schema it does not know. */
+#define CHECK_MAIN
+#include "tests/unit/check.h"
+#include "tests/unit/tmpdir.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "common/sketch.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[64], path[96];
+
+static void make_v1_store(void)
+{
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    /* events_fts needs the tokenizer at creation time, as with obsagent v1 */
+    CHECK_EQ_INT(store_register_tokenizer(db, NULL), 0);
+    CHECK_EQ_INT(sqlite3_exec(db, SQL_V1, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message) VALUES(60000, 1, 1, 1, 'hello');"
+                              "INSERT INTO events_fts(rowid, message) VALUES(1, 'hello');"
+                              /* v1 left platform lines out of the index */
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message) "
+                              "VALUES(60000, 1, 1, 2, 'START', 'START RequestId: abc Version: $LATEST');"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message, duration, init_duration) "
+                              "VALUES(61000, 1, 1, 4, 'REPORT', 'REPORT RequestId: abc', 120.5, 300);"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, type, message, duration) "
+                              "VALUES(62000, 1, 1, 4, 'REPORT', 'REPORT RequestId: abd', 80);"
+                              "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 60000, 3, 2);"
+                              "PRAGMA user_version=1;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void cleanup(void)
+{
+    tmpdir_remove(dir);
+}
+
+static long long q(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Quantile q of the sketch in the rollup row's column (-1: none). */
+static double sketch_q(sqlite3 *db, const char *col, double qq)
+{
+    char sql[96];
+    sqlite3_stmt *s;
+    double v = -1;
+    snprintf(sql, sizeof sql, "SELECT %s FROM rollup_minute", col);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) == SQLITE_BLOB) {
+        sketch_t sk;
+        sketch_init(&sk);
+        if (sketch_merge_blob(&sk, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)) == 0)
+            v = sketch_quantile(&sk, qq);
+        sketch_done(&sk);
+    }
+    sqlite3_finalize(s);
+    return v;
+}
+
+static void test_readonly_refuses_old_schema(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    make_v1_store();
+    CHECK_EQ_INT(store_open_readonly(path, &st, &err), OBS_ESCHEMA);
+    CHECK(strstr(err.msg, "v1") != NULL && strstr(err.msg, "obsagent") != NULL);
+    cleanup();
+}
+
+static void test_v1_migrates_with_rows_intact(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    make_v1_store();
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    sqlite3 *db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 6);   /* a new version needs its own test here */
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
+    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
+    /* v5: the minute's duration and init sketches are built from its REPORTs */
+    CHECK_NEAR(sketch_q(db, "duration_sketch", 0.0), 80, 0.8);     /* within 1% */
+    CHECK_NEAR(sketch_q(db, "duration_sketch", 1.0), 120.5, 1.2);
+    CHECK_NEAR(sketch_q(db, "init_sketch", 0.5), 300, 3);
+    /* and the hour of that minute sums it (rollup_hour, v5) */
+    CHECK_EQ_INT(q(db, "SELECT hour FROM rollup_hour WHERE function = 'fn'"), 0);
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + invocations FROM rollup_hour"), 32);
+    CHECK_EQ_INT(q(db, "SELECT length(duration_sketch) > 0 FROM rollup_hour"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_series"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_rollup_minute"), 0);
+    /* v3: every line is in the full-text index, the old platform line too */
+    CHECK_EQ_INT(q(db, "SELECT rowid FROM events_fts WHERE events_fts MATCH 'requestid'"), 2);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'hello'"), 1);
+    /* the migrated store takes new rows of the new schema */
+    store_metric_point_t p = { "ns", "Latency", "Milliseconds", 60, "{}", 60000, 12.5 };
+    CHECK_EQ_INT(store_metric_point_add(st, "fn", 1, &p, &err), 0);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(q(db, "SELECT count FROM metric_rollup_minute"), 1);
+    store_close(st, NULL);
+    /* and opening again is a no-op */
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    CHECK_EQ_INT(q(store_db(st), "SELECT count(*) FROM metric_points"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
+/* A v5 store (as obsagent v5 left it: the current schema without the v6
+ * indexes) gets the indexes retention uses, and its rows are kept. */
+static void test_v5_migrates_to_v6(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v5.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
+                              "INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(1, 60000, 2.5, 1);"
+                              "PRAGMA user_version=5;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts', 'invocations_time')"),
+                 0);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 6);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts', 'invocations_time')"),
+                 2);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE coalesce(end_ts, start_ts) < 30"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM metric_points WHERE ts < 120000"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
+TEST_LIST = {
+    TEST(test_readonly_refuses_old_schema),
+    TEST(test_v5_migrates_to_v6),
+    TEST(test_v1_migrates_with_rows_intact),
+    TEST_END,
+};
