@@ -9,7 +9,7 @@
 
 #include "lambda/classify.h"
 #include "agent/line_reader.h"
-#include "lambda/multiline.h"
+#include "agent/multiline_event.h"
 #include "store/store.h"
 
 typedef struct pipeline_stats {

@@ -1,405 +1,43 @@
 /* lambda/classify.c — the Lambda line classifier's entry point: resets the
- * result, dispatches on the first byte, and recognises the plain-text
- * platform lines (START, END, REPORT, INIT_START, INIT_REPORT,
- * RESTORE_REPORT, EXTENSION, TELEMETRY, "RequestId: ... Runtime exited",
- * bare "Runtime.ExitError"-style lines). Also the outcome and level tables
- * and the kind/level/outcome names. Runtime prefixes live in
- * classify_runtime.c, the JSON log format in classify_json.c. */
+ * result and dispatches on the first byte to the recognisers: text platform
+ * lines (classify_text.c), runtime prefixes (classify_runtime.c), the JSON
+ * log format (classify_json.c); then the throttle signals (throttle.c). */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 #include "lambda/throttle.h"
 
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <string.h>
-
-#define LIT(s) s, sizeof(s) - 1
-
-static void reset(lambda_line_t *out, const char *line, size_t len)
-{
-    memset(out, 0, sizeof *out);
-    out->kind = LK_PLAIN;
-    out->body = obs_span(line, len);
-    out->duration_ms = out->billed_duration_ms = out->init_duration_ms = NAN;
-    out->restore_duration_ms = out->billed_restore_duration_ms = NAN;
-    out->memory_size_mb = out->max_memory_used_mb = -1;
-    out->xray_sampled = -1;
-    out->timeout_s = NAN;
-}
-
-/* ---- numbers ---------------------------------------------------------- */
-
-double classify__number(const char *p, size_t n, size_t *used)
-{
-    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                    1e16, 1e17, 1e18 };
-    uint64_t mant = 0;
-    int sig = 0, scale = 0, frac = 0;
-    size_t i = 0;
-    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-        if (sig < 18) {
-            mant = mant * 10 + (uint64_t)(p[i] - '0');
-            sig += mant != 0;
-        } else {
-            scale++;
-        }
-    }
-    if (i == 0) {
-        if (used)
-            *used = 0;
-        return NAN;
-    }
-    if (i + 1 < n && p[i] == '.' && p[i + 1] >= '0' && p[i + 1] <= '9') {
-        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-            if (sig < 18) {
-                mant = mant * 10 + (uint64_t)(p[i] - '0');
-                sig += mant != 0;
-                frac++;
-            }
-        }
-    }
-    if (used)
-        *used = i;
-    double v = (double)mant;
-    if (scale > 0)
-        v *= scale < 19 ? pow10[scale] : pow(10, scale);
-    if (frac > 0)
-        v /= frac < 19 ? pow10[frac] : pow(10, frac);
-    return v;
-}
-
-/* ---- level and outcome tables ----------------------------------------- */
-
-static int ieq(const char *p, size_t n, const char *lit)
-{
-    size_t k = 0;
-    for (; k < n && lit[k]; k++) {
-        char c = p[k];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        if (c != lit[k])
-            return 0;
-    }
-    return k == n && lit[k] == '\0';
-}
-
-lambda_level_t classify__level(const char *p, size_t n)
-{
-    static const struct { const char *name; lambda_level_t level; } names[] = {
-        { "TRACE", LL_TRACE }, { "TRCE", LL_TRACE }, { "VERBOSE", LL_TRACE },
-        { "DEBUG", LL_DEBUG }, { "DBUG", LL_DEBUG },
-        { "INFO", LL_INFO }, { "INFORMATION", LL_INFO },
-        { "WARN", LL_WARN }, { "WARNING", LL_WARN },
-        { "ERROR", LL_ERROR }, { "FAIL", LL_ERROR },
-        { "FATAL", LL_FATAL }, { "CRIT", LL_FATAL }, { "CRITICAL", LL_FATAL },
-    };
-    if (!p || n < 4 || n > 11)
-        return LL_NONE;
-    for (size_t k = 0; k < OBS_ARRAY_LEN(names); k++)
-        if (ieq(p, n, names[k].name))
-            return names[k].level;
-    return LL_NONE;
-}
-
-lambda_outcome_t classify__status_outcome(obs_span_t status, obs_span_t error_type)
-{
-    if (cl_span_is(status, LIT("timeout")))
-        return LO_TIMEOUT;
-    int failed = cl_span_is(status, LIT("error")) || cl_span_is(status, LIT("failure")) ||
-                 (status.len == 0 && error_type.len > 0);
-    if (!failed)
-        return LO_NONE;
-    if (error_type.len == 0)
-        return LO_ERROR;
-    if (cl_span_is(error_type, LIT("Runtime.OutOfMemory")))
-        return LO_OOM;
-    if (cl_has_prefix(error_type.p, error_type.len, LIT("Runtime.")) ||
-        cl_has_prefix(error_type.p, error_type.len, LIT("Extension.")) ||
-        cl_has_prefix(error_type.p, error_type.len, LIT("Sandbox.")))
-        return LO_CRASH;
-    return LO_ERROR;
-}
-
-lambda_outcome_t classify__error_type_outcome(const char *p, size_t n)
-{
-    const char *dot = memchr(p, '.', n);
-    if (!dot)
-        return LO_ERROR;
-    size_t rest = n - (size_t)(dot + 1 - p);
-    if (cl_has_prefix(p, n, LIT("Runtime.OutOfMemory")) && rest == 11)
-        return LO_OOM;
-    if ((rest == 9 && memcmp(dot + 1, "ExitError", 9) == 0) ||
-        (rest == 5 && memcmp(dot + 1, "Crash", 5) == 0))
-        return LO_CRASH;
-    return LO_ERROR;
-}
-
-/* ---- text platform lines ---------------------------------------------- */
-
-typedef enum field {
-    F_REQID, F_VERSION, F_DURATION, F_BILLED, F_MEMSIZE, F_MAXMEM, F_INIT,
-    F_RESTORE, F_BILLED_RESTORE, F_TRACE, F_SEGMENT, F_SAMPLED, F_STATUS,
-    F_ERRTYPE, F_PHASE, F_RTVER, F_RTARN, F_NAME, F_STATE, F_EVENTS,
-} field_t;
-
-typedef struct fkey {
-    const char *text;
-    unsigned char len;
-    field_t field;
-} fkey_t;
-
-static const fkey_t keys[] = {
-    { LIT("RequestId:"), F_REQID },
-    { LIT("Version:"), F_VERSION },
-    { LIT("Duration:"), F_DURATION },
-    { LIT("Billed Duration:"), F_BILLED },
-    { LIT("Billed Restore Duration:"), F_BILLED_RESTORE },
-    { LIT("Memory Size:"), F_MEMSIZE },
-    { LIT("Max Memory Used:"), F_MAXMEM },
-    { LIT("Init Duration:"), F_INIT },
-    { LIT("Restore Duration:"), F_RESTORE },
-    { LIT("XRAY TraceId:"), F_TRACE },
-    { LIT("SegmentId:"), F_SEGMENT },
-    { LIT("Sampled:"), F_SAMPLED },
-    { LIT("Status:"), F_STATUS },
-    { LIT("Error Type:"), F_ERRTYPE },
-    { LIT("ErrorType:"), F_ERRTYPE },
-    { LIT("Phase:"), F_PHASE },
-    { LIT("Runtime Version:"), F_RTVER },
-    { LIT("Runtime Version ARN:"), F_RTARN },
-    { LIT("Name:"), F_NAME },
-    { LIT("State:"), F_STATE },
-    { LIT("Events:"), F_EVENTS },
-    { LIT("Types:"), F_EVENTS },
-};
-
-static size_t skip_ws(const char *p, size_t n, size_t i)
-{
-    while (i < n && cl_is_space(p[i]))
-        i++;
-    return i;
-}
-
-static size_t token_end(const char *p, size_t n, size_t i)
-{
-    while (i < n && !cl_is_space(p[i]))
-        i++;
-    return i;
-}
-
-/* The value of a key starting at p[i]: one whitespace-free token, or for a
- * bracketed list ("[INVOKE, SHUTDOWN]") everything through the ']' (or to
- * the next TAB when unterminated). Returns the end. */
-static size_t value_end(const char *p, size_t n, size_t i)
-{
-    if (i < n && p[i] == '[') {
-        size_t j = i;
-        while (j < n && p[j] != ']' && p[j] != '\t')
-            j++;
-        return j < n && p[j] == ']' ? j + 1 : j;
-    }
-    return token_end(p, n, i);
-}
-
-static double number_field(const char *p, size_t n, size_t *i)
-{
-    size_t used;
-    double v = classify__number(p + *i, n - *i, &used);
-    *i += used;
-    return v;
-}
-
-static int64_t int_field(const char *p, size_t n, size_t *i)
-{
-    double v = number_field(p, n, i);
-    return isnan(v) || v > 9e15 ? -1 : (int64_t)v;
-}
-
-static void set_field(lambda_line_t *out, field_t f, const char *p, size_t n, size_t *i)
-{
-    size_t e;
-    switch (f) {
-    case F_DURATION: out->duration_ms = number_field(p, n, i); return;
-    case F_BILLED: out->billed_duration_ms = number_field(p, n, i); return;
-    case F_INIT: out->init_duration_ms = number_field(p, n, i); return;
-    case F_RESTORE: out->restore_duration_ms = number_field(p, n, i); return;
-    case F_BILLED_RESTORE: out->billed_restore_duration_ms = number_field(p, n, i); return;
-    case F_MEMSIZE: out->memory_size_mb = int_field(p, n, i); return;
-    case F_MAXMEM: out->max_memory_used_mb = int_field(p, n, i); return;
-    default: break;
-    }
-    e = value_end(p, n, *i);
-    obs_span_t v = obs_span(e > *i ? p + *i : NULL, e - *i);
-    *i = e;
-    switch (f) {
-    case F_REQID: out->request_id = v; break;
-    case F_VERSION: out->version = v; break;
-    case F_TRACE: out->xray_trace_id = v; break;
-    case F_SEGMENT: out->xray_segment_id = v; break;
-    case F_SAMPLED:
-        out->xray_sampled = cl_span_is(v, LIT("true")) ? 1 : cl_span_is(v, LIT("false")) ? 0 : -1;
-        break;
-    case F_STATUS: out->status = v; break;
-    case F_ERRTYPE: out->error_type = v; break;
-    case F_PHASE: out->phase = v; break;
-    case F_RTVER: out->runtime_version = v; break;
-    case F_RTARN: out->runtime_version_arn = v; break;
-    case F_NAME: out->ext_name = v; break;
-    case F_STATE: out->ext_state = v; break;
-    case F_EVENTS: out->ext_events = v; break;
-    default: break;
-    }
-}
-
-/* Read "Key: value [unit]" pairs from p[i..n), separated by TABs or spaces;
- * words that are not a known key are skipped. */
-static void scan_fields(const char *p, size_t n, size_t i, lambda_line_t *out)
-{
-    for (;;) {
-        i = skip_ws(p, n, i);
-        if (i >= n)
-            return;
-        const fkey_t *k = NULL;
-        for (size_t j = 0; j < OBS_ARRAY_LEN(keys); j++) {
-            if (keys[j].text[0] == p[i] && cl_has_prefix(p + i, n - i, keys[j].text, keys[j].len)) {
-                k = &keys[j];
-                break;
-            }
-        }
-        if (!k) {
-            i = token_end(p, n, i + 1);
-            continue;
-        }
-        i = skip_ws(p, n, i + k->len);
-        set_field(out, k->field, p, n, &i);
-    }
-}
-
-/* "KEYWORD" followed by a space, a TAB or the end of the line. */
-static int keyword(const char *p, size_t n, const char *kw, size_t kwlen)
-{
-    return cl_has_prefix(p, n, kw, kwlen) && (n == kwlen || p[kwlen] == ' ' || p[kwlen] == '\t');
-}
-
-static int platform_line(const char *p, size_t n, lambda_line_t *out)
-{
-    static const struct {
-        const char *kw;
-        size_t len;
-        int needs_reqid;
-        lambda_kind_t kind;
-    } lines[] = {
-        { LIT("START"), 1, LK_START },
-        { LIT("END"), 1, LK_END },
-        { LIT("REPORT"), 1, LK_REPORT },
-        { LIT("INIT_START"), 0, LK_INIT_START },
-        { LIT("INIT_REPORT"), 0, LK_INIT_REPORT },
-        { LIT("RESTORE_REPORT"), 0, LK_RESTORE_REPORT },
-        { LIT("EXTENSION"), 0, LK_EXTENSION },
-        { LIT("TELEMETRY"), 0, LK_TELEMETRY },
-    };
-    for (size_t k = 0; k < OBS_ARRAY_LEN(lines); k++) {
-        if (!keyword(p, n, lines[k].kw, lines[k].len))
-            continue;
-        size_t i = skip_ws(p, n, lines[k].len);
-        if (lines[k].needs_reqid && !cl_has_prefix(p + i, n - i, LIT("RequestId:")))
-            return 0;
-        out->kind = lines[k].kind;
-        out->type = lines[k].kw;
-        scan_fields(p, n, i, out);
-        if (out->kind == LK_REPORT)
-            out->outcome = classify__status_outcome(out->status, out->error_type);
-        return 1;
-    }
-    return 0;
-}
-
-/* "RequestId: X Error: Runtime exited ...", "RequestId: X Process exited
- * before completing request", and the newer "RequestId: X Status: error
- * ErrorType: Runtime.ExitError" fault text. */
-static int request_line(const char *p, size_t n, lambda_line_t *out)
-{
-    static const char exit_error[] = "Runtime.ExitError";
-    if (!cl_has_prefix(p, n, LIT("RequestId:")))
-        return 0;
-    size_t i = skip_ws(p, n, sizeof "RequestId:" - 1);
-    size_t e = token_end(p, n, i);
-    obs_span_t id = obs_span(e > i ? p + i : NULL, e - i);
-    i = skip_ws(p, n, e);
-    const char *r = p + i;
-    size_t rn = n - i;
-    if (cl_has_prefix(r, rn, LIT("Error: Runtime exited")) ||
-        cl_has_prefix(r, rn, LIT("Process exited before completing request"))) {
-        out->error_type = obs_span(exit_error, sizeof exit_error - 1);
-        out->outcome = LO_CRASH;
-    } else if (cl_has_prefix(r, rn, LIT("Status:"))) {
-        scan_fields(p, n, i, out);
-        out->outcome = classify__status_outcome(out->status, out->error_type);
-    } else {
-        return 0;
-    }
-    out->kind = LK_RUNTIME_EXIT;
-    out->request_id = id;
-    return 1;
-}
-
-/* A line that is exactly "Runtime.X", "Extension.X", "Sandbox.X" or
- * "Function.X" (trailing whitespace allowed). */
-static int error_type_line(const char *p, size_t n, lambda_line_t *out)
-{
-    while (n > 0 && cl_is_space(p[n - 1]))
-        n--;
-    size_t i;
-    if (cl_has_prefix(p, n, LIT("Runtime.")))
-        i = sizeof "Runtime." - 1;
-    else if (cl_has_prefix(p, n, LIT("Extension.")))
-        i = sizeof "Extension." - 1;
-    else if (cl_has_prefix(p, n, LIT("Sandbox.")))
-        i = sizeof "Sandbox." - 1;
-    else if (cl_has_prefix(p, n, LIT("Function.")))
-        i = sizeof "Function." - 1;
-    else
-        return 0;
-    if (i == n)
-        return 0;
-    for (size_t j = i; j < n; j++)
-        if (!cl_is_ident(p[j]))
-            return 0;
-    out->kind = LK_ERROR_TYPE;
-    out->error_type = obs_span(p, n);
-    out->outcome = classify__error_type_outcome(p, n);
-    return 1;
-}
 
 /* ---- dispatch ---------------------------------------------------------- */
 
 void classify__line(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix)
 {
-    reset(out, line, len);
+    classify__reset(out, line, len);
     if (!line || len == 0)
         return;
     switch (line[0]) {
-    case 'S': case 'E': case 'I': case 'T':
-        if (!platform_line(line, len, out))
-            error_type_line(line, len, out);
-        break;
-    case 'R':
-        if (!platform_line(line, len, out) && !request_line(line, len, out))
-            error_type_line(line, len, out);
-        break;
-    case 'F':
-        error_type_line(line, len, out);
-        break;
     case '{':
         classify__json(line, len, out);
         break;
     case '[':
     case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-        classify__runtime(line, len, out, allow_export_prefix);
+    case '5': case '6': case '7': case '8': case '9': {
+        if (classify__runtime(line, len, out) || !allow_export_prefix)
+            break;
+        /* "<ISO with T> [<stream name> ]<line>": the export's time, the
+         * rest classified as a line of its own */
+        int64_t ts;
+        size_t rest = classify__export_prefix(line, len, &ts);
+        if (rest) {
+            classify__line(line + rest, len - rest, out, 0);
+            out->has_ts = 1;
+            out->ts_ms = ts;
+        }
         break;
+    }
     default:
+        classify__text(line, len, out);
         break;
     }
 }
@@ -420,35 +58,3 @@ void classify_result_done(lambda_line_t *out)
     out->json = obs_span(NULL, 0);
 }
 
-/* ---- names ------------------------------------------------------------- */
-
-const char *classify_kind_name(lambda_kind_t k)
-{
-    static const char *const names[LK__COUNT] = {
-        [LK_PLAIN] = "plain", [LK_APP] = "app", [LK_START] = "START", [LK_END] = "END",
-        [LK_REPORT] = "REPORT", [LK_INIT_START] = "INIT_START",
-        [LK_INIT_REPORT] = "INIT_REPORT", [LK_RESTORE_REPORT] = "RESTORE_REPORT",
-        [LK_EXTENSION] = "EXTENSION", [LK_TELEMETRY] = "TELEMETRY",
-        [LK_TIMEOUT] = "timeout", [LK_RUNTIME_EXIT] = "runtime_exit",
-        [LK_ERROR_TYPE] = "error_type", [LK_PLATFORM] = "platform",
-    };
-    return (unsigned)k < LK__COUNT ? names[k] : "plain";
-}
-
-const char *classify_level_name(lambda_level_t l)
-{
-    static const char *const names[] = {
-        [LL_NONE] = NULL, [LL_TRACE] = "TRACE", [LL_DEBUG] = "DEBUG", [LL_INFO] = "INFO",
-        [LL_WARN] = "WARN", [LL_ERROR] = "ERROR", [LL_FATAL] = "FATAL",
-    };
-    return (unsigned)l < OBS_ARRAY_LEN(names) ? names[l] : NULL;
-}
-
-const char *classify_outcome_name(lambda_outcome_t o)
-{
-    static const char *const names[] = {
-        [LO_NONE] = "ok", [LO_ERROR] = "error", [LO_TIMEOUT] = "timeout",
-        [LO_CRASH] = "crash", [LO_OOM] = "oom",
-    };
-    return (unsigned)o < OBS_ARRAY_LEN(names) ? names[o] : "ok";
-}

@@ -1,22 +1,36 @@
 /* lambda/classify_int.h — what the classifier's files share: the entry
  * points of the runtime-prefix and JSON recognisers, and small helpers over
  * (pointer, length) text (no function here ever reads past the length). */
-#ifndef OBS_CLASSIFY_INTERNAL_H
-#define OBS_CLASSIFY_INTERNAL_H
+#ifndef OBS_CLASSIFY_INT_H
+#define OBS_CLASSIFY_INT_H
 
 #include "lambda/classify.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-/* Recognisers. Each returns 1 when it classified the line (filling out), 0
- * when the line is not its shape (out untouched but for fields it reset). */
-int classify__runtime(const char *line, size_t len, lambda_line_t *out,
-                      int allow_export_prefix);               /* classify_runtime.c */
-void classify__json(const char *line, size_t len, lambda_line_t *out); /* classify_json.c */
+/* ---- classify.c: the dispatcher ------------------------------------------ */
 
-/* Classify without the CloudWatch-export prefix rule (used after stripping one). */
+/* Classify a line; allow_export_prefix 0: without the CloudWatch-export
+ * prefix rule (for the rest of a line after one was taken off). */
 void classify__line(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix);
+
+/* ---- the recognisers ----------------------------------------------------
+ * Each takes a non-empty line and a result reset by classify__reset, and
+ * returns 1 when it classified the line (filling out), 0 when the line is
+ * not its shape (out untouched but for fields it set). */
+
+int classify__text(const char *line, size_t len, lambda_line_t *out);    /* classify_text.c */
+int classify__runtime(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
+void classify__json(const char *line, size_t len, lambda_line_t *out);   /* classify_json.c */
+
+/* classify_runtime.c: "<ISO with T> [<stream name> ]<line>" (a CloudWatch
+ * export, `aws logs tail`): the offset of <line> with the prefix's time in
+ * *ts, or 0 when the line does not start so. */
+size_t classify__export_prefix(const char *line, size_t len, int64_t *ts);
+
+/* ---- classify_json.c: objects in a line ---------------------------------- */
 
 /* Parse the first '{' in p[0..len) through to the end (only whitespace may
  * follow the object); on success set out->json and out->tree. */
@@ -25,6 +39,11 @@ void classify__embedded_json(const char *p, size_t len, lambda_line_t *out);
 /* Parse exactly one JSON object filling p[0..len) but for trailing
  * whitespace. Returns the tree (caller owns) and its text length, or NULL. */
 struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len);
+
+/* ---- classify_common.c: what every recogniser uses ------------------------ */
+
+/* Empty the result: kind LK_PLAIN, body the whole line, no numbers. */
+void classify__reset(lambda_line_t *out, const char *line, size_t len);
 
 /* Level names → lambda_level_t, case-insensitively (info, WARNING, fail,
  * crit, Information...). LL_NONE when unknown. */
@@ -41,7 +60,10 @@ lambda_outcome_t classify__error_type_outcome(const char *p, size_t n);
  * *used (may be NULL) gets the bytes consumed. */
 double classify__number(const char *p, size_t n, size_t *used);
 
-/* Text helpers. */
+/* Text helpers. LIT("x") is a literal and its length, for the functions
+ * below. */
+#define LIT(s) s, sizeof(s) - 1
+
 static inline int cl_has_prefix(const char *p, size_t n, const char *lit, size_t litlen)
 {
     return n >= litlen && memcmp(p, lit, litlen) == 0;

@@ -12,7 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-#define LIT(s) s, sizeof(s) - 1
 
 struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len)
 {
@@ -129,7 +128,10 @@ static lambda_kind_t platform_kind(const char *type)
 static void fault_text(lambda_line_t *out, const char *text)
 {
     lambda_line_t t;
-    classify__line(text, strlen(text), &t, 0);
+    size_t n = strlen(text);
+    classify__reset(&t, text, n);
+    if (n)
+        classify__text(text, n, &t);
     if (t.kind == LK_RUNTIME_EXIT) {
         out->request_id = t.request_id;
         out->status = t.status;

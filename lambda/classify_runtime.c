@@ -16,7 +16,6 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#define LIT(s) s, sizeof(s) - 1
 
 typedef struct word {
     const char *text;
@@ -246,21 +245,19 @@ static int stream_name(const char *p, size_t n)
     return 1;
 }
 
-/* "<ISO with T> [<stream name> ]<line>": the time of the export prefix, the
- * rest classified as a line of its own (`aws logs tail` puts the stream
- * name between the two). */
-static int export_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+size_t classify__export_prefix(const char *p, size_t n, int64_t *ts)
 {
-    size_t e = find(p, n, i, ' ');
+    size_t used;
+    if (n < 19 || p[0] < '0' || p[0] > '9' || isotime_parse(p, n, ts, &used) != 0 || used >= n ||
+        p[used] != ' ' || p[4] == '/' || p[10] == ' ')
+        return 0;
+    size_t i = used + 1, e = find(p, n, i, ' ');   /* `aws logs tail`: the stream name */
     if (e < n && stream_name(p + i, e - i))
         i = e + 1;
-    classify__line(p + i, n - i, out, 0);
-    out->has_ts = 1;
-    out->ts_ms = ts;
-    return 1;
+    return i;
 }
 
-int classify__runtime(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix)
+int classify__runtime(const char *line, size_t len, lambda_line_t *out)
 {
     if (line[0] == '[')
         return bracket_line(line, len, out);
@@ -277,5 +274,5 @@ int classify__runtime(const char *line, size_t len, lambda_line_t *out, int allo
         return go_line(line, len, used + 1, ts, out);
     if (tsep == ' ')
         return log4j_line(line, len, used + 1, ts, out);
-    return allow_export_prefix ? export_line(line, len, used + 1, ts, out) : 0;
+    return 0;   /* perhaps an export prefix: classify__export_prefix */
 }
