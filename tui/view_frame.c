@@ -9,17 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-void view_clock(int64_t ms, int with_date, char *out, size_t n)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    if (with_date)
-        snprintf(out, n, "%02d-%02d %02d:%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-    else
-        snprintf(out, n, "%02d:%02d", tm.tm_hour, tm.tm_min);
-}
-
 /* The agent as the header shows it: paused (and why) or running from its
  * state file; else from what it last wrote and the files' lag. */
 static void agent_text(const app_t *a, char *out, size_t n)

@@ -13,7 +13,7 @@ void view_emf(canvas_t *c, app_t *a, int y, int h);
 void view_help(canvas_t *c, app_t *a, int y, int h);
 void view_request(canvas_t *c, app_t *a, int y, int h);
 
-/* A sparkline of n per-minute values max-pooled into w columns. */
+/* view_parts.c: a sparkline of n per-minute values max-pooled into w columns. */
 void view_sparkline(canvas_t *c, int y, int x, int w, int attr, const double *v, int n);
 /* "HH:MM" (UTC) of an epoch-ms time; "MM-DD HH:MM" when with_date. */
 void view_clock(int64_t ms, int with_date, char *out, size_t n);

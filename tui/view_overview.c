@@ -146,19 +146,6 @@ static void draw_header(canvas_t *c, int y, const app_t *a, const int *show, int
     }
 }
 
-void view_sparkline(canvas_t *c, int y, int x, int w, int attr, const double *v, int n)
-{
-    if (w <= 0)
-        return;
-    double pooled[1024];
-    char text[1024 * 4 + 1];
-    if (w > 1024)
-        w = 1024;
-    spark_pool(v, n, pooled, w);
-    spark_render(pooled, w, 0, c->ascii, text, sizeof text);
-    canvas_str(c, y, x, w, attr, text);
-}
-
 static void draw_series(canvas_t *c, app_t *a, int y, int h)
 {
     static const char *label[SK__COUNT] = { "invocations", "errors", "cold starts", "throttles" };
