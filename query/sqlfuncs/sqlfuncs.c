@@ -1,20 +1,9 @@
 /* query/sqlfuncs/sqlfuncs.c — registers the whole SQL function library on one
- * connection (see sqlfuncs.h): calls each query/sqlfuncs_*.c file's
+ * connection (see sqlfuncs.h): calls each sqlfuncs_*.c file's
  * registration in turn and turns a failure into an obs_err_t. */
 #include "query/sqlfuncs/sqlfuncs.h"
 
 #include "query/sqlfuncs/sqlfuncs_int.h"
-
-int query_sqlfuncs__table(sqlite3 *db, const sqlfn_def_t *defs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int rc = sqlite3_create_function_v2(db, defs[i].name, defs[i].nargs, SQLFN_PURE,
-                                            NULL, defs[i].fn, NULL, NULL, NULL);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    return SQLITE_OK;
-}
 
 int query_sqlfuncs_register(sqlite3 *db, const query_sqlctx_t *ctx, obs_err_t *err)
 {

@@ -1,9 +1,9 @@
-/* query/sqlfuncs/sqlfuncs_int.h — what the query/sqlfuncs_*.c files share: the
+/* query/sqlfuncs/sqlfuncs_int.h — what the sqlfuncs_*.c files share: the
  * per-file registration entry points, numeric coercion of SQL values, the
  * natural-order comparison, civil-date arithmetic and small UTF-8 helpers.
- * Not part of the public API (see query/sqlfuncs.h). */
-#ifndef OBS_QUERY_SQLFUNCS_INTERNAL_H
-#define OBS_QUERY_SQLFUNCS_INTERNAL_H
+ * Not part of the public API (see sqlfuncs.h). */
+#ifndef OBS_QUERY_SQLFUNCS_INT_H
+#define OBS_QUERY_SQLFUNCS_INT_H
 
 #include <sqlite3.h>
 #include <stddef.h>
@@ -22,7 +22,16 @@ typedef struct sqlfn_def {
 } sqlfn_def_t;
 
 /* Register a table of pure scalar functions; returns an SQLite rc. */
-int query_sqlfuncs__table(sqlite3 *db, const sqlfn_def_t *defs, size_t n);
+static inline int query_sqlfuncs__table(sqlite3 *db, const sqlfn_def_t *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = sqlite3_create_function_v2(db, defs[i].name, defs[i].nargs, SQLFN_PURE, NULL, defs[i].fn,
+                                            NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
 
 /* Per-file registration; each returns an SQLite rc. */
 int query_sqlfuncs__register_string(sqlite3 *db);
@@ -60,7 +69,7 @@ int query_sqlfuncs__num(sqlite3_value *v, sqlfn_num_t *out);
  * success, 0 when it is neither. */
 int query_sqlfuncs__time_ms(sqlite3_value *v, int64_t *ms);
 
-/* Natural order (query/sqlfuncs_sort.c): non-numeric values first, compared
+/* Natural order (sqlfuncs_sort.c): non-numeric values first, compared
  * chunk-wise; then numbers by value. <0, 0, >0 like strcmp. */
 int query_sqlfuncs__natural_cmp_text(const char *a, size_t na, const char *b, size_t nb);
 int query_sqlfuncs__natural_cmp_values(sqlite3_value *a, sqlite3_value *b);
