@@ -4,7 +4,6 @@
 #define OBS_AGENT_CLI_H
 
 #include "agent/tail/tail.h"
-#include "agent/tail/tail_import.h"
 #include "agent/prom/prom_http.h"
 #include "agent/net/net_source.h"
 #include "agent/retention.h"
@@ -17,7 +16,7 @@ typedef struct agent_cli {
     store_opts_t so;
     follow_opts_t fo;
     net_opts_t no;
-    metrics_http_opts_t mo;
+    prom_http_opts_t mo;
     retention_opts_t ro;
     const char **exclude;        /* owned: the --exclude globs (fo.exclude) */
     char **paths;                /* the PATH arguments */

@@ -5,6 +5,7 @@
 #include "agent/cli.h"
 #include "agent/net/extension.h"
 #include "agent/status.h"
+#include "common/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static int subscribe_extension(extension_t *ext, const net_opts_t *no, const cha
     if (!rc)
         rc = extension_run(ext, err);
     if (!rc)
-        fprintf(stderr, "obsagent: registered as a Lambda extension of %s; Telemetry API delivers to %s\n",
+        obs_log(OBS_LOG_INFO, "registered as a Lambda extension of %s; Telemetry API delivers to %s",
                 function, uri);
     return rc;
 }
@@ -82,15 +83,15 @@ static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, obs_err_t *
         char where[512];
         net_source_hook(ns, &cli->fo);
         net_source_describe(ns, where, sizeof where);
-        fprintf(stderr, "obsagent: %s\n", where);
+        obs_log(OBS_LOG_INFO, "%s", where);
     }
-    metrics_http_t *mh = NULL;
+    prom_http_t *mh = NULL;
     cli->mo.db_path = cli->db;
-    if (!rc && cli->mo.listen && !(rc = metrics_http_start(&cli->mo, &mh, err)))
-        fprintf(stderr, "obsagent: Prometheus metrics on %s\n", metrics_http_describe(mh));
+    if (!rc && cli->mo.listen && !(rc = prom_http_start(&cli->mo, &mh, err)))
+        obs_log(OBS_LOG_INFO, "Prometheus metrics on %s", prom_http_describe(mh));
     if (!rc)
         rc = follow_run(st, pl, &cli->fo, cli->paths, cli->npaths, err);
-    metrics_http_stop(mh);
+    prom_http_stop(mh);
     extension_free(ext);
     net_source_free(ns);
     retention_free(cli->fo.retention);
@@ -100,6 +101,7 @@ static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, obs_err_t *
 int main(int argc, char **argv)
 {
     agent_cli_t cli;
+    obs_log_setup("obsagent", OBS_LOG_INFO);
     int rc = agent_cli_parse(argc, argv, &cli);
     if (rc >= 0) {
         agent_cli_free(&cli);
@@ -113,7 +115,7 @@ int main(int argc, char **argv)
     obs_err_t err = { 0 };
     store_t *st = NULL;
     if (store_open(cli.db, &cli.so, &st, &err)) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s", err.msg);
         agent_cli_free(&cli);
         return 1;
     }
@@ -128,11 +130,11 @@ int main(int argc, char **argv)
         rc = run_follow(&cli, st, pl, &err);
     }
     if (rc) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s", err.msg);
         store_rollback(st);  /* keep no row without its checkpoint */
     }
     if (store_close(st, &err) && !rc) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;
     }
     if (!cli.quiet && !rc)

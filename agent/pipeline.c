@@ -13,6 +13,7 @@
 #include "lambda/throttle.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -173,13 +174,6 @@ void pipeline_set_multiline(pipeline_t *pl, int enabled, size_t max_bytes)
 const pipeline_stats_t *pipeline_stats(const pipeline_t *pl)
 {
     return &pl->stats;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Copy the line with every NUL byte replaced by U+2400 (3 bytes); *head
@@ -531,7 +525,7 @@ static int process_line(pipeline_t *pl, pipeline_stream_t *ps, const line_t *lin
     if (head < text.len && !r.throttle)  /* a signal in any line of the event */
         r.throttle = throttle_detect(text.p, text.len, NULL);
 
-    int64_t ingest = now_ms();
+    int64_t ingest = obs_wall_ms();
     int64_t ts;
     if (forced.ts < 0 && !r.has_ts && !ps->has_last_ts) {
         classify_result_done(&r);

@@ -21,6 +21,8 @@
  * have retention delete everything. */
 #include "agent/retention.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,13 +44,6 @@ struct retention {
     int64_t size_cut;       /* the minute being deleted for the size limit, or -1 */
     int stuck_said;         /* said that nothing is left to delete */
 };
-
-static int64_t clock_ms(clockid_t c)
-{
-    struct timespec ts;
-    clock_gettime(c, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int64_t minute_floor(int64_t ms)
 {
@@ -106,8 +101,8 @@ static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
         *cutoff = r->size_cut = minute_floor(oldest) + MINUTE_MS;
     } else if (!r->stuck_said) {
         r->stuck_said = 1;
-        fprintf(stderr, "obsagent: the store has %lld bytes in use with no event left to delete; "
-                        "--max-db-size %lld cannot be kept\n", (long long)sz.used_bytes,
+        obs_log(OBS_LOG_WARN, "the store has %lld bytes in use with no event left to delete; "
+                        "--max-db-size %lld cannot be kept", (long long)sz.used_bytes,
                 (long long)r->o.max_bytes);
     }
     return 0;
@@ -122,7 +117,7 @@ static int64_t used_now(retention_t *r, obs_err_t *err)
 
 int retention_turn(retention_t *r, obs_err_t *err)
 {
-    int64_t t0 = clock_ms(CLOCK_MONOTONIC), age_cutoff = -1, deleted = 0;
+    int64_t t0 = obs_mono_ms(), age_cutoff = -1, deleted = 0;
     int rc = 0;
     if (!r)
         return 0;
@@ -135,7 +130,7 @@ int retention_turn(retention_t *r, obs_err_t *err)
             r->growth = grew;
     }
     if (r->o.max_age_ms && t0 >= r->age_due_ms)
-        age_cutoff = minute_floor(clock_ms(CLOCK_REALTIME) - r->o.max_age_ms);
+        age_cutoff = minute_floor(obs_wall_ms() - r->o.max_age_ms);
     for (;;) {
         int64_t cutoff = age_cutoff;
         if (r->o.max_bytes) {
@@ -163,7 +158,7 @@ int retention_turn(retention_t *r, obs_err_t *err)
             age_cutoff = -1;  /* nothing older than the age limit is left */
             r->age_due_ms = t0 + RETENTION_AGE_EVERY_MS;
         }
-        if ((done && n == 0) || clock_ms(CLOCK_MONOTONIC) - t0 >= RETENTION_TURN_MS)
+        if ((done && n == 0) || obs_mono_ms() - t0 >= RETENTION_TURN_MS)
             break;
     }
     if (deleted)

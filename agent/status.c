@@ -9,6 +9,8 @@
 #include "agent/status.h"
 #include "store/agent_state.h"
 #include "store/store.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #include <sqlite3.h>
 
@@ -52,7 +54,6 @@ static int one_source(void *ctx, const char *key, const store_source_t *src)
 static void print_agent(const char *db, FILE *out)
 {
     agent_state_info_t ai;
-    struct timespec ts;
     if (agent_state_read(db, &ai) != 0) {
         fprintf(out, "agent_state not running\n");
         return;
@@ -61,8 +62,7 @@ static void print_agent(const char *db, FILE *out)
         fprintf(out, "agent_state not running (pid %ld ended without a clean stop)\n", ai.pid);
         return;
     }
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = obs_wall_ms();
     fprintf(out, "agent_state %s\nagent_pid %ld\nagent_since_ms %lld\nagent_state_ms %lld\n", ai.state,
             ai.pid, (long long)ai.since_ms, (long long)(now - ai.since_ms));
     if (ai.reason[0])
@@ -77,12 +77,12 @@ int agent_status_print(const char *db, FILE *out)
     lag_sum_t sum = { out, 0, 0, 0, 0 };
     int rc = 0;
     if (store_open_readonly(db, &st, &err)) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s", err.msg);
         return 1;
     }
     if (sqlite3_prepare_v2(store_db(st), "SELECT name, value FROM agent_counters ORDER BY name", -1, &q,
                            NULL) != SQLITE_OK) {
-        fprintf(stderr, "obsagent: reading the counters: %s\n", sqlite3_errmsg(store_db(st)));
+        obs_log(OBS_LOG_ERROR, "reading the counters: %s", sqlite3_errmsg(store_db(st)));
         store_close(st, NULL);
         return 1;
     }
@@ -93,7 +93,7 @@ int agent_status_print(const char *db, FILE *out)
                 (long long)sqlite3_column_int64(q, 1));
     sqlite3_finalize(q);
     if (store_sources_each(st, one_source, &sum, &err)) {
-        fprintf(stderr, "obsagent: %s\n", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;
     } else {
         fprintf(out, "lag_bytes %lld\n", (long long)sum.lag);

@@ -7,6 +7,7 @@
  * files read last, also every 5 s) is timed on its own line.
  * Run by bench/bench_obstop.sh.
  *   bench_frame --db FILE [--runs N] */
+#include "common/clock.h"
 #include "query/sqlfuncs/sqlfuncs.h"
 #include "store/store.h"
 #include "tui/app.h"
@@ -17,13 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -39,10 +33,10 @@ static void run(app_t *a, const char *label, int runs)
     for (int i = 0; i < runs; i++) {
         clock_gettime(CLOCK_REALTIME, &wall);
         a->detail_ms = INT64_MIN / 2;   /* measure a reload, not the 5 s cache */
-        double t0 = now_ms();
+        double t0 = obs_mono_s() * 1000.0;
         app_refresh(a, (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000);
         view_frame(c, a);
-        t[i] = now_ms() - t0;
+        t[i] = obs_mono_s() * 1000.0 - t0;
     }
     qsort(t, (size_t)runs, sizeof *t, cmp);
     printf("  %-34s median %7.2f ms   p95 %7.2f ms   max %7.2f ms   (%d runs)\n", label, t[runs / 2],
@@ -90,9 +84,9 @@ int main(int argc, char **argv)
         double t[64];
         int n = runs < 64 ? runs : 64;
         for (int i = 0; i < n; i++) {
-            double t0 = now_ms();
+            double t0 = obs_mono_s() * 1000.0;
             model_header_load(store_db(st), db, &a.ov, 1);
-            t[i] = now_ms() - t0;
+            t[i] = obs_mono_s() * 1000.0 - t0;
         }
         qsort(t, (size_t)n, sizeof *t, cmp);
         printf("  %-34s median %7.2f ms   p95 %7.2f ms   max %7.2f ms   (%d runs, every 5 s)\n",

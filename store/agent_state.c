@@ -2,6 +2,7 @@
  * Format: one "name value" line each: pid, state, since_ms, reason. */
 #include "store/agent_state.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,7 +60,7 @@ void agent_state_set(agent_state_t *as, const char *state, const char *reason, i
     if (ok)
         ok = rename(as->tmp, as->path) == 0;
     if (!ok && !as->warned) {
-        fprintf(stderr, "obsagent: cannot write the state file %s: %s (the state is on stderr only)\n",
+        obs_log(OBS_LOG_WARN, "cannot write the state file %s: %s (the state is on stderr only)",
                 as->path, strerror(errno));
         as->warned = 1;
     }

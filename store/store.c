@@ -4,6 +4,7 @@
 #include "store/schema.h"
 #include "store/store_internal.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,53 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-int64_t store__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A locked store (another connection holds the write lock) and a full one
- * (disk full, or the page limit) get codes of their own: follow mode pauses
- * on them instead of stopping (agent/backpressure.c). */
-int store__dberr(store_t *st, obs_err_t *err, const char *what)
-{
-    int prim = sqlite3_errcode(st->db) & 0xff;
-    int code = prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? OBS_EBUSY
-             : prim == SQLITE_FULL                           ? OBS_EFULL
-                                                             : OBS_EDB;
-    return obs_err_set(err, code, "%s: %s", what, sqlite3_errmsg(st->db));
-}
-
-/* Test hook (docs/operations.md, "Back-pressure"): with
- * OBS_TEST_MAX_PAGE_COUNT_FILE set, every write transaction first applies
- * PRAGMA max_page_count from the number in that file, so that a test can
- * fill the store (SQLITE_FULL, as a full disk gives) and free it again. */
-static void test_page_cap(store_t *st)
-{
-    const char *p = getenv("OBS_TEST_MAX_PAGE_COUNT_FILE");
-    char buf[32], sql[64];
-    if (!p || !*p)
-        return;
-    FILE *fp = fopen(p, "r");
-    if (!fp)
-        return;
-    long long n = fgets(buf, sizeof buf, fp) ? atoll(buf) : 0;
-    fclose(fp);
-    if (n > 0) {
-        snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld", n);
-        sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-    }
-}
 
 /* A directory is not a store (SQLite would say "disk I/O error"). */
 static int not_a_dir(const char *path, obs_err_t *err)
@@ -258,23 +212,6 @@ struct sqlite3 *store_db(store_t *st)
     return st->db;
 }
 
-int store__begin(store_t *st, obs_err_t *err)
-{
-    if (st->in_txn)
-        return 0;
-    test_page_cap(st);
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        int code = sqlite3_errcode(st->db) == SQLITE_BUSY ? OBS_EBUSY : OBS_EDB;
-        return obs_err_set(err, code, "cannot start a write transaction: %s%s", sqlite3_errmsg(st->db),
-                           code == OBS_EBUSY ? " (is another obsagent writing this store?)" : "");
-    }
-    st->in_txn = 1;
-    st->txn_rows = 0;
-    st->txn_changes = sqlite3_total_changes64(st->db);
-    st->txn_started_ms = mono_ms();
-    return 0;
-}
-
 static int flush_counters(store_t *st, obs_err_t *err)
 {
     sqlite3_stmt *s = st->stmt[STMT_COUNTER_ADD];
@@ -361,7 +298,7 @@ int store_maybe_commit(store_t *st, obs_err_t *err)
 {
     if (!st->in_txn)
         return 0;
-    if (st->txn_rows >= st->opts.batch_rows || mono_ms() - st->txn_started_ms >= st->opts.batch_ms)
+    if (st->txn_rows >= st->opts.batch_rows || obs_mono_ms() - st->txn_started_ms >= st->opts.batch_ms)
         return store_commit(st, err);
     return 0;
 }

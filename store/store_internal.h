@@ -91,23 +91,32 @@ struct store {
     store_vocab_t vocab;
 };
 
+/* ---- schema.c ------------------------------------------------------------ */
 int store__check(sqlite3 *db, int *version, obs_err_t *err);
 int store__migrate(sqlite3 *db, obs_err_t *err);
+
+/* ---- store.c ------------------------------------------------------------- */
 int store__prepare_writer(store_t *st, obs_err_t *err);
+
+/* ---- txn.c: the write transaction ---------------------------------------- */
+/* Start the write transaction unless one is open. */
 int store__begin(store_t *st, obs_err_t *err);
+/* Report a SQLite failure on st's connection into err: OBS_EBUSY (locked),
+ * OBS_EFULL (full) or OBS_EDB. */
+int store__dberr(store_t *st, obs_err_t *err, const char *what);
+
+/* ---- rollup.c, metrics.c, vocab.c: what a batch accumulates -------------- */
 int store__flush_rollups(store_t *st, obs_err_t *err);
 void store__rollups_free(store_t *st);
-int64_t store__now_ms(void);
-int store__register_functions(sqlite3 *db, obs_err_t *err);
-/* Register obsword; with vocab set, document tokens are noted in it. */
-int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err);
+int store__flush_metrics(store_t *st, obs_err_t *err);
+void store__metrics_reset(store_t *st, int keep_series);
 void store__vocab_note(store_vocab_t *v, const char *tok, int len);
 int store__flush_vocab(store_t *st, obs_err_t *err);
 void store__vocab_free(store_vocab_t *v);
-int store__flush_metrics(store_t *st, obs_err_t *err);
-void store__metrics_reset(store_t *st, int keep_series);
 
-/* Report a SQLite failure on st's connection into err. */
-int store__dberr(store_t *st, obs_err_t *err, const char *what);
+/* ---- sketch_sql.c, fts_tokenizer.c: what a connection registers ---------- */
+int store__register_functions(sqlite3 *db, obs_err_t *err);
+/* Register obsword; with vocab set, document tokens are noted in it. */
+int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err);
 
 #endif

@@ -1,5 +1,5 @@
 /* store/totals.c — read helper: every count since the store began, for the
- * Prometheus exposition (agent/metrics_http.c). Per function from
+ * Prometheus exposition (agent/prom/prom_http.c). Per function from
  * rollup_hour (one row per function and hour, the current hour included:
  * the writer upserts each minute into its hour too), with the hours'
  * duration sketches merged; per EMF series from metric_rollup_minute; and

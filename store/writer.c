@@ -3,6 +3,7 @@
  * open transaction (store.c starts it on first use). */
 #include "store/schema.h"
 #include "store/store_internal.h"
+#include "common/clock.h"
 
 #include <math.h>
 #include <string.h>
@@ -205,7 +206,7 @@ int store_source_put(store_t *st, const char *path, const store_source_t *src, o
     sqlite3_bind_int64(s, 6, src->offset);
     if (src->stream_id > 0)
         sqlite3_bind_int64(s, 7, src->stream_id);
-    sqlite3_bind_int64(s, 8, src->updated_ms > 0 ? src->updated_ms : store__now_ms());
+    sqlite3_bind_int64(s, 8, src->updated_ms > 0 ? src->updated_ms : obs_wall_ms());
     return run(st, s, err, "saving a checkpoint");
 }
 

@@ -6,6 +6,7 @@
 #include "tui/view.h"
 #include "query/sqlfuncs/sqlfuncs.h"
 #include "store/store.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -140,13 +141,6 @@ static int parse(int argc, char **argv, opts_t *o)
     return 0;
 }
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int dump(app_t *a, const opts_t *o)
 {
     int w = o->width ? o->width : env_int("COLUMNS", 120);
@@ -159,7 +153,7 @@ static int dump(app_t *a, const opts_t *o)
             nanosleep(&d, NULL);
             fputs("\f\n", stdout);
         }
-        app_refresh(a, wall_ms());
+        app_refresh(a, obs_wall_ms());
         view_frame(c, a);
         canvas_write(c, stdout);
         fflush(stdout);
@@ -201,7 +195,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "obstop: %s\n", err.msg);
         return 1;
     }
-    int64_t now = wall_ms();
+    int64_t now = obs_wall_ms();
     query_sqlctx_t ctx = { now, 0, now };
     if (query_sqlfuncs_register(store_db(st), &ctx, &err)) {
         fprintf(stderr, "obstop: %s\n", err.msg);

@@ -4,6 +4,7 @@
  * otherwise, so an idle obstop costs next to nothing. */
 #include "tui/term.h"
 #include "tui/view.h"
+#include "common/clock.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -54,13 +55,6 @@ static void install_signals(void)
     for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
         sigaction(crash[i], &sa, NULL);
     atexit(restore_at_exit);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static chtype attr_of(int a, int color)
@@ -171,7 +165,7 @@ int term_run(app_t *a)
     int64_t next = 0, minute = -1;
     int dirty = 1, force = 1;
     while (!stop_signal) {
-        int64_t now = now_ms();
+        int64_t now = obs_wall_ms();
         if (now >= next) {
             next = now + a->interval_ms;
             int changed = app_data_changed(a) || now / 60000 != minute;
@@ -198,7 +192,7 @@ int term_run(app_t *a)
             refresh();
             dirty = 0;
         }
-        int64_t wait = next - now_ms();
+        int64_t wait = next - obs_wall_ms();
         timeout(wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
         int ch = getch();
         if (ch == ERR)

@@ -6,8 +6,11 @@
 #include "agent/net/emf_listen.h"
 #include "agent/net/listen_addr.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +37,18 @@ struct emf_listener {
     uv_loop_t loop;
     uv_thread_t thread;
     uv_async_t stop_async, space_async;
-    uv_tcp_t tcp[EMF_MAX_ENDPOINTS];
-    uv_udp_t udp[EMF_MAX_ENDPOINTS];
+    uv_tcp_t tcp[LISTEN_MAX_ENDPOINTS];
+    uv_udp_t udp[LISTEN_MAX_ENDPOINTS];
     int ntcp, nudp;
     conn_t *conns;
     int nconns;
     char udp_buf[READ_CHUNK];
     char hostname[128];
-    char describe[EMF_MAX_ENDPOINTS * 64];
+    char describe[LISTEN_MAX_ENDPOINTS * 64];
     pthread_mutex_t mu;        /* guards stats */
     emf_listen_stats_t stats;
     int64_t last_warn_ms;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 #define STAT_ADD(l, field, n)                                                                      \
     do {                                                                                           \
@@ -63,15 +59,19 @@ static int64_t now_ms(void)
 
 /* One line per event on stderr, at most one a second (a flood of refused
  * connections must not become a flood of log lines; the counters count all). */
-static void warn(emf_listener_t *l, const char *fmt, const char *arg)
+static void warn(emf_listener_t *l, const char *fmt, ...) OBS_PRINTF(2, 3);
+static void warn(emf_listener_t *l, const char *fmt, ...)
 {
-    int64_t now = now_ms();
+    int64_t now = obs_wall_ms();
     if (now - l->last_warn_ms < 1000)
         return;
     l->last_warn_ms = now;
-    fprintf(stderr, "obsagent: emf: ");
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    obs_log(OBS_LOG_WARN, "emf: %s", msg);
 }
 
 /* ---- documents -------------------------------------------------------------- */
@@ -87,7 +87,7 @@ static void on_frame(void *ctx, const char *doc, size_t len)
     frame_ctx_t *c = ctx;
     emf_route_t r;
     emf_route(doc, len, c->default_stream, &r);
-    inbox_push(c->l->ib, INBOX_EMF, r.function, r.log_group, r.stream, doc, len, now_ms());
+    inbox_push(c->l->ib, INBOX_EMF, r.function, r.log_group, r.stream, doc, len, obs_wall_ms());
     c->documents++;
 }
 
@@ -285,12 +285,12 @@ static void run(void *arg)
 }
 
 /* eps[i] is bound at sas[i] (listen_addr_resolve). */
-static int bind_all(emf_listener_t *l, const emf_endpoint_t *eps, const struct sockaddr_storage *sas, int n,
+static int bind_all(emf_listener_t *l, const listen_endpoint_t *eps, const struct sockaddr_storage *sas, int n,
                     obs_err_t *err)
 {
     size_t dl = 0;
     for (int i = 0; i < n; i++) {
-        const emf_endpoint_t *e = &eps[i];
+        const listen_endpoint_t *e = &eps[i];
         const struct sockaddr_storage *sa = &sas[i];
         char name[160];
         listen_addr_name(e, 1, name, sizeof name);
@@ -334,10 +334,10 @@ static void destroy(emf_listener_t *l)
 
 int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t **out, obs_err_t *err)
 {
-    emf_endpoint_t eps[EMF_MAX_ENDPOINTS];
-    struct sockaddr_storage sas[EMF_MAX_ENDPOINTS];
+    listen_endpoint_t eps[LISTEN_MAX_ENDPOINTS];
+    struct sockaddr_storage sas[LISTEN_MAX_ENDPOINTS];
     socklen_t len;
-    int n = emf_endpoints_parse(o->spec, eps, EMF_MAX_ENDPOINTS, err);
+    int n = listen_addr_parse(o->spec, eps, LISTEN_MAX_ENDPOINTS, err);
     if (n < 0)
         return n;
     for (int i = 0; i < n; i++)
@@ -372,7 +372,7 @@ int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t *
     }
     for (int i = 0; i < n; i++)
         if (!eps[i].loopback)
-            fprintf(stderr, "obsagent: warning: EMF endpoint %s:%d is reachable from other hosts\n",
+            obs_log(OBS_LOG_WARN, "warning: EMF endpoint %s:%d is reachable from other hosts",
                     eps[i].host, eps[i].port);
     inbox_on_space(ib, space_cb, l);
     if (uv_thread_create(&l->thread, run, l) != 0) {

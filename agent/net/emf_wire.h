@@ -1,9 +1,8 @@
 /* agent/net/emf_wire.h — the EMF agent protocol's pure parts, as the
- * CloudWatch agent and the aws-embedded-metrics clients speak it: listen
- * specs ("tcp://127.0.0.1:25888,udp://127.0.0.1:25888"), newline framing of
- * a TCP stream with a frame-size limit, and the route of a document
+ * CloudWatch agent and the aws-embedded-metrics clients speak it: newline
+ * framing of a TCP stream with a frame-size limit, and the route of a document
  * (_aws.LogGroupName / LogStreamName, or the legacy top-level keys) to a
- * function and stream. No sockets here: agent/emf_listen.c does the I/O. */
+ * function and stream. No sockets here: emf_listen.c does the I/O. */
 #ifndef OBS_EMF_WIRE_H
 #define OBS_EMF_WIRE_H
 
@@ -12,24 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- listen specs ---------------------------------------------------------- */
-
-#define EMF_MAX_ENDPOINTS 8
+/* The endpoint's default listen spec (listen_addr.h parses it). */
 #define EMF_DEFAULT_LISTEN "tcp://127.0.0.1:25888,udp://127.0.0.1:25888"
-
-typedef struct emf_endpoint {
-    int udp;                  /* 0 tcp, 1 udp */
-    char host[64];            /* an IPv4 or IPv6 address, localhost, or a name */
-    int port;
-    int loopback;             /* a loopback address: from the text here (a name
-                                 is not), from the address itself after
-                                 listen_addr_resolve (listen_addr.h) */
-} emf_endpoint_t;
-
-/* Parse a comma-separated list of tcp://HOST:PORT and udp://HOST:PORT
- * ("[::1]:25888" for IPv6). Returns the count, or OBS_EINVAL with the
- * offending item and what was expected in err. */
-int emf_endpoints_parse(const char *spec, emf_endpoint_t *out, int max, obs_err_t *err);
 
 /* ---- framing ---------------------------------------------------------------- */
 

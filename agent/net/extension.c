@@ -8,6 +8,7 @@
 #include "agent/tail/tail.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -201,7 +202,7 @@ static void *event_loop(void *arg)
         obs_err_t err;
         if (call(x, "GET", API_EXTENSION "/extension/event/next", headers, NULL, &r, &err) != 0) {
             if (!x->stop) {
-                fprintf(stderr, "obsagent: extension: %s; stopping\n", err.msg);
+                obs_log(OBS_LOG_ERROR, "extension: %s; stopping", err.msg);
                 follow_request_stop();
             }
             return NULL;
@@ -210,7 +211,7 @@ static void *event_loop(void *arg)
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "eventType");
         int shutdown = r.status != 200 || (cJSON_IsString(type) && strcmp(type->valuestring, "SHUTDOWN") == 0);
         if (r.status != 200)
-            fprintf(stderr, "obsagent: extension: event/next answered HTTP %ld; stopping\n", r.status);
+            obs_log(OBS_LOG_ERROR, "extension: event/next answered HTTP %ld; stopping", r.status);
         cJSON_Delete(j);
         buf_free(&r.body);
         if (shutdown) {

@@ -6,6 +6,7 @@
  * next commit (about a second), never by a failed one. */
 #include "agent/net/net_ingest.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +93,6 @@ static void forget_routes(net_ingest_t *ni)
     }
 }
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* An EMF document at its arrival time; a telemetry line at its element's
  * time (arrival when it had none). */
 static int record(net_ingest_t *ni, pipeline_stream_t *ps, const inbox_item_t *it, const line_t *line,
@@ -106,7 +100,7 @@ static int record(net_ingest_t *ni, pipeline_stream_t *ps, const inbox_item_t *i
 {
     if (it->kind == INBOX_TELEMETRY && it->arrival_ms >= 0)
         return pipeline_record(ni->pl, ps, line, it->arrival_ms, 0, 0, err);
-    int64_t at = it->arrival_ms >= 0 ? it->arrival_ms : wall_ms();
+    int64_t at = it->arrival_ms >= 0 ? it->arrival_ms : obs_wall_ms();
     return pipeline_record(ni->pl, ps, line, at, 1, it->kind == INBOX_EMF, err);
 }
 

@@ -9,6 +9,7 @@
 #include "agent/net/http_deadline.h"
 #include "agent/net/listen_addr.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -151,13 +152,13 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
     /* HOST:PORT is a tcp:// listen endpoint without its scheme; HOST may be
      * a name (sandbox.localdomain in Lambda) */
     char spec[300];
-    emf_endpoint_t e;
+    listen_endpoint_t e;
     struct sockaddr_storage sa;
     socklen_t len;
     if (snprintf(spec, sizeof spec, "tcp://%s", o->listen) >= (int)sizeof spec || strchr(o->listen, ',') ||
         strstr(o->listen, "://"))
         return obs_err_set(err, OBS_EINVAL, "telemetry listen address '%.100s': expected HOST:PORT", o->listen);
-    if (emf_endpoints_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
+    if (listen_addr_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
         return OBS_EINVAL;
     int loopback = e.loopback;
     if (!loopback && !o->allow_remote)
@@ -191,7 +192,7 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
         return obs_err_set(err, OBS_EIO, "cannot listen on %s for the Telemetry API (in use?)", o->listen);
     }
     if (!loopback)
-        fprintf(stderr, "obsagent: warning: Telemetry API receiver %s is reachable from other hosts\n", o->listen);
+        obs_log(OBS_LOG_WARN, "warning: Telemetry API receiver %s is reachable from other hosts", o->listen);
     *out = s;
     return 0;
 }

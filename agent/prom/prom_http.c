@@ -1,13 +1,14 @@
 /* agent/prom/prom_http.c — serves GET /metrics (agent/prom_text.c's rendering
  * of store_totals_read) with libmicrohttpd: one internal polling thread,
  * which alone uses a read-only store connection; small request limits; a
- * whole-connection deadline of METRICS_CONN_SECONDS (http_deadline.h). */
+ * whole-connection deadline of PROM_CONN_SECONDS (http_deadline.h). */
 #include "agent/prom/prom_http.h"
 #include "agent/net/listen_addr.h"
 #include "agent/net/http_deadline.h"
 #include "agent/prom/prom_text.h"
 #include "common/xalloc.h"
 #include "store/store.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -18,12 +19,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-struct metrics_http {
+struct prom_http {
     struct MHD_Daemon *d;
     store_t *st;              /* used by the daemon's thread only */
     int fd;                   /* the listening socket until the daemon has it */
     char describe[128];
-    http_deadline_t *deadline;  /* cuts a connection METRICS_CONN_SECONDS after it opened */
+    http_deadline_t *deadline;  /* cuts a connection PROM_CONN_SECONDS after it opened */
 };
 
 /* ---- requests ------------------------------------------------------------ */
@@ -44,7 +45,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req)
 {
-    metrics_http_t *m = cls;
+    prom_http_t *m = cls;
     (void)version, (void)upload, (void)upload_size, (void)req;
     int metrics = strcmp(url, "/metrics") == 0, root = strcmp(url, "/") == 0;
     if (!metrics && !root)
@@ -72,7 +73,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 /* ---- start / stop ----------------------------------------------------------- */
 
 /* A listening TCP socket at sa (v6 sockets take v6 only). */
-static int bind_listen(const emf_endpoint_t *e, const struct sockaddr_storage *sa, socklen_t len, int *fd_out,
+static int bind_listen(const listen_endpoint_t *e, const struct sockaddr_storage *sa, socklen_t len, int *fd_out,
                        obs_err_t *err)
 {
     int fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
@@ -92,27 +93,27 @@ static int bind_listen(const emf_endpoint_t *e, const struct sockaddr_storage *s
     return 0;
 }
 
-int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_err_t *err)
+int prom_http_start(const prom_http_opts_t *o, prom_http_t **out, obs_err_t *err)
 {
     /* HOST:PORT is an EMF tcp:// endpoint without its scheme */
     char spec[200];
-    emf_endpoint_t e;
+    listen_endpoint_t e;
     *out = NULL;
     if (snprintf(spec, sizeof spec, "tcp://%s", o->listen) >= (int)sizeof spec || strchr(o->listen, ',') ||
         strstr(o->listen, "://"))
         return obs_err_set(err, OBS_EINVAL, "--metrics-listen '%.100s': expected HOST:PORT", o->listen);
     struct sockaddr_storage sa;
     socklen_t len;
-    if (emf_endpoints_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
+    if (listen_addr_parse(spec, &e, 1, err) != 1 || listen_addr_resolve(&e, &sa, &len, err))
         return OBS_EINVAL;
     if (!e.loopback && !o->allow_remote)
         return obs_err_set(err, OBS_EINVAL,
                            "--metrics-listen %s is not a loopback address: anyone who can reach it could read "
                            "the metrics; add --listen-public to mean it", e.host);
-    metrics_http_t *m = xcalloc(1, sizeof *m);
+    prom_http_t *m = xcalloc(1, sizeof *m);
     m->fd = -1;
     int rc = store_open_readonly(o->db_path, &m->st, err);
-    if (!rc && !(m->deadline = http_deadline_new(METRICS_CONN_SECONDS)))
+    if (!rc && !(m->deadline = http_deadline_new(PROM_CONN_SECONDS)))
         rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");
     if (!rc)
         rc = bind_listen(&e, &sa, len, &m->fd, err);
@@ -120,9 +121,9 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
         m->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
                                 NULL, NULL, on_request, m,
                                 MHD_OPTION_LISTEN_SOCKET, m->fd,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CONNECTIONS,
-                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_MAX_PER_IP,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_REQUEST_BYTES,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)PROM_MAX_CONNECTIONS,
+                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PROM_MAX_PER_IP,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PROM_REQUEST_BYTES,
                                 MHD_OPTION_NOTIFY_CONNECTION, http_deadline_notify, m->deadline,
                                 MHD_OPTION_END);
         if (!m->d)
@@ -131,24 +132,24 @@ int metrics_http_start(const metrics_http_opts_t *o, metrics_http_t **out, obs_e
             m->fd = -1;   /* MHD_quiesce_daemon hands it back at the stop */
     }
     if (rc) {
-        metrics_http_stop(m);
+        prom_http_stop(m);
         return rc;
     }
     char name[80];   /* a host of at most 63 bytes, brackets, a port */
     listen_addr_name(&e, 0, name, sizeof name);
     snprintf(m->describe, sizeof m->describe, "http://%s/metrics", name);
     if (!e.loopback)
-        fprintf(stderr, "obsagent: warning: /metrics on %s:%d is reachable from other hosts\n", e.host, e.port);
+        obs_log(OBS_LOG_WARN, "warning: /metrics on %s:%d is reachable from other hosts", e.host, e.port);
     *out = m;
     return 0;
 }
 
-const char *metrics_http_describe(const metrics_http_t *m)
+const char *prom_http_describe(const prom_http_t *m)
 {
     return m->describe;
 }
 
-void metrics_http_stop(metrics_http_t *m)
+void prom_http_stop(prom_http_t *m)
 {
     if (!m)
         return;

@@ -1,7 +1,7 @@
 /* agent/prom/prom_text.h — the Prometheus text exposition format (0.0.4) of the
  * store's totals: per-function counters and duration histograms, EMF
  * metrics as summaries, the agent's counters. Pure: memory in, text out;
- * agent/metrics_http.c serves it. The names and the EMF mapping are
+ * agent/prom/prom_http.c serves it. The names and the EMF mapping are
  * documented in docs/integrations.md ("Prometheus"). */
 #ifndef OBS_PROM_TEXT_H
 #define OBS_PROM_TEXT_H

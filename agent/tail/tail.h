@@ -1,12 +1,17 @@
-/* agent/tail/tail.h — follow mode (obsagent without --once): tail files and
- * directories until SIGTERM/SIGINT, picking up new files, following
- * rotation (rename + create, copytruncate, delete + recreate), storing a
- * partial last line after an idle time, and checkpointing every file in the
- * same transaction as its rows (docs/operations.md). */
-#ifndef OBS_FOLLOW_H
-#define OBS_FOLLOW_H
+/* agent/tail/tail.h — reading log files: follow mode (obsagent without
+ * --once) tails files and directories until SIGTERM/SIGINT, picking up new
+ * files, following rotation (rename + create, copytruncate, delete +
+ * recreate), storing a partial last line after an idle time; `--once`
+ * imports files, directories (recursively) or stdin to their end. Both
+ * checkpoint every file in the same transaction as its rows, so a re-run or
+ * a restart after a kill neither loses nor doubles a line
+ * (docs/operations.md). */
+#ifndef OBS_AGENT_TAIL_H
+#define OBS_AGENT_TAIL_H
 
 #include "agent/pipeline.h"
+
+#include <stdio.h>
 
 typedef struct follow_opts {
     const char *db_path;
@@ -52,5 +57,35 @@ void follow_request_stop(void);
  * (agent/backpressure.c); other store errors stop it. */
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
                obs_err_t *err);
+
+/* ---- --once (tail_import.c, tail_import_summary.c) ---- */
+
+#include <stdio.h>
+
+typedef struct import_opts {
+    const char *function, *stream, *log_group;  /* overrides, or NULL */
+    const char *db_path;          /* never imported even when under a path */
+    size_t max_line;              /* 0 = LINE_MAX_DEFAULT */
+    int progress;                 /* draw a progress line on stderr (a tty) */
+} import_opts_t;
+
+typedef struct import_report {
+    int files_found;              /* regular files considered */
+    int files_read;               /* files with new data read */
+    int files_unchanged;          /* already imported to their end */
+    int files_replaced;           /* checkpoint did not match: read from the start */
+    int files_skipped;            /* compressed/rotated archives, not read */
+    int files_failed;             /* could not be read (each reported on stderr) */
+    double seconds;
+} import_report_t;
+
+/* Import every path ("-" = stdin). Stops at the first store error; a file
+ * that cannot be read is reported on stderr, counted, and skipped. */
+int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *opts, char *const *paths,
+                 int npaths, import_report_t *rep, obs_err_t *err);
+
+/* The end-of-run summary (see docs/formats.md for the counters). */
+void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_stats_t *s,
+                          const char *db_path);
 
 #endif

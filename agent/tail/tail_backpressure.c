@@ -25,6 +25,8 @@
  * counters pauses_locked, pauses_full and paused_ms, written with the first
  * batch after the pause. */
 #include "agent/tail/tail_int.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,19 +40,19 @@ static const char *state_name(bp_state_t s)
     return s == BP_LOCKED ? "locked" : s == BP_FULL ? "full" : "running";
 }
 
-void bp_init(follower_t *f)
+void tail__bp_init(follower_t *f)
 {
     backpressure_t *b = &f->bp;
     memset(b, 0, sizeof *b);
     b->max_pending = f->o->max_pending_bytes > 0 ? f->o->max_pending_bytes : FOLLOW_MAX_PENDING_DEFAULT;
-    b->since_ms = follow__now_ms();
-    b->since_wall_ms = follow__wall_ms();
+    b->since_ms = obs_mono_ms();
+    b->since_wall_ms = obs_wall_ms();
     b->as = agent_state_new(f->o->db_path);
     agent_state_set(b->as, "running", NULL, b->since_wall_ms);
     store_set_busy_timeout(f->st, BUSY_TIMEOUT_MS);
 }
 
-void bp_done(follower_t *f)
+void tail__bp_done(follower_t *f)
 {
     agent_state_free(f->bp.as);
     f->bp.as = NULL;
@@ -59,7 +61,7 @@ void bp_done(follower_t *f)
 static void pause_for(follower_t *f, bp_state_t s, const char *why)
 {
     backpressure_t *b = &f->bp;
-    int64_t now = follow__now_ms();
+    int64_t now = obs_mono_ms();
     if (b->state == BP_FULL && s == BP_FULL) {
         b->retry_ms = b->retry_ms * 2 > FULL_RETRY_MAX_MS ? FULL_RETRY_MAX_MS : b->retry_ms * 2;
     } else {
@@ -70,11 +72,11 @@ static void pause_for(follower_t *f, bp_state_t s, const char *why)
         return;  /* the same pause goes on: said once */
     if (b->state == BP_RUNNING) {
         b->since_ms = now;
-        b->since_wall_ms = follow__wall_ms();
+        b->since_wall_ms = obs_wall_ms();
     }
     b->state = s;
-    fprintf(stderr, "obsagent: paused, store %s: %s; nothing more is read until it takes writes "
-                    "again (what is committed is kept; the log files hold the rest)\n",
+    obs_log(OBS_LOG_WARN, "paused, store %s: %s; nothing more is read until it takes writes "
+                    "again (what is committed is kept; the log files hold the rest)",
             state_name(s), why);
     char reason[320];
     snprintf(reason, sizeof reason, "store %s: %s", state_name(s), why);
@@ -84,24 +86,24 @@ static void pause_for(follower_t *f, bp_state_t s, const char *why)
 static void resume(follower_t *f)
 {
     backpressure_t *b = &f->bp;
-    int64_t ms = follow__now_ms() - b->since_ms;
-    fprintf(stderr, "obsagent: resumed after %lld ms paused (store %s)\n", (long long)ms,
+    int64_t ms = obs_mono_ms() - b->since_ms;
+    obs_log(OBS_LOG_INFO, "resumed after %lld ms paused (store %s)", (long long)ms,
             state_name(b->state));
     store_counter_add(f->st, b->state == BP_LOCKED ? "pauses_locked" : "pauses_full", 1);
     store_counter_add(f->st, "paused_ms", ms);
     b->state = BP_RUNNING;
-    b->since_ms = follow__now_ms();
-    b->since_wall_ms = follow__wall_ms();
+    b->since_ms = obs_mono_ms();
+    b->since_wall_ms = obs_wall_ms();
     agent_state_set(b->as, "running", NULL, b->since_wall_ms);
 }
 
-int bp_ready(follower_t *f)
+int tail__bp_ready(follower_t *f)
 {
     backpressure_t *b = &f->bp;
     obs_err_t err = { 0 };
     if (store_in_txn(f->st))
         return 1;
-    if (b->state != BP_RUNNING && follow__now_ms() < b->retry_at_ms)
+    if (b->state != BP_RUNNING && obs_mono_ms() < b->retry_at_ms)
         return 0;
     if (store_begin(f->st, &err) != 0) {
         pause_for(f, err.code == OBS_EBUSY ? BP_LOCKED : BP_FULL, err.msg);
@@ -112,23 +114,23 @@ int bp_ready(follower_t *f)
     return 1;
 }
 
-int bp_may_read(const follower_t *f)
+int tail__bp_may_read(const follower_t *f)
 {
     return f->bp.pending_bytes < f->bp.max_pending;
 }
 
-void bp_read(follower_t *f, int64_t n)
+void tail__bp_read(follower_t *f, int64_t n)
 {
     f->bp.pending_bytes += n;
 }
 
-void bp_put(tailed_t *t)
+void tail__bp_put(tailed_t *t)
 {
     t->put = t->src;
     t->put_pending = 1;
 }
 
-int bp_commit(follower_t *f, int force, obs_err_t *err)
+int tail__bp_commit(follower_t *f, int force, obs_err_t *err)
 {
     int was = store_in_txn(f->st), rc;
     if (force || store_txn_idle(f->st) || f->bp.pending_bytes >= f->bp.max_pending)
@@ -166,10 +168,10 @@ static void rewind_file(follower_t *f, tailed_t *t)
     t->ps = NULL;          /* the pipeline is reset: reopened before use */
     t->dirty = 1;          /* its checkpoint is put again with the next batch */
     t->put_pending = 0;
-    t->last_data_ms = follow__now_ms();
+    t->last_data_ms = obs_mono_ms();
 }
 
-int bp_failed(follower_t *f, const obs_err_t *err)
+int tail__bp_failed(follower_t *f, const obs_err_t *err)
 {
     if (err->code != OBS_EBUSY && err->code != OBS_EFULL)
         return 0;

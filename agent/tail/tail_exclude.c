@@ -1,5 +1,5 @@
 /* agent/tail/tail_exclude.c — reading an --exclude-from list (see exclude_file.h). */
-#include "agent/tail/tail_exclude.h"
+#include "agent/tail/tail_int.h"
 #include "common/xalloc.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* agent/tail/tail_files.c — finding log files and fingerprinting them (see files.h). */
-#include "agent/tail/tail_files.h"
+#include "agent/tail/tail_int.h"
 #include "common/obs.h"
 #include "common/xalloc.h"
 

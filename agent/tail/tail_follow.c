@@ -17,10 +17,10 @@
  * line; it is stored when a line does not continue it, after
  * multiline_timeout_ms without data, at a truncation, and at the stop. */
 #include "agent/tail/tail_int.h"
-#include "agent/tail/tail_files.h"
-#include "agent/tail/tail_pathmap.h"
 #include "agent/retention.h"
 #include "common/xalloc.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,70 +51,12 @@ static void on_signal(int sig)
         stop_requested = 1;
 }
 
-int64_t follow__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t follow__wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t now_ms(void)
-{
-    return follow__now_ms();
-}
-
-void follow__warn(const char *fmt, const char *a, const char *b)
-{
-    fprintf(stderr, "obsagent: ");
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
-}
-
 static tailed_t *find_live(follower_t *f, const char *path)
 {
     for (int i = 0; i < f->n; i++)
         if (!f->v[i]->rotated && strcmp(f->v[i]->path, path) == 0)
             return f->v[i];
     return NULL;
-}
-
-static void tailed_free(tailed_t *t)
-{
-    if (t->fd >= 0)
-        close(t->fd);
-    line_reader_done(&t->lr);
-    multiline_done(&t->ml);
-    free(t->path);
-    free(t->root);
-    free(t->key);
-    free(t->fn);
-    free(t->group);
-    free(t->stream);
-    free(t);
-}
-
-static char *rotated_key(const char *path, int64_t ino)
-{
-    char *k = xmalloc(strlen(path) + 32);
-    sprintf(k, "%s\x1f%lld", path, (long long)ino);
-    return k;
-}
-
-static void mark_rotated(follower_t *f, tailed_t *t)
-{
-    t->rotated = 1;
-    t->rotated_ms = now_ms();
-    free(t->key);
-    t->key = rotated_key(t->path, t->ino);
-    t->dirty = 1;  /* save its progress under the new key */
-    store_counter_add(f->st, "files_rotated", 1);
 }
 
 static void watch_dir_of(follower_t *f, const char *path, int is_dir)
@@ -134,87 +76,6 @@ static void watch_dir_of(follower_t *f, const char *path, int is_dir)
                                        IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF);
 }
 
-/* Where to start a file: its checkpoint when it is the same file, its end
- * with --from tail on the first scan, else its head. */
-static int64_t start_offset(follower_t *f, tailed_t *t, int64_t size, obs_err_t *err, int *rc)
-{
-    store_source_t old;
-    int found = 0;
-    *rc = store_source_get(f->st, t->path, &old, &found, err);
-    if (*rc)
-        return 0;
-    if (found) {
-        if (old.dev == t->dev && old.ino == t->ino && old.offset <= size && old.fingerprint_len <= size &&
-            files_same_start(t->fd, old.fingerprint_len, old.fingerprint))
-            return old.offset;
-        return 0;  /* another file under that name */
-    }
-    for (int i = 0; i < f->nsuccessors; i++)
-        if (strcmp(f->successors[i], t->path) == 0)
-            return 0;
-    return f->first_scan && f->o->from_tail ? size : 0;
-}
-
-/* Start tailing an open file. offset < 0: from its checkpoint (or head,
- * or tail); rotated: a file found by identity at start (recovery). */
-int follow__add_tailed(follower_t *f, const char *path, const char *root, int fd,
-                       const struct stat *sb, int64_t offset, int rotated, obs_err_t *err)
-{
-    pathmap_t pm;
-    int rc = 0;
-    tailed_t *t = xcalloc(1, sizeof *t);
-    t->path = xstrdup(path);
-    t->root = root ? xstrdup(root) : NULL;
-    t->key = rotated ? rotated_key(path, (int64_t)sb->st_ino) : xstrdup(path);
-    t->fd = fd;
-    t->dev = (int64_t)sb->st_dev;
-    t->ino = (int64_t)sb->st_ino;
-    t->last_data_ms = now_ms();
-    t->seen_mtime_ms = files_mtime_ms(sb);
-    t->rotated = rotated;
-    t->rotated_ms = now_ms();
-    /* record its checkpoint in the next batch: for a recovered file, under its
-     * rotated key; for a file now under a path, it replaces the row of the
-     * file that had the path before (the same batch stores that file's last
-     * progress under its rotated key), so no stale row outlives a kill */
-    t->dirty = 1;
-    f->added = 1;
-    line_reader_init(&t->lr, f->o->max_line);
-    t->start = t->pos = offset >= 0 ? offset : start_offset(f, t, (int64_t)sb->st_size, err, &rc);
-    t->first_offset = t->start;
-    if (!rc && pathmap_derive(t->root, t->path, &pm) != 0) {
-        follow__warn("cannot name a function and stream after %s%s; use --function/--stream", t->path, "");
-        tailed_free(t);
-        return 0;
-    }
-    if (!rc) {
-        char group[400];
-        const char *fn = f->o->function ? f->o->function : pm.function;
-        if (f->o->log_group)
-            snprintf(group, sizeof group, "%s", f->o->log_group);
-        else
-            pathmap_log_group(fn, group, sizeof group);
-        t->fn = xstrdup(fn);
-        t->group = xstrdup(group);
-        t->stream = xstrdup(f->o->stream ? f->o->stream : pm.stream);
-        rc = pipeline_stream_open(f->pl, t->fn, t->group, t->stream, &t->ps, err);
-    }
-    if (rc) {
-        tailed_free(t);
-        return rc;
-    }
-    t->src.dev = t->dev;
-    t->src.ino = t->ino;
-    t->src.stream_id = pipeline_stream_id(t->ps);
-    if (f->n == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 32;
-        f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
-    }
-    f->v[f->n++] = t;
-    store_counter_add(f->st, "files_opened", 1);
-    return 0;
-}
-
 static int track(follower_t *f, const file_entry_t *e, obs_err_t *err)
 {
     struct stat sb;
@@ -224,7 +85,7 @@ static int track(follower_t *f, const file_entry_t *e, obs_err_t *err)
             close(fd);
         return 0;  /* gone again, or unreadable: the next scan retries */
     }
-    return follow__add_tailed(f, e->path, e->root, fd, &sb, -1, 0, err);
+    return tail__add_tailed(f, e->path, e->root, fd, &sb, -1, 0, err);
 }
 
 
@@ -252,8 +113,8 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
         if (t && t->dev == (int64_t)sb.st_dev && t->ino == (int64_t)sb.st_ino)
             continue;
         if (t) {  /* renamed away or deleted and recreated: drain the old one */
-            mark_rotated(f, t);
-            rc = follow__live_siblings(f, t, err);
+            tail__mark_rotated(f, t);
+            rc = tail__live_siblings(f, t, err);
             if (rc)
                 break;
         }
@@ -265,7 +126,7 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
         struct stat sb;
         tailed_t *t = f->v[i];
         if (!t->rotated && stat(t->path, &sb) != 0)
-            mark_rotated(f, t);
+            tail__mark_rotated(f, t);
     }
     f->first_scan = 0;
     return rc;
@@ -345,7 +206,7 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     }
     if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)
         return 0;
-    while (got < READ_BUDGET && bp_may_read(f)) {
+    while (got < READ_BUDGET && tail__bp_may_read(f)) {
         size_t avail;
         char *space = line_reader_space(&t->lr, &avail);
         ssize_t n = read(t->fd, space, avail);
@@ -356,19 +217,19 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         line_reader_added(&t->lr, (size_t)n);
         t->pos += n;
         got += n;
-        bp_read(f, n);
-        t->last_data_ms = now_ms();
+        tail__bp_read(f, n);
+        t->last_data_ms = obs_mono_ms();
         if ((rc = feed(f, t, 0, err)))
             return rc;
     }
     /* a partial last line idle for long enough is stored as it is, once */
-    if (!got && t->lr.end > t->lr.start && now_ms() - t->last_data_ms >= f->o->idle_flush_ms) {
+    if (!got && t->lr.end > t->lr.start && obs_mono_ms() - t->last_data_ms >= f->o->idle_flush_ms) {
         if ((rc = feed(f, t, 1, err)))
             return rc;
         store_counter_add(f->st, "partial_lines_flushed", 1);
     }
     /* a multi-line event with no line for long enough is complete */
-    if (!got && multiline_unstored(&t->ml) && now_ms() - t->last_data_ms >= f->o->multiline_timeout_ms) {
+    if (!got && multiline_unstored(&t->ml) && obs_mono_ms() - t->last_data_ms >= f->o->multiline_timeout_ms) {
         if ((rc = flush_event(f, t, err)))
             return rc;
         store_counter_add(f->st, "multiline_timeouts", 1);
@@ -392,7 +253,7 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
         t->src.offset = t->start + t->lr.consumed - multiline_unstored(&t->ml);
         t->src.updated_ms = t->seen_mtime_ms;
         rc = store_source_put(f->st, t->key, &t->src, err);
-        bp_put(t);
+        tail__bp_put(t);
         t->dirty = 0;
     }
     return rc;
@@ -404,14 +265,14 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
  * committed checkpoint counts: a rolled-back batch rewinds the file. */
 static void reap(follower_t *f)
 {
-    int64_t now = now_ms();
+    int64_t now = obs_mono_ms();
     for (int i = 0; i < f->n;) {
         tailed_t *t = f->v[i];
         struct stat sb;
         int drained = fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
         if (t->rotated && !t->dirty && !t->put_pending && drained && !multiline_unstored(&t->ml) &&
             now - t->rotated_ms >= f->o->rotate_wait_ms) {
-            tailed_free(t);
+            tail__tailed_free(t);
             f->v[i] = f->v[--f->n];
         } else {
             i++;
@@ -423,7 +284,7 @@ static void reap(follower_t *f)
 static void drop_all(follower_t *f)
 {
     for (int i = 0; i < f->n; i++)
-        tailed_free(f->v[i]);
+        tail__tailed_free(f->v[i]);
     f->n = 0;
     for (int i = 0; i < f->nsuccessors; i++)
         free(f->successors[i]);
@@ -466,32 +327,32 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    if ((rc = follow__excludes_init(&f, err))) {
-        follow__excludes_done(&f);
+    if ((rc = tail__excludes_init(&f, err))) {
+        tail__excludes_done(&f);
         if (f.ifd >= 0)
             close(f.ifd);
         return rc;
     }
 
     if (npaths == 0 && o->extra_fd < 0)   /* what main() allows only with /metrics */
-        fprintf(stderr, "obsagent: no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
-                        "stops)\n", o->db_path);
+        obs_log(OBS_LOG_INFO, "no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
+                        "stops)", o->db_path);
     else if (npaths == 0)
-        fprintf(stderr, "obsagent: storing what the network inputs receive into %s (Ctrl-C or SIGTERM stops)\n",
+        obs_log(OBS_LOG_INFO, "storing what the network inputs receive into %s (Ctrl-C or SIGTERM stops)",
                 o->db_path);
     else
-    fprintf(stderr, "obsagent: following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)\n", npaths,
+    obs_log(OBS_LOG_INFO, "following %d path%s into %s (%s; Ctrl-C or SIGTERM stops)", npaths,
             npaths == 1 ? "" : "s", o->db_path, f.ifd >= 0 ? "inotify + polling" : "polling");
-    bp_init(&f);
+    tail__bp_init(&f);
     /* recovery opens files and writes (streams, dropped checkpoints): with
      * the store locked or full, it is undone and tried again */
     while (!stop_requested) {
-        if (!bp_ready(&f)) {
+        if (!tail__bp_ready(&f)) {
             wait_for_change(&f, o->poll_ms);
             continue;
         }
-        rc = follow__recover(&f, paths, npaths, err);
-        if (!rc || !bp_failed(&f, err))
+        rc = tail__recover(&f, paths, npaths, err);
+        if (!rc || !tail__bp_failed(&f, err))
             break;
         drop_all(&f);
         rc = 0;
@@ -500,14 +361,14 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     while (!stop_requested && !rc) {
         if (reload_requested) {
             reload_requested = 0;
-            follow__reload(&f);
+            tail__reload(&f);
             last_scan = 0;  /* rescan now */
         }
-        if (!bp_ready(&f)) {  /* paused: nothing is read */
+        if (!tail__bp_ready(&f)) {  /* paused: nothing is read */
             wait_for_change(&f, o->poll_ms);
             continue;
         }
-        int64_t now = now_ms();
+        int64_t now = obs_mono_ms();
         if (now - last_scan >= o->poll_ms) {
             rc = scan(&f, paths, npaths, err);
             last_scan = now;
@@ -520,7 +381,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             f.added = 0;
             rc = checkpoint_all(&f, err);
             if (!rc)
-                rc = bp_commit(&f, 1, err);
+                rc = tail__bp_commit(&f, 1, err);
         }
         for (int i = 0; i < f.n && !rc && !stop_requested; i++)
             rc = step(&f, f.v[i], err);
@@ -533,8 +394,8 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (!rc)
             rc = retention_turn(o->retention, err);
         if (!rc)
-            rc = bp_commit(&f, 0, err);
-        if (rc && bp_failed(&f, err))
+            rc = tail__bp_commit(&f, 0, err);
+        if (rc && tail__bp_failed(&f, err))
             rc = 0;  /* rolled back to the committed checkpoints; paused */
         if (!rc && !stop_requested)
             wait_for_change(&f, o->poll_ms);
@@ -548,7 +409,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     int stored = 0;
     if (o->extra_stop)
         o->extra_stop(o->extra_ctx);
-    if (!rc && bp_ready(&f)) {
+    if (!rc && tail__bp_ready(&f)) {
         for (int i = 0; i < f.n && !rc; i++)
             rc = flush_event(&f, f.v[i], err);
         if (!rc)
@@ -556,13 +417,13 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (!rc && o->extra_serve)
             rc = o->extra_serve(o->extra_ctx, err);
         if (!rc)
-            rc = bp_commit(&f, 1, err);
+            rc = tail__bp_commit(&f, 1, err);
         stored = !rc;
-        if (rc && bp_failed(&f, err))
+        if (rc && tail__bp_failed(&f, err))
             rc = 0;
     }
     for (int i = 0; i < f.n; i++)
-        tailed_free(f.v[i]);
+        tail__tailed_free(f.v[i]);
     free(f.v);
     for (int i = 0; i < f.nsuccessors; i++)
         free(f.successors[i]);
@@ -570,12 +431,12 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     if (f.ifd >= 0)
         close(f.ifd);
     if (!rc && stored)
-        fprintf(stderr, "obsagent: stopped; everything read is stored\n");
+        obs_log(OBS_LOG_INFO, "stopped; everything read is stored");
     else if (!rc)
-        fprintf(stderr, "obsagent: stopped while paused (store %s); everything committed is kept "
-                        "and the rest is read again from the files on restart\n",
+        obs_log(OBS_LOG_INFO, "stopped while paused (store %s); everything committed is kept "
+                        "and the rest is read again from the files on restart",
                 f.bp.state == BP_LOCKED ? "locked" : "full");
-    bp_done(&f);
-    follow__excludes_done(&f);
+    tail__bp_done(&f);
+    tail__excludes_done(&f);
     return rc;
 }

@@ -2,10 +2,10 @@
  * reads each from its checkpoint. A checkpoint is trusted when the file has
  * the same (device, inode) and its first bytes hash to the same fingerprint;
  * otherwise the file is read from the start. */
-#include "agent/tail/tail_import.h"
-#include "agent/tail/tail_files.h"
-#include "agent/tail/tail_pathmap.h"
+#include "agent/tail/tail_int.h"
+#include "common/clock.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,23 +19,21 @@
 typedef struct progress {
     int on;
     int64_t total_bytes, done_bytes;
-    struct timespec start, last;
+    double start, last;           /* obs_mono_s() */
     int file_no, nfiles;
 } progress_t;
 
-static double since(const struct timespec *t0)
+static double since(double t0)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+    return obs_mono_s() - t0;
 }
 
 static void progress_draw(progress_t *pg, const pipeline_stats_t *s, int force)
 {
-    if (!pg->on || (!force && since(&pg->last) < 0.25))
+    if (!pg->on || (!force && since(pg->last) < 0.25))
         return;
-    clock_gettime(CLOCK_MONOTONIC, &pg->last);
-    double el = since(&pg->start);
+    pg->last = obs_mono_s();
+    double el = since(pg->start);
     double pct = pg->total_bytes > 0 ? 100.0 * (double)pg->done_bytes / (double)pg->total_bytes : 0;
     fprintf(stderr, "\r\033[K  importing file %d/%d  %.1f/%.1f MB (%.0f%%)  %lld lines  %.0f lines/s",
             pg->file_no, pg->nfiles, (double)pg->done_bytes / 1e6, (double)pg->total_bytes / 1e6, pct,
@@ -124,7 +122,7 @@ static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry
 
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) != 0) {
-        fprintf(stderr, "obsagent: cannot read %s: %s\n", f->path, strerror(errno));
+        obs_log(OBS_LOG_WARN, "cannot read %s: %s", f->path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return 1;
@@ -134,7 +132,7 @@ static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry
     c->src.ino = (int64_t)sb.st_ino;
     c->src.fingerprint_len = sb.st_size < FILES_FINGERPRINT_MAX ? (int64_t)sb.st_size : FILES_FINGERPRINT_MAX;
     if (files_fingerprint(fd, c->src.fingerprint_len, &c->src.fingerprint) != 0) {
-        fprintf(stderr, "obsagent: cannot read %s: %s\n", f->path, strerror(errno));
+        obs_log(OBS_LOG_WARN, "cannot read %s: %s", f->path, strerror(errno));
         close(fd);
         return 1;
     }
@@ -155,7 +153,7 @@ static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry
             rep->files_replaced++;
     }
     if (pathmap_derive(f->root, f->path, &pm) != 0) {
-        fprintf(stderr, "obsagent: cannot name a function and stream after %s; use --function/--stream\n",
+        obs_log(OBS_LOG_WARN, "cannot name a function and stream after %s; use --function/--stream",
                 f->path);
         rc = 1;
         goto out;
@@ -199,7 +197,7 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     int use_stdin = 0, rc;
 
     memset(rep, 0, sizeof *rep);
-    clock_gettime(CLOCK_MONOTONIC, &pg.start);
+    pg.start = obs_mono_s();
     if ((rc = files_collect(&fl, o->db_path, paths, npaths, &use_stdin, err)))
         goto out;
     rep->files_found = fl.n;
@@ -227,7 +225,7 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
 out:
     progress_draw(&pg, pipeline_stats(pl), 1);
     progress_clear(&pg);
-    rep->seconds = since(&pg.start);
+    rep->seconds = since(pg.start);
     files_list_free(&fl);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* agent/tail/tail_import_summary.c — the summary `obsagent --once` prints at the end:
  * what was read, what was stored, what the logs say about invocations, and
  * every kind of bad input met (each counted, none dropped silently). */
-#include "agent/tail/tail_import.h"
+#include "agent/tail/tail.h"
 
 static void kinds_line(FILE *f, const pipeline_stats_t *s)
 {

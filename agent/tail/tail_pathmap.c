@@ -1,5 +1,5 @@
 /* agent/tail/tail_pathmap.c — function and stream names from a file path (see pathmap.h). */
-#include "agent/tail/tail_pathmap.h"
+#include "agent/tail/tail_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  * files that are gone are dropped (counted, said). And, while running, the
  * rotated siblings of a live file that a scan finds (live_siblings). */
 #include "agent/tail/tail_int.h"
+#include "common/log.h"
 #include "common/xalloc.h"
 
 #include <dirent.h>
@@ -130,8 +131,8 @@ static int recover_one(void *ctx, const char *key, const store_source_t *src)
         if (fd >= 0)
             close(fd);
         if (!sep && src->offset > 0) {
-            follow__warn("%s was replaced and its earlier file is gone%s: lines after its checkpoint may "
-                 "be lost", path, "");
+            obs_log(OBS_LOG_WARN, "%s was replaced and its earlier file is gone: lines after its checkpoint "
+                    "may be lost", path);
             store_counter_add(r->f->st, "files_missed", 1);
         }
         if (sep) {
@@ -154,7 +155,7 @@ static int recover_one(void *ctx, const char *key, const store_source_t *src)
         f->successors = xrealloc(f->successors, (size_t)(f->nsuccessors + 1) * sizeof *f->successors);
         f->successors[f->nsuccessors++] = xstrdup(path);
     }
-    return follow__add_tailed(r->f, path, root_of(r, path), fd, &sb, src->offset, 1, r->err);
+    return tail__add_tailed(r->f, path, root_of(r, path), fd, &sb, src->offset, 1, r->err);
 }
 
 static int known_identity(const recovery_t *r, const struct stat *sb)
@@ -206,7 +207,7 @@ static int recover_siblings(recovery_t *r, const plain_row_t *pr)
             files_fingerprint(fd, pr->src.fingerprint_len, &fp) == 0 && fp == pr->src.fingerprint)
             from = pr->src.offset;  /* a copy of what we were reading */
         store_counter_add(r->f->st, "files_recovered", 1);
-        rc = follow__add_tailed(r->f, pr->path, root_of(r, pr->path), fd, &sb, from, 1, r->err);
+        rc = tail__add_tailed(r->f, pr->path, root_of(r, pr->path), fd, &sb, from, 1, r->err);
     }
     closedir(d);
     return rc;
@@ -250,7 +251,7 @@ static int collect_row(void *ctx, const char *key, const store_source_t *src);
 /* At a rotation noticed while running: rotated siblings of the path that no
  * checkpoint and no tailed file knows, written since the old file last grew,
  * were rotated away between two scans (a slow store, a burst): read them. */
-int follow__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
+int tail__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
 {
     recovery_t r = { 0 };
     rows_t rs = { 0 };
@@ -277,7 +278,7 @@ int follow__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
     return rc;
 }
 
-int follow__recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
+int tail__recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
 {
     recovery_t r = { 0 };
     rows_t rs = { 0 };

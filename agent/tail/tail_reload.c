@@ -8,6 +8,7 @@
  * place either way). Other options are fixed at start. */
 #include "agent/tail/tail_int.h"
 #include "common/xalloc.h"
+#include "common/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static void combine(follower_t *f)
         f->excl[f->o->nexclude + i] = f->excl_file.v[i];
 }
 
-int follow__excludes_init(follower_t *f, obs_err_t *err)
+int tail__excludes_init(follower_t *f, obs_err_t *err)
 {
     int rc = 0;
     if (f->o->exclude_from)
@@ -33,7 +34,7 @@ int follow__excludes_init(follower_t *f, obs_err_t *err)
     return rc;
 }
 
-void follow__excludes_done(follower_t *f)
+void tail__excludes_done(follower_t *f)
 {
     exclude_list_free(&f->excl_file);
     free(f->excl);
@@ -41,22 +42,22 @@ void follow__excludes_done(follower_t *f)
     f->nexcl = 0;
 }
 
-void follow__reload(follower_t *f)
+void tail__reload(follower_t *f)
 {
     exclude_list_t l;
     obs_err_t err = { 0 };
     if (!f->o->exclude_from) {
-        fprintf(stderr, "obsagent: SIGHUP: rescanning (no --exclude-from list to re-read)\n");
+        obs_log(OBS_LOG_INFO, "SIGHUP: rescanning (no --exclude-from list to re-read)");
         return;
     }
     if (exclude_file_read(f->o->exclude_from, &l, &err) != 0) {
-        fprintf(stderr, "obsagent: SIGHUP: %s; keeping the previous %d pattern%s\n", err.msg,
+        obs_log(OBS_LOG_INFO, "SIGHUP: %s; keeping the previous %d pattern%s", err.msg,
                 f->excl_file.n, f->excl_file.n == 1 ? "" : "s");
         return;
     }
     exclude_list_free(&f->excl_file);
     f->excl_file = l;
     combine(f);
-    fprintf(stderr, "obsagent: SIGHUP: %d exclude pattern%s from %s; rescanning\n", l.n,
+    obs_log(OBS_LOG_INFO, "SIGHUP: %d exclude pattern%s from %s; rescanning", l.n,
             l.n == 1 ? "" : "s", f->o->exclude_from);
 }

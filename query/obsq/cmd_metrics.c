@@ -7,6 +7,7 @@
 #include "query/timearg.h"
 #include "common/xalloc.h"
 #include "store/store.h"
+#include "common/clock.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -34,13 +35,6 @@ typedef struct metrics_opts {
     const char **dims;
     int errors, expect_valid, json;
 } metrics_opts_t;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static double json_num(double v)
 {
@@ -161,7 +155,7 @@ static int parse_args(int argc, char **argv, metrics_opts_t *o)
         { "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int64_t now = now_ms();
+    int64_t now = obs_wall_ms();
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {

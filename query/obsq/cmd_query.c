@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/xalloc.h"
 #include "store/store.h"
+#include "common/clock.h"
 
 #include <getopt.h>
 #include <errno.h>
@@ -64,13 +65,6 @@ typedef struct qopts {
     double interval;
     const char *request;
 } qopts_t;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 #define QUERY_FILE_MAX (16 * 1024 * 1024)
 
@@ -126,7 +120,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         { "query-file", required_argument, NULL, 'Q' }, { "threads", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
-    int64_t now = now_ms();
+    int64_t now = obs_wall_ms();
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:o:h", longopts, NULL)) != -1) {
@@ -384,7 +378,7 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    int64_t now = now_ms();
+    int64_t now = obs_wall_ms();
     query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
     if (query_connection_setup(store_db(st), &ctx, &err))

@@ -4,10 +4,11 @@
  * reads. Every frame delivered must be non-empty, hold no '\n' and fit the
  * limit, and frames must be exactly what a one-read split gives (the read boundaries never change the documents); each frame is
  * routed, and the route must be NUL-terminated text with a function. The
- * input as a spec string goes through emf_endpoints_parse too.
+ * input as a spec string goes through listen_addr_parse too.
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/emf_wire/. */
 #include "agent/net/emf_wire.h"
+#include "agent/net/listen_addr.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *spec = malloc(size + 1);
     memcpy(spec, data, size);
     spec[size] = '\0';
-    emf_endpoint_t eps[EMF_MAX_ENDPOINTS];
+    listen_endpoint_t eps[LISTEN_MAX_ENDPOINTS];
     obs_err_t err;
-    int n = emf_endpoints_parse(spec, eps, EMF_MAX_ENDPOINTS, &err);
+    int n = listen_addr_parse(spec, eps, LISTEN_MAX_ENDPOINTS, &err);
     for (int i = 0; i < n; i++)
         if (eps[i].port < 1 || eps[i].port > 65535 || !eps[i].host[0])
             abort();

@@ -13,6 +13,7 @@
 
 #include "agent/pipeline.h"
 #include "store/store_internal.h"
+#include "common/clock.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -90,13 +91,6 @@ static void sync_commit(fx_t *f)
     CHECK_EQ_INT(pipeline_flush(f->pl, f->ps, &f->ml, &err), 0);
     CHECK_EQ_INT(pipeline_sync(f->pl, &err), 0);
     CHECK_EQ_INT(store_commit(f->st, &err), 0);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- SQL helpers ---------------------------------------------------------- */
@@ -241,13 +235,13 @@ static void test_time_arrival_when_no_timed_line(void)
 {
     fx_t f;
     fx_open(&f);
-    int64_t before = now_ms();
+    int64_t before = obs_wall_ms();
     feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
     feed(&f, "print output");
     feed(&f, "END RequestId: " REQ1);
     CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
     sync_commit(&f);
-    int64_t after = now_ms();
+    int64_t after = obs_wall_ms();
     CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
     CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 32"), 3);
     CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & (16 | 128)"), 0);

@@ -1,40 +1,14 @@
-/* tests/unit/agent/net/test_emf_wire.c — the EMF agent protocol's pure parts: listen
- * specs (and their errors), newline framing of a TCP stream whatever the
- * read boundaries (partial frames, CRLF, empty lines, a frame over the
- * limit dropped whole, a last frame without newline), and routing by
- * _aws.LogGroupName / LogStreamName or the legacy top-level keys. */
+/* tests/unit/agent/net/test_emf_wire.c — the EMF agent protocol's pure parts:
+ * newline framing of a TCP stream whatever the read boundaries (partial
+ * frames, CRLF, empty lines, a frame over the limit dropped whole, a last
+ * frame without newline), and routing by _aws.LogGroupName / LogStreamName
+ * or the legacy top-level keys. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 #include "agent/net/emf_wire.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void test_endpoints(void)
-{
-    emf_endpoint_t e[EMF_MAX_ENDPOINTS];
-    obs_err_t err;
-    CHECK_EQ_INT(emf_endpoints_parse(EMF_DEFAULT_LISTEN, e, EMF_MAX_ENDPOINTS, &err), 2);
-    CHECK(!e[0].udp && e[1].udp);
-    CHECK_EQ_STR(e[0].host, "127.0.0.1");
-    CHECK_EQ_INT(e[0].port, 25888);
-    CHECK(e[0].loopback && e[1].loopback);
-    CHECK_EQ_INT(emf_endpoints_parse(" tcp://[::1]:9 , udp://0.0.0.0:25888,", e, EMF_MAX_ENDPOINTS, &err), 2);
-    CHECK_EQ_STR(e[0].host, "::1");
-    CHECK(e[0].loopback);
-    CHECK(!e[1].loopback);
-    CHECK_EQ_INT(emf_endpoints_parse("tcp://localhost:1", e, EMF_MAX_ENDPOINTS, &err), 1);
-    CHECK(e[0].loopback);
-
-    CHECK_EQ_INT(emf_endpoints_parse("http://127.0.0.1:1", e, EMF_MAX_ENDPOINTS, &err), OBS_EINVAL);
-    CHECK(strstr(err.msg, "expected tcp://HOST:PORT") != NULL);
-    CHECK_EQ_INT(emf_endpoints_parse("tcp://127.0.0.1:70000", e, EMF_MAX_ENDPOINTS, &err), OBS_EINVAL);
-    CHECK(strstr(err.msg, "port must be 1-65535") != NULL);
-    CHECK_EQ_INT(emf_endpoints_parse("tcp://127.0.0.1", e, EMF_MAX_ENDPOINTS, &err), OBS_EINVAL);
-    CHECK_EQ_INT(emf_endpoints_parse("tcp://::1:5", e, EMF_MAX_ENDPOINTS, &err), OBS_EINVAL);
-    CHECK(strstr(err.msg, "IPv6 goes in [ ]") != NULL);
-    CHECK_EQ_INT(emf_endpoints_parse(" , ", e, EMF_MAX_ENDPOINTS, &err), OBS_EINVAL);
-}
 
 typedef struct frames {
     char got[8][64];
@@ -132,7 +106,6 @@ static void test_route(void)
 }
 
 TEST_LIST = {
-    TEST(test_endpoints),
     TEST(test_framing_any_boundaries),
     TEST(test_framing_limits_and_end),
     TEST(test_route),

@@ -1,28 +1,56 @@
-/* tests/unit/agent/net/test_listen_addr.c — agent/listen_addr.c: numeric IPv4 and
- * IPv6 endpoints and localhost resolve to the address and port given, with
- * the loopback flag taken from the address (127.0.0.0/8, ::1) and not from
- * the text; names print back as given. No name needs DNS here (localhost
+/* tests/unit/agent/net/test_listen_addr.c — agent/net/listen_addr.c: listen
+ * specs and their errors; numeric IPv4 and IPv6 endpoints and localhost
+ * resolve to the address and port given, with the loopback flag taken from
+ * the address (127.0.0.0/8, ::1) and not from the text; names print back as
+ * given. No name needs DNS here (localhost
  * comes from the resolver's own rules or /etc/hosts). */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 
+#include "agent/net/emf_wire.h"
 #include "agent/net/listen_addr.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-static emf_endpoint_t ep(const char *spec)
+static void test_parse(void)
 {
-    emf_endpoint_t e;
+    listen_endpoint_t e[LISTEN_MAX_ENDPOINTS];
+    obs_err_t err;
+    CHECK_EQ_INT(listen_addr_parse(EMF_DEFAULT_LISTEN, e, LISTEN_MAX_ENDPOINTS, &err), 2);
+    CHECK(!e[0].udp && e[1].udp);
+    CHECK_EQ_STR(e[0].host, "127.0.0.1");
+    CHECK_EQ_INT(e[0].port, 25888);
+    CHECK(e[0].loopback && e[1].loopback);
+    CHECK_EQ_INT(listen_addr_parse(" tcp://[::1]:9 , udp://0.0.0.0:25888,", e, LISTEN_MAX_ENDPOINTS, &err), 2);
+    CHECK_EQ_STR(e[0].host, "::1");
+    CHECK(e[0].loopback);
+    CHECK(!e[1].loopback);
+    CHECK_EQ_INT(listen_addr_parse("tcp://localhost:1", e, LISTEN_MAX_ENDPOINTS, &err), 1);
+    CHECK(e[0].loopback);
+
+    CHECK_EQ_INT(listen_addr_parse("http://127.0.0.1:1", e, LISTEN_MAX_ENDPOINTS, &err), OBS_EINVAL);
+    CHECK(strstr(err.msg, "expected tcp://HOST:PORT") != NULL);
+    CHECK_EQ_INT(listen_addr_parse("tcp://127.0.0.1:70000", e, LISTEN_MAX_ENDPOINTS, &err), OBS_EINVAL);
+    CHECK(strstr(err.msg, "port must be 1-65535") != NULL);
+    CHECK_EQ_INT(listen_addr_parse("tcp://127.0.0.1", e, LISTEN_MAX_ENDPOINTS, &err), OBS_EINVAL);
+    CHECK_EQ_INT(listen_addr_parse("tcp://::1:5", e, LISTEN_MAX_ENDPOINTS, &err), OBS_EINVAL);
+    CHECK(strstr(err.msg, "IPv6 goes in [ ]") != NULL);
+    CHECK_EQ_INT(listen_addr_parse(" , ", e, LISTEN_MAX_ENDPOINTS, &err), OBS_EINVAL);
+}
+
+static listen_endpoint_t ep(const char *spec)
+{
+    listen_endpoint_t e;
     obs_err_t err;
     memset(&e, 0, sizeof e);
-    CHECK_EQ_INT(emf_endpoints_parse(spec, &e, 1, &err), 1);
+    CHECK_EQ_INT(listen_addr_parse(spec, &e, 1, &err), 1);
     return e;
 }
 
 static void test_ipv4(void)
 {
-    emf_endpoint_t e = ep("tcp://127.0.0.9:25888");
+    listen_endpoint_t e = ep("tcp://127.0.0.9:25888");
     struct sockaddr_storage sa;
     socklen_t len;
     obs_err_t err;
@@ -45,7 +73,7 @@ static void test_ipv4(void)
 
 static void test_ipv6(void)
 {
-    emf_endpoint_t e = ep("tcp://[::1]:9464");
+    listen_endpoint_t e = ep("tcp://[::1]:9464");
     struct sockaddr_storage sa;
     socklen_t len;
     obs_err_t err;
@@ -66,7 +94,7 @@ static void test_ipv6(void)
 
 static void test_localhost(void)
 {
-    emf_endpoint_t e = ep("tcp://localhost:4243");
+    listen_endpoint_t e = ep("tcp://localhost:4243");
     struct sockaddr_storage sa;
     socklen_t len;
     obs_err_t err;
@@ -78,6 +106,7 @@ static void test_localhost(void)
 }
 
 TEST_LIST = {
+    TEST(test_parse),
     TEST(test_ipv4),
     TEST(test_ipv6),
     TEST(test_localhost),

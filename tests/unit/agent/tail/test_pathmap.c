@@ -4,7 +4,7 @@
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 
-#include "agent/tail/tail_pathmap.h"
+#include "agent/tail/tail_int.h"
 
 /* Derive and compare; expects success. Reports the caller's line. */
 static void check_map(int line, const char *root, const char *path, const char *fn,
