@@ -21,6 +21,12 @@
 #include <string.h>
 #include <time.h>
 
+/* The kinds SQL text names (store/store.h) are the classifier's. */
+_Static_assert(STORE_KIND_PLAIN == LK_PLAIN && STORE_KIND_APP == LK_APP && STORE_KIND_REPORT == LK_REPORT &&
+                   STORE_KIND_TIMEOUT == LK_TIMEOUT && STORE_KIND_RUNTIME_EXIT == LK_RUNTIME_EXIT &&
+                   STORE_KIND_ERROR_TYPE == LK_ERROR_TYPE,
+               "events.kind values named in SQL differ from lambda_kind_t");
+
 #define MB_BYTES 1000000LL   /* Logs Insights: @memorySize = MB x 1,000,000 */
 #define PENDING_MAX_LINES 1000
 #define PENDING_MAX_BYTES (4 * 1024 * 1024)

@@ -8,7 +8,7 @@
  * Run by bench/bench_obstop.sh.
  *   bench_frame --db FILE [--runs N] */
 #include "common/clock.h"
-#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/query.h"
 #include "store/store.h"
 #include "tui/app.h"
 #include "tui/view.h"

@@ -41,4 +41,8 @@ static inline obs_span_t obs_span(const char *p, size_t len)
 
 #define OBS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A macro's value as a string literal: "..." OBS_STR(N) "..." in SQL text. */
+#define OBS_STR_(x) #x
+#define OBS_STR(x) OBS_STR_(x)
+
 #endif

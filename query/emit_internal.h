@@ -42,7 +42,7 @@ typedef struct emitter {
     int stats_upto;           /* items [0, upto) of it are visible by alias */
     int prefiltered;          /* s0 takes its candidates from events_fts */
     int match_param;          /* the parameter holding its MATCH expression, or -1 */
-    int report_only;          /* s0 is the REPORT lines (kind = 4) */
+    int report_only;          /* s0 is the REPORT lines (STORE_KIND_REPORT) */
     int recursive;            /* a CTE refers to itself: WITH RECURSIVE */
 } emitter_t;
 

@@ -15,6 +15,7 @@
 #include "query/emit_internal.h"
 #include "query/plan_hints.h"
 #include "common/xalloc.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -547,7 +548,7 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         buf_cat(&e->sql, ")");
     }
     if (e->report_only)
-        buf_cat(&e->sql, " AND e.kind = 4");  /* implied by @type = REPORT */
+        buf_cat(&e->sql, " AND e.kind = " OBS_STR(STORE_KIND_REPORT));  /* implied by @type = REPORT */
     if (match) {
         /* every event is in events_fts (schema v3): candidates come from it */
         buf_cat(&e->sql, fts_drives ? " AND x_f.events_fts MATCH "

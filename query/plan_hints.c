@@ -74,7 +74,7 @@ char *plan_fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab)
 }
 
 /* Does a filter that sees every event require @type to be a REPORT line?
- * Then the planner adds the implied e.kind = 4, which lets SQLite answer
+ * Then the planner adds the implied e.kind = STORE_KIND_REPORT, which lets SQLite answer
  * from the events_report partial index (schema v4). */
 static int requires_report(const qnode_t *n)
 {

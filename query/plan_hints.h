@@ -10,7 +10,7 @@
  * stats, limit, dedup or unnest change the rows), or NULL. */
 char *plan_fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab);
 /* 1 when such a filter requires @type = "REPORT" (or platform.report):
- * the planner may then add the implied kind = 4. */
+ * the planner may then add the implied kind (STORE_KIND_REPORT). */
 int plan_report_only(const query_ast_t *q);
 /* 1 when an expression of the query names @logStream or @log. */
 int plan_uses_stream(const query_ast_t *q);

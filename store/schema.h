@@ -4,6 +4,8 @@
 #ifndef OBS_STORE_SCHEMA_H
 #define OBS_STORE_SCHEMA_H
 
+#include "store/store.h"   /* STORE_KIND_*: event kinds named in the SQL */
+
 /* ---- v1 -------------------------------------------------------------- */
 
 #define SQL_V1 \
@@ -147,7 +149,9 @@
  * tokens in the batch that indexes them). */
 #define SQL_V3 \
 "INSERT INTO events_fts(rowid, message)\n" \
-"  SELECT id, message FROM events WHERE kind NOT IN (0, 1, 10, 11, 12) AND message != '';\n" \
+"  SELECT id, message FROM events WHERE kind NOT IN (" OBS_STR(STORE_KIND_PLAIN) ", " \
+  OBS_STR(STORE_KIND_APP) ", " OBS_STR(STORE_KIND_TIMEOUT) ", " OBS_STR(STORE_KIND_RUNTIME_EXIT) ", " \
+  OBS_STR(STORE_KIND_ERROR_TYPE) ") AND message != '';\n" \
 "CREATE TABLE fts_vocab(token TEXT PRIMARY KEY) WITHOUT ROWID;\n" \
 "CREATE VIRTUAL TABLE temp.v3_vocab USING fts5vocab(main, events_fts, 'row');\n" \
 "INSERT INTO fts_vocab(token) SELECT term FROM temp.v3_vocab;\n" \
@@ -160,7 +164,7 @@
  * stream and time, for obsq --function and obsq --request. */
 #define SQL_V4 \
 "CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
-"  max_memory_used, init_duration, stream_id) WHERE kind = 4;\n" \
+"  max_memory_used, init_duration, stream_id) WHERE kind = " OBS_STR(STORE_KIND_REPORT) ";\n" \
 "CREATE INDEX events_stream_ts ON events(stream_id, ts);\n"
 
 /* ---- v5: duration and init-duration sketches per function-minute -------- */
@@ -187,7 +191,7 @@
 "ALTER TABLE rollup_minute ADD COLUMN init_sketch BLOB;\n" \
 "WITH r AS (SELECT s.function AS f, e.ts - ((e.ts % 60000) + 60000) % 60000 AS m,\n" \
 "    obs_sketch_of(e.duration) AS ds, obs_sketch_of(e.init_duration) AS isk\n" \
-"  FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.kind = 4 GROUP BY 1, 2)\n" \
+"  FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.kind = " OBS_STR(STORE_KIND_REPORT) " GROUP BY 1, 2)\n" \
 "UPDATE rollup_minute SET duration_sketch = r.ds, init_sketch = r.isk\n" \
 "  FROM r WHERE r.f = rollup_minute.function AND r.m = rollup_minute.minute;\n" \
 "CREATE INDEX streams_function ON streams(function);\n" \
@@ -233,7 +237,7 @@
 "CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;\n" \
 "DROP INDEX events_report;\n" \
 "CREATE INDEX events_report ON events(ts, type, duration, billed_duration, memory_size,\n" \
-"  max_memory_used, init_duration, stream_id, kind) WHERE kind = 4;\n"
+"  max_memory_used, init_duration, stream_id, kind) WHERE kind = " OBS_STR(STORE_KIND_REPORT) ";\n"
 
 /* ---- v6: retention finds what is old by time ------------------------------ */
 /* Retention (store/retention.c) deletes metric points and invocations older

@@ -37,6 +37,17 @@ enum store_event_flag {
     EVF_TIME_FROM_NEXT = 128, /* at the head of its stream: the first timed line's time */
 };
 
+/* The events.kind values (lambda_kind_t, lambda/classify.h) that SQL text
+ * names: a partial index's condition and the queries that use it must
+ * spell the same number (OBS_STR). agent/pipeline.c, which knows both,
+ * asserts at compile time that they agree with the classifier's enum. */
+#define STORE_KIND_PLAIN 0
+#define STORE_KIND_APP 1
+#define STORE_KIND_REPORT 4
+#define STORE_KIND_TIMEOUT 10
+#define STORE_KIND_RUNTIME_EXIT 11
+#define STORE_KIND_ERROR_TYPE 12
+
 /* One event row. Spans are borrowed for the call. NAN / -1 / {NULL,0} = NULL. */
 typedef struct store_event {
     int64_t ts_ms, ingest_ms, stream_id;

@@ -4,7 +4,7 @@
 #include "tui/app.h"
 #include "tui/term.h"
 #include "tui/view.h"
-#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/query.h"
 #include "store/store.h"
 #include "common/clock.h"
 

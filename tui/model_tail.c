@@ -5,12 +5,7 @@
  * id. Also the lines of one request (Enter on a tail line). */
 #include "tui/model.h"
 #include "common/xalloc.h"
-#include "query/check.h"
-#include "query/emit_sql.h"
-#include "query/events.h"
-#include "query/parse.h"
-#include "query/run.h"
-#include "query/format.h"
+#include "query/query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,9 +77,7 @@ int tail_configure(tail_t *t, const char *filter, const char *function, int hide
     snprintf(text, len, "%s%s%s%s", TAIL_FIELDS, hide_platform ? TAIL_HIDE : "", TAIL_PREFIX, expr);
     int expr_line = hide_platform ? 4 : 2;
     query_ast_t *ast = NULL;
-    int rc = query_parse(text, strlen(text), &ast, err);
-    if (!rc)
-        rc = query_check(ast, err);
+    int rc = query_compile(text, strlen(text), &ast, err);
     free(text);
     if (rc) {
         query_ast_free(ast);

@@ -4,7 +4,7 @@
  * `--errors` lists EMF documents CloudWatch would drop or mangle, and
  * `--expect-valid` makes any such document fail the command (for tests). */
 #include "query/obsq/obsq.h"
-#include "query/timearg.h"
+#include "query/query.h"
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/clock.h"

@@ -1,17 +1,8 @@
 /* query/obsq/cmd_query.c — `obsq [options] QUERY`: a Logs Insights query over the
  * store: parse, check, plan, run, print. A syntax or semantic error prints
  * the query with a caret and exits 2; a failure while running exits 1. */
-#include "query/check.h"
+#include "query/query.h"
 #include "query/obsq/obsq.h"
-#include "query/emit_sql.h"
-#include "query/errfmt.h"
-#include "query/events.h"
-#include "query/parse.h"
-#include "query/run.h"
-#include "query/run_split.h"
-#include "query/sqlfuncs/sqlfuncs.h"
-#include "query/timearg.h"
-#include "query/vocab.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
 #include "store/store.h"
@@ -359,7 +350,7 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err)) {
+    if (query_compile(text, strlen(text), &ast, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
         goto out;

@@ -8,9 +8,7 @@
 
 #include "tests/unit/tmpdir.h"
 
-#include "query/check.h"
-#include "query/emit_sql.h"
-#include "query/parse.h"
+#include "query/query.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -22,7 +20,7 @@ static inline query_plan_t *plan_of(const char *text, const query_plan_opts_t *o
     query_ast_t *ast = NULL;
     query_plan_t *p = NULL;
     obs_err_t err = { 0 };
-    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err) ||
+    if (query_compile(text, strlen(text), &ast, &err) ||
         query_plan_build(ast, o, &p, &err)) {
         fprintf(stderr, "  %s: %s\n", text, err.msg);
         check_failures++;

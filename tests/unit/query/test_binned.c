@@ -15,11 +15,7 @@
 
 #include "common/buf.h"
 #include "common/xalloc.h"
-#include "query/check.h"
-#include "query/emit_sql.h"
-#include "query/parse.h"
-#include "query/run.h"
-#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/query.h"
 #include "store/store.h"
 
 #include <stdlib.h>

@@ -13,12 +13,7 @@
 #include "tests/unit/plantest.h"
 
 #include "common/xalloc.h"
-#include "query/check.h"
-#include "query/emit_sql.h"
-#include "query/parse.h"
-#include "query/run.h"
-#include "query/run_split.h"
-#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/query.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -194,7 +189,7 @@ static char *answer(sqlite3 *h, const char *text, query_plan_opts_t o, const que
     char *out = NULL;
     size_t len = 0;
     *rc = -1;
-    if (query_parse(text, strlen(text), &ast, &err) || query_check(ast, &err) ||
+    if (query_compile(text, strlen(text), &ast, &err) ||
         query_plan_build(ast, &o, &plan, &err)) {
         fprintf(stderr, "  %s: %s\n", text, err.msg);
         check_failures++;

@@ -10,7 +10,7 @@
 #include "tests/unit/tmpdir.h"
 
 #include "agent/pipeline.h"
-#include "query/sqlfuncs/sqlfuncs.h"
+#include "query/query.h"
 #include "tui/model.h"
 
 #include <math.h>
