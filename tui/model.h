@@ -53,7 +53,7 @@ typedef struct agent_state {
     int64_t last_write_ms;    /* newest ingest time or checkpoint, -1 when none */
     int64_t lag_bytes;        /* bytes of the followed files not yet read, -1 unknown */
     int sources, sources_behind;
-    /* from the agent's state file "<db>-agent" (agent/agent_state.h) */
+    /* from the agent's state file "<db>-agent" (store/agent_state.h) */
     int running;              /* a following agent is alive */
     int paused;               /* ... and paused (store locked or full) */
     char reason[128];         /* why, when paused */

@@ -1,6 +1,6 @@
 /* agent/net/telemetry_http.h — the Lambda Telemetry API receiver: an HTTP
  * listener (libmicrohttpd, its own thread) that takes the batches Lambda
- * POSTs to a subscribed extension (JSON arrays, agent/telemetry.h) and
+ * POSTs to a subscribed extension (JSON arrays, agent/net/telemetry.h) and
  * hands their lines to the main loop through the inbox. The route: the
  * URL's path names the function (POST /orders), else the default; the
  * query's ?stream= the stream. A full inbox answers 503, which Lambda

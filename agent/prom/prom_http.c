@@ -1,4 +1,4 @@
-/* agent/prom/prom_http.c — serves GET /metrics (agent/prom_text.c's rendering
+/* agent/prom/prom_http.c — serves GET /metrics (agent/prom/prom_text.c's rendering
  * of store_totals_read) with libmicrohttpd: one internal polling thread,
  * which alone uses a read-only store connection; small request limits; a
  * whole-connection deadline of PROM_CONN_SECONDS (http_deadline.h). */

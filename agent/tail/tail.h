@@ -29,7 +29,7 @@ typedef struct follow_opts {
                                         start at their end */
     int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
     /* Another source the loop serves beside the files (the EMF network
-     * endpoint, agent/net_source.h): extra_fd is polled with them, serve()
+     * endpoint, agent/net/net_source.h): extra_fd is polled with them, serve()
      * runs every turn, rolled_back() after the open batch was dropped, and
      * stop() at SIGTERM/SIGINT before the last serve and commit. */
     int extra_fd;                    /* -1: none */
@@ -52,9 +52,9 @@ typedef struct follow_opts {
 void follow_request_stop(void);
 
 /* Run until SIGTERM or SIGINT (then flush, commit and return 0); SIGHUP
- * re-reads exclude_from and rescans at once (follow_reload.c). A locked
+ * re-reads exclude_from and rescans at once (tail_reload.c). A locked
  * or full store pauses reading until it takes writes again
- * (agent/backpressure.c); other store errors stop it. */
+ * (agent/tail/tail_backpressure.c); other store errors stop it. */
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
                obs_err_t *err);
 

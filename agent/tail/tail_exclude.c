@@ -1,4 +1,4 @@
-/* agent/tail/tail_exclude.c — reading an --exclude-from list (see exclude_file.h). */
+/* agent/tail/tail_exclude.c — reading an --exclude-from list (see tail_int.h). */
 #include "agent/tail/tail_int.h"
 #include "common/xalloc.h"
 

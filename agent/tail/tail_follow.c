@@ -11,7 +11,7 @@
  * A rotated file is checkpointed under its own key, "<path>\x1f<inode>" (the
  * path belongs to the new file now); on start, files rotated away while the
  * agent was down are found by identity and read to their end
- * (follow_recover.c): so a kill during rotation loses nothing and doubles
+ * (tail_recover.c): so a kill during rotation loses nothing and doubles
  * nothing. A multi-line event
  * pending from a file (multiline.h) keeps its checkpoint at the event's first
  * line; it is stored when a line does not continue it, after
@@ -132,7 +132,7 @@ static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
     return rc;
 }
 
-/* After a rewind (backpressure.c) the pipeline was reset: open t's stream
+/* After a rewind (tail_backpressure.c) the pipeline was reset: open t's stream
  * again before anything of t is stored or checkpointed. */
 static int ensure_stream(follower_t *f, tailed_t *t, obs_err_t *err)
 {
@@ -375,7 +375,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         }
         /* A file's checkpoint is committed before its lines are read:
          * killed then, the next start knows the file under its rotated
-         * name, and its rotated siblings by their mtimes (follow_recover.c),
+         * name, and its rotated siblings by their mtimes (tail_recover.c),
          * even if it was renamed away in between. */
         if (!rc && f.added) {
             f.added = 0;

@@ -113,7 +113,7 @@ typedef struct tailed {
     int64_t last_data_ms;
     int64_t seen_mtime_ms; /* the file's mtime when last looked at: the
                               writer's clock, which rotated siblings' mtimes
-                              are compared with (follow_recover.c); its
+                              are compared with (tail_recover.c); its
                               checkpoint's updated_ms */
     int rotated;           /* the path names another file now */
     int64_t rotated_ms;

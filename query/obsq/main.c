@@ -1,5 +1,5 @@
 /* query/obsq/main.c — obsq: read an obs store. `obsq summary` and `obsq metrics`
- * are subcommands; anything else is a Logs Insights query (query/cmd_query.c
+ * are subcommands; anything else is a Logs Insights query (query/obsq/cmd_query.c
  * parses its own options). */
 #include "query/obsq/obsq.h"
 

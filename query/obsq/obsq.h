@@ -1,4 +1,4 @@
-/* query/obsq/obsq.h — the obsq subcommands; query/main.c dispatches to them.
+/* query/obsq/obsq.h — the obsq subcommands; query/obsq/main.c dispatches to them.
  * Each returns the process exit code (0 ok, 1 failure, 2 usage). */
 #ifndef OBS_QUERY_CLI_H
 #define OBS_QUERY_CLI_H

@@ -1,7 +1,7 @@
 /* query/sqlfuncs/sqlfuncs_pick.c — the stats "pick" aggregates: obs_earliest(ts, v)
  * and obs_latest(ts, v) (v of the row with the smallest / largest ts),
  * obs_sortsfirst(v) and obs_sortslast(v) (the value first / last in the
- * natural order of `sort`, query/sqlfuncs_sort.c).
+ * natural order of `sort`, sqlfuncs_sort.c).
  *
  * Rows whose v is NULL are skipped (the pick is over events where the field
  * is present), as are earliest/latest rows whose ts is not a timestamp

@@ -300,7 +300,7 @@ check_fail "a non-loopback address needs --listen-public" \
 check_grep "and says so" "$T/.check.out" "not a loopback address.*--listen-public"
 check_fail "a bad address is refused" "$OBSAGENT" --db "$DB" --metrics-listen "nonsense"
 check_grep "with what was expected" "$T/.check.out" "expected HOST:PORT"
-# IPv6 and names go through the one resolver (agent/listen_addr.c)
+# IPv6 and names go through the one resolver (agent/net/listen_addr.c)
 for addr in "[::1]" localhost; do
     P=$(free_port)
     "$OBSAGENT" --db "$DB" --metrics-listen "$addr:$P" >"$T/addr.out" 2>&1 &

@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_emf_wire.c — libFuzzer target for the EMF endpoint's
- * framing and routing (agent/emf_wire.c): the input is a TCP stream whose
+ * framing and routing (agent/net/emf_wire.c): the input is a TCP stream whose
  * first byte picks the frame limit and the second how it is cut into
  * reads. Every frame delivered must be non-empty, hold no '\n' and fit the
  * limit, and frames must be exactly what a one-read split gives (the read boundaries never change the documents); each frame is

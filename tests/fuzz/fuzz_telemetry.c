@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_telemetry.c — libFuzzer target for the Telemetry API batch
- * parser (agent/telemetry.c): any bytes in, telemetry_parse() must not
+ * parser (agent/net/telemetry.c): any bytes in, telemetry_parse() must not
  * crash, overflow the stack or leak; a refusal carries a reason and fills
  * nothing; an accepted batch has one NUL-terminated line per element whose
  * len is its strlen, non-negative dropped counters, and no more bad

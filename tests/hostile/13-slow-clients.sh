@@ -3,7 +3,7 @@
 # expect: the normal batch is answered at once (200); the stalled one is
 #       closed by the 10 s inactivity timeout (between 8 and 20 s). A
 #       trickling client resets that timeout; the 30 s whole-connection
-#       deadline (agent/http_deadline.c) cuts it (not waited for here: the
+#       deadline (agent/net/http_deadline.c) cuts it (not waited for here: the
 #       same watchdog is timed on /metrics in test_prometheus.sh)
 node -e 'const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () => s.write("POST /slo"));
     const t = Date.now(); s.on("close", () => console.log(Math.round((Date.now() - t) / 1000))); s.on("error", () => {});' \
