@@ -1,6 +1,6 @@
 /* query/builtins.c — the function table (see builtins.h): every Logs
  * Insights function obsq accepts, with its arity, kind and SQL name. The SQL
- * functions (obs_*) are registered by query/sqlfuncs*.c. */
+ * functions (obs_*) are registered by query/sqlfuncs/. */
 #include "query/builtins.h"
 
 #include <ctype.h>

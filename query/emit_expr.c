@@ -2,8 +2,8 @@
  * relation, else JSON paths into the event, bound as parameters), literals
  * (always bound parameters), operators with CloudWatch's coercions, and
  * function calls through the builtins table. Part of the emitter
- * (emit_internal.h); errors are sticky. */
-#include "query/emit_internal.h"
+ * (emit_int.h); errors are sticky. */
+#include "query/emit_int.h"
 #include "query/builtins.h"
 #include "common/xalloc.h"
 

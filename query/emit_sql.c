@@ -12,7 +12,7 @@
  * emit_expr.c, index decisions (pre-filter, REPORT, stream join) in
  * plan_hints.c. */
 #include "query/builtins.h"
-#include "query/emit_internal.h"
+#include "query/emit_int.h"
 #include "query/plan_hints.h"
 #include "common/xalloc.h"
 #include "store/store.h"

@@ -41,7 +41,7 @@
  * `filter`; `==` is `=`. SOURCE, logfmt/csv parse, `parse ... multi` and the
  * newer commands (pattern, anomaly, diff, unmask, filterIndex, ...) are
  * rejected with a message naming them. */
-#include "query/parse_internal.h"
+#include "query/parse_int.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* query/parse_expr.c — the expression grammar, by precedence (loosest
  * first): or < and < not < comparison/like/in < + - < * / % < ^ < unary
  * minus; primaries are literals, fields, lists, calls and parentheses. */
-#include "query/parse_internal.h"
+#include "query/parse_int.h"
 
 #include <math.h>
 #include <stdarg.h>

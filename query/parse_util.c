@@ -1,7 +1,7 @@
 /* query/parse_util.c — the parser's state and token helpers: errors with
  * what was found and expected, advancing (and re-reading a '/' as a regex),
  * keywords, node construction, and the depth/chain/node limits. */
-#include "query/parse_internal.h"
+#include "query/parse_int.h"
 
 #include <math.h>
 #include <stdarg.h>

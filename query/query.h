@@ -15,7 +15,7 @@
  *
  * Plus what the programs built on it share: event views (one invocation,
  * matches in context: events.h) and the time arguments (timearg.h). The
- * stages' own headers (lex.h, parse.h, check.h, emit_internal.h,
+ * stages' own headers (lex.h, parse.h, check.h, emit_int.h,
  * builtins.h, prefilter.h, plan_hints.h) are the library's, and its unit
  * tests'. */
 #ifndef OBS_QUERY_H

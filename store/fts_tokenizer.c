@@ -8,7 +8,7 @@
  * least one decimal digit (numbers, hex ids, UUID parts), or when it is longer
  * than OBSWORD_MAX_TOKEN bytes. Skipping these keeps the vocabulary small
  * (request ids and numbers are unique per line) and the index cheap. */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 
 #include <sqlite3.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * accumulators and (series, function) pairs, upserted at commit. The sketch
  * of a minute already stored is merged with the batch's by the SQL function
  * obs_sketch_merge() (store/sketch_sql.c). */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <math.h>

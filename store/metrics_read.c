@@ -2,7 +2,7 @@
  * sum, min, max and quantiles over a range of minutes (merging the minutes'
  * sketches, so a read costs O(minutes), not O(points)), and the EMF
  * documents stored with errors, grouped by reason. */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <cjson/cJSON.h>

@@ -3,7 +3,7 @@
  * rolls back with the rows around it), and measuring the store's size.
  * The policy (when, which cutoff) is the agent's: agent/retention.c. */
 #include "store/schema.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * minute also keeps quantile sketches of its durations and init durations
  * (merged into the stored minute by obs_sketch_merge). Each minute's sums
  * go into its hour's row of rollup_hour too (schema v5). */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * each migration in STORE_MIGRATIONS runs in its own transaction and bumps
  * the version, so an interrupted upgrade resumes where it stopped. */
 #include "store/schema.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 

@@ -6,7 +6,7 @@
  * aggregate obs_sketch_sum(blob), the merge of a column of sketches, which
  * readers use to get percentiles of many rollup minutes in one pass.
  * Every connection store_open* makes registers them. */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/sketch.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * prepared-statement cache, and the batching of writes into transactions:
  * one transaction holds up to batch_rows events or batch_ms of time. */
 #include "store/schema.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 #include "common/clock.h"
 

@@ -1,7 +1,7 @@
 /* store/summary.c — read helper: one summary row per function. Counts come
  * from rollup_minute (O(minutes)); duration percentiles from the
  * invocations of that function (nearest-rank, as CloudWatch's pct()). */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <math.h>

@@ -4,7 +4,7 @@
  * the writer upserts each minute into its hour too), with the hours'
  * duration sketches merged; per EMF series from metric_rollup_minute; and
  * agent_counters. One read transaction, so a scrape sees one snapshot. */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * after the test hook's page cap), and what a failed SQLite call means for
  * it (store__dberr: locked, full, or another error). A leaf of store/: the
  * files that write call it, it calls none of them. */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/clock.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * carry it, so the vocabulary is always complete for what is committed.
  * The query planner looks up tokens containing a fragment here
  * (query/vocab.c, query/prefilter.c). */
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>

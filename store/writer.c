@@ -2,7 +2,7 @@
  * entries), invocation merges and source checkpoints. Every call joins the
  * open transaction (store.c starts it on first use). */
 #include "store/schema.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/clock.h"
 
 #include <math.h>

@@ -3,7 +3,7 @@
  * messages, recent timeouts and crashes, its EMF metrics and the memory
  * sizes seen with the right-sizing hint. Drawn on a tall canvas and shown
  * from detail_top (scrolls with the arrows). */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 #include "tui/fmt.h"
 
 #include <math.h>

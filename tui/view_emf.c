@@ -1,7 +1,7 @@
 /* tui/view_emf.c — EMF metrics: one row per series (latest, average,
  * maximum, count, a sparkline of its per-minute maxima), then the EMF
  * documents stored with errors, grouped by reason. */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 #include "tui/fmt.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* tui/view_frame.c — the parts of every frame: header, tabs, status or
  * input line, footer; then the current view's body (view.h). */
 #include "tui/view.h"
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 #include "tui/fmt.h"
 
 #include <math.h>

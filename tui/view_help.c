@@ -1,6 +1,6 @@
 /* tui/view_help.c — the help screen (every key) and the request view
  * (every event of one request id, from the tail). */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 
 #include <stdio.h>
 

@@ -2,7 +2,7 @@
  * that fit the width, by priority), a totals row, and below it the window's
  * invocations, errors, cold starts and throttle signals per minute as
  * max-pooled sparklines. */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 #include "tui/fmt.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* tui/view_parts.c — small pieces several views draw: a time of day, a
  * sparkline. A leaf: the views call it, it calls no view. */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 #include "tui/fmt.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* tui/view_tail.c — the live tail: the newest matching events, newest at
  * the bottom; a cursor that scrolling moves up (which pauses following;
  * End follows again); the cursor's JSON pretty-printed on demand ('e'). */
-#include "tui/view_internal.h"
+#include "tui/view_int.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* agent/tail/tail_files.c — finding log files and fingerprinting them (see files.h). */
+/* agent/tail/tail_files.c — finding log files and fingerprinting them (see tail_int.h). */
 #include "agent/tail/tail_int.h"
 #include "common/obs.h"
 #include "common/xalloc.h"

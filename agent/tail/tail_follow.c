@@ -1,4 +1,4 @@
-/* agent/tail/tail_follow.c — follow mode (see follow.h).
+/* agent/tail/tail_follow.c — follow mode (see tail.h).
  *
  * Every poll step (or sooner, when inotify reports a change) the loop
  * rescans the paths for new files, then for each tailed file: reads what

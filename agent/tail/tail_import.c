@@ -1,4 +1,4 @@
-/* agent/tail/tail_import.c — the --once import (see import.h): collects files, then
+/* agent/tail/tail_import.c — the --once import (see tail.h): collects files, then
  * reads each from its checkpoint. A checkpoint is trusted when the file has
  * the same (device, inode) and its first bytes hash to the same fingerprint;
  * otherwise the file is read from the start. */

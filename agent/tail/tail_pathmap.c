@@ -1,4 +1,4 @@
-/* agent/tail/tail_pathmap.c — function and stream names from a file path (see pathmap.h). */
+/* agent/tail/tail_pathmap.c — function and stream names from a file path (see tail_int.h). */
 #include "agent/tail/tail_int.h"
 
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #include "query/errfmt.h"
 #include "query/parse.h"
 #include "query/sqlfuncs/sqlfuncs.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 
 #include <sqlite3.h>
 

@@ -4,7 +4,7 @@
  * ends with the line "N passed, N failed" (tests/run.sh sums these lines).
  *
  *   #define CHECK_MAIN
- *   #include "check.h"
+ *   #include "tests/unit/check.h"
  *   static void test_parse(void) { CHECK_EQ_INT(parse("1"), 1); }
  *   TEST_LIST = { TEST(test_parse), TEST_END };
  */

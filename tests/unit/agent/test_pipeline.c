@@ -12,7 +12,7 @@
 #include "tests/unit/tmpdir.h"
 
 #include "agent/pipeline.h"
-#include "store/store_internal.h"
+#include "store/store_int.h"
 #include "common/clock.h"
 
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-/* tests/unit/lambda/test_classify.c — agent/classify: every line shape of spec §3
+/* tests/unit/lambda/test_classify.c — lambda/classify: every line shape of spec §3
  * (text platform lines, runtime prefixes, JSON app and platform records),
  * outcomes, levels, throttle marking, and hostile input (NULs, huge and
  * deeply nested lines, truncated lines). Every input is copied into an

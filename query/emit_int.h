@@ -1,8 +1,8 @@
-/* query/emit_internal.h — what the files of the SQL emitter share (internal
+/* query/emit_int.h — what the files of the SQL emitter share (internal
  * to query/: emit_sql.c the commands and the statement, emit_expr.c the
  * expressions): the relation being built and the emitter's state. */
-#ifndef OBS_QUERY_EMIT_INTERNAL_H
-#define OBS_QUERY_EMIT_INTERNAL_H
+#ifndef OBS_QUERY_EMIT_INT_H
+#define OBS_QUERY_EMIT_INT_H
 
 #include "query/emit_sql.h"
 #include "common/buf.h"

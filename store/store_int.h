@@ -1,7 +1,7 @@
-/* store/store_internal.h — the store_t layout and helpers shared by the
+/* store/store_int.h — the store_t layout and helpers shared by the
  * files of store/ only (store__ prefix). Not for other modules. */
-#ifndef OBS_STORE_INTERNAL_H
-#define OBS_STORE_INTERNAL_H
+#ifndef OBS_STORE_INT_H
+#define OBS_STORE_INT_H
 
 #include "store/store.h"
 

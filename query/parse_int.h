@@ -1,8 +1,8 @@
-/* query/parse_internal.h — what the files of the parser share (internal to
+/* query/parse_int.h — what the files of the parser share (internal to
  * query/): the parser state and its token helpers (parse_util.c), the
  * expression grammar (parse_expr.c), the commands (parse.c). */
-#ifndef OBS_QUERY_PARSE_INTERNAL_H
-#define OBS_QUERY_PARSE_INTERNAL_H
+#ifndef OBS_QUERY_PARSE_INT_H
+#define OBS_QUERY_PARSE_INT_H
 
 #include "query/parse.h"
 #include "query/lex.h"

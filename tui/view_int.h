@@ -1,7 +1,7 @@
-/* tui/view_internal.h — what the view files share: each draws its body in
+/* tui/view_int.h — what the view files share: each draws its body in
  * rows [y, y + h) of the canvas. */
-#ifndef OBS_TUI_VIEW_INTERNAL_H
-#define OBS_TUI_VIEW_INTERNAL_H
+#ifndef OBS_TUI_VIEW_INT_H
+#define OBS_TUI_VIEW_INT_H
 
 #include "tui/app.h"
 #include "tui/canvas.h"
