@@ -84,6 +84,9 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_RUN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all test test-unit demo bench fuzz soak valgrind deps clean
+# keep the objects of the tests and tools (make would delete them as
+# intermediate files, and print one long rm line at the end of every run)
+.SECONDARY:
 all: $(PROGS) $(TOOLS) $(UNITS) $(FUZZ_RUN)
 
 # Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
