@@ -82,6 +82,7 @@ static int upsert(sqlite3_stmt *q, const store_rollup_slot_t *s, int64_t key, co
         sqlite3_bind_blob(q, 23, dur, (int)dur_len, SQLITE_STATIC);
     if (init)
         sqlite3_bind_blob(q, 24, init, (int)init_len, SQLITE_STATIC);
+    sqlite3_bind_int(q, 25, s->sum.emulated);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
@@ -143,6 +144,7 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
     s->sum.emf_documents += d->emf_documents;
     s->sum.emf_parsing_errors += d->emf_parsing_errors;
     s->sum.emf_validation_errors += d->emf_validation_errors;
+    s->sum.emulated += d->emulated;
     if (!isnan(d->duration)) {
         s->sum.duration += d->duration;
         s->duration_max = max_nan(s->duration_max, d->duration);

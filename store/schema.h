@@ -247,9 +247,19 @@
 "CREATE INDEX metric_points_ts ON metric_points(ts);\n" \
 "CREATE INDEX invocations_time ON invocations(coalesce(end_ts, start_ts));\n"
 
+/* ---- v7: invocations run by an emulator ---------------------------------- */
+/* SAM local and the runtime interface emulator print Lambda's lines, but
+ * their REPORTs claim Max Memory Used = Memory Size and tiny init
+ * durations: an emulated invocation is marked, counted per minute, and kept
+ * out of the memory figures and the out-of-memory rule. */
+#define SQL_V7 \
+"ALTER TABLE invocations ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;\n" \
+"ALTER TABLE rollup_minute ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;\n" \
+"ALTER TABLE rollup_hour ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6 }
-#define STORE_SCHEMA_VERSION 6
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7 }
+#define STORE_SCHEMA_VERSION 7
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -289,8 +299,8 @@
 #define SQL_INVOCATION_UPSERT \
 "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, version,\n" \
 "  duration, billed_duration, memory_size, max_memory_used, init_duration,\n" \
-"  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id)\n" \
-"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)\n" \
+"  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id, emulated)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)\n" \
 "ON CONFLICT(request_id) DO UPDATE SET\n" \
 "  start_ts = coalesce(start_ts, excluded.start_ts),\n" \
 "  end_ts = coalesce(excluded.end_ts, end_ts),\n" \
@@ -307,7 +317,18 @@
 "    ELSE coalesce(error_type, excluded.error_type) END,\n" \
 "  outcome = max(outcome, excluded.outcome),\n" \
 "  runtime_version = coalesce(runtime_version, excluded.runtime_version),\n" \
-"  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id)"
+"  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id),\n" \
+"  emulated = max(emulated, excluded.emulated)"
+
+/* The XRAY line Lambda writes after a REPORT gives that REPORT its trace. */
+#define SQL_EVENT_SET_XRAY \
+"UPDATE events SET xray_trace_id = ?2, xray_segment_id = ?3 WHERE id = ?1 AND xray_trace_id IS NULL"
+
+/* One invocation as stored, by request id (the merge starts from it). */
+#define SQL_INVOCATION_GET \
+"SELECT stream_id, start_ts, end_ts, duration, billed_duration, memory_size,\n" \
+"  max_memory_used, init_duration, restore_duration, cold, outcome, emulated,\n" \
+"  version, error_type, xray_trace_id FROM invocations WHERE request_id = ?1"
 
 /* The same upsert for a minute and for its hour (v5): T the table, K its
  * time column. */
@@ -316,9 +337,9 @@
 "  errors, timeouts, crashes, oom, cold_starts, throttle_signals, duration_sum,\n" \
 "  duration_max, billed_sum, gb_seconds, init_sum, init_max, max_memory_used,\n" \
 "  memory_size, emf_documents, emf_parsing_errors, emf_validation_errors,\n" \
-"  duration_sketch, init_sketch)\n" \
+"  duration_sketch, init_sketch, emulated)\n" \
 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
-"  ?20,?21,?22,?23,?24)\n" \
+"  ?20,?21,?22,?23,?24,?25)\n" \
 "ON CONFLICT(function, " K ") DO UPDATE SET\n" \
 "  events = events + excluded.events,\n" \
 "  error_lines = error_lines + excluded.error_lines,\n" \
@@ -343,7 +364,8 @@
 "  duration_sketch = CASE WHEN excluded.duration_sketch IS NULL THEN duration_sketch\n" \
 "    ELSE obs_sketch_merge(duration_sketch, excluded.duration_sketch) END,\n" \
 "  init_sketch = CASE WHEN excluded.init_sketch IS NULL THEN init_sketch\n" \
-"    ELSE obs_sketch_merge(init_sketch, excluded.init_sketch) END"
+"    ELSE obs_sketch_merge(init_sketch, excluded.init_sketch) END,\n" \
+"  emulated = emulated + excluded.emulated"
 #define SQL_ROLLUP_UPSERT SQL_ROLLUP_UPSERT_INTO("rollup_minute", "minute")
 #define SQL_ROLLUP_HOUR_UPSERT SQL_ROLLUP_UPSERT_INTO("rollup_hour", "hour")
 

@@ -82,13 +82,24 @@ typedef struct store_invocation {
     int64_t memory_size, max_memory_used;     /* bytes, -1 */
     int cold;
     int outcome;
+    int emulated;                             /* run by SAM local / the runtime emulator */
 } store_invocation_t;
+
+/* An invocation as stored (store_invocation_get): what a merge starts from. */
+typedef struct store_invocation_row {
+    int64_t stream_id, start_ts, end_ts;      /* -1 = unknown */
+    double duration, billed_duration, init_duration, restore_duration;  /* NAN */
+    int64_t memory_size, max_memory_used;     /* bytes, -1 */
+    int cold, outcome, emulated;
+    char version[64], error_type[128], xray_trace_id[64];   /* "" = none */
+} store_invocation_row_t;
 
 /* What one event adds to its function's minute. */
 typedef struct store_rollup_delta {
     int events, error_lines, invocations, errors, timeouts, crashes, oom;
     int cold_starts, throttle_signals;
     int emf_documents, emf_parsing_errors, emf_validation_errors;
+    int emulated;                                /* invocations run by an emulator */
     double duration, billed, gb_seconds, init;   /* NAN when absent */
     int64_t max_memory_used, memory_size;        /* bytes, -1 */
 } store_rollup_delta_t;
@@ -144,6 +155,16 @@ int store_stream_touch(store_t *st, int64_t id, int64_t first_ts, int64_t last_t
 
 int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out, obs_err_t *err);
 int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t *err);
+/* Give event id (a REPORT) the X-Ray ids of the XRAY line after it, unless
+ * it has its own. */
+int store_event_set_xray(store_t *st, int64_t event_id, obs_span_t trace_id, obs_span_t segment_id,
+                         obs_err_t *err);
+/* The stored invocation of a request id (the open batch's writes included):
+ * *found 1 with *out filled, or 0. 0, or OBS_EDB. */
+int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_row_t *out, int *found,
+                         obs_err_t *err);
+/* Does the store hold any invocation at all? (1/0; 1 when it cannot tell) */
+int store_has_invocations(store_t *st);
 void store_rollup_add(store_t *st, const char *function, int64_t ts_ms,
                       const store_rollup_delta_t *d);
 

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static void bind_span(sqlite3_stmt *s, int i, obs_span_t v)
@@ -168,7 +169,80 @@ int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t
     bind_span(s, 14, inv->error_type);
     bind_str(s, 15, inv->runtime_version);
     bind_span(s, 16, inv->xray_trace_id);
+    sqlite3_bind_int(s, 17, inv->emulated);
     return run(st, s, err, "updating an invocation");
+}
+
+int store_event_set_xray(store_t *st, int64_t event_id, obs_span_t trace_id, obs_span_t segment_id,
+                         obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_EVENT_SET_XRAY];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_int64(s, 1, event_id);
+    bind_span(s, 2, trace_id);
+    bind_span(s, 3, segment_id);
+    return run(st, s, err, "giving a REPORT its X-Ray trace");
+}
+
+static void col_copy(sqlite3_stmt *s, int i, char *out, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    snprintf(out, size, "%s", v ? (const char *)v : "");
+}
+
+static int64_t col_int(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, i);
+}
+
+static double col_real(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_row_t *out, int *found,
+                         obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_INVOCATION_GET];
+    bind_span(s, 1, request_id);
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) {
+        out->stream_id = sqlite3_column_int64(s, 0);
+        out->start_ts = col_int(s, 1);
+        out->end_ts = col_int(s, 2);
+        out->duration = col_real(s, 3);
+        out->billed_duration = col_real(s, 4);
+        out->memory_size = col_int(s, 5);
+        out->max_memory_used = col_int(s, 6);
+        out->init_duration = col_real(s, 7);
+        out->restore_duration = col_real(s, 8);
+        out->cold = sqlite3_column_int(s, 9);
+        out->outcome = sqlite3_column_int(s, 10);
+        out->emulated = sqlite3_column_int(s, 11);
+        col_copy(s, 12, out->version, sizeof out->version);
+        col_copy(s, 13, out->error_type, sizeof out->error_type);
+        col_copy(s, 14, out->xray_trace_id, sizeof out->xray_trace_id);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store__dberr(st, err, "reading an invocation");
+    return 0;
+}
+
+int store_has_invocations(store_t *st)
+{
+    sqlite3_stmt *q;
+    int any = 1;
+    if (sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM invocations)", -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            any = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+    }
+    return any;
 }
 
 int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out, obs_err_t *err)

@@ -1,8 +1,8 @@
 /* tests/unit/store/test_migrate.c — a store written by schema v1 (made here with
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
  * the current version with its rows intact (and its platform lines added to
- * the full-text index, v3); a v5 store gets the v6 retention indexes; a
- * read-only open of it refuses
+ * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
+ * store v7's emulated columns; a read-only open of it refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -96,7 +96,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 6);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 7);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -139,6 +139,9 @@ static void test_v5_migrates_to_v6(void)
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
                               "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              "ALTER TABLE invocations DROP COLUMN emulated;"
+                              "ALTER TABLE rollup_minute DROP COLUMN emulated;"
+                              "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
                               "INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(1, 60000, 2.5, 1);"
@@ -149,8 +152,10 @@ static void test_v5_migrates_to_v6(void)
                  0);
     sqlite3_close(db);
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
     db = store_db(st);
-    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 6);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts', 'invocations_time')"),
                  2);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE coalesce(end_ts, start_ts) < 30"), 1);
@@ -159,9 +164,54 @@ static void test_v5_migrates_to_v6(void)
     cleanup();
 }
 
+/* A v6 store (the current schema without v7's emulated columns) gets them,
+ * 0 for what it holds, and takes emulated invocations after. */
+static void test_v6_migrates_to_v7(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v6.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "ALTER TABLE invocations DROP COLUMN emulated;"
+                              "ALTER TABLE rollup_minute DROP COLUMN emulated;"
+                              "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
+                              "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 0, 3, 1);"
+                              "PRAGMA user_version=6;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 7);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE request_id = 'r1' AND emulated = 0"), 1);
+    CHECK_EQ_INT(q(db, "SELECT invocations * 10 + emulated FROM rollup_minute"), 10);
+    store_invocation_t inv = { 0 };
+    inv.request_id = obs_span("r2", 2);
+    inv.stream_id = 1;
+    inv.start_ts = inv.end_ts = -1;
+    inv.memory_size = inv.max_memory_used = -1;
+    inv.duration = inv.billed_duration = inv.init_duration = inv.restore_duration = 0.0 / 0.0;
+    inv.emulated = 1;
+    CHECK_EQ_INT(store_invocation_merge(st, &inv, &err), 0);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(q(db, "SELECT emulated FROM invocations WHERE request_id = 'r2'"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
+    TEST(test_v6_migrates_to_v7),
     TEST(test_v1_migrates_with_rows_intact),
     TEST_END,
 };
