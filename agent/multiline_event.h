@@ -25,6 +25,9 @@ typedef struct multiline_event {
     int blank_tail;         /* trailing empty lines in buf (dropped when stored) */
     int truncated, no_newline;
     int64_t raw_bytes;      /* input bytes from its first line on, newlines included */
+    int has_ts;             /* its first line's wrapper gave a time: */
+    int64_t ts_ms;          /* that time */
+    void *stream;           /* the stream it goes to (pipeline.c's) */
 } multiline_event_t;
 
 /* Start a pending event with its first line. */

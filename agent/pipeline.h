@@ -1,15 +1,18 @@
-/* agent/pipeline.h — turns framed lines of one stream into store rows:
- * classify the line, give it a time (its own, else the previous timed line's
- * in the same stream, else arrival), store the event, merge what it says into
- * its invocation, count it into the per-minute rollups. Keeps per-stream state
- * (last time, current request, cold start pending, runtime version). Joins
- * continuation lines into multi-line events (multiline.h). */
+/* agent/pipeline.h — turns the lines of a source into store rows: take off
+ * what wraps them (lambda/decode.h: the source's format is sniffed from its
+ * first bytes), classify each, give it a time (the wrapper's, its own, else
+ * the previous timed line's in the same stream, else arrival), store the
+ * event, merge what it says into its invocation (by request id, in any
+ * order: agent/invocations.h) and count it into the per-minute rollups.
+ * Keeps per-stream state (last time, requests in flight, runtime version).
+ * Joins continuation lines into multi-line events (multiline.h). */
 #ifndef OBS_PIPELINE_H
 #define OBS_PIPELINE_H
 
 #include "lambda/classify.h"
 #include "agent/line_reader.h"
 #include "agent/multiline_event.h"
+#include "lambda/decode.h"
 #include "store/store.h"
 
 typedef struct pipeline_stats {
@@ -25,6 +28,9 @@ typedef struct pipeline_stats {
     int64_t multiline_joined; /* continuation lines joined into them */
     int64_t multiline_capped; /* continuation lines that started a new event: the
                                  event was full (max bytes or lines) */
+    int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
+    int64_t outcome_unattributed; /* lines that said how an invocation went without
+                                 naming it while several were in flight */
 } pipeline_stats_t;
 
 typedef struct pipeline pipeline_t;
@@ -63,6 +69,10 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, 
 int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, int64_t ts_ms,
                     int arrival, int declared_emf, obs_err_t *err);
 
+/* One record of a decoded document (lambda/decode.h), as one event of the
+ * stream it names (else src's), at the time it gives. */
+int pipeline_decoded(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *rec, obs_err_t *err);
+
 /* Every complete line the reader holds (with at_eof, a last partial one
  * too, and then the pending multi-line event), through pipeline_line.
  * *lines_out (may be NULL) gets how many. */
@@ -77,10 +87,17 @@ int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml,
  * checkpoint is put. */
 int pipeline_sync(pipeline_t *pl, obs_err_t *err);
 
-const pipeline_stats_t *pipeline_stats(const pipeline_t *pl);
+const pipeline_stats_t *pipeline_stats(pipeline_t *pl);
+
+/* The format the source's lines were taken for (DECODE_AUTO: none read yet). */
+decode_format_t pipeline_source_format(const pipeline_stream_t *ps);
 
 /* EMF extraction is on by default; off stores EMF lines as plain events. */
 void pipeline_set_emf(pipeline_t *pl, int enabled);
+
+/* Every source's format (--format); DECODE_AUTO (the default): sniffed
+ * from each source's first bytes. */
+void pipeline_set_format(pipeline_t *pl, decode_format_t f);
 
 /* Multi-line events are on by default; off makes every line an event.
  * max_bytes caps a joined event (0 = LINE_MAX_DEFAULT). */

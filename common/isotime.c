@@ -3,6 +3,8 @@
  * algorithms on the proleptic Gregorian calendar. */
 #include "common/isotime.h"
 
+#include <string.h>
+
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
@@ -128,6 +130,52 @@ int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed)
     int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)offset_min * 60;
     if (ms_out)
         *ms_out = secs * 1000 + frac_ms;
+    if (consumed)
+        *consumed = i;
+    return 0;
+}
+
+int isotime_parse_clf(const char *s, size_t len, int64_t *ms_out, size_t *consumed)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    size_t i = 0;
+    int day = digits(s, len, &i, 2);
+    if (day < 1 || !at(s, len, i, '/') || i + 5 > len)
+        return -1;
+    i++;
+    int mon = 0;
+    for (int m = 0; m < 12; m++)
+        if (memcmp(s + i, months + 3 * m, 3) == 0)
+            mon = m + 1;
+    if (!mon || !at(s, len, i + 3, '/'))
+        return -1;
+    i += 4;
+    int year = digits(s, len, &i, 4);
+    if (year < 0 || day > days_in_month(year, mon) || !at(s, len, i, ':'))
+        return -1;
+    i++;
+    int hh = digits(s, len, &i, 2);
+    if (hh < 0 || hh > 23 || !at(s, len, i, ':'))
+        return -1;
+    i++;
+    int mi = digits(s, len, &i, 2);
+    if (mi < 0 || mi > 59 || !at(s, len, i, ':'))
+        return -1;
+    i++;
+    int ss = digits(s, len, &i, 2);
+    if (ss < 0 || ss > 60)
+        return -1;
+    int offset_min = 0;
+    if (at(s, len, i, ' ') && (at(s, len, i + 1, '+') || at(s, len, i + 1, '-'))) {
+        size_t j = i + 1;
+        zone(s, len, &j, &offset_min);
+        if (j > i + 1)
+            i = j;
+    }
+    int64_t secs = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mi * 60 + ss -
+                   (int64_t)offset_min * 60;
+    if (ms_out)
+        *ms_out = secs * 1000;
     if (consumed)
         *consumed = i;
     return 0;

@@ -19,6 +19,11 @@
  * (either may be NULL). Returns 0, or -1 when s does not start with a time. */
 int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed);
 
+/* The same for the Common Log Format time API Gateway's $context.requestTime
+ * and web servers write: "DD/Mon/YYYY:HH:MM:SS[ ±HHMM]" (English month
+ * abbreviations; no zone means UTC). */
+int isotime_parse_clf(const char *s, size_t len, int64_t *ms_out, size_t *consumed);
+
 /* Format ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" (NUL-terminated).
  * Times outside years 0000..9999 are clamped to that range. */
 void isotime_format(int64_t ms, char out[32]);

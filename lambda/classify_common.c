@@ -95,6 +95,8 @@ lambda_level_t classify__level(const char *p, size_t n)
     return LL_NONE;
 }
 
+/* An invocation-ending status ("timeout", "error", "failure", "success")
+ * with its error type: the type decides between error, crash and OOM. */
 lambda_outcome_t classify__status_outcome(obs_span_t status, obs_span_t error_type)
 {
     if (cl_span_is(status, LIT("timeout")))
@@ -105,26 +107,28 @@ lambda_outcome_t classify__status_outcome(obs_span_t status, obs_span_t error_ty
         return LO_NONE;
     if (error_type.len == 0)
         return LO_ERROR;
-    if (cl_span_is(error_type, LIT("Runtime.OutOfMemory")))
-        return LO_OOM;
-    if (cl_has_prefix(error_type.p, error_type.len, LIT("Runtime.")) ||
-        cl_has_prefix(error_type.p, error_type.len, LIT("Extension.")) ||
-        cl_has_prefix(error_type.p, error_type.len, LIT("Sandbox.")))
-        return LO_CRASH;
-    return LO_ERROR;
+    return classify__error_type_outcome(error_type.p, error_type.len);
 }
 
+/* What an error type says happened (spec §3.2's list): the runtime or an
+ * extension process died (Runtime.ExitError, Runtime.NodeJsExit,
+ * Extension.Crash, Extension.ExitError) is a crash; Runtime.OutOfMemory an
+ * out-of-memory kill; Sandbox.Timedout a timeout; every other type — the
+ * runtime reporting the function's failure (Runtime.ImportModuleError,
+ * Runtime.UserCodeSyntaxError, Runtime.Unknown, a handler's exception
+ * class) — an error. */
 lambda_outcome_t classify__error_type_outcome(const char *p, size_t n)
 {
-    const char *dot = memchr(p, '.', n);
-    if (!dot)
-        return LO_ERROR;
-    size_t rest = n - (size_t)(dot + 1 - p);
-    if (cl_has_prefix(p, n, LIT("Runtime.OutOfMemory")) && rest == 11)
-        return LO_OOM;
-    if ((rest == 9 && memcmp(dot + 1, "ExitError", 9) == 0) ||
-        (rest == 5 && memcmp(dot + 1, "Crash", 5) == 0))
-        return LO_CRASH;
+    static const struct { const char *type; lambda_outcome_t outcome; } types[] = {
+        { "Runtime.OutOfMemory", LO_OOM },   { "Runtime.ExitError", LO_CRASH },
+        { "Runtime.NodeJsExit", LO_CRASH },  { "Extension.Crash", LO_CRASH },
+        { "Extension.ExitError", LO_CRASH }, { "Sandbox.Timedout", LO_TIMEOUT },
+    };
+    while (n > 0 && cl_is_space(p[n - 1]))
+        n--;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(types); k++)
+        if (strlen(types[k].type) == n && memcmp(p, types[k].type, n) == 0)
+            return types[k].outcome;
     return LO_ERROR;
 }
 

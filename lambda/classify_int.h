@@ -10,12 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ---- classify.c: the dispatcher ------------------------------------------ */
-
-/* Classify a line; allow_export_prefix 0: without the CloudWatch-export
- * prefix rule (for the rest of a line after one was taken off). */
-void classify__line(const char *line, size_t len, lambda_line_t *out, int allow_export_prefix);
-
 /* ---- the recognisers ----------------------------------------------------
  * Each takes a non-empty line and a result reset by classify__reset, and
  * returns 1 when it classified the line (filling out), 0 when the line is
@@ -24,11 +18,8 @@ void classify__line(const char *line, size_t len, lambda_line_t *out, int allow_
 int classify__text(const char *line, size_t len, lambda_line_t *out);    /* classify_text.c */
 int classify__runtime(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
 void classify__json(const char *line, size_t len, lambda_line_t *out);   /* classify_json.c */
-
-/* classify_runtime.c: "<ISO with T> [<stream name> ]<line>" (a CloudWatch
- * export, `aws logs tail`): the offset of <line> with the prefix's time in
- * *ts, or 0 when the line does not start so. */
-size_t classify__export_prefix(const char *line, size_t len, int64_t *ts);
+/* "<uuid> <LEVEL> message": log4j2's AWS pattern without its date */
+int classify__id_line(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
 
 /* ---- classify_json.c: objects in a line ---------------------------------- */
 

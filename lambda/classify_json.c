@@ -70,18 +70,39 @@ static int64_t int_num(const cJSON *obj, const char *key)
     return isnan(v) || v < 0 || v > 9e15 ? -1 : (int64_t)v;
 }
 
-static void set_time(lambda_line_t *out, const cJSON *obj, const char *key)
+/* A number of seconds, milliseconds, microseconds or nanoseconds since the
+ * epoch, told apart by size (each read as a time from 1973 to 2286). */
+static int epoch_ms(double v, int64_t *ms)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    int64_t ms;
-    if (cJSON_IsString(v) && v->valuestring &&
-        isotime_parse(v->valuestring, strlen(v->valuestring), &ms, NULL) == 0) {
-        out->has_ts = 1;
-        out->ts_ms = ms;
-    } else if (cJSON_IsNumber(v) && v->valuedouble > 1e11 && v->valuedouble < 1e14) {
-        out->has_ts = 1;            /* epoch milliseconds */
-        out->ts_ms = (int64_t)v->valuedouble;
+    if (!(v >= 1e8) || v >= 1e19)
+        return 0;
+    *ms = v < 1e10 ? (int64_t)(v * 1000.0) : v < 1e13 ? (int64_t)v : v < 1e16 ? (int64_t)(v / 1e3) : (int64_t)(v / 1e6);
+    return 1;
+}
+
+/* The record's own time from the first of keys it has: ISO 8601 text, the
+ * Common Log Format (API Gateway's requestTime), or epoch s/ms/µs/ns
+ * (API Gateway's requestTimeEpoch). 1 when found. */
+static int set_time(lambda_line_t *out, const cJSON *obj, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, *keys);
+        int64_t ms;
+        int ok = 0;
+        if (cJSON_IsString(v) && v->valuestring) {
+            size_t n = strlen(v->valuestring);
+            ok = isotime_parse(v->valuestring, n, &ms, NULL) == 0 ||
+                 isotime_parse_clf(v->valuestring, n, &ms, NULL) == 0;
+        } else if (cJSON_IsNumber(v)) {
+            ok = epoch_ms(v->valuedouble, &ms);
+        }
+        if (ok) {
+            out->has_ts = 1;
+            out->ts_ms = ms;
+            return 1;
+        }
     }
+    return 0;
 }
 
 /* X-Ray ids from a TraceContext value "Root=1-...;Parent=...;Sampled=1". */
@@ -146,7 +167,8 @@ static void platform_record(lambda_line_t *out, const cJSON *root, const char *t
     const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "record");
     out->kind = platform_kind(type);
     out->type = type;
-    set_time(out, root, "time");
+    static const char *const time_key[] = { "time", NULL };
+    set_time(out, root, time_key);
     if (cJSON_IsString(rec) && rec->valuestring) {
         fault_text(out, rec->valuestring);
         return;
@@ -210,7 +232,16 @@ static void app_record(lambda_line_t *out, const cJSON *root)
         level = str_span(root, "log_level");
     out->level_text = level;
     out->level = classify__level(level.p, level.len);
-    set_time(out, root, "timestamp");
+    /* the record's own time: Lambda's JSON format ("timestamp"), common
+     * loggers' and API Gateway access logs' keys; else an EMF document's
+     * _aws.Timestamp — the best evidence of when a bare document was
+     * written (CloudWatch stamps an event when it is written) */
+    static const char *const time_keys[] = { "timestamp", "time", "@timestamp", "requestTimeEpoch",
+                                             "requestTime", NULL };
+    static const char *const emf_key[] = { "Timestamp", NULL };
+    int has_time = set_time(out, root, time_keys);
+    if (!has_time)
+        set_time(out, cJSON_GetObjectItemCaseSensitive(root, "_aws"), emf_key);
 
     out->request_id = str_span(root, "requestId");
     if (!out->request_id.p)
@@ -227,8 +258,8 @@ static void app_record(lambda_line_t *out, const cJSON *root)
     if (!out->error_type.p && cJSON_IsObject(message))
         out->error_type = str_span(message, "errorType");
 
-    int has_time = cJSON_GetObjectItemCaseSensitive(root, "timestamp") != NULL;
-    int appish = level.p || log_level || has_time || out->request_id.p;
+    int appish = level.p || log_level || has_time || cJSON_GetObjectItemCaseSensitive(root, "timestamp") ||
+                 out->request_id.p;
     int bare_error = !appish && !message && str_span(root, "errorType").p &&
                      str_span(root, "errorMessage").p;
     if (!appish && !bare_error)

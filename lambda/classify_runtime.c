@@ -6,7 +6,10 @@
  *   Java             [LEVEL] message
  *   Java log4j2      yyyy-MM-dd HH:mm:ss <reqid> <LEVEL padded> message
  *   Go stdlib log    YYYY/MM/DD HH:MM:SS message
- *   CloudWatch export / `aws logs tail`:  <ISO with T> <any line>
+ *   timeout          <ISO> <reqid> Task timed out after 3.00 seconds
+ *   Ruby Logger      I, [<ISO> #pid]  INFO <reqid> -- : message
+ *   an extension     [Name] YYYY/MM/DD HH:MM:SS LEVEL message
+ *   Java log4j2      <reqid> <LEVEL> message  (AWS's pattern without its date)
  * plus the embedded JSON object after the prefix and the uncaught-error
  * rules per runtime. Never allocates except through cJSON for a '{'. */
 #include "lambda/classify.h"
@@ -231,36 +234,132 @@ static int go_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t 
     return 1;
 }
 
-/* A log stream name "YYYY/MM/DD/[version]..." at p[0..n). */
-static int stream_name(const char *p, size_t n)
+/* "<rid> Task timed out after N seconds" after the time and a space: the
+ * timeout line as Lambda writes it since about 2021 (space separated;
+ * tab_line has the TAB-separated form of older runtimes). */
+static int space_timeout_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
 {
-    static const char shape[] = "dddd/dd/dd/[";
-    if (n <= sizeof shape - 1)
+    size_t e = find(p, n, i, ' ');
+    if (e >= n || e == i || e - i > 128 || memchr(p + i, '\t', e - i) ||
+        !cl_has_prefix(p + e + 1, n - e - 1, LIT("Task timed out after ")))
         return 0;
-    for (size_t k = 0; k < sizeof shape - 1; k++) {
-        int ok = shape[k] == 'd' ? p[k] >= '0' && p[k] <= '9' : p[k] == shape[k];
-        if (!ok)
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    out->request_id = request_id(sub(p, i, e));
+    out->kind = LK_TIMEOUT;
+    out->outcome = LO_TIMEOUT;
+    out->body = sub(p, e + 1, n);
+    i = e + 1 + sizeof "Task timed out after " - 1;
+    out->timeout_s = classify__number(p + i, n - i, NULL);
+    return 1;
+}
+
+/* Ruby's Logger, as the Lambda Ruby runtime's logger writes it:
+ *   I, [2019-10-26T10:04:01.689856 #8]  INFO <reqid> -- : message
+ * (severity letter, local time — UTC in Lambda — and pid; the level padded
+ * to 5; the request id as the program name's place holds it). */
+static int ruby_line(const char *p, size_t n, lambda_line_t *out)
+{
+    int64_t ts;
+    size_t used, i = 4;
+    if (isotime_parse(p + i, n - i, &ts, &used) != 0)
+        return 0;
+    i += used;
+    size_t close = find(p, n, i, ']');
+    if (close >= n || close - i > 16)
+        return 0;
+    i = close + 1;
+    while (i < n && p[i] == ' ')
+        i++;
+    size_t e = find(p, n, i, ' ');
+    if (classify__level(p + i, e - i) == LL_NONE && !cl_has_prefix(p + i, e - i, LIT("ANY")))
+        return 0;
+    set_level(out, sub(p, i, e));
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    i = e;
+    while (i < n && p[i] == ' ')
+        i++;
+    const char *dashes = memmem(p + i, n - i, " -- ", 4);
+    size_t d = dashes ? (size_t)(dashes - p) : n;
+    if (d > i && !memchr(p + i, ' ', d - i))
+        out->request_id = request_id(sub(p, i, d));
+    /* the message follows "<progname>: " after the dashes */
+    if (dashes) {
+        const char *colon = memchr(dashes + 4, ':', (size_t)(p + n - dashes - 4));
+        i = colon ? (size_t)(colon - p) + 1 : d + 4;
+        if (i < n && p[i] == ' ')
+            i++;
+    }
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    return 1;
+}
+
+/* An extension's own line, "[Name] <time> [LEVEL] message", the time in
+ * Go's log form or ISO 8601: the AWS Parameters and Secrets extension
+ * ("[AWS Parameters and Secrets Lambda Extension] 2024/06/26 02:34:50 INFO
+ * Serving on port 2773"), the AppConfig agent ("[appconfig agent] ...").
+ * The name may hold spaces; the time must follow the ']' at once. */
+static int extension_line(const char *p, size_t n, lambda_line_t *out)
+{
+    size_t close = find(p, n, 1, ']');
+    if (close >= n || close > 80 || close + 2 >= n || p[close + 1] != ' ')
+        return 0;
+    int64_t ts;
+    size_t used, i = close + 2;
+    if (isotime_parse(p + i, n - i, &ts, &used) != 0 || i + used >= n || p[i + used] != ' ')
+        return 0;
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    i += used + 1;
+    size_t e = find(p, n, i, ' ');
+    if (classify__level(p + i, e - i) != LL_NONE) {
+        set_level(out, sub(p, i, e));
+        i = e < n ? e + 1 : n;
+    }
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    return 1;
+}
+
+/* Is p[0..n) a UUID (8-4-4-4-12 hex digits)? */
+static int uuid(const char *p, size_t n)
+{
+    if (n != 36)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        int dash = k == 8 || k == 13 || k == 18 || k == 23;
+        char c = p[k];
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return 0;
     }
     return 1;
 }
 
-size_t classify__export_prefix(const char *p, size_t n, int64_t *ts)
+int classify__id_line(const char *p, size_t n, lambda_line_t *out)
 {
-    size_t used;
-    if (n < 19 || p[0] < '0' || p[0] > '9' || isotime_parse(p, n, ts, &used) != 0 || used >= n ||
-        p[used] != ' ' || p[4] == '/' || p[10] == ' ')
+    size_t e = find(p, n, 0, ' ');
+    if (e >= n || !uuid(p, e))
         return 0;
-    size_t i = used + 1, e = find(p, n, i, ' ');   /* `aws logs tail`: the stream name */
-    if (e < n && stream_name(p + i, e - i))
-        i = e + 1;
-    return i;
+    size_t i = e + 1, l = find(p, n, i, ' ');
+    if (!word_in(p + i, l - i, NODE_LEVELS) || l >= n)
+        return 0;
+    out->request_id = sub(p, 0, e);
+    set_level(out, sub(p, i, l));
+    while (l < n && p[l] == ' ')
+        l++;
+    out->body = obs_span(p + l, n - l);
+    app_line(out);
+    return 1;
 }
 
 int classify__runtime(const char *line, size_t len, lambda_line_t *out)
 {
     if (line[0] == '[')
-        return bracket_line(line, len, out);
+        return bracket_line(line, len, out) || extension_line(line, len, out);
+    if (line[1] == ',')
+        return ruby_line(line, len, out);
     int64_t ts;
     size_t used;
     if (len < 19 || isotime_parse(line, len, &ts, &used) != 0 || used >= len)
@@ -274,5 +373,5 @@ int classify__runtime(const char *line, size_t len, lambda_line_t *out)
         return go_line(line, len, used + 1, ts, out);
     if (tsep == ' ')
         return log4j_line(line, len, used + 1, ts, out);
-    return 0;   /* perhaps an export prefix: classify__export_prefix */
+    return space_timeout_line(line, len, used + 1, ts, out);
 }

@@ -1,7 +1,10 @@
 /* lambda/classify_text.c — the plain-text platform lines: START, END,
- * REPORT, INIT_START, INIT_REPORT, RESTORE_REPORT, EXTENSION, TELEMETRY,
- * "RequestId: ... Runtime exited", bare "Runtime.ExitError"-style lines.
- * Fields are recognised from a table of keys, so a new field is a new row. */
+ * REPORT (and the XRAY line Lambda writes after it), INIT_START,
+ * RESTORE_START, INIT_REPORT, RESTORE_REPORT, EXTENSION, TELEMETRY, LOGS;
+ * "Task timed out after N seconds"; "Runtime exited with error" lines with
+ * or without their "RequestId: X" head; bare "Runtime.ExitError"-style
+ * lines. Fields are recognised from a table of keys, so a new field is a
+ * new row; lines from a table of keywords, so a new line is a new row. */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 
@@ -34,6 +37,7 @@ static const fkey_t keys[] = {
     { LIT("Init Duration:"), F_INIT },
     { LIT("Restore Duration:"), F_RESTORE },
     { LIT("XRAY TraceId:"), F_TRACE },
+    { LIT("TraceId:"), F_TRACE },
     { LIT("SegmentId:"), F_SEGMENT },
     { LIT("Sampled:"), F_SAMPLED },
     { LIT("Status:"), F_STATUS },
@@ -161,26 +165,36 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
     static const struct {
         const char *kw;
         size_t len;
-        int needs_reqid;
+        const char *needs;     /* the key that must follow, or NULL */
         lambda_kind_t kind;
+        const char *init_type; /* what starting so says of the environment */
     } lines[] = {
-        { LIT("START"), 1, LK_START },
-        { LIT("END"), 1, LK_END },
-        { LIT("REPORT"), 1, LK_REPORT },
-        { LIT("INIT_START"), 0, LK_INIT_START },
-        { LIT("INIT_REPORT"), 0, LK_INIT_REPORT },
-        { LIT("RESTORE_REPORT"), 0, LK_RESTORE_REPORT },
-        { LIT("EXTENSION"), 0, LK_EXTENSION },
-        { LIT("TELEMETRY"), 0, LK_TELEMETRY },
+        { LIT("START"), "RequestId:", LK_START, NULL },
+        { LIT("END"), "RequestId:", LK_END, NULL },
+        { LIT("REPORT"), "RequestId:", LK_REPORT, NULL },
+        { LIT("INIT_START"), NULL, LK_INIT_START, NULL },
+        /* SnapStart: an environment restored from a snapshot starts so */
+        { LIT("RESTORE_START"), NULL, LK_INIT_START, "snap-start" },
+        { LIT("INIT_REPORT"), NULL, LK_INIT_REPORT, NULL },
+        { LIT("RESTORE_REPORT"), NULL, LK_RESTORE_REPORT, NULL },
+        { LIT("EXTENSION"), NULL, LK_EXTENSION, NULL },
+        { LIT("TELEMETRY"), NULL, LK_TELEMETRY, NULL },
+        /* an extension's Logs API subscription (the Telemetry API's elder) */
+        { LIT("LOGS"), "Name:", LK_TELEMETRY, NULL },
+        /* tracing data Lambda writes on the line after its REPORT (one
+         * CloudWatch event with it: the pipeline joins them) */
+        { LIT("XRAY"), "TraceId:", LK_PLATFORM, NULL },
     };
     for (size_t k = 0; k < OBS_ARRAY_LEN(lines); k++) {
         if (!keyword(p, n, lines[k].kw, lines[k].len))
             continue;
         size_t i = skip_ws(p, n, lines[k].len);
-        if (lines[k].needs_reqid && !cl_has_prefix(p + i, n - i, LIT("RequestId:")))
+        if (lines[k].needs && !cl_has_prefix(p + i, n - i, lines[k].needs, strlen(lines[k].needs)))
             return 0;
         out->kind = lines[k].kind;
         out->type = lines[k].kw;
+        if (lines[k].init_type)
+            out->init_type = obs_span(lines[k].init_type, strlen(lines[k].init_type));
         scan_fields(p, n, i, out);
         if (out->kind == LK_REPORT)
             out->outcome = classify__status_outcome(out->status, out->error_type);
@@ -189,32 +203,76 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
     return 0;
 }
 
+/* Does r start with the text Lambda writes when the runtime process died:
+ * "Runtime exited with error: signal: killed", "Runtime exited without
+ * providing a reason", "Process exited before completing request"? An
+ * "Error:" or "Error" word before it is taken too. */
+static int exit_phrase(const char *r, size_t rn)
+{
+    if (cl_has_prefix(r, rn, LIT("Error:")))
+        r += 6, rn -= 6;
+    else if (cl_has_prefix(r, rn, LIT("Error ")))
+        r += 5, rn -= 5;
+    while (rn && *r == ' ')
+        r++, rn--;
+    return cl_has_prefix(r, rn, LIT("Runtime exited")) ||
+           cl_has_prefix(r, rn, LIT("Process exited before completing request"));
+}
+
+static void runtime_exit(lambda_line_t *out, obs_span_t id)
+{
+    static const char exit_error[] = "Runtime.ExitError";
+    out->kind = LK_RUNTIME_EXIT;
+    out->request_id = id;
+    out->error_type = obs_span(exit_error, sizeof exit_error - 1);
+    out->outcome = LO_CRASH;
+}
+
 /* "RequestId: X Error: Runtime exited ...", "RequestId: X Process exited
  * before completing request", and the newer "RequestId: X Status: error
  * ErrorType: Runtime.ExitError" fault text. */
 static int request_line(const char *p, size_t n, lambda_line_t *out)
 {
-    static const char exit_error[] = "Runtime.ExitError";
     if (!cl_has_prefix(p, n, LIT("RequestId:")))
         return 0;
     size_t i = skip_ws(p, n, sizeof "RequestId:" - 1);
     size_t e = token_end(p, n, i);
     obs_span_t id = obs_span(e > i ? p + i : NULL, e - i);
     i = skip_ws(p, n, e);
-    const char *r = p + i;
-    size_t rn = n - i;
-    if (cl_has_prefix(r, rn, LIT("Error: Runtime exited")) ||
-        cl_has_prefix(r, rn, LIT("Process exited before completing request"))) {
-        out->error_type = obs_span(exit_error, sizeof exit_error - 1);
-        out->outcome = LO_CRASH;
-    } else if (cl_has_prefix(r, rn, LIT("Status:"))) {
-        scan_fields(p, n, i, out);
-        out->outcome = classify__status_outcome(out->status, out->error_type);
-    } else {
-        return 0;
+    if (exit_phrase(p + i, n - i)) {
+        runtime_exit(out, id);
+        return 1;
     }
+    if (!cl_has_prefix(p + i, n - i, LIT("Status:")))
+        return 0;
+    scan_fields(p, n, i, out);
     out->kind = LK_RUNTIME_EXIT;
     out->request_id = id;
+    out->outcome = classify__status_outcome(out->status, out->error_type);
+    return 1;
+}
+
+/* The same lines without their "RequestId: X" head (as a paste or an
+ * emulator writes them): the pipeline gives them to the request in
+ * flight. */
+static int exit_line(const char *p, size_t n, lambda_line_t *out)
+{
+    if (!exit_phrase(p, n))
+        return 0;
+    runtime_exit(out, obs_span(NULL, 0));
+    return 1;
+}
+
+/* "Task timed out after 3.00 seconds" on a line of its own (the platform's
+ * line inside an emulator's output, or a wrapper's message); the runtime
+ * prefixed forms are in classify_runtime.c. */
+static int timeout_line(const char *p, size_t n, lambda_line_t *out)
+{
+    if (!cl_has_prefix(p, n, LIT("Task timed out after ")))
+        return 0;
+    out->kind = LK_TIMEOUT;
+    out->outcome = LO_TIMEOUT;
+    out->timeout_s = classify__number(p + 21, n - 21, NULL);
     return 1;
 }
 
@@ -246,16 +304,66 @@ static int error_type_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
+/* "<reqid> Task timed out after N seconds": the timeout line once a
+ * wrapper's time was taken off where Lambda's own was the wrapper's. */
+static int id_timeout_line(const char *p, size_t n, lambda_line_t *out)
+{
+    const char *sp = n < 256 ? memchr(p, ' ', n) : NULL;
+    if (!sp || sp == p || sp - p > 128 || memchr(p, '\t', (size_t)(sp - p)))
+        return 0;
+    size_t i = (size_t)(sp - p) + 1;
+    if (!timeout_line(p + i, n - i, out))
+        return 0;
+    out->request_id = obs_span(p, (size_t)(sp - p));
+    return 1;
+}
+
+/* SAM's and serverless-offline's own timeout message, where Lambda would
+ * print its line: "Function 'HelloWorldFunction' timed out after 3 seconds". */
+static int emulator_timeout_line(const char *p, size_t n, lambda_line_t *out)
+{
+    if (!cl_has_prefix(p, n, LIT("Function '")))
+        return 0;
+    const char *q = memchr(p + 10, '\'', n - 10);
+    if (!q || !cl_has_prefix(q, (size_t)(p + n - q), LIT("' timed out after ")))
+        return 0;
+    size_t i = (size_t)(q - p) + sizeof "' timed out after " - 1;
+    out->kind = LK_TIMEOUT;
+    out->outcome = LO_TIMEOUT;
+    out->timeout_s = classify__number(p + i, n - i, NULL);
+    return 1;
+}
+
 int classify__text(const char *p, size_t n, lambda_line_t *out)
 {
     switch (p[0]) {
-    case 'S': case 'E': case 'I': case 'T':
-        return platform_line(p, n, out) || error_type_line(p, n, out);
+    case 'S': case 'I': case 'L': case 'X':
+        if (platform_line(p, n, out) || error_type_line(p, n, out))
+            return 1;
+        break;
+    case 'T':
+        if (platform_line(p, n, out) || timeout_line(p, n, out))
+            return 1;
+        break;
+    case 'E':
+        if (platform_line(p, n, out) || exit_line(p, n, out) || error_type_line(p, n, out))
+            return 1;
+        break;
     case 'R':
-        return platform_line(p, n, out) || request_line(p, n, out) || error_type_line(p, n, out);
+        if (platform_line(p, n, out) || request_line(p, n, out) || exit_line(p, n, out) ||
+            error_type_line(p, n, out))
+            return 1;
+        break;
+    case 'P':
+        if (exit_line(p, n, out))
+            return 1;
+        break;
     case 'F':
-        return error_type_line(p, n, out);
+        if (error_type_line(p, n, out) || emulator_timeout_line(p, n, out))
+            return 1;
+        break;
     default:
-        return 0;
+        break;
     }
+    return id_timeout_line(p, n, out);
 }

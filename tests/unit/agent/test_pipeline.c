@@ -30,6 +30,7 @@
 
 #define REQ1 "c793869b-ee49-115b-a5b6-4fd21e8dedac"
 #define REQ2 "b70435cc-261c-4438-b9b6-efe4c8f04b21"
+#define REQ3 "5b866fb1-7154-4af6-8078-6ef6ca4c2ddd"
 
 /* ---- fixture -------------------------------------------------------------- */
 
@@ -407,6 +408,12 @@ static void test_crash_not_oom_with_memory_left(void)
 
 /* ---- (e) INIT_START, runtime version ------------------------------------- */
 
+/* A cold start is a REPORT with an Init Duration (on-demand Lambda writes it
+ * on an environment's first invocation); an INIT_START followed by a START
+ * whose REPORT has none is provisioned concurrency or an init retried in
+ * the invoke phase (tests/realworld: fastapi-chatbot-python-samlogs), not
+ * a cold start a user waited for. */
+
 static void test_init_start_cold_and_runtime_version(void)
 {
     fx_t f;
@@ -416,20 +423,27 @@ static void test_init_start_cold_and_runtime_version(void)
     feed(&f, "[INFO]\t" T0 "\t" REQ1 "\thandling");
     feed(&f, "END RequestId: " REQ1);
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 256 MB\t"
-             "Max Memory Used: 40 MB");
+             "Max Memory Used: 40 MB\tInit Duration: 120.00 ms");
     /* a second, warm invocation */
     feed(&f, "START RequestId: " REQ2 " Version: $LATEST");
     feed(&f, "END RequestId: " REQ2);
     feed(&f, "REPORT RequestId: " REQ2 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
              "Max Memory Used: 41 MB");
+    /* provisioned concurrency: INIT_START ahead of time, no Init Duration */
+    feed(&f, "INIT_START Runtime Version: python:3.12.v18\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:ed");
+    feed(&f, "START RequestId: " REQ3 " Version: $LATEST");
+    feed(&f, "END RequestId: " REQ3);
+    feed(&f, "REPORT RequestId: " REQ3 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
     sync_commit(&f);
     CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ1 "'"), 1);
     CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ2 "'"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ3 "'"), 0);
     CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM streams"), "python:3.12.v18");
     CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM invocations WHERE request_id = '" REQ1 "'"),
                  "python:3.12.v18");
     CHECK_EQ_INT(q_int(f.sql, "SELECT sum(cold_starts) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 3);
     CHECK_EQ_INT(pipeline_stats(f.pl)->cold_starts, 1);
     fx_close(&f);
 }

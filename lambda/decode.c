@@ -1,0 +1,249 @@
+/* lambda/decode.c — the line wrappers (decode_line), the choice of an
+ * input's format from its first lines (decode_sniff), and the formats'
+ * names. Documents are decode_doc.c's. Each wrapper, as the tool prints it:
+ *   sam logs    2023/06/02/[72]88ab...6a 2023-06-02T11:27:22.355000 START RequestId: ...
+ *   console     2023-12-15T13:28:12.634+08:00<TAB>INIT_START Runtime Version: ...
+ *   tail        2024-09-10T13:32:01.978Z START RequestId: ...  (S3 export lines, `aws logs
+ *               tail --format short`), 2024-01-02T03:04:05.123000+00:00 2024/01/02/[$LATEST]ab... START ...
+ *               (`aws logs tail`'s default, with the stream)
+ *   docker      2024-01-02T03:04:05.123456789Z START RequestId: ...
+ *   sam local   SAM's own lines among the emulator's: "Mounting /path/build/Fn as /var/task:ro,...",
+ *               "Invoking app.handler (python3.12)"; the emulator's "(rapid)" lines
+ * The time a wrapper gives is CloudWatch's @timestamp of the event. */
+#include "lambda/decode_int.h"
+#include "common/isotime.h"
+
+#include <string.h>
+
+void decode_state_init(decode_state_t *s, decode_format_t f)
+{
+    memset(s, 0, sizeof *s);
+    s->format = f;
+}
+
+/* ---- the pieces of a wrapper -------------------------------------------- */
+
+static int has(const char *p, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n >= k && memcmp(p, lit, k) == 0;
+}
+
+static const char *find(const char *p, size_t n, char c)
+{
+    return n ? memchr(p, c, n) : NULL;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.frac][zone]" at p: its length (its time in *ms), or
+ * 0. Only the T form: a wrapper's time is never "YYYY-MM-DD HH:MM:SS". */
+static size_t iso_t(const char *p, size_t n, int64_t *ms)
+{
+    size_t used;
+    if (n < 19 || p[4] != '-' || (p[10] != 'T' && p[10] != 't') || isotime_parse(p, n, ms, &used) != 0)
+        return 0;
+    return used;
+}
+
+/* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n). */
+static int lambda_stream(const char *p, size_t n)
+{
+    static const char shape[] = "dddd/dd/dd/[";
+    if (n <= sizeof shape - 1 || find(p, n, ' ') || find(p, n, '\t'))
+        return 0;
+    for (size_t k = 0; k < sizeof shape - 1; k++) {
+        int ok = shape[k] == 'd' ? p[k] >= '0' && p[k] <= '9' : p[k] == shape[k];
+        if (!ok)
+            return 0;
+    }
+    return find(p, n, ']') != NULL;
+}
+
+/* Lambda's own line that starts with a time and a space: the timeout line
+ * "<ISO> <reqid> Task timed out after N seconds" (never a wrapper). */
+static int lambda_timeout(const char *rest, size_t n)
+{
+    const char *sp = find(rest, n, ' ');
+    return sp && sp > rest && (size_t)(sp - rest) <= 128 &&
+           has(sp + 1, n - (size_t)(sp + 1 - rest), "Task timed out after ");
+}
+
+/* After "<ISO>\t": the rest of a Node.js / .NET runtime line
+ * ("<reqid>\t<LEVEL>\t...", "<reqid>\tTask timed out ...", "undefined\t...")
+ * rather than a console copy's message. */
+static int runtime_rest(const char *rest, size_t n)
+{
+    const char *tab = find(rest, n, '\t');
+    int64_t ms;
+    return tab && tab > rest && (size_t)(tab - rest) <= 128 && rest[0] != '[' &&
+           !find(rest, (size_t)(tab - rest), ' ') && !iso_t(rest, n, &ms);
+}
+
+static void record(decode_record_t *out, const char *msg, size_t n, int has_ts, int64_t ts)
+{
+    out->message = obs_span(msg, n);
+    out->has_ts = has_ts;
+    out->ts_ms = ts;
+}
+
+/* ---- one decoder per wrapper -------------------------------------------- */
+
+/* `sam logs`: "<stream> <ISO time> <message>" */
+static int sam_logs_line(const char *p, size_t n, decode_record_t *out)
+{
+    const char *sp = find(p, n, ' ');
+    int64_t ms;
+    if (!sp || sp == p || sp - p > 512 || find(p, (size_t)(sp - p), '\t') || iso_t(p, n, &ms))
+        return 0;
+    size_t i = (size_t)(sp - p) + 1, t = iso_t(p + i, n - i, &ms);
+    if (!t || (i + t < n && p[i + t] != ' '))
+        return 0;
+    out->stream = obs_span(p, (size_t)(sp - p));
+    i += t;
+    i += i < n;
+    record(out, p + i, n - i, 1, ms);
+    return 1;
+}
+
+/* a console copy: "<ISO time>\t<message>" */
+static int console_line(const char *p, size_t n, decode_record_t *out)
+{
+    int64_t ms;
+    size_t t = iso_t(p, n, &ms);
+    if (!t || t >= n || p[t] != '\t')
+        return 0;
+    record(out, p + t + 1, n - t - 1, 1, ms);
+    return 1;
+}
+
+/* `aws logs tail`, S3 export, `docker logs -t`: "<ISO time> [<stream> ]<message>" */
+static int tail_line(const char *p, size_t n, decode_record_t *out)
+{
+    int64_t ms;
+    size_t t = iso_t(p, n, &ms);
+    if (!t || (t < n && p[t] != ' '))
+        return 0;
+    size_t i = t + (t < n);
+    const char *sp = find(p + i, n - i, ' ');
+    size_t e = sp ? (size_t)(sp - p) : n;
+    if (lambda_stream(p + i, e - i)) {
+        out->stream = obs_span(p + i, e - i);
+        i = e + (e < n);
+    }
+    record(out, p + i, n - i, 1, ms);
+    return 1;
+}
+
+/* `sam local`: SAM's own lines name the function the emulator runs next:
+ * "Mounting <dir>/<Function> as /var/task:ro,delegated, inside runtime
+ * container" (the function's build directory). The emulator's own lines
+ * ("... [INFO] (rapid) ...") mark its output as emulated. */
+static void sam_local_line(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
+{
+    static const char mount[] = "Mounting ", var_task[] = " as /var/task";
+    if (has(p, n, mount)) {
+        const char *at = memmem(p, n, var_task, sizeof var_task - 1);
+        if (at) {
+            const char *dir = p + sizeof mount - 1, *end = at;
+            while (end > dir && end[-1] == '/')
+                end--;
+            const char *slash = dir;
+            for (const char *q = dir; q < end; q++)
+                if (*q == '/')
+                    slash = q + 1;
+            size_t len = (size_t)(end - slash);
+            if (len > 0 && len < sizeof s->function) {
+                memcpy(s->function, slash, len);
+                s->function[len] = '\0';
+            }
+            s->emulated = 1;
+        }
+    } else if (has(p, n, "Invoking ") || memmem(p, n, "(rapid)", 7)) {
+        s->emulated = 1;
+    }
+    if (s->function[0])
+        out->function = obs_span(s->function, strlen(s->function));
+}
+
+int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t *out)
+{
+    memset(out, 0, sizeof *out);
+    record(out, line, len, 0, 0);
+    switch (s->format) {
+    case DECODE_SAM_LOGS:
+        return sam_logs_line(line, len, out);
+    case DECODE_CONSOLE:
+        return console_line(line, len, out);
+    case DECODE_TAIL:
+    case DECODE_DOCKER:
+        if (tail_line(line, len, out))
+            return 1;
+        record(out, line, len, 0, 0);
+        return 0;
+    case DECODE_SAM_LOCAL:
+        sam_local_line(s, line, len, out);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* ---- choosing a format ---------------------------------------------------- */
+
+/* What wrapper, if any, one line has the shape of. */
+static decode_format_t line_shape(const char *p, size_t n)
+{
+    int64_t ms;
+    decode_record_t r;
+    size_t t = iso_t(p, n, &ms);
+    if (t && t < n && p[t] == '\t')
+        return runtime_rest(p + t + 1, n - t - 1) ? DECODE_LAMBDA : DECODE_CONSOLE;
+    if (t && t < n && p[t] == ' ') {
+        if (lambda_timeout(p + t + 1, n - t - 1))
+            return DECODE_LAMBDA;
+        /* docker's RFC 3339 with nanoseconds */
+        return t == 30 && p[19] == '.' && p[29] == 'Z' ? DECODE_DOCKER : DECODE_TAIL;
+    }
+    memset(&r, 0, sizeof r);
+    if (sam_logs_line(p, n, &r))
+        return DECODE_SAM_LOGS;
+    if ((has(p, n, "Mounting ") && memmem(p, n, " as /var/task", 13)) ||
+        (has(p, n, "Invoking ") && n > 10 && p[n - 1] == ')'))
+        return DECODE_SAM_LOCAL;
+    return DECODE_LAMBDA;
+}
+
+decode_format_t decode_sniff(const char *p, size_t n)
+{
+    if (n > DECODE_SNIFF_BYTES)
+        n = DECODE_SNIFF_BYTES;
+    size_t i = 0;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)   /* a UTF-8 byte order mark */
+        i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    decode_format_t doc = decode__doc_sniff(p + i, n - i);
+    if (doc != DECODE_AUTO)
+        return doc;
+    int count[DECODE__COUNT] = { 0 }, lines = 0;
+    while (i < n && lines < 200) {
+        const char *nl = find(p + i, n - i, '\n');
+        size_t e = nl ? (size_t)(nl - p) : n, len = e - i;
+        if (len && p[i + len - 1] == '\r')
+            len--;
+        if (len) {
+            count[line_shape(p + i, len)]++;
+            lines++;
+        }
+        i = e + 1;
+    }
+    if (count[DECODE_SAM_LOCAL])
+        return DECODE_SAM_LOCAL;
+    /* the wrapper most lines have, if it starts at least half of them
+     * (continuation lines of multi-line events are printed without it) */
+    static const decode_format_t wrappers[] = { DECODE_SAM_LOGS, DECODE_CONSOLE, DECODE_TAIL, DECODE_DOCKER };
+    decode_format_t best = wrappers[0];
+    for (size_t k = 1; k < sizeof wrappers / sizeof wrappers[0]; k++)
+        if (count[wrappers[k]] > count[best])
+            best = wrappers[k];
+    return count[best] > 0 && 2 * count[best] >= lines ? best : DECODE_LAMBDA;
+}
