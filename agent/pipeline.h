@@ -31,6 +31,10 @@ typedef struct pipeline_stats {
     int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
     int64_t outcome_unattributed; /* lines that said how an invocation went without
                                  naming it while several were in flight */
+    int64_t unrecognised;     /* lines that hold a platform marker ("REPORT
+                                 RequestId:", "Task timed out", ...) but did not
+                                 classify as one: a shape or wrapper obs misses */
+    char unrecognised_first[160]; /* the first of them, cut */
 } pipeline_stats_t;
 
 typedef struct pipeline pipeline_t;

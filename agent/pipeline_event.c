@@ -125,13 +125,16 @@ static void in_flight_remove(pipeline_stream_t *ps, obs_span_t rid)
     }
 }
 
-/* The request a line without a request id speaks of, or an empty span. */
+/* The request a line without a request id speaks of: the one the REPORT
+ * or crash line just before it named (old runtimes printed the crash's
+ * lines after the REPORT), else the only one in flight; none when several
+ * are. */
 static obs_span_t attributed(const pipeline_stream_t *ps)
 {
+    if (ps->last_rid[0])
+        return obs_span(ps->last_rid, strlen(ps->last_rid));
     if (ps->n_in_flight == 1)
         return obs_span(ps->in_flight[0], strlen(ps->in_flight[0]));
-    if (ps->n_in_flight == 0 && ps->last_rid[0])
-        return obs_span(ps->last_rid, strlen(ps->last_rid));
     return obs_span(NULL, 0);
 }
 
@@ -152,10 +155,10 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
     int xray_after_report = ps->last_report && r->kind == LK_PLATFORM && r->type && strcmp(r->type, "XRAY") == 0;
     if (xray_after_report)
         rid = obs_span(ps->last_report_rid, strlen(ps->last_report_rid));
-    int platform = r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT ||
-                   r->kind == LK_RUNTIME_EXIT || r->kind == LK_TIMEOUT;
-    int xray = r->kind == LK_PLATFORM && r->type && strcmp(r->type, "XRAY") == 0;
-    int says = r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT || r->outcome != LO_NONE || xray;
+    /* what may be followed by the invocation's own crash lines */
+    int ending = r->kind == LK_REPORT || r->kind == LK_RUNTIME_EXIT;
+    int says = r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT || r->outcome != LO_NONE ||
+               xray_after_report;
     if (!says) {
         ps->last_rid[0] = '\0';
         return 0;
@@ -183,11 +186,35 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
         in_flight_add(ps, obs_span(id, strlen(id)));
     else if (r->kind == LK_END || r->kind == LK_REPORT)
         in_flight_remove(ps, obs_span(id, strlen(id)));
-    if (platform || xray)
+    if (ending || r->kind == LK_ERROR_TYPE)
         memcpy(ps->last_rid, id, sizeof id);
     else
         ps->last_rid[0] = '\0';
     return 0;
+}
+
+/* A line that holds what Lambda's platform lines hold but did not classify
+ * as one: a shape or a wrapper obs does not know (counted, the first kept). */
+static void unrecognised(pipeline_t *pl, const lambda_line_t *r, obs_span_t text)
+{
+    static const char *const markers[] = { "RequestId: ", "Task timed out after", "INIT_START Runtime",
+                                           "Runtime exited with" };
+    if (r->kind != LK_PLAIN && r->kind != LK_APP)
+        return;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(markers); k++) {
+        if (memmem(text.p, text.len, markers[k], strlen(markers[k]))) {
+            if (!pl->stats.unrecognised++) {
+                size_t n = text.len < sizeof pl->stats.unrecognised_first - 1 ? text.len
+                                                                               : sizeof pl->stats.unrecognised_first - 1;
+                memcpy(pl->stats.unrecognised_first, text.p, n);
+                pl->stats.unrecognised_first[n] = '\0';
+                for (size_t i = 0; i < n; i++)   /* one printable line */
+                    if ((unsigned char)pl->stats.unrecognised_first[i] < 0x20)
+                        pl->stats.unrecognised_first[i] = ' ';
+            }
+            return;
+        }
+    }
 }
 
 /* ---- held lines ------------------------------------------------------------ */
@@ -328,6 +355,7 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
 
     if (r.kind == LK_INIT_START)
         on_init_start(pl, ps, &r);
+    unrecognised(pl, &r, text);
     if ((rc = invocation(pl, ps, &r, ts, err)))
         goto out;
 

@@ -37,8 +37,9 @@ struct pipeline_stream {
     int emulated;             /* an emulator's output (SAM local, the RIE) */
     char in_flight[PIPELINE_IN_FLIGHT_MAX][64];
     int n_in_flight;
-    char last_rid[64];        /* the request id of the stream's last event, when it
-                                 had one and was a platform line; "" otherwise */
+    char last_rid[64];        /* the request the stream's last event ended or said
+                                 crashed (REPORT, "Runtime exited", a bare error
+                                 type): the lines after it may still be its; "" */
     int64_t last_report;      /* the stream's last event, when a REPORT: its id
                                  (an XRAY line after it gives it its trace), else 0 */
     char last_report_rid[64];

@@ -241,8 +241,21 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     return 0;
 }
 
+/* Say once that lines look like platform lines obs does not know (the
+ * import's summary says it at the end; follow mode has no end). */
+static void say_unrecognised(follower_t *f)
+{
+    const pipeline_stats_t *s = pipeline_stats(f->pl);
+    if (s->unrecognised && !f->said_unrecognised) {
+        f->said_unrecognised = 1;
+        obs_log(OBS_LOG_WARN, "a line looks like a Lambda platform line but is not a shape obs knows "
+                "(stored as a plain event; a wrapper around it? see --format): %s", s->unrecognised_first);
+    }
+}
+
 static int checkpoint_all(follower_t *f, obs_err_t *err)
 {
+    say_unrecognised(f);
     int rc = pipeline_sync(f->pl, err);
     for (int i = 0; i < f->n && !rc; i++) {
         tailed_t *t = f->v[i];

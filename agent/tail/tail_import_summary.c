@@ -43,9 +43,10 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
                 (long long)s->multiline_capped);
     fputc('\n', f);
     kinds_line(f, s);
-    fprintf(f, "  invocations  %lld invocations, %lld cold starts, %lld errors, %lld timeouts, "
-               "%lld crashes, %lld out-of-memory\n",
-            (long long)s->invocations, (long long)s->cold_starts, (long long)s->errors,
+    fprintf(f, "  invocations  %lld invocations, %lld cold starts, %lld errors: %lld handler errors, "
+               "%lld timeouts, %lld crashes, %lld out-of-memory\n",
+            (long long)s->invocations, (long long)s->cold_starts,
+            (long long)(s->errors + s->timeouts + s->crashes + s->oom), (long long)s->errors,
             (long long)s->timeouts, (long long)s->crashes, (long long)s->oom);
     fprintf(f, "  throttling   %lld throttle signals (throttling errors and HTTP 429s logged by "
                "the functions; throttled invokes never reach function logs)\n",
@@ -59,4 +60,17 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
                "%lld without final newline\n",
             (long long)s->truncated, (long long)s->invalid_utf8, (long long)s->nul,
             (long long)s->no_newline);
+    if (s->emulated)
+        fprintf(f, "  emulated     %lld invocations ran in an emulator (SAM local, the runtime "
+                   "interface emulator, serverless-offline): their memory figures are not real "
+                   "and are left out\n", (long long)s->emulated);
+    if (s->outcome_unattributed)
+        fprintf(f, "  unattributed %lld lines said how an invocation went without naming it while "
+                   "several were in flight (stored; no invocation marked)\n",
+                (long long)s->outcome_unattributed);
+    if (s->unrecognised)
+        fprintf(f, "  unrecognised %lld lines look like Lambda's platform lines but are not a shape "
+                   "obs knows, e.g.\n               %s\n               (stored as plain events; "
+                   "a wrapper around them? try --format, see docs/formats.md)\n",
+                (long long)s->unrecognised, s->unrecognised_first);
 }

@@ -158,6 +158,7 @@ typedef struct follower {
     exclude_list_t excl_file;  /* --exclude-from, as last read */
     const char **excl;     /* the globs in effect (borrowed strings) */
     int nexcl;
+    int said_unrecognised; /* the first unrecognised platform-like line was logged */
 } follower_t;
 
 /* One line "obsagent: " fmt on stderr (fmt takes two strings). */
