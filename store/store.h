@@ -247,6 +247,7 @@ typedef struct store_fn_summary {
     int64_t max_memory_used, memory_size;         /* bytes, -1 when unknown */
     double gb_seconds;
     int64_t first_ts, last_ts;
+    int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
 } store_fn_summary_t;
 
 /* Per-function summary over the whole store, ordered by function name.

@@ -13,7 +13,7 @@
 "SELECT function, sum(events), sum(invocations), sum(errors), sum(timeouts),\n" \
 "  sum(crashes), sum(oom), sum(cold_starts), sum(throttle_signals), sum(error_lines),\n" \
 "  max(duration_max), sum(init_sum), max(max_memory_used), max(memory_size),\n" \
-"  sum(gb_seconds), min(minute), max(minute)\n" \
+"  sum(gb_seconds), min(minute), max(minute), sum(emulated)\n" \
 "FROM rollup_minute GROUP BY function ORDER BY function"
 #define SQL_SUMMARY_INIT_COUNT \
 "SELECT count(init_duration) FROM invocations_v WHERE function = ?1"
@@ -99,6 +99,7 @@ int store_summary(store_t *st, store_fn_summary_t **out, int *n, obs_err_t *err)
         r->gb_seconds = sqlite3_column_double(s, 14);
         r->first_ts = sqlite3_column_int64(s, 15);
         r->last_ts = sqlite3_column_int64(s, 16) + 60000;
+        r->emulated = sqlite3_column_int64(s, 17);
 
         int64_t ninit = scalar(st->db, SQL_SUMMARY_INIT_COUNT, r->function, -1, NULL);
         r->avg_init_ms = ninit > 0 ? init_sum / (double)ninit : NAN;

@@ -133,7 +133,8 @@ static const struct {
 } FN_COUNTERS[] = {
     { "obs_lambda_invocations_total", "Invocations (REPORT lines).",
       offsetof(store_fn_totals_t, invocations) },
-    { "obs_lambda_errors_total", "Invocations that ended in an uncaught handler error.",
+    { "obs_lambda_handler_errors_total",
+      "Errors that are neither timeouts, crashes nor out-of-memory kills (an uncaught handler error).",
       offsetof(store_fn_totals_t, errors) },
     { "obs_lambda_timeouts_total", "Invocations that timed out.", offsetof(store_fn_totals_t, timeouts) },
     { "obs_lambda_crashes_total", "Invocations whose runtime exited (Runtime.ExitError).",
@@ -220,6 +221,17 @@ static void put_histogram(buf_t *b, const char *family, const char *function, co
 
 static void render_functions(buf_t *b, const store_totals_t *t)
 {
+    /* "errors" means what it means in every reader (obsq summary, obstop):
+     * the invocations that failed, as CloudWatch's Errors metric counts them */
+    put_help(b, "obs_lambda_errors_total", "counter",
+             "Invocations that failed: handler errors, timeouts, crashes and out-of-memory kills "
+             "(CloudWatch's Errors).");
+    for (int i = 0; i < t->nfns; i++) {
+        const store_fn_totals_t *f = &t->fns[i];
+        buf_cat(b, "obs_lambda_errors_total{");
+        put_fn_label(b, f->function);
+        buf_printf(b, "} %lld\n", (long long)(f->errors + f->timeouts + f->crashes + f->oom));
+    }
     for (size_t k = 0; k < sizeof FN_COUNTERS / sizeof *FN_COUNTERS; k++) {
         put_help(b, FN_COUNTERS[k].name, "counter", FN_COUNTERS[k].help);
         for (int i = 0; i < t->nfns; i++) {

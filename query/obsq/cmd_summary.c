@@ -38,7 +38,8 @@ static void fmt_mem(char *out, size_t n, int64_t used, int64_t size)
 static void print_row(const store_fn_summary_t *r)
 {
     char err[16], cold[16], p50[16], p99[16], max[16], init[16], mem[32];
-    fmt_pct(err, sizeof err, r->errors + r->timeouts + r->crashes + r->oom, r->invocations);
+    int64_t failed = r->errors + r->timeouts + r->crashes + r->oom;
+    fmt_pct(err, sizeof err, failed, r->invocations);
     fmt_pct(cold, sizeof cold, r->cold_starts, r->invocations);
     fmt_ms(p50, sizeof p50, r->p50_ms);
     fmt_ms(p99, sizeof p99, r->p99_ms);
@@ -46,8 +47,8 @@ static void print_row(const store_fn_summary_t *r)
     fmt_ms(init, sizeof init, r->avg_init_ms);
     fmt_mem(mem, sizeof mem, r->max_memory_used, r->memory_size);
     printf("%-20.20s %7lld %6lld %6s %5lld %5lld %5lld %5lld %6s %7s %7s %7s %7s %13s %6lld %8lld\n",
-           r->function, (long long)r->invocations, (long long)r->errors, err, (long long)r->timeouts,
-           (long long)(r->crashes + r->oom), (long long)r->oom, (long long)r->cold_starts, cold, p50,
+           r->function, (long long)r->invocations, (long long)failed, err, (long long)r->timeouts,
+           (long long)r->crashes, (long long)r->oom, (long long)r->cold_starts, cold, p50,
            p99, max, init, mem, (long long)r->throttle_signals, (long long)r->events);
 }
 
@@ -70,7 +71,7 @@ int obsq_cmd_summary(const char *db, int argc, char **argv)
         return 1;
     }
     printf("%-20s %7s %6s %6s %5s %5s %5s %5s %6s %7s %7s %7s %7s %13s %6s %8s\n", "FUNCTION",
-           "INVOKES", "ERRORS", "FAIL%", "TMOUT", "CRASH", "OOM", "COLD", "COLD%", "P50", "P99",
+           "INVOKES", "ERRORS", "ERR%", "TMOUT", "CRASH", "OOM", "COLD", "COLD%", "P50", "P99",
            "MAX", "INIT", "PEAK MEM", "THROTL", "EVENTS");
     store_fn_summary_t total;
     memset(&total, 0, sizeof total);
@@ -92,10 +93,17 @@ int obsq_cmd_summary(const char *db, int argc, char **argv)
     }
     if (n > 1)
         print_row(&total);
+    for (int i = 0; i < n; i++)
+        if (rows[i].emulated)
+            printf("%s: %lld of %lld invocations ran in an emulator (SAM local, the runtime interface "
+                   "emulator, serverless-offline): PEAK MEM leaves them out (an emulator reports all "
+                   "the memory as used)\n",
+                   rows[i].function, (long long)rows[i].emulated, (long long)rows[i].invocations);
     if (n == 0)
         printf("(the store holds no events yet)\n");
-    printf("FAIL%% = (errors + timeouts + crashes) / invocations; CRASH includes OOM; "
-           "THROTL = throttle signals in the functions' own logs\n");
+    printf("ERRORS = failed invocations (handler errors, timeouts, crashes, out-of-memory kills: "
+           "CloudWatch's Errors); ERR%% = ERRORS / INVOKES; THROTL = throttle signals in the "
+           "functions' own logs\n");
     free(rows);
     store_close(st, NULL);
     return 0;

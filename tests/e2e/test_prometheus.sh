@@ -143,10 +143,15 @@ check "promtool parses and lints the text cleanly" sh -c "promtool check metrics
 
 for f in $FUNCS; do
     L="{function=\"$f\"}"
-    for k in invocations errors timeouts crashes oom cold_starts; do
+    for k in invocations timeouts crashes oom cold_starts; do
         check_eq "$f: obs_lambda_${k}_total = truth" "$(metric "$T/m.txt" "obs_lambda_${k}_total$L")" \
             "$(truth "fn.$f.$k")"
     done
+    check_eq "$f: obs_lambda_handler_errors_total = truth" \
+        "$(metric "$T/m.txt" "obs_lambda_handler_errors_total$L")" "$(truth "fn.$f.errors")"
+    check_eq "$f: obs_lambda_errors_total = truth's failed invocations" \
+        "$(metric "$T/m.txt" "obs_lambda_errors_total$L")" \
+        "$(( $(truth "fn.$f.errors") + $(truth "fn.$f.timeouts") + $(truth "fn.$f.crashes") + $(truth "fn.$f.oom") ))"
     check_eq "$f: throttle signals = truth" "$(metric "$T/m.txt" "obs_lambda_throttle_signals_total$L")" \
         "$(truth "fn.$f.throttle_lines")"
     check_eq "$f: duration histogram count = REPORT lines" \
@@ -225,7 +230,9 @@ done
 expect() { sql "$DB" "$1" | tr '|' ' ' | sort; }
 check_eq "Prometheus: invocations per function = the store's" "$(q obs_lambda_invocations_total)" \
     "$(expect "SELECT function, sum(invocations) FROM rollup_hour GROUP BY function")"
-check_eq "Prometheus: errors per function = the store's" "$(q obs_lambda_errors_total)" \
+check_eq "Prometheus: errors (failed invocations) per function = the store's" "$(q obs_lambda_errors_total)" \
+    "$(expect "SELECT function, sum(errors + timeouts + crashes + oom) FROM rollup_hour GROUP BY function")"
+check_eq "Prometheus: handler errors per function = the store's" "$(q obs_lambda_handler_errors_total)" \
     "$(expect "SELECT function, sum(errors) FROM rollup_hour GROUP BY function")"
 check_eq "Prometheus: cold starts per function = the store's" "$(q obs_lambda_cold_starts_total)" \
     "$(expect "SELECT function, sum(cold_starts) FROM rollup_hour GROUP BY function")"

@@ -165,7 +165,9 @@ static void test_render(void)
     const char *s = b.p;
     CHECK_LINE(s, "# TYPE obs_lambda_invocations_total counter");
     CHECK_LINE(s, "obs_lambda_invocations_total{function=\"say \\\"hi\\\"\"} 5");
-    CHECK_LINE(s, "obs_lambda_errors_total{function=\"say \\\"hi\\\"\"} 1");
+    /* errors: every failed invocation (1 handler error + 2 out-of-memory kills) */
+    CHECK_LINE(s, "obs_lambda_errors_total{function=\"say \\\"hi\\\"\"} 3");
+    CHECK_LINE(s, "obs_lambda_handler_errors_total{function=\"say \\\"hi\\\"\"} 1");
     CHECK_LINE(s, "obs_lambda_oom_total{function=\"say \\\"hi\\\"\"} 2");
     CHECK_LINE(s, "obs_lambda_timeouts_total{function=\"say \\\"hi\\\"\"} 0");
     CHECK_LINE(s, "obs_lambda_billed_duration_seconds_total{function=\"say \\\"hi\\\"\"} 1.5");
