@@ -243,6 +243,15 @@ static int request_line(const char *p, size_t n, lambda_line_t *out)
         runtime_exit(out, id);
         return 1;
     }
+    if (cl_has_prefix(p + i, n - i, LIT("Duration:"))) {
+        /* an emulator's summary of an invocation (serverless-offline):
+         * its REPORT */
+        out->kind = LK_REPORT;
+        out->type = "REPORT";
+        out->request_id = id;
+        scan_fields(p, n, i, out);
+        return 1;
+    }
     if (!cl_has_prefix(p + i, n - i, LIT("Status:")))
         return 0;
     scan_fields(p, n, i, out);

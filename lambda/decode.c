@@ -8,7 +8,9 @@
  *               (`aws logs tail`'s default, with the stream)
  *   docker      2024-01-02T03:04:05.123456789Z START RequestId: ...
  *   sam local   SAM's own lines among the emulator's: "Mounting /path/build/Fn as /var/task:ro,...",
- *               "Invoking app.handler (python3.12)"; the emulator's "(rapid)" lines
+ *               "Invoking app.handler (python3.12)"; the emulator's "(rapid)" lines;
+ *               serverless-offline's summary of an invocation, "(λ: fn) RequestId: <id>  Duration:
+ *               12.34 ms  Billed Duration: 13 ms" (its src/lambda/LambdaFunction.js)
  * The time a wrapper gives is CloudWatch's @timestamp of the event. */
 #include "lambda/decode_int.h"
 #include "common/isotime.h"
@@ -133,6 +135,25 @@ static int tail_line(const char *p, size_t n, decode_record_t *out)
     return 1;
 }
 
+/* serverless-offline: "(λ: <function>) <message>" */
+static int offline_line(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
+{
+    static const char lambda[] = "(\xCE\xBB: ";   /* "(λ: " in UTF-8 */
+    if (!has(p, n, lambda))
+        return 0;
+    const char *fn = p + sizeof lambda - 1, *close = find(fn, (size_t)(p + n - fn), ')');
+    if (!close || close == fn || (size_t)(close - fn) >= sizeof s->function)
+        return 0;
+    memcpy(s->function, fn, (size_t)(close - fn));
+    s->function[close - fn] = '\0';
+    s->emulated = 1;
+    size_t i = (size_t)(close - p) + 1;
+    i += i < n && p[i] == ' ';
+    out->function = obs_span(s->function, strlen(s->function));
+    out->message = obs_span(p + i, n - i);
+    return 1;
+}
+
 /* `sam local`: SAM's own lines name the function the emulator runs next:
  * "Mounting <dir>/<Function> as /var/task:ro,delegated, inside runtime
  * container" (the function's build directory). The emulator's own lines
@@ -180,6 +201,8 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
         record(out, line, len, 0, 0);
         return 0;
     case DECODE_SAM_LOCAL:
+        if (offline_line(s, line, len, out))
+            return 1;
         sam_local_line(s, line, len, out);
         return 0;
     default:
@@ -207,7 +230,7 @@ static decode_format_t line_shape(const char *p, size_t n)
     if (sam_logs_line(p, n, &r))
         return DECODE_SAM_LOGS;
     if ((has(p, n, "Mounting ") && memmem(p, n, " as /var/task", 13)) ||
-        (has(p, n, "Invoking ") && n > 10 && p[n - 1] == ')'))
+        (has(p, n, "Invoking ") && n > 10 && p[n - 1] == ')') || has(p, n, "(\xCE\xBB: "))
         return DECODE_SAM_LOCAL;
     return DECODE_LAMBDA;
 }
