@@ -32,6 +32,10 @@ static const char usage[] =
 "  --batch-rows N       events per transaction (default 50000)\n"
 "  --batch-ms MS        longest a transaction stays open (default 1000)\n"
 "  --no-emf             do not extract EMF metrics (lines are still stored)\n"
+"  --format NAME        what wraps the lines (default auto: chosen per file by\n"
+"                       its content): lambda (none), sam-logs, console, tail,\n"
+"                       docker, sam-local, events-json, insights-json,\n"
+"                       insights-csv, subscription (docs/formats.md)\n"
 "  --no-multiline       store every line as an event of its own (default: stack\n"
 "                       traces and tracebacks written line by line become one\n"
 "                       event with the line that started them)\n"
@@ -95,7 +99,7 @@ static const char usage[] =
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
+       OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
        OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE };
@@ -137,6 +141,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { "no-emf", no_argument, NULL, OPT_NO_EMF },
         { "no-multiline", no_argument, NULL, OPT_NO_MULTILINE },
+        { "format", required_argument, NULL, OPT_FORMAT },
         { "multiline-timeout-ms", required_argument, NULL, OPT_MULTILINE_TIMEOUT_MS },
         { "status", no_argument, NULL, OPT_STATUS },
         { "poll-ms", required_argument, NULL, OPT_POLL_MS },
@@ -208,6 +213,12 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         case OPT_NO_PROGRESS: cli->io.progress = 0; break;
         case OPT_NO_EMF: cli->emf = 0; break;
         case OPT_NO_MULTILINE: cli->multiline = 0; break;
+        case OPT_FORMAT:
+            if (decode_format_parse(optarg, &cli->format) != 0)
+                return bad_value("--format", optarg,
+                                 "auto, lambda, sam-logs, console, tail, docker, sam-local, events-json, "
+                                 "insights-json, insights-csv or subscription");
+            break;
         case OPT_MULTILINE_TIMEOUT_MS:
             if (parse_size(optarg, 0, 3600000, &v))
                 return bad_value("--multiline-timeout-ms", optarg, "milliseconds from 0 to 3600000");

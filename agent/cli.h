@@ -12,6 +12,7 @@
 typedef struct agent_cli {
     const char *db;              /* the store (--db, $OBS_DB, or obs.db) */
     int once, quiet, emf, multiline, status, extension;
+    decode_format_t format;          /* --format, DECODE_AUTO: per file by content */
     import_opts_t io;
     store_opts_t so;
     follow_opts_t fo;

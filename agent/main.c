@@ -122,6 +122,7 @@ int main(int argc, char **argv)
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, cli.emf);
     pipeline_set_multiline(pl, cli.multiline, cli.io.max_line);
+    pipeline_set_format(pl, cli.format);
     import_report_t rep;
     memset(&rep, 0, sizeof rep);
     if (cli.once) {
