@@ -1,0 +1,53 @@
+#!/bin/sh
+# tests/e2e/test_wrappers.sh — obsagent reads the lines inside every wrapper
+# as the lines themselves: each real stream of tests/realworld/logs that is
+# plain Lambda output is wrapped as `sam logs`, a console copy, `aws logs
+# tail` (short and default), and `docker logs -t` print it
+# (tests/realworld/wrap.js), imported with --once (the format chosen by the
+# content), and compared with the plain import: the same lines, the same
+# invocations with the same fields, every event at its wrapper's time, in
+# the stream the wrapper names.
+. "$(dirname "$0")/lib.sh"
+need obsagent
+HERE=$(cd "$(dirname "$0")" && pwd)
+REAL=$HERE/../realworld/logs
+command -v node >/dev/null 2>&1 || { fail "node is needed (tests/realworld/wrap.js)"; finish; }
+STREAM='2024/05/06/[$LATEST]0123456789abcdef0123456789abcdef'
+BASE=1714953600000   # 2024-05-06T00:00:00Z
+
+# the lines an import stored, one per line, in order
+lines_of() { sql "$1" "SELECT message FROM events ORDER BY id" | awk 'NF'; }
+invocations_of() {
+    sql "$1" "SELECT request_id, outcome, cold, duration, billed_duration, memory_size, max_memory_used,
+                     init_duration, restore_duration, error_type, xray_trace_id FROM invocations ORDER BY request_id"
+}
+
+files=$(cd "$REAL" && node -e '
+    const e = require("./expected.json").files;
+    for (const [f, v] of Object.entries(e)) if (!v.wrapper && !/json/.test(v.log_format || "")) console.log(f);')
+n=0
+for f in $files; do
+    fn=${f%%/*}
+    mkdir -p "$T/plain/$fn"
+    cp "$REAL/$f" "$T/plain/$fn/s.log"
+    "$OBSAGENT" --once -q --db "$T/plain.$fn.db" "$T/plain/$fn/s.log" >/dev/null 2>&1 ||
+        fail "$f: plain import"
+    for fmt in sam-logs console tail tail-long docker; do
+        mkdir -p "$T/$fmt/$fn"
+        node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
+        db=$T/$fmt.$fn.db
+        "$OBSAGENT" --once -q --db "$db" "$T/$fmt/$fn/s.log" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
+        check_eq "$f as $fmt: the same lines" "$(lines_of "$db")" "$(lines_of "$T/plain.$fn.db")"
+        check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plain.$fn.db")"
+        check_eq "$f as $fmt: every event at its wrapper's time" \
+            "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) OR (ts - $BASE) % 7 != 0")" 0
+        case $fmt in
+        sam-logs | tail-long)
+            check_eq "$f as $fmt: in the stream the wrapper names" \
+                "$(sql "$db" "SELECT DISTINCT s.stream FROM events e JOIN streams s ON s.id = e.stream_id")" "$STREAM" ;;
+        esac
+        n=$((n + 1))
+    done
+done
+check "wrapped $n inputs (at least 50)" test "$n" -ge 50
+finish
