@@ -2,7 +2,8 @@
  * rollups derived from it (see invocations.h). An open-addressing table of
  * the recent invocations by request id, each written through to the open
  * batch as it changes (so that retention, which deletes in the same batch,
- * never sees a row come back later). A request id not in the table is looked up in the store
+ * never sees a row come back later) — but for an END, whose REPORT follows
+ * at once: that one waits for it, or for the next flush. A request id not in the table is looked up in the store
  * first (unless the store held no invocation when it was opened and none
  * has been let go since: then it cannot be there). */
 #include "agent/invocations.h"
@@ -34,6 +35,7 @@ typedef struct inv {
                                     its first end, kept when a later line moves
                                     the end (the counts never move minutes) */
     char version[32], error_type[96], xray[48], runtime_version[48];
+    int dirty;                   /* changed since written (an END: its REPORT follows) */
 } inv_t;
 
 /* What an invocation counts as in the rollups (exists 0: nothing). */
@@ -48,6 +50,8 @@ struct invocations {
     inv_t **tab;                 /* open addressing; NULL = empty */
     size_t cap, n;
     int store_may_have;          /* a request id not in tab may be in the store */
+    inv_t **dirty;               /* changed and not written yet */
+    size_t ndirty, dirty_cap;
     invocations_counts_t counts; /* since the last reset */
 };
 
@@ -73,7 +77,7 @@ static void clear(invocations_t *iv)
         free(iv->tab[i]);
     free(iv->tab);
     iv->tab = NULL;
-    iv->cap = iv->n = 0;
+    iv->cap = iv->n = iv->ndirty = 0;
 }
 
 void invocations_free(invocations_t *iv)
@@ -81,6 +85,7 @@ void invocations_free(invocations_t *iv)
     if (!iv)
         return;
     clear(iv);
+    free(iv->dirty);
     free(iv);
 }
 
@@ -355,12 +360,34 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
     }
     if (first_report)
         rollup_report(iv, e, r);
+    if (r->kind == LK_END) {
+        /* its REPORT follows at once: written then (or at the next flush) */
+        if (!e->dirty) {
+            if (iv->ndirty == iv->dirty_cap) {
+                iv->dirty_cap = iv->dirty_cap ? iv->dirty_cap * 2 : 64;
+                iv->dirty = xrealloc(iv->dirty, iv->dirty_cap * sizeof *iv->dirty);
+            }
+            iv->dirty[iv->ndirty++] = e;
+            e->dirty = 1;
+        }
+        return 0;
+    }
+    e->dirty = 0;
     return write_row(iv, e, err);
 }
 
 int invocations_flush(invocations_t *iv, obs_err_t *err)
 {
-    (void)err;
+    for (size_t k = 0; k < iv->ndirty; k++) {
+        inv_t *e = iv->dirty[k];
+        if (!e->dirty)
+            continue;
+        int rc = write_row(iv, e, err);
+        if (rc)
+            return rc;
+        e->dirty = 0;
+    }
+    iv->ndirty = 0;
     if (iv->n > INVOCATIONS_CACHE_MAX) {
         clear(iv);   /* all written: read back from the store when seen again */
         iv->store_may_have = 1;

@@ -56,9 +56,10 @@ typedef struct invocations_counts {
 } invocations_counts_t;
 const invocations_counts_t *invocations_counts(const invocations_t *iv);
 
-/* After a sync: let go of the invocations kept when over
- * INVOCATIONS_CACHE_MAX (all are written: they are read back when seen
- * again). */
+/* Write the invocations not written yet (an END waits for its REPORT)
+ * into the open batch, before a checkpoint is put; then let go of the
+ * invocations kept when over INVOCATIONS_CACHE_MAX (they are read back
+ * when seen again). */
 int invocations_flush(invocations_t *iv, obs_err_t *err);
 
 #endif
