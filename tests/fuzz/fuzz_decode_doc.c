@@ -8,7 +8,9 @@
  * no crash, no read past the document, no leak; the result is consistent
  * (0, or OBS_EINVAL with a message and a position, or emit's own error
  * after exactly the records before it); every byte of every span is read;
- * decode__doc_sniff, on any prefix, answers a document format or AUTO.
+ * decode__doc_sniff, on any prefix, answers a document format or AUTO; and
+ * a JSON document cut in half yields the first records of the whole, none
+ * changed (a CSV's last field may be cut and still be a field).
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/decode_doc/. */
 #include "common/inflate.h"
@@ -26,15 +28,19 @@ static const decode_format_t formats[4] = { DECODE_EVENTS_JSON, DECODE_INSIGHTS_
 typedef struct sink {
     size_t count;
     size_t fail_at;
-    volatile unsigned sum;
+    uint64_t *hashes;   /* one per record, when kept */
+    size_t cap;
+    uint64_t h;
 } sink_t;
 
+/* FNV-1a over every byte of the span (which also has ASan check them). */
 static void touch(sink_t *s, obs_span_t sp)
 {
     if (sp.len && !sp.p)
         abort();
     for (size_t i = 0; i < sp.len; i++)
-        s->sum += (unsigned char)sp.p[i];
+        s->h = (s->h ^ (unsigned char)sp.p[i]) * 1099511628211u;
+    s->h = (s->h ^ 0xff) * 1099511628211u;
 }
 
 static int emit(void *ctx, const decode_record_t *r, obs_err_t *err)
@@ -48,17 +54,24 @@ static int emit(void *ctx, const decode_record_t *r, obs_err_t *err)
         abort();
     if (r->has_ts && (r->ts_ms < -62167219200000 || r->ts_ms > 253402300799999))
         abort();
+    s->h = 1469598103934665603u ^ (uint64_t)r->has_ts ^ (uint64_t)(r->has_ts ? r->ts_ms : 0);
     touch(s, r->message);
     touch(s, r->stream);
     touch(s, r->log_group);
     if (r->function.len)
         abort();
+    if (s->count > s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->hashes = realloc(s->hashes, s->cap * sizeof *s->hashes);
+    }
+    s->hashes[s->count - 1] = s->h;
     return 0;
 }
 
-static void decode(decode_format_t f, const char *p, size_t n, size_t fail_at)
+/* Decode; the records' hashes in *out (freed by the caller). */
+static size_t decode(decode_format_t f, const char *p, size_t n, size_t fail_at, uint64_t **out)
 {
-    sink_t s = { 0, fail_at, 0 };
+    sink_t s = { 0, fail_at, NULL, 0, 0 };
     obs_err_t err = { 0 };
     int rc = decode_document(f, p, n, emit, &s, &err);
     if (rc == -99) {
@@ -70,6 +83,27 @@ static void decode(decode_format_t f, const char *p, size_t n, size_t fail_at)
     } else if (rc != 0) {
         abort();
     }
+    *out = s.hashes;
+    return rc == -99 ? s.count - 1 : s.count;
+}
+
+/* The records of the document's first half are the first records of the
+ * whole (JSON: a record is only emitted once its object has closed). */
+static void check_half(decode_format_t f, const char *p, size_t n)
+{
+    if (f == DECODE_INSIGHTS_CSV)
+        return;
+    uint64_t *whole, *part;
+    size_t nw = decode(f, p, n, 0, &whole);
+    size_t half = n / 2;
+    char *pre = malloc(half ? half : 1);
+    memcpy(pre, p, half);
+    size_t np = decode(f, pre, half, 0, &part);
+    free(pre);
+    if (np > nw || (np && memcmp(part, whole, np * sizeof *part) != 0))
+        abort();
+    free(whole);
+    free(part);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -102,13 +136,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc == 0) {
             if (!out || out[len] != '\0' || len > (1u << 20))
                 abort();
-            decode(formats[sel & 3], out, len, fail_at);
+            uint64_t *h;
+            decode(formats[sel & 3], out, len, fail_at, &h);
+            free(h);
             free(out);
         } else if (rc != OBS_EINVAL || out || len || err.msg[0] == '\0') {
             abort();
         }
+    } else if (fail_at) {
+        uint64_t *h;
+        decode(formats[sel & 3], p, n, fail_at, &h);
+        free(h);
     } else {
-        decode(formats[sel & 3], p, n, fail_at);
+        check_half(formats[sel & 3], p, n);
     }
     free(p);
     return 0;
