@@ -13,9 +13,9 @@
  * JSON export), @logStream and @log ("account-id:log-group") are used when
  * the query selected them. An empty @timestamp is no time. Each row is read
  * alone: memory follows one row. A line with nothing on it outside quotes
- * is not a row. A quote inside an unquoted field is kept as a character
- * (what RFC 4180 forbids but spreadsheet programs write); a quoted field
- * must be followed by ',' or the end of its line. */
+ * is not a row. A quote inside an unquoted field (which RFC 4180 does not
+ * allow) is kept as a character: reading it so loses nothing; a quoted
+ * field must be followed by ',' or the end of its line. */
 #include "lambda/decode_int.h"
 
 #include "common/buf.h"

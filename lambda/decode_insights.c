@@ -2,15 +2,17 @@
  * the console's "Export results" table (logs-insights-results.json), an
  * array of rows keyed by the query's fields:
  *   [{"@timestamp": "2023-04-18 15:32:46.721",
- *     "@message": "END RequestId: ea643eb8-...\n",
+ *     "@message": "END RequestId: 5d0c2a1e-...\n",
  *     "@logStream": "2023/04/18/[$LATEST]2a9d...",
- *     "@log": "637410497107:/aws/lambda/run-every-10-minutes"}, ...]
- * @timestamp is printed without a zone, in UTC, to the millisecond;
- * @message is the event as CloudWatch holds it (with Lambda's final '\n'),
- * or, for a JSON event, the JSON itself as an object (DataBiosphere/azul
- * pull request #5230 shows an export whose "@message" is a CloudTrail
- * object); @logStream is the stream; @log is "account-id:log-group"
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData-discoverable-fields.html).
+ *     "@log": "111122223333:/aws/lambda/run-every-10-minutes"}, ...]
+ * @timestamp is printed without a zone, to the millisecond, in UTC (the
+ * sample's "2023-04-18 15:32:46.703" is the row whose message the Node.js
+ * runtime stamped 2023-04-18T15:32:46.703Z); @message is the event as
+ * CloudWatch holds it (with Lambda's final '\n'), or, for a JSON event, the
+ * JSON itself as an object (DataBiosphere/azul pull request #5230 shows an
+ * export whose "@message" is a CloudTrail object); @logStream is the
+ * stream; @log is "account-id:log-group" (CloudWatch Logs user guide,
+ * "Supported logs and discovered fields").
  * Rows come in the query's sort order (newest first by default).
  *
  * Also read: one row object per line (JSON lines), and the output of

@@ -14,9 +14,10 @@
  * issue #38433): they are not log events and yield no record.
  *
  * Several envelopes one after the other, with or without whitespace
- * between them: what Firehose writes to S3, which "concatenates data
- * without any delimiters" unless told to add newlines
- * (https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html).
+ * between them: what Firehose writes to S3, where records follow each
+ * other with no delimiter unless the stream is set to add newlines
+ * (Amazon Data Firehose developer guide, "Data delivery",
+ * https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html).
  * Each envelope is parsed alone, so memory follows one envelope. */
 #include "lambda/decode_int.h"
 

@@ -442,7 +442,8 @@ static void test_firehose_object(void)
         "1741312971934,\"message\":\"CWL CONTROL MESSAGE: Checking health of destination "
         "Firehose.\"}]}";
     static const char second[] =
-        "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"/aws/lambda/b\","
+        "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\","
+        "\"logGroup\":\"/aws/lambda/b\","
         "\"logStream\":\"s2\",\"subscriptionFilters\":[\"f\"],\"logEvents\":["
         "{\"id\":\"4\",\"timestamp\":1700000000003,\"message\":\"four\"}]}";
     buf_t obj = { 0 };
@@ -476,7 +477,8 @@ static void test_large(void)
     buf_cat(&c, "@timestamp,@message\n");
     for (size_t i = 0; i < n; i++) {
         buf_printf(&j, "%s{\"logStreamName\":\"s\",\"timestamp\":%zu,\"message\":\"m%zu\\n\","
-                   "\"ingestionTime\":1,\"eventId\":\"%zu\"}", i ? "," : "", 1700000000000 + i, i, i);
+                   "\"ingestionTime\":1,\"eventId\":\"%zu\"}",
+                   i ? "," : "", 1700000000000 + i, i, i);
         buf_printf(&c, "2023-11-14 22:13:20.000,\"line %zu\nsecond, \"\"quoted\"\"\"\n", i);
     }
     buf_cat(&j, "],\"searchedLogStreams\":[]}");
