@@ -18,7 +18,7 @@
 
 .DEFAULT_GOAL := all
 CC       ?= cc
-PKGS     := sqlite3 libcjson libpcre2-8 libuv libmicrohttpd libcurl
+PKGS     := sqlite3 libcjson libpcre2-8 libuv libmicrohttpd libcurl zlib
 SANITIZE ?=
 WERROR   ?=
 

@@ -90,6 +90,8 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
 /* Documents larger than this are refused (they are parsed in memory). */
 #define DECODE_DOCUMENT_MAX (512 * 1024 * 1024)
 
+/* A document's record is only valid during the call to emit: its spans may
+ * point into a tree freed once emit returns (copy what you keep). */
 typedef int (*decode_emit_fn)(void *ctx, const decode_record_t *r, obs_err_t *err);
 
 /* Decode a whole document of format f, calling emit once per record in

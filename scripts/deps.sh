@@ -5,7 +5,7 @@
 #                              print the exact command to run when not root
 # Each need is checked by what the build uses (a pkg-config module or a
 # command), so a tool installed some other way (e.g. a newer Node.js) counts.
-#   build:  cJSON, SQLite 3 (FTS5), PCRE2, ncursesw, libuv, libmicrohttpd, libcurl,
+#   build:  cJSON, SQLite 3 (FTS5), PCRE2, ncursesw, libuv, libmicrohttpd, libcurl, zlib,
 #           pkg-config, cc, make
 #   tests:  sqlite3 CLI (reads the store back), tmux (terminal tests),
 #           node + npm (real EMF client libraries from the npm registry),
@@ -27,6 +27,7 @@ pc:ncursesw:libncurses-dev
 pc:libuv:libuv1-dev
 pc:libmicrohttpd:libmicrohttpd-dev
 pc:libcurl:libcurl4-openssl-dev
+pc:zlib:zlib1g-dev
 cmd:sqlite3:sqlite3
 cmd:tmux:tmux
 cmd:node:nodejs

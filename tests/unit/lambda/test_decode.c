@@ -1,6 +1,6 @@
 /* tests/unit/lambda/test_decode.c — lambda/decode.c: the line wrappers
- * (tests/decode/lines.golden) and the choice of a format from an input's
- * first lines (tests/decode/sniff.golden); then a wrapped line decoded and
+ * (tests/lambda/wrappers.golden) and the choice of a format from an input's
+ * first lines (tests/lambda/sniff.golden); then a wrapped line decoded and
  * classified gives the wrapper's time and Lambda's line. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -43,7 +43,7 @@ static char *yield(decode_state_t *s, const char *line, size_t n)
 
 static void test_lines_golden(void)
 {
-    char *all = golden_read("tests/decode/lines.golden", NULL);
+    char *all = golden_read("tests/lambda/wrappers.golden", NULL);
     CHECK(all != NULL);
     if (!all)
         return;
@@ -78,7 +78,7 @@ static void test_lines_golden(void)
 
 static void test_sniff_golden(void)
 {
-    char *all = golden_read("tests/decode/sniff.golden", NULL);
+    char *all = golden_read("tests/lambda/sniff.golden", NULL);
     CHECK(all != NULL);
     if (!all)
         return;
