@@ -155,8 +155,9 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
     int xray_after_report = ps->last_report && r->kind == LK_PLATFORM && r->type && strcmp(r->type, "XRAY") == 0;
     if (xray_after_report)
         rid = obs_span(ps->last_report_rid, strlen(ps->last_report_rid));
-    /* what may be followed by the invocation's own crash lines */
-    int ending = r->kind == LK_REPORT || r->kind == LK_RUNTIME_EXIT;
+    /* what may be followed by the invocation's own crash lines (not a
+     * REPORT that says the invocation succeeded) */
+    int ending = (r->kind == LK_REPORT && !span_is("success", r->status)) || r->kind == LK_RUNTIME_EXIT;
     int says = r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT || r->outcome != LO_NONE ||
                xray_after_report;
     if (!says) {

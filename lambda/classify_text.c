@@ -245,11 +245,13 @@ static int request_line(const char *p, size_t n, lambda_line_t *out)
     }
     if (cl_has_prefix(p + i, n - i, LIT("Duration:"))) {
         /* an emulator's summary of an invocation (serverless-offline):
-         * its REPORT */
+         * its REPORT, printed only once the handler returned, so a
+         * success (its failures are offline_failure_line's) */
         out->kind = LK_REPORT;
         out->type = "REPORT";
         out->request_id = id;
         scan_fields(p, n, i, out);
+        out->status = obs_span("success", 7);
         return 1;
     }
     if (!cl_has_prefix(p + i, n - i, LIT("Status:")))
@@ -343,6 +345,48 @@ static int emulator_timeout_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
+/* serverless-offline's own messages when an invocation failed (it prints
+ * no REPORT then, and names no request): "[504] - Lambda timeout." (its
+ * LambdaFunction.js since v9; older releases: "Your λ handler 'fn' timed
+ * out after 30000ms.") and "Unhandled Lambda Error during invoke of 'fn'"
+ * (its InvocationsController.js), after what its logger puts before them:
+ * "✖ ", "offline: ", "Serverless: ", "Warning: ", "Error: ". */
+static int offline_failure_line(const char *p, size_t n, lambda_line_t *out)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } lead[] = { { LIT("\xE2\x9C\x96 ") }, { LIT("offline: ") }, { LIT("Serverless: ") },
+                 { LIT("[Serverless-Offline] ") }, { LIT("Warning: ") }, { LIT("Error: ") } };
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
+        if (cl_has_prefix(p + i, n - i, lead[k].s, lead[k].n))
+            i += lead[k].n;
+    p += i;
+    n -= i;
+    if (cl_has_prefix(p, n, LIT("[504] - Lambda timeout."))) {
+        out->kind = LK_TIMEOUT;
+        out->outcome = LO_TIMEOUT;
+        return 1;
+    }
+    static const char handler[] = "Your \xCE\xBB handler '";
+    const char *q;
+    if (cl_has_prefix(p, n, LIT(handler)) && (q = memchr(p + sizeof handler - 1, '\'', n - (sizeof handler - 1))) &&
+        cl_has_prefix(q, (size_t)(p + n - q), LIT("' timed out after "))) {
+        size_t t = (size_t)(q - p) + sizeof "' timed out after " - 1;
+        out->kind = LK_TIMEOUT;
+        out->outcome = LO_TIMEOUT;
+        out->timeout_s = classify__number(p + t, n - t, NULL) / 1000.0;
+        return 1;
+    }
+    if (cl_has_prefix(p, n, LIT("Unhandled Lambda Error during invoke of '"))) {
+        out->outcome = LO_ERROR;
+        out->level = LL_ERROR;
+        return 1;
+    }
+    return 0;
+}
+
 int classify__text(const char *p, size_t n, lambda_line_t *out)
 {
     switch (p[0]) {
@@ -374,5 +418,7 @@ int classify__text(const char *p, size_t n, lambda_line_t *out)
     default:
         break;
     }
+    if (memchr("\xE2oSWEU[", p[0], 7) && offline_failure_line(p, n, out))
+        return 1;
     return id_timeout_line(p, n, out);
 }

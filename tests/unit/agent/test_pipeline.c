@@ -359,6 +359,27 @@ static void test_timeout_old_style(void)
     fx_close(&f);
 }
 
+/* serverless-offline prints its summary (a REPORT) only for an invocation
+ * that succeeded, and a failure without a request id: the failure after a
+ * summary is not that invocation's, and is counted as unattributed. */
+static void test_emulator_failure_after_success(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ1 "\tINFO\thandled");
+    feed(&f, "RequestId: " REQ1 "  Duration: 12.34 ms  Billed Duration: 13 ms");
+    feed(&f, "\xE2\x9C\x96 [504] - Lambda timeout.");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM invocations"), 1);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_NONE);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE kind = %d AND request_id IS NOT NULL",
+                       LK_TIMEOUT), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(timeouts) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->outcome_unattributed, 1);
+    fx_close(&f);
+}
+
 /* ---- (d) old crash, OOM heuristic ----------------------------------------- */
 
 static void crash_run(fx_t *f, int max_mem_mb)
@@ -894,6 +915,7 @@ TEST_LIST = {
     TEST(test_invocation_cold_report),
     TEST(test_invocation_warm),
     TEST(test_timeout_old_style),
+    TEST(test_emulator_failure_after_success),
     TEST(test_crash_oom_when_memory_full),
     TEST(test_crash_not_oom_with_memory_left),
     TEST(test_init_start_cold_and_runtime_version),
