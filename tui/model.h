@@ -42,6 +42,7 @@ typedef struct model_prices {
 typedef struct fn_row {
     char name[128];
     int64_t events, invocations, errors, timeouts, crashes, oom, throttles, cold;
+    int64_t emulated;              /* invocations under an emulator: no memory figures */
     double p50, p95, p99;          /* duration ms, NAN when none */
     double init_avg, init_p99;     /* ms, NAN when no cold start */
     int64_t mem_max, mem_size;     /* bytes, -1 when unknown */

@@ -214,6 +214,12 @@ static int load_mem_sizes(sqlite3 *db, const model_window_t *w, const model_pric
 static void memory_hint(const fn_row_t *r, const model_prices_t *p, char *out, size_t n)
 {
     out[0] = '\0';
+    if (r->emulated > 0 && r->mem_max < 0) {
+        snprintf(out, n, "%lld invocations ran under an emulator (sam local, the RIE, serverless-offline): "
+                 "their memory is not Lambda's, so no memory figure or hint for them",
+                 (long long)r->emulated);
+        return;
+    }
     if (r->mem_size <= 0 || r->mem_max < 0)
         return;
     double used = (double)r->mem_max / (double)r->mem_size;

@@ -34,12 +34,12 @@
  * edges from rollup_minute: ?2..?4 and ?5..?3 in minutes, ?4..?5 in hours. */
 #define OVERVIEW_COLS \
 "events, invocations, errors, timeouts, crashes, oom, throttle_signals, cold_starts,\n" \
-"  max_memory_used, gb_seconds, duration_sketch, init_sketch, init_sum, duration_sum, billed_sum"
+"  max_memory_used, gb_seconds, duration_sketch, init_sketch, init_sum, duration_sum, billed_sum, emulated"
 #define SQL_OVERVIEW \
 "SELECT count(*), sum(events), sum(invocations), sum(errors), sum(timeouts), sum(crashes), sum(oom),\n" \
 "  sum(throttle_signals), sum(cold_starts), max(max_memory_used), sum(gb_seconds),\n" \
 "  obs_sketch_sum(duration_sketch), obs_sketch_sum(init_sketch), sum(init_sum),\n" \
-"  sum(duration_sum), sum(billed_sum) FROM (\n" \
+"  sum(duration_sum), sum(billed_sum), sum(emulated) FROM (\n" \
 "  SELECT " OVERVIEW_COLS " FROM rollup_minute WHERE function = ?1 AND minute >= ?2 AND minute < ?4\n" \
 "  UNION ALL\n" \
 "  SELECT " OVERVIEW_COLS " FROM rollup_hour WHERE function = ?1 AND hour >= ?4 AND hour < ?5\n" \
@@ -155,6 +155,7 @@ static int load_row(sqlite3_stmt *agg, sqlite3_stmt *mem, fn_row_t *r, sketch_t 
     double init_sum = sqlite3_column_double(agg, 13);
     r->duration_sum = sqlite3_column_double(agg, 14);
     r->billed_sum = sqlite3_column_double(agg, 15);
+    r->emulated = sqlite3_column_int64(agg, 16);
     percentiles(r, &dur, &init, init_sum);
     sketch_merge(all_dur, &dur);
     sketch_merge(all_init, &init);
@@ -280,6 +281,7 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
         t->oom += f->oom;
         t->throttles += f->throttles;
         t->cold += f->cold;
+        t->emulated += f->emulated;
         t->gb_seconds += f->gb_seconds;
         t->cost += f->cost;
     }

@@ -37,7 +37,10 @@ static int numbers(canvas_t *c, const detail_t *d, int y)
     fmt_ms(r->p99, e, sizeof e);
     fmt_ms(r->init_avg, f, sizeof f);
     fmt_ms(r->init_p99, g, sizeof g);
-    fmt_mb(r->mem_max, m, sizeof m);
+    if (r->mem_max < 0 && r->emulated > 0)
+        snprintf(m, sizeof m, "emulated");
+    else
+        fmt_mb(r->mem_max, m, sizeof m);
     fmt_mb(r->mem_size, s, sizeof s);
     fmt_money(r->cost, cost, sizeof cost);
     snprintf(h, sizeof h, "%.1f", r->gb_seconds);

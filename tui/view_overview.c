@@ -79,7 +79,12 @@ static void cell(const fn_row_t *r, col_id_t id, int width, char *out, size_t n)
     case C_P99: fmt_ms(r->p99, out, n); break;
     case C_INITAVG: fmt_ms(r->init_avg, out, n); break;
     case C_INITP99: fmt_ms(r->init_p99, out, n); break;
-    case C_MAXMEM: fmt_mb(r->mem_max, out, n); break;
+    case C_MAXMEM:
+        if (r->mem_max < 0 && r->emulated > 0)
+            snprintf(out, n, "emul");
+        else
+            fmt_mb(r->mem_max, out, n);
+        break;
     case C_SIZE: fmt_mb(r->mem_size, out, n); break;
     case C_HEAD:
         fmt_pct(r->mem_size > 0 && r->mem_max >= 0 ? 1.0 - (double)r->mem_max / (double)r->mem_size : NAN,
@@ -112,7 +117,15 @@ static int cell_attr(const fn_row_t *r, col_id_t id, int base)
 static void draw_row(canvas_t *c, int y, const fn_row_t *r, const int *show, int name_w, int attr)
 {
     canvas_attr(c, y, 0, c->w, attr);
-    canvas_str(c, y, 0, name_w, attr, r->name);
+    if (r->emulated > 0 && name_w > 8) {   /* the mark stays when the name is cut */
+        static const char mark[] = " [emul]";
+        int keep = name_w - 1 - (int)(sizeof mark - 1);
+        char t[sizeof r->name + sizeof mark];
+        snprintf(t, sizeof t, "%.*s%s", keep, r->name, mark);
+        canvas_str(c, y, 0, name_w, attr, t);
+    } else {
+        canvas_str(c, y, 0, name_w, attr, r->name);
+    }
     int x = name_w;
     for (int i = 0; i < C__COUNT; i++) {
         if (!show[i])
@@ -189,8 +202,11 @@ void view_overview(canvas_t *c, app_t *a, int y, int h)
     int n = app_visible_rows(a, idx, 4096);
     /* the table takes what it needs (header, rows, totals), the series
      * follow it when they fit */
+    int emul = 0;   /* a line under the totals says what [emul] means */
+    for (int i = 0; i < n && !emul; i++)
+        emul = a->ov.rows[idx[i]].emulated > 0;
     int series_h = h >= 14 ? SK__COUNT + 2 : 0;
-    int table_h = h - series_h - (series_h ? 1 : 0);
+    int table_h = h - series_h - (series_h ? 1 : 0) - emul;
     if (n + 2 < table_h)
         table_h = (n > 0 ? n : 1) + 2;
     draw_header(c, y, a, show, name_w);
@@ -229,8 +245,13 @@ void view_overview(canvas_t *c, app_t *a, int y, int h)
             }
         }
         snprintf(t.name, sizeof t.name, "total (%d)", n);
+        t.emulated = 0;
         draw_row(c, line, &t, show, name_w, CA_BOLD);
     }
+    if (emul)
+        canvas_str(c, y + table_h, 0, 0, CA_DIM,
+                   "[emul]: invocations under an emulator (sam local, the RIE, serverless-offline); "
+                   "their memory is not Lambda's and is left out");
     if (series_h)
-        draw_series(c, a, y + table_h + 1, series_h);
+        draw_series(c, a, y + table_h + emul + 1, series_h);
 }

@@ -230,6 +230,35 @@ tmux_kill
 kill -TERM "$agent_pid"
 wait "$agent_pid" 2>/dev/null
 
+# ---- emulated invocations are marked, their memory left out -----------------
+# `sam local invoke` output: SAM names the function, the RIE's REPORT claims
+# all the memory; beside it a real function's REPORT
+cat >"$T/sam.log" <<'EOF'
+Invoking app.lambda_handler (python3.12)
+Mounting /home/u/app/.aws-sam/build/HelloWorldFunction as /var/task:ro,delegated, inside runtime container
+START RequestId: 6b4f0e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b Version: $LATEST
+END RequestId: 6b4f0e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b
+REPORT RequestId: 6b4f0e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b	Init Duration: 0.11 ms	Duration: 102.03 ms	Billed Duration: 103 ms	Memory Size: 128 MB	Max Memory Used: 128 MB
+EOF
+cat >"$T/real.log" <<'EOF'
+2026-11-01T00:00:01.000Z	7c5a1b2c-3d4e-4f5a-9b8c-7d6e5f4a3b2c	INFO	hello
+START RequestId: 7c5a1b2c-3d4e-4f5a-9b8c-7d6e5f4a3b2c Version: $LATEST
+END RequestId: 7c5a1b2c-3d4e-4f5a-9b8c-7d6e5f4a3b2c
+REPORT RequestId: 7c5a1b2c-3d4e-4f5a-9b8c-7d6e5f4a3b2c	Duration: 10.00 ms	Billed Duration: 10 ms	Memory Size: 256 MB	Max Memory Used: 64 MB
+EOF
+"$OBSAGENT" --once -q --db "$T/emu.db" "$T/sam.log" >/dev/null 2>&1
+"$OBSAGENT" --once -q --db "$T/emu.db" --function realfn "$T/real.log" >/dev/null 2>&1
+"$OBSTOP" --db "$T/emu.db" --dump --window all --width 200 --height 30 >"$T/emu.out" 2>&1
+check_grep "emulated: the function is marked, its memory not shown" "$T/emu.out" \
+    "^HelloWorldFunction \\[emul\\] .* emul  *-  *-  "
+check_grep "emulated: a real function is not" "$T/emu.out" "^realfn  .* 64MB  *256MB"
+check_grep "emulated: the mark is explained" "$T/emu.out" "^\\[emul\\]: invocations under an emulator"
+"$OBSTOP" --db "$T/emu.db" --dump --window all --view function:HelloWorldFunction --width 200 --height 80 \
+    >"$T/emu-detail.out" 2>&1
+check_grep "emulated: the detail says why there is no memory figure" "$T/emu-detail.out" \
+    "1 invocations ran under an emulator"
+check_grep "emulated: ... and its memory is not a number" "$T/emu-detail.out" "memory emulated of -"
+
 # ---- text that must not reach the terminal raw ------------------------------
 printf '2026-11-01T00:00:00.000Z\tabc\tERROR\tbad \033[2J\033]0;pwned\007 \302\233 thing\n' >"$T/esc.log"
 "$OBSAGENT" --once -q --db "$T/esc.db" --function esc --stream s1 "$T/esc.log" >/dev/null 2>&1
