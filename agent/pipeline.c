@@ -203,7 +203,8 @@ static int join(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, co
 
 /* The stream a decoded record goes to: the source's own, or the one its
  * wrapper names (`sam logs`' and `aws logs tail`'s stream, a document's
- * stream and group, the function `sam local` names), the last one opened
+ * stream and group, the function `sam local` names; a group
+ * "/aws/lambda/NAME" names the function NAME), the last one opened
  * remembered (consecutive lines mostly name the same). */
 static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *rec, pipeline_stream_t **out,
                  obs_err_t *err)
@@ -213,8 +214,12 @@ static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *
         return 0;
     }
     char fn[256], group[512], name[512];
+    static const char lambda_group[] = "/aws/lambda/";
+    size_t lg = sizeof lambda_group - 1;
     if (rec->function.len)
         snprintf(fn, sizeof fn, "%.*s", (int)rec->function.len, rec->function.p);
+    else if (rec->log_group.len > lg && memcmp(rec->log_group.p, lambda_group, lg) == 0)
+        snprintf(fn, sizeof fn, "%.*s", (int)(rec->log_group.len - lg), rec->log_group.p + lg);
     else
         snprintf(fn, sizeof fn, "%s", src->function);
     if (rec->log_group.len)

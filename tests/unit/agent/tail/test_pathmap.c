@@ -87,14 +87,37 @@ static void test_extensions(void)
     CHECK_MAP(NULL, "fn/s.json", "fn", "s");
     CHECK_MAP(NULL, "fn/s.jsonl", "fn", "s");
     CHECK_MAP("logs", "logs/fn/s.jsonl", "fn", "s");
+    CHECK_MAP(NULL, "fn/s.csv", "fn", "s");
+    /* gzip is read (inflated): .gz goes, with one known extension under it */
+    CHECK_MAP(NULL, "fn/s.gz", "fn", "s");
+    CHECK_MAP(NULL, "fn/s.log.gz", "fn", "s");
     /* Unknown extensions are kept; only one known extension is stripped. */
-    CHECK_MAP(NULL, "fn/s.gz", "fn", "s.gz");
-    CHECK_MAP(NULL, "fn/s.log.gz", "fn", "s.log.gz");
     CHECK_MAP(NULL, "fn/s.log.log", "fn", "s.log");
-    CHECK_MAP(NULL, "fn/s.csv", "fn", "s.csv");
+    CHECK_MAP(NULL, "fn/s.tsv", "fn", "s.tsv");
     CHECK_MAP("logs", "logs/fn/a.b.c", "fn", "a.b.c");
     /* The stripped name must not become empty. */
     CHECK_MAP(NULL, "fn/.log", "fn", ".log");
+}
+
+/* A CloudWatch export to S3, downloaded: <prefix>/<task id>/<stream>/<chunk>.gz */
+static void test_s3_export_layout(void)
+{
+#define TASK "0f2b9b3e-6b1a-4c55-9d7e-2a1f3c4d5e6f"
+    CHECK_MAP("exports", "exports/checkout/" TASK "/2024/05/09/[$LATEST]abc/000000.gz", "checkout",
+              "2024/05/09/[$LATEST]abc");
+    CHECK_MAP(NULL, "/data/s3/checkout/" TASK "/2024/05/09/[$LATEST]abc/000001.gz", "checkout",
+              "2024/05/09/[$LATEST]abc");
+    /* the directory argument is the task's own: its prefix still names the function */
+    CHECK_MAP("s3/checkout/" TASK, "s3/checkout/" TASK "/s1/000000.gz", "checkout", "s1");
+    /* no component before the task id: the task id names the function */
+    CHECK_MAP(TASK, TASK "/s1/000000.gz", TASK, "s1");
+    /* not the layout: no task id, a chunk not named by digits, no stream between */
+    CHECK_MAP("logs", "logs/fn/s1/000000.gz", "fn", "s1/000000");
+    CHECK_MAP("logs", "logs/fn/" TASK "/s1/part.gz", "fn", TASK "/s1/part");
+    CHECK_MAP("logs", "logs/fn/" TASK "/000000.gz", "fn", TASK "/000000");
+    /* .gz goes with the extension under it */
+    CHECK_MAP("logs", "logs/fn/s1.log.gz", "fn", "s1");
+#undef TASK
 }
 
 static void test_no_name(void)
@@ -136,6 +159,7 @@ TEST_LIST = {
     TEST(test_named_file_no_directory),
     TEST(test_path_outside_root_is_named_file),
     TEST(test_extensions),
+    TEST(test_s3_export_layout),
     TEST(test_no_name),
     TEST(test_log_group),
     TEST_END,
