@@ -2,6 +2,7 @@
  * store: parse, check, plan, run, print. A syntax or semantic error prints
  * the query with a caret and exits 2; a failure while running exits 1. */
 #include "query/query.h"
+#include "query/cmds/cmds.h"
 #include "query/obsq/obsq.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
@@ -29,6 +30,8 @@ static const char usage[] =
 "  --since T            from T: 15m, 2h, 7d ago, an ISO-8601 time or epoch ms\n"
 "  --start T, --end T   an absolute range [start, end)\n"
 "  --function NAME      only this function's logs (repeatable)\n"
+"  --log-group NAME     only this log group's logs (repeatable); a query's\n"
+"                       SOURCE selects log groups too\n"
 "  -o, --output FMT     table (default), json, jsonl or csv\n"
 "  --max-rows N         stop after N rows (default: no cap)\n"
 "  --no-fill            do not zero-fill empty bins of stats ... by bin()\n"
@@ -42,6 +45,8 @@ static const char usage[] =
 "  --threads N          run a stats query in up to N parts at once (default: one\n"
 "                       per CPU, up to 4, on stores of 100,000 events or more;\n"
 "                       1: never split)\n"
+"  --strict             refuse what CloudWatch lets through: a field that does\n"
+"                       not exist where it is used, a sort before stats\n"
 "  --explain            print the SQL, its parameters and SQLite's plan\n"
 "  -h, --help           this help\n";
 
@@ -49,8 +54,9 @@ typedef struct qopts {
     const char *db;
     query_plan_opts_t plan;
     const char **functions;
+    const char **log_groups;
     qfmt_t fmt;
-    int fill, explain, follow, context, threads;
+    int fill, explain, follow, context, threads, strict;
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
     double interval;
@@ -109,6 +115,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
         { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
         { "query-file", required_argument, NULL, 'Q' }, { "threads", required_argument, NULL, 'T' },
+        { "log-group", required_argument, NULL, 'g' }, { "strict", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 },
     };
     int64_t now = obs_wall_ms();
@@ -133,6 +140,12 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             o->functions[o->plan.nfunctions++] = optarg;
             o->plan.functions = o->functions;
             break;
+        case 'g':
+            o->log_groups = xrealloc(o->log_groups, (size_t)(o->plan.nlog_groups + 1) * sizeof *o->log_groups);
+            o->log_groups[o->plan.nlog_groups++] = optarg;
+            o->plan.log_groups = o->log_groups;
+            break;
+        case 'X': o->strict = 1; break;
         case 'o':
             if (!strcmp(optarg, "table"))
                 o->fmt = QFMT_TABLE;
@@ -242,6 +255,51 @@ static void store_span(sqlite3 *db, query_plan_opts_t *o)
     sqlite3_finalize(st);
 }
 
+/* The store's log groups (or functions, col 1) that start with name
+ * (prefix) or are name; and, when none is, the list of all of them. */
+static int store_has(sqlite3 *db, int col, const char *name, int prefix, buf_t *all)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, col ? "SELECT DISTINCT function FROM streams ORDER BY 1"
+                                   : "SELECT DISTINCT log_group FROM streams ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
+        return 1;  /* an old store: say nothing */
+    size_t n = strlen(name);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (!v)
+            continue;
+        if (prefix ? strncmp(v, name, n) == 0 : strcmp(v, name) == 0)
+            found = 1;
+        if (all->len < 200)
+            buf_printf(all, "%s%s", all->len ? ", " : "", v);
+    }
+    sqlite3_finalize(st);
+    if (all->len >= 200)
+        buf_cat(all, ", ...");
+    return found;
+}
+
+/* Say on stderr which selected log groups or functions the store has no
+ * events of (a query copied from a dashboard names the dashboard's). */
+static void query_selection_notes(sqlite3 *db, const query_plan_opts_t *o, FILE *f)
+{
+    struct { const char *const *v; int n, col, prefix; const char *what; } sel[] = {
+        { o->log_groups, o->nlog_groups, 0, 0, "log group" },
+        { o->log_group_prefixes, o->nlog_group_prefixes, 0, 1, "log group starting with" },
+        { o->functions, o->nfunctions, 1, 0, "function" },
+    };
+    for (size_t k = 0; k < sizeof sel / sizeof *sel; k++) {
+        for (int i = 0; i < sel[k].n; i++) {
+            buf_t all = { 0 };
+            if (!store_has(db, sel[k].col, sel[k].v[i], sel[k].prefix, &all))
+                fprintf(f, "note: the store has no %s '%s'%s%s%s\n", sel[k].what, sel[k].v[i],
+                        all.len ? " (it holds: " : "", all.len ? all.p : "", all.len ? ")" : "");
+            buf_free(&all);
+        }
+    }
+}
+
 static qformat_t *formatter(const query_plan_t *plan, qfmt_t fmt, int width)
 {
     char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
@@ -327,6 +385,7 @@ int obsq_cmd_query(int argc, char **argv)
     query_plan_t *plan = NULL;
     store_t *st = NULL;
     query_vocab_t vocab;
+    query_source_owned_t source = { 0 };
     int rc;
 
     query_vocab_init(&vocab, NULL);
@@ -337,7 +396,8 @@ int obsq_cmd_query(int argc, char **argv)
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);
-    free(o.query_text);
+        free(o.log_groups);
+        free(o.query_text);
         return rc < 0 ? 0 : rc;
     }
     if (!o.db || !*o.db)
@@ -350,14 +410,20 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    if (query_compile(text, strlen(text), &ast, &err)) {
+    query_compile_opts_t co = { o.strict };
+    if (query_compile_opts(text, strlen(text), &co, &ast, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
         goto out;
     }
+    query_notes_print(stderr, ast);
+    int64_t now = obs_wall_ms();
+    o.plan.now_ms = now;
+    query_source_apply(ast, now, &o.plan, &source);
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
+    query_selection_notes(store_db(st), &o.plan, stderr);
     query_vocab_init(&vocab, store_db(st));
     o.plan.vocab = &vocab.v;
     o.plan.with_ids = o.context > 0 || o.follow;
@@ -369,7 +435,6 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    int64_t now = obs_wall_ms();
     query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
     if (query_connection_setup(store_db(st), &ctx, &err))
@@ -427,7 +492,9 @@ out:
     query_ast_free(ast);
     query_vocab_free(&vocab);
     store_close(st, NULL);
+    query_source_free(&source);
     free(o.functions);
+    free(o.log_groups);
     free(o.query_text);
     return rc;
 }
