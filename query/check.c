@@ -703,7 +703,7 @@ static int fold_pattern_cmds(checker_t *ck)
                 agg = 1;
         }
         if (c->kind == QC_DIFF) {
-            if (pat == i - 1 && q->cmds[pat].diff == QD_NONE) {
+            if (pat >= 0 && pat == i - 1 && q->cmds[pat].diff == QD_NONE) {
                 q->cmds[pat].diff = c->diff;
                 c->absorbed = 1;
             } else if (pat < 0 && !agg) {
