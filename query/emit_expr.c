@@ -487,8 +487,11 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
     } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
                !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
                !strcmp(name, "pct")) {
-        /* numeric aggregates see parse-extracted text as numbers */
-        buf_printf(b, "%s(obs_num(", fn->sql);
+        /* numeric aggregates see parse-extracted text as numbers; avg and
+         * sum skip other text (SQLite would count it as 0); min and max
+         * keep it, ordered after the numbers */
+        int strict = !strcmp(name, "avg") || !strcmp(name, "sum");
+        buf_printf(b, "%s(%s(", fn->sql, strict ? "obs_numval" : "obs_num");
         emit__expr(e, b, n->args[0]);
         buf_cat(b, ")");
         if (n->nargs > 1) {
