@@ -95,6 +95,11 @@ void query_ast_free(query_ast_t *q)
         free(q->source.prefixes[i]);
     free(q->source.prefixes);
     free(q->notes);
+    for (int i = 0; i < q->nrefs; i++) {
+        free(q->refs[i].name);
+        free(q->refs[i].path);
+    }
+    free(q->refs);
     free(q->cmds);
     free(q->text);
     free(q);

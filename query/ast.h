@@ -166,6 +166,10 @@ typedef struct query_ast {
     qsource_t source;             /* SOURCE ... at its head */
     qnote_t *notes;               /* owned */
     int nnotes;
+    /* the JSON fields the query reads from events (checker): their names
+       (paths as in qnode) and where first written */
+    struct qref { char *name, *path; int line, col; } *refs;  /* owned */
+    int nrefs;
 } query_ast_t;
 
 void query_ast_free(query_ast_t *q);

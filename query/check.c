@@ -159,6 +159,22 @@ static void name_item(const checker_t *ck, qitem_t *it)
     it->name = it->alias ? xstrdup(it->alias) : node_text(ck, it->expr);
 }
 
+/* A JSON field the query reads from events (obsq says when no event has it). */
+static void add_ref(checker_t *ck, const qnode_t *n)
+{
+    query_ast_t *q = ck->q;
+    for (int i = 0; i < q->nrefs; i++)
+        if (strcmp(q->refs[i].name, n->str) == 0)
+            return;
+    if (q->nrefs >= 64)
+        return;
+    q->refs = xrealloc(q->refs, (size_t)(q->nrefs + 1) * sizeof *q->refs);
+    q->refs[q->nrefs].name = xstrdup(n->str);
+    q->refs[q->nrefs].path = xstrdup(n->path ? n->path : n->str);
+    qlex_linecol(q->text, strlen(q->text), n->start, &q->refs[q->nrefs].line, &q->refs[q->nrefs].col);
+    q->nrefs++;
+}
+
 /* The closest of names to name (edit distance below 3, or a name that
  * differs only in case), or NULL. */
 static const char *nearest(const char *name, const char *const *v, int n)
@@ -228,8 +244,11 @@ static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
         snprintf(where, sizeof where, " after %s (it produces %s)", ck->agg_name, list);
         return missing(ck, n, msg, where, nearest(name, ck->avail.v, ck->avail.n));
     }
-    if (name[0] != '@' || name[1] == '@' || strncmp(name, "@aws.", 5) == 0)
+    if (name[0] != '@' || name[1] == '@' || strncmp(name, "@aws.", 5) == 0) {
+        if (!names_has(&ck->created, name))
+            add_ref(ck, n);
         return 0;
+    }
     for (size_t i = 0; i < sizeof system_fields / sizeof *system_fields; i++)
         if (strcmp(name, system_fields[i]) == 0)
             return 0;

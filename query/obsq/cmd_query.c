@@ -482,7 +482,10 @@ int obsq_cmd_query(int argc, char **argv)
         qformat_abort(fmt);  /* an error prints no (partial) table */
         goto fail;
     }
+    int empty = qformat_empty_columns(fmt);
     qformat_finish(fmt);
+    if (empty)
+        obsq_field_notes(store_db(st), ast, stderr);
     rc = 0;
     goto out;
 fail:

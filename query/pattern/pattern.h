@@ -8,10 +8,11 @@
  *  1. Tokens (pattern_token.c). A message is cut at whitespace into words;
  *     a word that is wholly a time, a UUID or other id, an IP address or an
  *     ARN is one typed token; any other word is cut again into runs of
- *     letters and digits and single punctuation characters, and a run is a
- *     number (with a unit: 12ms, 3.5s, 0.65), an id (8 or more letters and
- *     digits, both present), a level word (ERROR, warn, ...) or a plain word.
- *     Whitespace and punctuation are separators.
+ *     letters and digits (a run that starts with a letter goes on through
+ *     hyphens: payments-service) and single punctuation characters, and a
+ *     run is a number (with a unit: 12ms, 3.5s, 0.65), an id (8 or more
+ *     characters, a letter and 3 digits among them), a level word (ERROR,
+ *     warn, ...) or a plain word. Whitespace and punctuation are separators.
  *  2. Shapes (pattern_set.c). Messages whose separators, words and level
  *     words are the same, and whose typed tokens are of the same types in
  *     the same places, are one group: typed tokens never split a group.
@@ -65,18 +66,23 @@ typedef struct pattern_out {
     int nsamples;
     pattern_anomaly_t *anomalies;  /* owned */
     int nanomalies;
+    int group;                     /* the set's group it stands for */
 } pattern_out_t;
 
 typedef struct pattern_set pattern_set_t;
 
 pattern_set_t *pattern_set_new(const pattern_opts_t *o);
 /* One message (not NUL-terminated) of time ts, in the current and/or the
- * previous range (flags). */
-void pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, unsigned flags);
+ * previous range (flags): the number of its group (pattern_set_pattern_of),
+ * or -1 when flags is 0. */
+int pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, unsigned flags);
 /* The patterns, most messages first (diff: largest change first), then by
  * text; *out owned (pattern_out_free). Also the number of messages of the
- * current range. The set is spent. */
+ * current range. The set takes no more messages. */
 void pattern_set_finish(pattern_set_t *s, pattern_out_t **out, int *n, int64_t *total);
+/* After finish: the index in *out of the pattern a message of group g
+ * (pattern_set_add's answer) belongs to. */
+int pattern_set_pattern_of(const pattern_set_t *s, int g);
 void pattern_set_free(pattern_set_t *s);
 void pattern_out_free(pattern_out_t *v, int n);
 

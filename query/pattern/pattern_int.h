@@ -33,7 +33,7 @@ const char *pattern__kind_name(int kind);
 /* The severity a level word says, or NULL when it is none. */
 const char *pattern__level(const char *s, size_t len);
 
-/* ---- pattern_set.c: the groups ------------------------------------------- */
+/* ---- pattern_group.c, pattern_set.c: the groups ------------------------- */
 
 typedef struct pslot {
     uint8_t kind;
@@ -48,6 +48,7 @@ typedef struct pgroup {
     uint32_t slot0;      /* index of its first slot in the set's slots */
     int nslots;
     int parent;          /* -1, or the group it was merged into */
+    int out_index;       /* a live group's place among the patterns (finish) */
     int64_t count, prev;
     uint32_t sample[PATTERN_SAMPLES];  /* arena offsets of samples (NUL-terminated) */
     int64_t sample_seq[PATTERN_SAMPLES];  /* their places in the input */

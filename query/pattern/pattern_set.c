@@ -3,9 +3,8 @@
  * and the kinds of its typed tokens); messages of one key are one group,
  * found through an open-addressing table. A group keeps its places, the
  * first value of each typed place and whether it varies, its counts, its
- * first messages and (for anomaly) its times. pattern_set_finish merges
- * (pattern_merge.c), renders and sorts. Offsets into one arena, never
- * pointers, so that it can grow. */
+ * first messages and (for anomaly) its times (pattern_group.c). Then
+ * pattern_set_finish merges (pattern_merge.c), renders and sorts. */
 #include "query/pattern/pattern_int.h"
 #include "common/isotime.h"
 #include "common/xalloc.h"
@@ -15,42 +14,6 @@
 #include <string.h>
 
 #define SAMPLE_BYTES 1024
-
-uint64_t pattern__hash(const void *p, size_t n, uint64_t seed)
-{
-    const unsigned char *s = p;
-    uint64_t h = seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
-    while (n >= 8) {
-        uint64_t v;
-        memcpy(&v, s, 8);
-        h ^= v * 0xbf58476d1ce4e5b9ULL;
-        h = ((h << 31) | (h >> 33)) * 0x94d049bb133111ebULL;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t v = 0;
-    memcpy(&v, s, n);
-    h ^= v * 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 31;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-    return h;
-}
-
-uint32_t pattern__arena_put(pattern_set_t *s, const char *p, size_t n)
-{
-    if (s->alen + n + 1 > s->acap) {
-        while (s->alen + n + 1 > s->acap)
-            s->acap = s->acap ? s->acap * 2 : 1 << 16;
-        s->arena = xrealloc(s->arena, s->acap);
-    }
-    uint32_t off = (uint32_t)s->alen;
-    if (n)
-        memcpy(s->arena + s->alen, p, n);
-    s->arena[s->alen + n] = '\0';
-    s->alen += n + 1;
-    return off;
-}
 
 pattern_set_t *pattern_set_new(const pattern_opts_t *o)
 {
@@ -158,12 +121,12 @@ static int find_group(const pattern_set_t *s, uint64_t h, size_t klen)
     return -1;
 }
 
-void pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, unsigned flags)
+int pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, unsigned flags)
 {
     ptok_t t[PATTERN_MAX_TOKENS];
     uint32_t text_at[PATTERN_MAX_TOKENS];
     if (!flags)
-        return;
+        return -1;
     int n = pattern__tokenize(msg, len, t);
     size_t klen = make_key(s, msg, t, n, text_at);
     uint64_t h = pattern__hash(s->key, klen, 0x5bd1e995);
@@ -181,7 +144,7 @@ void pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, 
     if (flags & PATTERN_PREVIOUS)
         g->prev++;
     if (!(flags & PATTERN_CURRENT))
-        return;
+        return gi;
     g->count++;
     s->total++;
     if (g->nsamples < PATTERN_SAMPLES) {
@@ -202,49 +165,7 @@ void pattern_set_add(pattern_set_t *s, const char *msg, size_t len, int64_t ts, 
         }
         g->ts[g->nts++] = ts;
     }
-}
-
-void pattern__join(pattern_set_t *s, int a, int b)
-{
-    pgroup_t *ga = &s->groups[a], *gb = &s->groups[b];
-    gb->parent = a;
-    ga->count += gb->count;
-    ga->prev += gb->prev;
-    /* the first messages of both, in input order */
-    uint32_t off[2 * PATTERN_SAMPLES];
-    int64_t seq[2 * PATTERN_SAMPLES];
-    int n = 0, i = 0, j = 0;
-    while (n < PATTERN_SAMPLES && (i < ga->nsamples || j < gb->nsamples)) {
-        if (j >= gb->nsamples || (i < ga->nsamples && ga->sample_seq[i] < gb->sample_seq[j])) {
-            off[n] = ga->sample[i];
-            seq[n++] = ga->sample_seq[i++];
-        } else {
-            off[n] = gb->sample[j];
-            seq[n++] = gb->sample_seq[j++];
-        }
-    }
-    memcpy(ga->sample, off, (size_t)n * sizeof *off);
-    memcpy(ga->sample_seq, seq, (size_t)n * sizeof *seq);
-    ga->nsamples = n;
-    if (gb->nts) {
-        if (ga->nts + gb->nts > ga->cts) {
-            ga->cts = ga->nts + gb->nts;
-            ga->ts = xrealloc(ga->ts, (size_t)ga->cts * sizeof *ga->ts);
-        }
-        memcpy(ga->ts + ga->nts, gb->ts, (size_t)gb->nts * sizeof *gb->ts);
-        ga->nts += gb->nts;
-    }
-    free(gb->ts);
-    gb->ts = NULL;
-    gb->nts = gb->cts = 0;
-    if (ga->nslots != gb->nslots)
-        return;
-    pslot_t *sa = &s->slots[ga->slot0], *sb = &s->slots[gb->slot0];
-    for (int k = 0; k < ga->nslots; k++)
-        if (PK_IS_TYPED(sa[k].kind) && !sa[k].varies &&
-            (sb[k].varies || sa[k].len != sb[k].len ||
-             memcmp(s->arena + sa[k].off, s->arena + sb[k].off, sa[k].len) != 0))
-            sa[k].varies = 1;
+    return gi;
 }
 
 /* ---- finish --------------------------------------------------------------- */
@@ -304,6 +225,7 @@ void pattern_set_finish(pattern_set_t *s, pattern_out_t **out, int *nout, int64_
     for (int i = 0; i < m; i++) {
         pgroup_t *g = &s->groups[r[i].g];
         pattern_out_t *o = &v[k++];
+        o->group = r[i].g;
         o->text = r[i].text;
         o->count = g->count;
         o->prev = g->prev;
@@ -316,10 +238,21 @@ void pattern_set_finish(pattern_set_t *s, pattern_out_t **out, int *nout, int64_
     }
     free(r);
     qsort(v, (size_t)k, sizeof *v, by_rank);
+    for (int i = 0; i < k; i++)
+        s->groups[v[i].group].out_index = i;
     *out = v;
     *nout = k;
     if (total)
         *total = s->total;
+}
+
+int pattern_set_pattern_of(const pattern_set_t *s, int g)
+{
+    if (g < 0 || g >= s->ngroups)
+        return -1;
+    while (s->groups[g].parent >= 0)
+        g = s->groups[g].parent;
+    return s->groups[g].out_index;
 }
 
 void pattern_set_free(pattern_set_t *s)

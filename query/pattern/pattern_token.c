@@ -287,6 +287,13 @@ static void subtokens(tz_t *t, size_t a, size_t e)
                 j = ne;
                 continue;
             }
+        } else {
+            /* a word goes on through hyphens (payments-service, us-east-1) */
+            while (k + 1 < e && p[k] == '-' && IS(p[k + 1], C_ALNUM)) {
+                k++;
+                while (k < e && IS(p[k], C_ALNUM))
+                    k++;
+            }
         }
         int kind = PK_WORD;
         if (pattern__level(p + j, k - j)) {
@@ -294,10 +301,10 @@ static void subtokens(tz_t *t, size_t a, size_t e)
         } else if (k - j >= 8) {
             int d = 0, l = 0;
             for (size_t i = j; i < k; i++) {
-                d |= IS(p[i], C_DIGIT) != 0;
+                d += IS(p[i], C_DIGIT) != 0;
                 l |= IS(p[i], C_ALPHA) != 0;
             }
-            if (d && l)
+            if (d >= 3 && l)  /* a5f3c9e1, r-cb5568; not us-east-1 */
                 kind = PK_ID;
         }
         put(t, kind, j, k - j);
