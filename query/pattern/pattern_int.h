@@ -1,6 +1,6 @@
 /* query/pattern/pattern_int.h — what the files of the pattern engine share
  * (internal to query/pattern/): tokens (pattern_token.c), the groups and
- * their places (pattern_set.c, pattern_merge.c), anomalies
+ * their places (pattern_group.c, pattern_set.c, pattern_merge.c), anomalies
  * (pattern_anomaly.c). */
 #ifndef OBS_QUERY_PATTERN_INT_H
 #define OBS_QUERY_PATTERN_INT_H
@@ -75,14 +75,14 @@ struct pattern_set {
 /* Bytes into the arena: their offset. */
 uint32_t pattern__arena_put(pattern_set_t *s, const char *p, size_t n);
 uint64_t pattern__hash(const void *p, size_t n, uint64_t seed);
+/* Merge group b into group a (counts, samples, times, typed places). */
+void pattern__join(pattern_set_t *s, int a, int b);
 
 /* ---- pattern_merge.c: stage 3 and the display ---------------------------- */
 
 /* Merge word places that vary (see pattern.h), then absorb groups that
  * match a merged one. */
 void pattern__merge(pattern_set_t *s);
-/* Merge group b into group a (counts, samples, times, typed places). */
-void pattern__join(pattern_set_t *s, int a, int b);
 /* The pattern text of a live group (malloc'd) and its severity. */
 char *pattern__render(const pattern_set_t *s, const pgroup_t *g, const char **severity);
 
