@@ -196,7 +196,7 @@ void emit__estimate(emitter_t *e, const qcmd_t *c)
     (void)c;
     emit__new_ident(e, ident);
     emit__step_begin(e);
-    buf_printf(&e->sql, "SELECT sum(length(CAST(%s AS BLOB))) AS %s FROM s0)", e->msg_ident, ident);
+    buf_printf(&e->sql, "SELECT coalesce(sum(length(CAST(%s AS BLOB))), 0) AS %s FROM s0)", e->msg_ident, ident);
     emit__rel_clear_cols(&e->rel);
     emit__rel_show_clear(&e->rel);
     emit__rel_add(&e->rel, "@estimatedBytes", ident, 0, 1);

@@ -7,12 +7,14 @@
  * given input order:
  *  1. Tokens (pattern_token.c). A message is cut at whitespace into words;
  *     a word that is wholly a time, a UUID or other id, an IP address or an
- *     ARN is one typed token; any other word is cut again into runs of
- *     letters and digits (a run that starts with a letter goes on through
- *     hyphens: payments-service) and single punctuation characters, and a
- *     run is a number (with a unit: 12ms, 3.5s, 0.65), an id (8 or more
- *     characters, a letter and 3 digits among them), a level word (ERROR,
- *     warn, ...) or a plain word. Whitespace and punctuation are separators.
+ *     ARN is one typed token; any other word is cut again: a part of it
+ *     that is wholly one of those (a time or a request id between quotes in
+ *     JSON) is one typed token, the rest is runs of letters and digits (one
+ *     that starts with a letter goes on through hyphens: payments-service)
+ *     and single punctuation characters; a run is a number (with a unit:
+ *     12ms, 3.5s, 0.65), an id (8 or more characters, a letter and 3 digits
+ *     among them), a level word (ERROR, warn, ...) or a plain word.
+ *     Whitespace and punctuation are separators.
  *  2. Shapes (pattern_set.c). Messages whose separators, words and level
  *     words are the same, and whose typed tokens are of the same types in
  *     the same places, are one group: typed tokens never split a group.

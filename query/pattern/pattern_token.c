@@ -41,19 +41,30 @@ static void init_table(void)
 
 #define IS(c, f) (table[(unsigned char)(c)] & (f))
 
-static const struct { const char *w; const char *sev; } levels[] = {
-    { "error", "Error" }, { "err", "Error" }, { "fatal", "Error" }, { "critical", "Error" },
-    { "crit", "Error" }, { "panic", "Error" }, { "severe", "Error" }, { "alert", "Error" },
-    { "emerg", "Error" }, { "warn", "Warning" }, { "warning", "Warning" }, { "info", "Info" },
-    { "notice", "Info" }, { "debug", "Debug" }, { "trace", "Debug" }, { "verbose", "Debug" },
+static const struct { const char *w; unsigned char len; const char *sev; } levels[] = {
+    { "error", 5, "Error" }, { "err", 3, "Error" }, { "fatal", 5, "Error" }, { "critical", 8, "Error" },
+    { "crit", 4, "Error" }, { "panic", 5, "Error" }, { "severe", 6, "Error" }, { "alert", 5, "Error" },
+    { "emerg", 5, "Error" }, { "warn", 4, "Warning" }, { "warning", 7, "Warning" }, { "info", 4, "Info" },
+    { "notice", 6, "Info" }, { "debug", 5, "Debug" }, { "trace", 5, "Debug" }, { "verbose", 7, "Debug" },
 };
 
+/* called for every word of every message: lower-case it once, then
+ * compare with the words of its length */
 const char *pattern__level(const char *s, size_t len)
 {
+    char low[8];
     if (len < 3 || len > 8)
         return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        else if (c < 'a' || c > 'z')
+            return NULL;
+        low[i] = c;
+    }
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-        if (strlen(levels[i].w) == len && strncasecmp(s, levels[i].w, len) == 0)
+        if (levels[i].len == len && memcmp(low, levels[i].w, len) == 0)
             return levels[i].sev;
     return NULL;
 }
@@ -276,6 +287,26 @@ static void subtokens(tz_t *t, size_t a, size_t e)
             put(t, PK_SEP, j, 1);
             j++;
             continue;
+        }
+        /* a typed value inside a word: a time, id, address or ARN between
+         * quotes or after '=' (JSON, key=value) */
+        size_t c = j;
+        int digit = 0;
+        while (c < e && c - j < 160 && (IS(p[c], C_ALNUM) || p[c] == '-' || p[c] == '.' || p[c] == ':' ||
+                                        p[c] == '/' || p[c] == '+')) {
+            digit |= IS(p[c], C_DIGIT) != 0;
+            c++;
+        }
+        while (c > j && (p[c - 1] == '.' || p[c - 1] == ':' || p[c - 1] == '-' || p[c - 1] == '/'))
+            c--;
+        /* every typed value has a digit, but an ARN */
+        if (c - j >= 7 && (digit || (c - j > 4 && memcmp(p + j, "arn:", 4) == 0))) {
+            int typed = whole_type(p + j, c - j);
+            if (typed) {
+                put(t, typed, j, c - j);
+                j = c;
+                continue;
+            }
         }
         size_t k = j;
         while (k < e && IS(p[k], C_ALNUM))
