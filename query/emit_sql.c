@@ -477,12 +477,14 @@ static void emit_id_range(emitter_t *e, const char *id, const query_plan_opts_t 
     emit__int_param(e, &e->sql, o->part_last_id);
 }
 
-/* The log groups named, or whose name starts with a prefix. */
+/* The streams of the log groups named, or whose name starts with a
+ * prefix: CTE x_sel, computed once from the small streams table (no join
+ * per event, and not once per bin of a binned stats). */
 static void emit_log_groups(emitter_t *e, const query_plan_opts_t *o)
 {
-    buf_cat(&e->sql, " AND (0");
+    buf_cat(&e->sql, "x_sel AS MATERIALIZED (SELECT id FROM streams WHERE 0");
     if (o->nlog_groups > 0) {
-        buf_cat(&e->sql, " OR s.log_group IN (");
+        buf_cat(&e->sql, " OR log_group IN (");
         for (int i = 0; i < o->nlog_groups; i++) {
             if (i)
                 buf_cat(&e->sql, ", ");
@@ -491,12 +493,12 @@ static void emit_log_groups(emitter_t *e, const query_plan_opts_t *o)
         buf_cat(&e->sql, ")");
     }
     for (int i = 0; i < o->nlog_group_prefixes; i++) {
-        buf_cat(&e->sql, " OR substr(s.log_group, 1, ");
+        buf_cat(&e->sql, " OR substr(log_group, 1, ");
         emit__int_param(e, &e->sql, (int64_t)strlen(o->log_group_prefixes[i]));
         buf_cat(&e->sql, ") = ");
         emit__text_param(e, &e->sql, o->log_group_prefixes[i]);
     }
-    buf_cat(&e->sql, ")");
+    buf_cat(&e->sql, "),\n");
 }
 
 /* A diff in the query: its range [diff_lo, diff_hi) is the query's (up to
@@ -540,13 +542,16 @@ static int binned_ahead(const emitter_t *e, const query_plan_opts_t *o)
 
 static void emit_base(emitter_t *e, const query_plan_opts_t *o)
 {
-    buf_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
+    int groups = o->nlog_groups > 0 || o->nlog_group_prefixes > 0;
+    buf_cat(&e->sql, "WITH ");
+    if (groups)
+        emit_log_groups(e, o);
+    buf_cat(&e->sql, "s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
                     "  CASE WHEN e.json_at IS NULL THEN NULL\n"
                     "    ELSE CAST(substr(CAST(e.message AS BLOB), e.json_at + 1) AS TEXT) END AS x_json");
     /* The stream table is joined only when the query uses its fields or
      * selects functions: REPORT stats then stay an index-only scan. */
-    int groups = o->nlog_groups > 0 || o->nlog_group_prefixes > 0;
-    int join = o->nfunctions > 0 || groups || plan_uses_stream(e->q);
+    int join = o->nfunctions > 0 || plan_uses_stream(e->q);
     for (size_t i = 0; i < sizeof sysfields / sizeof *sysfields; i++) {
         char ident[16];
         snprintf(ident, sizeof ident, "f%zu", i);
@@ -571,7 +576,8 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     /* Binned stats read each bin's time range of an index: the query's
      * range is then a filter ("+"), not a bound SQLite could take instead
      * of the bin's (every bin would read on to the range's end). */
-    const char *ts = binned_ahead(e, o) ? "+e.ts" : "e.ts";
+    int binned = binned_ahead(e, o);
+    const char *ts = binned ? "+e.ts" : "e.ts";
     int64_t since = o->since_ms, until = o->until_ms;
     if (diff_range(e, o)) {  /* the events of both ranges; the pattern step tells them apart */
         since = e->prev_lo < e->diff_lo ? e->prev_lo : e->diff_lo;
@@ -587,8 +593,10 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     }
     if (o->select_none)
         buf_cat(&e->sql, " AND 0");
-    if (groups)
-        emit_log_groups(e, o);
+    if (groups)  /* binned: "+" keeps SQLite from seeking (stream, ts) per
+                    stream and bin instead of reading the covering index (5x
+                    slower, measured) */
+        buf_cat(&e->sql, binned ? " AND +e.stream_id IN x_sel" : " AND e.stream_id IN x_sel");
     if (o->after_id > 0) {
         buf_cat(&e->sql, " AND e.id > ");
         emit__int_param(e, &e->sql, o->after_id);
