@@ -14,6 +14,7 @@
  * bytes of the messages of s0, the events the query starts from. */
 #include "query/cmds/cmds.h"
 #include "query/emit_int.h"
+#include "common/isotime.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
@@ -22,26 +23,14 @@
 
 /* ---- diff's ranges ---------------------------------------------------------- */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The same time of day, a calendar month earlier (the day clamped to the
  * length of that month). */
 static int64_t month_before(int64_t ms)
 {
     int64_t day = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000, rest = ms - day * 86400000;
-    int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1), m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y += m <= 2;
+    int64_t y;
+    int m, d;
+    isotime_civil_from_days(day, &y, &m, &d);
     if (--m == 0) {
         m = 12;
         y--;
@@ -50,7 +39,7 @@ static int64_t month_before(int64_t ms)
     int max = len[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
     if (d > max)
         d = max;
-    return days_from_civil(y, m, d) * 86400000 + rest;
+    return isotime_days_from_civil(y, m, d) * 86400000 + rest;
 }
 
 void emit__diff_range(qdiff_t d, int64_t since, int64_t until, int64_t *lo, int64_t *hi)
