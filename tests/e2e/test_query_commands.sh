@@ -187,8 +187,8 @@ require("fs").writeFileSync(process.argv[1], lines.join("\n") + "\n");
 require("fs").writeFileSync(process.argv[2], JSON.stringify(T.map(t => [t[2], t[0]])));
 ' "$T/pat/app/s1.log" "$T/templates.json"
 check "import the template messages" "$OBSAGENT" --once --no-progress --db "$T/pat.db" --log-group templates "$T/pat/app"
-"$OBSQ" --db "$T/pat.db" -o json 'parse @message /^\S+ (?<m>.*)$/ | pattern m' >"$T/pat.json" 2>"$T/err"
-check "pattern over the messages without their time prefix" test -s "$T/pat.json"
+"$OBSQ" --db "$T/pat.db" -o json 'pattern @message' >"$T/pat.json" 2>"$T/err"
+check "pattern over the messages (obsagent took the export time off each line)" test -s "$T/pat.json"
 check "each template is one pattern with its count, nothing else" node -e '
 const fs = require("fs");
 const want = JSON.parse(fs.readFileSync(process.argv[1])), got = JSON.parse(fs.readFileSync(process.argv[2]));
@@ -203,10 +203,10 @@ for (const [text, n] of want) {
 for (let i = 1; i < got.length; i++) if (got[i - 1]["@sampleCount"] < got[i]["@sampleCount"]) bad.push("not most frequent first");
 if (bad.length) { console.log(bad.join("\n")); process.exit(1); }' "$T/templates.json" "$T/pat.json"
 check_eq "pattern: the severity of an [ERROR] pattern" \
-    "$(q 'parse @message /^\S+ (?<m>.*)$/ | pattern m | filter @pattern like /payment/ | display @severityLabel' --db "$T/pat.db")" \
+    "$(q 'pattern @message | filter @pattern like /payment/ | display @severityLabel' --db "$T/pat.db")" \
     '{"@severityLabel":"Error"}'
 check_eq "pattern @message | sort @sampleCount asc | limit 1" \
-    "$("$OBSQ" --db "$T/pat.db" -o jsonl 'parse @message /^\S+ (?<m>.*)$/ | pattern m | sort @sampleCount asc | limit 1 | display @pattern')" \
+    "$("$OBSQ" --db "$T/pat.db" -o jsonl 'pattern @message | sort @sampleCount asc | limit 1 | display @pattern')" \
     '{"@pattern":"<Time-1> cache warmed"}'
 
 # ---- anomaly: a spike and a new pattern over a steady one ------------------------------------
@@ -222,7 +222,7 @@ require("fs").writeFileSync(process.argv[1], lines.map(([t, m]) => `${new Date(t
 ' "$T/an/app/s1.log"
 check "import the anomaly fixture" "$OBSAGENT" --once --no-progress --db "$T/an.db" --log-group anomalies "$T/an/app"
 "$OBSQ" --db "$T/an.db" -o jsonl --start 2026-11-03T00:00:00Z --end 2026-11-03T01:00:00Z \
-    'parse @message /^\S+ (?<m>.*)$/ | pattern m | anomaly | sort @timestamp asc | display @timestamp, @pattern, @anomalyType' >"$T/an.out" 2>"$T/err"
+    'pattern @message | anomaly | sort @timestamp asc | display @timestamp, @pattern, @anomalyType' >"$T/an.out" 2>"$T/err"
 check_eq "anomaly: the spike's bin and the new patterns, nothing for the steady one" "$(cat "$T/an.out")" \
     '{"@timestamp":"2026-11-03 00:40:00.000","@pattern":"retrying call <Number-1>","@anomalyType":"frequency"}
 {"@timestamp":"2026-11-03 00:41:00.000","@pattern":"retrying call <Number-1>","@anomalyType":"new pattern"}
