@@ -83,13 +83,20 @@ class Kind {
         for (const g of groups) {
             const files = [...g.files].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
             for (const f of files) {
+                // a file whose lines mostly start "<ISO time>Z " is an export
+                // (`aws logs tail`, S3): obsagent takes that time off each
+                // line that has it, and @message is the rest
+                const head = f.lines.slice(0, 64);
+                const exportLine = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (?!\S+ Task timed out)/;
+                const exported = head.filter(l => exportLine.test(l.text)).length * 2 >= head.length;
                 const first = f.lines.find(l => l.own !== null);
                 let last = first ? first.own : null;
                 for (const l of f.lines) {
                     if (l.own !== null)
                         last = l.own;
                     out.push(Object.assign({
-                        idx: out.length, ts: last, message: l.text, json: l.json,
+                        idx: out.length, ts: last, json: l.json,
+                        message: exported && exportLine.test(l.text) ? l.text.replace(/^\S+ /, '') : l.text,
                         logGroup: g.logGroup, logStream: f.stream,
                     }, l.sys));
                 }
