@@ -107,6 +107,8 @@ int main(int argc, char **argv)
         agent_cli_free(&cli);
         return rc;
     }
+    obs_log_setup("obsagent", cli.log_level);
+    obs_log_set_format(cli.log_format);
     if (cli.status) {
         agent_cli_free(&cli);
         return agent_status_print(cli.db, stdout);
