@@ -117,9 +117,10 @@ static const obs_exit_t exits[] = {
     { 0, "done: every input was read and stored (follow mode: stopped by SIGTERM or SIGINT after "
          "storing what was read)" },
     { 1, "a failure, said on stderr: the store could not be opened or written, an input could not be "
-         "read (the others were still imported), a listener could not start, or an import was "
-         "interrupted (running it again resumes)" },
+         "read or does not exist (the others were still imported), a listener could not start" },
     { 2, "a usage error: an unknown option, a bad value, options that do not go together" },
+    { 130, "--once interrupted by SIGINT (Ctrl-C) or SIGTERM: what was read is stored, and running the "
+           "same command again resumes where it stopped" },
     { 0, NULL },
 };
 
