@@ -257,9 +257,7 @@ INSTALLED := $(BINDIR)/obsagent $(BINDIR)/obsq $(BINDIR)/obstop \
              $(MANDIR)/man5/obs-store.5 $(BASHCOMPDIR)/obsagent $(BASHCOMPDIR)/obsq \
              $(BASHCOMPDIR)/obstop $(ZSHCOMPDIR)/_obsagent $(ZSHCOMPDIR)/_obsq $(ZSHCOMPDIR)/_obstop \
              $(SYSTEMDUNITDIR)/obsagent.service
-$(BUILD)/obsagent.service: packaging/obsagent.service.in Makefile
-	@sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@
-install: $(PROGS) $(DOCS) $(BUILD)/obsagent.service
+install: $(PROGS) $(DOCS)
 	@D='$(DESTDIR)'; \
 	install -d "$$D$(BINDIR)" "$$D$(MANDIR)/man1" "$$D$(MANDIR)/man5" "$$D$(BASHCOMPDIR)" \
 	  "$$D$(ZSHCOMPDIR)" "$$D$(SYSTEMDUNITDIR)" "$$D$(SYSCONFDIR)/default" && \
@@ -268,7 +266,8 @@ install: $(PROGS) $(DOCS) $(BUILD)/obsagent.service
 	install -m 0644 $(filter %.5,$(MANPAGES)) "$$D$(MANDIR)/man5" && \
 	install -m 0644 $(BASHCOMP) "$$D$(BASHCOMPDIR)" && \
 	install -m 0644 $(ZSHCOMP) "$$D$(ZSHCOMPDIR)" && \
-	install -m 0644 $(BUILD)/obsagent.service "$$D$(SYSTEMDUNITDIR)" && \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/obsagent.service.in \
+	  >"$$D$(SYSTEMDUNITDIR)/obsagent.service" && chmod 0644 "$$D$(SYSTEMDUNITDIR)/obsagent.service" && \
 	if [ -e "$$D$(SYSCONFDIR)/default/obsagent" ]; then \
 	  echo "  kept    $$D$(SYSCONFDIR)/default/obsagent (yours; the example is packaging/obsagent.default)"; \
 	else install -m 0644 packaging/obsagent.default "$$D$(SYSCONFDIR)/default/obsagent"; fi && \

@@ -45,9 +45,10 @@ step() {   # step NAME: the outcome of the command just run ($?)
     fi
 }
 
+extra_ca=
 in_root() {   # in_root COMMAND: run a shell command chrooted, as root
     chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb \
-        /bin/sh -c "$1"
+        ${extra_ca:+NODE_EXTRA_CA_CERTS=$extra_ca} /bin/sh -c "$1"
 }
 
 mkdir -p "$FRESH_DIR"
@@ -60,6 +61,18 @@ debootstrap --variant=minbase --include=git,make,gcc,libc6-dev "$SUITE" "$root" 
 step $? "debootstrap a minimal Debian ($SUITE) with git, make, gcc, libc6-dev ($(($(date +%s) - t0)) s)" ||
     exit 1
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's own trust goes along (a proxy's certificate authority, where the
+# network has one): the local CAs, which update-ca-certificates adds when
+# ca-certificates is installed, and Node's extra CA file. Nothing of the
+# project is copied in this way.
+if [ -d /usr/local/share/ca-certificates ]; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$NODE_EXTRA_CA_CERTS" ]; then
+    cp "$NODE_EXTRA_CA_CERTS" "$root/etc/host-extra-ca.pem"
+    extra_ca=/etc/host-extra-ca.pem
+fi
 mount -t proc proc "$root/proc"
 mount -t sysfs sys "$root/sys"
 mount --rbind /dev "$root/dev"

@@ -12,7 +12,7 @@
 set -eu
 BUILD=${BUILD:-build}
 cd "$(dirname "$0")/.."
-out=demo
+out=${DEMO_DIR:-demo}   # tests/e2e/test_readme.sh makes its own
 rm -rf "$out"
 mkdir -p "$out"
 chmod 700 "$out"

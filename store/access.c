@@ -46,10 +46,29 @@ int store__explain_access(const char *path, int write, obs_err_t *err)
     const char *verb = write ? "write" : "read";
     int need = write ? R_OK | W_OK : R_OK;
 
+    /* a directory on the way that may not be entered */
+    if (stat(path, &sb) != 0 && errno == EACCES) {
+        char up[4096];
+        snprintf(up, sizeof up, "%s", dir);
+        for (;;) {
+            char *cut = strrchr(up, '/');
+            struct stat ub;
+            if (stat(up, &ub) == 0 && !allowed(up, X_OK)) {
+                mode_owner(&ub, mo, sizeof mo);
+                obs_err_set(err, OBS_EIO, "cannot %s the store %s as %s: the directory %s (%s) may not be "
+                            "entered by %s; give %s search permission on it, or put the store elsewhere",
+                            verb, path, me, up, mo, me, me);
+                return 1;
+            }
+            if (!cut || cut == up)
+                return 0;
+            *cut = '\0';
+        }
+    }
     if (stat(path, &sb) == 0 && !allowed(path, need)) {
         mode_owner(&sb, mo, sizeof mo);
-        obs_err_set(err, OBS_EIO, "cannot %s the store %s as user %s: it is %s (give %s %s permission, or "
-                    "run as its owner)", verb, path, me, mo, me, verb);
+        obs_err_set(err, OBS_EIO, "cannot %s the store %s as %s: the file is %s; give %s %s permission, or "
+                    "run as its owner", verb, path, me, mo, me, verb);
         return 1;
     }
     for (int i = 0; i < 2; i++) {
@@ -57,9 +76,9 @@ int store__explain_access(const char *path, int write, obs_err_t *err)
         /* a reader maps -shm read-write too (SQLite's WAL index) */
         if (stat(side, &sb) == 0 && !allowed(side, i || write ? R_OK | W_OK : R_OK)) {
             mode_owner(&sb, mo, sizeof mo);
-            obs_err_set(err, OBS_EIO, "cannot %s the store %s as user %s: %s is %s, and SQLite must %s it "
-                        "(give %s that permission, or run as its owner)", verb, path, me, side, mo,
-                        i || write ? "write" : "read", me);
+            obs_err_set(err, OBS_EIO, "cannot %s the store %s as %s: SQLite must %s its %s file (%s); give "
+                        "%s that permission, or run as its owner", verb, path, me, i || write ? "write" : "read",
+                        i ? "-shm" : "-wal", mo, me);
             return 1;
         }
     }
@@ -70,10 +89,9 @@ int store__explain_access(const char *path, int write, obs_err_t *err)
             return 0;   /* a reader needs nothing more of the directory */
         mode_owner(&sb, mo, sizeof mo);
         obs_err_set(err, OBS_EIO,
-                    "cannot %s the store %s as user %s: its directory %s is %s, and SQLite must create %s "
-                    "there (give %s write permission on %s, or put the store elsewhere)",
-                    verb, path, me, dir, mo,
-                    write ? "the store's -wal and -shm files" : "the store's -shm file (WAL mode)", me, dir);
+                    "cannot %s the store %s as %s: its directory %s (%s) must be writable for SQLite's %s; "
+                    "give %s write permission on it, or put the store elsewhere",
+                    verb, path, me, dir, mo, write ? "-wal and -shm files" : "-shm file (WAL mode)", me);
         return 1;
     }
     return 0;

@@ -154,8 +154,9 @@ static int open_reader(const char *path, store_t **out, obs_err_t *err)
 
     *out = NULL;
     if (access(path, F_OK) != 0)
-        return obs_err_set(err, OBS_EIO, "no store at %s (import logs first: obsagent --once --db %s LOGS)",
-                           path, path);
+        return obs_err_set(err, OBS_EIO, errno == ENOENT ? "no store at %s (import logs first: obsagent "
+                           "--once --db %s LOGS)" : "cannot open store %s: %s", path,
+                           errno == ENOENT ? path : strerror(errno));
     if ((rc = not_a_dir(path, err)))
         return rc;
     if ((rc = open_common(path, SQLITE_OPEN_READONLY, &st, err)))

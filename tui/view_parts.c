@@ -78,6 +78,8 @@ int view_text_wrap(canvas_t *c, int y, int ymax, int x, int attr, const char *s,
         return 0;
     size_t i = 0;
     do {
+        while (i > 0 && i < len && s[i] == ' ')   /* a row does not start with the space it broke at */
+            i++;
         size_t n = fit_head(c, s + i, len - i, w);
         if (n == 0 && i < len)   /* a glyph wider than the room: skip it */
             n = 1;
