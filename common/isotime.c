@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t isotime_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -15,7 +15,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void isotime_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -126,7 +126,7 @@ int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed)
     if (dsep == '-')
         zone(s, len, &i, &offset_min);
 
-    int64_t days = days_from_civil(year, mon, day);
+    int64_t days = isotime_days_from_civil(year, mon, day);
     int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)offset_min * 60;
     if (ms_out)
         *ms_out = secs * 1000 + frac_ms;
@@ -172,7 +172,7 @@ int isotime_parse_clf(const char *s, size_t len, int64_t *ms_out, size_t *consum
         if (j > i + 1)
             i = j;
     }
-    int64_t secs = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mi * 60 + ss -
+    int64_t secs = isotime_days_from_civil(year, mon, day) * 86400 + hh * 3600 + mi * 60 + ss -
                    (int64_t)offset_min * 60;
     if (ms_out)
         *ms_out = secs * 1000;
@@ -201,7 +201,7 @@ void isotime_format(int64_t ms, char out[32])
     int64_t rem = ms - days * 86400000; /* [0, 86399999] */
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    isotime_civil_from_days(days, &y, &m, &d);
     put(out, y, 4);
     out[4] = '-';
     put(out + 5, m, 2);

@@ -24,6 +24,11 @@ int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed);
  * abbreviations; no zone means UTC). */
 int isotime_parse_clf(const char *s, size_t len, int64_t *ms_out, size_t *consumed);
 
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar, and
+ * back (Howard Hinnant's algorithms; any year, negative days before 1970). */
+int64_t isotime_days_from_civil(int64_t y, int m, int d);
+void isotime_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 /* Format ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" (NUL-terminated).
  * Times outside years 0000..9999 are clamped to that range. */
 void isotime_format(int64_t ms, char out[32]);

@@ -262,7 +262,7 @@ static int ruby_line(const char *p, size_t n, lambda_line_t *out)
 {
     int64_t ts;
     size_t used, i = 4;
-    if (isotime_parse(p + i, n - i, &ts, &used) != 0)
+    if (n <= i || p[2] != ' ' || p[3] != '[' || isotime_parse(p + i, n - i, &ts, &used) != 0)
         return 0;
     i += used;
     size_t close = find(p, n, i, ']');
@@ -358,7 +358,7 @@ int classify__runtime(const char *line, size_t len, lambda_line_t *out)
 {
     if (line[0] == '[')
         return bracket_line(line, len, out) || extension_line(line, len, out);
-    if (line[1] == ',')
+    if (len > 1 && line[1] == ',')
         return ruby_line(line, len, out);
     int64_t ts;
     size_t used;

@@ -53,6 +53,7 @@ void qnode_free(qnode_t *n)
     free(n->args);
     free(n->str);
     free(n->path);
+    free(n->colref);
     free(n);
 }
 
@@ -85,7 +86,20 @@ void query_ast_free(query_ast_t *q)
         free(c->names);
         qnode_free(c->unnest_expr);
         free(c->unnest_into);
+        qnode_free(c->arg);
     }
+    for (int i = 0; i < q->source.ngroups; i++)
+        free(q->source.groups[i]);
+    free(q->source.groups);
+    for (int i = 0; i < q->source.nprefixes; i++)
+        free(q->source.prefixes[i]);
+    free(q->source.prefixes);
+    free(q->notes);
+    for (int i = 0; i < q->nrefs; i++) {
+        free(q->refs[i].name);
+        free(q->refs[i].path);
+    }
+    free(q->refs);
     free(q->cmds);
     free(q->text);
     free(q);
@@ -279,11 +293,58 @@ static void dump_items(buf_t *b, const qitem_t *items, int n)
     }
 }
 
+static void dump_bound(buf_t *b, const char *name, const qbound_t *v)
+{
+    char s[64];
+    if (v->kind == QB_NONE)
+        return;
+    snprintf(s, sizeof s, " %s %s%lld", name, v->kind == QB_RELATIVE ? "now" : "@",
+             (long long)v->ms);
+    if (v->kind == QB_RELATIVE && v->ms >= 0)  /* "now+0" rather than "now0" */
+        snprintf(s, sizeof s, " %s now+%lld", name, (long long)v->ms);
+    buf_cat(b, s);
+}
+
+/* The SOURCE line: "source all", "source none", "source groups [a, b] prefixes [c]". */
+static void dump_source(buf_t *b, const qsource_t *s)
+{
+    buf_cat(b, "source");
+    if (s->all)
+        buf_cat(b, " all");
+    if (s->none)
+        buf_cat(b, " none");
+    if (s->ngroups) {
+        buf_cat(b, " groups [");
+        for (int i = 0; i < s->ngroups; i++) {
+            if (i)
+                buf_cat(b, ", ");
+            put_quoted(b, s->groups[i], '"');
+        }
+        buf_cat(b, "]");
+    }
+    if (s->nprefixes) {
+        buf_cat(b, " prefixes [");
+        for (int i = 0; i < s->nprefixes; i++) {
+            if (i)
+                buf_cat(b, ", ");
+            put_quoted(b, s->prefixes[i], '"');
+        }
+        buf_cat(b, "]");
+    }
+    dump_bound(b, "start", &s->start);
+    dump_bound(b, "end", &s->end);
+    buf_cat(b, "\n");
+}
+
 char *query_ast_dump(const query_ast_t *q)
 {
+    static const char *const diff_names[] = { "", " previous", " previousDay", " previousWeek",
+                                              " previousMonth" };
     buf_t b = { 0 };
     char s[64];
     buf_cat(&b, "");
+    if (q && q->source.present)
+        dump_source(&b, &q->source);
     for (int i = 0; q && i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
         switch (c->kind) {
@@ -293,7 +354,7 @@ char *query_ast_dump(const query_ast_t *q)
             dump_items(&b, c->items, c->nitems);
             break;
         case QC_FILTER:
-            buf_cat(&b, "filter ");
+            buf_cat(&b, c->index ? "filterIndex " : "filter ");
             dump_expr(&b, c->cond);
             break;
         case QC_STATS:
@@ -347,6 +408,23 @@ char *query_ast_dump(const query_ast_t *q)
             buf_cat(&b, " into ");
             put_name(&b, c->unnest_into ? c->unnest_into : "");
             break;
+        case QC_PATTERN:
+            buf_cat(&b, "pattern ");
+            dump_expr(&b, c->arg);
+            if (c->diff != QD_NONE)
+                buf_cat(&b, diff_names[c->diff]);
+            if (c->want_anomaly)
+                buf_cat(&b, " +anomaly");
+            break;
+        case QC_DIFF:
+            buf_cat(&b, "diff");
+            buf_cat(&b, diff_names[c->diff]);
+            if (c->absorbed)
+                buf_cat(&b, " (folded)");
+            break;
+        case QC_ANOMALY: buf_cat(&b, "anomaly"); break;
+        case QC_UNMASK: buf_cat(&b, "unmask"); break;
+        case QC_ESTIMATE: buf_cat(&b, "estimate"); break;
         }
         buf_cat(&b, "\n");
     }

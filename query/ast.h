@@ -58,12 +58,28 @@ typedef struct qnode {
         qperiod_unit_t unit;
     } period;
     const struct query_builtin *fn;  /* QN_CALL: set by the checker */
+    int missing;                  /* set by the lenient checker: a field (or a bin()
+                                     call) that does not exist where it is used; it is
+                                     empty there, as in CloudWatch */
+    char *colref;                 /* owned; set by the checker: after a stats, this
+                                     expression is the one of a stats output column
+                                     and names it (`sort bin(1h)` after `by bin(1h)`) */
 } qnode_t;
 
 typedef enum qcmd_kind {
     QC_FIELDS, QC_DISPLAY, QC_FILTER, QC_STATS, QC_SORT, QC_LIMIT, QC_PARSE, QC_DEDUP,
-    QC_UNNEST
+    QC_UNNEST,
+    QC_PATTERN,                   /* pattern EXPR: rows become its patterns */
+    QC_DIFF,                      /* diff [previousDay|previousWeek|previousMonth] */
+    QC_ANOMALY,                   /* anomaly: the anomalies of the patterns before it */
+    QC_UNMASK,                    /* unmask: the identity (no data protection locally) */
+    QC_ESTIMATE,                  /* estimate: the bytes the query would read, last */
 } qcmd_kind_t;
+
+/* What `diff` compares the query's range with. */
+typedef enum qdiff {
+    QD_NONE, QD_PREVIOUS, QD_DAY, QD_WEEK, QD_MONTH
+} qdiff_t;
 
 /* An expression with an optional alias (fields, display, stats, by). */
 typedef struct qitem {
@@ -104,12 +120,56 @@ typedef struct qcmd {
     /* unnest */
     qnode_t *unnest_expr;
     char *unnest_into;
+    /* filter: written filterIndex (only field = literal / field in [...]) */
+    int index;
+    /* pattern: its input; what a diff and an anomaly folded into it ask
+       (set by the checker, see check.c) */
+    qnode_t *arg;
+    qdiff_t diff;                 /* pattern, diff */
+    int want_anomaly;             /* pattern: an anomaly command reads its anomalies */
+    int absorbed;                 /* diff: folded into the pattern before it, no step */
 } qcmd_t;
+
+/* A time bound of SOURCE ... START= / END=. */
+typedef enum qbound_kind { QB_NONE, QB_RELATIVE, QB_ABSOLUTE } qbound_kind_t;
+typedef struct qbound {
+    qbound_kind_t kind;
+    int64_t ms;                   /* relative: ms from now (<= 0); absolute: epoch ms */
+} qbound_t;
+
+/* The log groups and range a query selects with SOURCE (CloudWatch's
+ * dashboards and API). Empty lists with `all` 0 and `none` 0: no SOURCE. */
+typedef struct qsource {
+    int present;                  /* the query has a SOURCE clause */
+    char **groups;                /* owned: exact log group names */
+    int ngroups;
+    char **prefixes;              /* owned: logGroups(namePrefix: [...]) */
+    int nprefixes;
+    int all;                      /* logGroups() or namePrefix: []: every group */
+    int none;                     /* only classes no local group is in */
+    qbound_t start, end;
+    int start_off;                /* byte offset of SOURCE, for notes */
+    int accounts_off;             /* 1 + offset of accountIdentifiers (ignored), or 0 */
+} qsource_t;
+
+/* Something the lenient checker let through, said on stderr (obsq prints
+ * it as "note:" with a caret, like an error). */
+typedef struct qnote {
+    int line, col;
+    char msg[256];
+} qnote_t;
 
 typedef struct query_ast {
     char *text;                   /* owned copy of the query */
     qcmd_t *cmds;
     int ncmds;
+    qsource_t source;             /* SOURCE ... at its head */
+    qnote_t *notes;               /* owned */
+    int nnotes;
+    /* the JSON fields the query reads from events (checker): their names
+       (paths as in qnode) and where first written */
+    struct qref { char *name, *path; int line, col; } *refs;  /* owned */
+    int nrefs;
 } query_ast_t;
 
 void query_ast_free(query_ast_t *q);

@@ -102,7 +102,21 @@ static const query_builtin_t table[] = {
     { "latest", "latest", 1, 1, QF_STATS_PICK, "obs_latest", "value of the latest event" },
     { "sortsfirst", "sortsFirst", 1, 1, QF_STATS_PICK, "obs_sortsfirst", "value that sorts first" },
     { "sortslast", "sortsLast", 1, 1, QF_STATS_PICK, "obs_sortslast", "value that sorts last" },
+    /* data protection: nothing is masked locally, so the value as stored */
+    { "unmask", "unmask", 1, 1, QF_SCALAR, NULL, "the value unmasked: as stored (no masking locally)" },
 };
+
+/* CloudWatch functions obsq does not have: refused by name, not "unknown". */
+static const char *const unsupported[] = { "topk", "rate", "histogram", "countovertime",
+                                           "sumovertime" };
+
+int query_builtin_unsupported(const char *name)
+{
+    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
+        if (strcasecmp(name, unsupported[i]) == 0)
+            return 1;
+    return 0;
+}
 
 static const struct { const char *alias, *name; } aliases[] = {
     { "countdistinct", "count_distinct" },

@@ -35,6 +35,10 @@ int query_edit_distance(const char *a, const char *b);
 /* The closest known name to an unknown one (edit distance), or NULL. */
 const char *query_builtin_suggest(const char *name);
 
+/* Is name (any case) a function of CloudWatch's that obsq does not have
+ * (topk, rate, ...)? 1 or 0. */
+int query_builtin_unsupported(const char *name);
+
 /* The whole table, for docs and tests. */
 const query_builtin_t *query_builtins(int *n);
 

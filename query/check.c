@@ -2,21 +2,33 @@
  *
  * Rules, checked command by command in query order:
  *  - every function call resolves through query_builtin_find (unknown: error
- *    with query_builtin_suggest's "did you mean"), with its arity;
+ *    with query_builtin_suggest's "did you mean"), with its arity; median(x)
+ *    is not a Logs Insights function: strict refuses it ("use pct(x, 50)"),
+ *    lenient runs it as pct(x, 50) and says so;
  *  - aggregates and stats picks (count, avg, pct, earliest, ...) only in
- *    stats items, never nested in another one; bin() only in stats `by` keys,
- *    with a period argument; datefloor/dateceil take a period second;
+ *    stats items, never nested in another one; bin() anywhere @timestamp
+ *    exists (AWS lists it among the datetime functions of fields and
+ *    filter), with a period argument; datefloor/dateceil take a period second;
  *  - a period literal only as an argument of bin/datefloor/dateceil, '*' only
  *    in count(*), a /regex/ only after like/=~ or as a function argument, a
  *    [list] only after in or as a function argument;
  *  - each stats item contains an aggregate, or combines aliases of earlier
  *    items of the same stats / its by keys (`a - b as c`); a field outside an
  *    aggregate in a stats item must be such a name;
- *  - at most 10 stats; sort and limit only after the last stats; only limit
- *    after dedup;
- *  - after a stats, only the fields it produced (its output names), plus
- *    names created later by fields/parse/unnest, can be referenced — also by
- *    a later stats;
+ *  - at most 10 stats; sort and limit only after the last stats or pattern
+ *    (lenient: a sort before it is let through with a note: it cannot
+ *    change the stats' result); only limit after dedup; estimate last;
+ *  - after a stats (or a pattern), only the fields it produced (its output
+ *    names), plus names created later by fields/parse/unnest, exist — also
+ *    for a later stats. An expression written as one of the stats' own
+ *    (`sort bin(1h)` after `stats ... by bin(1h)`, `sort count(*)`) names
+ *    that output column (qnode colref);
+ *  - lenient: a field that exists nowhere it is used (after a stats, or an
+ *    unknown @name) is marked missing, so it is empty, as in CloudWatch,
+ *    and a note names it and the nearest existing one; strict: an error;
+ *  - diff right after a pattern is folded into it; a diff or anomaly over
+ *    events stands for `pattern @message` plus itself; filterIndex takes
+ *    only field = literal and field in [...] (with and/or), before stats;
  *  - a field starting with '@' must be a system field (below) or a name
  *    created earlier in the query (alias, parse capture, unnest target);
  *    "@@x" (a JSON key that starts with '@') and "@aws.x" (resource-tag and
@@ -37,6 +49,7 @@
 #include "common/xalloc.h"
 #include "query/builtins.h"
 #include "query/lex.h"
+#include "query/cmds/cmds.h"
 
 #define MAX_STATS 10
 
@@ -81,9 +94,13 @@ enum { P_NONE, P_ARG, P_MATCH, P_IN };
 typedef struct checker {
     query_ast_t *q;
     obs_err_t *err;
+    int lenient;
     names_t created;         /* names created so far (aliases, captures) */
     names_t avail;           /* after a stats: the fields that exist */
     int after_stats;
+    const char *agg_name;    /* "stats" or "pattern": what made avail */
+    const qcmd_t *last_stats;  /* its items and keys (colref) */
+    int has_ts;              /* @timestamp exists here (bin(), earliest, latest) */
     names_t local;           /* stats being checked: earlier aliases and by-key names */
     int refs_local;          /* the current stats item referenced one of them */
 } checker_t;
@@ -95,6 +112,24 @@ typedef struct ctx {
     const query_builtin_t *fn;  /* P_ARG: the function */
     int argi, nargs;         /* P_ARG: which argument, of how many */
 } ctx_t;
+
+static void cnote(checker_t *ck, int off, const char *fmt, ...) OBS_PRINTF(3, 4);
+static void cnote(checker_t *ck, int off, const char *fmt, ...)
+{
+    qnote_t n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n.msg, sizeof n.msg, fmt, ap);
+    va_end(ap);
+    qlex_linecol(ck->q->text, strlen(ck->q->text), off, &n.line, &n.col);
+    for (int i = 0; i < ck->q->nnotes; i++)  /* once per message */
+        if (strcmp(ck->q->notes[i].msg, n.msg) == 0)
+            return;
+    if (ck->q->nnotes >= 32)
+        return;
+    ck->q->notes = xrealloc(ck->q->notes, (size_t)(ck->q->nnotes + 1) * sizeof *ck->q->notes);
+    ck->q->notes[ck->q->nnotes++] = n;
+}
 
 static int cerr(checker_t *ck, int off, const char *fmt, ...) OBS_PRINTF(3, 4);
 static int cerr(checker_t *ck, int off, const char *fmt, ...)
@@ -125,9 +160,71 @@ static void name_item(const checker_t *ck, qitem_t *it)
     it->name = it->alias ? xstrdup(it->alias) : node_text(ck, it->expr);
 }
 
+/* A JSON field the query reads from events (obsq says when no event has it). */
+static void add_ref(checker_t *ck, const qnode_t *n)
+{
+    query_ast_t *q = ck->q;
+    for (int i = 0; i < q->nrefs; i++)
+        if (strcmp(q->refs[i].name, n->str) == 0)
+            return;
+    if (q->nrefs >= 64)
+        return;
+    q->refs = xrealloc(q->refs, (size_t)(q->nrefs + 1) * sizeof *q->refs);
+    q->refs[q->nrefs].name = xstrdup(n->str);
+    q->refs[q->nrefs].path = xstrdup(n->path ? n->path : n->str);
+    qlex_linecol(q->text, strlen(q->text), n->start, &q->refs[q->nrefs].line, &q->refs[q->nrefs].col);
+    q->nrefs++;
+}
+
+/* The closest of names to name (edit distance below 3, or a name that
+ * differs only in case), or NULL. */
+static const char *nearest(const char *name, const char *const *v, int n)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    for (int i = 0; i < n; i++) {
+        int d = query_edit_distance(name, v[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = v[i];
+        }
+    }
+    return best;
+}
+
+/* "a, b, c" (at most ~110 bytes, then "...") */
+static void list_names(const names_t *s, char *list, size_t size)
+{
+    size_t used = 0;
+    list[0] = '\0';
+    for (int i = 0; i < s->n; i++) {
+        int w = snprintf(list + used, size - used, "%s%s", i ? ", " : "", s->v[i]);
+        if (w < 0 || used + (size_t)w >= size - 4) {
+            strcpy(list + (used < size - 4 ? used : size - 4), "...");
+            break;
+        }
+        used += (size_t)w;
+    }
+}
+
+/* A field that exists nowhere here: strict, the error composed in msg;
+ * lenient, it is empty, and the note says why (where: "after stats (it
+ * produces a, b)" or "") and the nearest existing name. */
+static int missing(checker_t *ck, qnode_t *n, const char *msg, const char *where, const char *did_you_mean)
+{
+    if (!ck->lenient)
+        return cerr(ck, n->start, "%s", msg);
+    n->missing = 1;
+    cnote(ck, n->start, "field '%.60s' does not exist%s, so it is empty here%s%.60s%s", n->str, where,
+          did_you_mean ? ": did you mean '" : "", did_you_mean ? did_you_mean : "",
+          did_you_mean ? "'?" : "");
+    return 0;
+}
+
 static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     const char *name = n->str ? n->str : "";
+    char msg[256];
     if (cx->where == W_STATS_ITEM && !cx->agg) {
         if (names_has(&ck->local, name)) {
             ck->refs_local = 1;
@@ -140,36 +237,26 @@ static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
     if (ck->after_stats) {
         if (names_has(&ck->avail, name))
             return 0;
-        char list[120] = "";
-        size_t used = 0;
-        for (int i = 0; i < ck->avail.n; i++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", ck->avail.v[i]);
-            if (w < 0 || used + (size_t)w >= sizeof list - 4) {
-                strcpy(list + (used < sizeof list - 4 ? used : sizeof list - 4), "...");
-                break;
-            }
-            used += (size_t)w;
-        }
-        return cerr(ck, n->start,
-                    "field '%.60s' does not exist after stats; the previous stats produces: %s",
-                    name, list);
+        char list[120];
+        list_names(&ck->avail, list, sizeof list);
+        snprintf(msg, sizeof msg, "field '%.60s' does not exist after %s; the previous %s produces: %s",
+                 name, ck->agg_name, ck->agg_name, list);
+        char where[160];
+        snprintf(where, sizeof where, " after %s (it produces %s)", ck->agg_name, list);
+        return missing(ck, n, msg, where, nearest(name, ck->avail.v, ck->avail.n));
     }
-    if (name[0] != '@' || name[1] == '@' || strncmp(name, "@aws.", 5) == 0)
+    if (name[0] != '@' || name[1] == '@' || strncmp(name, "@aws.", 5) == 0) {
+        if (!names_has(&ck->created, name))
+            add_ref(ck, n);
         return 0;
+    }
     for (size_t i = 0; i < sizeof system_fields / sizeof *system_fields; i++)
         if (strcmp(name, system_fields[i]) == 0)
             return 0;
     if (names_has(&ck->created, name) || names_has(&ck->created, name + 1))
         return 0;  /* "@x" for a created "x": AWS's own parse sample does this */
-    const char *best = NULL;
-    int best_d = 3;
-    for (size_t i = 0; i < sizeof system_fields / sizeof *system_fields; i++) {
-        int d = query_edit_distance(name, system_fields[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = system_fields[i];
-        }
-    }
+    const char *best = nearest(name, system_fields, (int)(sizeof system_fields / sizeof *system_fields));
+    int best_d = best ? query_edit_distance(name, best) : 3;
     for (int i = 0; i < ck->created.n; i++) {
         int d = ck->created.v[i][0] == '@' ? query_edit_distance(name, ck->created.v[i]) : 99;
         if (d < best_d) {
@@ -178,10 +265,69 @@ static int check_field(checker_t *ck, qnode_t *n, const ctx_t *cx)
         }
     }
     if (best)
-        return cerr(ck, n->start, "unknown field '%.60s': did you mean '%s'?", name, best);
-    return cerr(ck, n->start,
-                "unknown field '%.60s': names starting with '@' are system fields such as "
-                "@timestamp, @message, @duration (use `%.60s` for a JSON key)", name, name);
+        snprintf(msg, sizeof msg, "unknown field '%.60s': did you mean '%s'?", name, best);
+    else
+        snprintf(msg, sizeof msg, "unknown field '%.60s': names starting with '@' are system fields such "
+                 "as @timestamp, @message, @duration (use `%.60s` for a JSON key)", name, name);
+    return missing(ck, n, msg, " (names starting with '@' are system fields or created ones)", best);
+}
+
+/* Are a and b the same expression (function names by their canonical
+ * name, field names exactly)? */
+static int same_expr(const qnode_t *a, const qnode_t *b)
+{
+    if (a->kind != b->kind || a->op != b->op || a->nargs != b->nargs)
+        return 0;
+    switch (a->kind) {
+    case QN_NUMBER:
+    case QN_BOOL:
+        if (a->num != b->num)
+            return 0;
+        break;
+    case QN_STRING:
+    case QN_REGEX:
+    case QN_FIELD:
+        if (strcmp(a->str ? a->str : "", b->str ? b->str : "") != 0)
+            return 0;
+        break;
+    case QN_PERIOD:
+        if (a->period.n != b->period.n || a->period.unit != b->period.unit)
+            return 0;
+        break;
+    case QN_CALL: {
+        const query_builtin_t *fa = query_builtin_find(a->str), *fb = query_builtin_find(b->str);
+        if (fa != fb || (!fa && strcmp(a->str, b->str) != 0))
+            return 0;
+        break;
+    }
+    default:
+        break;
+    }
+    for (int i = 0; i < a->nargs; i++)
+        if (!same_expr(a->args[i], b->args[i]))
+            return 0;
+    return 1;
+}
+
+/* After a stats: is n written as one of its items or keys? Then it names
+ * that output column. */
+static int as_column(checker_t *ck, qnode_t *n)
+{
+    const qcmd_t *st = ck->last_stats;
+    if (!ck->after_stats || !st || n->kind == QN_FIELD)
+        return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const qitem_t *v = pass ? st->items : st->by;
+        int nv = pass ? st->nitems : st->nby;
+        for (int i = 0; i < nv; i++) {
+            if (v[i].name && same_expr(v[i].expr, n) && names_has(&ck->avail, v[i].name)) {
+                free(n->colref);
+                n->colref = xstrdup(v[i].name);
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 static int is_agg(const query_builtin_t *fn)
@@ -200,17 +346,35 @@ static int check_expr(checker_t *ck, qnode_t *n, const ctx_t *cx);
 static int check_call(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     const query_builtin_t *fn = query_builtin_find(n->str);
+    if (!fn && strcmp(n->str, "median") == 0 && n->nargs == 1) {
+        /* not in AWS's function list, but in published queries */
+        char *arg = node_text(ck, n->args[0]);
+        if (!ck->lenient) {
+            int rc = cerr(ck, n->start, "median() is not a Logs Insights function: use pct(%.60s, 50)", arg);
+            free(arg);
+            return rc;
+        }
+        cnote(ck, n->start, "median(%.60s) runs as pct(%.60s, 50): median is not in AWS's function list",
+              arg, arg);
+        free(arg);
+        free(n->str);
+        n->str = xstrdup("pct");
+        qnode_t *fifty = xcalloc(1, sizeof *fifty);
+        fifty->kind = QN_NUMBER;
+        fifty->num = 50;
+        fifty->start = fifty->end = n->end;
+        n->args = xrealloc(n->args, 2 * sizeof *n->args);
+        n->args[n->nargs++] = fifty;
+        fn = query_builtin_find("pct");
+    }
     if (!fn) {
-        /* CloudWatch functions obsq does not have: say so, not "unknown" */
-        static const char *const unsupported[] = { "topk", "rate", "histogram", "countovertime",
-                                                   "sumovertime" };
         /* the name as written (n->str is lower-cased) */
         int len = (int)strlen(n->str) > 60 ? 60 : (int)strlen(n->str);
         const char *written = ck->q->text + n->start;
-        for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
-            if (strcmp(n->str, unsupported[i]) == 0)
-                return cerr(ck, n->start, "function '%.*s' is not supported by obsq "
-                            "(docs/query-language.md lists what is)", len, written);
+        /* CloudWatch functions obsq does not have: say so, not "unknown" */
+        if (query_builtin_unsupported(n->str))
+            return cerr(ck, n->start, "function '%.*s' is not supported by obsq "
+                        "(docs/query-language.md lists what is)", len, written);
         const char *s = query_builtin_suggest(n->str);
         if (s)
             return cerr(ck, n->start, "unknown function '%.*s': did you mean '%s'?", len, written, s);
@@ -244,12 +408,24 @@ static int check_call(checker_t *ck, qnode_t *n, const ctx_t *cx)
         sub.agg = d;
     }
     if (fn->kind == QF_BIN) {
-        if (cx->where != W_BY_KEY)
-            return cerr(ck, n->start,
-                        "bin() is only allowed as a stats 'by' key, e.g. stats count(*) by bin(5m)");
         if (n->args[0]->kind != QN_PERIOD)
             return cerr(ck, n->args[0]->start, "bin() expects a time period such as 5m or 1h");
+        if (!ck->has_ts) {
+            char list[120], msg[256];
+            list_names(&ck->avail, list, sizeof list);
+            snprintf(msg, sizeof msg, "bin() needs @timestamp, which does not exist after %s (it "
+                     "produces %s): carry it with max(@timestamp) as t, then use datefloor(t, 5m)",
+                     ck->agg_name, list);
+            if (!ck->lenient)
+                return cerr(ck, n->start, "%s", msg);
+            n->missing = 1;
+            cnote(ck, n->start, "%s; it is empty here", msg);
+            return 0;
+        }
     }
+    if (strcmp(fn->name, "unmask") == 0)
+        cnote(ck, n->start, "unmask: nothing is masked locally (there is no data protection "
+              "policy): values are shown as stored");
     if ((strcmp(fn->name, "datefloor") == 0 || strcmp(fn->name, "dateceil") == 0) &&
         n->args[1]->kind != QN_PERIOD)
         return cerr(ck, n->args[1]->start,
@@ -269,6 +445,8 @@ static int check_expr(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     ctx_t sub = *cx;
     sub.parent = P_NONE;
+    if (cx->where == W_PLAIN && as_column(ck, n))
+        return 0;
     switch (n->kind) {
     case QN_NUMBER:
     case QN_STRING:
@@ -319,7 +497,7 @@ static int contains_agg(const qnode_t *n)
 {
     if (n->kind == QN_CALL) {
         const query_builtin_t *fn = query_builtin_find(n->str);
-        if (!fn || is_agg(fn))
+        if (!fn || is_agg(fn) || strcmp(n->str, "median") == 0)
             return 1;
     }
     for (int i = 0; i < n->nargs; i++)
@@ -333,7 +511,7 @@ static int refs_names(const qnode_t *n, const names_t *local)
 {
     if (n->kind == QN_FIELD)
         return names_has(local, n->str ? n->str : "");
-    if (n->kind == QN_CALL && is_agg(query_builtin_find(n->str)))
+    if (n->kind == QN_CALL && (is_agg(query_builtin_find(n->str)) || strcmp(n->str, "median") == 0))
         return 0;
     for (int i = 0; i < n->nargs; i++)
         if (refs_names(n->args[i], local))
@@ -350,7 +528,8 @@ static int check_plain(checker_t *ck, qnode_t *n)
 static const char *cmd_name(qcmd_kind_t k)
 {
     static const char *const names[] = { "fields", "display", "filter", "stats", "sort",
-                                         "limit", "parse", "dedup", "unnest" };
+                                         "limit", "parse", "dedup", "unnest", "pattern", "diff",
+                                         "anomaly", "unmask", "estimate" };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }
 
@@ -391,6 +570,9 @@ static int check_stats(checker_t *ck, qcmd_t *c)
     for (int i = 0; i < c->nby; i++)
         names_add(&ck->avail, c->by[i].name);
     ck->after_stats = 1;
+    ck->agg_name = "stats";
+    ck->last_stats = c;
+    ck->has_ts = names_has(&ck->avail, "@timestamp");
     return 0;
 }
 
@@ -399,6 +581,42 @@ static void create(checker_t *ck, const char *name)
     names_add(&ck->created, name);
     if (ck->after_stats)
         names_add(&ck->avail, name);
+    if (name && strcmp(name, "@timestamp") == 0)
+        ck->has_ts = 1;
+}
+
+/* filterIndex: what a field index can answer — field = literal, field in
+ * [...], and those joined by and/or. */
+static int index_cond(const qnode_t *n)
+{
+    if (n->kind != QN_BINARY)
+        return 0;
+    if (n->op == QOP_AND || n->op == QOP_OR)
+        return index_cond(n->args[0]) && index_cond(n->args[1]);
+    const qnode_t *l = n->args[0], *r = n->args[1];
+    int lit_r = r->kind == QN_STRING || r->kind == QN_NUMBER || r->kind == QN_BOOL;
+    int lit_l = l->kind == QN_STRING || l->kind == QN_NUMBER || l->kind == QN_BOOL;
+    if (n->op == QOP_EQ)
+        return (l->kind == QN_FIELD && lit_r) || (r->kind == QN_FIELD && lit_l);
+    return n->op == QOP_IN && l->kind == QN_FIELD;
+}
+
+/* The fields a pattern (and a diff, an anomaly folded into it) produces. */
+static void pattern_outputs(checker_t *ck, const qcmd_t *c)
+{
+    static const char *const base[] = { "@pattern", "@ratio", "@sampleCount", "@severityLabel",
+                                        "@patternId", "@logSamples" };
+    static const char *const diff[] = { "@previousSampleCount", "@diffSampleCount", "@diffDescription" };
+    ck->avail.n = 0;
+    for (size_t i = 0; i < sizeof base / sizeof *base; i++)
+        names_add(&ck->avail, base[i]);
+    if (c->diff != QD_NONE)
+        for (size_t i = 0; i < sizeof diff / sizeof *diff; i++)
+            names_add(&ck->avail, diff[i]);
+    ck->after_stats = 1;
+    ck->agg_name = "pattern";
+    ck->last_stats = NULL;
+    ck->has_ts = 0;
 }
 
 static int check_cmd(checker_t *ck, qcmd_t *c)
@@ -415,6 +633,11 @@ static int check_cmd(checker_t *ck, qcmd_t *c)
         }
         return 0;
     case QC_FILTER:
+        if (c->index && ck->after_stats)
+            return cerr(ck, c->start, "filterIndex reads events: put it before %s", ck->agg_name);
+        if (c->index && !index_cond(c->cond))
+            return cerr(ck, c->cond->start, "filterIndex takes field = value or field in [...] (joined "
+                        "by and/or), what an index can answer: use filter for other conditions");
         return check_plain(ck, c->cond);
     case QC_STATS:
         return check_stats(ck, c);
@@ -443,30 +666,78 @@ static int check_cmd(checker_t *ck, qcmd_t *c)
             return OBS_EINVAL;
         create(ck, c->unnest_into);
         return 0;
+    case QC_PATTERN:
+        if (check_plain(ck, c->arg))
+            return OBS_EINVAL;
+        pattern_outputs(ck, c);
+        return 0;
+    case QC_DIFF:  /* folded into the pattern before it */
+        return 0;
+    case QC_ANOMALY: {
+        static const char *const out[] = { "@timestamp", "@anomalyType", "@description" };
+        for (size_t i = 0; i < sizeof out / sizeof *out; i++)
+            create(ck, out[i]);
+        cnote(ck, c->start, "anomaly: obsq finds frequency spikes and new patterns with plain "
+              "statistics over the query's range (docs/query-language.md), not CloudWatch's "
+              "machine-learning model");
+        return 0;
+    }
+    case QC_UNMASK:
+        cnote(ck, c->start, "unmask: nothing is masked locally (there is no data protection "
+              "policy): values are shown as stored");
+        return 0;
+    case QC_ESTIMATE:
+        return 0;
     }
     return 0;
 }
 
-int query_check(query_ast_t *q, obs_err_t *err)
+static void check_source(checker_t *ck)
+{
+    const qsource_t *s = &ck->q->source;
+    if (s->accounts_off)
+        cnote(ck, s->accounts_off - 1, "SOURCE accountIdentifiers ignored: a local store has one "
+              "account, 000000000000");
+    if (s->none)
+        cnote(ck, s->start_off, "SOURCE selects only the Infrequent Access class: every local "
+              "log group is Standard, so nothing is selected");
+}
+
+static int check_query(query_ast_t *q, obs_err_t *err, int lenient)
 {
     obs_err_t dummy;
     checker_t ck = { 0 };
     ck.q = q;
     ck.err = err ? err : &dummy;
-    int last_stats = -1, nstats = 0, dedup = -1, rc = 0;
+    ck.lenient = lenient;
+    ck.has_ts = 1;
+    ck.agg_name = "stats";
+    int last_agg = -1, nstats = 0, dedup = -1, rc = 0;
+    rc = query__fold_patterns(q, ck.err);
     for (int i = 0; i < q->ncmds; i++)
-        if (q->cmds[i].kind == QC_STATS)
-            last_stats = i;
+        if (q->cmds[i].kind == QC_STATS || q->cmds[i].kind == QC_PATTERN)
+            last_agg = i;
+    check_source(&ck);
     for (int i = 0; i < q->ncmds && rc == 0; i++) {
         qcmd_t *c = &q->cmds[i];
         if (dedup >= 0 && c->kind != QC_LIMIT) {
             rc = cerr(&ck, c->start, "only limit may follow dedup, found %s", cmd_name(c->kind));
             break;
         }
-        if ((c->kind == QC_SORT || c->kind == QC_LIMIT) && i < last_stats) {
-            rc = cerr(&ck, c->start, "%s must come after the last stats command",
-                      cmd_name(c->kind));
+        if (c->kind == QC_ESTIMATE && i != q->ncmds - 1) {
+            rc = cerr(&ck, c->start, "estimate must be the last command");
             break;
+        }
+        if ((c->kind == QC_SORT || c->kind == QC_LIMIT) && i < last_agg) {
+            const char *what = q->cmds[last_agg].kind == QC_PATTERN ? "pattern" : "stats";
+            if (lenient && c->kind == QC_SORT) {
+                cnote(&ck, c->start, "sort before %s: it cannot change what %s computes (AWS's "
+                      "docs want sort after the last stats)", what, what);
+            } else {
+                rc = cerr(&ck, c->start, "%s must come after the last %s command", cmd_name(c->kind),
+                          what);
+                break;
+            }
         }
         if (c->kind == QC_STATS && ++nstats > MAX_STATS) {
             rc = cerr(&ck, c->start, "a query may have at most %d stats commands", MAX_STATS);
@@ -480,4 +751,14 @@ int query_check(query_ast_t *q, obs_err_t *err)
     free(ck.avail.v);
     free(ck.local.v);
     return rc;
+}
+
+int query_check(query_ast_t *q, obs_err_t *err)
+{
+    return check_query(q, err, 0);
+}
+
+int query_check_lenient(query_ast_t *q, obs_err_t *err)
+{
+    return check_query(q, err, 1);
 }

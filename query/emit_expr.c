@@ -1,8 +1,9 @@
 /* query/emit_expr.c — the SQL of expressions: fields (columns of the
  * relation, else JSON paths into the event, bound as parameters), literals
  * (always bound parameters), operators with CloudWatch's coercions, and
- * function calls through the builtins table. Part of the emitter
- * (emit_int.h); errors are sticky. */
+ * function calls through the builtins table; and the relation they are
+ * written over (its columns, shown names and steps), which every command's
+ * emitter shares. Part of the emitter (emit_int.h); errors are sticky. */
 #include "query/emit_int.h"
 #include "query/builtins.h"
 #include "common/xalloc.h"
@@ -79,6 +80,62 @@ const rcol_t *emit__find_field(const rel_t *r, const char *name)
     if (!c && name[0] == '@' && name[1] != '@')
         c = emit__rel_find(r, name + 1);
     return c;
+}
+
+/* ---- the relation ------------------------------------------------------------ */
+
+rcol_t *emit__rel_add(rel_t *r, const char *name, const char *ident, int is_time, int numeric)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 32;
+        r->cols = xrealloc(r->cols, (size_t)r->cap * sizeof *r->cols);
+    }
+    rcol_t *c = &r->cols[r->n++];
+    c->name = xstrdup(name);
+    snprintf(c->ident, sizeof c->ident, "%s", ident);
+    c->is_time = is_time;
+    c->numeric = numeric;
+    c->fill_zero = 0;
+    return c;
+}
+
+void emit__rel_clear_cols(rel_t *r)
+{
+    for (int i = 0; i < r->n; i++)
+        free(r->cols[i].name);
+    r->n = 0;
+}
+
+void emit__rel_show_add(rel_t *r, const char *name, const char *path)
+{
+    for (int i = 0; i < r->nshow; i++)
+        if (strcmp(r->show[i], name) == 0)
+            return;
+    r->show = xrealloc(r->show, (size_t)(r->nshow + 1) * sizeof *r->show);
+    r->show_path = xrealloc(r->show_path, (size_t)(r->nshow + 1) * sizeof *r->show_path);
+    r->show_path[r->nshow] = path ? xstrdup(path) : NULL;
+    r->show[r->nshow++] = xstrdup(name);
+}
+
+void emit__rel_show_clear(rel_t *r)
+{
+    for (int i = 0; i < r->nshow; i++) {
+        free(r->show[i]);
+        free(r->show_path[i]);
+    }
+    r->nshow = 0;
+}
+
+void emit__new_ident(emitter_t *e, char out[16])
+{
+    snprintf(out, 16, "c%d", ++e->ncols);
+}
+
+/* Begin CTE s<step+1> over s<step>. */
+void emit__step_begin(emitter_t *e)
+{
+    e->step++;
+    buf_printf(&e->sql, ",\ns%d AS (", e->step);
 }
 
 /* ---- expressions ----------------------------------------------------------- */
@@ -356,7 +413,11 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
         return;
     }
     const char *name = fn->name;
-    if (strcmp(name, "ispresent") == 0) {
+    if (strcmp(name, "unmask") == 0) {  /* nothing is masked locally */
+        buf_cat(b, "(");
+        emit__expr(e, b, n->args[0]);
+        buf_cat(b, ")");
+    } else if (strcmp(name, "ispresent") == 0) {
         buf_cat(b, "(");
         emit__expr(e, b, n->args[0]);
         buf_cat(b, " IS NOT NULL)");
@@ -426,8 +487,11 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
     } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
                !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
                !strcmp(name, "pct")) {
-        /* numeric aggregates see parse-extracted text as numbers */
-        buf_printf(b, "%s(obs_num(", fn->sql);
+        /* numeric aggregates see parse-extracted text as numbers; avg and
+         * sum skip other text (SQLite would count it as 0); min and max
+         * keep it, ordered after the numbers */
+        int strict = !strcmp(name, "avg") || !strcmp(name, "sum");
+        buf_printf(b, "%s(%s(", fn->sql, strict ? "obs_numval" : "obs_num");
         emit__expr(e, b, n->args[0]);
         buf_cat(b, ")");
         if (n->nargs > 1) {
@@ -454,6 +518,18 @@ void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     if (e->rc)
         return;
+    if (n->missing) {  /* the lenient checker found it nowhere: empty */
+        buf_cat(b, "NULL");
+        return;
+    }
+    if (n->colref) {  /* a stats' own expression: its output column */
+        qnode_t f;
+        memset(&f, 0, sizeof f);
+        f.kind = QN_FIELD;
+        f.str = n->colref;
+        emit__field(e, b, &f);
+        return;
+    }
     switch (n->kind) {
     case QN_NUMBER:
         emit__num_param(e, b, n->num);
@@ -501,6 +577,12 @@ void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
 /* Is the expression a time value (to print as a timestamp)? */
 int emit__expr_is_time(const emitter_t *e, const qnode_t *n)
 {
+    if (n->colref) {
+        const rcol_t *c = emit__find_field(&e->rel, n->colref);
+        return c && c->is_time;
+    }
+    if (n->missing)
+        return 0;
     if (n->kind == QN_FIELD) {
         const rcol_t *c = emit__rel_find(&e->rel, n->str);
         return c && c->is_time;

@@ -21,6 +21,8 @@ typedef struct rel {
     int has_event;       /* event columns (x_json, x_kind, ...) still present */
     char *order;         /* SQL ORDER BY terms, NULL = default */
     char **show;         /* names to output */
+    char **show_path;    /* their path segments as the query wrote them
+                            (qnode path: a.b is a JSON path), or NULL */
     int nshow;
     int show_from_display;
     int aggregated;
@@ -44,7 +46,29 @@ typedef struct emitter {
     int match_param;          /* the parameter holding its MATCH expression, or -1 */
     int report_only;          /* s0 is the REPORT lines (STORE_KIND_REPORT) */
     int recursive;            /* a CTE refers to itself: WITH RECURSIVE */
+    const query_plan_opts_t *o;
+    char msg_ident[16];       /* s0's @message column */
+    int64_t diff_lo, diff_hi; /* diff: the query's range [lo, hi) ... */
+    int64_t prev_lo, prev_hi; /* ... and the one it is compared with */
 } emitter_t;
+
+/* The relation (emit_expr.c): a column added, all columns dropped, a shown
+ * name added (path: its segments, or NULL), the shown names dropped, a new
+ * column identifier c<n>, and the start of CTE s<step+1> over s<step>. */
+rcol_t *emit__rel_add(rel_t *r, const char *name, const char *ident, int is_time, int numeric);
+void emit__rel_clear_cols(rel_t *r);
+void emit__rel_show_add(rel_t *r, const char *name, const char *path);
+void emit__rel_show_clear(rel_t *r);
+void emit__new_ident(emitter_t *e, char out[16]);
+void emit__step_begin(emitter_t *e);
+
+/* The new commands' steps (query/cmds/emit_pattern.c): pattern (with a diff
+ * or anomalies folded into it), anomaly, estimate. */
+void emit__pattern(emitter_t *e, const qcmd_t *c);
+void emit__anomaly(emitter_t *e, const qcmd_t *c);
+void emit__estimate(emitter_t *e, const qcmd_t *c);
+/* The range [lo, hi) diff compares the query's range [since, until) with. */
+void emit__diff_range(qdiff_t d, int64_t since, int64_t until, int64_t *lo, int64_t *hi);
 
 /* Record the first error (sticky), with the position of node at. */
 void emit__fail(emitter_t *e, const qnode_t *at, const char *fmt, const char *arg);

@@ -14,9 +14,11 @@
 #include "query/builtins.h"
 #include "query/emit_int.h"
 #include "query/plan_hints.h"
+#include "query/cmds/cmds.h"
 #include "common/xalloc.h"
 #include "store/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,97 +46,86 @@ static const struct sysfield {
     { "@emfError", "e.emf_error", 0, 0 },
 };
 
-static rcol_t *rel_add(rel_t *r, const char *name, const char *ident, int is_time, int numeric)
-{
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 32;
-        r->cols = xrealloc(r->cols, (size_t)r->cap * sizeof *r->cols);
-    }
-    rcol_t *c = &r->cols[r->n++];
-    c->name = xstrdup(name);
-    snprintf(c->ident, sizeof c->ident, "%s", ident);
-    c->is_time = is_time;
-    c->numeric = numeric;
-    c->fill_zero = 0;
-    return c;
-}
-
-static void rel_clear_cols(rel_t *r)
-{
-    for (int i = 0; i < r->n; i++)
-        free(r->cols[i].name);
-    r->n = 0;
-}
-
-static void rel_show_add(rel_t *r, const char *name)
-{
-    for (int i = 0; i < r->nshow; i++)
-        if (strcmp(r->show[i], name) == 0)
-            return;
-    r->show = xrealloc(r->show, (size_t)(r->nshow + 1) * sizeof *r->show);
-    r->show[r->nshow++] = xstrdup(name);
-}
-
-static void rel_show_clear(rel_t *r)
-{
-    for (int i = 0; i < r->nshow; i++)
-        free(r->show[i]);
-    r->nshow = 0;
-}
+/* ---- commands ------------------------------------------------------------- */
 
 static void rel_free(rel_t *r)
 {
-    rel_clear_cols(r);
+    emit__rel_clear_cols(r);
     free(r->cols);
-    rel_show_clear(r);
+    emit__rel_show_clear(r);
     free(r->show);
+    free(r->show_path);
     free(r->order);
 }
-
-static void new_ident(emitter_t *e, char out[16])
-{
-    snprintf(out, 16, "c%d", ++e->ncols);
-}
-
-/* Begin CTE s<step+1> over s<step>. */
-static void step_begin(emitter_t *e)
-{
-    e->step++;
-    buf_printf(&e->sql, ",\ns%d AS (", e->step);
-}
-
-/* ---- commands ------------------------------------------------------------- */
 
 static void cmd_filter(emitter_t *e, const qcmd_t *c)
 {
     buf_t w = { 0 };
     emit__expr(e, &w, c->cond);
-    step_begin(e);
+    emit__step_begin(e);
     buf_printf(&e->sql, "SELECT * FROM s%d WHERE %s)", e->step - 1, w.p ? w.p : "1");
     free(w.p);
 }
 
-/* fields / display: computed items become columns; plain fields are shown. */
+/* Does n name one of the aliases of items [from, to)? */
+static int refs_alias(const qnode_t *n, const qitem_t *items, int from, int to)
+{
+    if (n->kind == QN_FIELD && n->str && !n->missing) {
+        size_t first = n->path ? strcspn(n->path, "\x1f") : strlen(n->str);
+        for (int i = from; i < to; i++) {
+            const char *a = items[i].alias;
+            if (a && (strcmp(a, n->str) == 0 || (n->path && strlen(a) == first && !strncmp(a, n->path, first)) ||
+                      (n->str[0] == '@' && strcmp(a, n->str + 1) == 0)))
+                return 1;
+        }
+    }
+    for (int i = 0; i < n->nargs; i++)
+        if (refs_alias(n->args[i], items, from, to))
+            return 1;
+    return 0;
+}
+
+/* The computed items gathered so far as one step: their columns join the
+ * relation. */
+static void fields_flush(emitter_t *e, buf_t *sel, rcol_t *added, int *nadded)
+{
+    if (!*nadded)
+        return;
+    emit__step_begin(e);
+    buf_printf(&e->sql, "SELECT *%s FROM s%d)", sel->p, e->step - 1);
+    for (int i = 0; i < *nadded; i++)
+        emit__rel_add(&e->rel, added[i].name, added[i].ident, added[i].is_time, 0);
+    *nadded = 0;
+    sel->len = 0;
+    if (sel->p)
+        sel->p[0] = '\0';
+}
+
+/* fields / display: computed items become columns; plain fields are shown.
+ * An item that uses the alias of an earlier item of the same command (`a
+ * / 1000 as x, x * 2 as y`) starts a new step, so that it sees it. */
 static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
 {
     buf_t sel = { 0 };
     rcol_t *added = xcalloc((size_t)c->nitems + 1, sizeof *added);
-    int nadded = 0;
+    int nadded = 0, group = 0;  /* items [group, i) are in the pending step */
     if (display) {
-        rel_show_clear(&e->rel);
+        emit__rel_show_clear(&e->rel);
         e->rel.show_from_display = 1;
-    } else if (e->rel.show_from_display) {
-        /* fields after display: display still decides */
     }
     for (int i = 0; i < c->nitems; i++) {
         const qitem_t *it = &c->items[i];
-        if (it->expr->kind == QN_FIELD && !it->alias) {
+        if (refs_alias(it->expr, c->items, group, i)) {
+            fields_flush(e, &sel, added, &nadded);
+            group = i;
+        }
+        if (it->expr->kind == QN_FIELD && !it->alias && !it->expr->colref) {
             if (display || !e->rel.show_from_display)
-                rel_show_add(&e->rel, it->expr->str);
+                emit__rel_show_add(&e->rel, it->expr->str, it->expr->path);
             continue;
         }
         char ident[16];
-        new_ident(e, ident);
+        emit__new_ident(e, ident);
         buf_cat(&sel, ", ");
         emit__expr(e, &sel, it->expr);
         buf_printf(&sel, " AS %s", ident);
@@ -144,14 +135,9 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
         added[nadded].numeric = 0;
         nadded++;
         if (display || !e->rel.show_from_display)
-            rel_show_add(&e->rel, it->name);
+            emit__rel_show_add(&e->rel, it->name, NULL);
     }
-    if (nadded) {
-        step_begin(e);
-        buf_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
-        for (int i = 0; i < nadded; i++)
-            rel_add(&e->rel, added[i].name, added[i].ident, added[i].is_time, 0);
-    }
+    fields_flush(e, &sel, added, &nadded);
     free(added);
     free(sel.p);
 }
@@ -190,7 +176,8 @@ static int binned_span(const emitter_t *e, const qcmd_t *c, int cmd_index, const
     int report = e->report_only;
     if (!only_filters || e->prefiltered || !o->span_known || o->after_id > 0 || c->nby != 1 ||
         !by_is_bin(&c->by[0]) || c->by[0].expr->nargs != 1 || !plan_covered(e->q, cmd_index, report) ||
-        (o->nfunctions > 0 && !report))  /* the stream id is in events_report only */
+        ((o->nfunctions > 0 || o->nlog_groups > 0 || o->nlog_group_prefixes > 0) &&
+         !report))  /* the stream id is in events_report only */
         return 0;
     const qnode_t *p = c->by[0].expr->args[0];
     int64_t lo = o->span_first_ms, hi = o->span_last_ms, origin = emit__period_origin_ms(p);
@@ -229,7 +216,7 @@ static void emit_binned(emitter_t *e, const qcmd_t *c, int64_t first, int64_t la
                e->step, aggs->p ? aggs->p : "", src);
     emit__int_param(e, &e->sql, w);
     buf_printf(&e->sql, ") AS x_pack FROM s%d)", e->step - 1);
-    step_begin(e);
+    emit__step_begin(e);
     buf_printf(&e->sql, "SELECT x_bin AS %s", out[0].ident);
     for (int i = 0; i < c->nitems; i++)
         buf_printf(&e->sql, ", obs_unpack(x_pack, %d) AS %s", i + 1, out[1 + i].ident);
@@ -285,7 +272,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
 
     for (int i = 0; i < c->nby; i++) {
         char ident[16];
-        new_ident(e, ident);
+        emit__new_ident(e, ident);
         buf_t x = { 0 };
         if (!binned)  /* binned: the key is the bin itself */
             emit__expr(e, &x, c->by[i].expr);
@@ -299,7 +286,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     e->stats = c;
     for (int i = 0; i < c->nitems; i++) {
         char ident[16];
-        new_ident(e, ident);
+        emit__new_ident(e, ident);
         e->stats_upto = i;
         if (binned) {
             buf_cat(&aggs, ", ");
@@ -325,7 +312,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     if (binned) {
         emit_binned(e, c, first, last, w, &aggs, out);
     } else {
-        step_begin(e);
+        emit__step_begin(e);
         buf_printf(&e->sql, "SELECT %s FROM s%d", sel.p ? sel.p : "NULL", e->step - 1);
         if (c->nby)
             buf_printf(&e->sql, " GROUP BY %s", group.p);
@@ -333,8 +320,8 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     }
     free(aggs.p);
 
-    rel_clear_cols(&e->rel);
-    rel_show_clear(&e->rel);
+    emit__rel_clear_cols(&e->rel);
+    emit__rel_show_clear(&e->rel);
     e->rel.show_from_display = 0;
     e->rel.has_event = 0;
     e->rel.aggregated = 1;
@@ -342,9 +329,9 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     e->rel.order = NULL;
     buf_t ord = { 0 };
     for (int i = 0; i < total; i++) {
-        rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric)->fill_zero =
+        emit__rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric)->fill_zero =
             out[i].fill_zero;
-        rel_show_add(&e->rel, out[i].name);
+        emit__rel_show_add(&e->rel, out[i].name, NULL);
         if (i < c->nby)
             buf_printf(&ord, "%s%s ASC", i ? ", " : "", out[i].ident);
     }
@@ -359,15 +346,24 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     free(group.p);
 }
 
+/* A sort key on a field that exists nowhere (lenient checker) is empty on
+ * every row: it is left out, so that it keeps the order; all of them: the
+ * order stays as it was. */
 static void cmd_sort(emitter_t *e, const qcmd_t *c)
 {
     buf_t ord = { 0 };
     for (int i = 0; i < c->nkeys; i++) {
-        if (i)
+        if (c->keys[i].expr->missing)
+            continue;
+        if (ord.len)
             buf_cat(&ord, ", ");
         buf_cat(&ord, "obs_sortkey(");
         emit__expr(e, &ord, c->keys[i].expr);
         buf_cat(&ord, c->keys[i].desc ? ") DESC" : ") ASC");
+    }
+    if (!ord.len) {
+        free(ord.p);
+        return;
     }
     free(e->rel.order);
     e->rel.order = ord.p;
@@ -394,7 +390,7 @@ static const char *current_order(emitter_t *e)
 static void cmd_limit(emitter_t *e, const qcmd_t *c)
 {
     const char *ord = current_order(e);
-    step_begin(e);
+    emit__step_begin(e);
     buf_printf(&e->sql, "SELECT * FROM s%d%s%s LIMIT ", e->step - 1, ord ? " ORDER BY " : "",
               ord ? ord : "");
     emit__int_param(e, &e->sql, c->limit);
@@ -412,7 +408,7 @@ static void cmd_dedup(emitter_t *e, const qcmd_t *c)
         free(x.p);
     }
     const char *ord = current_order(e);
-    step_begin(e);
+    emit__step_begin(e);
     buf_printf(&e->sql,
               "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS x_rn%d "
               "FROM s%d) WHERE x_rn%d = 1%s)",
@@ -431,7 +427,7 @@ static void cmd_parse(emitter_t *e, const qcmd_t *c)
         buf_cat(&src, emit__rel_find(&e->rel, "@message") ? emit__rel_find(&e->rel, "@message")->ident : "NULL");
     char (*idents)[16] = xcalloc((size_t)c->nnames + 1, sizeof *idents);
     for (int i = 0; i < c->nnames; i++) {
-        new_ident(e, idents[i]);
+        emit__new_ident(e, idents[i]);
         if (c->parse_mode == QP_GLOB) {
             buf_cat(&sel, ", obs_glob_group(");
             emit__text_param(e, &sel, c->pattern);
@@ -446,10 +442,10 @@ static void cmd_parse(emitter_t *e, const qcmd_t *c)
         buf_printf(&sel, " AS %s", idents[i]);
     }
     if (c->nnames) {
-        step_begin(e);
+        emit__step_begin(e);
         buf_printf(&e->sql, "SELECT *%s FROM s%d)", sel.p, e->step - 1);
         for (int i = 0; i < c->nnames; i++)
-            rel_add(&e->rel, c->names[i], idents[i], 0, 0);
+            emit__rel_add(&e->rel, c->names[i], idents[i], 0, 0);
     }
     free(idents);
     free(src.p);
@@ -461,13 +457,13 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
     buf_t x = { 0 };
     char ident[16];
     emit__expr(e, &x, c->unnest_expr);
-    new_ident(e, ident);
-    step_begin(e);
+    emit__new_ident(e, ident);
+    emit__step_begin(e);
     buf_printf(&e->sql,
               "SELECT p.*, j.value AS %s FROM s%d p, json_each(CASE WHEN json_valid(%s) AND "
               "json_type(%s) = 'array' THEN %s ELSE json_array(%s) END) j)",
               ident, e->step - 1, x.p, x.p, x.p, x.p);
-    rel_add(&e->rel, c->unnest_into, ident, 0, 0);
+    emit__rel_add(&e->rel, c->unnest_into, ident, 0, 0);
     free(x.p);
 }
 
@@ -479,6 +475,55 @@ static void emit_id_range(emitter_t *e, const char *id, const query_plan_opts_t 
     emit__int_param(e, &e->sql, o->part_first_id);
     buf_cat(&e->sql, " AND ");
     emit__int_param(e, &e->sql, o->part_last_id);
+}
+
+/* The streams of the log groups named, or whose name starts with a
+ * prefix: CTE x_sel, computed once from the small streams table (no join
+ * per event, and not once per bin of a binned stats). */
+static void emit_log_groups(emitter_t *e, const query_plan_opts_t *o)
+{
+    buf_cat(&e->sql, "x_sel AS MATERIALIZED (SELECT id FROM streams WHERE 0");
+    if (o->nlog_groups > 0) {
+        buf_cat(&e->sql, " OR log_group IN (");
+        for (int i = 0; i < o->nlog_groups; i++) {
+            if (i)
+                buf_cat(&e->sql, ", ");
+            emit__text_param(e, &e->sql, o->log_groups[i]);
+        }
+        buf_cat(&e->sql, ")");
+    }
+    for (int i = 0; i < o->nlog_group_prefixes; i++) {
+        buf_cat(&e->sql, " OR substr(log_group, 1, ");
+        emit__int_param(e, &e->sql, (int64_t)strlen(o->log_group_prefixes[i]));
+        buf_cat(&e->sql, ") = ");
+        emit__text_param(e, &e->sql, o->log_group_prefixes[i]);
+    }
+    buf_cat(&e->sql, "),\n");
+}
+
+/* A diff in the query: its range [diff_lo, diff_hi) is the query's (up to
+ * now when open-ended) and [prev_lo, prev_hi) the one it is compared with;
+ * 1. Without a start there is no range to compare: an error. */
+static int diff_range(emitter_t *e, const query_plan_opts_t *o)
+{
+    const qcmd_t *pat = NULL;
+    for (int i = 0; i < e->q->ncmds && !pat; i++)
+        if (e->q->cmds[i].kind == QC_PATTERN && e->q->cmds[i].diff != QD_NONE)
+            pat = &e->q->cmds[i];
+    if (!pat)
+        return 0;
+    if (o->since_ms < 0) {
+        qnode_t at;
+        memset(&at, 0, sizeof at);
+        at.start = pat->start;
+        emit__fail(e, &at, "diff compares the query's time range with the one before it: give "
+                   "one (--since 1h, --start/--end, or SOURCE ... START=-1h)%s", "");
+        return 0;
+    }
+    e->diff_lo = o->since_ms;
+    e->diff_hi = o->until_ms >= 0 ? o->until_ms : o->now_ms > 0 ? o->now_ms + 1 : INT64_MAX / 2;
+    emit__diff_range(pat->diff, e->diff_lo, e->diff_hi, &e->prev_lo, &e->prev_hi);
+    return 1;
 }
 
 /* Will the first stats be binned (only filters before it)? */
@@ -497,7 +542,11 @@ static int binned_ahead(const emitter_t *e, const query_plan_opts_t *o)
 
 static void emit_base(emitter_t *e, const query_plan_opts_t *o)
 {
-    buf_cat(&e->sql, "WITH s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
+    int groups = o->nlog_groups > 0 || o->nlog_group_prefixes > 0;
+    buf_cat(&e->sql, "WITH ");
+    if (groups)
+        emit_log_groups(e, o);
+    buf_cat(&e->sql, "s0 AS (SELECT e.id AS x_id, e.kind AS x_kind, e.stream_id AS x_stream,\n"
                     "  CASE WHEN e.json_at IS NULL THEN NULL\n"
                     "    ELSE CAST(substr(CAST(e.message AS BLOB), e.json_at + 1) AS TEXT) END AS x_json");
     /* The stream table is joined only when the query uses its fields or
@@ -508,7 +557,9 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
         snprintf(ident, sizeof ident, "f%zu", i);
         int stream_col = strstr(sysfields[i].expr, "s.") != NULL;
         buf_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
-        rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
+        if (strcmp(sysfields[i].name, "@message") == 0)
+            snprintf(e->msg_ident, sizeof e->msg_ident, "%s", ident);
+        emit__rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
     }
     e->report_only = plan_report_only(e->q);
     char *match = plan_fts_prefilter(e->q, o->vocab);
@@ -525,15 +576,27 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     /* Binned stats read each bin's time range of an index: the query's
      * range is then a filter ("+"), not a bound SQLite could take instead
      * of the bin's (every bin would read on to the range's end). */
-    const char *ts = binned_ahead(e, o) ? "+e.ts" : "e.ts";
-    if (o->since_ms >= 0) {
+    int binned = binned_ahead(e, o);
+    const char *ts = binned ? "+e.ts" : "e.ts";
+    int64_t since = o->since_ms, until = o->until_ms;
+    if (diff_range(e, o)) {  /* the events of both ranges; the pattern step tells them apart */
+        since = e->prev_lo < e->diff_lo ? e->prev_lo : e->diff_lo;
+        until = e->prev_hi > e->diff_hi ? e->prev_hi : e->diff_hi;
+    }
+    if (since >= 0) {
         buf_printf(&e->sql, " AND %s >= ", ts);
-        emit__int_param(e, &e->sql, o->since_ms);
+        emit__int_param(e, &e->sql, since);
     }
-    if (o->until_ms >= 0) {
+    if (until >= 0) {
         buf_printf(&e->sql, " AND %s < ", ts);
-        emit__int_param(e, &e->sql, o->until_ms);
+        emit__int_param(e, &e->sql, until);
     }
+    if (o->select_none)
+        buf_cat(&e->sql, " AND 0");
+    if (groups)  /* binned: "+" keeps SQLite from seeking (stream, ts) per
+                    stream and bin instead of reading the covering index (5x
+                    slower, measured) */
+        buf_cat(&e->sql, binned ? " AND +e.stream_id IN x_sel" : " AND e.stream_id IN x_sel");
     if (o->after_id > 0) {
         buf_cat(&e->sql, " AND e.id > ");
         emit__int_param(e, &e->sql, o->after_id);
@@ -571,8 +634,8 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
 {
     rel_t *r = &e->rel;
     if (r->nshow == 0 && !r->aggregated) {
-        rel_show_add(r, "@timestamp");
-        rel_show_add(r, "@message");
+        emit__rel_show_add(r, "@timestamp", NULL);
+        emit__rel_show_add(r, "@message", NULL);
     }
     const char *ord = current_order(e);
     buf_cat(&e->sql, "\nSELECT ");
@@ -583,6 +646,7 @@ static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *p
         memset(&f, 0, sizeof f);
         f.kind = QN_FIELD;
         f.str = r->show[i];
+        f.path = r->show_path[i];  /* a.b of the query: a JSON path */
         if (i)
             buf_cat(&e->sql, ", ");
         emit__field(e, &e->sql, &f);
@@ -617,6 +681,7 @@ int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_pla
     e.q = q;
     e.ascending = o->ascending;
     e.after_id = o->after_id > 0;
+    e.o = o;
     plan->fill_column = -1;
     e.match_param = -1;
 
@@ -648,6 +713,12 @@ int query_plan_build(const query_ast_t *q, const query_plan_opts_t *o, query_pla
         case QC_DEDUP: cmd_dedup(&e, c); break;
         case QC_PARSE: cmd_parse(&e, c); break;
         case QC_UNNEST: cmd_unnest(&e, c); break;
+        case QC_PATTERN: emit__pattern(&e, c); break;
+        case QC_ANOMALY: emit__anomaly(&e, c); break;
+        case QC_ESTIMATE: emit__estimate(&e, c); break;
+        case QC_DIFF:     /* folded into its pattern */
+        case QC_UNMASK:   /* nothing is masked locally */
+            break;
         }
     }
     if (!e.rc)

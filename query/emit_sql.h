@@ -27,6 +27,18 @@ typedef struct query_plan_opts {
     int64_t part_first_id, part_last_id; /* one part of a split run (run_split.c):
                                            only events with ids in [first, last];
                                            last 0 = all */
+    /* log groups (SOURCE, obsq --log-group): events of the groups named, or
+       whose name starts with one of the prefixes (both empty: all groups);
+       with --function too, what both select */
+    const char *const *log_groups;
+    int nlog_groups;
+    const char *const *log_group_prefixes;
+    int nlog_group_prefixes;
+    int select_none;                    /* select no event (a SOURCE of a class no
+                                           local group is in) */
+    int source_selects;                 /* the groups come from the query's SOURCE */
+    int64_t now_ms;                     /* the query's "now" (diff's default end); 0 =
+                                           unknown */
 } query_plan_opts_t;
 
 typedef enum query_param_type { QPT_NULL, QPT_INT, QPT_REAL, QPT_TEXT } query_param_type_t;

@@ -5,9 +5,23 @@
 
 #define WINDOW 160
 
+static void print_at(FILE *f, const char *text, const obs_err_t *err);
+
 void query_error_print(FILE *f, const char *text, const obs_err_t *err)
 {
     fprintf(f, "error: %s\n", err->msg);
+    print_at(f, text, err);
+}
+
+void query_note_print(FILE *f, const char *text, const obs_err_t *note)
+{
+    fprintf(f, "note: %s\n", note->msg);
+    print_at(f, text, note);
+}
+
+/* The line of text that err points into, and a caret under its column. */
+static void print_at(FILE *f, const char *text, const obs_err_t *err)
+{
     if (err->line <= 0 || !text)
         return;
     /* find the line */

@@ -18,4 +18,7 @@
  * Lines longer than 160 bytes are shown as a window around the column. */
 void query_error_print(FILE *f, const char *text, const obs_err_t *err);
 
+/* The same, as "note: ..." (what the lenient checker let through). */
+void query_note_print(FILE *f, const char *text, const obs_err_t *note);
+
 #endif

@@ -22,6 +22,8 @@ struct qformat {
     int first;         /* json: no row written yet */
     int no_header;
     int header_done;   /* csv */
+    int64_t nonempty;  /* columns seen with a value (the first 64) */
+    int64_t rows;      /* rows written */
 };
 
 void qformat_time(int64_t ms, char out[32])
@@ -160,6 +162,10 @@ void qformat_no_header(qformat_t *f)
 
 void qformat_row(qformat_t *f, qval_t *row)
 {
+    f->rows++;
+    for (int i = 0; i < f->ncols && i < 64; i++)
+        if (row[i].type != QV_NULL && !(row[i].type == QV_TEXT && row[i].s && !row[i].s[0]))
+            f->nonempty |= (int64_t)1 << i;
     if (f->fmt == QFMT_JSON || f->fmt == QFMT_JSONL) {
         row_json(f, row);
     } else if (f->fmt == QFMT_CSV) {
@@ -308,4 +314,14 @@ static void release(qformat_t *f)
     free(f->names);
     free(f->is_time);
     free(f);
+}
+
+int qformat_empty_columns(const qformat_t *f)
+{
+    if (!f->rows)
+        return f->ncols;
+    int n = 0;
+    for (int i = 0; i < f->ncols && i < 64; i++)
+        n += !(f->nonempty & ((int64_t)1 << i));
+    return n;
 }

@@ -29,6 +29,9 @@ qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_
 void qformat_no_header(qformat_t *f);
 /* Takes ownership of the row's values (ncols of them). */
 void qformat_row(qformat_t *f, qval_t *row);
+/* The columns that had no value in any row written so far (all of them
+ * when there was no row). */
+int qformat_empty_columns(const qformat_t *f);
 /* Write what is buffered (the table) and the closing text; free f. */
 void qformat_finish(qformat_t *f);
 /* Free f writing nothing more (after an error: no half table). */

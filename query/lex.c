@@ -324,6 +324,7 @@ int qlex_next(const char *t, size_t len, int pos, int flags, qtok_t *tok, obs_er
     case '/': tok->kind = QT_SLASH; break;
     case '%': tok->kind = QT_PERCENT; break;
     case '^': tok->kind = QT_CARET; break;
+    case ':': tok->kind = QT_COLON; break;
     case '=':
         if (d == '=') { tok->kind = QT_EQEQ; n = 2; }
         else if (d == '~') { tok->kind = QT_MATCH; n = 2; }

@@ -32,6 +32,7 @@ typedef enum qtok_kind {
     QT_PIPE, QT_COMMA, QT_LPAREN, QT_RPAREN, QT_LBRACK, QT_RBRACK,
     QT_EQ, QT_EQEQ, QT_NE, QT_LT, QT_LE, QT_GT, QT_GE, QT_MATCH,
     QT_PLUS, QT_MINUS, QT_STAR, QT_SLASH, QT_PERCENT, QT_CARET,
+    QT_COLON,    /* only SOURCE logGroups(key: value) uses it */
 } qtok_kind_t;
 
 typedef struct qtok {

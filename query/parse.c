@@ -9,7 +9,11 @@
  *            | parse [field] "glob * pattern" as name {, name}
  *            | parse [field] /regex with (?<name>...)/
  *            | unnest expr into name
+ *            | pattern expr              | diff [previousDay|previousWeek|previousMonth]
+ *            | anomaly | unmask | estimate
+ *            | filterIndex expr          (checked: field = literal, field in [...])
  *   item    := expr [as name]
+ *   SOURCE ... (query/cmds/source.c) may open the query, once or more.
  *
  * Operator precedence, loosest first (all binary operators left-associative
  * except '^'; comparisons do not chain):
@@ -38,9 +42,10 @@
  * Decisions: `limit any N` is accepted and parsed as `limit N` (the local
  * store returns the same rows); `sort` without asc/desc is ascending;
  * `sort by f` is `sort f`; `stats ... group by` is `stats ... by`; `where` is
- * `filter`; `==` is `=`. SOURCE, logfmt/csv parse, `parse ... multi` and the
- * newer commands (pattern, anomaly, diff, unmask, filterIndex, ...) are
- * rejected with a message naming them. */
+ * `filter`; `==` is `=`. logfmt/csv parse, `parse ... multi`, `stats ...
+ * offset`, the commands obsq lacks (join, lookup, ...) and the functions it
+ * lacks (topk, ...) are collected as the parser goes and refused together,
+ * in one message that names each of them (qp_unsupported_error). */
 #include "query/parse_int.h"
 
 #include <math.h>
@@ -116,8 +121,10 @@ static int parse_stats(parser_t *p, qcmd_t *c)
     p->expect = "',', '|' or end of query";
     if (parse_items(p, &c->by, &c->nby))
         return OBS_EINVAL;
-    if (qp_is_kw(p, "offset"))
-        return qp_perr(p, p->tok.start, "stats ... by ... offset is not supported");
+    if (qp_is_kw(p, "offset")) {
+        qp_unsupported(p, p->tok.start, "stats ... by ... offset is not supported");
+        return qp_skip_command(p);
+    }
     return 0;
 }
 
@@ -241,10 +248,20 @@ static int regex_names(parser_t *p, qcmd_t *c, const char *re, int off)
     return 0;
 }
 
+/* parse ... logfmt / csv: remembered as unsupported, the rest of the
+ * command skipped; the command stays a parse that captures nothing. */
+static int unsupported_form(parser_t *p, qcmd_t *c)
+{
+    qp_unsupported(p, p->tok.start, "parse ... %s is not supported", p->tok.str);
+    c->parse_mode = QP_GLOB;
+    c->pattern = xstrdup("");
+    return qp_skip_command(p);
+}
+
 static int parse_parse(parser_t *p, qcmd_t *c)
 {
     if (p->tok.kind == QT_IDENT && (qp_is_kw(p, "logfmt") || qp_is_kw(p, "csv")) && qp_peek_kw(p, "as"))
-        return qp_perr(p, p->tok.start, "parse ... %s is not supported", p->tok.str);
+        return unsupported_form(p, c);
     if (p->tok.kind == QT_IDENT) {
         if (!(c->source = qp_mk(p, QN_FIELD, p->tok.start, p->tok.end)))
             return OBS_EINVAL;
@@ -292,10 +309,13 @@ static int parse_parse(parser_t *p, qcmd_t *c)
         if (qp_is_kw(p, "as"))
             return qp_perr(p, p->tok.start,
                         "'as' after a parse regex is not supported: name the captures with (?<name>...)");
-        if (qp_is_kw(p, "multi"))
-            return qp_perr(p, p->tok.start, "'parse ... multi' is not supported");
+        if (qp_is_kw(p, "multi")) {
+            qp_unsupported(p, p->tok.start, "'parse ... multi' is not supported");
+            if (qp_advance(p))
+                return OBS_EINVAL;
+        }
     } else if (qp_is_kw(p, "logfmt") || qp_is_kw(p, "csv")) {
-        return qp_perr(p, p->tok.start, "parse ... %s is not supported", p->tok.str);
+        return unsupported_form(p, c);
     } else {
         return qp_perr(p, p->tok.start,
                     "expected a \"glob * pattern\" or /regex/ after %s, found %s", qp_prev(p), qp_found(p));
@@ -339,11 +359,42 @@ static int parse_unnest(parser_t *p, qcmd_t *c)
     return 0;
 }
 
+/* Commands of CloudWatch's current syntax page that obsq does not have. */
 static const char *const unsupported[] = {
-    "unmask", "pattern", "anomaly", "diff", "filterIndex", "addtotals", "lookup", "join",
-    "autoregress", "logcompare", "filldown", "fillmissing", "cidrlookup", "outlier", "accum",
-    "appendcols", "sessionize", "countFrequent", "relevantfields", "expand",
+    "addtotals", "lookup", "join", "autoregress", "logcompare", "filldown", "fillmissing",
+    "cidrlookup", "outlier", "accum", "appendcols", "sessionize", "countFrequent",
+    "relevantfields", "expand",
 };
+
+/* pattern EXPR (the expression to cluster; @message when none is given,
+ * which CloudWatch's console never writes but costs nothing to allow) */
+static int parse_pattern(parser_t *p, qcmd_t *c)
+{
+    if (p->tok.kind == QT_PIPE || p->tok.kind == QT_EOF) {
+        if (!(c->arg = qp_mk(p, QN_FIELD, c->start, c->start)))
+            return OBS_EINVAL;
+        c->arg->str = xstrdup("@message");
+        return 0;
+    }
+    return (c->arg = qp_expr(p)) ? 0 : OBS_EINVAL;
+}
+
+static int parse_diff(parser_t *p, qcmd_t *c)
+{
+    static const struct { const char *kw; qdiff_t d; } mods[] = {
+        { "previousDay", QD_DAY }, { "previousWeek", QD_WEEK }, { "previousMonth", QD_MONTH },
+    };
+    c->diff = QD_PREVIOUS;
+    p->expect = "previousDay, previousWeek, previousMonth, '|' or end of query";
+    for (size_t i = 0; i < sizeof mods / sizeof *mods; i++) {
+        if (qp_is_kw(p, mods[i].kw)) {
+            c->diff = mods[i].d;
+            p->expect = "'|' or end of query";
+            return qp_advance(p);
+        }
+    }
+    return 0;
+}
 
 static int parse_command(parser_t *p, qcmd_t *c, int first)
 {
@@ -351,7 +402,9 @@ static int parse_command(parser_t *p, qcmd_t *c, int first)
         { "fields", QC_FIELDS }, { "display", QC_DISPLAY }, { "filter", QC_FILTER },
         { "where", QC_FILTER }, { "stats", QC_STATS }, { "sort", QC_SORT },
         { "limit", QC_LIMIT }, { "parse", QC_PARSE }, { "dedup", QC_DEDUP },
-        { "unnest", QC_UNNEST },
+        { "unnest", QC_UNNEST }, { "filterIndex", QC_FILTER }, { "pattern", QC_PATTERN },
+        { "diff", QC_DIFF }, { "anomaly", QC_ANOMALY }, { "unmask", QC_UNMASK },
+        { "estimate", QC_ESTIMATE },
     };
     c->start = p->tok.start;
     if (p->tok.kind != QT_IDENT) {
@@ -361,23 +414,31 @@ static int parse_command(parser_t *p, qcmd_t *c, int first)
         return qp_perr(p, p->tok.start, "expected a command after '|', found %s", qp_found(p));
     }
     if (qp_is_kw(p, "source"))
-        return qp_perr(p, p->tok.start, "SOURCE is not supported: select functions with --function");
+        return qp_perr(p, p->tok.start, "SOURCE must open the query, before its other commands");
     int found_cmd = -1;
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (qp_is_kw(p, cmds[i].name))
             found_cmd = (int)i;
     if (found_cmd < 0) {
-        for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
-            if (qp_is_kw(p, unsupported[i]))
-                return qp_perr(p, p->tok.start, "the %s command is not supported by obsq",
-                            unsupported[i]);
+        for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
+            if (qp_is_kw(p, unsupported[i])) {
+                /* remembered; the command is read past and left a no-op */
+                qp_unsupported(p, p->tok.start, "the %s command is not supported by obsq",
+                               unsupported[i]);
+                c->kind = QC_UNMASK;
+                int rc = qp_advance(p) || qp_skip_command(p) ? OBS_EINVAL : 0;
+                c->end = p->prev_end;
+                return rc;
+            }
+        }
         char s[64];
         return qp_perr(p, p->tok.start,
                     "unknown command %s: expected fields, display, filter, stats, sort, limit, "
-                    "parse, dedup or unnest",
+                    "parse, dedup, unnest, pattern, diff, anomaly, filterIndex, unmask or estimate",
                     qp_snippet(p, s, sizeof s, p->tok.start, p->tok.end));
     }
     c->kind = cmds[found_cmd].kind;
+    c->index = !strcmp(cmds[found_cmd].name, "filterIndex");
     if (qp_advance(p))
         return OBS_EINVAL;
     int rc;
@@ -411,6 +472,17 @@ static int parse_command(parser_t *p, qcmd_t *c, int first)
         break;
     case QC_UNNEST:
         rc = parse_unnest(p, c);
+        break;
+    case QC_PATTERN:
+        rc = parse_pattern(p, c);
+        break;
+    case QC_DIFF:
+        rc = parse_diff(p, c);
+        break;
+    case QC_ANOMALY:
+    case QC_UNMASK:
+    case QC_ESTIMATE:
+        rc = 0;
         break;
     default:
         rc = OBS_EINVAL;
@@ -447,12 +519,27 @@ int query_parse(const char *text, size_t len, query_ast_t **out, obs_err_t *err)
         qp_perr(&p, p.tok.start, "empty query: expected a command such as fields, filter or stats");
         goto fail;
     }
+    /* SOURCE ... | SOURCE ... | (dashboards write one per log group) */
+    while (qp_is_kw(&p, "source")) {
+        if (qp_source(&p, &q->source))
+            goto fail;
+        if (p.tok.kind == QT_EOF) {
+            qp_perr(&p, p.tok.start, "expected '|' and a command after SOURCE, found end of query");
+            goto fail;
+        }
+        if (p.tok.kind != QT_PIPE) {
+            qp_perr(&p, p.tok.start, "expected %s, found %s", p.expect, qp_found(&p));
+            goto fail;
+        }
+        if (qp_advance(&p))
+            goto fail;
+    }
     for (;;) {
         if ((q->ncmds & (q->ncmds - 1)) == 0)
             q->cmds = xrealloc(q->cmds, sizeof *q->cmds * (size_t)(q->ncmds ? q->ncmds * 2 : 1));
         qcmd_t *c = &q->cmds[q->ncmds++];
         memset(c, 0, sizeof *c);
-        if (parse_command(&p, c, q->ncmds == 1))
+        if (parse_command(&p, c, q->ncmds == 1 && !q->source.present))
             goto fail;
         if (p.tok.kind == QT_EOF)
             break;
@@ -463,6 +550,8 @@ int query_parse(const char *text, size_t len, query_ast_t **out, obs_err_t *err)
         if (qp_advance(&p))
             goto fail;
     }
+    if (qp_unsupported_error(&p))
+        goto fail;
     qtok_free(&p.tok);
     *out = q;
     return 0;

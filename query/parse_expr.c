@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common/xalloc.h"
+#include "query/builtins.h"
 
 /* --- expressions --- */
 
@@ -80,6 +81,9 @@ fail:
 static qnode_t *parse_call(parser_t *p, char *name, int start)
 {
     int open = p->tok.start;
+    if (query_builtin_unsupported(name))  /* say so, and read the call on */
+        qp_unsupported(p, start, "function '%.60s' is not supported by obsq (docs/query-language.md "
+                       "lists what is)", name);
     qnode_t *call = qp_mk(p, QN_CALL, start, start);
     if (!call) {
         free(name);
@@ -178,6 +182,17 @@ static qnode_t *parse_primary(parser_t *p)
                 return NULL;
             n->num = qp_is_kw(p, "true");
             break;
+        }
+        if (qp_is_kw(p, "like")) {
+            qtok_t nx;
+            qp_peek(p, &nx);
+            int call = nx.kind == QT_LPAREN;
+            qtok_free(&nx);
+            if (call) {
+                qp_perr(p, k->start, "like is an operator, not a function: write x like /re/ "
+                        "(or x like \"text\"), not like(x, /re/)");
+                return NULL;
+            }
         }
         for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
             if (qp_is_kw(p, reserved[i]))

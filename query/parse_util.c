@@ -124,6 +124,15 @@ int qp_peek_kw(parser_t *p, const char *kw)
     return r;
 }
 
+int qp_peek_is(parser_t *p, qtok_kind_t kind)
+{
+    qtok_t n;
+    qp_peek(p, &n);
+    int r = n.kind == kind;
+    qtok_free(&n);
+    return r;
+}
+
 char *qp_steal_str(parser_t *p)
 {
     char *s = p->tok.str;
@@ -204,4 +213,60 @@ int qp_chain(parser_t *p)
         return qp_perr(p, p->tok.start, "expression too long (more than %d operators in a row)",
                     QUERY_MAX_CHAIN);
     return 0;
+}
+
+/* --- what obsq does not support --- */
+
+void qp_unsupported(parser_t *p, int off, const char *fmt, ...)
+{
+    if (p->nunsup == QP_MAX_UNSUP)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->unsup[p->nunsup].msg, sizeof p->unsup[p->nunsup].msg, fmt, ap);
+    va_end(ap);
+    p->unsup[p->nunsup++].off = off;
+}
+
+int qp_skip_command(parser_t *p)
+{
+    int depth = 0;
+    while (p->tok.kind != QT_EOF && !(p->tok.kind == QT_PIPE && depth == 0)) {
+        if (p->tok.kind == QT_LPAREN || p->tok.kind == QT_LBRACK)
+            depth++;
+        else if ((p->tok.kind == QT_RPAREN || p->tok.kind == QT_RBRACK) && depth > 0)
+            depth--;
+        if (qp_advance(p))
+            return OBS_EINVAL;
+    }
+    return 0;
+}
+
+/* One item: its own message ("the join command is not supported by obsq").
+ * Several: "not supported by obsq: the join command (column 12); function
+ * 'topk' (line 2, column 8)", each without its "is not supported" tail. */
+int qp_unsupported_error(parser_t *p)
+{
+    if (p->nunsup == 0)
+        return 0;
+    if (p->nunsup == 1)
+        return qp_perr(p, p->unsup[0].off, "%s", p->unsup[0].msg);
+    char msg[256];
+    size_t used = (size_t)snprintf(msg, sizeof msg, "not supported by obsq:");
+    for (int i = 0; i < p->nunsup && used < sizeof msg; i++) {
+        char what[112];
+        snprintf(what, sizeof what, "%s", p->unsup[i].msg);
+        char *tail = strstr(what, " is not supported");
+        if (tail)
+            *tail = '\0';
+        int line, col;
+        qlex_linecol(p->t, p->len, p->unsup[i].off, &line, &col);
+        char where[48];
+        if (line > 1 || memchr(p->t, '\n', p->len))
+            snprintf(where, sizeof where, "line %d, column %d", line, col);
+        else
+            snprintf(where, sizeof where, "column %d", col);
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s %s (%s)", i ? ";" : "", what, where);
+    }
+    return qp_perr(p, p->unsup[0].off, "%s", msg);
 }

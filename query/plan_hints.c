@@ -65,7 +65,7 @@ char *plan_fts_prefilter(const query_ast_t *q, const prefilter_vocab_t *vocab)
     for (int i = 0; i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
         if (c->kind == QC_STATS || c->kind == QC_LIMIT || c->kind == QC_DEDUP ||
-            c->kind == QC_UNNEST || defines_message(c))
+            c->kind == QC_UNNEST || c->kind == QC_PATTERN || defines_message(c))
             break;
         if (c->kind == QC_FILTER)
             collect_like(c->cond, vocab, &acc);
@@ -96,7 +96,7 @@ int plan_report_only(const query_ast_t *q)
     for (int i = 0; i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
         if (c->kind == QC_STATS || c->kind == QC_LIMIT || c->kind == QC_DEDUP ||
-            c->kind == QC_UNNEST)
+            c->kind == QC_UNNEST || c->kind == QC_PATTERN)
             return 0;
         for (int k = 0; k < c->nitems; k++)
             if (c->items[k].alias && strcmp(c->items[k].alias, "@type") == 0)
@@ -137,7 +137,7 @@ int plan_uses_stream(const query_ast_t *q)
         const qcmd_t *c = &q->cmds[i];
         if (items_use_stream(c->items, c->nitems) || items_use_stream(c->by, c->nby) ||
             node_uses_stream(c->cond) || node_uses_stream(c->source) ||
-            node_uses_stream(c->unnest_expr))
+            node_uses_stream(c->unnest_expr) || node_uses_stream(c->arg))
             return 1;
         for (int k = 0; k < c->nkeys; k++)
             if (node_uses_stream(c->keys[k].expr))
@@ -176,7 +176,7 @@ int plan_covered(const query_ast_t *q, int upto, int report_only)
     const char *const *fields = report_only ? report_fields : ts_fields;
     for (int i = 0; i <= upto && i < q->ncmds; i++) {
         const qcmd_t *c = &q->cmds[i];
-        if (!node_covered(c->cond, fields, NULL, 0))
+        if (!node_covered(c->cond, fields, NULL, 0) || !node_covered(c->arg, fields, NULL, 0))
             return 0;
         for (int k = 0; k < c->nitems; k++)
             if (!node_covered(c->items[k].expr, fields, c->kind == QC_STATS ? c->items : NULL, k))

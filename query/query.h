@@ -37,7 +37,19 @@
 
 /* Compile a query text of len bytes: 0 with *out (query_ast_free), or
  * OBS_EINVAL with what is wrong and where (err->line, err->col) and *out
- * NULL. */
+ * NULL. As lenient as CloudWatch (query_check_lenient): what it let
+ * through is in (*out)->notes. */
 int query_compile(const char *text, size_t len, query_ast_t **out, obs_err_t *err);
+
+/* The same with a choice: strict makes those notes errors (obsq --strict). */
+typedef struct query_compile_opts {
+    int strict;
+} query_compile_opts_t;
+int query_compile_opts(const char *text, size_t len, const query_compile_opts_t *o, query_ast_t **out,
+                       obs_err_t *err);
+
+/* Print the notes of a compiled query on f, each as "note: ..." with the
+ * query line and a caret, like an error. */
+void query_notes_print(FILE *f, const query_ast_t *q);
 
 #endif

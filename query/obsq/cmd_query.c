@@ -2,6 +2,7 @@
  * store: parse, check, plan, run, print. A syntax or semantic error prints
  * the query with a caret and exits 2; a failure while running exits 1. */
 #include "query/query.h"
+#include "query/cmds/cmds.h"
 #include "query/obsq/obsq.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
@@ -20,8 +21,9 @@ typedef struct qopts {
     const char *db;
     query_plan_opts_t plan;
     const char **functions;
+    const char **log_groups;
     qfmt_t fmt;
-    int fill, explain, follow, context, threads;
+    int fill, explain, follow, context, threads, strict;
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
     double interval;
@@ -94,6 +96,12 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             o->functions[o->plan.nfunctions++] = optarg;
             o->plan.functions = o->functions;
             break;
+        case 'g':
+            o->log_groups = xrealloc(o->log_groups, (size_t)(o->plan.nlog_groups + 1) * sizeof *o->log_groups);
+            o->log_groups[o->plan.nlog_groups++] = optarg;
+            o->plan.log_groups = o->log_groups;
+            break;
+        case 'X': o->strict = 1; break;
         case 'o':
             if (obsq_output_parse("obsq", optarg, &fmt))
                 return 2;
@@ -194,6 +202,93 @@ static void store_span(sqlite3 *db, query_plan_opts_t *o)
     sqlite3_finalize(st);
 }
 
+/* The store's distinct log groups (col 0) or functions (col 1), in order,
+ * one index seek each (streams' unique key and streams_function): a store
+ * of 15,803 streams of 4 groups costs 5 seeks, not a scan. At most 1,000;
+ * NULL-terminated, freed with free_values. */
+static char **distinct_values(sqlite3 *db, int col)
+{
+    sqlite3_stmt *st;
+    char **v = xcalloc(1, sizeof *v);
+    int n = 0;
+    if (sqlite3_prepare_v2(db, col ? "SELECT min(function) FROM streams WHERE function > ?1"
+                                   : "SELECT min(log_group) FROM streams WHERE log_group > ?1", -1, &st, NULL) != SQLITE_OK)
+        return v;  /* an old store: nothing to say */
+    char *last = xstrdup("");
+    while (n < 1000) {
+        sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL)
+            break;
+        free(last);
+        last = xstrdup((const char *)sqlite3_column_text(st, 0));
+        v = xrealloc(v, (size_t)(n + 2) * sizeof *v);
+        v[n++] = xstrdup(last);
+        v[n] = NULL;
+        sqlite3_reset(st);
+    }
+    free(last);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void free_values(char **v)
+{
+    for (int i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int has_value(char **v, const char *name, int prefix)
+{
+    for (int i = 0; v[i]; i++)
+        if (prefix ? strncmp(v[i], name, strlen(name)) == 0 : strcmp(v[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Say on stderr which selected log groups or functions the store has no
+ * events of (a query copied from a dashboard names the dashboard's); then
+ * drop a log-group selection that holds every group of the store (a
+ * dashboard's SOURCE logGroups(namePrefix: ['/aws/lambda/']) on a store of
+ * Lambda logs), so that the query pays no test per event for it. */
+static void query_selection(sqlite3 *db, query_plan_opts_t *o, FILE *f)
+{
+    struct { const char *const *v; int n, col, prefix; const char *what; } sel[] = {
+        { o->log_groups, o->nlog_groups, 0, 0, "log group" },
+        { o->log_group_prefixes, o->nlog_group_prefixes, 0, 1, "log group starting with" },
+        { o->functions, o->nfunctions, 1, 0, "function" },
+    };
+    char **have[2] = { NULL, NULL };
+    for (size_t k = 0; k < sizeof sel / sizeof *sel; k++) {
+        for (int i = 0; i < sel[k].n; i++) {
+            if (!have[sel[k].col])
+                have[sel[k].col] = distinct_values(db, sel[k].col);
+            if (has_value(have[sel[k].col], sel[k].v[i], sel[k].prefix))
+                continue;
+            buf_t all = { 0 };
+            for (int g = 0; have[sel[k].col][g] && all.len < 200; g++)
+                buf_printf(&all, "%s%s", g ? ", " : "", have[sel[k].col][g]);
+            fprintf(f, "note: the store has no %s '%s'%s%s%s\n", sel[k].what, sel[k].v[i],
+                    all.len ? " (it holds: " : "", all.len ? all.p : "", all.len >= 200 ? ", ...)" : all.len ? ")" : "");
+            buf_free(&all);
+        }
+    }
+    char **groups = have[0];
+    int every = groups && groups[0];
+    for (int g = 0; every && groups[g]; g++) {
+        int in = 0;
+        for (int i = 0; !in && i < o->nlog_groups; i++)
+            in = strcmp(groups[g], o->log_groups[i]) == 0;
+        for (int i = 0; !in && i < o->nlog_group_prefixes; i++)
+            in = strncmp(groups[g], o->log_group_prefixes[i], strlen(o->log_group_prefixes[i])) == 0;
+        every = in;
+    }
+    if (every)
+        o->nlog_groups = o->nlog_group_prefixes = 0;
+    free_values(have[0]);
+    free_values(have[1]);
+}
+
 static qformat_t *formatter(const query_plan_t *plan, qfmt_t fmt, int width)
 {
     char **names = xcalloc((size_t)plan->ncolumns + 1, sizeof *names);
@@ -279,6 +374,7 @@ int obsq_cmd_query(int argc, char **argv)
     query_plan_t *plan = NULL;
     store_t *st = NULL;
     query_vocab_t vocab;
+    query_source_owned_t source = { 0 };
     int rc;
 
     query_vocab_init(&vocab, NULL);
@@ -289,7 +385,8 @@ int obsq_cmd_query(int argc, char **argv)
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);
-    free(o.query_text);
+        free(o.log_groups);
+        free(o.query_text);
         return rc < 0 ? 0 : rc;
     }
     if (!o.db || !*o.db)
@@ -302,14 +399,20 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    if (query_compile(text, strlen(text), &ast, &err)) {
+    query_compile_opts_t co = { o.strict };
+    if (query_compile_opts(text, strlen(text), &co, &ast, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
         goto out;
     }
+    query_notes_print(stderr, ast);
+    int64_t now = obs_wall_ms();
+    o.plan.now_ms = now;
+    query_source_apply(ast, now, &o.plan, &source);
     rc = 1;
     if (store_open_readonly(o.db, &st, &err))
         goto fail;
+    query_selection(store_db(st), &o.plan, stderr);
     query_vocab_init(&vocab, store_db(st));
     o.plan.vocab = &vocab.v;
     o.plan.with_ids = o.context > 0 || o.follow;
@@ -321,7 +424,6 @@ int obsq_cmd_query(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    int64_t now = obs_wall_ms();
     query_sqlctx_t ctx = { now, o.plan.since_ms >= 0 ? o.plan.since_ms : 0,
                            o.plan.until_ms >= 0 ? o.plan.until_ms : now };
     if (query_connection_setup(store_db(st), &ctx, &err))
@@ -369,7 +471,10 @@ int obsq_cmd_query(int argc, char **argv)
         qformat_abort(fmt);  /* an error prints no (partial) table */
         goto fail;
     }
+    int empty = qformat_empty_columns(fmt);
     qformat_finish(fmt);
+    if (empty)
+        obsq_field_notes(store_db(st), ast, stderr);
     rc = 0;
     goto out;
 fail:
@@ -379,7 +484,9 @@ out:
     query_ast_free(ast);
     query_vocab_free(&vocab);
     store_close(st, NULL);
+    query_source_free(&source);
     free(o.functions);
+    free(o.log_groups);
     free(o.query_text);
     return rc;
 }

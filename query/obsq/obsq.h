@@ -6,13 +6,20 @@
 #define OBS_QUERY_CLI_H
 
 #include "common/cli.h"
+#include "query/ast.h"
 
+#include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int obsq_cmd_summary(int argc, char **argv);
 int obsq_cmd_metrics(int argc, char **argv);
 /* obsq [options] QUERY */
 int obsq_cmd_query(int argc, char **argv);
+
+/* After a query with no row or an empty column: a note on f for each JSON
+ * field it reads that no recent event of the store has (field_notes.c). */
+void obsq_field_notes(sqlite3 *db, const query_ast_t *q, FILE *f);
 
 /* The option tables (options.c). */
 extern const obs_cli_t obsq_cli_spec, obsq_summary_spec, obsq_metrics_spec;

@@ -22,6 +22,8 @@ static const obs_opt_t scope[] = {
 };
 
 static const obs_opt_t query[] = {
+    { 'g', 0, "log-group", "NAME", "only this log group's events; a query's SOURCE selects log groups too",
+      OBS_OPT_REPEAT, NULL },
     { 'm', 0, "max-rows", "N", "stop after N rows (default: no cap)", 0, NULL },
     { 'F', 0, "no-fill", NULL, "do not zero-fill empty bins of stats ... by bin()", 0, NULL },
     { 'C', 0, "context", "N", "show N events before and after each match (its stream)", 0, NULL },
@@ -36,6 +38,9 @@ static const obs_opt_t query[] = {
     { 'T', 0, "threads", "N",
       "run a stats query in up to N parts at once (default: one per CPU, up to 4, on stores of "
       "100,000 events or more; 1: never split)", 0, NULL },
+    { 'X', 0, "strict", NULL,
+      "refuse what CloudWatch lets through: a field that does not exist where it is used, a sort before "
+      "stats", 0, NULL },
     { 'x', 0, "explain", NULL, "print the SQL, its parameters and SQLite's plan", 0, NULL },
     OBS_OPT_HELP,
     OBS_OPT_VERSION('V'),

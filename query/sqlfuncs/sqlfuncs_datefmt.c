@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "query/sqlfuncs/sqlfuncs_int.h"
+#include "common/isotime.h"
 
 /* Parse a zone argument into minutes east of UTC; 0 when unsupported. */
 static int parse_tz(const char *s, int *off_min)
@@ -331,7 +332,7 @@ static void fn_parsedate(sqlite3_context *c, int argc, sqlite3_value **argv)
     if (f.has_ampm)
         f.hour = f.hour % 12 + (f.pm ? 12 : 0);
     int off = f.has_off ? f.off_min : tz;
-    int64_t days = sqlfn_days_from_civil(f.year, f.mon, f.day);
+    int64_t days = isotime_days_from_civil(f.year, f.mon, f.day);
     int64_t secs = days * 86400 + f.hour * 3600 + f.min * 60 + f.sec - (int64_t)off * 60;
     sqlite3_result_int64(c, secs * 1000 + f.ms);
 }

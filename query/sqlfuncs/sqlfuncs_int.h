@@ -48,6 +48,7 @@ int query_sqlfuncs__register_agg(sqlite3 *db);
 int query_sqlfuncs__register_pick(sqlite3 *db);
 int query_sqlfuncs__register_sort(sqlite3 *db);
 int query_sqlfuncs__register_pack(sqlite3 *db);
+int query_sqlfuncs__register_pattern(sqlite3 *db);
 
 /* A number read from an SQL value. */
 typedef struct sqlfn_num {
@@ -73,30 +74,6 @@ int query_sqlfuncs__time_ms(sqlite3_value *v, int64_t *ms);
  * chunk-wise; then numbers by value. <0, 0, >0 like strcmp. */
 int query_sqlfuncs__natural_cmp_text(const char *a, size_t na, const char *b, size_t nb);
 int query_sqlfuncs__natural_cmp_values(sqlite3_value *a, sqlite3_value *b);
-
-/* Proleptic Gregorian calendar (Hinnant's algorithms). */
-static inline int64_t sqlfn_days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static inline void sqlfn_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = era * 400 + yoe + (*m <= 2);
-}
 
 /* Floor division for possibly negative numerators (b > 0). */
 static inline int64_t sqlfn_floordiv(int64_t a, int64_t b)

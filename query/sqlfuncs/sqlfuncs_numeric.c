@@ -135,6 +135,20 @@ static void fn_num(sqlite3_context *c, int argc, sqlite3_value **argv)
         sqlite3_result_value(c, argv[0]);
 }
 
+/* obs_numval(x): x when a number, its number when numeric text, else NULL:
+ * what the numeric aggregates read, so that text they cannot read is
+ * skipped rather than summed as 0 (SQLite's avg and sum would). */
+static void fn_numval(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    sqlfn_num_t n;
+    int t = sqlite3_value_type(argv[0]);
+    (void)argc;
+    if (t == SQLITE_INTEGER || t == SQLITE_FLOAT)
+        sqlite3_result_value(c, argv[0]);
+    else if (t == SQLITE_TEXT && query_sqlfuncs__num(argv[0], &n))
+        result_num(c, &n);
+}
+
 static void fn_isnumeric(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
     sqlfn_num_t n;
@@ -315,6 +329,7 @@ static void fn_haversine(sqlite3_context *c, int argc, sqlite3_value **argv)
 
 static const sqlfn_def_t defs[] = {
     { "obs_num", 1, fn_num },
+    { "obs_numval", 1, fn_numval },
     { "obs_isnumeric", 1, fn_isnumeric },
     { "obs_tonumber", 1, fn_tonumber },
     { "obs_todouble", 1, fn_todouble },

@@ -111,13 +111,13 @@ static int64_t align(int64_t ts, int64_t fixed_ms, int64_t months, int64_t origi
     }
     int64_t days = sqlfn_floordiv(ts, MS_DAY), y;
     int m, d;
-    sqlfn_civil_from_days(days, &y, &m, &d);
+    isotime_civil_from_days(days, &y, &m, &d);
     int64_t idx = y * 12 + (m - 1);
     int64_t fidx = sqlfn_floordiv(idx, months) * months;
-    int64_t f = sqlfn_days_from_civil(sqlfn_floordiv(fidx, 12), (int)(fidx - sqlfn_floordiv(fidx, 12) * 12) + 1, 1) * MS_DAY;
+    int64_t f = isotime_days_from_civil(sqlfn_floordiv(fidx, 12), (int)(fidx - sqlfn_floordiv(fidx, 12) * 12) + 1, 1) * MS_DAY;
     if (ceil && f != ts) {
         fidx += months;
-        f = sqlfn_days_from_civil(sqlfn_floordiv(fidx, 12), (int)(fidx - sqlfn_floordiv(fidx, 12) * 12) + 1, 1) * MS_DAY;
+        f = isotime_days_from_civil(sqlfn_floordiv(fidx, 12), (int)(fidx - sqlfn_floordiv(fidx, 12) * 12) + 1, 1) * MS_DAY;
     }
     return f;
 }

@@ -331,10 +331,10 @@ check "-o table: one line per row, in bin order" node -e '
     }' "$EXP" "$T/q2.table"
 
 # ---- syntax errors: exit 2, the query, a caret, what was expected ----------
-# bad N QUERY REGEX — exit 2, a caret line and REGEX on stderr
+# bad N QUERY REGEX [OPTION] — exit 2, a caret line and REGEX on stderr
 bad()
 {
-    "$OBSQ" --db "$DB" -o json "$2" >"$T/bad$1.out" 2>"$T/bad$1.err"
+    "$OBSQ" --db "$DB" -o json ${4:-} "$2" >"$T/bad$1.out" 2>"$T/bad$1.err"
     rc=$?
     check_eq "bad query $1 ($2): exit 2" "$rc" 2
     check "bad query $1: the query on stderr" grep -qF -- "$2" "$T/bad$1.err"
@@ -347,7 +347,14 @@ bad 1 'filter @type = ' 'expected'
 bad 2 'stats count(* by x' 'expected.*\)'
 bad 3 'sort' 'expected'
 bad 4 'fields @timestamp | stats coutn(*)' '\bcount\b'
-bad 5 'filter @durration > 1' '@duration\b'
+# an unknown field is an error with --strict; by default it is empty, as in
+# CloudWatch, and a note with the same suggestion and caret says so
+bad 5 'filter @durration > 1' '@duration\b' --strict
+"$OBSQ" --db "$DB" -o json 'filter @durration > 1' >"$T/lenient5.out" 2>"$T/lenient5.err"
+check_eq "lenient query 5: exit 0" "$?" 0
+check_eq "lenient query 5: no rows" "$(cat "$T/lenient5.out")" "[]"
+check_grep "lenient query 5: a note naming the field" "$T/lenient5.err" "^note: field '@durration' does not exist.*did you mean '@duration'"
+check_grep "lenient query 5: a caret line" "$T/lenient5.err" '^[[:space:]]*\^'
 # a suggestion made from the misspelt name, not a fixed example list
 bad 6 'filter @type = "REPORT" | stats maxx(@duration)' '\bmax\b'
 

@@ -3,7 +3,8 @@
 # docs/query-language.md, run against the fixture store the document
 # describes at its top, must print exactly the output it shows (one check
 # per example). The blocks are extracted by tests/query/doc_examples.js;
-# each runs as `obsq --db FIXTURE -o table [OPTIONS] QUERY`. Fewer than
+# each runs as `obsq --db FIXTURE -o table [OPTIONS] QUERY` (and, when the
+# block has a stderr: section, its standard error is compared too). Fewer than
 # MIN_EXAMPLES examples is a failure, so the reference keeps covering every
 # command and function. Keep the fixture below in step with the document.
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +48,9 @@ while [ "$i" -le "$N" ]; do
         fail "$desc: exit $rc, expected $want_exit: $q" "$T/out"
     else
         check_eq "$desc: $q" "$(cat "$T/out")" "$(cat "$T/ex/$i.expected")"
+        if [ -f "$T/ex/$i.stderr" ]; then
+            check_eq "$desc: stderr" "$(cat "$T/err")" "$(cat "$T/ex/$i.stderr")"
+        fi
     fi
     i=$((i + 1))
 done

@@ -1,18 +1,22 @@
 /* tests/fuzz/fuzz_query.c — libFuzzer target for the query front end: any
- * bytes in, query_parse, then query_check, then query_ast_dump and
- * query_error_print must not crash, overflow the stack, read past the text
- * or leak; an error must carry a position inside the text. A query that
- * checks is planned (a small and a huge span of the store, for the binned
- * and GROUP BY plans of stats by bin) and its SQL — and a part's, when it
+ * bytes in, query_parse, then query_check (strict) and, on a second parse,
+ * query_check_lenient (which accepts what the strict one does), then
+ * query_ast_dump and query_error_print must not crash, overflow the stack,
+ * read past the text or leak; an error must carry a position inside the
+ * text. A query that checks is planned (a small and a huge span of the
+ * store, for the binned and GROUP BY plans of stats by bin; its SOURCE
+ * applied; with and without a time range, which diff needs) and its SQL — and a part's, when it
  * can run in parts — must compile against the store's schema (an in-memory store with its tokenizer and functions), or
  * the planner must have said why it cannot be run.
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/query/.
  */
 #include "query/check.h"
+#include "query/cmds/cmds.h"
 #include "query/emit_sql.h"
 #include "query/errfmt.h"
 #include "query/parse.h"
+#include "query/query.h"
 #include "query/sqlfuncs/sqlfuncs.h"
 #include "store/store_int.h"
 
@@ -55,16 +59,24 @@ static void compile(const query_plan_t *p)
 
 /* Plan q (and, when it can run in parts, a middle part of it: run_split.c)
  * and compile the SQL. */
-static void plan_and_compile(const query_ast_t *q, int64_t span_ms)
+static void plan_and_compile(const query_ast_t *q, int64_t span_ms, int ranged)
 {
     query_plan_opts_t o = { .since_ms = -1, .until_ms = -1, .span_known = 1 };
+    query_source_owned_t src;
     o.span_first_ms = 1793491200000LL;
     o.span_last_ms = o.span_first_ms + span_ms;
+    o.now_ms = o.span_last_ms;
+    if (ranged) {
+        o.since_ms = o.span_first_ms;
+        o.until_ms = o.span_last_ms;
+    }
+    query_source_apply(q, o.now_ms, &o, &src);
     query_plan_t *p = NULL, *part = NULL;
     obs_err_t err = { 0 };
     if (query_plan_build(q, &o, &p, &err)) {
         if (p || !err.msg[0])
             abort();
+        query_source_free(&src);
         return;
     }
     compile(p);
@@ -82,6 +94,7 @@ static void plan_and_compile(const query_ast_t *q, int64_t span_ms)
         query_plan_free(part);
     }
     query_plan_free(p);
+    query_source_free(&src);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -102,9 +115,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         free(d);
         if (rc == 0) {
-            plan_and_compile(q, 3 * 3600000LL);
-            plan_and_compile(q, 365 * 86400000LL);
+            plan_and_compile(q, 3 * 3600000LL, 0);
+            plan_and_compile(q, 365 * 86400000LL, 1);
         }
+        /* the lenient checker, on a tree of its own (checking annotates it) */
+        query_ast_t *l = NULL;
+        obs_err_t lerr = { 0 };
+        if (query_parse(text, size, &l, &lerr) != 0)
+            abort();  /* it parsed a moment ago */
+        if (query_check_lenient(l, &lerr) == 0) {
+            FILE *devnull = fopen("/dev/null", "w");
+            if (devnull) {
+                query_notes_print(devnull, l);
+                fclose(devnull);
+            }
+            plan_and_compile(l, 3 * 3600000LL, 1);
+        } else if (rc == 0 || lerr.code != OBS_EINVAL || lerr.line < 1 || lerr.col < 1) {
+            abort();  /* what the strict checker accepts, the lenient one accepts */
+        }
+        query_ast_free(l);
     } else if (q) {
         abort();
     }

@@ -10,10 +10,13 @@
 //   options: --no-fill ...     (optional: obsq options, split on spaces)
 //   exit: 2                    (optional: expected exit status, default 0;
 //                               when not 0, stdout and stderr are compared)
+//   stderr:                    (optional, exit 0 only: the lines up to
+//   EXPECTED LINES...           output: are what obsq prints on stderr)
 //   output:
 //   EXPECTED LINES...          (up to the closing ```)
 // For example N (1-based, document order) it writes OUTDIR/N.query,
-// N.options, N.exit, N.expected and N.line (the block's line number), and
+// N.options, N.exit, N.expected, N.line (the block's line number) and, with
+// a stderr: section, N.stderr, and
 // prints the number of examples. A malformed block is an error (exit 1).
 "use strict";
 const fs = require("fs");
@@ -35,11 +38,15 @@ for (let i = 0; i < lines.length; i++) {
         console.error(`${doc}:${start}: obsq-example: ${why}`);
         process.exit(1);
     };
-    let query = null, options = "", exit = "0", expected = null;
+    let query = null, options = "", exit = "0", expected = null, stderr = null;
     for (i++; i < lines.length && lines[i] !== "```"; i++) {
         const l = lines[i];
         if (expected !== null) {
             expected.push(l);
+        } else if (stderr !== null && l !== "output:") {
+            stderr.push(l);
+        } else if (l === "stderr:") {
+            stderr = [];
         } else if (l.startsWith("query: ")) {
             query = l.slice(7);
             while (i + 1 < lines.length && lines[i + 1].startsWith("  "))
@@ -53,7 +60,7 @@ for (let i = 0; i < lines.length; i++) {
         } else if (l === "output:") {
             expected = [];
         } else {
-            bad(`unexpected line '${l}' (query:, options:, exit: or output:)`);
+            bad(`unexpected line '${l}' (query:, options:, exit:, stderr: or output:)`);
         }
     }
     if (i >= lines.length)
@@ -62,6 +69,8 @@ for (let i = 0; i < lines.length; i++) {
         bad("no 'query:' line");
     if (expected === null)
         bad("no 'output:' line");
+    if (stderr !== null && exit !== "0")
+        bad("stderr: with exit: (both streams are compared as output: then)");
     n++;
     const base = path.join(outdir, String(n));
     fs.writeFileSync(base + ".query", query);
@@ -69,5 +78,9 @@ for (let i = 0; i < lines.length; i++) {
     fs.writeFileSync(base + ".exit", exit);
     fs.writeFileSync(base + ".expected", expected.join("\n"));
     fs.writeFileSync(base + ".line", String(start));
+    if (stderr !== null)
+        fs.writeFileSync(base + ".stderr", stderr.join("\n"));
+    else if (fs.existsSync(base + ".stderr"))
+        fs.unlinkSync(base + ".stderr");
 }
 console.log(n);

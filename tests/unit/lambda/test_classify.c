@@ -1110,6 +1110,19 @@ static void test_truncations(void)
         "Runtime.OutOfMemory",
         "{\"time\":\"2022-10-12T00:00:15.064Z\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"r\","
         "\"tracing\":{\"value\":\"Root=1-6;Parent=0e;Sampled=1\"}}}",
+        "I, [2019-10-26T10:04:01.689856 #8]  INFO 2d0e1e5a-xmpl-4f3b-8a1b-6b6c2d7e8f90 -- : hello",
+        "[AWS Parameters and Secrets Lambda Extension] 2024/06/26 02:34:50 INFO ready to serve traffic",
+        "2023-10-20T16:28:17.840Z 4299ee26-8d1d-4ea9-bd43-77b85ed96cfe Task timed out after 31.01 seconds",
+        "Function 'HelloWorldFunction' timed out after 3 seconds",
+        "\xE2\x9C\x96 Warning: Error: [504] - Lambda timeout.",
+        "[Serverless-Offline] Your \xCE\xBB handler 'hello' timed out after 30000ms.",
+        "offline: Unhandled Lambda Error during invoke of 'hello'",
+        "RequestId: 2b9d6e8a-0d5f-4c6b-8a1e-3f6a2b9d6e8a  Duration: 12.34 ms  Billed Duration: 13 ms",
+        "XRAY TraceId: 1-5e7d7595-212fxmpl9ee07c4884191322\tSegmentId: 42ffxmpl0645f474\tSampled: true",
+        "LOGS\tName: otel-extension\tState: Subscribed\tTypes: [Platform, Function]",
+        "RESTORE_START Runtime Version: java:11.v15\tRuntime Version ARN: arn:x",
+        "{\"timestamp\":\"2024-01-01T00:00:00.000Z\",\"level\":\"ERROR\",\"requestId\":\"r\",\"message\":\"m\"}",
+        "{\"requestTimeEpoch\":1700000000123,\"httpMethod\":\"GET\"}",
     };
     for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k++) {
         size_t n = strlen(lines[k]);

@@ -189,10 +189,16 @@ static void test_function_rules(void)
     bad("filter count(*) > 1", 1, 8, "aggregate function 'count' is only allowed in stats");
     bad("fields latest(x)", 1, 8, "aggregate function 'latest' is only allowed in stats");
     bad("sort max(x)", 1, 6, "aggregate function 'max' is only allowed in stats");
-    bad("filter bin(5m) > 0", 1, 8,
-        "bin() is only allowed as a stats 'by' key, e.g. stats count(*) by bin(5m)");
-    bad("stats count(bin(5m))", 1, 13,
-        "bin() is only allowed as a stats 'by' key, e.g. stats count(*) by bin(5m)");
+    /* bin() is a datetime function: AWS allows those in fields, filter and
+     * as arguments; it needs @timestamp, gone after a stats */
+    query_ast_t *b = ok("filter bin(5m) > 0 | fields bin(1h) as h | stats count(bin(5m)) by h");
+    query_ast_free(b);
+    bad("stats count(*) as n | filter bin(5m) > 0", 1, 30,
+        "bin() needs @timestamp, which does not exist after stats (it produces n): carry it with "
+        "max(@timestamp) as t, then use datefloor(t, 5m)");
+    bad("stats count(bin(5m)) by bin(1h) | stats count(bin(5m))", 1, 47,
+        "bin() needs @timestamp, which does not exist after stats (it produces count(bin(5m)), bin(1h)): "
+        "carry it with max(@timestamp) as t, then use datefloor(t, 5m)");
     bad("stats count(*) by bin(x)", 1, 23, "bin() expects a time period such as 5m or 1h");
     bad("fields datefloor(@timestamp, 5)", 1, 30,
         "datefloor() expects a time period such as 5m or 1h as its second argument");

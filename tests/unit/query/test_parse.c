@@ -325,8 +325,14 @@ static void test_unsupported(void)
 {
     expect_error("fields a | parse @message logfmt as m", 37, 1, 27, "parse ... logfmt is not supported");
     expect_error("parse @message /(?<a>.)/ multi", 30, 1, 26, "'parse ... multi' is not supported");
-    expect_error("fields a | source x", 19, 1, 12, "SOURCE is not supported: select functions with --function");
-    expect_error("filter x\n| anomaly", 18, 2, 3, "the anomaly command is not supported by obsq");
+    expect_error("fields a | source x", 19, 1, 12, "SOURCE must open the query, before its other commands");
+    expect_error("filter x\n| join y on z", 22, 2, 3, "the join command is not supported by obsq");
+    expect_error("stats topk(3, x)", 16, 1, 7, "function 'topk' is not supported by obsq");
+    /* several: one message names them all, at the first */
+    expect_error("fields a | lookup t x | parse @message logfmt as m\n| stats rate(x, 5m) by bin(5m) offset 1h",
+                 91, 1, 12,
+                 "not supported by obsq: the lookup command (line 1, column 12); parse ... logfmt (line 1, "
+                 "column 40); function 'rate' (line 2, column 9); stats ... by ... offset (line 2, column 32)");
 }
 
 /* CHECK_EQ_STR for long texts (its message buffer is too small for -Werror) */

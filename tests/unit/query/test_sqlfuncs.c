@@ -122,6 +122,13 @@ static void test_numeric(void)
     CHECK_EQ_STR(q("SELECT obs_num('99999999999999999999')"), "1.0e+20");
     CHECK_EQ_STR(q("SELECT obs_num('-9223372036854775808')"), "-9223372036854775808");
     CHECK_EQ_STR(q("SELECT obs_num('150') > obs_num('99')"), "1");
+    /* what avg and sum read: numbers as they are, numeric text as numbers,
+     * anything else NULL (skipped, not summed as 0) */
+    CHECK_EQ_STR(q("SELECT typeof(obs_numval(2.5)), typeof(obs_numval(7)), obs_numval('150') + 1"), "real");
+    CHECK_EQ_STR(q("SELECT typeof(obs_numval(7))"), "integer");
+    CHECK_EQ_STR(q("SELECT obs_numval('abc') IS NULL, obs_numval('') IS NULL"), "1");
+    CHECK_EQ_STR(q("SELECT avg(obs_numval(v)) FROM (SELECT 'b' AS v UNION ALL SELECT '6')"), "6.0");
+    CHECK_EQ_STR(q("SELECT sum(obs_numval(v)) IS NULL FROM (SELECT 'b' AS v)"), "1");
     CHECK_EQ_STR(q("SELECT obs_abs(-3)"), "3");
     CHECK_EQ_STR(q("SELECT obs_abs('-2.5')"), "2.5");
     CHECK_EQ_STR(q("SELECT obs_abs('x')"), "(null)");

@@ -1,0 +1,1 @@
+SOURCE 'a' | SOURCE logGroups(namePrefix: ['/x', ''], class: 'STANDARD', accountIdentifiers: ['1']) START=-8h END=0s | fields @message

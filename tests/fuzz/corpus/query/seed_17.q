@@ -1,0 +1,1 @@
+pattern @message | sort @sampleCount desc | limit 5

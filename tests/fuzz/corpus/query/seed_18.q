@@ -1,0 +1,1 @@
+filter x like /e/ | diff previousWeek

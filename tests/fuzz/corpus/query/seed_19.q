@@ -1,0 +1,1 @@
+fields @timestamp, @message | pattern @message | anomaly | sort @timestamp desc

@@ -1,0 +1,1 @@
+fields a.b, c / 2 as d, d * 2 as e | filterIndex a.b = "x" or c in [1, 2] | unmask | estimate

@@ -1,0 +1,1 @@
+stats count(*) as n by bin(1h), x | sort bin(1h) desc, nn | filter isRes | display bin(1h) as t, median(n)

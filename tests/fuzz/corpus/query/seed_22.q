@@ -1,0 +1,1 @@
+sort @timestamp | stats median(x) by @nosuch | fields bin(5m)
