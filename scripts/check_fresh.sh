@@ -11,7 +11,7 @@
 #   3. `make test` (installing the tests' tools) passes;
 #   4. `make deb` builds the package and apt-get installs it with its
 #      dependencies; the installed programs run and their man pages open.
-# Needs root, debootstrap and the Debian mirror ($DEBIAN_MIRROR). Not part
+# Needs root and the Debian mirror ($DEBIAN_MIRROR); installs debootstrap. Not part
 # of make test: it takes about 15 minutes. The log is $FRESH_DIR/check.log;
 # the root is left in place for a look ($FRESH_KEEP=0 removes it).
 set -u
@@ -25,7 +25,11 @@ passed=0
 failed=0
 
 [ "$(id -u)" = 0 ] || { echo "check-fresh: needs root (debootstrap, chroot)" >&2; exit 2; }
-command -v debootstrap >/dev/null || { echo "check-fresh: needs debootstrap: apt-get install -y debootstrap" >&2; exit 2; }
+if ! command -v debootstrap >/dev/null; then
+    echo "check-fresh: installing debootstrap"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap; } \
+        >/dev/null || { echo "check-fresh: needs debootstrap: apt-get install -y debootstrap" >&2; exit 2; }
+fi
 
 umount_all() {
     for m in dev/pts dev proc sys; do
