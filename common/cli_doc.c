@@ -6,9 +6,25 @@
 
 #include <string.h>
 
-#define each_row(cli, g, o) \
-    for (const obs_opt_t *const *g = (cli)->groups; *g; g++) \
-        for (const obs_opt_t *o = *g; o->name; o++)
+/* The rows of a table one after the other, across its groups: start with
+ * it = { 0 }; NULL after the last. */
+typedef struct row_iter {
+    int g, i;
+} row_iter_t;
+
+static const obs_opt_t *next_row(const obs_cli_t *cli, row_iter_t *it)
+{
+    while (cli->groups[it->g]) {
+        const obs_opt_t *o = &cli->groups[it->g][it->i];
+        if (o->name) {
+            it->i++;
+            return o;
+        }
+        it->g++;
+        it->i = 0;
+    }
+    return NULL;
+}
 
 static int shown(const obs_opt_t *o)
 {
@@ -131,7 +147,8 @@ static void bash_values(FILE *out, const obs_cli_t *cli)
     const char *done[OBS_CLI_MAX_OPTS * 4];
     int ndone = 0;
     for (int i = 0; i < nall; i++) {
-        each_row(all[i], g, o) {
+        row_iter_t it = { 0, 0 };
+        for (const obs_opt_t *o; (o = next_row(all[i], &it));) {
             if (!o->arg || (o->flags & OBS_OPT_HEADING))
                 continue;
             int seen = 0;
@@ -160,7 +177,8 @@ static void bash_values(FILE *out, const obs_cli_t *cli)
 static void bash_opts(FILE *out, const obs_cli_t *cli)
 {
     int first = 1;
-    each_row(cli, g, o) {
+    row_iter_t it = { 0, 0 };
+    for (const obs_opt_t *o; (o = next_row(cli, &it));) {
         if (!shown(o))
             continue;
         if (o->letter)
@@ -267,7 +285,8 @@ static void zsh_form(FILE *out, const obs_opt_t *o, int letter)
 static void zsh_array(FILE *out, const char *name, const obs_cli_t *cli)
 {
     fprintf(out, "local -a %s\n%s=(\n", name, name);
-    each_row(cli, g, o) {
+    row_iter_t it = { 0, 0 };
+    for (const obs_opt_t *o; (o = next_row(cli, &it));) {
         if (!shown(o))
             continue;
         if (o->letter)
@@ -308,7 +327,8 @@ void obs_cli_zsh(FILE *out, const obs_cli_t *cli)
 
 static void list_rows(FILE *out, const obs_cli_t *cli, const char *word)
 {
-    each_row(cli, g, o) {
+    row_iter_t it = { 0, 0 };
+    for (const obs_opt_t *o; (o = next_row(cli, &it));) {
         if (!shown(o))
             continue;
         if (o->letter)
