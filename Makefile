@@ -11,13 +11,22 @@
 #                   and the files+TCP+UDP load test for a minute
 #   make valgrind   each program's main paths under valgrind memcheck (no leaks,
 #                   no memory errors); not part of make test
-#   make deps       install the Debian packages the build needs (as root)
+#   make install    the programs, man pages, bash and zsh completion, the
+#                   systemd unit and its environment file under PREFIX
+#                   (/usr/local) in DESTDIR; make uninstall removes them
+#   make deb        a Debian package, build/obs_VERSION_ARCH.deb
+#   make check-fresh  debootstrap a Debian 12 into FRESH_DIR, chroot, and run
+#                   make demo, make test and the package there from a clean
+#                   clone (slow, needs root and the Debian mirror; not in test)
+#   make deps       install every Debian package any target needs (as root);
+#                   deps-test, deps-bench, deps-fuzz: one group (scripts/deps.sh)
 #   SANITIZE=address,undefined   build (into build-san/) with sanitizers
 #   WERROR=1        treat warnings as errors (CI sets it)
 #   V=1             show full compiler command lines
 
 .DEFAULT_GOAL := all
 CC       ?= cc
+OBS_VERSION := $(shell sed -n 's/^\#define OBS_VERSION "\(.*\)"/\1/p' common/obs.h)
 PKGS     := sqlite3 libcjson libpcre2-8 libuv libmicrohttpd libcurl zlib
 SANITIZE ?=
 WERROR   ?=
@@ -36,15 +45,22 @@ ifneq ($(WERROR),)
 WARN     += -Werror
 endif
 
-# Dependencies: config.mk caches pkg-config's answer; making it runs
-# scripts/deps.sh, which installs missing packages (as root) or says how.
-NODEPS_GOALS := clean deps
+# Dependencies: the build's packages are checked before anything is built
+# (scripts/deps.sh build): as root the missing ones are installed, else the
+# apt-get line is printed and make stops there. config.mk caches
+# pkg-config's answer. The tests' tools are installed by make test
+# (deps-test), not by the build.
+NODEPS_GOALS := clean deps deps-test deps-bench deps-fuzz deps-deb check-fresh uninstall
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell sh scripts/deps.sh --check build && echo ok),)
+ifeq ($(shell sh scripts/deps.sh build >&2 && echo ok),)
+$(error the build needs the packages above)
+endif
+endif
 -include $(BUILD)/config.mk
 endif
 $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
-	@sh scripts/deps.sh --check || sh scripts/deps.sh
 	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nCURSES_CFLAGS := %s\nCURSES_LIBS := %s\n' \
 	  "$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS))" \
 	  "$$(pkg-config --cflags ncursesw)" "$$(pkg-config --libs ncursesw)" > $@
@@ -78,16 +94,24 @@ PROGS    := $(BUILD)/obsagent $(BUILD)/obsq $(BUILD)/obstop
 UNIT_SRC := $(foreach m,$(MODULES),$(wildcard tests/unit/$(m)/test_*.c))
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS    := $(BUILD)/lambdagen $(BUILD)/bench_raw_insert $(BUILD)/bench_frame $(BUILD)/timeit
+# made from the option tables at build time (scripts/gendoc.c): the man
+# pages from docs/man/*.in, the completion scripts
+GENDOC   := $(BUILD)/gendoc
+MANPAGES := $(patsubst docs/man/%.in,$(BUILD)/man/%,$(wildcard docs/man/*.in))
+BASHCOMP := $(patsubst %,$(BUILD)/completion/bash/%,obsagent obsq obstop)
+ZSHCOMP  := $(patsubst %,$(BUILD)/completion/zsh/_%,obsagent obsq obstop)
+DOCS     := $(MANPAGES) $(BASHCOMP) $(ZSHCOMP)
 # the fuzz targets again, with a plain main (tests/fuzz/driver.c): make test
 # runs them over their seeds and regression inputs without clang
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_RUN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all test test-unit demo bench fuzz soak valgrind deps clean
+.PHONY: all test test-unit demo bench fuzz soak valgrind deps deps-test deps-bench deps-fuzz deps-deb \
+        clean install uninstall deb check-fresh
 # keep the objects of the tests and tools (make would delete them as
 # intermediate files, and print one long rm line at the end of every run)
 .SECONDARY:
-all: $(PROGS) $(TOOLS) $(UNITS) $(FUZZ_RUN)
+all: $(PROGS) $(DOCS) $(TOOLS) $(UNITS) $(FUZZ_RUN)
 
 # Objects depend on the flags: switching WERROR=1 (or CFLAGS) rebuilds them,
 # so a warning can't hide in an object built without -Werror.
@@ -126,6 +150,21 @@ $(BUILD)/bench_raw_insert: $(BUILD)/bench/bench_raw_insert.o $(LIB)
 $(BUILD)/bench_frame: $(BUILD)/bench/bench_frame.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(GENDOC): $(BUILD)/scripts/gendoc.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+$(BUILD)/man/%: docs/man/%.in $(GENDOC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(GENDOC) man $(basename $*) $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/completion/bash/%: $(GENDOC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(GENDOC) bash $* >$@.tmp && mv $@.tmp $@
+$(BUILD)/completion/zsh/_%: $(GENDOC)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(GENDOC) zsh $* >$@.tmp && mv $@.tmp $@
 $(BUILD)/timeit: $(BUILD)/bench/timeit.o
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^
@@ -138,7 +177,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/driver.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
 
-test: all
+test: deps-test all
 	@BUILD=$(BUILD) sh tests/run.sh
 
 test-unit: $(UNITS)
@@ -147,10 +186,11 @@ test-unit: $(UNITS)
 valgrind: all
 	@BUILD=$(BUILD) sh tests/valgrind.sh
 
-demo: all
+# the demo needs the programs and the generator only
+demo: $(PROGS) $(BUILD)/lambdagen
 	@BUILD=$(BUILD) sh scripts/demo.sh
 
-bench: all
+bench: deps-test deps-bench all
 	@BUILD=$(BUILD) sh bench/bench_import.sh
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_query.sh
@@ -179,7 +219,7 @@ build-fuzz/libobs.a: $(FUZZ_OBJ)
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libobs.a
 	@$(if $(Q),echo "  CLANG   $@")
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
-fuzz: $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+fuzz: deps-fuzz $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 	@for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); x=$${n#fuzz_}; \
 	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
@@ -199,7 +239,56 @@ soak: all
 	  BUILD=$(BUILD) sh tests/e2e/test_load.sh
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh all
+deps-test deps-bench deps-fuzz deps-deb:
+	@sh scripts/deps.sh --check $(@:deps-%=%) || sh scripts/deps.sh $(@:deps-%=%)
+
+# Installing: PREFIX and DESTDIR as usual; each directory can be set apart
+# (make deb sets the Debian ones).
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+MANDIR         ?= $(PREFIX)/share/man
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR     ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR     ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+INSTALLED := $(BINDIR)/obsagent $(BINDIR)/obsq $(BINDIR)/obstop \
+             $(MANDIR)/man1/obsagent.1 $(MANDIR)/man1/obsq.1 $(MANDIR)/man1/obstop.1 \
+             $(MANDIR)/man5/obs-store.5 $(BASHCOMPDIR)/obsagent $(BASHCOMPDIR)/obsq \
+             $(BASHCOMPDIR)/obstop $(ZSHCOMPDIR)/_obsagent $(ZSHCOMPDIR)/_obsq $(ZSHCOMPDIR)/_obstop \
+             $(SYSTEMDUNITDIR)/obsagent.service
+install: $(PROGS) $(DOCS)
+	@D='$(DESTDIR)'; \
+	install -d "$$D$(BINDIR)" "$$D$(MANDIR)/man1" "$$D$(MANDIR)/man5" "$$D$(BASHCOMPDIR)" \
+	  "$$D$(ZSHCOMPDIR)" "$$D$(SYSTEMDUNITDIR)" "$$D$(SYSCONFDIR)/default" && \
+	install -m 0755 $(PROGS) "$$D$(BINDIR)" && \
+	install -m 0644 $(filter %.1,$(MANPAGES)) "$$D$(MANDIR)/man1" && \
+	install -m 0644 $(filter %.5,$(MANPAGES)) "$$D$(MANDIR)/man5" && \
+	install -m 0644 $(BASHCOMP) "$$D$(BASHCOMPDIR)" && \
+	install -m 0644 $(ZSHCOMP) "$$D$(ZSHCOMPDIR)" && \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/obsagent.service.in \
+	  >"$$D$(SYSTEMDUNITDIR)/obsagent.service" && chmod 0644 "$$D$(SYSTEMDUNITDIR)/obsagent.service" && \
+	if [ -e "$$D$(SYSCONFDIR)/default/obsagent" ]; then \
+	  echo "  kept    $$D$(SYSCONFDIR)/default/obsagent (yours; the example is packaging/obsagent.default)"; \
+	else install -m 0644 packaging/obsagent.default "$$D$(SYSCONFDIR)/default/obsagent"; fi && \
+	echo "  installed obsagent, obsq, obstop in $$D$(BINDIR), their man pages, completions and obsagent.service"
+uninstall:
+	@D='$(DESTDIR)'; for f in $(INSTALLED); do rm -f "$$D$$f"; done; \
+	if cmp -s packaging/obsagent.default "$$D$(SYSCONFDIR)/default/obsagent"; then \
+	  rm -f "$$D$(SYSCONFDIR)/default/obsagent"; \
+	elif [ -e "$$D$(SYSCONFDIR)/default/obsagent" ]; then \
+	  echo "  kept    $$D$(SYSCONFDIR)/default/obsagent (changed from the example)"; fi; \
+	echo "  removed obsagent, obsq, obstop from $$D$(BINDIR), their man pages, completions and obsagent.service"
+
+# The Debian package: installed into a staging root with Debian's paths,
+# its Depends from the shared libraries the programs link (dpkg-shlibdeps).
+deb: deps-deb $(PROGS) $(DOCS)
+	@BUILD=$(BUILD) VERSION=$(OBS_VERSION) MAKE='$(MAKE)' sh packaging/deb.sh
+
+# A Debian 12 bootstrapped from nothing but git, make, gcc and libc6-dev.
+FRESH_DIR ?= /var/tmp/obs-fresh
+check-fresh:
+	@FRESH_DIR=$(FRESH_DIR) sh scripts/check_fresh.sh
 
 clean:
 	rm -rf build build-san build-fuzz

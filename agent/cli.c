@@ -1,5 +1,6 @@
-/* agent/cli.c — obsagent's command line (see cli.h): the usage text, the
- * options and their ranges, and the checks between them. */
+/* agent/cli.c — obsagent's command line (see cli.h): the table of its
+ * options (which --help, obsagent(1) and the completions are made from),
+ * their ranges, and the checks between them. */
 #include "agent/cli.h"
 #include "common/xalloc.h"
 
@@ -9,100 +10,134 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-"usage: obsagent [options] [PATH...]      follow: tail PATHs and serve the EMF\n"
-"                                         endpoint (and /metrics) until stopped\n"
-"       obsagent --once [options] PATH... | -\n"
-"       obsagent --status [--db FILE]\n"
-"\n"
-"Import AWS Lambda logs (text or JSON log format) into an obs store,\n"
-"with the custom metrics of their EMF documents.\n"
-"PATH is a log file or a directory of <function>/<stream>.log files;\n"
-"'-' reads standard input to its end. A file is never imported twice.\n"
-"\n"
-"  --once               read every PATH to its end, then exit\n"
-"  --status             print the agent's counters, state and lag (bytes written\n"
-"                       to each file and not stored yet), then exit\n"
-"  --db FILE            the store (default: $OBS_DB, else ./obs.db)\n"
-"  --function NAME      function name (default: from the path)\n"
-"  --stream NAME        log stream name (default: from the path)\n"
-"  --log-group NAME     log group (default: /aws/lambda/<function>)\n"
-"  --max-line BYTES     longer lines are stored truncated (default 262144;\n"
-"                       suffixes K and M accepted)\n"
-"  --batch-rows N       events per transaction (default 50000)\n"
-"  --batch-ms MS        longest a transaction stays open (default 1000)\n"
-"  --no-emf             do not extract EMF metrics (lines are still stored)\n"
-"  --format NAME        what wraps the lines (default auto: chosen per file by\n"
-"                       its content): lambda (none), sam-logs, console, tail,\n"
-"                       docker, sam-local, events-json, insights-json,\n"
-"                       insights-csv, subscription (docs/formats.md)\n"
-"  --no-multiline       store every line as an event of its own (default: stack\n"
-"                       traces and tracebacks written line by line become one\n"
-"                       event with the line that started them)\n"
-"follow mode:\n"
-"  --poll-ms N          look for new files and data every N ms (default 250;\n"
-"                       inotify wakes it sooner where available)\n"
-"  --idle-flush-ms N    store a last line without newline after N ms (3000)\n"
-"  --multiline-timeout-ms N\n"
-"                       store a multi-line event after N ms without data (1000)\n"
-"  --rotate-wait-ms N   keep reading a rotated file N ms (5000)\n"
-"  --from head|tail     files present at start and never read: from their\n"
-"                       head (default) or their end\n"
-"  --max-pending-bytes N\n"
-"                       read at most N bytes ahead of the last commit (default\n"
-"                       32M; K and M accepted): a slow store slows reading, a\n"
-"                       locked or full one pauses it (the files hold the rest)\n"
-"  --exclude GLOB       skip matching files (path or name); repeatable.\n"
-"                       Archives and rotated copies (x.log.1) are skipped anyway\n"
-"  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
-"                       at SIGHUP, which also rescans the paths at once\n"
-"  --retention AGE     delete events, metric points, invocations and rollups\n"
-"                       older than AGE by event time (30m, 12h, 7d), a few\n"
-"                       thousand rows at a time between reads\n"
-"  --max-db-size SIZE   keep the store (file + WAL, in use) under SIZE (500M,\n"
-"                       2G; K, M, G = 1024-based): over it, the oldest minutes\n"
-"                       are deleted until it is under 90% of SIZE\n""EMF endpoint (follow mode; what the CloudWatch agent serves to clients in\n"
-"Agent mode, AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888):\n"
-"  --emf-listen LIST    where to listen (default $OBS_EMF_LISTEN, else\n"
-"                       tcp://127.0.0.1:25888,udp://127.0.0.1:25888)\n"
-"  --no-emf-listen      do not listen (also OBS_EMF_LISTEN=off)\n"
-"  --listen-public      allow a non-loopback listen address (anyone who can\n"
-"                       reach it can write to the store, or read /metrics)\n"
-"  --emf-max-frame BYTES  longest document (default 1M; longer ones are dropped\n"
-"                       and counted)\n"
-"  --emf-max-connections N  open TCP connections (default 256)\n"
-"  --emf-idle-timeout-ms N  close a silent TCP connection after N ms (300000)\n"
-"  --emf-buffer BYTES   what the network inputs received and the store has not\n"
-"                       (default 32M): beyond, TCP clients wait, UDP datagrams\n"
-"                       are dropped and counted, Telemetry API batches get 503\n"
-"Lambda Telemetry API receiver (follow mode):\n"
-"  --telemetry-listen HOST:PORT  take the batches Lambda POSTs to a subscribed\n"
-"                       extension; POST /FUNCTION?stream=NAME routes them\n"
-"                       (default function and stream: --function, --stream)\n"
-"  --extension          run as a Lambda extension: register with the Extensions\n"
-"                       API at $AWS_LAMBDA_RUNTIME_API, subscribe to the\n"
-"                       Telemetry API (receiver default sandbox.localdomain:4243),\n"
-"                       stop at SHUTDOWN having stored everything\n"
-"Prometheus (follow mode):\n"
-"  --metrics-listen HOST:PORT\n"
-"                       serve GET /metrics there (default $OBS_METRICS_LISTEN,\n"
-"                       else off; e.g. 127.0.0.1:9464); a non-loopback HOST\n"
-"                       needs --listen-public\n"
-"  --no-progress        no progress line on a terminal\n"
-"  -q, --quiet          no summary\n"
-"  -h, --help           this help\n"
-"  --version            print the version\n"
-"\n"
-"In follow mode SIGTERM or SIGINT stops after storing what was read; SIGHUP\n"
-"re-reads --exclude-from and rescans (other options are fixed at start).\n";
-
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
        OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
-       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE };
+       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
+       OPT_LOG_LEVEL };
+
+/* Every option of obsagent, once: the parser below, --help, obsagent(1)
+ * and the completions are made from these rows (common/cli.h). */
+static const obs_opt_t options[] = {
+    { OPT_ONCE, 0, "once", NULL, "read every PATH to its end, then exit", 0, NULL },
+    { OPT_STATUS, 0, "status", NULL,
+      "print the agent's counters, state and lag (bytes written to each file and not stored yet), then exit",
+      0, NULL },
+    OBS_OPT_DB(OPT_DB),
+    { OPT_FUNCTION, 0, "function", "NAME", "function name (default: from the path)", 0, NULL },
+    { OPT_STREAM, 0, "stream", "NAME", "log stream name (default: from the path)", 0, NULL },
+    { OPT_LOG_GROUP, 0, "log-group", "NAME", "log group (default: /aws/lambda/<function>)", 0, NULL },
+    { OPT_MAX_LINE, 0, "max-line", "BYTES",
+      "longer lines are stored truncated (default 262144; suffixes K and M accepted)", 0, NULL },
+    { OPT_BATCH_ROWS, 0, "batch-rows", "N", "events per transaction (default 50000)", 0, NULL },
+    { OPT_BATCH_MS, 0, "batch-ms", "MS", "longest a transaction stays open (default 1000)", 0, NULL },
+    { OPT_NO_EMF, 0, "no-emf", NULL, "do not extract EMF metrics (lines are still stored)", 0, NULL },
+    { OPT_FORMAT, 0, "format", "NAME",
+      "what wraps the lines (default auto: chosen per file by its content): lambda (none), sam-logs, "
+      "console, tail, docker, sam-local, events-json, insights-json, insights-csv, subscription "
+      "(docs/formats.md)", 0,
+      "auto lambda sam-logs console tail docker sam-local events-json insights-json insights-csv subscription" },
+    { OPT_NO_MULTILINE, 0, "no-multiline", NULL,
+      "store every line as an event of its own (default: stack traces and tracebacks written line by "
+      "line become one event with the line that started them)", 0, NULL },
+    { OPT_NO_PROGRESS, 0, "no-progress", NULL, "no progress line on a terminal", 0, NULL },
+    { 'q', 'q', "quiet", NULL, "no summary", 0, NULL },
+    { OPT_LOG_FORMAT, 0, "log-format", "FMT",
+      "the agent's own log on stderr: text (default: time, level, message) or json (one object a "
+      "line: time, level, program, message)", 0, "text json" },
+    { OPT_LOG_LEVEL, 0, "log-level", "LEVEL",
+      "the least severe of the agent's own messages to write: debug, info (default), warn or error", 0,
+      "debug info warn error" },
+    OBS_OPT_HELP,
+    OBS_OPT_VERSION(OPT_VERSION),
+    OBS_OPT_SECTION("follow mode"),
+    { OPT_POLL_MS, 0, "poll-ms", "N",
+      "look for new files and data every N ms (default 250; inotify wakes it sooner where available)", 0,
+      NULL },
+    { OPT_IDLE_FLUSH_MS, 0, "idle-flush-ms", "N", "store a last line without newline after N ms (3000)", 0,
+      NULL },
+    { OPT_MULTILINE_TIMEOUT_MS, 0, "multiline-timeout-ms", "N",
+      "store a multi-line event after N ms without data (1000)", 0, NULL },
+    { OPT_ROTATE_WAIT_MS, 0, "rotate-wait-ms", "N", "keep reading a rotated file N ms (5000)", 0, NULL },
+    { OPT_FROM, 0, "from", "head|tail",
+      "files present at start and never read: from their head (default) or their end", 0, "head tail" },
+    { OPT_MAX_PENDING, 0, "max-pending-bytes", "N",
+      "read at most N bytes ahead of the last commit (default 32M; K and M accepted): a slow store slows "
+      "reading, a locked or full one pauses it (the files hold the rest)", 0, NULL },
+    { OPT_EXCLUDE, 0, "exclude", "GLOB",
+      "skip matching files (path or name). Archives and rotated copies (x.log.1) are skipped anyway",
+      OBS_OPT_REPEAT, NULL },
+    { OPT_EXCLUDE_FROM, 0, "exclude-from", "FILE",
+      "more exclude globs, one a line (# comments); re-read at SIGHUP, which also rescans the paths at once",
+      0, "@file" },
+    { OPT_RETENTION, 0, "retention", "AGE",
+      "delete events, metric points, invocations and rollups older than AGE by event time (30m, 12h, 7d), "
+      "a few thousand rows at a time between reads", 0, NULL },
+    { OPT_MAX_DB_SIZE, 0, "max-db-size", "SIZE",
+      "keep the store (file + WAL, in use) under SIZE (500M, 2G; K, M, G = 1024-based): over it, the "
+      "oldest minutes are deleted until it is under 90% of SIZE", 0, NULL },
+    OBS_OPT_SECTION("EMF endpoint (follow mode)"),
+    { OPT_EMF_LISTEN, 0, "emf-listen", "LIST",
+      "where to serve what the CloudWatch agent serves to clients in Agent mode "
+      "(AWS_EMF_AGENT_ENDPOINT=tcp://127.0.0.1:25888); default $OBS_EMF_LISTEN, else "
+      "tcp://127.0.0.1:25888,udp://127.0.0.1:25888", 0, NULL },
+    { OPT_NO_EMF_LISTEN, 0, "no-emf-listen", NULL, "do not listen (also OBS_EMF_LISTEN=off)", 0, NULL },
+    { OPT_LISTEN_PUBLIC, 0, "listen-public", NULL,
+      "allow a non-loopback listen address (anyone who can reach it can write to the store, or read "
+      "/metrics)", 0, NULL },
+    { OPT_EMF_MAX_FRAME, 0, "emf-max-frame", "BYTES",
+      "longest document (default 1M; longer ones are dropped and counted)", 0, NULL },
+    { OPT_EMF_MAX_CONNECTIONS, 0, "emf-max-connections", "N", "open TCP connections (default 256)", 0, NULL },
+    { OPT_EMF_IDLE_TIMEOUT_MS, 0, "emf-idle-timeout-ms", "N",
+      "close a silent TCP connection after N ms (300000)", 0, NULL },
+    { OPT_EMF_BUFFER, 0, "emf-buffer", "BYTES",
+      "what the network inputs received and the store has not (default 32M): beyond, TCP clients wait, "
+      "UDP datagrams are dropped and counted, Telemetry API batches get 503", 0, NULL },
+    OBS_OPT_SECTION("Lambda Telemetry API receiver (follow mode)"),
+    { OPT_TELEMETRY_LISTEN, 0, "telemetry-listen", "HOST:PORT",
+      "take the batches Lambda POSTs to a subscribed extension; POST /FUNCTION?stream=NAME routes them "
+      "(default function and stream: --function, --stream)", 0, NULL },
+    { OPT_EXTENSION, 0, "extension", NULL,
+      "run as a Lambda extension: register with the Extensions API at $AWS_LAMBDA_RUNTIME_API, subscribe "
+      "to the Telemetry API (receiver default sandbox.localdomain:4243), stop at SHUTDOWN having stored "
+      "everything", 0, NULL },
+    OBS_OPT_SECTION("Prometheus (follow mode)"),
+    { OPT_METRICS_LISTEN, 0, "metrics-listen", "HOST:PORT",
+      "serve GET /metrics there (default $OBS_METRICS_LISTEN, else off; e.g. 127.0.0.1:9464); a "
+      "non-loopback HOST needs --listen-public", 0, NULL },
+    OBS_OPT_END,
+};
+
+static const obs_opt_t *const groups[] = { options, NULL };
+
+static const obs_exit_t exits[] = {
+    { 0, "done: every input was read and stored (follow mode: stopped by SIGTERM or SIGINT after "
+         "storing what was read)" },
+    { 1, "a failure, said on stderr: the store could not be opened or written, an input could not be "
+         "read or does not exist (the others were still imported), a listener could not start" },
+    { 2, "a usage error: an unknown option, a bad value, options that do not go together" },
+    { 130, "--once interrupted by SIGINT (Ctrl-C) or SIGTERM: what was read is stored, and running the "
+           "same command again resumes where it stopped" },
+    { 0, NULL },
+};
+
+const obs_cli_t agent_cli_spec = {
+    .prog = "obsagent",
+    .synopsis = "[options] [PATH...]\n--once [options] PATH... | -\n--status [-d FILE]",
+    .about = "Import AWS Lambda logs (text or JSON log format) into an obs store, with the custom metrics "
+             "of their EMF documents. PATH is a log file or a directory of <function>/<stream>.log files; "
+             "'-' reads standard input to its end. A file is never imported twice. Without --once it "
+             "follows: tails the PATHs through rotation and serves the EMF endpoint (and /metrics) until "
+             "stopped.",
+    .groups = groups,
+    .exits = exits,
+    .epilog = "In follow mode SIGTERM or SIGINT stops after storing what was read; SIGHUP re-reads "
+              "--exclude-from and rescans (other options are fixed at start).",
+    .operands = "@file",
+};
 
 static int parse_size(const char *s, long long lo, long long hi, long long *out)
 {
@@ -129,45 +164,6 @@ static int bad_value(const char *opt, const char *val, const char *want)
 
 int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
 {
-    static const struct option longopts[] = {
-        { "once", no_argument, NULL, OPT_ONCE },
-        { "db", required_argument, NULL, OPT_DB },
-        { "function", required_argument, NULL, OPT_FUNCTION },
-        { "stream", required_argument, NULL, OPT_STREAM },
-        { "log-group", required_argument, NULL, OPT_LOG_GROUP },
-        { "max-line", required_argument, NULL, OPT_MAX_LINE },
-        { "batch-rows", required_argument, NULL, OPT_BATCH_ROWS },
-        { "batch-ms", required_argument, NULL, OPT_BATCH_MS },
-        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-        { "no-emf", no_argument, NULL, OPT_NO_EMF },
-        { "no-multiline", no_argument, NULL, OPT_NO_MULTILINE },
-        { "format", required_argument, NULL, OPT_FORMAT },
-        { "multiline-timeout-ms", required_argument, NULL, OPT_MULTILINE_TIMEOUT_MS },
-        { "status", no_argument, NULL, OPT_STATUS },
-        { "poll-ms", required_argument, NULL, OPT_POLL_MS },
-        { "idle-flush-ms", required_argument, NULL, OPT_IDLE_FLUSH_MS },
-        { "rotate-wait-ms", required_argument, NULL, OPT_ROTATE_WAIT_MS },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "emf-listen", required_argument, NULL, OPT_EMF_LISTEN },
-        { "no-emf-listen", no_argument, NULL, OPT_NO_EMF_LISTEN },
-        { "listen-public", no_argument, NULL, OPT_LISTEN_PUBLIC },
-        { "telemetry-listen", required_argument, NULL, OPT_TELEMETRY_LISTEN },
-        { "extension", no_argument, NULL, OPT_EXTENSION },
-        { "emf-max-frame", required_argument, NULL, OPT_EMF_MAX_FRAME },
-        { "emf-max-connections", required_argument, NULL, OPT_EMF_MAX_CONNECTIONS },
-        { "emf-idle-timeout-ms", required_argument, NULL, OPT_EMF_IDLE_TIMEOUT_MS },
-        { "emf-buffer", required_argument, NULL, OPT_EMF_BUFFER },
-        { "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
-        { "exclude", required_argument, NULL, OPT_EXCLUDE },
-        { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
-        { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
-        { "retention", required_argument, NULL, OPT_RETENTION },
-        { "max-db-size", required_argument, NULL, OPT_MAX_DB_SIZE },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, OPT_VERSION },
-        { NULL, 0, NULL, 0 },
-    };
     memset(cli, 0, sizeof *cli);
     cli->io.progress = 1;
     cli->db = getenv("OBS_DB");
@@ -184,11 +180,14 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
     const char *metrics_env = getenv("OBS_METRICS_LISTEN");
     cli->mo.listen = !metrics_env || !*metrics_env || strcmp(metrics_env, "off") == 0 ? NULL : metrics_env;
     cli->emf = cli->multiline = 1;
+    cli->log_level = OBS_LOG_INFO;
     int c;
     long long v;
     const char *follow_only = NULL;  /* a network option given: follow mode only */
 
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    obs_cli_parser_t p;
+    obs_cli_parser_init(&p, &agent_cli_spec);
+    while ((c = obs_cli_next(&p, argc, argv)) != -1) {
         switch (c) {
         case OPT_ONCE: cli->once = 1; break;
         case OPT_DB: cli->db = optarg; break;
@@ -289,9 +288,17 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             cli->no.buffer_bytes = (size_t)v;
             break;
         case 'q': cli->quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case OPT_VERSION: printf("obsagent %s\n", OBS_VERSION); return 0;
-        default: fputs(usage, stderr); return 2;
+        case OPT_LOG_FORMAT:
+            if (obs_log_format_parse(optarg, &cli->log_format))
+                return bad_value("--log-format", optarg, "text or json");
+            break;
+        case OPT_LOG_LEVEL:
+            if (obs_log_level_parse(optarg, &cli->log_level))
+                return bad_value("--log-level", optarg, "debug, info, warn or error");
+            break;
+        case 'h': obs_cli_help(stdout, &agent_cli_spec); return 0;
+        case OPT_VERSION: obs_cli_version(stdout, "obsagent"); return 0;
+        default: fprintf(stderr, "(see obsagent --help)\n"); return 2;
         }
     }
     if (!cli->db || !*cli->db)
@@ -300,8 +307,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         return -1;
     if (optind >= argc &&
         (cli->once || (!cli->no.emf.spec && !cli->no.telemetry.listen && !cli->extension && !cli->mo.listen))) {
-        fprintf(stderr, "obsagent: no PATH given (a log file, a directory, or - for stdin)\n%s", usage);
-        return 2;
+        return obs_cli_usage_error(&agent_cli_spec, "no PATH given (a log file, a directory, or - for stdin)");
     }
     int use_stdin = 0;
     for (int i = optind; i < argc; i++)

@@ -8,6 +8,8 @@
 #include "agent/net/net_source.h"
 #include "agent/retention.h"
 #include "store/store.h"
+#include "common/cli.h"
+#include "common/log.h"
 
 typedef struct agent_cli {
     const char *db;              /* the store (--db, $OBS_DB, or obs.db) */
@@ -22,7 +24,12 @@ typedef struct agent_cli {
     const char **exclude;        /* owned: the --exclude globs (fo.exclude) */
     char **paths;                /* the PATH arguments */
     int npaths;
+    obs_log_format_t log_format; /* --log-format */
+    obs_log_level_t log_level;   /* --log-level */
 } agent_cli_t;
+
+/* The options of obsagent (its parser, --help, man page and completions). */
+extern const obs_cli_t agent_cli_spec;
 
 /* Parse argv into *cli (defaults from the environment: $OBS_DB,
  * $OBS_EMF_LISTEN, $OBS_METRICS_LISTEN). Returns -1 to go on, or the exit

@@ -5,11 +5,65 @@
 #include "agent/cli.h"
 #include "agent/net/extension.h"
 #include "agent/status.h"
+#include "common/clock.h"
 #include "common/log.h"
+#include "store/agent_state.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* SIGINT or SIGTERM during --once: the import stops after the chunk it is
+ * reading and stores what it read (follow mode has its own handler). */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* A listener that could not start because its address is taken: which
+ * option moves it, and that the one there may be another agent (said after
+ * the error, on its line). */
+static const char *listen_hint(const obs_err_t *err, const char *option)
+{
+    static char hint[300];
+    if (!strstr(err->msg, "in use"))
+        return NULL;
+    snprintf(hint, sizeof hint, "another obsagent may be listening there (and own the store: obsagent "
+             "--status says); %s", option);
+    return hint;
+}
+
+/* --once: a PATH that does not exist is named, and the others are still
+ * imported; when none is left, 1 (and no store is created). Follow mode:
+ * said, and followed once it appears. */
+static int check_paths(agent_cli_t *cli, int *missing)
+{
+    int kept = 0;
+    *missing = 0;
+    for (int i = 0; i < cli->npaths; i++) {
+        struct stat sb;
+        if (strcmp(cli->paths[i], "-") == 0 || stat(cli->paths[i], &sb) == 0 || errno != ENOENT) {
+            cli->paths[kept++] = cli->paths[i];
+            continue;
+        }
+        if (cli->once) {
+            obs_log(OBS_LOG_ERROR, "%s: no such file or directory; %s", cli->paths[i],
+                    cli->npaths > 1 ? "importing the other paths" : "nothing to import");
+            (*missing)++;
+        } else {
+            obs_log(OBS_LOG_WARN, "%s does not exist (yet): it is followed once it appears", cli->paths[i]);
+            cli->paths[kept++] = cli->paths[i];
+        }
+    }
+    cli->npaths = kept;
+    return cli->once && kept == 0 ? 1 : 0;
+}
 
 /* --extension: register with the Extensions API, and make the Telemetry
  * API receiver listen where Lambda can deliver (the sandbox is the
@@ -50,7 +104,7 @@ static int subscribe_extension(extension_t *ext, const net_opts_t *no, const cha
 }
 
 /* Follow mode with the network inputs, the extension and /metrics. */
-static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, obs_err_t *err)
+static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, const char **hint, obs_err_t *err)
 {
     int rc;
     cli->fo.db_path = cli->db;
@@ -75,8 +129,14 @@ static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, obs_err_t *
     char ext_function[256] = "";
     if (!rc && cli->extension)
         rc = start_extension(&cli->no, &ext, ext_function, sizeof ext_function, err);
-    if (!rc && (cli->no.emf.spec || cli->no.telemetry.listen))
+    if (!rc && (cli->no.emf.spec || cli->no.telemetry.listen)) {
         rc = net_source_start(&cli->no, st, pl, &ns, err);
+        if (rc && strstr(err->msg, "Telemetry API"))
+            *hint = listen_hint(err, "--telemetry-listen HOST:PORT sets another address");
+        else if (rc)
+            *hint = listen_hint(err, "--emf-listen LIST (or $OBS_EMF_LISTEN) sets another address, "
+                                "--no-emf-listen none");
+    }
     if (!rc && ext)
         rc = subscribe_extension(ext, &cli->no, ext_function, err);
     if (!rc && ns) {
@@ -89,6 +149,8 @@ static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, obs_err_t *
     cli->mo.db_path = cli->db;
     if (!rc && cli->mo.listen && !(rc = prom_http_start(&cli->mo, &mh, err)))
         obs_log(OBS_LOG_INFO, "Prometheus metrics on %s", prom_http_describe(mh));
+    else if (rc && cli->mo.listen && !mh)
+        *hint = listen_hint(err, "--metrics-listen HOST:PORT (or $OBS_METRICS_LISTEN) sets another address");
     if (!rc)
         rc = follow_run(st, pl, &cli->fo, cli->paths, cli->npaths, err);
     prom_http_stop(mh);
@@ -107,11 +169,18 @@ int main(int argc, char **argv)
         agent_cli_free(&cli);
         return rc;
     }
+    obs_log_setup("obsagent", cli.log_level);
+    obs_log_set_format(cli.log_format);
     if (cli.status) {
         agent_cli_free(&cli);
         return agent_status_print(cli.db, stdout);
     }
     cli.io.db_path = cli.db;
+    int missing;
+    if (check_paths(&cli, &missing)) {   /* nothing to import: no store made */
+        agent_cli_free(&cli);
+        return 1;
+    }
     obs_err_t err = { 0 };
     store_t *st = NULL;
     if (store_open(cli.db, &cli.so, &st, &err)) {
@@ -119,19 +188,31 @@ int main(int argc, char **argv)
         agent_cli_free(&cli);
         return 1;
     }
+    obs_log(OBS_LOG_DEBUG, "store %s open; %d path%s", cli.db, cli.npaths, cli.npaths == 1 ? "" : "s");
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, cli.emf);
     pipeline_set_multiline(pl, cli.multiline, cli.io.max_line);
     pipeline_set_format(pl, cli.format);
     import_report_t rep;
     memset(&rep, 0, sizeof rep);
+    const char *hint = NULL;
     if (cli.once) {
+        /* the import's state beside the store (obstop, --status): importing, then stopped */
+        agent_state_t *as = agent_state_new(cli.db);
+        agent_state_set(as, "importing", NULL, obs_wall_ms());
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;   /* no SA_RESTART: a read of stdin returns */
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        cli.io.stop = &interrupted;
         rc = import_paths(st, pl, &cli.io, cli.paths, cli.npaths, &rep, &err);
+        agent_state_free(as);
     } else {
-        rc = run_follow(&cli, st, pl, &err);
+        rc = run_follow(&cli, st, pl, &hint, &err);
     }
     if (rc) {
-        obs_log(OBS_LOG_ERROR, "%s", err.msg);
+        obs_log(OBS_LOG_ERROR, "%s%s%s", err.msg, hint ? "; " : "", hint ? hint : "");
         store_rollback(st);  /* keep no row without its checkpoint */
     }
     if (store_close(st, &err) && !rc) {
@@ -140,7 +221,12 @@ int main(int argc, char **argv)
     }
     if (!cli.quiet && !rc)
         import_print_summary(stdout, &rep, pipeline_stats(pl), cli.db);
+    if (!rc && rep.interrupted)
+        obs_log(OBS_LOG_WARN, "interrupted in file %d of %d (%.1f of %.1f MB read, %lld lines); what was read "
+                "is stored, and running the same command again resumes where it stopped",
+                rep.files_done, rep.files_found, (double)rep.bytes_done / 1e6, (double)rep.bytes_total / 1e6,
+                (long long)pipeline_stats(pl)->lines);
     pipeline_free(pl);
     agent_cli_free(&cli);
-    return rc || rep.files_failed ? 1 : 0;
+    return rc || rep.files_failed || missing ? 1 : rep.interrupted ? 130 : 0;
 }

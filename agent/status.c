@@ -50,12 +50,17 @@ static int one_source(void *ctx, const char *key, const store_source_t *src)
     return 0;
 }
 
-/* The following agent's state file: running, or paused since when and why. */
+/* The agent's state file: running (or importing), paused since when and
+ * why, or not running (stopped when, or ended without a clean stop). */
 static void print_agent(const char *db, FILE *out)
 {
     agent_state_info_t ai;
     if (agent_state_read(db, &ai) != 0) {
         fprintf(out, "agent_state not running\n");
+        return;
+    }
+    if (strcmp(ai.state, "stopped") == 0) {   /* a clean stop, and when */
+        fprintf(out, "agent_state not running\nagent_stopped_ms %lld\n", (long long)ai.since_ms);
         return;
     }
     if (kill((pid_t)ai.pid, 0) != 0 && errno == ESRCH) {

@@ -3,6 +3,7 @@
 #include "store/agent_state.h"
 #include "common/xalloc.h"
 #include "common/log.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,8 +36,7 @@ void agent_state_free(agent_state_t *as)
 {
     if (!as)
         return;
-    unlink(as->path);
-    unlink(as->tmp);
+    agent_state_set(as, "stopped", NULL, obs_wall_ms());
     free(as->path);
     free(as->tmp);
     free(as);

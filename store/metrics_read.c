@@ -18,6 +18,8 @@
 "  AND (?3 IS NULL OR s.namespace = ?3) AND (?4 IS NULL OR s.name = ?4)\n" \
 "  AND (?5 IS NULL OR s.id IN (SELECT series_id FROM metric_series_function\n" \
 "                              WHERE function = ?5))\n" \
+"  AND (?6 IS NULL OR s.id IN (SELECT series_id FROM metric_series_function\n" \
+"                              WHERE function IN (SELECT value FROM json_each(?6))))\n" \
 "ORDER BY s.namespace, s.name, s.dimensions, s.unit, s.resolution, s.id"
 
 #define SQL_EMF_ERRORS \
@@ -100,6 +102,13 @@ int store_metric_series_list(store_t *st, const store_metric_filter_t *f, store_
         sqlite3_bind_text(s, 4, f->name, -1, SQLITE_STATIC);
     if (f->function)
         sqlite3_bind_text(s, 5, f->function, -1, SQLITE_STATIC);
+    if (f->nfunctions > 0) {   /* the list as a JSON array, for json_each */
+        cJSON *a = cJSON_CreateStringArray(f->functions, f->nfunctions);
+        char *text = cJSON_PrintUnformatted(a);
+        sqlite3_bind_text(s, 6, text, -1, SQLITE_TRANSIENT);
+        free(text);
+        cJSON_Delete(a);
+    }
     sketch_init(&sk);
     int skip = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

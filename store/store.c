@@ -90,7 +90,7 @@ static int open_common(const char *path, int flags, store_t **out, obs_err_t *er
     return 0;
 }
 
-int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_err_t *err)
+static int open_writer(const char *path, const store_opts_t *opts, store_t **out, obs_err_t *err)
 {
     store_t *st = NULL;
     char *msg = NULL;
@@ -138,7 +138,15 @@ fail:
     return rc;
 }
 
-int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
+int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_err_t *err)
+{
+    int rc = open_writer(path, opts, out, err);
+    if (rc)
+        store__explain_access(path, 1, err);
+    return rc;
+}
+
+static int open_reader(const char *path, store_t **out, obs_err_t *err)
 {
     store_t *st = NULL;
     sqlite3_stmt *q = NULL;
@@ -146,8 +154,9 @@ int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
 
     *out = NULL;
     if (access(path, F_OK) != 0)
-        return obs_err_set(err, OBS_EIO, "no store at %s (import logs first: obsagent --once --db %s LOGS)",
-                           path, path);
+        return obs_err_set(err, OBS_EIO, errno == ENOENT ? "no store at %s (import logs first: obsagent "
+                           "--once --db %s LOGS)" : "cannot open store %s: %s", path,
+                           errno == ENOENT ? path : strerror(errno));
     if ((rc = not_a_dir(path, err)))
         return rc;
     if ((rc = open_common(path, SQLITE_OPEN_READONLY, &st, err)))
@@ -175,6 +184,14 @@ int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
     }
     *out = st;
     return 0;
+}
+
+int store_open_readonly(const char *path, store_t **out, obs_err_t *err)
+{
+    int rc = open_reader(path, out, err);
+    if (rc)
+        store__explain_access(path, 0, err);
+    return rc;
 }
 
 int store__prepare_writer(store_t *st, obs_err_t *err)

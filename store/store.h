@@ -250,14 +250,24 @@ typedef struct store_fn_summary {
     int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
 } store_fn_summary_t;
 
-/* Per-function summary over the whole store, ordered by function name.
- * *out is a malloc'd array of *n entries (free()). */
-int store_summary(store_t *st, store_fn_summary_t **out, int *n, obs_err_t *err);
+/* Which functions and minutes a summary covers. */
+typedef struct store_summary_filter {
+    int64_t since_ms, until_ms;       /* [since, until); -1 = open. Whole minutes. */
+    const char *const *functions;     /* only these (nfunctions > 0), else every one */
+    int nfunctions;
+} store_summary_filter_t;
+
+/* Per-function summary over f (NULL: the whole store), ordered by function
+ * name. *out is a malloc'd array of *n entries (free()). */
+int store_summary(store_t *st, const store_summary_filter_t *f, store_fn_summary_t **out, int *n,
+                  obs_err_t *err);
 
 /* Which metric series to read, and over which minutes. */
 typedef struct store_metric_filter {
     int64_t since_ms, until_ms;   /* [since, until); -1 = open. Whole minutes. */
     const char *ns, *name, *function;  /* NULL = any */
+    const char *const *functions; /* emitted by one of these (nfunctions > 0), else any */
+    int nfunctions;
     const char *const *dims;      /* "key=value" strings the series must have */
     int ndims;
 } store_metric_filter_t;

@@ -94,6 +94,13 @@ struct store {
 
 /* ---- schema.c ------------------------------------------------------------ */
 int store__check(sqlite3 *db, int *version, obs_err_t *err);
+
+/* ---- access.c ---------------------------------------------------------- */
+/* After a failed open: when a permission of the store, its -wal or -shm, or
+ * its directory is why, replace err's message with one that names the path,
+ * its mode and owner and who may not read or write it, and return 1; else
+ * leave err as it is and return 0. */
+int store__explain_access(const char *path, int write, obs_err_t *err);
 int store__migrate(sqlite3 *db, obs_err_t *err);
 
 /* ---- store.c ------------------------------------------------------------- */

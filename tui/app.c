@@ -13,6 +13,7 @@ const int64_t app_window_spans[APP_WINDOWS] = { 5 * 60000LL, 15 * 60000LL, 36000
 const char *const app_window_names[APP_WINDOWS] = { "5m", "15m", "1h", "6h", "24h", "all" };
 
 #define TAIL_CAP 2000
+#define APP_HSCROLL_STEP 20
 #define LAG_EVERY_MS 5000
 #define DETAIL_EVERY_MS 5000
 
@@ -236,6 +237,43 @@ static void reconfigure_tail(app_t *a, const char *filter)
     a->tail_back = 0;
 }
 
+int app_filters(const app_t *a, char *out, size_t n)
+{
+    size_t len = 0;
+    int k = 0;
+    out[0] = '\0';
+    const char *tf = tail_filter(a->tail);
+    struct { int on; const char *fmt, *arg; } f[] = {
+        { a->function[0] != 0, "function = %s", a->function },
+        { a->name_filter[0] != 0, "name contains \"%s\"", a->name_filter },
+        { tf && *tf, "tail: %s", tf },
+        { a->tail_hide_platform, "%sSTART/END/REPORT hidden", "" },
+    };
+    for (size_t i = 0; i < OBS_ARRAY_LEN(f); i++) {
+        if (!f[i].on)
+            continue;
+        int w = k++ ? snprintf(out + len, n - len, ", ") : 0;
+        len += w > 0 ? (size_t)w : 0;
+        if (len >= n)
+            break;
+        w = snprintf(out + len, n - len, f[i].fmt, f[i].arg);
+        len += w > 0 ? (size_t)w : 0;
+        if (len >= n)
+            break;
+    }
+    return k;
+}
+
+void app_clear_filters(app_t *a)
+{
+    a->function[0] = '\0';
+    a->name_filter[0] = '\0';
+    a->tail_hide_platform = 0;
+    a->selected = 0;
+    reconfigure_tail(a, "");
+    set_status(a, "%s", "filters cleared");
+}
+
 static void switch_tab(app_t *a, int dir)
 {
     app_view_t v = a->view >= VIEW__TABS ? a->back : a->view;
@@ -434,6 +472,20 @@ int app_key(app_t *a, int key)
         }
         break;
     case 'e': if (a->view == VIEW_TAIL) a->tail_expand = !a->tail_expand; break;
+    case '>':
+    case '<':
+        if (a->view == VIEW_TAIL && !a->tail_wrap) {
+            a->tail_hscroll += key == '>' ? APP_HSCROLL_STEP : -APP_HSCROLL_STEP;
+            a->tail_hscroll = a->tail_hscroll < 0 ? 0 : a->tail_hscroll > 100000 ? 100000 : a->tail_hscroll;
+        }
+        break;
+    case 'z':
+        if (a->view == VIEW_TAIL) {
+            a->tail_wrap = !a->tail_wrap;
+            a->tail_hscroll = 0;
+        }
+        break;
+    case 'x': app_clear_filters(a); break;
     case APP_KEY_ENTER:
         if (a->view == VIEW_OVERVIEW)
             open_detail(a, selected_function(a));

@@ -8,6 +8,7 @@
 #include "tui/model.h"
 #include "store/store.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum app_key {
@@ -46,6 +47,8 @@ typedef struct app {
     int detail_top, emf_top;
     int tail_hide_platform, tail_expand;
     int tail_back;              /* lines scrolled up from the newest; 0 = following */
+    int tail_hscroll;           /* columns of the messages scrolled off to the left */
+    int tail_wrap;              /* long messages wrapped instead of cut */
     int height;                 /* rows of the last frame (for paging) */
 
     /* line input ('/' and 'f') */
@@ -97,6 +100,13 @@ int app_key(app_t *a, int key);
 /* Select a view by name ("overview", "tail", "emf", "function:NAME");
  * returns -1 for an unknown name. */
 int app_set_view(app_t *a, const char *name);
+
+/* The active filters as one line of text ("function = x, tail: ...") in
+ * out; returns how many are active. */
+int app_filters(const app_t *a, char *out, size_t n);
+/* Clear every filter: the function, the overview's name filter, the tail's
+ * expression and its hiding of platform lines (the 'x' key). */
+void app_clear_filters(app_t *a);
 
 /* The visible overview rows after the name filter: indexes into a->ov.rows. */
 int app_visible_rows(const app_t *a, int *idx, int cap);

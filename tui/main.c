@@ -4,12 +4,12 @@
 #include "tui/app.h"
 #include "tui/term.h"
 #include "tui/view.h"
+#include "tui/options.h"
 #include "query/query.h"
 #include "store/store.h"
 #include "common/clock.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -17,38 +17,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char usage[] =
-"usage: obstop [options]\n"
-"       obstop --dump [--iterations N] [--view VIEW] [options]\n"
-"\n"
-"A terminal dashboard of the Lambda functions in an obs store: per function\n"
-"invocations, errors, timeouts, crashes, throttle signals, cold starts,\n"
-"duration percentiles, memory headroom and cost; a function's detail; a live\n"
-"tail; EMF metrics. Reads the store read-only beside a running obsagent.\n"
-"\n"
-"  --db FILE            the store (default: $OBS_DB, else ./obs.db)\n"
-"  --interval S         refresh every S seconds (default 1; 0.1 to 60)\n"
-"  --window W           5m, 15m, 1h (default), 6h, 24h or all\n"
-"  --view VIEW          start in overview (default), function:NAME, tail or emf\n"
-"  --function NAME      show only this function\n"
-"  --filter EXPR        the tail's obsq filter expression\n"
-"  --price-gb-s USD     price of a GB-second (default 0.0000166667, x86)\n"
-"  --price-request USD  price of a request (default 0.0000002)\n"
-"  --ascii              ASCII instead of UTF-8 block characters\n"
-"  --no-color           monochrome (also when NO_COLOR is set)\n"
-"  --dump               write frames as plain text to stdout, no terminal\n"
-"  --iterations N       --dump: frames to write (default 1), one interval apart\n"
-"  --width N, --height N  --dump: frame size (default $COLUMNS x $LINES, else 120 x 40)\n"
-"  -h, --help           this help\n"
-"  --version            print the version\n"
-"\n"
-"Keys: ? help, q quit, Tab/arrows views, Enter open, / filter, f function,\n"
-"s sort, w window, p pause. Frames of --dump are separated by a form feed.\n";
-
-enum { OPT_DB = 256, OPT_INTERVAL, OPT_WINDOW, OPT_VIEW, OPT_FUNCTION, OPT_FILTER, OPT_PRICE_GB,
-       OPT_PRICE_REQ, OPT_ASCII, OPT_NO_COLOR, OPT_DUMP, OPT_ITERATIONS, OPT_WIDTH, OPT_HEIGHT,
-       OPT_VERSION };
 
 typedef struct opts {
     const char *db, *view, *window, *function, *filter;
@@ -83,22 +51,11 @@ static int env_int(const char *name, int dflt)
 /* Returns 0 to go on, or an exit code + 1000 (help and version: 1000). */
 static int parse(int argc, char **argv, opts_t *o)
 {
-    static const struct option longs[] = {
-        { "db", required_argument, NULL, OPT_DB }, { "interval", required_argument, NULL, OPT_INTERVAL },
-        { "window", required_argument, NULL, OPT_WINDOW }, { "view", required_argument, NULL, OPT_VIEW },
-        { "function", required_argument, NULL, OPT_FUNCTION },
-        { "filter", required_argument, NULL, OPT_FILTER },
-        { "price-gb-s", required_argument, NULL, OPT_PRICE_GB },
-        { "price-request", required_argument, NULL, OPT_PRICE_REQ },
-        { "ascii", no_argument, NULL, OPT_ASCII }, { "no-color", no_argument, NULL, OPT_NO_COLOR },
-        { "dump", no_argument, NULL, OPT_DUMP }, { "iterations", required_argument, NULL, OPT_ITERATIONS },
-        { "width", required_argument, NULL, OPT_WIDTH }, { "height", required_argument, NULL, OPT_HEIGHT },
-        { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, OPT_VERSION },
-        { NULL, 0, NULL, 0 }
-    };
     double v;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    obs_cli_parser_t p;
+    obs_cli_parser_init(&p, &obstop_cli_spec);
+    while ((c = obs_cli_next(&p, argc, argv)) != -1) {
         switch (c) {
         case OPT_DB: o->db = optarg; break;
         case OPT_INTERVAL:
@@ -129,9 +86,9 @@ static int parse(int argc, char **argv, opts_t *o)
             if (num(optarg, 8, 1000, &v)) return 1000 + bad("--height", optarg);
             o->height = (int)v;
             break;
-        case 'h': fputs(usage, stdout); return 1000;
-        case OPT_VERSION: printf("obstop %s\n", OBS_VERSION); return 1000;
-        default: return 1002;
+        case 'h': obs_cli_help(stdout, &obstop_cli_spec); return 1000;
+        case OPT_VERSION: obs_cli_version(stdout, "obstop"); return 1000;
+        default: fprintf(stderr, "(see obstop --help)\n"); return 1002;
         }
     }
     if (optind < argc) {

@@ -55,8 +55,16 @@ typedef struct agent_state {
     int64_t lag_bytes;        /* bytes of the followed files not yet read, -1 unknown */
     int sources, sources_behind;
     /* from the agent's state file "<db>-agent" (store/agent_state.h) */
-    int running;              /* a following agent is alive */
-    int paused;               /* ... and paused (store locked or full) */
+    enum agent_seen {
+        AGENT_NEVER_SEEN,     /* no state file: no agent has followed or imported */
+        AGENT_ALIVE,          /* its pid lives: running, importing or paused */
+        AGENT_STOPPED,        /* stopped cleanly, at since_ms */
+        AGENT_GONE,           /* its pid died without a clean stop */
+    } seen;
+    int running;              /* alive (following or importing) */
+    int importing;            /* ... an import (--once) */
+    int paused;               /* ... paused (store locked or full) */
+    long pid;
     char reason[128];         /* why, when paused */
     int64_t since_ms;         /* in that state since */
 } agent_state_t;

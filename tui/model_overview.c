@@ -292,17 +292,29 @@ int model_overview_load(sqlite3 *db, const char *db_path, const model_window_t *
     return 0;
 }
 
-/* The agent's own word on its state: its state file, if its pid lives. */
+/* The agent's own word on its state: its state file; a running state is
+ * believed only while its pid lives. */
 static void agent_file(const char *db_path, agent_state_t *a)
 {
     agent_state_info_t info;
-    a->running = a->paused = 0;
+    a->running = a->paused = a->importing = 0;
     a->reason[0] = '\0';
+    a->seen = AGENT_NEVER_SEEN;
     if (!db_path || !*db_path || agent_state_read(db_path, &info) != 0)
         return;
-    if (info.pid <= 0 || (kill((pid_t)info.pid, 0) != 0 && errno != EPERM))
-        return;   /* a file left by an agent that is gone */
+    a->pid = info.pid;
+    a->since_ms = info.since_ms;
+    if (strcmp(info.state, "stopped") == 0) {
+        a->seen = AGENT_STOPPED;
+        return;
+    }
+    if (info.pid <= 0 || (kill((pid_t)info.pid, 0) != 0 && errno != EPERM)) {
+        a->seen = AGENT_GONE;   /* a file left by an agent that died */
+        return;
+    }
+    a->seen = AGENT_ALIVE;
     a->running = 1;
+    a->importing = strcmp(info.state, "importing") == 0;
     a->paused = strcmp(info.state, "paused") == 0;
     snprintf(a->reason, sizeof a->reason, "%.127s", info.reason);
     a->since_ms = info.since_ms;

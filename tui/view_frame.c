@@ -9,34 +9,55 @@
 #include <string.h>
 #include <time.h>
 
-/* The agent as the header shows it: paused (and why) or running from its
- * state file; else from what it last wrote and the files' lag. */
+/* "last write 5s ago" (or minutes, hours) into out. */
+static void last_write(const app_t *a, int64_t ms, char *out, size_t n)
+{
+    int64_t ago = (a->now_ms - ms) / 1000;
+    if (ago < 0)
+        ago = 0;
+    if (ago < 120)
+        snprintf(out, n, "last write %llds ago", (long long)ago);
+    else if (ago < 7200)
+        snprintf(out, n, "last write %lldm ago", (long long)(ago / 60));
+    else
+        snprintf(out, n, "last write %lldh ago", (long long)(ago / 3600));
+}
+
+/* The agent as the header shows it, from its state file: paused (and why),
+ * running or importing (and how far behind the files it follows), stopped
+ * since when, gone (died without a clean stop), or never seen. */
 static void agent_text(const app_t *a, char *out, size_t n)
 {
     const agent_state_t *s = &a->ov.agent;
-    char lag[32];
+    char lag[32], wrote[48] = "no data yet", when[32];
     fmt_size(s->lag_bytes > 0 ? s->lag_bytes : 0, lag, sizeof lag);
+    if (s->last_write_ms >= 0)
+        last_write(a, s->last_write_ms, wrote, sizeof wrote);
     if (s->running && s->paused) {
         int64_t for_s = (a->now_ms - s->since_ms) / 1000;
         snprintf(out, n, "agent: PAUSED %llds, %.60s, lag %s", (long long)(for_s > 0 ? for_s : 0), s->reason,
                  lag);
         return;
     }
-    if (s->last_write_ms < 0) {
-        snprintf(out, n, s->running ? "agent: running, no data yet" : "agent: no data yet");
+    if (s->running) {
+        int64_t ago = s->last_write_ms < 0 ? 0 : (a->now_ms - s->last_write_ms) / 1000;
+        const char *state = s->importing ? "importing" : s->lag_bytes > 0 && ago >= 5 ? "behind"
+                          : s->lag_bytes > 0 ? "catching up" : "running";
+        snprintf(out, n, "agent: %s, lag %s, %s", state, lag, wrote);
         return;
     }
-    int64_t ago = (a->now_ms - s->last_write_ms) / 1000;
-    const char *state = s->lag_bytes > 0 && ago >= 5 ? "behind" : s->lag_bytes > 0 ? "catching up"
-                      : s->running ? "running" : "ok";
-    if (ago < 0)
-        ago = 0;
-    if (ago < 120)
-        snprintf(out, n, "agent: %s, lag %s, last write %llds ago", state, lag, (long long)ago);
-    else if (ago < 7200)
-        snprintf(out, n, "agent: %s, lag %s, last write %lldm ago", state, lag, (long long)(ago / 60));
-    else
-        snprintf(out, n, "agent: %s, lag %s, last write %lldh ago", state, lag, (long long)(ago / 3600));
+    switch (s->seen) {
+    case AGENT_STOPPED:
+        view_clock(s->since_ms, a->now_ms - s->since_ms > 20 * 3600000LL, when, sizeof when);
+        snprintf(out, n, "agent: stopped since %s, %s", when, wrote);
+        break;
+    case AGENT_GONE:
+        snprintf(out, n, "agent: gone (pid %ld, no clean stop), %s", s->pid, wrote);
+        break;
+    default:
+        snprintf(out, n, "agent: never seen, %s", wrote);
+        break;
+    }
 }
 
 static void header(canvas_t *c, app_t *a)
@@ -60,7 +81,8 @@ static void header(canvas_t *c, app_t *a)
     /* the agent's state, right-aligned on the tabs row */
     int aw = canvas_width(c, agent, strlen(agent));
     canvas_str(c, 1, c->w - aw > 40 ? c->w - aw : 40, 0,
-               a->ov.agent.paused ? CA_BAD : a->ov.agent.lag_bytes > 0 ? CA_WARN : CA_DIM, agent);
+               a->ov.agent.paused || a->ov.agent.seen == AGENT_GONE ? CA_BAD
+               : a->ov.agent.lag_bytes > 0 || !a->ov.agent.running ? CA_WARN : CA_DIM, agent);
 }
 
 static void tabs(canvas_t *c, app_t *a)
@@ -76,15 +98,31 @@ static void tabs(canvas_t *c, app_t *a)
             snprintf(label, sizeof label, " %s ", names[i]);
         x += canvas_str(c, 1, x, 0, (int)cur == i ? CA_SELECTED : CA_DIM, label) + 1;
     }
-    if (a->function[0])
-        canvas_printf(c, 1, x + 1, 0, CA_WARN, "function = %s", a->function);
+}
+
+/* Every active filter on a row of its own, whatever the view, with the key
+ * that clears them; 1 when there is one (the row is used). */
+static int filters(canvas_t *c, const app_t *a, int y)
+{
+    char text[600];
+    if (app_filters(a, text, sizeof text) == 0)
+        return 0;
+    canvas_attr(c, y, 0, c->w, CA_WARN);
+    int x = canvas_str(c, y, 0, 0, CA_WARN, "filtered: ");
+    int keyw = canvas_width(c, "  x clears", 10);
+    x += view_text_middle(c, y, x, c->w - x - keyw, CA_WARN, text);
+    x += canvas_str(c, y, x, 0, CA_WARN, "  ");
+    x += canvas_str(c, y, x, 0, CA_KEY, "x");
+    canvas_str(c, y, x, 0, CA_WARN, " clears");
+    return 1;
 }
 
 static void footer(canvas_t *c, app_t *a)
 {
     static const char *keys[][2] = { { "?", "Help" }, { "q", "Quit" }, { "Tab", "View" },
-                                     { "Enter", "Open" }, { "/", "Filter" }, { "s", "Sort" },
-                                     { "w", "Window" }, { "f", "Function" }, { "p", "Pause" } };
+                                     { "Enter", "Open" }, { "/", "Filter" }, { "x", "Clear" },
+                                     { "s", "Sort" }, { "w", "Window" }, { "f", "Function" },
+                                     { "p", "Pause" } };
     int y = c->h - 1, x = 0;
     canvas_attr(c, y, 0, c->w, CA_DIM);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -117,6 +155,8 @@ void view_frame(canvas_t *c, app_t *a)
     header(c, a);
     tabs(c, a);
     int y = 2, h = c->h - 4;
+    if (h > 1 && filters(c, a, y))
+        y++, h--;
     if (h < 1)
         return;
     switch (a->view) {

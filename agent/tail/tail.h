@@ -11,6 +11,7 @@
 
 #include "agent/pipeline.h"
 
+#include <signal.h>
 #include <stdio.h>
 
 typedef struct follow_opts {
@@ -67,6 +68,8 @@ typedef struct import_opts {
     const char *db_path;          /* never imported even when under a path */
     size_t max_line;              /* 0 = LINE_MAX_DEFAULT */
     int progress;                 /* draw a progress line on stderr (a tty) */
+    const volatile sig_atomic_t *stop;  /* set (a signal): stop after the chunk being read,
+                                           storing what was read; NULL: never */
 } import_opts_t;
 
 typedef struct import_report {
@@ -77,6 +80,9 @@ typedef struct import_report {
     int files_skipped;            /* compressed/rotated archives, not read */
     int files_failed;             /* could not be read (each reported on stderr) */
     double seconds;
+    int interrupted;              /* stopped by opts->stop: files_done of files_found read */
+    int files_done;
+    int64_t bytes_done, bytes_total;
 } import_report_t;
 
 /* Import every path ("-" = stdin). Stops at the first store error; a file

@@ -53,7 +53,13 @@ typedef struct reader_ctx {
     const char *ckpt_path;   /* NULL for stdin */
     store_source_t src;
     progress_t *pg;
+    const volatile sig_atomic_t *stop;   /* import_opts_t's */
 } reader_ctx_t;
+
+static int stopped(const reader_ctx_t *c)
+{
+    return c->stop && *c->stop;
+}
 
 static int checkpoint(reader_ctx_t *c, int64_t offset, obs_err_t *err)
 {
@@ -74,7 +80,7 @@ static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, 
     int rc = 0, eof = 0;
 
     line_reader_init(&lr, max_line);
-    while (!eof && !rc) {
+    while (!eof && !rc && !stopped(c)) {
         size_t avail;
         char *space = line_reader_space(&lr, &avail);
         ssize_t n = read(fd, space, avail);
@@ -209,7 +215,8 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     c.st = st;
     c.pl = pl;
     c.pg = &pg;
-    for (int i = 0; i < fl.n && rc <= 0; i++) {
+    c.stop = o->stop;
+    for (int i = 0; i < fl.n && rc <= 0 && !stopped(&c); i++) {
         pg.file_no = i + 1;
         rc = import_file(&c, o, &fl.v[i], rep, err);
         if (rc == 1) {
@@ -219,10 +226,14 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
         if (rc)
             goto out;
     }
-    if (use_stdin && (rc = import_stdin(&c, o, rep, err)))
+    if (use_stdin && !stopped(&c) && (rc = import_stdin(&c, o, rep, err)))
         goto out;
-    rc = store_commit(st, err);
+    rc = store_commit(st, err);   /* interrupted too: what was read is stored */
+    rep->interrupted = stopped(&c);
 out:
+    rep->files_done = pg.file_no;
+    rep->bytes_done = pg.done_bytes;
+    rep->bytes_total = pg.total_bytes;
     progress_draw(&pg, pipeline_stats(pl), 1);
     progress_clear(&pg);
     rep->seconds = since(pg.start);

@@ -5,35 +5,23 @@
  * `--expect-valid` makes any such document fail the command (for tests). */
 #include "query/obsq/obsq.h"
 #include "query/query.h"
+#include "query/format.h"
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/clock.h"
 
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char usage[] =
-"usage: obsq [--db FILE] metrics [options]\n"
-"\n"
-"  --since T            from T (ISO-8601, epoch ms, or 15m/2h/7d ago)\n"
-"  --until T            up to T (exclusive); ranges apply to whole minutes\n"
-"  --namespace NS       only this namespace\n"
-"  --name NAME          only this metric name\n"
-"  --function NAME      only series emitted by this function\n"
-"  --dim KEY=VALUE      only series with this dimension (repeatable)\n"
-"  --errors             list EMF documents with errors instead, by reason\n"
-"  --expect-valid       exit 1 when any EMF document has an error (printed on stderr)\n"
-"  -o, --output FMT     table (default) or json\n";
-
 typedef struct metrics_opts {
     store_metric_filter_t f;
+    obsq_scope_t sc;
     const char **dims;
-    int errors, expect_valid, json;
+    int errors, expect_valid;
 } metrics_opts_t;
 
 static double json_num(double v)
@@ -41,7 +29,26 @@ static double json_num(double v)
     return isfinite(v) ? v : NAN;  /* cJSON prints NAN as null */
 }
 
-static void print_series_json(const store_metric_series_t *v, int n)
+/* A JSON array (json), or one object a line (jsonl). */
+static void print_json(FILE *f, cJSON *arr, int lines)
+{
+    if (!lines) {
+        char *s = cJSON_Print(arr);
+        fprintf(f, "%s\n", s);
+        free(s);
+    } else {
+        const cJSON *o;
+        cJSON_ArrayForEach(o, arr)
+        {
+            char *s = cJSON_PrintUnformatted(o);
+            fprintf(f, "%s\n", s);
+            free(s);
+        }
+    }
+    cJSON_Delete(arr);
+}
+
+static void print_series_json(const store_metric_series_t *v, int n, int lines)
 {
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
@@ -62,10 +69,7 @@ static void print_series_json(const store_metric_series_t *v, int n)
         cJSON_AddNumberToObject(o, "p99", json_num(v[i].p99));
         cJSON_AddItemToArray(arr, o);
     }
-    char *s = cJSON_Print(arr);
-    printf("%s\n", s);
-    free(s);
-    cJSON_Delete(arr);
+    print_json(stdout, arr, lines);
 }
 
 /* {"a":"1","b":"2"} -> a=1,b=2 */
@@ -108,7 +112,7 @@ static const char *status_name(int s)
     return s == 2 ? "parse_error" : "invalid";
 }
 
-static void print_errors_json(FILE *f, const store_emf_error_t *v, int n)
+static void print_errors_json(FILE *f, const store_emf_error_t *v, int n, int lines)
 {
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
@@ -119,10 +123,7 @@ static void print_errors_json(FILE *f, const store_emf_error_t *v, int n)
         cJSON_AddNumberToObject(o, "count", (double)v[i].count);
         cJSON_AddItemToArray(arr, o);
     }
-    char *s = cJSON_Print(arr);
-    fprintf(f, "%s\n", s);
-    free(s);
-    cJSON_Delete(arr);
+    print_json(f, arr, lines);
 }
 
 static void print_errors_table(FILE *f, const store_emf_error_t *v, int n)
@@ -145,35 +146,63 @@ static void print_errors_table(FILE *f, const store_emf_error_t *v, int n)
     }
 }
 
+/* CSV: one line per series (dimensions as KEY=VALUE,...) or per error reason. */
+static void csv_field(const char *v)
+{
+    putchar('"');
+    for (; *v; v++) {
+        if (*v == '"')
+            putchar('"');
+        putchar(*v);
+    }
+    putchar('"');
+}
+
+static void print_series_csv(const store_metric_series_t *v, int n)
+{
+    printf("namespace,name,dimensions,unit,resolution,count,sum,avg,min,max,p50,p90,p99\n");
+    for (int i = 0; i < n; i++) {
+        char dims[1024];
+        dims_text(v[i].dimensions, dims, sizeof dims);
+        csv_field(v[i].ns);
+        putchar(',');
+        csv_field(v[i].name);
+        putchar(',');
+        csv_field(strcmp(dims, "-") ? dims : "");
+        putchar(',');
+        csv_field(v[i].unit);
+        printf(",%d,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", v[i].resolution, (long long)v[i].count,
+               v[i].sum, v[i].count ? v[i].sum / (double)v[i].count : NAN, v[i].min, v[i].max, v[i].p50,
+               v[i].p90, v[i].p99);
+    }
+}
+
+static void print_errors_csv(const store_emf_error_t *v, int n)
+{
+    printf("function,status,count,reason\n");
+    for (int i = 0; i < n; i++) {
+        csv_field(v[i].function);
+        printf(",%s,%lld,", status_name(v[i].status), (long long)v[i].count);
+        csv_field(v[i].reason);
+        putchar('\n');
+    }
+}
+
 static int parse_args(int argc, char **argv, metrics_opts_t *o)
 {
-    static const struct option longopts[] = {
-        { "since", required_argument, NULL, 's' }, { "until", required_argument, NULL, 'u' },
-        { "namespace", required_argument, NULL, 'N' }, { "name", required_argument, NULL, 'n' },
-        { "function", required_argument, NULL, 'f' }, { "dim", required_argument, NULL, 'd' },
-        { "errors", no_argument, NULL, 'e' }, { "expect-valid", no_argument, NULL, 'x' },
-        { "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int64_t now = obs_wall_ms();
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    obs_cli_parser_t p;
+    obs_cli_parser_init(&p, &obsq_metrics_spec);
+    while ((c = obs_cli_next(&p, argc, argv)) != -1) {
+        int r = obsq_scope_opt(&o->sc, &obsq_metrics_spec, c, optarg);
+        if (r == 2)
+            return 2;
+        if (r == 1)
+            continue;
         switch (c) {
-        case 's':
-        case 'u': {
-            int64_t *dst = c == 's' ? &o->f.since_ms : &o->f.until_ms;
-            if (timearg_parse(optarg, now, dst)) {
-                fprintf(stderr, "obsq metrics: invalid time '%s': expected ISO-8601, epoch ms, or a "
-                                "duration like 15m, 2h, 7d\n", optarg);
-                return 2;
-            }
-            break;
-        }
         case 'N': o->f.ns = optarg; break;
         case 'n': o->f.name = optarg; break;
-        case 'f': o->f.function = optarg; break;
-        case 'd':
+        case 'D':
             if (!strchr(optarg, '=') || optarg[0] == '=') {
                 fprintf(stderr, "obsq metrics: --dim takes KEY=VALUE, not '%s'\n", optarg);
                 return 2;
@@ -183,69 +212,89 @@ static int parse_args(int argc, char **argv, metrics_opts_t *o)
             o->f.dims = o->dims;
             break;
         case 'e': o->errors = 1; break;
-        case 'x': o->expect_valid = 1; break;
-        case 'o':
-            if (strcmp(optarg, "json") == 0)
-                o->json = 1;
-            else if (strcmp(optarg, "table") != 0) {
-                fprintf(stderr, "obsq metrics: -o takes table or json, not '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return 2;
+        case 'X': o->expect_valid = 1; break;
+        case 'h': obs_cli_help(stdout, &obsq_metrics_spec); return -1;
+        default: fprintf(stderr, "(see obsq metrics --help)\n"); return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "obsq metrics: unexpected argument '%s'\n%s", argv[optind], usage);
-        return 2;
-    }
+    if (optind < argc)
+        return obs_cli_usage_error(&obsq_metrics_spec, "unexpected argument '%s'", argv[optind]);
+    o->f.since_ms = o->sc.since_ms;
+    o->f.until_ms = o->sc.until_ms;
+    o->f.functions = o->sc.functions;
+    o->f.nfunctions = o->sc.nfunctions;
     return 0;
 }
 
-int obsq_cmd_metrics(const char *db, int argc, char **argv)
+/* Keep the errors of the selected functions (all without --function). */
+static int keep_functions(store_emf_error_t *v, int n, const obsq_scope_t *sc)
+{
+    if (sc->nfunctions == 0)
+        return n;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int in = 0;
+        for (int j = 0; j < sc->nfunctions && !in; j++)
+            in = strcmp(v[i].function, sc->functions[j]) == 0;
+        if (in) {
+            store_emf_error_t t = v[k];
+            v[k++] = v[i];
+            v[i] = t;
+        }
+    }
+    return k;
+}
+
+int obsq_cmd_metrics(int argc, char **argv)
 {
     metrics_opts_t o;
     obs_err_t err = { 0 };
     store_t *st = NULL;
     store_metric_series_t *series = NULL;
     store_emf_error_t *errors = NULL;
-    int nseries = 0, nerrors = 0, rc;
+    int nseries = 0, nerrors = 0, nshown = 0, rc;
 
     memset(&o, 0, sizeof o);
+    obsq_scope_init(&o.sc);
     o.f.since_ms = o.f.until_ms = -1;
     rc = parse_args(argc, argv, &o);
     if (rc) {
         free(o.dims);
+        obsq_scope_done(&o.sc);
         return rc < 0 ? 0 : rc;
     }
     rc = 1;
-    if (store_open_readonly(db, &st, &err))
+    if (store_open_readonly(obsq_scope_db(&o.sc), &st, &err))
         goto fail;
     if ((o.errors || o.expect_valid) &&
         store_emf_errors_list(st, o.f.since_ms, o.f.until_ms, &errors, &nerrors, &err))
         goto fail;
+    nshown = keep_functions(errors, nerrors, &o.sc);
     if (o.errors) {
-        if (o.json)
-            print_errors_json(stdout, errors, nerrors);
+        if (o.sc.fmt == QFMT_JSON || o.sc.fmt == QFMT_JSONL)
+            print_errors_json(stdout, errors, nshown, o.sc.fmt == QFMT_JSONL);
+        else if (o.sc.fmt == QFMT_CSV)
+            print_errors_csv(errors, nshown);
         else
-            print_errors_table(stdout, errors, nerrors);
+            print_errors_table(stdout, errors, nshown);
     } else {
         if (store_metric_series_list(st, &o.f, &series, &nseries, &err))
             goto fail;
-        if (o.json)
-            print_series_json(series, nseries);
+        if (o.sc.fmt == QFMT_JSON || o.sc.fmt == QFMT_JSONL)
+            print_series_json(series, nseries, o.sc.fmt == QFMT_JSONL);
+        else if (o.sc.fmt == QFMT_CSV)
+            print_series_csv(series, nseries);
         else
             print_series_table(series, nseries);
     }
     rc = 0;
-    if (o.expect_valid && nerrors) {
+    if (o.expect_valid && nshown) {
         int64_t docs = 0;
-        for (int i = 0; i < nerrors; i++)
+        for (int i = 0; i < nshown; i++)
             docs += errors[i].count;
         fprintf(stderr, "obsq metrics: %lld EMF document%s with errors; CloudWatch would drop "
                         "what they say:\n", (long long)docs, docs == 1 ? "" : "s");
-        print_errors_table(stderr, errors, nerrors);
+        print_errors_table(stderr, errors, nshown);
         rc = 1;
     }
     goto out;
@@ -256,5 +305,6 @@ out:
     store_emf_errors_free(errors, nerrors);
     store_close(st, NULL);
     free(o.dims);
+    obsq_scope_done(&o.sc);
     return rc;
 }

@@ -9,7 +9,6 @@
 #include "store/store.h"
 #include "common/clock.h"
 
-#include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,38 +16,6 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char usage[] =
-"usage: obsq [options] QUERY\n"
-"       obsq [options] --query-file FILE\n"
-"       obsq [--db FILE] summary | metrics [options]\n"
-"\n"
-"Run a CloudWatch Logs Insights query on the store, e.g.\n"
-"  obsq 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by bin(5m)'\n"
-"\n"
-"  -d, --db FILE        the store (default: $OBS_DB, else ./obs.db)\n"
-"  --since T            from T: 15m, 2h, 7d ago, an ISO-8601 time or epoch ms\n"
-"  --start T, --end T   an absolute range [start, end)\n"
-"  --function NAME      only this function's logs (repeatable)\n"
-"  --log-group NAME     only this log group's logs (repeatable); a query's\n"
-"                       SOURCE selects log groups too\n"
-"  -o, --output FMT     table (default), json, jsonl or csv\n"
-"  --max-rows N         stop after N rows (default: no cap)\n"
-"  --no-fill            do not zero-fill empty bins of stats ... by bin()\n"
-"  --context N          show N events before and after each match (its stream)\n"
-"  --follow             keep running: print new matching events as they arrive\n"
-"                       (a stats query is re-run and reprinted); Ctrl-C stops\n"
-"  --interval S         seconds between --follow polls (default 1)\n"
-"  --request ID         print every event of one invocation (no QUERY)\n"
-"  --query-file FILE    read the query from FILE ('-': standard input) instead\n"
-"                       of the command line (long queries, # comments)\n"
-"  --threads N          run a stats query in up to N parts at once (default: one\n"
-"                       per CPU, up to 4, on stores of 100,000 events or more;\n"
-"                       1: never split)\n"
-"  --strict             refuse what CloudWatch lets through: a field that does\n"
-"                       not exist where it is used, a sort before stats\n"
-"  --explain            print the SQL, its parameters and SQLite's plan\n"
-"  -h, --help           this help\n";
 
 typedef struct qopts {
     const char *db;
@@ -106,22 +73,11 @@ static int int_option(const char *opt, const char *arg, long lo, long hi, int *o
 
 static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' }, { "since", required_argument, NULL, 's' },
-        { "start", required_argument, NULL, 'S' }, { "end", required_argument, NULL, 'E' },
-        { "function", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-        { "max-rows", required_argument, NULL, 'm' }, { "no-fill", no_argument, NULL, 'F' },
-        { "explain", no_argument, NULL, 'x' }, { "help", no_argument, NULL, 'h' },
-        { "context", required_argument, NULL, 'C' }, { "follow", no_argument, NULL, 'w' },
-        { "interval", required_argument, NULL, 'i' }, { "request", required_argument, NULL, 'r' },
-        { "query-file", required_argument, NULL, 'Q' }, { "threads", required_argument, NULL, 'T' },
-        { "log-group", required_argument, NULL, 'g' }, { "strict", no_argument, NULL, 'X' },
-        { NULL, 0, NULL, 0 },
-    };
     int64_t now = obs_wall_ms();
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "d:o:h", longopts, NULL)) != -1) {
+    int c, fmt;
+    obs_cli_parser_t p;
+    obs_cli_parser_init(&p, &obsq_cli_spec);
+    while ((c = obs_cli_next(&p, argc, argv)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 's':
@@ -147,18 +103,9 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             break;
         case 'X': o->strict = 1; break;
         case 'o':
-            if (!strcmp(optarg, "table"))
-                o->fmt = QFMT_TABLE;
-            else if (!strcmp(optarg, "json"))
-                o->fmt = QFMT_JSON;
-            else if (!strcmp(optarg, "jsonl"))
-                o->fmt = QFMT_JSONL;
-            else if (!strcmp(optarg, "csv"))
-                o->fmt = QFMT_CSV;
-            else {
-                fprintf(stderr, "obsq: -o takes table, json, jsonl or csv, not '%s'\n", optarg);
+            if (obsq_output_parse("obsq", optarg, &fmt))
                 return 2;
-            }
+            o->fmt = (qfmt_t)fmt;
             break;
         case 'm': {
             char *end;
@@ -192,8 +139,9 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         case 'r': o->request = optarg; break;
         case 'Q': o->query_file = optarg; break;
         case 'x': o->explain = 1; break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return 2;
+        case 'h': obs_cli_help(stdout, &obsq_cli_spec); return -1;
+        case 'V': obs_cli_version(stdout, "obsq"); return -1;
+        default: fprintf(stderr, "(see obsq --help)\n"); return 2;
         }
     }
     if (o->request) {
@@ -214,9 +162,8 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         return 0;
     }
     if (optind + 1 != argc) {
-        fprintf(stderr, optind >= argc ? "obsq: no query given\n%s" : "obsq: one query expected "
-                "(quote it)\n%s", usage);
-        return 2;
+        return obs_cli_usage_error(&obsq_cli_spec, optind >= argc ? "no query given"
+                                                                  : "one query expected (quote it)");
     }
     *query = argv[optind];
     return 0;

@@ -2,7 +2,9 @@
  * (invocations, errors, timeouts, crashes, cold starts, duration
  * percentiles, memory, throttle signals), read from the store's rollups. */
 #include "query/obsq/obsq.h"
+#include "query/format.h"
 #include "store/store.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -52,24 +54,59 @@ static void print_row(const store_fn_summary_t *r)
            p99, max, init, mem, (long long)r->throttle_signals, (long long)r->events);
 }
 
-int obsq_cmd_summary(const char *db, int argc, char **argv)
+/* One row as typed cells for -o json, jsonl and csv (times in ms, memory
+ * in MB; NULL for what is unknown). */
+static void put_int(qval_t *v, int64_t i)
 {
-    obs_err_t err = { 0 };
-    store_t *st = NULL;
-    store_fn_summary_t *rows = NULL;
-    int n = 0;
+    v->type = QV_INT;
+    v->i = i;
+}
 
-    (void)argv;
-    if (argc > 1) {
-        fprintf(stderr, "obsq summary: takes no arguments\n");
-        return 2;
+static void put_real(qval_t *v, double d)
+{
+    if (isnan(d)) {
+        v->type = QV_NULL;
+    } else {
+        v->type = QV_REAL;
+        v->d = d;
     }
+}
 
-    if (store_open_readonly(db, &st, &err) || store_summary(st, &rows, &n, &err)) {
-        fprintf(stderr, "obsq: %s\n", err.msg);
-        store_close(st, NULL);
-        return 1;
-    }
+static const char *const columns[] = { "function", "invocations", "errors", "error_pct", "timeouts",
+                                       "crashes", "oom", "cold_starts", "cold_pct", "p50_ms", "p99_ms",
+                                       "max_ms", "avg_init_ms", "peak_memory_mb", "memory_size_mb",
+                                       "throttle_signals", "events", "emulated" };
+
+static void format_row(qformat_t *f, const store_fn_summary_t *r)
+{
+    qval_t v[OBS_ARRAY_LEN(columns)];
+    memset(v, 0, sizeof v);
+    int64_t failed = r->errors + r->timeouts + r->crashes + r->oom;
+    v[0].type = QV_TEXT;
+    v[0].s = xstrdup(r->function);
+    v[0].len = strlen(r->function);
+    put_int(&v[1], r->invocations);
+    put_int(&v[2], failed);
+    put_real(&v[3], r->invocations ? 100.0 * (double)failed / (double)r->invocations : NAN);
+    put_int(&v[4], r->timeouts);
+    put_int(&v[5], r->crashes);
+    put_int(&v[6], r->oom);
+    put_int(&v[7], r->cold_starts);
+    put_real(&v[8], r->invocations ? 100.0 * (double)r->cold_starts / (double)r->invocations : NAN);
+    put_real(&v[9], r->p50_ms);
+    put_real(&v[10], r->p99_ms);
+    put_real(&v[11], r->max_ms);
+    put_real(&v[12], r->avg_init_ms);
+    put_real(&v[13], r->max_memory_used < 0 ? NAN : (double)(r->max_memory_used / 1000000));
+    put_real(&v[14], r->memory_size <= 0 ? NAN : (double)(r->memory_size / 1000000));
+    put_int(&v[15], r->throttle_signals);
+    put_int(&v[16], r->events);
+    put_int(&v[17], r->emulated);
+    qformat_row(f, v);
+}
+
+static void print_table(const store_fn_summary_t *rows, int n)
+{
     printf("%-20s %7s %6s %6s %5s %5s %5s %5s %6s %7s %7s %7s %7s %13s %6s %8s\n", "FUNCTION",
            "INVOKES", "ERRORS", "ERR%", "TMOUT", "CRASH", "OOM", "COLD", "COLD%", "P50", "P99",
            "MAX", "INIT", "PEAK MEM", "THROTL", "EVENTS");
@@ -100,12 +137,59 @@ int obsq_cmd_summary(const char *db, int argc, char **argv)
                    "the memory as used)\n",
                    rows[i].function, (long long)rows[i].emulated, (long long)rows[i].invocations);
     if (n == 0)
-        printf("(the store holds no events yet)\n");
+        printf("(no events in this range)\n");
     printf("ERRORS = failed invocations (handler errors, timeouts, crashes, out-of-memory kills: "
            "CloudWatch's Errors); ERR%% = ERRORS / INVOKES; THROTL = throttle signals in the "
            "functions' own logs\n");
-    free(rows);
-    store_close(st, NULL);
-    return 0;
 }
 
+int obsq_cmd_summary(int argc, char **argv)
+{
+    obs_err_t err = { 0 };
+    store_t *st = NULL;
+    store_fn_summary_t *rows = NULL;
+    obsq_scope_t sc;
+    obs_cli_parser_t p;
+    int n = 0, c, rc = 0;
+
+    obsq_scope_init(&sc);
+    obs_cli_parser_init(&p, &obsq_summary_spec);
+    while (!rc && (c = obs_cli_next(&p, argc, argv)) != -1) {
+        int r = obsq_scope_opt(&sc, &obsq_summary_spec, c, optarg);
+        if (r == 1)
+            continue;
+        if (r == 2)
+            rc = 2;
+        else if (c == 'h')
+            rc = -1, obs_cli_help(stdout, &obsq_summary_spec);
+        else
+            rc = 2, fprintf(stderr, "(see obsq summary --help)\n");
+    }
+    if (!rc && optind < argc)
+        rc = obs_cli_usage_error(&obsq_summary_spec, "unexpected argument '%s'", argv[optind]);
+    if (rc) {
+        obsq_scope_done(&sc);
+        return rc < 0 ? 0 : rc;
+    }
+    store_summary_filter_t f = { sc.since_ms, sc.until_ms, sc.functions, sc.nfunctions };
+    if (store_open_readonly(obsq_scope_db(&sc), &st, &err) || store_summary(st, &f, &rows, &n, &err)) {
+        fprintf(stderr, "obsq: %s\n", err.msg);
+        store_close(st, NULL);
+        obsq_scope_done(&sc);
+        return 1;
+    }
+    if (sc.fmt == QFMT_TABLE) {
+        print_table(rows, n);
+    } else {
+        static const int no_time[OBS_ARRAY_LEN(columns)];
+        qformat_t *fm = qformat_new(stdout, (qfmt_t)sc.fmt, (char *const *)columns, no_time,
+                                    (int)OBS_ARRAY_LEN(columns), 0);
+        for (int i = 0; i < n; i++)
+            format_row(fm, &rows[i]);
+        qformat_finish(fm);
+    }
+    free(rows);
+    store_close(st, NULL);
+    obsq_scope_done(&sc);
+    return 0;
+}

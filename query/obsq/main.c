@@ -1,6 +1,7 @@
 /* query/obsq/main.c — obsq: read an obs store. `obsq summary` and `obsq metrics`
- * are subcommands; anything else is a Logs Insights query (query/obsq/cmd_query.c
- * parses its own options). */
+ * are subcommands, wherever their word stands among the options; anything
+ * else is a Logs Insights query (query/obsq/cmd_query.c). Each parses its
+ * own options from the table of query/obsq/options.c. */
 #include "query/obsq/obsq.h"
 
 #include <sqlite3.h>
@@ -8,31 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-"usage: obsq [options] QUERY            (obsq --help for the query options)\n"
-"       obsq [--db FILE] COMMAND [options]\n"
-"\n"
-"  summary        one row per function: invocations, errors, timeouts,\n"
-"                 crashes (incl. out-of-memory), cold starts, p50/p99/max\n"
-"                 duration, average init duration, peak memory of size,\n"
-"                 throttle signals, events\n"
-"  metrics        EMF custom metrics: one row per series with count, sum,\n"
-"                 avg, min, max, p50/p90/p99 (obsq metrics --help)\n"
-"\n"
-"  --db FILE      the store (default: $OBS_DB, else ./obs.db)\n"
-"  -h, --help     this help\n"
-"\n"
-"QUERY is a CloudWatch Logs Insights query, e.g.\n"
-"  obsq 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by bin(5m)'\n";
+/* Whether the option word a (of spec's table) takes the next word as its
+ * value: "--db" and "-d" do, "--db=x" and "-dx" do not. */
+static int takes_next(const obs_cli_t *spec, const char *a)
+{
+    if (a[1] == '-') {
+        if (strchr(a, '='))
+            return 0;
+        const obs_opt_t *o = obs_cli_find(spec, a + 2);
+        return o && o->arg;
+    }
+    for (const obs_opt_t *const *g = spec->groups; *g; g++)
+        for (const obs_opt_t *o = *g; o->name; o++)
+            if (o->letter && o->letter == a[1])
+                return o->arg && !a[2];
+    return 0;
+}
 
-/* The first argument that is neither an option nor an option's value. */
+/* The index of the first argument that is neither an option nor an option's
+ * value, or argc. */
 static int first_word(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1 < argc ? i + 1 : argc;
         if (argv[i][0] != '-' || !argv[i][1])
             return i;
-        if (!strchr(argv[i], '=') &&
-            (!strcmp(argv[i], "--db") || !strcmp(argv[i], "-d")))
+        if (takes_next(&obsq_cli_spec, argv[i]))
             i++;
     }
     return argc;
@@ -44,27 +47,15 @@ int main(int argc, char **argv)
      * which the threads of a split query (run_split.c) would queue on;
      * obsq reads none of them. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    const char *db = getenv("OBS_DB");
     int w = first_word(argc, argv);
-    if (w >= argc || (strcmp(argv[w], "summary") && strcmp(argv[w], "metrics")))
+    int (*cmd)(int, char **) = NULL;
+    if (w < argc && strcmp(argv[w], "summary") == 0)
+        cmd = obsq_cmd_summary;
+    else if (w < argc && strcmp(argv[w], "metrics") == 0)
+        cmd = obsq_cmd_metrics;
+    if (!cmd)
         return obsq_cmd_query(argc, argv);
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "-d") == 0) && i + 1 < argc) {
-            db = argv[++i];
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            db = argv[i] + 5;
-        } else {
-            fprintf(stderr, "obsq: unknown option '%s'\n%s", argv[i], usage);
-            return 2;
-        }
-    }
-    if (!db || !*db)
-        db = "obs.db";
-    if (strcmp(argv[i], "summary") == 0)
-        return obsq_cmd_summary(db, argc - i, argv + i);
-    if (strcmp(argv[i], "metrics") == 0)
-        return obsq_cmd_metrics(db, argc - i, argv + i);
-    fprintf(stderr, "obsq: unexpected '%s'\n%s", argv[i], usage);
-    return 2;
+    /* the subcommand's options, before and after its word */
+    memmove(argv + w, argv + w + 1, (size_t)(argc - w) * sizeof *argv);
+    return cmd(argc - 1, argv);
 }

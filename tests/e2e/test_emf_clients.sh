@@ -17,7 +17,8 @@
 # its own EMF expansion (each document counted three times): namespace, name,
 # dimensions, unit, resolution, count exact; sum, min, max (and avg) within
 # 1e-9 relative; p50/p90/p99 ordered within [min, max]. The filters
-# (--namespace, --name, --dim, --since, --until) must select the matching
+# (--namespace, --name, --dim, --since, --end and its old spelling --until)
+# must select the matching
 # expected series. Then hand-written
 # invalid documents (Unit "Millis", 101 metric definitions, a malformed
 # `_aws`) are appended to a third function's log and must show up in
@@ -224,11 +225,11 @@ filtered "--name ColdStart --dim function_name=..." --name ColdStart --dim funct
 metrics_json since --since 1h
 compare "--since 1h: everything (the documents are from now)" "$T/expected.json" "$T/since.json"
 NOW_MS=$(node -p 'Date.now()')
-metrics_json since_ms --since $((NOW_MS - 3600000)) --until $((NOW_MS + 3600000))
-compare "--since/--until epoch ms around now: everything" "$T/expected.json" "$T/since_ms.json"
+metrics_json since_ms --since $((NOW_MS - 3600000)) --end $((NOW_MS + 3600000))
+compare "--since/--end epoch ms around now: everything" "$T/expected.json" "$T/since_ms.json"
 echo '[]' >"$T/empty.json"
 metrics_json until --until 1h
-compare "--until 1h: nothing (the documents are from now)" "$T/empty.json" "$T/until.json"
+compare "--until 1h (the old spelling of --end): nothing (the documents are from now)" "$T/empty.json" "$T/until.json"
 metrics_json none --namespace ObsTest/NoSuchNamespace
 compare "an unknown namespace: nothing" "$T/empty.json" "$T/none.json"
 

@@ -1199,7 +1199,7 @@ static void test_summary(void)
     store_fn_summary_t *rows = NULL;
     int n = -1;
     obs_err_t err;
-    CHECK_EQ_INT(store_summary(ro, &rows, &n, &err), 0);
+    CHECK_EQ_INT(store_summary(ro, NULL, &rows, &n, &err), 0);
     CHECK_EQ_INT(n, 3);
     if (n == 3) {
         store_fn_summary_t *a = &rows[0], *b = &rows[1], *c = &rows[2];
@@ -1253,7 +1253,7 @@ static void test_summary_empty_store(void)
     store_fn_summary_t *rows = NULL;
     int n = -1;
     obs_err_t err;
-    CHECK_EQ_INT(store_summary(st, &rows, &n, &err), 0);
+    CHECK_EQ_INT(store_summary(st, NULL, &rows, &n, &err), 0);
     CHECK_EQ_INT(n, 0);
     free(rows);
     store_close(st, NULL);
