@@ -94,7 +94,7 @@ void obsq_field_notes(sqlite3 *db, const query_ast_t *q, FILE *f)
         nearest(db, q->refs[i].name, best, sizeof best);
         obs_err_t n = { 0, q->refs[i].line, q->refs[i].col, "" };
         snprintf(n.msg, sizeof n.msg, "field '%.60s' is in none of the store's events (the newest %d with "
-                 "JSON were searched), so it is empty%s%s%s", q->refs[i].name, NOTE_EVENTS,
+                 "JSON were searched), so it is empty%s%.60s%s", q->refs[i].name, NOTE_EVENTS,
                  best[0] ? ": did you mean '" : "", best, best[0] ? "'?" : "");
         query_note_print(f, q->text, &n);
     }
