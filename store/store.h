@@ -48,6 +48,18 @@ enum store_event_flag {
 #define STORE_KIND_RUNTIME_EXIT 11
 #define STORE_KIND_ERROR_TYPE 12
 
+/* invocations.init_type (v8): how the execution environment an invocation
+ * was the first of was initialised (NULL, 0 here: not a first invocation,
+ * or nothing said so). Named in SQL, hence numbers. */
+#define STORE_INIT_ON_DEMAND 1      /* with its first request (user-facing when its REPORT has an Init Duration) */
+#define STORE_INIT_PROVISIONED 2    /* provisioned concurrency: ahead of any request */
+#define STORE_INIT_SNAP_START 3     /* restored from a SnapStart snapshot */
+
+/* invocations.timing (v8) bits: the time is its line's own, exact to the
+ * line (else the time rule's: docs/formats.md). */
+#define STORE_TIMING_START 1        /* start_ts: the START / platform.start line's */
+#define STORE_TIMING_END 2          /* end_ts: the REPORT (END, outcome) line's */
+
 /* One event row. Spans are borrowed for the call. NAN / -1 / {NULL,0} = NULL. */
 typedef struct store_event {
     int64_t ts_ms, ingest_ms, stream_id;
@@ -83,6 +95,8 @@ typedef struct store_invocation {
     int cold;
     int outcome;
     int emulated;                             /* run by SAM local / the runtime emulator */
+    int init_type;                            /* STORE_INIT_*, 0 = NULL */
+    int timing;                               /* STORE_TIMING_* bits */
 } store_invocation_t;
 
 /* An invocation as stored (store_invocation_get): what a merge starts from. */
@@ -91,6 +105,7 @@ typedef struct store_invocation_row {
     double duration, billed_duration, init_duration, restore_duration;  /* NAN */
     int64_t memory_size, max_memory_used;     /* bytes, -1 */
     int cold, outcome, emulated;
+    int init_type, timing;                    /* STORE_INIT_* (0 = NULL), STORE_TIMING_* bits */
     char version[64], error_type[128], xray_trace_id[64];   /* "" = none */
 } store_invocation_row_t;
 
