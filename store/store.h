@@ -312,6 +312,66 @@ int store_emf_errors_list(store_t *st, int64_t since_ms, int64_t until_ms,
                           store_emf_error_t **out, int *n, obs_err_t *err);
 void store_emf_errors_free(store_emf_error_t *v, int n);
 
+/* ---- invocations and environments as time spans (store/spans.c) ---------- */
+/* What concurrency is computed from (common/concur.h); docs/concurrency.md
+ * says how each span is made and how exact it is for each kind of input. */
+
+/* The longest an invocation runs (Lambda's 900 s timeout) with a margin for
+ * its lines' times: an invocation not ended is open at most this long. */
+#define STORE_SPAN_MAX_MS (16 * 60 * 1000LL)
+/* How long an execution environment counts as alive after its last line:
+ * idle, not yet reaped (Lambda does not say when it reaps one). */
+#define STORE_ENV_IDLE_MS (5 * 60 * 1000LL)
+
+enum store_span_flag {
+    STORE_SPAN_EXACT = 1,     /* from its lines' own times (else the time rule's) */
+    STORE_SPAN_OPEN = 2,      /* not ended: open until the query's now, capped */
+    STORE_SPAN_EMULATED = 4,  /* run by an emulator: left out of capacity figures */
+};
+
+/* One invocation. */
+typedef struct store_inv_span {
+    int64_t start, end;       /* [start, end), ms: from START to REPORT, or end - Duration */
+    int64_t at;               /* where its counts are (as the rollups count it): its end, else its start */
+    double duration, billed;  /* ms; NAN without a REPORT */
+    int64_t memory_size;      /* bytes, -1 */
+    int32_t fn;               /* index into store_spans_t.functions */
+    int32_t env;              /* index into store_spans_t.envs: its stream, -1 */
+    uint8_t init_type;        /* STORE_INIT_*, 0 */
+    uint8_t cold;             /* a cold start a request waited for (on demand, Init Duration) */
+    uint8_t outcome;          /* lambda_outcome_t */
+    uint8_t flags;            /* STORE_SPAN_* */
+} store_inv_span_t;
+
+/* One execution environment (a log stream). */
+typedef struct store_env_span {
+    int64_t start, end;       /* [its first line, its last line + STORE_ENV_IDLE_MS) */
+    int64_t stream_id;
+    int32_t fn;
+    int emulated;             /* an emulated invocation of the range ran in it */
+} store_env_span_t;
+
+typedef struct store_spans {
+    char **functions;         /* owned, in name order */
+    int nfunctions;
+    store_inv_span_t *inv;    /* every invocation open at some instant of the range */
+    size_t ninv;
+    store_env_span_t *envs;   /* every environment alive at some instant of it */
+    size_t nenvs;
+} store_spans_t;
+
+typedef struct store_spans_query {
+    int64_t since, until;     /* the range, ms: [since, until) */
+    const char *const *functions;   /* only these (nfunctions > 0), else every one */
+    int nfunctions;
+    int64_t now;              /* an invocation not ended is open until now (at most
+                                 STORE_SPAN_MAX_MS after its start) */
+} store_spans_query_t;
+
+/* The invocations and environments of q's functions open at some instant
+ * of q's range, read from the invocations (by their time) and streams. */
+int store_spans_read(store_t *st, const store_spans_query_t *q, store_spans_t *out, obs_err_t *err);
+void store_spans_free(store_spans_t *s);
 
 /* ---- totals over all time (Prometheus /metrics) -------------------------- */
 
