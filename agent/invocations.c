@@ -315,6 +315,13 @@ static int write_row(invocations_t *iv, const inv_t *e, obs_err_t *err)
     return store_invocation_merge(iv->st, &w, err);
 }
 
+/* end_ts was just set from a line: how that line's time was learnt. */
+static void set_end_timing(inv_t *e, const invocation_source_t *src)
+{
+    e->timing = (e->timing & ~(STORE_TIMING_END | STORE_TIMING_END_LATE)) | (src->ts_own ? STORE_TIMING_END : 0) |
+                (src->ts_late ? STORE_TIMING_END_LATE : 0);
+}
+
 int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_span_t rid, const lambda_line_t *r,
                       int64_t ts, int *known_ended, obs_err_t *err)
 {
@@ -329,7 +336,7 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
     case LK_START:
         if (e->start_ts < 0) {
             e->start_ts = ts;
-            e->timing |= src->ts_own ? STORE_TIMING_START : 0;
+            e->timing |= (src->ts_own ? STORE_TIMING_START : 0) | (src->ts_late ? STORE_TIMING_START_LATE : 0);
         }
         if (!e->version[0])
             copy_span(e->version, sizeof e->version, r->version);
@@ -338,14 +345,14 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
         if (e->end_rank < END_END) {
             e->end_ts = ts;
             e->end_rank = END_END;
-            e->timing |= src->ts_own ? STORE_TIMING_END : 0;
+            set_end_timing(e, src);
         }
         break;
     case LK_REPORT:
         first_report = !e->has_report;
         e->end_ts = ts;
         e->end_rank = END_REPORT;
-        e->timing |= src->ts_own ? STORE_TIMING_END : 0;
+        set_end_timing(e, src);
         if (first_report) {
             e->has_report = 1;
             e->duration = r->duration_ms;
@@ -362,7 +369,8 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
         break;
     default:
         if (r->outcome != LO_NONE && e->end_rank <= END_OUTCOME) {
-            e->timing |= src->ts_own ? STORE_TIMING_END : 0;
+            if (e->end_rank < END_OUTCOME || ts > e->end_ts)
+                set_end_timing(e, src);
             e->end_ts = e->end_rank == END_OUTCOME && e->end_ts > ts ? e->end_ts : ts;
             e->end_rank = END_OUTCOME;
         }

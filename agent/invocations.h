@@ -46,6 +46,8 @@ typedef struct invocation_source {
                                     started so (0: it is not, or no init seen) */
     int ts_own;                  /* the line's time is its own (a timestamp on
                                     it or a wrapper's), not the time rule's */
+    int ts_late;                 /* ... the time rule took it from a later line
+                                    (the head of a stream) or its arrival */
 } invocation_source_t;
 
 /* Merge what line r (classified, at time ts) says into the invocation of

@@ -157,7 +157,7 @@ static int emulated_report(const lambda_line_t *r)
 
 /* Merge what the line says into its invocation, and keep the stream's
  * requests in flight. */
-static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts, int ts_own,
+static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts, int ts_flags,
                       obs_err_t *err)
 {
     obs_span_t rid = r->request_id;
@@ -187,7 +187,9 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
         ps->emulated = 1;
     char id[64];
     set_text(id, sizeof id, rid);
-    invocation_source_t src = { ps->id, ps->function, ps->runtime_version, ps->emulated, 0, ts_own };
+    invocation_source_t src = { ps->id, ps->function, ps->runtime_version, ps->emulated, 0, 0, 0 };
+    src.ts_own = !(ts_flags & (EVF_TIME_INHERITED | EVF_TIME_ARRIVAL | EVF_TIME_FROM_NEXT));
+    src.ts_late = (ts_flags & (EVF_TIME_ARRIVAL | EVF_TIME_FROM_NEXT)) != 0;
     if (ps->init_open && (r->kind == LK_START || r->kind == LK_REPORT)) {
         /* the environment's first invocation: an init of no known kind
          * ran on demand (its REPORT's Init Duration says if a request
@@ -411,8 +413,7 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
     else if (r.kind == LK_INIT_REPORT || r.kind == LK_RESTORE_REPORT)
         on_init_report(ps, &r);
     unrecognised(pl, &r, text);
-    int ts_own = !(ev.flags & (EVF_TIME_INHERITED | EVF_TIME_ARRIVAL | EVF_TIME_FROM_NEXT));
-    if ((rc = invocation(pl, ps, &r, ts, ts_own, err)))
+    if ((rc = invocation(pl, ps, &r, ts, ev.flags, err)))
         goto out;
 
     ev.ts_ms = ts;

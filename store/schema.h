@@ -345,7 +345,7 @@
 "  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id),\n" \
 "  emulated = max(emulated, excluded.emulated),\n" \
 "  init_type = coalesce(excluded.init_type, init_type),\n" \
-"  timing = timing | excluded.timing"
+"  timing = excluded.timing"
 
 /* The XRAY line Lambda writes after a REPORT gives that REPORT its trace. */
 #define SQL_EVENT_SET_XRAY \

@@ -7,9 +7,14 @@
  * its Duration; its end is its REPORT time when that is the line's own,
  * else its start plus its Duration. When neither time is the line's own
  * (a bare text file: START and REPORT take the time of the last timed line
- * before them, which can only be earlier than the truth), each bound is
- * the latest of what the times and the Duration say. An invocation that
+ * before them, which can only be earlier than the truth; at the head of a
+ * stream, of the first timed line after, which can only be later), its
+ * start is the latest of the early bounds (START's time, the end minus the
+ * Duration) and its end the start plus the Duration. An invocation that
  * has not ended is open until the caller's now, at most STORE_SPAN_MAX_MS.
+ * A request that waited for its environment's init (an on-demand cold
+ * start's Init Duration) or SnapStart restore (its Restore Duration) was
+ * in flight for that long before its START too.
  *
  * An environment is its log stream: alive from its first line to its last,
  * and STORE_ENV_IDLE_MS after (idle, not yet reaped). */
@@ -28,7 +33,7 @@
 /* Invocations by the time the rollups count them at (invocations_time). */
 #define SQL_SPAN_INVOCATIONS \
 "SELECT stream_id, start_ts, end_ts, duration, billed_duration, memory_size, init_type, cold,\n" \
-"  outcome, emulated, timing FROM invocations\n" \
+"  outcome, emulated, timing, init_duration, restore_duration FROM invocations\n" \
 "WHERE coalesce(end_ts, start_ts) >= ?1 AND coalesce(end_ts, start_ts) < ?2"
 
 /* stream id -> index into envs (open addressing; -1 empty) */
@@ -101,13 +106,26 @@ static int make_span(int64_t start_ts, int64_t end_ts, double duration, int timi
     if (start_ts == none && end_ts == none)
         return 0;
     if (has_d && end_ts != none) {
-        if (own_start)
+        if (own_start) {
             v->start = start_ts;
-        else if (own_end)
+        } else if (own_end) {
             v->start = end_ts - d;
-        else
-            v->start = max64(start_ts, end_ts - d);
-        v->end = own_end ? end_ts : max64(end_ts, v->start + d);
+        } else {
+            /* the time rule's times: the latest of the bounds that can only
+             * be early (a time from a line before); with none, the earliest
+             * of the late ones */
+            int start_early = start_ts != none && !(timing & STORE_TIMING_START_LATE);
+            int end_early = !(timing & STORE_TIMING_END_LATE);
+            if (start_early && end_early)
+                v->start = max64(start_ts, end_ts - d);
+            else if (end_early || start_ts == none)
+                v->start = end_ts - d;
+            else if (start_early)
+                v->start = start_ts;
+            else
+                v->start = start_ts < end_ts - d ? start_ts : end_ts - d;
+        }
+        v->end = own_end ? end_ts : own_start ? max64(end_ts, v->start + d) : v->start + d;
     } else if (has_d) {
         v->start = start_ts;
         v->end = start_ts + d;
@@ -192,6 +210,12 @@ static int read_invocations(sqlite3 *db, const store_spans_query_t *q, store_spa
         if (!make_span(col_int(s, 1, INT64_MIN), col_int(s, 2, INT64_MIN), col_real(s, 3),
                        sqlite3_column_int(s, 10), q->now, &v))
             continue;
+        /* the init or restore its request waited for */
+        double wait = sqlite3_column_int(s, 7) ? col_real(s, 11)
+                      : sqlite3_column_int(s, 6) == STORE_INIT_SNAP_START ? col_real(s, 12)
+                                                                          : NAN;
+        if (!isnan(wait) && wait > 0)
+            v.start -= (int64_t)ceil(wait);
         if (v.end <= q->since || v.start >= q->until)
             continue;   /* not open in the range */
         v.duration = col_real(s, 3);

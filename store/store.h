@@ -55,10 +55,16 @@ enum store_event_flag {
 #define STORE_INIT_PROVISIONED 2    /* provisioned concurrency: ahead of any request */
 #define STORE_INIT_SNAP_START 3     /* restored from a SnapStart snapshot */
 
-/* invocations.timing (v8) bits: the time is its line's own, exact to the
- * line (else the time rule's: docs/formats.md). */
-#define STORE_TIMING_START 1        /* start_ts: the START / platform.start line's */
-#define STORE_TIMING_END 2          /* end_ts: the REPORT (END, outcome) line's */
+/* invocations.timing (v8) bits: how its times were learnt. A time that is
+ * its line's own is exact to the line; else the time rule gave it
+ * (docs/formats.md): the time of a line before it, which can only be
+ * earlier than the truth, or, at the head of a stream (and for a line
+ * stored at its arrival), the time of a line after it, which can only be
+ * later. */
+#define STORE_TIMING_START 1        /* start_ts: the START / platform.start line's own */
+#define STORE_TIMING_END 2          /* end_ts: the REPORT (END, outcome) line's own */
+#define STORE_TIMING_START_LATE 4   /* start_ts: from a later line (or arrival) */
+#define STORE_TIMING_END_LATE 8     /* end_ts: from a later line (or arrival) */
 
 /* One event row. Spans are borrowed for the call. NAN / -1 / {NULL,0} = NULL. */
 typedef struct store_event {

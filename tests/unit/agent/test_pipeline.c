@@ -536,7 +536,10 @@ static void test_invocation_timing(void)
 {
     fx_t f;
     fx_open(&f);
+    feed(&f, "START RequestId: h1 Version: $LATEST");   /* the head of the stream: a later line's time */
     feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    feed(&f, "REPORT RequestId: h1\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
     feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
              "Max Memory Used: 41 MB");
@@ -549,6 +552,7 @@ static void test_invocation_timing(void)
              "Max Memory Used: 41 MB");
     sync_commit(&f);
     CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ1 "'"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = 'h1'"), STORE_TIMING_START_LATE);
     CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ3 "'"),
                  STORE_TIMING_START | STORE_TIMING_END);
     CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations WHERE request_id = '" REQ3 "'"), T1_MS);

@@ -63,7 +63,9 @@ static void test_span_rules(void)
           "('start', 1, 130000, 125000, 250, 1),"
           /* neither: the latest of what the times and the Duration say */
           "('rule', 1, 100000, 140000, 1000, 0),"
-          "('rule2', 1, 145000, 144000, 1000, 0);"
+          "('rule2', 1, 145000, 144000, 1000, 0),"
+          /* a START from a later line (the head of a stream): not a bound */
+          "('late', 1, 160000, 150500, 400, 4);"
           "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, timing) VALUES"
           /* no REPORT: START to END; not ended: open until now, capped */
           "('noreport', 3, 150000, 151000, 3),"
@@ -78,7 +80,7 @@ static void test_span_rules(void)
     CHECK_EQ_INT(s.nfunctions, 2);   /* 'old' is out of range */
     CHECK_EQ_STR(s.functions[0], "api");
     CHECK_EQ_STR(s.functions[1], "worker");
-    CHECK_EQ_INT(s.ninv, 9);
+    CHECK_EQ_INT(s.ninv, 10);
     const store_inv_span_t *v;
     CHECK((v = by_start(&s, 110000)) && v->end == 110500 && (v->flags & STORE_SPAN_EXACT) && v->fn == 0);
     CHECK((v = by_start(&s, 120700 - 301)) && v->end == 120700 && (v->flags & STORE_SPAN_EXACT));
@@ -86,6 +88,7 @@ static void test_span_rules(void)
     CHECK((v = by_start(&s, 139000)) && v->end == 140000 && !(v->flags & STORE_SPAN_EXACT));
     CHECK((v = by_start(&s, 145000)) && v->end == 146000 && !(v->flags & STORE_SPAN_EXACT));
     CHECK((v = by_start(&s, 150000)) && v->end == 151000 && v->fn == 1);
+    CHECK((v = by_start(&s, 150100)) && v->end == 150500 && !(v->flags & STORE_SPAN_EXACT));
     CHECK((v = by_start(&s, 160000)) && v->end == 165000 && (v->flags & STORE_SPAN_OPEN));
     CHECK((v = by_start(&s, 100100)) && v->end == 165000 && (v->flags & STORE_SPAN_OPEN));
     CHECK((v = by_start(&s, 170000)) && v->end == 170001 && v->at == 170000);
@@ -106,12 +109,18 @@ static void test_range_filter_and_envs(void)
           /* counted after the range but open in it (a long one) */
           "('d', 3, 199000, 260000, 61000, 3, 0, NULL, 0, 0, NULL, NULL),"
           /* in flight: open until now, at most STORE_SPAN_MAX_MS */
-          "('e', 3, 155000, NULL, NULL, 1, 0, NULL, 0, 0, NULL, NULL);");
+          "('e', 3, 155000, NULL, NULL, 1, 0, NULL, 0, 0, NULL, NULL);"
+          /* a request that waited for an on-demand init, or a SnapStart restore */
+          "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, duration, timing, init_type, cold,"
+          "  init_duration, restore_duration) VALUES"
+          "('f', 3, 170000, 170100, 100, 3, 1, 1, 250.5, NULL),"
+          "('g', 3, 180000, 180100, 100, 3, 3, 0, NULL, 300),"
+          "('h', 3, 190000, 190100, 100, 3, 2, 0, 900, NULL);");
     store_spans_t s;
     obs_err_t err = { 0 };
     store_spans_query_t q = { 100000, 200000, NULL, 0, 300000 };
     CHECK_EQ_INT(store_spans_read(st, &q, &s, &err), 0);
-    CHECK_EQ_INT(s.ninv, 4);
+    CHECK_EQ_INT(s.ninv, 7);
     const store_inv_span_t *v = by_start(&s, 100000);
     CHECK(v && v->init_type == 1 && v->cold == 1 && v->outcome == 2 && v->memory_size == 128000000);
     CHECK(v && v->billed == 1100);
@@ -119,6 +128,9 @@ static void test_range_filter_and_envs(void)
     CHECK(v && (v->flags & STORE_SPAN_EMULATED) && v->env >= 0 && s.envs[v->env].emulated == 1);
     v = by_start(&s, 199000);
     CHECK(v && v->at == 260000);
+    CHECK((v = by_start(&s, 170000 - 251)) && v->end == 170100);   /* its init first */
+    CHECK((v = by_start(&s, 180000 - 300)) && v->end == 180100);   /* its restore first */
+    CHECK((v = by_start(&s, 190000)) && v->end == 190100);         /* provisioned ahead: no wait */
     for (size_t i = 0; i < s.ninv; i++)
         if (s.inv[i].flags & STORE_SPAN_OPEN)
             CHECK_EQ_INT(s.inv[i].end, 300000);
@@ -143,7 +155,7 @@ static void test_range_filter_and_envs(void)
     q.nfunctions = 1;
     CHECK_EQ_INT(store_spans_read(st, &q, &s, &err), 0);
     CHECK_EQ_INT(s.nfunctions, 1);
-    CHECK_EQ_INT(s.ninv, 2);
+    CHECK_EQ_INT(s.ninv, 5);
     CHECK_EQ_INT(s.nenvs, 1);
     CHECK_EQ_INT(s.inv[0].fn, 0);
     store_spans_free(&s);
