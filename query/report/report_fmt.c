@@ -137,6 +137,15 @@ double report__num(const char *text)
     return end == plain ? NAN : v;
 }
 
+void report__absent(report_fig_t *out, const report_fig_t *like)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", like->name);
+    out->p50 = out->p95 = out->p99 = out->cost_per_million = NAN;
+    out->limit = like->limit;
+    out->limit_own = like->limit_own;
+}
+
 /* ---- the columns ------------------------------------------------------------ */
 
 static double field(const void *rec, size_t off, report_vtype_t t)

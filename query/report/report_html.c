@@ -69,7 +69,8 @@ static const report_fig_t *base_of(const report_t *r, const char *name)
 
 static void fig_rows(FILE *out, const report_t *r, const report_table_t *t, const report_fig_t *f, int all)
 {
-    static const report_fig_t none;
+    report_fig_t none;
+    report__absent(&none, f);
     report_num_t v;
     fprintf(out, "<tr%s>", all ? " class=\"all\"" : "");
     td(out, f->name);

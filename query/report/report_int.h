@@ -91,6 +91,10 @@ typedef struct report_col {
     int compare;              /* shown against the baseline with its change */
 } report_col_t;
 
+/* What a function the baseline did not have stands against: nothing
+ * counted, no durations, no cost per invocation, the same limit. */
+void report__absent(report_fig_t *out, const report_fig_t *like);
+
 /* A cell's text, and the number it is (NAN when none). */
 const char *report__cell(report_num_t out, const report_col_t *c, const void *rec);
 double report__value(const report_col_t *c, const void *rec);

@@ -72,7 +72,8 @@ static void fig_rows(FILE *out, const report_t *r, const report_table_t *t, cons
     const report_fig_t *b = base_of(r, f->name);
     if (!r->has_base)
         return;
-    static const report_fig_t none;
+    report_fig_t none;
+    report__absent(&none, f);
     snprintf(label, sizeof label, "%s (baseline)", f->name);
     if (b)
         fig_row(out, label, t, b);

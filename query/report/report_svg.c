@@ -159,7 +159,7 @@ void report__svg(buf_t *b, const report_chart_t *c)
         buf_printf(b, " <span class=\"note\">limit %s: above the chart</span>", report__int(t, (int64_t)c->limit));
     }
     buf_printf(b, "</figcaption><svg viewBox=\"0 0 %d %d\" width=\"%d\" "
-                  "height=\"%d\" data-table=\"", W, H, W, H);
+                  "height=\"%d\" data-buckets=\"%d\" data-table=\"", W, H, W, H, c->nb);
     esc(b, c->table);
     buf_cat(b, "\">");
     axes(b, c, ymax);
