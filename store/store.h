@@ -124,6 +124,12 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
 /* Open an existing store read-only (never writes, never migrates). */
 int store_open_readonly(const char *path, store_t **out, obs_err_t *err);
 
+/* The pid written in the store's writer lock (<db>-lock), or 0: the writer
+ * that holds it, or the last one if it ended without a clean stop (a
+ * reader checks that the pid is alive). store_open takes the lock and fails
+ * with OBS_EBUSY, naming the holder, while another writer has it. */
+long store_writer_pid(const char *db_path);
+
 /* Commit what is pending (writer) and close. NULL is a no-op. */
 int store_close(store_t *st, obs_err_t *err);
 

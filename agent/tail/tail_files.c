@@ -80,7 +80,7 @@ static int same_file(const struct stat *a, const struct stat *b)
  * as logs. */
 static int is_store_file(const char *db_path, const struct stat *sb)
 {
-    static const char *const suffix[] = { "", "-wal", "-shm", "-journal", "-agent", "-agent.tmp" };
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal", "-agent", "-agent.tmp", "-lock" };
     char p[4096];
     struct stat ds;
     for (size_t i = 0; db_path && i < OBS_ARRAY_LEN(suffix); i++) {

@@ -1009,6 +1009,50 @@ static void test_source_roundtrip(void)
     tmp_rm(&t);
 }
 
+/* Counters have no fixed cap: every name counted is stored. */
+static void test_counters_uncapped(void)
+{
+    tmp_t t;
+    tmp_new(&t);
+    store_t *st = open_rw(t.db, NULL);
+    for (int i = 0; i < 100; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "counter_%03d", i);
+        store_counter_add(st, name, i + 1);
+        store_counter_add(st, name, 1);
+    }
+    commit(st);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM agent_counters"), 100);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT value FROM agent_counters WHERE name = 'counter_099'"), 101);
+    store_close(st, NULL);
+    tmp_rm(&t);
+}
+
+/* One writer per store: a second store_open of the same file fails with
+ * OBS_EBUSY and names the holder's pid; after the first closes, it opens. */
+static void test_writer_lock(void)
+{
+    tmp_t t;
+    tmp_new(&t);
+    store_t *a = open_rw(t.db, NULL), *b = NULL;
+    obs_err_t err = { 0 };
+    char pid[32];
+    snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
+    CHECK_EQ_INT(store_open(t.db, NULL, &b, &err), OBS_EBUSY);
+    CHECK(b == NULL);
+    CHECK(strstr(err.msg, pid) != NULL);
+    CHECK_EQ_INT(store_writer_pid(t.db), getpid());
+    /* a reader is not a writer */
+    store_t *r = NULL;
+    CHECK_EQ_INT(store_open_readonly(t.db, &r, &err), 0);
+    store_close(r, NULL);
+    store_close(a, NULL);
+    CHECK_EQ_INT(store_writer_pid(t.db), 0);
+    CHECK_EQ_INT(store_open(t.db, NULL, &b, &err), 0);
+    store_close(b, NULL);
+    tmp_rm(&t);
+}
+
 /* ---- batching ------------------------------------------------------------ */
 
 static void test_maybe_commit_batch_rows(void)
@@ -1282,6 +1326,8 @@ TEST_LIST = {
     TEST(test_rollup_many_slots),
     TEST(test_rollup_only_batch_commits),
     TEST(test_source_roundtrip),
+    TEST(test_counters_uncapped),
+    TEST(test_writer_lock),
     TEST(test_maybe_commit_batch_rows),
     TEST(test_maybe_commit_batch_ms),
     TEST(test_rollback_drops_batch),
