@@ -48,6 +48,9 @@ static const char usage[] =
 "                       read at most N bytes ahead of the last commit (default\n"
 "                       32M; K and M accepted): a slow store slows reading, a\n"
 "                       locked or full one pauses it (the files hold the rest)\n"
+"  --max-open-files N   keep at most N files open (default: the open-file limit,\n"
+"                       ulimit -n, less what the store and sockets need); past\n"
+"                       it, idle files are closed and opened again in turn\n"
 "  --exclude GLOB       skip matching files (path or name); repeatable.\n"
 "                       Archives and rotated copies (x.log.1) are skipped anyway\n"
 "  --exclude-from FILE  more exclude globs, one a line (# comments); re-read\n"
@@ -95,7 +98,7 @@ static const char usage[] =
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
+       OPT_NO_MULTILINE, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_MAX_OPEN_FILES, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
        OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE };
@@ -155,6 +158,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         { "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "max-pending-bytes", required_argument, NULL, OPT_MAX_PENDING },
+        { "max-open-files", required_argument, NULL, OPT_MAX_OPEN_FILES },
         { "exclude-from", required_argument, NULL, OPT_EXCLUDE_FROM },
         { "retention", required_argument, NULL, OPT_RETENTION },
         { "max-db-size", required_argument, NULL, OPT_MAX_DB_SIZE },
@@ -234,6 +238,12 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             if (parse_size(optarg, 64 * 1024, 4096LL * 1024 * 1024, &v))
                 return bad_value("--max-pending-bytes", optarg, "a size from 64K to 4096M bytes");
             cli->fo.max_pending_bytes = v;
+            break;
+        case OPT_MAX_OPEN_FILES:
+            if (parse_size(optarg, 1, 10000000, &v))
+                return bad_value("--max-open-files", optarg, "a number from 1 to 10000000");
+            cli->fo.max_open_files = (int)v;
+            follow_only = "--max-open-files";
             break;
         case OPT_EXCLUDE_FROM: cli->fo.exclude_from = optarg; break;
         case OPT_RETENTION:

@@ -207,6 +207,8 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_SERIES_FUNCTION_ADD] = SQL_SERIES_FUNCTION_ADD,
         [STMT_VOCAB_ADD] = SQL_VOCAB_ADD,
         [STMT_SOURCE_DELETE] = SQL_SOURCE_DELETE,
+        [STMT_MISSED_ADD] = SQL_MISSED_ADD,
+        [STMT_MISSED_TRIM] = SQL_MISSED_TRIM,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=

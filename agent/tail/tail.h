@@ -28,6 +28,8 @@ typedef struct follow_opts {
     int from_tail;                   /* files present at start, never read before:
                                         start at their end */
     int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
+    int max_open_files;              /* files open at most (0: no limit); idle ones are closed
+                                        and opened again by identity (tail_fdlimit.c) */
     /* Another source the loop serves beside the files (the EMF network
      * endpoint, agent/net/net_source.h): extra_fd is polled with them, serve()
      * runs every turn, rolled_back() after the open batch was dropped, and
@@ -46,6 +48,12 @@ typedef struct follow_opts {
 #define FOLLOW_IDLE_FLUSH_MS 3000
 #define FOLLOW_ROTATE_WAIT_MS 5000
 #define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)
+
+/* How many files follow mode may keep open: `wanted` (0: as many as the
+ * limit allows), at most RLIMIT_NOFILE's soft limit less `reserved`
+ * descriptors (the store's, the sockets', the watches'); a `wanted` above
+ * that is lowered, with one line on stderr. */
+int follow_open_files_limit(int wanted, int reserved);
 
 /* Stop follow_run as SIGTERM does (from another thread: the Lambda
  * extension at SHUTDOWN); also before it started. */
@@ -75,6 +83,7 @@ typedef struct import_report {
     int files_unchanged;          /* already imported to their end */
     int files_replaced;           /* checkpoint did not match: read from the start */
     int files_skipped;            /* compressed/rotated archives, not read */
+    int files_recovered;          /* rotated away or copied since the last run: their unread part read */
     int files_failed;             /* could not be read (each reported on stderr) */
     double seconds;
 } import_report_t;

@@ -154,17 +154,14 @@ int tail__bp_commit(follower_t *f, int force, obs_err_t *err)
 }
 
 /* Back to the last committed checkpoint (or, never committed, to where the
- * file was started): what was read after it is read again. */
+ * file was started): what was read after it is read again. The checkpoint
+ * says what the file held up to it: if it holds something else now, the
+ * next look sees that (tail_file_check). */
 static void rewind_file(follower_t *f, tailed_t *t)
 {
     int64_t off = t->committed ? t->done.offset : t->first_offset;
-    line_reader_done(&t->lr);
-    line_reader_init(&t->lr, f->o->max_line);
     multiline_done(&t->ml);
-    t->start = t->pos = off;
-    t->src.offset = off;
-    t->src.fingerprint = t->committed ? t->done.fingerprint : 0;
-    t->src.fingerprint_len = t->committed ? t->done.fingerprint_len : 0;
+    tail_file_start(t, off, t->committed ? &t->done : NULL, f->o->max_line);
     t->ps = NULL;          /* the pipeline is reset: reopened before use */
     t->dirty = 1;          /* its checkpoint is put again with the next batch */
     t->put_pending = 0;
