@@ -172,7 +172,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
     cli->db = getenv("OBS_DB");
     cli->fo = (follow_opts_t){ .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
                                .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS,
-                               .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra_fd = -1 };
+                               .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra.fd = -1 };
     /* $OBS_EMF_LISTEN sets the default listen list ("off": none) */
     const char *listen_env = getenv("OBS_EMF_LISTEN");
     cli->no.emf.spec = !listen_env || !*listen_env           ? EMF_DEFAULT_LISTEN

@@ -13,6 +13,28 @@
 
 #include <stdio.h>
 
+/* Another source follow mode serves beside the files: its fd is polled
+ * with them; serve() stores what waits (every turn, after the files'
+ * checkpoints are put); rolled_back() after the open batch was dropped;
+ * committed() after each commit; paused() when the loop pauses (the store
+ * locked or full) and resumes; waiting() says whether a sender waits for
+ * the open batch's commit (2: commit now), or something is still held (1)
+ * or nothing (0); stop() at SIGTERM/SIGINT (take nothing new; what arrived
+ * is stored by the last serve); finish() after the last commit, with
+ * whether it stored everything and, if not, why: it says what was not
+ * stored and returns how many items were lost. */
+typedef struct follow_extra {
+    int fd;
+    void *ctx;
+    int (*serve)(void *ctx, obs_err_t *err);
+    void (*rolled_back)(void *ctx);
+    void (*committed)(void *ctx);
+    void (*paused)(void *ctx, int paused);
+    int (*waiting)(void *ctx);
+    void (*stop)(void *ctx);
+    int64_t (*finish)(void *ctx, int stored, const char *why);
+} follow_extra_t;
+
 typedef struct follow_opts {
     const char *db_path;
     const char *const *exclude;      /* globs on the path or the file name */
@@ -30,15 +52,9 @@ typedef struct follow_opts {
     int64_t max_pending_bytes;       /* read but not committed, at most (0 = default) */
     int max_open_files;              /* files open at most (0: no limit); idle ones are closed
                                         and opened again by identity (tail_fdlimit.c) */
-    /* Another source the loop serves beside the files (the EMF network
-     * endpoint, agent/net/net_source.h): extra_fd is polled with them, serve()
-     * runs every turn, rolled_back() after the open batch was dropped, and
-     * stop() at SIGTERM/SIGINT before the last serve and commit. */
-    int extra_fd;                    /* -1: none */
-    int (*extra_serve)(void *ctx, obs_err_t *err);
-    void (*extra_rolled_back)(void *ctx);
-    void (*extra_stop)(void *ctx);
-    void *extra_ctx;
+    /* Another source the loop serves beside the files (the network
+     * inputs, agent/net/net_source.h); fd -1: none. */
+    follow_extra_t extra;
     /* --retention / --max-db-size: a turn of deletions after the sources'
      * (agent/retention.h); NULL: none */
     struct retention *retention;

@@ -36,6 +36,8 @@
 #include <unistd.h>
 
 #define READ_BUDGET (4 * 1024 * 1024)  /* per file per step: fairness */
+#define STOP_WAIT_MS 1000              /* at a stop, how long a locked store is tried again
+                                          for what the network delivered */
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -284,13 +286,13 @@ static void wait_for_change(follower_t *f, int ms)
 {
     /* the extra source's fd (its serve() reads it) wakes the loop, but not
      * while paused: nothing serves it then, and it would stay readable */
-    int extra = f->o->extra_fd >= 0 && f->bp.state == BP_RUNNING;
+    int extra = f->o->extra.fd >= 0 && f->bp.state == BP_RUNNING;
     if (f->ifd < 0 && !extra) {
         struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
         return;
     }
-    struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra_fd, POLLIN, 0 } };
+    struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra.fd, POLLIN, 0 } };
     if (poll(p, extra ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
         char buf[4096];
         while (read(f->ifd, buf, sizeof buf) > 0)
@@ -328,7 +330,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         return rc;
     }
 
-    if (npaths == 0 && o->extra_fd < 0)   /* what main() allows only with /metrics */
+    if (npaths == 0 && o->extra.fd < 0)   /* what main() allows only with /metrics */
         obs_log(OBS_LOG_INFO, "no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
                         "stops)", o->db_path);
     else if (npaths == 0)
@@ -383,12 +385,14 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             rc = checkpoint_all(&f, err);
         if (!rc)
             reap(&f);
-        if (!rc && o->extra_serve)
-            rc = o->extra_serve(o->extra_ctx, err);
+        if (!rc && o->extra.serve)
+            rc = o->extra.serve(o->extra.ctx, err);
         if (!rc)
             rc = retention_turn(o->retention, err);
+        /* a sender waiting for its batch (the Telemetry API answers once it
+         * is stored): commit now rather than when the batch is due */
         if (!rc)
-            rc = tail__bp_commit(&f, 0, err);
+            rc = tail__bp_commit(&f, o->extra.waiting && o->extra.waiting(o->extra.ctx) == 2, err);
         if (rc && tail__bp_failed(&f, err))
             rc = 0;  /* rolled back to the committed checkpoints; paused */
         if (!rc && !stop_requested)
@@ -396,25 +400,44 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     }
     /* stop: what was read is committed with its checkpoints (pending
      * multi-line events stored); a partial last line stays unread and is
-     * read again on restart. A store that is locked or full at this point
-     * keeps its last committed checkpoints: what was read after them is
-     * read again on restart, so the stop is still clean. The extra source
-     * stops first, so that what it received last is served with the rest. */
+     * read again on restart. The extra source stops first (it takes
+     * nothing new), so that what it received last is stored with the rest.
+     * A store that is locked or full at this point keeps its last
+     * committed checkpoints: what was read from files after them is read
+     * again on restart. What the network delivered cannot be read again:
+     * while it holds something, the store is tried again for up to
+     * STOP_WAIT_MS, and what still could not be stored is said exactly
+     * (the extra source's finish()), and makes the exit status 1. */
     int stored = 0;
-    if (o->extra_stop)
-        o->extra_stop(o->extra_ctx);
-    if (!rc && tail__bp_ready(&f)) {
-        for (int i = 0; i < f.n && !rc; i++)
-            rc = flush_event(&f, f.v[i], err);
-        if (!rc)
-            rc = checkpoint_all(&f, err);
-        if (!rc && o->extra_serve)
-            rc = o->extra_serve(o->extra_ctx, err);
-        if (!rc)
-            rc = tail__bp_commit(&f, 1, err);
-        stored = !rc;
-        if (rc && tail__bp_failed(&f, err))
-            rc = 0;
+    int64_t lost = 0;
+    if (o->extra.stop)
+        o->extra.stop(o->extra.ctx);
+    int64_t give_up = obs_mono_ms() + (o->extra.waiting && o->extra.waiting(o->extra.ctx) ? STOP_WAIT_MS : 0);
+    while (!rc && !stored) {
+        if (tail__bp_ready(&f)) {
+            for (int i = 0; i < f.n && !rc; i++)
+                rc = flush_event(&f, f.v[i], err);
+            if (!rc)
+                rc = checkpoint_all(&f, err);
+            if (!rc && o->extra.serve)
+                rc = o->extra.serve(o->extra.ctx, err);
+            if (!rc)
+                rc = tail__bp_commit(&f, 1, err);
+            stored = !rc;
+            if (rc && tail__bp_failed(&f, err))
+                rc = 0;
+        }
+        if (stored || obs_mono_ms() >= give_up)
+            break;
+        struct timespec ts = { 0, 50 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    if (!stored)
+        store_rollback(st);   /* nothing of a half batch, counters included, is kept */
+    if (o->extra.finish) {
+        char why[160];
+        snprintf(why, sizeof why, "the store is %s", f.bp.state == BP_FULL ? "full" : "locked by another connection");
+        lost = o->extra.finish(o->extra.ctx, stored, rc ? err->msg : why);
     }
     drop_all(&f);
     free(f.v);
@@ -425,10 +448,13 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     if (!rc && stored)
         obs_log(OBS_LOG_INFO, "stopped; everything read is stored");
     else if (!rc)
-        obs_log(OBS_LOG_INFO, "stopped while paused (store %s); everything committed is kept "
-                        "and the rest is read again from the files on restart",
+        obs_log(OBS_LOG_INFO, "stopped while paused (store %s); everything committed is kept, "
+                        "and what was read from files after it is read again from them on restart",
                 f.bp.state == BP_LOCKED ? "locked" : "full");
     tail__bp_done(&f);
     tail__excludes_done(&f);
+    if (!rc && lost)
+        rc = obs_err_set(err, OBS_EBUSY, "stopped with %lld network item%s not stored (said above)",
+                         (long long)lost, lost == 1 ? "" : "s");
     return rc;
 }
