@@ -45,6 +45,7 @@ void tail_file_free(tailed_t *t)
     free(t->path);
     free(t->root);
     free(t->spelled);
+    free(t->name_as);
     free(t->fn);
     free(t->group);
     free(t->stream);
@@ -56,7 +57,8 @@ int tail_file_name(tailed_t *t, pipeline_t *pl, const char *function, const char
 {
     pathmap_t pm;
     char group[400];
-    if (pathmap_derive(t->root, t->root || !t->spelled ? t->path : t->spelled, &pm) != 0) {
+    const char *named = t->name_as ? t->name_as : t->root || !t->spelled ? t->path : t->spelled;
+    if (pathmap_derive(t->root, named, &pm) != 0) {
         obs_log(OBS_LOG_WARN, "cannot name a function and stream after %s; use --function/--stream", t->path);
         return 1;
     }
@@ -176,6 +178,15 @@ int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof)
         if (n == 0) {
             *eof = 1;
             break;
+        }
+        /* still the content read so far? (rewritten between the last look
+         * and this read: the bytes just read are another content's) */
+        uint64_t vh;
+        if (t->vlen > 0 && t->vend == t->pos &&
+            (ident_hash_at(t->fd, t->vend - t->vlen, t->vlen, &vh) != 0 || vh != t->vhash)) {
+            t->verify = 1;
+            *eof = 1;
+            return 0;
         }
         ring_add(t, space, n, t->pos);
         line_reader_added(&t->lr, (size_t)n);

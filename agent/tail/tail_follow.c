@@ -148,9 +148,9 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     int64_t size_before = t->size_seen;
     tail_change_t ch = tail_file_check(t, &sb);
     if (ch == TAIL_TRUNCATED || ch == TAIL_REWRITTEN) {
+        t->size_seen = size_before;   /* what its content was known to have */
         if (t->rotated)
             return lost_rotated(f, t, err);
-        t->size_seen = size_before;   /* what it was known to have: the copy's check */
         if ((rc = restart(f, t, err)))
             return rc;
         t->size_seen = (int64_t)sb.st_size;

@@ -95,6 +95,10 @@ static int read_file(reader_ctx_t *c, tail_found_t *fd_, const store_source_t *c
 {
     tailed_t *t = tail_file_new(fd_->path, fd_->root, fd_->spelled, fd_->fd, &fd_->sb, c->o->max_line);
     fd_->fd = -1;
+    if (fd_->name_as)
+        t->name_as = xstrdup(fd_->name_as);
+    if (!ck && fd_->has_ck)
+        ck = &fd_->ck;
     int rc = tail_file_name(t, c->pl, c->o->function, c->o->stream, c->o->log_group, err);
     if (!rc) {
         tail_file_start(t, fd_->offset, ck, c->o->max_line);
@@ -127,7 +131,7 @@ static int import_file(reader_ctx_t *c, const file_entry_t *f, import_report_t *
     probe.fd = fd;
     probe.dev = (int64_t)sb.st_dev;
     probe.ino = (int64_t)sb.st_ino;
-    tail_found_t found = { f->path, f->root, f->spelled, fd, sb, 0, 0 };
+    tail_found_t found = { f->path, f->root, f->spelled, NULL, fd, sb, 0, 0, 0, { 0 } };
     if ((rc = tail_file_lookup(&probe, c->st, &old, &old_path, &known, err)))
         goto out;
     if (known == TAIL_RESUME && old.offset == (int64_t)sb.st_size) {

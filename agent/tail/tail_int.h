@@ -194,6 +194,8 @@ void exclude_list_free(exclude_list_t *l);
 typedef struct tailed {
     char *path, *root;     /* the name it is read under (absolute); its directory argument */
     char *spelled;         /* a file argument's spelling (names its stream), or NULL */
+    char *name_as;         /* the path its stream is named after, when not its own (a
+                              copy, a file rotated away: the file it was), or NULL */
     char *fn, *group, *stream;  /* its stream's names */
     int fd;                /* -1: closed while idle (reopened by identity) */
     int64_t dev, ino;
@@ -262,7 +264,11 @@ int tail_file_lookup(tailed_t *t, store_t *st, store_source_t *old, char **old_p
 void tail_file_start(tailed_t *t, int64_t offset, const store_source_t *ck, size_t max_line);
 
 /* Read at most budget bytes into the line reader (to end of file: *eof).
- * Returns the bytes read, or -1 (errno set). */
+ * What is read is checked to follow what was read before: when the bytes
+ * before the read offset changed meanwhile (the file rewritten, truncated
+ * and grown again, a rotated copy overwritten by the next copy), nothing is
+ * taken and 0 is returned with *eof set (the next tail_file_check says
+ * TAIL_REWRITTEN). Returns the bytes read, or -1 (errno set). */
 int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof);
 
 /* Offset of the last stored line: what the checkpoint says. */
@@ -311,10 +317,14 @@ int tail_file_reopen(tailed_t *t);
 
 typedef struct tail_found {
     char *path, *root, *spelled;
+    char *name_as;         /* the path its stream is named after (a rotated file or a
+                              copy: the file it was), or NULL: its own */
     int fd;
     struct stat sb;
     int64_t offset;        /* where to start reading */
     int rotated;           /* not under its followed name: read to its end, then let go */
+    int has_ck;            /* ck: what the file holds up to offset (checked as it is read) */
+    store_source_t ck;
 } tail_found_t;
 
 typedef struct tail_founds {

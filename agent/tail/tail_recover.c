@@ -76,8 +76,10 @@ int tail__ours(const tail_scope_t *sc, const char *path)
 
 /* ---- founds --------------------------------------------------------------- */
 
-static void found_add(tail_founds_t *fs, const tail_scope_t *sc, const char *path, int fd, const struct stat *sb,
-                      int64_t offset, int rotated)
+/* path: the file found; name_as: the file it was (its stream's name), or
+ * NULL; ck (may be NULL): what it holds up to offset. */
+static void found_add(tail_founds_t *fs, const tail_scope_t *sc, const char *path, const char *name_as, int fd,
+                      const struct stat *sb, int64_t offset, int rotated, const store_source_t *ck)
 {
     if (fs->n == fs->cap) {
         fs->cap = fs->cap ? fs->cap * 2 : 8;
@@ -89,10 +91,17 @@ static void found_add(tail_founds_t *fs, const tail_scope_t *sc, const char *pat
     f->path = xstrdup(path);
     f->root = root ? xstrdup(root) : NULL;
     f->spelled = spelled ? xstrdup(spelled) : NULL;
+    f->name_as = name_as && strcmp(name_as, path) != 0 ? xstrdup(name_as) : NULL;
     f->fd = fd;
     f->sb = *sb;
     f->offset = offset;
     f->rotated = rotated;
+    f->has_ck = ck && ck->offset == offset;
+    if (f->has_ck) {
+        f->ck = *ck;
+        f->ck.dev = (int64_t)sb->st_dev;
+        f->ck.ino = (int64_t)sb->st_ino;
+    }
 }
 
 void tail__founds_free(tail_founds_t *fs)
@@ -103,6 +112,7 @@ void tail__founds_free(tail_founds_t *fs)
         free(fs->v[i].path);
         free(fs->v[i].root);
         free(fs->v[i].spelled);
+        free(fs->v[i].name_as);
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);
@@ -303,7 +313,7 @@ int tail__content_gone(store_t *st, const tail_scope_t *sc, const char *path, co
         obs_log(OBS_LOG_INFO, "%s: its earlier content is in %s (a copy): read from byte %lld", path, cpath,
                 (long long)from);
         store_counter_add(st, "files_recovered", 1);
-        found_add(out, sc, cpath, fd, &csb, from, 1);
+        found_add(out, sc, cpath, path, fd, &csb, from, 1, old);
         if (how == 1 && old->size > (int64_t)csb.st_size)   /* written after the copy was taken */
             rc = tail__missed(st, path, (int64_t)csb.st_size, old->size - (int64_t)csb.st_size,
                               "its copy lacks bytes it was known to have", err);
@@ -394,7 +404,7 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *s
         if (r->src.offset < (int64_t)sb.st_size) {
             /* rotated away with lines unread: read them */
             store_counter_add(st, "files_recovered", 1);
-            found_add(out, sc, p, fd, &sb, r->src.offset, 1);
+            found_add(out, sc, p, r->src.rotated ? NULL : r->path, fd, &sb, r->src.offset, 1, &r->src);
             free(p);
             return 0;
         }
@@ -417,12 +427,14 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *s
     return rc ? rc : store_source_delete(st, r->src.dev, r->src.ino, err);
 }
 
-/* Does the identity have a row, or the file hold a row's content? */
+/* Is the file a row's (its identity, still holding that row's content), or
+ * a copy of what a row read? A row of its identity that no longer holds
+ * (a copy's name reused by the next copy) does not make it known. */
 static int known(const rows_t *rs, int fd, const struct stat *sb)
 {
     for (int i = 0; i < rs->n; i++) {
         const store_source_t *s = &rs->v[i].src;
-        if (s->dev == (int64_t)sb->st_dev && s->ino == (int64_t)sb->st_ino)
+        if (ident_judge(fd, sb, s) == IDENT_SAME)
             return 1;
         if (holds(fd, (int64_t)sb->st_size, s))
             return 1;   /* a copy of what a checkpoint read */
@@ -455,7 +467,7 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
             obs_log(OBS_LOG_INFO, "%s: rotated away unread (after %s was last looked at): read from its head",
                     p, path);
             store_counter_add(st, "files_recovered", 1);
-            found_add(out, sc, p, fd, &sb, 0, 1);
+            found_add(out, sc, p, path, fd, &sb, 0, 1, NULL);
         }
         free(p);
     }
@@ -504,7 +516,7 @@ int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_found
     int64_t from = how == 1 ? k.offset : (int64_t)csb.st_size;
     obs_log(OBS_LOG_INFO, "%s was truncated; its copy %s is read from byte %lld", t->path, cpath, (long long)from);
     store_counter_add(st, "files_recovered", 1);
-    found_add(out, sc, cpath, fd, &csb, from, 1);
+    found_add(out, sc, cpath, t->name_as ? t->name_as : t->path, fd, &csb, from, 1, &k);
     if (how == 1 && k.size > (int64_t)csb.st_size)
         rc = tail__missed(st, t->path, (int64_t)csb.st_size, k.size - (int64_t)csb.st_size,
                           "copytruncate: lines written between the copy and the truncation", err);

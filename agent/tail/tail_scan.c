@@ -52,6 +52,10 @@ static int add_tailed(follower_t *f, tail_found_t *found, const store_source_t *
     tailed_t *t = tail_file_new(found->path, found->root, found->spelled, found->fd, &found->sb,
                                 f->o->max_line);
     found->fd = -1;
+    if (found->name_as)
+        t->name_as = xstrdup(found->name_as);
+    if (!ck && found->has_ck)
+        ck = &found->ck;
     int rc = tail_file_name(t, f->pl, f->o->function, f->o->stream, f->o->log_group, err);
     if (rc) {
         tail_file_free(t);
@@ -169,7 +173,7 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
     if (tail__skip_clear(&f->skips, e->path))
         obs_log(OBS_LOG_INFO, "%s can be read now", e->path);
     tail__scope(f, &sc);
-    tail_found_t found = { (char *)e->path, (char *)e->root, (char *)e->spelled, fd, sb, 0, 0 };
+    tail_found_t found = { (char *)e->path, (char *)e->root, (char *)e->spelled, NULL, fd, sb, 0, 0, 0, { 0 } };
     tailed_t probe = { 0 };
     store_source_t old;
     char *old_path = NULL;
