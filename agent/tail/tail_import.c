@@ -148,7 +148,7 @@ static int import_file(reader_ctx_t *c, const file_entry_t *f, import_report_t *
         tail_founds_t fs = { 0 };
         rep->files_replaced++;
         rc = tail__content_gone(c->st, &c->sc, old_path, &old, probe.dev, probe.ino,
-                                "rewritten, truncated or replaced since it was last imported", &fs, err);
+                                TAIL_REPLACED_WHY, &fs, err);
         if (!rc)
             rc = store_source_delete(c->st, probe.dev, probe.ino, err);
         for (int i = 0; i < fs.n && !rc; i++)

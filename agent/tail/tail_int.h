@@ -366,6 +366,10 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
 int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanned, tail_founds_t *out,
                   obs_err_t *err);
 
+/* Why content is gone when its file's identity now holds other content. */
+#define TAIL_REPLACED_WHY "its content was replaced (rewritten or truncated in place, or the file deleted " \
+                          "and its inode taken by a new one)"
+
 /* Content that is gone from where it was read (old: its checkpoint, path
  * its name, skip_dev/skip_ino the file now at that identity or name, not a
  * candidate): a sibling of path holding it is a copy (copytruncate) — added

@@ -327,8 +327,7 @@ int tail__content_gone(store_t *st, const tail_scope_t *sc, const char *path, co
 
 /* ---- at start ------------------------------------------------------------------ */
 
-#define REPLACED_WHY "replaced while the agent was not running (rewritten or truncated in place, or deleted " \
-                     "and its inode taken by a new file)"
+
 
 typedef struct row {
     char *path;
@@ -356,17 +355,43 @@ static void rows_free(rows_t *rs)
     free(rs->v);
 }
 
-static int scanned_has(const file_list_t *fl, int64_t dev, int64_t ino)
+/* The identities the scan found, sorted, to look rows up in. */
+typedef struct ids {
+    int64_t *v;   /* dev, ino pairs */
+    int n;
+} ids_t;
+
+static int cmp_id(const void *a, const void *b)
 {
-    for (int i = 0; i < fl->n; i++)
-        if (fl->v[i].dev == dev && fl->v[i].ino == ino)
-            return 1;
-    return 0;
+    const int64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-/* One checkpoint of the scope at start. Its row is dropped when its
- * content is gone (the file now at its identity, if any, starts afresh). */
-static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *scanned, const row_t *r,
+static void ids_of(const file_list_t *fl, ids_t *ids)
+{
+    ids->v = xcalloc((size_t)fl->n * 2 + 2, sizeof *ids->v);
+    ids->n = fl->n;
+    for (int i = 0; i < fl->n; i++) {
+        ids->v[2 * i] = fl->v[i].dev;
+        ids->v[2 * i + 1] = fl->v[i].ino;
+    }
+    if (ids->n > 1)
+        qsort(ids->v, (size_t)ids->n, 2 * sizeof *ids->v, cmp_id);
+}
+
+static int ids_has(const ids_t *ids, int64_t dev, int64_t ino)
+{
+    int64_t key[2] = { dev, ino };
+    return ids->n > 0 && bsearch(key, ids->v, (size_t)ids->n, 2 * sizeof *ids->v, cmp_id) != NULL;
+}
+
+/* One checkpoint of the scope at start, whose file is not under a name the
+ * scan finds (those are judged where they are taken: resumed, or their
+ * content counted gone, tail_scan.c and tail_import.c). Its row is dropped
+ * when its content is gone. */
+static int recover_row(store_t *st, const tail_scope_t *sc, const ids_t *scanned, const row_t *r,
                        tail_founds_t *out, obs_err_t *err)
 {
     char dir[PATH_MAX];
@@ -374,30 +399,8 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *s
     struct stat sb;
     char *p = NULL;
     int fd, rc = 0;
-    if (scanned_has(scanned, r->src.dev, r->src.ino)) {
-        /* under a name the scan finds: resumed there when it is the same
-         * file; when its content was replaced in place, the content is gone */
-        for (int i = 0; i < scanned->n; i++) {
-            const file_entry_t *e = &scanned->v[i];
-            if (e->dev != r->src.dev || e->ino != r->src.ino)
-                continue;
-            fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-            if (fd < 0 || fstat(fd, &sb) != 0) {
-                if (fd >= 0)
-                    close(fd);
-                return 0;
-            }
-            ident_verdict_t v = ident_judge(fd, &sb, &r->src);
-            close(fd);
-            if (v != IDENT_REPLACED)
-                return 0;
-            if ((rc = tail__content_gone(st, sc, r->path, &r->src, r->src.dev, r->src.ino,
-                                         REPLACED_WHY, out, err)))
-                return rc;
-            return store_source_delete(st, r->src.dev, r->src.ino, err);
-        }
+    if (ids_has(scanned, r->src.dev, r->src.ino))
         return 0;
-    }
     split(r->path, dir, sizeof dir, &base);
     fd = open_by_identity(dir, r->src.dev, r->src.ino, &p, &sb);
     if (fd >= 0 && ident_judge(fd, &sb, &r->src) == IDENT_SAME) {
@@ -422,9 +425,34 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *s
         close(fd);
     free(p);
     rc = tail__content_gone(st, sc, r->path, &r->src, r->src.dev, r->src.ino,
-                            fd >= 0 ? REPLACED_WHY : "deleted (or compressed) while the agent was not running",
+                            fd >= 0 ? TAIL_REPLACED_WHY : "deleted (or compressed) while the agent was not running",
                             out, err);
     return rc ? rc : store_source_delete(st, r->src.dev, r->src.ino, err);
+}
+
+/* A candidate sibling: its first KiB hashed once, to be compared with
+ * every row's. */
+typedef struct cand {
+    int fd;
+    const struct stat *sb;
+    uint64_t head;
+    int64_t head_len;
+} cand_t;
+
+/* Does the candidate hold the content row k read (k's first bytes, and the
+ * bytes before its offset when it is that long)? */
+static int cand_holds(const cand_t *c, const store_source_t *k)
+{
+    uint64_t h;
+    if (k->fingerprint_len <= 0 || k->fingerprint_len > (int64_t)c->sb->st_size)
+        return 0;
+    if (k->fingerprint_len == c->head_len) {
+        if (k->fingerprint != c->head)
+            return 0;
+    } else if (ident_hash_at(c->fd, 0, k->fingerprint_len, &h) != 0 || h != k->fingerprint) {
+        return 0;
+    }
+    return holds(c->fd, (int64_t)c->sb->st_size, k) != 0;
 }
 
 /* Is the file a row's (its identity, still holding that row's content), or
@@ -432,28 +460,68 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const file_list_t *s
  * (a copy's name reused by the next copy) does not make it known. */
 static int known(const rows_t *rs, int fd, const struct stat *sb)
 {
+    cand_t c = { fd, sb, 0, (int64_t)sb->st_size < IDENT_HEAD_MAX ? (int64_t)sb->st_size : IDENT_HEAD_MAX };
+    if (ident_hash_at(fd, 0, c.head_len, &c.head) != 0)
+        return 0;
     for (int i = 0; i < rs->n; i++) {
         const store_source_t *s = &rs->v[i].src;
-        if (ident_judge(fd, sb, s) == IDENT_SAME)
+        if (s->dev == (int64_t)sb->st_dev && s->ino == (int64_t)sb->st_ino &&
+            ident_judge(fd, sb, s) == IDENT_SAME)
             return 1;
-        if (holds(fd, (int64_t)sb->st_size, s))
+        if (cand_holds(&c, s))
             return 1;   /* a copy of what a checkpoint read */
     }
     return 0;
 }
 
+/* The last directory listed (rows come sorted by path: a directory's rows
+ * are read one after the other). */
+typedef struct listing {
+    char dir[PATH_MAX];
+    char **names;
+    int n;
+} listing_t;
+
+static char **listed(listing_t *ls, const char *dir, int *n)
+{
+    if (!ls->names || strcmp(ls->dir, dir) != 0) {
+        free_names(ls->names);
+        snprintf(ls->dir, sizeof ls->dir, "%s", dir);
+        ls->names = list_dir(dir);
+        ls->n = 0;
+        while (ls->names && ls->names[ls->n])
+            ls->n++;
+    }
+    *n = ls->n;
+    return ls->names;
+}
+
 /* Rotated siblings of a followed path that no checkpoint knows, not a copy
  * of what one read, and written after the path's file as last seen (mtime
  * against mtime: the writer's clock): rotated away before the agent saw
- * them (twice or more while it was down). Read from their head. */
-static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *rs, const char *path,
-                            int64_t seen_ms, tail_founds_t *out)
+ * them (twice or more while it was down). Read from their head. Only the
+ * names that start with the file's stem are looked at (a binary search in
+ * the sorted listing). */
+static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *rs, listing_t *ls,
+                            const char *path, int64_t seen_ms, tail_founds_t *out)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], prefix[PATH_MAX];
     const char *base;
+    int n;
     split(path, dir, sizeof dir, &base);
-    char **names = list_dir(dir);
-    for (int i = 0; names && names[i]; i++) {
+    char **names = listed(ls, dir, &n);
+    const char *dot = strrchr(base, '.');
+    snprintf(prefix, sizeof prefix, "%.*s", dot && dot != base ? (int)(dot - base) + 1 : (int)strlen(base), base);
+    size_t pl = strlen(prefix);
+    int lo = 0, hi = n;
+    while (lo < hi) {   /* the first name >= prefix */
+        int mid = (lo + hi) / 2;
+        if (strcmp(names[mid], prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < n && strncmp(names[i], prefix, pl) == 0; i++) {
         char *p = NULL;
         struct stat sb;
         if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
@@ -461,7 +529,7 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         int fd = open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;
-        if (ident_mtime_ms(&sb) < seen_ms || known(rs, fd, &sb) || tailed_now(sc, &sb) || in_founds(out, &sb)) {
+        if (ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) || known(rs, fd, &sb)) {
             close(fd);
         } else {
             obs_log(OBS_LOG_INFO, "%s: rotated away unread (after %s was last looked at): read from its head",
@@ -471,7 +539,6 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         }
         free(p);
     }
-    free_names(names);
     return 0;
 }
 
@@ -479,15 +546,24 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
                   obs_err_t *err)
 {
     rows_t rs = { 0 };
+    ids_t ids;
+    listing_t ls = { "", NULL, 0 };
     int rc = store_sources_each(st, collect_row, &rs, err);
+    char *ours = xcalloc((size_t)rs.n + 1, 1);
+    ids_of(scanned, &ids);
+    for (int i = 0; i < rs.n; i++)
+        ours[i] = (char)tail__ours(sc, rs.v[i].path);
     for (int i = 0; i < rs.n && !rc; i++)
-        if (tail__ours(sc, rs.v[i].path))
-            rc = recover_row(st, sc, scanned, &rs.v[i], out, err);
+        if (ours[i])
+            rc = recover_row(st, sc, &ids, &rs.v[i], out, err);
     /* the siblings of the paths followed (rows read before these changes:
      * a dropped row's content still counts as known) */
     for (int i = 0; i < rs.n && !rc; i++)
-        if (!rs.v[i].src.rotated && tail__ours(sc, rs.v[i].path))
-            rc = unknown_siblings(st, sc, &rs, rs.v[i].path, rs.v[i].src.updated_ms, out);
+        if (!rs.v[i].src.rotated && ours[i])
+            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, out);
+    free_names(ls.names);
+    free(ids.v);
+    free(ours);
     rows_free(&rs);
     return rc;
 }
@@ -551,9 +627,11 @@ int tail__live_siblings(store_t *st, const tail_scope_t *sc, const tailed_t *t, 
                         obs_err_t *err)
 {
     rows_t rs = { 0 };
+    listing_t ls = { "", NULL, 0 };
     int rc = store_sources_each(st, collect_row, &rs, err);
     if (!rc)
-        rc = unknown_siblings(st, sc, &rs, t->path, t->mtime_seen, out);
+        rc = unknown_siblings(st, sc, &rs, &ls, t->path, t->mtime_seen, out);
+    free_names(ls.names);
     rows_free(&rs);
     return rc;
 }

@@ -192,7 +192,7 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
          * look for where it went, else count it missed; this file is new */
         tail_founds_t fs = { 0 };
         rc = tail__content_gone(f->st, &sc, old_path, &old, probe.dev, probe.ino,
-                                "replaced (its inode now holds another file)", &fs, err);
+                                TAIL_REPLACED_WHY, &fs, err);
         if (!rc)
             rc = store_source_delete(f->st, probe.dev, probe.ino, err);
         if (!rc)

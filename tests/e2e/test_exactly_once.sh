@@ -145,7 +145,7 @@ down_restart drwb 80
 expect_exact "2. rewritten in place while down (same inode): the 100 lines read before once each" "$DB" drw 100 "$ERR" "$L"
 expect_exact "2. ... the new content's 80 lines once each (from its head)" "$DB" drwb 80 "$ERR" "$L"
 check_eq "2. ... the lost content counted as missed" "$(counter "$DB" files_missed)" 1
-check_grep "2. ... naming the file and where reading had got to" "$ERR" "missed: $F: replaced while the agent was not running.*read to byte [0-9]+"
+check_grep "2. ... naming the file and where reading had got to" "$ERR" "missed: $F: its content was replaced .*read to byte [0-9]+"
 
 # compress after rotate: the unread lines are in s.log.1.gz, never read
 down_start dgz

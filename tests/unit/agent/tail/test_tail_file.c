@@ -343,8 +343,26 @@ static store_source_t put(fx_t *fx, const char *name)
     return ck;
 }
 
-/* copytruncate while down, the copy's name reused: the copy is found by
- * content and read on from the checkpoint's offset. */
+/* What a caller (tail_scan.c, tail_import.c) does with a file the scan
+ * found: look it up; when its identity's checkpoint no longer holds, look
+ * for where that content went. Returns what to read besides it. */
+static void take(fx_t *fx, const char *name, tail_known_t *known, tail_founds_t *fs)
+{
+    obs_err_t err;
+    store_source_t old;
+    char *old_path = NULL;
+    tailed_t *t = open_tailed(name);
+    CHECK_EQ_INT(tail_file_lookup(t, fx->st, &old, &old_path, known, &err), 0);
+    if (*known == TAIL_REPLACED)
+        CHECK_EQ_INT(tail__content_gone(fx->st, &fx->sc, old_path, &old, t->dev, t->ino, TAIL_REPLACED_WHY, fs,
+                                        &err), 0);
+    free(old_path);
+    tail_file_free(t);
+}
+
+/* copytruncate while down, the copy's name reused: recovery leaves the
+ * scanned file to its caller, which finds its checkpoint replaced and the
+ * copy by content, read on from the checkpoint's offset. */
 static void test_recover_copytruncate_copy(void)
 {
     fx_t fx;
@@ -363,18 +381,18 @@ static void test_recover_copytruncate_copy(void)
     CHECK_EQ_INT(fl.n, 1);   /* s.log; s.log.1 is a rotated name */
     tail_founds_t fs = { 0 };
     CHECK_EQ_INT(tail__recover(fx.st, &fx.sc, &fl, &fs, &err), 0);
+    CHECK_EQ_INT(fs.n, 0);   /* the copy holds s.log's content: not an unknown sibling */
+    tail_known_t known;
+    take(&fx, "s.log", &known, &fs);
+    CHECK_EQ_INT(known, TAIL_REPLACED);
     CHECK_EQ_INT(fs.n, 1);
     if (fs.n == 1) {
         CHECK(strstr(fs.v[0].path, "/s.log.1") != NULL);
         CHECK_EQ_INT(fs.v[0].offset, ck.offset);
         CHECK_EQ_INT(fs.v[0].rotated, 1);
+        CHECK(fs.v[0].has_ck);   /* its first read is checked against what was read */
     }
     CHECK_EQ_INT(counter(&fx, "files_missed"), 0);
-    /* the replaced file's row is gone: it starts afresh */
-    int found = 1;
-    store_source_t row;
-    CHECK_EQ_INT(store_source_find(fx.st, ck.dev, ck.ino, &row, NULL, &found, &err), 0);
-    CHECK_EQ_INT(found, 0);
     tail__founds_free(&fs);
     files_list_free(&fl);
     fx_close(&fx);
@@ -386,7 +404,6 @@ static void test_recover_copytruncate_copy(void)
 static void test_recover_shorter_copy(void)
 {
     fx_t fx;
-    obs_err_t err;
     tmpdir_make(dir, sizeof dir, "tailfile");
     fx_open(&fx);
     append("s.log", "a", 1, 100);
@@ -394,16 +411,14 @@ static void test_recover_shorter_copy(void)
     append("s.log", "a", 101, 20);
     put(&fx, "s.log");
     truncate_to("s.log", 0);
-    file_list_t fl = { 0 };
-    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0 };
-    files_scan(&fl, &ff, fx.args, 1);
     tail_founds_t fs = { 0 };
-    CHECK_EQ_INT(tail__recover(fx.st, &fx.sc, &fl, &fs, &err), 0);
+    tail_known_t known;
+    take(&fx, "s.log", &known, &fs);
+    CHECK_EQ_INT(known, TAIL_REPLACED);
     CHECK_EQ_INT(fs.n, 1);
     if (fs.n == 1)
         CHECK_EQ_INT(fs.v[0].offset, fs.v[0].sb.st_size);
     tail__founds_free(&fs);
-    files_list_free(&fl);
     fx_close(&fx);
     tmpdir_remove(dir);
 }
