@@ -30,6 +30,7 @@ tailed_t *tail_file_new(const char *path, const char *root, const char *spelled,
     t->ino = (int64_t)sb->st_ino;
     t->size_seen = (int64_t)sb->st_size;
     t->mtime_seen = ident_mtime_ms(sb);
+    t->regular = S_ISREG(sb->st_mode);
     line_reader_init(&t->lr, max_line);
     return t;
 }
@@ -182,7 +183,7 @@ int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof)
         /* still the content read so far? (rewritten between the last look
          * and this read: the bytes just read are another content's) */
         uint64_t vh;
-        if (t->vlen > 0 && t->vend == t->pos &&
+        if (t->regular && t->vlen > 0 && t->vend == t->pos &&
             (ident_hash_at(t->fd, t->vend - t->vlen, t->vlen, &vh) != 0 || vh != t->vhash)) {
             t->verify = 1;
             *eof = 1;
@@ -195,7 +196,7 @@ int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof)
         if (t->pos > t->size_seen)
             t->size_seen = t->pos;
         /* the first bytes, once: what the file starts with */
-        if (t->head_len < IDENT_HEAD_MAX && t->pos > t->head_len) {
+        if (t->regular && t->head_len < IDENT_HEAD_MAX && t->pos > t->head_len) {
             int64_t hl = t->pos < IDENT_HEAD_MAX ? t->pos : IDENT_HEAD_MAX;
             uint64_t h;
             if (ring_hash(t, 0, hl, &h) == 0 || ident_hash_at(t->fd, 0, hl, &h) == 0) {

@@ -217,6 +217,8 @@ typedef struct tailed {
     unsigned char ring[TAIL_RING];  /* the last bytes read: ring[(off) % TAIL_RING] */
     int64_t ring_from;     /* the ring holds the file's bytes [ring_from, pos) */
     int verify;            /* check its content at the next look (started, reopened) */
+    int regular;           /* a regular file (standard input may be a pipe: read as it
+                              comes, nothing checked) */
     /* follow mode */
     int64_t last_data_ms;  /* monotonic */
     int64_t last_used_ms;  /* read or looked at (the open-file limit closes the oldest) */
