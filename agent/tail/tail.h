@@ -3,9 +3,12 @@
  * files, following rotation (rename + create, copytruncate, delete +
  * recreate), storing a partial last line after an idle time; `--once`
  * imports files, directories (recursively) or stdin to their end. Both
+ * read a file through one tailed-file object, know it by its identity
+ * (device, inode, the content read; never the spelling of its path), find
+ * what was rotated, copied or lost while they were not running, and
  * checkpoint every file in the same transaction as its rows, so a re-run or
- * a restart after a kill neither loses nor doubles a line
- * (docs/operations.md). */
+ * a restart after a kill neither loses nor doubles a line, and what is gone
+ * is counted and said (docs/operations.md, "What is guaranteed"). */
 #ifndef OBS_AGENT_TAIL_H
 #define OBS_AGENT_TAIL_H
 

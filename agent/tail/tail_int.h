@@ -1,8 +1,9 @@
 /* agent/tail/tail_int.h — what the files of agent/tail/ share, and nothing
  * outside them uses (the unit tests aside): a section per file, leaves
- * first. The calls go one way: tail_follow -> tail_scan -> tail_recover ->
- * tail_file -> tail_ident, with tail_skips and tail_missed (reports) and
- * tail_files (finding files) as leaves beside them. */
+ * first. The calls go one way: tail_follow -> tail_scan, tail_fdlimit,
+ * tail_backpressure -> tail_recover -> tail_file -> tail_ident; tail_import
+ * -> tail_recover, tail_file; tail_files (finding files), tail_skips and
+ * tail_missed (what is not read, what is gone) are leaves beside them. */
 #ifndef OBS_AGENT_TAIL_INT_H
 #define OBS_AGENT_TAIL_INT_H
 
