@@ -1,7 +1,10 @@
-/* agent/tail/tail_import.c — the --once import (see tail.h): collects files, then
- * reads each from its checkpoint. A checkpoint is trusted when the file has
- * the same (device, inode) and its first bytes hash to the same fingerprint;
- * otherwise the file is read from the start. */
+/* agent/tail/tail_import.c — the --once import (see tail.h): collects the
+ * files (known by identity: a file reached under several names is read
+ * once), finds those of its checkpoints whose file was rotated away, copied
+ * or lost since the last run (tail_recover.c, as follow mode does at
+ * start), then reads each file to its end through the tailed-file object
+ * (tail_file.c): from its checkpoint when the file is the one it describes,
+ * else from the start. */
 #include "agent/tail/tail_int.h"
 #include "common/clock.h"
 #include "common/xalloc.h"
@@ -49,10 +52,9 @@ static void progress_clear(progress_t *pg)
 typedef struct reader_ctx {
     store_t *st;
     pipeline_t *pl;
-    pipeline_stream_t *ps;
-    const char *ckpt_path;   /* NULL for stdin */
-    store_source_t src;
+    const import_opts_t *o;
     progress_t *pg;
+    tail_scope_t sc;
     const volatile sig_atomic_t *stop;   /* import_opts_t's */
 } reader_ctx_t;
 
@@ -61,70 +63,68 @@ static int stopped(const reader_ctx_t *c)
     return c->stop && *c->stop;
 }
 
-static int checkpoint(reader_ctx_t *c, int64_t offset, obs_err_t *err)
+/* The checkpoint (when t is a file) into the batch, and a commit when due:
+ * never past the start of a pending multi-line event. */
+static int checkpoint(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
 {
     int rc = pipeline_sync(c->pl, err);
-    if (!rc && c->ckpt_path) {
-        c->src.offset = offset;
-        rc = store_source_put(c->st, c->ckpt_path, &c->src, err);
+    if (!rc && ckpt) {
+        tail_file_describe(t);
+        rc = store_source_put(c->st, t->path, &t->src, err);
     }
     return rc ? rc : store_maybe_commit(c->st, err);
 }
 
-/* Read fd from its current position to EOF through the pipeline. */
-static int read_to_end(reader_ctx_t *c, int fd, int64_t start, size_t max_line, const char *name,
-                       obs_err_t *err)
+/* Read t from its start offset to its end through the pipeline. */
+static int read_to_end(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
 {
-    line_reader_t lr;
-    multiline_event_t ml = { 0 };
     int rc = 0, eof = 0;
-
-    line_reader_init(&lr, max_line);
+    if (ckpt && lseek(t->fd, t->pos, SEEK_SET) != t->pos)
+        return obs_err_set(err, OBS_EIO, "seeking in %s: %s", t->path, strerror(errno));
     while (!eof && !rc && !stopped(c)) {
-        size_t avail;
-        char *space = line_reader_space(&lr, &avail);
-        ssize_t n = read(fd, space, avail);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = obs_err_set(err, OBS_EIO, "reading %s: %s", name, strerror(errno));
-            break;
-        }
-        eof = n == 0;
-        line_reader_added(&lr, (size_t)n);
-        rc = pipeline_lines(c->pl, c->ps, &ml, &lr, eof, NULL, err);
-        if (!rc)  /* never past the start of a pending multi-line event */
-            rc = checkpoint(c, start + lr.consumed - multiline_unstored(&ml), err);
+        int64_t n = tail_file_read(t, INT64_MAX, &eof);
+        if (n < 0)
+            return obs_err_set(err, OBS_EIO, "reading %s: %s", t->path, strerror(errno));
+        rc = pipeline_lines(c->pl, t->ps, &t->ml, &t->lr, eof, NULL, err);
+        if (!rc)
+            rc = checkpoint(c, t, ckpt, err);
         if (c->pg) {
             c->pg->done_bytes += n;
             progress_draw(c->pg, pipeline_stats(c->pl), 0);
         }
     }
-    line_reader_done(&lr);
-    multiline_done(&ml);
     return rc;
 }
 
-static int open_stream(reader_ctx_t *c, const import_opts_t *o, const pathmap_t *pm, obs_err_t *err)
+/* Read an open file from offset (ck: the checkpoint it comes from). */
+static int read_file(reader_ctx_t *c, tail_found_t *fd_, const store_source_t *ck, obs_err_t *err)
 {
-    char group[400];
-    const char *fn = o->function ? o->function : pm->function;
-    if (o->log_group)
-        snprintf(group, sizeof group, "%s", o->log_group);
-    else
-        pathmap_log_group(fn, group, sizeof group);
-    return pipeline_stream_open(c->pl, fn, group, o->stream ? o->stream : pm->stream, &c->ps, err);
+    tailed_t *t = tail_file_new(fd_->path, fd_->root, fd_->spelled, fd_->fd, &fd_->sb, c->o->max_line);
+    fd_->fd = -1;
+    if (fd_->name_as)
+        t->name_as = xstrdup(fd_->name_as);
+    if (!ck && fd_->has_ck)
+        ck = &fd_->ck;
+    int rc = tail_file_name(t, c->pl, c->o->function, c->o->stream, c->o->log_group, err);
+    if (!rc) {
+        tail_file_start(t, fd_->offset, ck, c->o->max_line);
+        t->rotated = fd_->rotated;
+        if (c->pg)
+            c->pg->done_bytes += fd_->offset;
+        rc = read_to_end(c, t, 1, err);
+    }
+    tail_file_free(t);
+    return rc;
 }
 
 /* Returns 0, a store error (stop), or 1 when this file could not be read. */
-static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry_t *f,
-                       import_report_t *rep, obs_err_t *err)
+static int import_file(reader_ctx_t *c, const file_entry_t *f, import_report_t *rep, obs_err_t *err)
 {
     struct stat sb;
     store_source_t old;
-    pathmap_t pm;
-    int found, rc;
-    int64_t start = 0;
+    char *old_path = NULL;
+    tail_known_t known;
+    int rc;
 
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -133,65 +133,63 @@ static int import_file(reader_ctx_t *c, const import_opts_t *o, const file_entry
             close(fd);
         return 1;
     }
-    memset(&c->src, 0, sizeof c->src);
-    c->src.dev = (int64_t)sb.st_dev;
-    c->src.ino = (int64_t)sb.st_ino;
-    c->src.fingerprint_len = sb.st_size < FILES_FINGERPRINT_MAX ? (int64_t)sb.st_size : FILES_FINGERPRINT_MAX;
-    if (files_fingerprint(fd, c->src.fingerprint_len, &c->src.fingerprint) != 0) {
-        obs_log(OBS_LOG_WARN, "cannot read %s: %s", f->path, strerror(errno));
-        close(fd);
-        return 1;
-    }
-    if ((rc = store_source_get(c->st, f->path, &old, &found, err)))
+    tailed_t probe = { 0 };
+    probe.fd = fd;
+    probe.dev = (int64_t)sb.st_dev;
+    probe.ino = (int64_t)sb.st_ino;
+    tail_found_t found = { f->path, f->root, f->spelled, NULL, fd, sb, 0, 0, 0, { 0 } };
+    if ((rc = tail_file_lookup(&probe, c->st, &old, &old_path, &known, err)))
         goto out;
-    if (found) {
-        int same = old.dev == c->src.dev && old.ino == c->src.ino && old.offset <= sb.st_size &&
-                   old.fingerprint_len <= sb.st_size && files_same_start(fd, old.fingerprint_len, old.fingerprint);
-        if (same && old.offset == sb.st_size) {
-            rep->files_unchanged++;
-            if (c->pg)
-                c->pg->done_bytes += sb.st_size;
-            goto out;
+    if (known == TAIL_RESUME && old.offset == (int64_t)sb.st_size) {
+        rep->files_unchanged++;
+        if (c->pg)
+            c->pg->done_bytes += sb.st_size;
+        if (strcmp(old_path, f->path) != 0 || old.rotated) {   /* known under this name from now on */
+            old.rotated = 0;
+            rc = store_source_put(c->st, f->path, &old, err);
         }
-        if (same)
-            start = old.offset;
-        else
-            rep->files_replaced++;
-    }
-    if (pathmap_derive(f->root, f->path, &pm) != 0) {
-        obs_log(OBS_LOG_WARN, "cannot name a function and stream after %s; use --function/--stream",
-                f->path);
-        rc = 1;
         goto out;
     }
-    if ((rc = open_stream(c, o, &pm, err)))
-        goto out;
-    c->src.stream_id = pipeline_stream_id(c->ps);
-    c->ckpt_path = f->path;
-    if (lseek(fd, start, SEEK_SET) != start) {
-        rc = obs_err_set(err, OBS_EIO, "seeking in %s: %s", f->path, strerror(errno));
-        goto out;
+    if (known == TAIL_REPLACED) {
+        tail_founds_t fs = { 0 };
+        rep->files_replaced++;
+        rc = tail__content_gone(c->st, &c->sc, old_path, &old, probe.dev, probe.ino,
+                                TAIL_REPLACED_WHY, &fs, err);
+        if (!rc)
+            rc = store_source_delete(c->st, probe.dev, probe.ino, err);
+        for (int i = 0; i < fs.n && !rc; i++)
+            rc = read_file(c, &fs.v[i], NULL, err);
+        tail__founds_free(&fs);
+        if (rc)
+            goto out;
     }
-    if (c->pg)
-        c->pg->done_bytes += start;
     rep->files_read++;
-    rc = read_to_end(c, fd, start, o->max_line, f->path, err);
+    found.offset = known == TAIL_RESUME ? old.offset : 0;
+    rc = read_file(c, &found, known == TAIL_RESUME ? &old : NULL, err);
+    fd = found.fd;   /* taken: -1 */
 out:
-    close(fd);
+    free(old_path);
+    if (fd >= 0)
+        close(fd);
     return rc;
 }
 
-static int import_stdin(reader_ctx_t *c, const import_opts_t *o, import_report_t *rep, obs_err_t *err)
+static int import_stdin(reader_ctx_t *c, import_report_t *rep, obs_err_t *err)
 {
-    pathmap_t pm;
-    snprintf(pm.function, sizeof pm.function, "%s", "stdin");
-    snprintf(pm.stream, sizeof pm.stream, "%s", "stdin");
-    int rc = open_stream(c, o, &pm, err);
-    if (rc)
-        return rc;
-    c->ckpt_path = NULL;
-    rep->files_read++;
-    return read_to_end(c, STDIN_FILENO, 0, o->max_line, "standard input", err);
+    struct stat sb;
+    if (fstat(STDIN_FILENO, &sb) != 0)
+        memset(&sb, 0, sizeof sb);
+    tailed_t *t = tail_file_new("stdin", NULL, NULL, dup(STDIN_FILENO), &sb, c->o->max_line);
+    int rc = t->fd < 0 ? obs_err_set(err, OBS_EIO, "reading standard input: %s", strerror(errno))
+                       : tail_file_name(t, c->pl, c->o->function ? c->o->function : "stdin",
+                                        c->o->stream ? c->o->stream : "stdin", c->o->log_group, err);
+    if (!rc) {   /* standard input has no checkpoint: each run imports what it is given */
+        rep->files_read++;
+        tail_file_start(t, 0, NULL, c->o->max_line);
+        rc = read_to_end(c, t, 0, err);
+    }
+    tail_file_free(t);
+    return rc == 1 ? 0 : rc;
 }
 
 int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *const *paths, int npaths,
@@ -200,11 +198,23 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     file_list_t fl = { 0 };
     progress_t pg = { 0 };
     reader_ctx_t c = { 0 };
+    tail_skips_t skips = { 0 };
+    tail_founds_t fs = { 0 };
+    files_filter_t ff = { o->db_path, NULL, 0, &skips, st, 1 };
+    char **abs = xcalloc((size_t)npaths + 1, sizeof *abs);
     int use_stdin = 0, rc;
 
     memset(rep, 0, sizeof *rep);
     pg.start = obs_mono_s();
-    if ((rc = files_collect(&fl, o->db_path, paths, npaths, &use_stdin, err)))
+    for (int i = 0; i < npaths; i++)
+        abs[i] = files_absolute(paths[i]);
+    c.st = st;
+    c.pl = pl;
+    c.o = o;
+    c.sc.paths = abs;
+    c.sc.spelled = paths;
+    c.sc.npaths = npaths;
+    if ((rc = files_collect(&fl, &ff, paths, npaths, &use_stdin, err)))
         goto out;
     rep->files_found = fl.n;
     rep->files_skipped = fl.skipped;
@@ -212,13 +222,20 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     pg.nfiles = fl.n;
     for (int i = 0; i < fl.n; i++)
         pg.total_bytes += fl.v[i].size;
-    c.st = st;
-    c.pl = pl;
     c.pg = &pg;
     c.stop = o->stop;
+    /* what was rotated away, copied or lost since the last run */
+    if ((rc = tail__recover(st, &c.sc, &fl, &fs, err)))
+        goto out;
+    for (int i = 0; i < fs.n && !rc; i++) {
+        rep->files_recovered++;
+        rc = read_file(&c, &fs.v[i], NULL, err);
+    }
+    if (rc)
+        goto out;
     for (int i = 0; i < fl.n && rc <= 0 && !stopped(&c); i++) {
         pg.file_no = i + 1;
-        rc = import_file(&c, o, &fl.v[i], rep, err);
+        rc = import_file(&c, &fl.v[i], rep, err);
         if (rc == 1) {
             rep->files_failed++;
             rc = 0;
@@ -226,7 +243,8 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
         if (rc)
             goto out;
     }
-    if (use_stdin && !stopped(&c) && (rc = import_stdin(&c, o, rep, err)))
+    rep->files_failed += fl.unreadable;
+    if (use_stdin && !stopped(&c) && (rc = import_stdin(&c, rep, err)))
         goto out;
     rc = store_commit(st, err);   /* interrupted too: what was read is stored */
     rep->interrupted = stopped(&c);
@@ -238,5 +256,10 @@ out:
     progress_clear(&pg);
     rep->seconds = since(pg.start);
     files_list_free(&fl);
+    tail__founds_free(&fs);
+    tail__skips_free(&skips);
+    for (int i = 0; i < npaths; i++)
+        free(abs[i]);
+    free(abs);
     return rc;
 }

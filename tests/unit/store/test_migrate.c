@@ -2,7 +2,8 @@
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
  * the current version with its rows intact (and its platform lines added to
  * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
- * store v7's emulated columns; a read-only open of it refuses
+ * store v7's emulated columns, a v7 store v8's checkpoints by identity; a
+ * read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -96,7 +97,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 7);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 8);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -126,7 +127,8 @@ static void test_v1_migrates_with_rows_intact(void)
 }
 
 /* A v5 store (as obsagent v5 left it: the current schema without the v6
- * indexes) gets the indexes retention uses, and its rows are kept. */
+ * indexes, v7's columns and v8's sources table) gets the indexes retention
+ * uses, and its rows are kept. */
 static void test_v5_migrates_to_v6(void)
 {
     store_t *st = NULL;
@@ -142,6 +144,13 @@ static void test_v5_migrates_to_v6(void)
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                              /* v8's parts undone too: the sources table as v5 to v7 had it */
+                              "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
                               "INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(1, 60000, 2.5, 1);"
@@ -164,8 +173,9 @@ static void test_v5_migrates_to_v6(void)
     cleanup();
 }
 
-/* A v6 store (the current schema without v7's emulated columns) gets them,
- * 0 for what it holds, and takes emulated invocations after. */
+/* A v6 store (the current schema without v7's emulated columns and v8's
+ * sources table) gets them, 0 for what it holds, and takes emulated
+ * invocations after. */
 static void test_v6_migrates_to_v7(void)
 {
     store_t *st = NULL;
@@ -180,6 +190,12 @@ static void test_v6_migrates_to_v7(void)
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                              "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
                               "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 0, 3, 1);"
@@ -191,7 +207,7 @@ static void test_v6_migrates_to_v7(void)
     if (!st)
         return;
     db = store_db(st);
-    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 7);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE request_id = 'r1' AND emulated = 0"), 1);
     CHECK_EQ_INT(q(db, "SELECT invocations * 10 + emulated FROM rollup_minute"), 10);
     store_invocation_t inv = { 0 };
@@ -208,10 +224,62 @@ static void test_v6_migrates_to_v7(void)
     cleanup();
 }
 
+/* A v7 store's checkpoints (keyed by path; a rotated file's by
+ * "path\x1finode") become one row per (device, inode) in v8: a rotated row
+ * keeps its path and is marked rotated, and when a file had both a path row
+ * and a rotated row, the rotated one (its later progress) is kept. */
+static void test_v7_sources_migrate_to_v8(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    /* the current schema, then its sources table put back as v5 to v7 had it */
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v7.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
+                              "INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, offset, updated_ts)"
+                              "  VALUES('/l/fn/a.log', 1, 10, 7, 100, 100, 5),"
+                              "        ('/l/fn/b.log', 1, 20, 8, 100, 300, 5),"
+                              "        ('/l/fn/b.log' || char(31) || '20', 1, 20, 8, 1024, 4000, 6),"
+                              "        ('/l/fn/c.log' || char(31) || '30', 1, 30, 9, 1024, 2000, 6);"
+                              "PRAGMA user_version=7;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sources"), 3);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/a.log'"), 1000);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/b.log'"), 40001);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/c.log'"), 20001);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sources WHERE instr(path, char(31)) > 0"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('sources_updated', 'sources_path', 'missed')"),
+                 3);
+    store_source_t src;
+    int found = 0;
+    CHECK_EQ_INT(store_source_find(st, 1, 20, &src, NULL, &found, &err), 0);
+    CHECK_EQ_INT(found, 1);
+    CHECK_EQ_INT(src.fingerprint_len, 1024);
+    CHECK_EQ_INT(src.window_len, 0);   /* none known: the head alone confirms it */
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),
+    TEST(test_v7_sources_migrate_to_v8),
     TEST(test_v1_migrates_with_rows_intact),
     TEST_END,
 };
