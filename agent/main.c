@@ -213,6 +213,10 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         cli.io.stop = &interrupted;
+        cli.io.exclude = cli.fo.exclude;
+        cli.io.nexclude = cli.fo.nexclude;
+        cli.io.exclude_from = cli.fo.exclude_from;
+        cli.io.format = cli.format;
         rc = import_paths(st, pl, &cli.io, cli.paths, cli.npaths, &rep, &err);
         agent_state_free(as);
     } else {

@@ -97,6 +97,10 @@ typedef struct import_opts {
     int progress;                 /* draw a progress line on stderr (a tty) */
     const volatile sig_atomic_t *stop;  /* set (a signal): stop after the chunk being read,
                                            storing what was read; NULL: never */
+    const char *const *exclude;   /* --exclude globs (on the path or the name) */
+    int nexclude;
+    const char *exclude_from;     /* --exclude-from FILE: more globs, read once */
+    decode_format_t format;       /* --format (DECODE_AUTO: each input's own) */
 } import_opts_t;
 
 typedef struct import_report {
@@ -107,6 +111,10 @@ typedef struct import_report {
     int files_skipped;            /* compressed/rotated archives, not read */
     int files_recovered;          /* rotated away or copied since the last run: their unread part read */
     int files_failed;             /* could not be read (each reported on stderr) */
+    int files_not_logs;           /* in directories, not logs: by name (*.md) or by content
+                                     (a JSON document that is no log export) */
+    int files_whole;              /* read whole: gzip files and documents (tail_doc.h) */
+    int files_whole_changed;      /* such a file grown since it was read: not read again */
     double seconds;
     int interrupted;              /* stopped by opts->stop: files_done of files_found read */
     int files_done;

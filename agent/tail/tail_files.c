@@ -3,9 +3,11 @@
  * symlinks followed to what they name. A file is listed once, by identity
  * (device, inode), under its first name that no symlink led to; a directory
  * is walked once, and one that is its own ancestor (a symlink loop,
- * fn/up -> ..) is said and not entered again. What is left out (archives,
- * rotated siblings, excluded, unreadable, not a regular file, a path too
- * long) is said once and counted (tail_skips.c). */
+ * fn/up -> ..) is said and not entered again. What is left out (archives —
+ * but gzip files when an import reads them whole —, rotated siblings,
+ * excluded, files of a directory whose name says they are no log,
+ * unreadable, not a regular file, a path too long) is said once and counted
+ * (tail_skips.c). */
 #include "agent/tail/tail_int.h"
 #include "common/log.h"
 #include "common/obs.h"
@@ -17,10 +19,33 @@
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int files_not_log_name(const char *name)
+{
+    static const char *const ext[] = {
+        ".md", ".markdown", ".rst", ".adoc", ".html", ".htm", ".css", ".yaml", ".yml", ".toml", ".ini",
+        ".cfg", ".env", ".py", ".js", ".mjs", ".cjs", ".ts", ".go", ".java", ".rb", ".cs", ".rs", ".c",
+        ".h", ".sh", ".sql", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".ico", ".lock",
+    };
+    size_t n = strlen(name);
+    for (size_t i = 0; i < OBS_ARRAY_LEN(ext); i++) {
+        size_t el = strlen(ext[i]);
+        if (n > el && strcasecmp(name + n - el, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int gzip_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 3 && strcmp(name + n - 3, ".gz") == 0;
+}
 
 int files_archive_name(const char *name)
 {
@@ -252,7 +277,7 @@ static void take_file(walk_t *w, const char *path, const char *name, const char 
 {
     if (is_store_file(w->ff->db_path, sb))
         return;
-    if (filtered && files_archive_name(name)) {
+    if (filtered && files_archive_name(name) && !(w->ff->read_gzip && gzip_name(name) && !rotated_name(name))) {
         w->fl->skipped++;
         if (!w->ff->quiet_names)
             skip(w, OBS_LOG_INFO, "files_skipped_compressed", path, "a compressed archive (never read)");
@@ -264,6 +289,10 @@ static void take_file(walk_t *w, const char *path, const char *name, const char 
     } else if (filtered && excluded(w->ff, path, name)) {
         w->fl->skipped++;
         skip(w, OBS_LOG_INFO, "files_skipped_excluded", path, "excluded (--exclude, --exclude-from)");
+    } else if (filtered && root && files_not_log_name(name)) {
+        w->fl->not_logs++;
+        skip(w, OBS_LOG_INFO, "files_skipped_not_logs", path,
+             "not a log, by its name (documentation, code, a template, an image); name it to read it");
     } else if (access(path, R_OK) != 0) {
         w->fl->unreadable++;
         char why[300];

@@ -265,7 +265,7 @@ static int note_row_path(void *ctx, const char *path, const store_source_t *src)
 static int start_files(follower_t *f, obs_err_t *err)
 {
     file_list_t fl = { 0 };
-    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0 };
+    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0, 0 };
     tail_founds_t fs = { 0 };
     tail_scope_t sc;
     for (int i = 0; i < f->nseen; i++)

@@ -4,8 +4,11 @@
  * or lost since the last run (tail_recover.c, as follow mode does at
  * start), then reads each file to its end through the tailed-file object
  * (tail_file.c): from its checkpoint when the file is the one it describes,
- * else from the start. */
+ * else from the start. A gzip file or a document is read whole
+ * (tail_doc.c), once; a file of a directory that is JSON but no log
+ * export is left out. */
 #include "agent/tail/tail_int.h"
+#include "agent/tail/tail_doc.h"
 #include "common/clock.h"
 #include "common/xalloc.h"
 #include "common/log.h"
@@ -56,6 +59,8 @@ typedef struct reader_ctx {
     progress_t *pg;
     tail_scope_t sc;
     const volatile sig_atomic_t *stop;   /* import_opts_t's */
+    import_report_t *rep;
+    tail_skips_t *skips;
 } reader_ctx_t;
 
 static int stopped(const reader_ctx_t *c)
@@ -96,9 +101,67 @@ static int read_to_end(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
     return rc;
 }
 
+/* A JSON text that is no log: its first line opens an object or an array
+ * and goes on on the next lines (pretty-printed: package.json, a test
+ * event, an expected-results file). JSON log records are one a line. */
+static int pretty_json(const char *p, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i >= n || (p[i] != '{' && p[i] != '['))
+        return 0;
+    const char *nl = memchr(p + i, '\n', n - i);
+    if (!nl)
+        return 0;
+    /* the first line holds no more than brackets and blanks */
+    for (const char *q = p + i; q < nl; q++)
+        if (*q != '{' && *q != '[' && *q != ' ' && *q != '\t' && *q != '\r')
+            return 0;
+    return 1;
+}
+
+/* A gzip file or a document: read whole from its start, and checkpointed at
+ * its end (never resumed: a document has no line to resume at). One that
+ * grew since it was read is said and not read again. Returns 0, 1 (this
+ * file failed: said), or a store error. */
+static int read_whole(reader_ctx_t *c, tailed_t *t, int64_t offset, obs_err_t *err)
+{
+    tail_doc_result_t res;
+    obs_err_t derr = { 0 };
+    if (offset > 0) {
+        c->rep->files_whole_changed++;
+        obs_log(OBS_LOG_WARN, "%s has grown since it was imported; a gzip file or a document is read whole, "
+                "so it is not read again (its records would be stored twice): give the new part a file of its own",
+                t->path);
+        return 0;
+    }
+    if (lseek(t->fd, 0, SEEK_SET) != 0)
+        return obs_err_set(err, OBS_EIO, "seeking in %s: %s", t->path, strerror(errno));
+    int rc = tail_doc_import(c->pl, t->ps, t->fd, NULL, 0, c->o->format, c->o->max_line, t->path, &res, &derr);
+    if (rc && rc != OBS_EINVAL && rc != OBS_EIO) {
+        if (err)
+            *err = derr;
+        return rc;
+    }
+    c->rep->files_whole++;
+    if (c->pg)
+        c->pg->done_bytes += res.bytes;
+    if (rc)   /* what came before the fault is stored: never read again */
+        obs_log(OBS_LOG_WARN, "%s (%lld records stored before it; the rest is not read)", derr.msg,
+                (long long)res.records);
+    tail_file_start(t, res.bytes, NULL, c->o->max_line);
+    int crc = checkpoint(c, t, 1, err);
+    return crc ? crc : rc ? 1 : 0;
+}
+
 /* Read an open file from offset (ck: the checkpoint it comes from). */
 static int read_file(reader_ctx_t *c, tail_found_t *fd_, const store_source_t *ck, obs_err_t *err)
 {
+    char head[DECODE_SNIFF_BYTES];
+    ssize_t hn = pread(fd_->fd, head, sizeof head, 0);
     tailed_t *t = tail_file_new(fd_->path, fd_->root, fd_->spelled, fd_->fd, &fd_->sb, c->o->max_line);
     fd_->fd = -1;
     if (fd_->name_as)
@@ -106,7 +169,9 @@ static int read_file(reader_ctx_t *c, tail_found_t *fd_, const store_source_t *c
     if (!ck && fd_->has_ck)
         ck = &fd_->ck;
     int rc = tail_file_name(t, c->pl, c->o->function, c->o->stream, c->o->log_group, err);
-    if (!rc) {
+    if (!rc && hn > 0 && tail_doc_is_whole(head, (size_t)hn, c->o->format)) {
+        rc = read_whole(c, t, fd_->offset, err);
+    } else if (!rc) {
         tail_file_start(t, fd_->offset, ck, c->o->max_line);
         t->rotated = fd_->rotated;
         if (c->pg)
@@ -132,6 +197,17 @@ static int import_file(reader_ctx_t *c, const file_entry_t *f, import_report_t *
         if (fd >= 0)
             close(fd);
         return 1;
+    }
+    if (f->root && c->o->format == DECODE_AUTO) {   /* a file a directory walk found */
+        char head[DECODE_SNIFF_BYTES];
+        ssize_t hn = pread(fd, head, sizeof head, 0);
+        if (hn > 0 && !tail_doc_is_whole(head, (size_t)hn, DECODE_AUTO) && pretty_json(head, (size_t)hn)) {
+            rep->files_not_logs++;
+            tail__skip(c->skips, c->st, OBS_LOG_INFO, "files_skipped_not_logs", f->path,
+                       "not a log: JSON that is no log export (name the file to read it as lines)");
+            close(fd);
+            return 0;
+        }
     }
     tailed_t probe = { 0 };
     probe.fd = fd;
@@ -174,6 +250,61 @@ out:
     return rc;
 }
 
+/* Standard input may be a pipe: its first bytes are read to know what it
+ * is, then either all of it whole (gzip, a document) or lines, those first
+ * bytes before the rest. */
+static int read_stdin(reader_ctx_t *c, tailed_t *t, obs_err_t *err)
+{
+    char *head = xmalloc(DECODE_SNIFF_BYTES);
+    size_t hn = 0;
+    int rc = 0;
+    while (hn < DECODE_SNIFF_BYTES && !stopped(c)) {
+        ssize_t n = read(t->fd, head + hn, DECODE_SNIFF_BYTES - hn);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = obs_err_set(err, OBS_EIO, "reading standard input: %s", strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        hn += (size_t)n;
+    }
+    if (!rc && tail_doc_is_whole(head, hn, c->o->format)) {
+        tail_doc_result_t res;
+        obs_err_t derr = { 0 };
+        rc = tail_doc_import(c->pl, t->ps, t->fd, head, hn, c->o->format, c->o->max_line, "standard input",
+                             &res, &derr);
+        c->rep->files_whole += !rc || rc == OBS_EINVAL;
+        if (rc == OBS_EINVAL || rc == OBS_EIO) {
+            obs_log(OBS_LOG_WARN, "%s (%lld records stored before it; the rest is not read)", derr.msg,
+                    (long long)res.records);
+            rc = 1;
+        } else if (rc && err) {
+            *err = derr;
+        }
+        if (!rc || rc == 1) {
+            int src = checkpoint(c, t, 0, err);
+            rc = src ? src : rc;
+        }
+    } else if (!rc) {
+        for (size_t off = 0; off < hn && !rc;) {   /* the head first, as if just read */
+            size_t avail;
+            char *space = line_reader_space(&t->lr, &avail);
+            size_t k = hn - off < avail ? hn - off : avail;
+            memcpy(space, head + off, k);
+            line_reader_added(&t->lr, k);
+            off += k;
+            t->pos += (int64_t)k;
+            rc = pipeline_lines(c->pl, t->ps, &t->ml, &t->lr, 0, NULL, err);
+        }
+        if (!rc)
+            rc = read_to_end(c, t, 0, err);
+    }
+    free(head);
+    return rc;
+}
+
 static int import_stdin(reader_ctx_t *c, import_report_t *rep, obs_err_t *err)
 {
     struct stat sb;
@@ -186,7 +317,7 @@ static int import_stdin(reader_ctx_t *c, import_report_t *rep, obs_err_t *err)
     if (!rc) {   /* standard input has no checkpoint: each run imports what it is given */
         rep->files_read++;
         tail_file_start(t, 0, NULL, c->o->max_line);
-        rc = read_to_end(c, t, 0, err);
+        rc = read_stdin(c, t, err);
     }
     tail_file_free(t);
     return rc == 1 ? 0 : rc;
@@ -200,7 +331,9 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     reader_ctx_t c = { 0 };
     tail_skips_t skips = { 0 };
     tail_founds_t fs = { 0 };
-    files_filter_t ff = { o->db_path, NULL, 0, &skips, st, 1 };
+    files_filter_t ff = { o->db_path, NULL, 0, &skips, st, 1, 1 };
+    exclude_list_t from_file = { 0 };
+    const char **excl = NULL;
     char **abs = xcalloc((size_t)npaths + 1, sizeof *abs);
     int use_stdin = 0, rc;
 
@@ -211,6 +344,17 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     c.st = st;
     c.pl = pl;
     c.o = o;
+    c.rep = rep;
+    c.skips = &skips;
+    /* --exclude and --exclude-from, as follow mode takes them */
+    if (o->exclude_from && (rc = exclude_file_read(o->exclude_from, &from_file, err)))
+        goto out;
+    excl = xcalloc((size_t)(o->nexclude + from_file.n) + 1, sizeof *excl);
+    for (int i = 0; i < o->nexclude; i++)
+        excl[ff.nexclude++] = o->exclude[i];
+    for (int i = 0; i < from_file.n; i++)
+        excl[ff.nexclude++] = from_file.v[i];
+    ff.exclude = excl;
     c.sc.paths = abs;
     c.sc.spelled = paths;
     c.sc.npaths = npaths;
@@ -218,6 +362,7 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
         goto out;
     rep->files_found = fl.n;
     rep->files_skipped = fl.skipped;
+    rep->files_not_logs = fl.not_logs;
     pg.on = o->progress && isatty(STDERR_FILENO);
     pg.nfiles = fl.n;
     for (int i = 0; i < fl.n; i++)
@@ -258,6 +403,8 @@ out:
     files_list_free(&fl);
     tail__founds_free(&fs);
     tail__skips_free(&skips);
+    exclude_list_free(&from_file);
+    free(excl);
     for (int i = 0; i < npaths; i++)
         free(abs[i]);
     free(abs);

@@ -114,6 +114,7 @@ typedef struct file_list {
     file_entry_t *v;
     int n, cap;
     int skipped;     /* archives and rotated siblings left out */
+    int not_logs;    /* files of a directory that are not logs by their name (*.md, ...) */
     int unreadable;  /* files and directories that could not be read */
 } file_list_t;
 
@@ -125,6 +126,7 @@ typedef struct files_filter {
     store_t *st;                   /* their counters, or NULL */
     int quiet_names;               /* archives and rotated names: counted, not said (--once
                                       sums them up) */
+    int read_gzip;                 /* gzip files (x.gz) are read, inflated (--once) */
 } files_filter_t;
 
 /* Expand paths ("-" sets *use_stdin). A missing argument is an error. */
@@ -138,6 +140,9 @@ void files_list_free(file_list_t *fl);
 /* Compressed archive or rotated sibling (app.log.1, app.log.2.gz, app.1.log). */
 int files_ignored_name(const char *name);
 int files_archive_name(const char *name);
+/* A file whose name says it is no log: documentation, source code, a
+ * template, an image (README.md, template.yaml, app.py, chart.png). */
+int files_not_log_name(const char *name);
 
 /* path made absolute (from the working directory) with "." parts and
  * doubled slashes removed; symlinks are not resolved. malloc'd. */

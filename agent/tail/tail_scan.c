@@ -9,6 +9,7 @@
  * sibling read (cp app.log app.log-2026...) is not read twice: it is read
  * from where that sibling was if the sibling is truncated (tail_recover.c). */
 #include "agent/tail/tail_int.h"
+#include "agent/tail/tail_doc.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -45,6 +46,21 @@ static void note_seen(follower_t *f, const char *path)
         return;
     f->seen_paths = xrealloc(f->seen_paths, (size_t)(f->nseen + 1) * sizeof *f->seen_paths);
     f->seen_paths[f->nseen++] = xstrdup(path);
+}
+
+/* A document or a gzip file in a followed directory (gzip is left out by
+ * its name already, this finds it by its content): read whole by --once,
+ * never followed. Said once; 1 when it is one. */
+static int document_skipped(follower_t *f, const char *path, int fd)
+{
+    char head[DECODE_SNIFF_BYTES];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    if (n <= 0 || !tail_doc_is_whole(head, (size_t)n, DECODE_AUTO))
+        return 0;
+    tail__skip(&f->skips, f->st, OBS_LOG_INFO, "files_skipped_documents", path,
+               "a gzip file or a document (an export, filter-log-events, Logs Insights results): "
+               "not followed; obsagent --once reads it whole");
+    return 1;
 }
 
 static int add_tailed(follower_t *f, tail_found_t *found, const store_source_t *ck, obs_err_t *err)
@@ -90,6 +106,8 @@ static int add_tailed(follower_t *f, tail_found_t *found, const store_source_t *
 
 int tail__add(follower_t *f, tail_found_t *found, obs_err_t *err)
 {
+    if (!found->offset && found->fd >= 0 && document_skipped(f, found->path, found->fd))
+        return 0;
     return add_tailed(f, found, NULL, err);
 }
 
@@ -170,6 +188,10 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
         close(fd);
         return 0;   /* another file since the scan: the next one sees it */
     }
+    if (document_skipped(f, e->path, fd)) {
+        close(fd);
+        return 0;
+    }
     if (tail__skip_clear(&f->skips, e->path))
         obs_log(OBS_LOG_INFO, "%s can be read now", e->path);
     tail__scope(f, &sc);
@@ -221,7 +243,7 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
 int tail__scan(follower_t *f, obs_err_t *err)
 {
     file_list_t fl = { 0 };
-    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0 };
+    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0, 0 };
     int rc = 0;
     for (int i = 0; i < f->npaths; i++) {
         struct stat sb;

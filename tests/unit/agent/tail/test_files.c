@@ -57,7 +57,7 @@ static int has(const file_list_t *fl, const char *rel)
 static void scan(file_list_t *fl, tail_skips_t *sk)
 {
     char *args[1] = { dir };
-    files_filter_t ff = { NULL, NULL, 0, sk, NULL, 0 };
+    files_filter_t ff = { NULL, NULL, 0, sk, NULL, 0, 0 };
     memset(fl, 0, sizeof *fl);
     files_scan(fl, &ff, args, 1);
 }
@@ -180,7 +180,7 @@ static void test_spellings(void)
     char *spellings[] = { "logs", "./logs", "logs/" };
     for (int i = 0; i < 3; i++) {
         file_list_t fl = { 0 };
-        files_filter_t ff = { NULL, NULL, 0, NULL, NULL, 0 };
+        files_filter_t ff = { NULL, NULL, 0, NULL, NULL, 0, 0 };
         int use_stdin = 0;
         obs_err_t err;
         CHECK_EQ_INT(files_collect(&fl, &ff, &spellings[i], 1, &use_stdin, &err), 0);

@@ -376,7 +376,7 @@ static void test_recover_copytruncate_copy(void)
     truncate_to("s.log", 0);
     append("s.log", "b", 1, 5);
     file_list_t fl = { 0 };
-    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0 };
+    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0, 0 };
     CHECK_EQ_INT(files_scan(&fl, &ff, fx.args, 1), 0);
     CHECK_EQ_INT(fl.n, 1);   /* s.log; s.log.1 is a rotated name */
     tail_founds_t fs = { 0 };
@@ -441,7 +441,7 @@ static void test_recover_renamed(void)
     CHECK(rename(a, b) == 0);
     append("s.log", "b", 1, 5);
     file_list_t fl = { 0 };
-    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0 };
+    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0, 0 };
     files_scan(&fl, &ff, fx.args, 1);
     tail_founds_t fs = { 0 };
     CHECK_EQ_INT(tail__recover(fx.st, &fx.sc, &fl, &fs, &err), 0);
@@ -472,7 +472,7 @@ static void test_recover_gone_is_missed(void)
     CHECK_EQ_INT(store_source_put(fx.st, a, &ck, &err), 0);
     unlink(a);
     file_list_t fl = { 0 };
-    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0 };
+    files_filter_t ff = { fx.db, NULL, 0, NULL, NULL, 0, 0 };
     files_scan(&fl, &ff, fx.args, 1);
     tail_founds_t fs = { 0 };
     CHECK_EQ_INT(tail__recover(fx.st, &fx.sc, &fl, &fs, &err), 0);
