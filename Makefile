@@ -7,8 +7,10 @@
 #   make bench      import, query, obstop-frame, EMF-endpoint, /metrics and
 #                   follow-mode benchmarks (BENCH_QUERY=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
-#   make soak       the follow-mode suite with a 10x longer kill-and-rotate soak,
-#                   and the files+TCP+UDP load test for a minute
+#   make soak       the follow-mode suite with 10x longer kill-and-rotate soaks
+#                   (rename; copytruncate through symlinked paths), the
+#                   copytruncate + restart loop 32 times, and the
+#                   files+TCP+UDP load test for a minute
 #   make valgrind   each program's main paths under valgrind memcheck (no leaks,
 #                   no memory errors); not part of make test
 #   make install    the programs, man pages, bash and zsh completion, the
@@ -232,8 +234,10 @@ fuzz: deps-fuzz $(BUILD)/config.mk $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 	done
 
 soak: all
-	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} BUILD=$(BUILD) \
+	@SOAK_LINES=$${SOAK_LINES:-60000} SOAK_MS=$${SOAK_MS:-240000} \
+	  SOAK_CT_LINES=$${SOAK_CT_LINES:-30000} SOAK_CT_MS=$${SOAK_CT_MS:-120000} BUILD=$(BUILD) \
 	  sh tests/e2e/test_follow.sh
+	@COPYTRUNC_RUNS=$${COPYTRUNC_RUNS:-32} BUILD=$(BUILD) sh tests/e2e/test_exactly_once.sh
 	@LOAD_SECONDS=$${LOAD_SECONDS:-60} LOAD_FILE_RATE=$${LOAD_FILE_RATE:-60000} \
 	  LOAD_TCP_RATE=$${LOAD_TCP_RATE:-20000} LOAD_UDP_RATE=$${LOAD_UDP_RATE:-5000} \
 	  BUILD=$(BUILD) sh tests/e2e/test_load.sh

@@ -13,7 +13,7 @@
 enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_LINE,
        OPT_BATCH_ROWS, OPT_BATCH_MS, OPT_NO_PROGRESS, OPT_NO_EMF, OPT_VERSION, OPT_STATUS,
        OPT_POLL_MS, OPT_IDLE_FLUSH_MS, OPT_ROTATE_WAIT_MS, OPT_FROM, OPT_EXCLUDE,
-       OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_EXCLUDE_FROM,
+       OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_MAX_OPEN_FILES, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
        OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
@@ -67,6 +67,9 @@ static const obs_opt_t options[] = {
     { OPT_MAX_PENDING, 0, "max-pending-bytes", "N",
       "read at most N bytes ahead of the last commit (default 32M; K and M accepted): a slow store slows "
       "reading, a locked or full one pauses it (the files hold the rest)", 0, NULL },
+    { OPT_MAX_OPEN_FILES, 0, "max-open-files", "N",
+      "keep at most N files open (default: the open-file limit, ulimit -n, less what the store and sockets "
+      "need); past it, idle files are closed and opened again in turn", 0, NULL },
     { OPT_EXCLUDE, 0, "exclude", "GLOB",
       "skip matching files (path or name). Archives and rotated copies (x.log.1) are skipped anyway",
       OBS_OPT_REPEAT, NULL },
@@ -169,7 +172,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
     cli->db = getenv("OBS_DB");
     cli->fo = (follow_opts_t){ .poll_ms = FOLLOW_POLL_MS, .idle_flush_ms = FOLLOW_IDLE_FLUSH_MS,
                                .rotate_wait_ms = FOLLOW_ROTATE_WAIT_MS,
-                               .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra_fd = -1 };
+                               .multiline_timeout_ms = MULTILINE_TIMEOUT_MS, .extra.fd = -1 };
     /* $OBS_EMF_LISTEN sets the default listen list ("off": none) */
     const char *listen_env = getenv("OBS_EMF_LISTEN");
     cli->no.emf.spec = !listen_env || !*listen_env           ? EMF_DEFAULT_LISTEN
@@ -244,6 +247,12 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             if (parse_size(optarg, 64 * 1024, 4096LL * 1024 * 1024, &v))
                 return bad_value("--max-pending-bytes", optarg, "a size from 64K to 4096M bytes");
             cli->fo.max_pending_bytes = v;
+            break;
+        case OPT_MAX_OPEN_FILES:
+            if (parse_size(optarg, 1, 10000000, &v))
+                return bad_value("--max-open-files", optarg, "a number from 1 to 10000000");
+            cli->fo.max_open_files = (int)v;
+            follow_only = "--max-open-files";
             break;
         case OPT_EXCLUDE_FROM: cli->fo.exclude_from = optarg; break;
         case OPT_RETENTION:

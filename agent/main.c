@@ -145,6 +145,13 @@ static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, const char 
         net_source_describe(ns, where, sizeof where);
         obs_log(OBS_LOG_INFO, "%s", where);
     }
+    /* the files' share of the descriptors: what the store (db, wal, shm,
+     * lock, state), inotify, the inbox and the sockets may take is kept
+     * out of it */
+    int reserved = 32 + (cli->no.emf.spec ? (cli->no.emf.max_connections ? cli->no.emf.max_connections
+                                                                          : EMF_MAX_CONNECTIONS_DEFAULT) + 8 : 0) +
+                   (cli->no.telemetry.listen ? 72 : 0) + (cli->mo.listen ? 72 : 0);
+    cli->fo.max_open_files = follow_open_files_limit(cli->fo.max_open_files, reserved);
     prom_http_t *mh = NULL;
     cli->mo.db_path = cli->db;
     if (!rc && cli->mo.listen && !(rc = prom_http_start(&cli->mo, &mh, err)))
@@ -206,6 +213,10 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         cli.io.stop = &interrupted;
+        cli.io.exclude = cli.fo.exclude;
+        cli.io.nexclude = cli.fo.nexclude;
+        cli.io.exclude_from = cli.fo.exclude_from;
+        cli.io.format = cli.format;
         rc = import_paths(st, pl, &cli.io, cli.paths, cli.npaths, &rep, &err);
         agent_state_free(as);
     } else {

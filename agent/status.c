@@ -5,7 +5,9 @@
  * checkpoint's device and inode (another file, or none, is not the one the
  * offset counts in: shown as "rotated" or "gone" with lag "-"). Every
  * checkpoint is looked at: --status is a one-shot command, unlike obstop,
- * which bounds its lag to the 1,000 files checkpointed last. */
+ * which bounds its lag to the 1,000 files checkpointed last. Then what was
+ * missed (data gone before it was read: the file and the bytes lost), the
+ * newest first. */
 #include "agent/status.h"
 #include "store/agent_state.h"
 #include "store/store.h"
@@ -25,20 +27,16 @@ typedef struct lag_sum {
     int64_t lag, sources, behind, unknown;
 } lag_sum_t;
 
-static int one_source(void *ctx, const char *key, const store_source_t *src)
+static int one_source(void *ctx, const char *path, const store_source_t *src)
 {
     lag_sum_t *s = ctx;
-    const char *sep = strchr(key, '\x1f');
-    int plen = sep ? (int)(sep - key) : (int)strlen(key);
-    char path[4096];
     struct stat sb;
-    snprintf(path, sizeof path, "%.*s", plen, key);
     s->sources++;
     if (stat(path, &sb) != 0 || (int64_t)sb.st_dev != src->dev || (int64_t)sb.st_ino != src->ino) {
         /* the path names another file, or none: this checkpoint's file was
-         * rotated away (key "path\x1finode") or replaced/deleted */
+         * rotated away, or replaced or deleted */
         s->unknown++;
-        fprintf(s->out, "source - %s %s\n", sep ? "rotated" : "gone", path);
+        fprintf(s->out, "source - %s %s\n", src->rotated ? "rotated" : "gone", path);
         return 0;
     }
     int64_t lag = (int64_t)sb.st_size - src->offset;
@@ -48,6 +46,23 @@ static int one_source(void *ctx, const char *key, const store_source_t *src)
     s->behind += lag > 0;
     fprintf(s->out, "source %lld %s %s\n", (long long)lag, lag > 0 ? "behind" : "current", path);
     return 0;
+}
+
+/* What could not be read: the newest records of the missed table. */
+static void print_missed(store_t *st, FILE *out)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM missed", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        fprintf(out, "missed_records %lld\n", (long long)sqlite3_column_int64(q, 0));
+    sqlite3_finalize(q);
+    if (sqlite3_prepare_v2(store_db(st), "SELECT bytes, path, reason FROM missed ORDER BY id DESC LIMIT 20", -1,
+                           &q, NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(q) == SQLITE_ROW)
+        fprintf(out, "missed %lld %s: %s\n", (long long)sqlite3_column_int64(q, 0),
+                (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+    sqlite3_finalize(q);
 }
 
 /* The agent's state file: running (or importing), paused since when and
@@ -74,6 +89,14 @@ static void print_agent(const char *db, FILE *out)
         fprintf(out, "agent_reason %s\n", ai.reason);
 }
 
+/* The writer holding the store's lock (any writer: --once too). */
+static void print_writer(const char *db, FILE *out)
+{
+    long pid = store_writer_pid(db);
+    if (pid > 0 && !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+        fprintf(out, "writer_pid %ld\n", pid);
+}
+
 int agent_status_print(const char *db, FILE *out)
 {
     obs_err_t err = { 0 };
@@ -93,10 +116,12 @@ int agent_status_print(const char *db, FILE *out)
     }
     fprintf(out, "store %s\n", db);
     print_agent(db, out);
+    print_writer(db, out);
     while (sqlite3_step(q) == SQLITE_ROW)
         fprintf(out, "%s %lld\n", (const char *)sqlite3_column_text(q, 0),
                 (long long)sqlite3_column_int64(q, 1));
     sqlite3_finalize(q);
+    print_missed(st, out);
     if (store_sources_each(st, one_source, &sum, &err)) {
         obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;

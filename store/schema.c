@@ -61,9 +61,25 @@ int store__migrate(sqlite3 *db, obs_err_t *err)
     for (; v < latest; v++) {
         char bump[64];
         char *msg = NULL;
+        int now = v;
         snprintf(bump, sizeof bump, "PRAGMA user_version=%d;", v + 1);
+        /* the version is read again inside the write transaction: a
+         * connection that migrated meanwhile (a writer without the lock of
+         * writer_lock.c: an older obsagent) is not run over */
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
-            sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+            user_version(db, &now) != 0) {
+            obs_err_set(err, OBS_ESCHEMA, "migrating the store to v%d: %s", v + 1,
+                        msg ? msg : sqlite3_errmsg(db));
+            sqlite3_free(msg);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return OBS_ESCHEMA;
+        }
+        if (now > v) {
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+            v = now - 1;
+            continue;
+        }
+        if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
             obs_err_set(err, OBS_ESCHEMA, "migrating the store to v%d: %s", v + 1,

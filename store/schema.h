@@ -257,7 +257,52 @@
 "ALTER TABLE rollup_minute ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;\n" \
 "ALTER TABLE rollup_hour ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;\n"
 
-/* ---- v8: how each environment started, and how its times were learnt ----- */
+/* ---- v8: a checkpoint per file, known by what it is ----------------------- */
+/* A file's checkpoint is keyed by its identity (device, inode), no longer by
+ * the spelling of its path (logs/x.log, ./logs/x.log and /abs/logs/x.log
+ * were three rows and three reads); path is the name it was last seen
+ * under. window_fp/window_len hash the bytes just before offset, so that two
+ * files with a common header are told apart; size is the file's size when
+ * last looked at (what is known to be written: the bytes lost when a file
+ * vanishes unread); rotated: its path names another file now. A rotated
+ * row ("path\x1finode") becomes a rotated row of its path; when a file had
+ * both a path row and a rotated row, the rotated one (its later progress)
+ * is kept. missed: what could not be read, with the file's name and the
+ * bytes known lost (obsagent --status lists the newest). */
+#define SQL_V8 \
+"CREATE TABLE sources_v8(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  path TEXT NOT NULL,\n" \
+"  dev INTEGER NOT NULL,\n" \
+"  ino INTEGER NOT NULL,\n" \
+"  fingerprint INTEGER NOT NULL,\n" \
+"  fingerprint_len INTEGER NOT NULL,\n" \
+"  window_fp INTEGER NOT NULL DEFAULT 0,\n" \
+"  window_len INTEGER NOT NULL DEFAULT 0,\n" \
+"  offset INTEGER NOT NULL,\n" \
+"  size INTEGER NOT NULL DEFAULT 0,\n" \
+"  stream_id INTEGER,\n" \
+"  updated_ts INTEGER NOT NULL,\n" \
+"  rotated INTEGER NOT NULL DEFAULT 0,\n" \
+"  UNIQUE(dev, ino));\n" \
+"INSERT OR REPLACE INTO sources_v8(path, dev, ino, fingerprint, fingerprint_len, offset, size,\n" \
+"  stream_id, updated_ts, rotated)\n" \
+"  SELECT CASE WHEN instr(path, char(31)) > 0 THEN substr(path, 1, instr(path, char(31)) - 1)\n" \
+"    ELSE path END, dev, ino, fingerprint, fingerprint_len, offset, offset, stream_id,\n" \
+"    updated_ts, instr(path, char(31)) > 0\n" \
+"  FROM sources ORDER BY instr(path, char(31)) > 0, id;\n" \
+"DROP TABLE sources;\n" \
+"ALTER TABLE sources_v8 RENAME TO sources;\n" \
+"CREATE INDEX sources_updated ON sources(updated_ts);\n" \
+"CREATE INDEX sources_path ON sources(path);\n" \
+"CREATE TABLE missed(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  ts INTEGER NOT NULL,\n" \
+"  path TEXT NOT NULL,\n" \
+"  bytes INTEGER NOT NULL,\n" \
+"  reason TEXT NOT NULL);\n"
+
+/* ---- v9: how each environment started, and how its times were learnt ----- */
 /* init_type: on the first invocation of an execution environment, how it
  * was initialised (STORE_INIT_*: on demand, provisioned concurrency, a
  * SnapStart restore), from initializationType, RESTORE lines and what text
@@ -267,7 +312,7 @@
  * says (an Init Duration: on demand, a Restore Duration: SnapStart) and
  * timing 0 (nothing is known of their lines' times). invocations_v names
  * the kind. */
-#define SQL_V8 \
+#define SQL_V9 \
 "ALTER TABLE invocations ADD COLUMN init_type INTEGER;\n" \
 "ALTER TABLE invocations ADD COLUMN timing INTEGER NOT NULL DEFAULT 0;\n" \
 "UPDATE invocations SET init_type = CASE WHEN restore_duration IS NOT NULL THEN " OBS_STR(STORE_INIT_SNAP_START) "\n" \
@@ -282,8 +327,8 @@
 "  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
 
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8 }
-#define STORE_SCHEMA_VERSION 8
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9 }
+#define STORE_SCHEMA_VERSION 9
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -397,15 +442,16 @@
 #define SQL_ROLLUP_HOUR_UPSERT SQL_ROLLUP_UPSERT_INTO("rollup_hour", "hour")
 
 #define SQL_SOURCE_FIND \
-"SELECT dev, ino, fingerprint, fingerprint_len, offset, stream_id FROM sources\n" \
-"WHERE path = ?1"
+"SELECT path, fingerprint, fingerprint_len, window_fp, window_len, offset, size, stream_id,\n" \
+"  updated_ts, rotated FROM sources WHERE dev = ?1 AND ino = ?2"
 #define SQL_SOURCE_UPSERT \
-"INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, offset,\n" \
-"  stream_id, updated_ts) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)\n" \
-"ON CONFLICT(path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino,\n" \
+"INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, window_fp, window_len,\n" \
+"  offset, size, stream_id, updated_ts, rotated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)\n" \
+"ON CONFLICT(dev, ino) DO UPDATE SET path = excluded.path,\n" \
 "  fingerprint = excluded.fingerprint, fingerprint_len = excluded.fingerprint_len,\n" \
-"  offset = excluded.offset, stream_id = excluded.stream_id,\n" \
-"  updated_ts = excluded.updated_ts"
+"  window_fp = excluded.window_fp, window_len = excluded.window_len,\n" \
+"  offset = excluded.offset, size = excluded.size, stream_id = excluded.stream_id,\n" \
+"  updated_ts = excluded.updated_ts, rotated = excluded.rotated"
 
 #define SQL_SERIES_FIND \
 "SELECT id FROM metric_series WHERE namespace = ?1 AND name = ?2 AND unit = ?3\n" \
@@ -429,10 +475,15 @@
 "INSERT OR IGNORE INTO fts_vocab(token) VALUES(?1)"
 
 #define SQL_SOURCE_DELETE \
-"DELETE FROM sources WHERE path = ?1"
+"DELETE FROM sources WHERE dev = ?1 AND ino = ?2"
 #define SQL_SOURCES_ALL \
-"SELECT path, dev, ino, fingerprint, fingerprint_len, offset, updated_ts FROM sources\n" \
-"ORDER BY path"
+"SELECT path, dev, ino, fingerprint, fingerprint_len, window_fp, window_len, offset, size,\n" \
+"  stream_id, updated_ts, rotated FROM sources ORDER BY path, id"
+/* the newest MISSED_KEEP rows are kept */
+#define SQL_MISSED_ADD \
+"INSERT INTO missed(ts, path, bytes, reason) VALUES(?1, ?2, ?3, ?4)"
+#define SQL_MISSED_TRIM \
+"DELETE FROM missed WHERE id <= (SELECT max(id) FROM missed) - 1000"
 
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \

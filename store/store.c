@@ -64,6 +64,7 @@ static int create_private(const char *path, obs_err_t *err)
 static int open_common(const char *path, int flags, store_t **out, obs_err_t *err)
 {
     store_t *st = xcalloc(1, sizeof *st);
+    st->lock_fd = -1;
     /* One connection, one thread: SQLite's per-call mutexes are not needed. */
     int rc = sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -96,11 +97,19 @@ static int open_writer(const char *path, const store_opts_t *opts, store_t **out
     char *msg = NULL;
     int rc;
 
+    int lock_fd = -1;
     *out = NULL;
-    if ((rc = not_a_dir(path, err)) || (rc = private_dir(path, err)) || (rc = create_private(path, err)))
+    /* the writer lock first: the schema is created and migrated by its
+     * holder only, so two agents started at once never both create it */
+    if ((rc = not_a_dir(path, err)) || (rc = private_dir(path, err)) ||
+        (rc = store__lock_take(path, &lock_fd, err)))
         return rc;
-    if ((rc = open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err)))
+    if ((rc = create_private(path, err)) ||
+        (rc = open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err))) {
+        store__lock_release(lock_fd);
         return rc;
+    }
+    st->lock_fd = lock_fd;
     st->opts.batch_rows = opts && opts->batch_rows > 0 ? opts->batch_rows : STORE_BATCH_ROWS_DEFAULT;
     st->opts.batch_ms = opts && opts->batch_ms > 0 ? opts->batch_ms : STORE_BATCH_MS_DEFAULT;
 
@@ -217,6 +226,8 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_SERIES_FUNCTION_ADD] = SQL_SERIES_FUNCTION_ADD,
         [STMT_VOCAB_ADD] = SQL_VOCAB_ADD,
         [STMT_SOURCE_DELETE] = SQL_SOURCE_DELETE,
+        [STMT_MISSED_ADD] = SQL_MISSED_ADD,
+        [STMT_MISSED_TRIM] = SQL_MISSED_TRIM,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -325,16 +336,18 @@ int store_maybe_commit(store_t *st, obs_err_t *err)
 void store_counter_add(store_t *st, const char *name, int64_t delta)
 {
     for (int i = 0; i < st->ncounters; i++) {
-        if (st->counters[i].name == name || strcmp(st->counters[i].name, name) == 0) {
+        if (strcmp(st->counters[i].name, name) == 0) {
             st->counters[i].delta += delta;
             return;
         }
     }
-    if (st->ncounters < (int)OBS_ARRAY_LEN(st->counters)) {
-        st->counters[st->ncounters].name = name;
-        st->counters[st->ncounters].delta = delta;
-        st->ncounters++;
+    if (st->ncounters == st->counters_cap) {
+        st->counters_cap = st->counters_cap ? st->counters_cap * 2 : 64;
+        st->counters = xrealloc(st->counters, (size_t)st->counters_cap * sizeof *st->counters);
     }
+    st->counters[st->ncounters].name = xstrdup(name);
+    st->counters[st->ncounters].delta = delta;
+    st->ncounters++;
 }
 
 int store_close(store_t *st, obs_err_t *err)
@@ -350,6 +363,10 @@ int store_close(store_t *st, obs_err_t *err)
     store__metrics_reset(st, 0);
     sqlite3_close(st->db);
     store__vocab_free(&st->vocab);
+    for (int i = 0; i < st->ncounters; i++)
+        free(st->counters[i].name);
+    free(st->counters);
+    store__lock_release(st->lock_fd);   /* after SQLite let go of the file */
     free(st);
     return rc;
 }

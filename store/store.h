@@ -48,14 +48,14 @@ enum store_event_flag {
 #define STORE_KIND_RUNTIME_EXIT 11
 #define STORE_KIND_ERROR_TYPE 12
 
-/* invocations.init_type (v8): how the execution environment an invocation
+/* invocations.init_type (v9): how the execution environment an invocation
  * was the first of was initialised (NULL, 0 here: not a first invocation,
  * or nothing said so). Named in SQL, hence numbers. */
 #define STORE_INIT_ON_DEMAND 1      /* with its first request (user-facing when its REPORT has an Init Duration) */
 #define STORE_INIT_PROVISIONED 2    /* provisioned concurrency: ahead of any request */
 #define STORE_INIT_SNAP_START 3     /* restored from a SnapStart snapshot */
 
-/* invocations.timing (v8) bits: how its times were learnt. A time that is
+/* invocations.timing (v9) bits: how its times were learnt. A time that is
  * its line's own is exact to the line; else the time rule gave it
  * (docs/formats.md): the time of a line before it, which can only be
  * earlier than the truth, or, at the head of a stream (and for a line
@@ -135,16 +135,22 @@ typedef struct store_metric_point {
     double value;
 } store_metric_point_t;
 
-/* A file's checkpoint: identity and the offset read up to. */
+/* A file's checkpoint: what the file is and how far it was read. A file is
+ * known by (dev, ino), confirmed by its content: the hash of its first
+ * bytes and the hash of the bytes just before offset (agent/tail/tail_ident.c
+ * holds the rule). One row per (dev, ino). */
 typedef struct store_source {
     int64_t dev, ino;
     uint64_t fingerprint;      /* hash of the first fingerprint_len bytes */
     int64_t fingerprint_len;
-    int64_t offset;
+    uint64_t window_fp;        /* hash of the window_len bytes that end at offset */
+    int64_t window_len;
+    int64_t offset;            /* read and stored up to here */
+    int64_t size;              /* the file's size when last looked at */
     int64_t stream_id;
     int64_t updated_ms;        /* the file's mtime when last looked at (follow mode), or
-                                  when it was put (0 given: now); read back by
-                                  store_sources_each */
+                                  when it was put (0 given: now) */
+    int rotated;               /* its path names another file now (or none) */
 } store_source_t;
 
 /* ---- open / close ------------------------------------------------------ */
@@ -155,6 +161,12 @@ int store_open(const char *path, const store_opts_t *opts, store_t **out, obs_er
 
 /* Open an existing store read-only (never writes, never migrates). */
 int store_open_readonly(const char *path, store_t **out, obs_err_t *err);
+
+/* The pid written in the store's writer lock (<db>-lock), or 0: the writer
+ * that holds it, or the last one if it ended without a clean stop (a
+ * reader checks that the pid is alive). store_open takes the lock and fails
+ * with OBS_EBUSY, naming the holder, while another writer has it. */
+long store_writer_pid(const char *db_path);
 
 /* Commit what is pending (writer) and close. NULL is a no-op. */
 int store_close(store_t *st, obs_err_t *err);
@@ -195,15 +207,24 @@ int store_metric_point_add(store_t *st, const char *function, int64_t event_id,
                            const store_metric_point_t *p, obs_err_t *err);
 void store_counter_add(store_t *st, const char *name, int64_t delta);
 
-/* found_out = 0 when the path has no checkpoint yet. */
-int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out,
-                     obs_err_t *err);
+/* The checkpoint of the file (dev, ino); found_out = 0 when it has none.
+ * path_out (may be NULL): the name it was last seen under, malloc'd. */
+int store_source_find(store_t *st, int64_t dev, int64_t ino, store_source_t *out, char **path_out,
+                      int *found_out, obs_err_t *err);
+/* Put (insert or replace) the checkpoint of the file src->dev/src->ino,
+ * seen under path. */
 int store_source_put(store_t *st, const char *path, const store_source_t *src, obs_err_t *err);
-int store_source_delete(store_t *st, const char *path, obs_err_t *err);
+int store_source_delete(store_t *st, int64_t dev, int64_t ino, obs_err_t *err);
 
-/* Every checkpoint: fn(ctx, key, src) for each; stops at fn's first non-zero. */
-int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const store_source_t *src),
+/* Every checkpoint: fn(ctx, path, src) for each, by path; stops at fn's
+ * first non-zero. */
+int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *path, const store_source_t *src),
                        void *ctx, obs_err_t *err);
+
+/* Record what could not be read: a file and the bytes known lost (the
+ * newest 1,000 records are kept; obsagent --status lists them). Joins the
+ * open batch. */
+int store_missed_add(store_t *st, const char *path, int64_t bytes, const char *reason, obs_err_t *err);
 
 /* Start the write transaction now (it is otherwise started by the first
  * write): fails with OBS_EBUSY when another connection holds the write lock

@@ -15,7 +15,7 @@ enum store_stmt_id {
     STMT_ROLLUP_UPSERT, STMT_ROLLUP_HOUR_UPSERT, STMT_SOURCE_FIND, STMT_SOURCE_UPSERT, STMT_COUNTER_ADD,
     STMT_SERIES_FIND, STMT_SERIES_INSERT, STMT_POINT_INSERT, STMT_METRIC_ROLLUP_UPSERT,
     STMT_SERIES_FUNCTION_ADD, STMT_VOCAB_ADD, STMT_SOURCE_DELETE, STMT_INVOCATION_GET,
-    STMT_EVENT_SET_XRAY,
+    STMT_EVENT_SET_XRAY, STMT_MISSED_ADD, STMT_MISSED_TRIM,
     STMT__COUNT
 };
 
@@ -65,7 +65,7 @@ typedef struct store_vocab {
 } store_vocab_t;
 
 typedef struct store_counter {
-    const char *name;         /* static string from the caller */
+    char *name;               /* owned copy */
     int64_t delta;
 } store_counter_t;
 
@@ -81,8 +81,9 @@ struct store {
     int64_t txn_changes;       /* sqlite3_total_changes64() at BEGIN */
     store_rollup_slot_t *rollups;  /* open-addressing table */
     int rollup_cap, rollup_used;
-    store_counter_t counters[32];
-    int ncounters;
+    store_counter_t *counters;    /* every name counted since open: no fixed cap */
+    int ncounters, counters_cap;
+    int lock_fd;                  /* the writer lock (writer_lock.c), -1 for a reader */
     store_series_entry_t *series;
     int series_cap, series_used;
     store_metric_slot_t *mslots;
@@ -102,6 +103,12 @@ int store__check(sqlite3 *db, int *version, obs_err_t *err);
  * leave err as it is and return 0. */
 int store__explain_access(const char *path, int write, obs_err_t *err);
 int store__migrate(sqlite3 *db, obs_err_t *err);
+
+/* ---- writer_lock.c: one writer per store ---------------------------------- */
+/* Take the store's writer lock (<db>-lock, flock) and write our pid into
+ * it; OBS_EBUSY naming the holder's pid when another process has it. */
+int store__lock_take(const char *db_path, int *fd_out, obs_err_t *err);
+void store__lock_release(int fd);
 
 /* ---- store.c ------------------------------------------------------------- */
 int store__prepare_writer(store_t *st, obs_err_t *err);

@@ -49,7 +49,7 @@ int store__begin(store_t *st, obs_err_t *err)
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         int code = sqlite3_errcode(st->db) == SQLITE_BUSY ? OBS_EBUSY : OBS_EDB;
         return obs_err_set(err, code, "cannot start a write transaction: %s%s", sqlite3_errmsg(st->db),
-                           code == OBS_EBUSY ? " (is another obsagent writing this store?)" : "");
+                           code == OBS_EBUSY ? " (another connection holds the write lock: a sqlite3 shell, a checkpoint)" : "");
     }
     st->in_txn = 1;
     st->txn_rows = 0;

@@ -4,6 +4,7 @@
 #include "store/schema.h"
 #include "store/store_int.h"
 #include "common/clock.h"
+#include "common/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -250,19 +251,36 @@ int store_has_invocations(store_t *st)
     return any;
 }
 
-int store_source_get(store_t *st, const char *path, store_source_t *out, int *found_out, obs_err_t *err)
+static void source_row(sqlite3_stmt *s, int c, store_source_t *out)
+{
+    out->fingerprint = (uint64_t)sqlite3_column_int64(s, c);
+    out->fingerprint_len = sqlite3_column_int64(s, c + 1);
+    out->window_fp = (uint64_t)sqlite3_column_int64(s, c + 2);
+    out->window_len = sqlite3_column_int64(s, c + 3);
+    out->offset = sqlite3_column_int64(s, c + 4);
+    out->size = sqlite3_column_int64(s, c + 5);
+    out->stream_id = sqlite3_column_int64(s, c + 6);
+    out->updated_ms = sqlite3_column_int64(s, c + 7);
+    out->rotated = sqlite3_column_int(s, c + 8);
+}
+
+int store_source_find(store_t *st, int64_t dev, int64_t ino, store_source_t *out, char **path_out,
+                      int *found_out, obs_err_t *err)
 {
     sqlite3_stmt *s = st->stmt[STMT_SOURCE_FIND];
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, dev);
+    sqlite3_bind_int64(s, 2, ino);
     int rc = sqlite3_step(s);
     *found_out = rc == SQLITE_ROW;
+    if (path_out)
+        *path_out = NULL;
     if (rc == SQLITE_ROW) {
-        out->dev = sqlite3_column_int64(s, 0);
-        out->ino = sqlite3_column_int64(s, 1);
-        out->fingerprint = (uint64_t)sqlite3_column_int64(s, 2);
-        out->fingerprint_len = sqlite3_column_int64(s, 3);
-        out->offset = sqlite3_column_int64(s, 4);
-        out->stream_id = sqlite3_column_int64(s, 5);
+        memset(out, 0, sizeof *out);
+        out->dev = dev;
+        out->ino = ino;
+        source_row(s, 1, out);
+        if (path_out)
+            *path_out = xstrdup((const char *)sqlite3_column_text(s, 0));
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -282,24 +300,29 @@ int store_source_put(store_t *st, const char *path, const store_source_t *src, o
     sqlite3_bind_int64(s, 3, src->ino);
     sqlite3_bind_int64(s, 4, (int64_t)src->fingerprint);
     sqlite3_bind_int64(s, 5, src->fingerprint_len);
-    sqlite3_bind_int64(s, 6, src->offset);
+    sqlite3_bind_int64(s, 6, (int64_t)src->window_fp);
+    sqlite3_bind_int64(s, 7, src->window_len);
+    sqlite3_bind_int64(s, 8, src->offset);
+    sqlite3_bind_int64(s, 9, src->size > src->offset ? src->size : src->offset);
     if (src->stream_id > 0)
-        sqlite3_bind_int64(s, 7, src->stream_id);
-    sqlite3_bind_int64(s, 8, src->updated_ms > 0 ? src->updated_ms : obs_wall_ms());
+        sqlite3_bind_int64(s, 10, src->stream_id);
+    sqlite3_bind_int64(s, 11, src->updated_ms > 0 ? src->updated_ms : obs_wall_ms());
+    sqlite3_bind_int(s, 12, src->rotated != 0);
     return run(st, s, err, "saving a checkpoint");
 }
 
-int store_source_delete(store_t *st, const char *path, obs_err_t *err)
+int store_source_delete(store_t *st, int64_t dev, int64_t ino, obs_err_t *err)
 {
     sqlite3_stmt *s = st->stmt[STMT_SOURCE_DELETE];
     int rc;
     if ((rc = store__begin(st, err)))
         return rc;
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, dev);
+    sqlite3_bind_int64(s, 2, ino);
     return run(st, s, err, "removing a checkpoint");
 }
 
-int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const store_source_t *src),
+int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *path, const store_source_t *src),
                        void *ctx, obs_err_t *err)
 {
     sqlite3_stmt *s;
@@ -311,12 +334,24 @@ int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *key, const 
         memset(&src, 0, sizeof src);
         src.dev = sqlite3_column_int64(s, 1);
         src.ino = sqlite3_column_int64(s, 2);
-        src.fingerprint = (uint64_t)sqlite3_column_int64(s, 3);
-        src.fingerprint_len = sqlite3_column_int64(s, 4);
-        src.offset = sqlite3_column_int64(s, 5);
-        src.updated_ms = sqlite3_column_int64(s, 6);
+        source_row(s, 3, &src);
         rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), &src);
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+int store_missed_add(store_t *st, const char *path, int64_t bytes, const char *reason, obs_err_t *err)
+{
+    sqlite3_stmt *s = st->stmt[STMT_MISSED_ADD];
+    int rc;
+    if ((rc = store__begin(st, err)))
+        return rc;
+    sqlite3_bind_int64(s, 1, obs_wall_ms());
+    sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, bytes);
+    sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC);
+    if ((rc = run(st, s, err, "recording missed data")))
+        return rc;
+    return run(st, st->stmt[STMT_MISSED_TRIM], err, "trimming the missed records");
 }

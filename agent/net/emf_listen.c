@@ -2,8 +2,10 @@
  * thread (emf_listen.h). The thread owns every socket; it talks to the main
  * thread only through the inbox (documents), a uv_async to stop, a
  * uv_async to resume reading when the inbox has room, and the stats, read
- * under a mutex. */
+ * under a mutex. UDP sockets are emf_udp.c's (recvmsg, the kernel's drops
+ * counted); a timer collects those drops every second. */
 #include "agent/net/emf_listen.h"
+#include "agent/net/emf_udp.h"
 #include "agent/net/listen_addr.h"
 #include "common/xalloc.h"
 #include "common/clock.h"
@@ -38,11 +40,11 @@ struct emf_listener {
     uv_thread_t thread;
     uv_async_t stop_async, space_async;
     uv_tcp_t tcp[LISTEN_MAX_ENDPOINTS];
-    uv_udp_t udp[LISTEN_MAX_ENDPOINTS];
+    emf_udp_t udp[LISTEN_MAX_ENDPOINTS];
+    uv_timer_t drops_timer;    /* collects the kernel's UDP drops */
     int ntcp, nudp;
     conn_t *conns;
     int nconns;
-    char udp_buf[READ_CHUNK];
     char hostname[128];
     char describe[LISTEN_MAX_ENDPOINTS * 64];
     pthread_mutex_t mu;        /* guards stats */
@@ -87,7 +89,7 @@ static void on_frame(void *ctx, const char *doc, size_t len)
     frame_ctx_t *c = ctx;
     emf_route_t r;
     emf_route(doc, len, c->default_stream, &r);
-    inbox_push(c->l->ib, INBOX_EMF, r.function, r.log_group, r.stream, doc, len, obs_wall_ms());
+    inbox_push(c->l->ib, INBOX_EMF, r.function, r.log_group, r.stream, doc, len, obs_wall_ms(), NULL);
     c->documents++;
 }
 
@@ -219,20 +221,14 @@ static void space_cb(void *ctx)
 
 /* ---- UDP ------------------------------------------------------------------ */
 
-static void on_udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+/* A datagram: one or more documents, or dropped when the inbox is full. */
+static void on_udp(void *ctx, const char *buf, size_t n, int truncated)
 {
-    emf_listener_t *l = h->data;
-    (void)suggested;
-    *buf = uv_buf_init(l->udp_buf, sizeof l->udp_buf);
-}
-
-static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct sockaddr *from, unsigned flags)
-{
-    emf_listener_t *l = u->data;
-    if (n <= 0 || !from)
+    emf_listener_t *l = ctx;
+    if (n == 0)
         return;
     STAT_ADD(l, udp_datagrams, 1);
-    if (flags & UV_UDP_PARTIAL) {
+    if (truncated) {
         STAT_ADD(l, frames_too_long, 1);
         warn(l, "dropped a UDP datagram longer than %s bytes", "65536");
         return;
@@ -245,12 +241,31 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
     emf_framer_t fr;
     emf_framer_init(&fr, l->o.max_frame);
     frame_ctx_t fc = { l, l->hostname, 0 };
-    emf_framer_feed(&fr, buf->base, (size_t)n, on_frame, &fc);
+    emf_framer_feed(&fr, buf, n, on_frame, &fc);
     emf_framer_finish(&fr, on_frame, &fc);
     STAT_ADD(l, documents, fc.documents);
     if (fr.too_long)
         STAT_ADD(l, frames_too_long, fr.too_long);
     emf_framer_done(&fr);
+}
+
+/* The datagrams the kernel dropped (the receive buffer was full): counted
+ * and said, like the ones the agent drops itself. */
+static void collect_drops(emf_listener_t *l)
+{
+    int64_t d = 0;
+    for (int i = 0; i < l->nudp; i++)
+        d += emf_udp_take_drops(&l->udp[i]);
+    if (d > 0) {
+        STAT_ADD(l, udp_kernel_dropped, d);
+        warn(l, "the kernel dropped %s (its receive buffer was full): counted as emf_udp_kernel_dropped",
+             "UDP datagrams");
+    }
+}
+
+static void on_drops_timer(uv_timer_t *t)
+{
+    collect_drops(t->data);
 }
 
 /* ---- start / stop ------------------------------------------------------------ */
@@ -264,9 +279,11 @@ static void close_all(emf_listener_t *l)
     for (int i = 0; i < l->ntcp; i++)
         if (!uv_is_closing((uv_handle_t *)&l->tcp[i]))
             uv_close((uv_handle_t *)&l->tcp[i], NULL);
+    collect_drops(l);
     for (int i = 0; i < l->nudp; i++)
-        if (!uv_is_closing((uv_handle_t *)&l->udp[i]))
-            uv_close((uv_handle_t *)&l->udp[i], NULL);
+        emf_udp_close(&l->udp[i]);
+    if (!uv_is_closing((uv_handle_t *)&l->drops_timer))
+        uv_close((uv_handle_t *)&l->drops_timer, NULL);
     if (!uv_is_closing((uv_handle_t *)&l->stop_async))
         uv_close((uv_handle_t *)&l->stop_async, NULL);
     if (!uv_is_closing((uv_handle_t *)&l->space_async))
@@ -296,12 +313,10 @@ static int bind_all(emf_listener_t *l, const listen_endpoint_t *eps, const struc
         listen_addr_name(e, 1, name, sizeof name);
         int rc;
         if (e->udp) {
-            uv_udp_t *u = &l->udp[l->nudp++];
-            uv_udp_init(&l->loop, u);
-            u->data = l;
-            rc = uv_udp_bind(u, (const struct sockaddr *)sa, 0);
-            if (!rc)
-                rc = uv_udp_recv_start(u, on_udp_alloc, on_udp);
+            emf_udp_t *u = &l->udp[l->nudp++];
+            rc = emf_udp_open(u, &l->loop, (const struct sockaddr *)sa,
+                              sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+                              on_udp, l);
         } else {
             uv_tcp_t *t = &l->tcp[l->ntcp++];
             uv_tcp_init(&l->loop, t);
@@ -365,6 +380,11 @@ int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t *
     l->stop_async.data = l;
     uv_async_init(&l->loop, &l->space_async, on_space_async);
     l->space_async.data = l;
+    uv_timer_init(&l->loop, &l->drops_timer);
+    l->drops_timer.data = l;
+    uv_timer_start(&l->drops_timer, on_drops_timer, 1000, 1000);
+    for (int i = 0; i < LISTEN_MAX_ENDPOINTS; i++)
+        l->udp[i].fd = -1;
     int rc = bind_all(l, eps, sas, n, err);
     if (rc) {
         destroy(l);

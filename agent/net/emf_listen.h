@@ -33,6 +33,7 @@ typedef struct emf_listen_stats {
     int64_t documents;         /* queued for the store */
     int64_t tcp_connections, tcp_refused, tcp_idle_closed, tcp_paused;
     int64_t udp_datagrams, udp_dropped;
+    int64_t udp_kernel_dropped;  /* dropped by the kernel (receive buffer full): SO_RXQ_OVFL */
     int64_t frames_too_long;
 } emf_listen_stats_t;
 

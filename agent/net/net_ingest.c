@@ -3,7 +3,9 @@
  * once the batch that holds it is committed: until then it is kept, and
  * after a rollback (the store was locked or full) it is stored again
  * first, so a network document is lost only if the agent dies before the
- * next commit (about a second), never by a failed one. */
+ * next commit (about a second), never by a failed one. A Telemetry API
+ * record's sender waits for that commit (inbox.h, acknowledgements): its
+ * 200 means stored. */
 #include "agent/net/net_ingest.h"
 #include "common/xalloc.h"
 #include "common/clock.h"
@@ -27,6 +29,7 @@ struct net_ingest {
     inbox_item_t *fed, **fed_tail;   /* stored in the open batch, not committed yet */
     int64_t fed_at;                  /* store_commits() when they were stored */
     inbox_item_t *retry;             /* to store again first (after a rollback) */
+    int acked_fed;                   /* fed items whose sender waits for the commit */
 };
 
 net_ingest_t *net_ingest_new(pipeline_t *pl, store_t *st, inbox_t *ib)
@@ -111,6 +114,10 @@ void net_ingest_rollback(net_ingest_t *ni)
     forget_routes(ni);   /* the pipeline was reset: its stream handles are gone */
     if (!ni->fed)
         return;
+    for (inbox_item_t *it = ni->fed; it; it = it->next)
+        if (it->ack)
+            inbox_ack_untaken(it->ack);
+    ni->acked_fed = 0;
     *ni->fed_tail = ni->retry;
     ni->retry = ni->fed;
     ni->fed = NULL;
@@ -122,11 +129,7 @@ int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
     int n = 0, rc = 0;
     if (stored)
         *stored = 0;
-    if (ni->fed && store_commits(ni->st) != ni->fed_at) {   /* committed since */
-        inbox_release(ni->ib, ni->fed);
-        ni->fed = NULL;
-        ni->fed_tail = &ni->fed;
-    }
+    net_ingest_committed(ni);
     inbox_item_t *items = ni->retry, *more = inbox_take(ni->ib);
     ni->retry = NULL;
     if (items) {
@@ -142,8 +145,16 @@ int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
         inbox_item_t *it = items;
         pipeline_stream_t *ps;
         line_t line = { it->line, it->len, 0 };
+        if (it->ack && !inbox_ack_taken(it->ack)) {   /* its sender gave up (503): not stored */
+            items = it->next;
+            it->next = NULL;
+            inbox_drop(ni->ib, it);
+            continue;
+        }
         if ((rc = stream_of(ni, it, &ps, err)) ||
             (rc = record(ni, ps, it, &line, err))) {
+            if (it->ack)
+                inbox_ack_untaken(it->ack);
             ni->retry = items;   /* this one and the rest: again, first */
             break;
         }
@@ -151,9 +162,50 @@ int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err)
         it->next = NULL;
         *ni->fed_tail = it;
         ni->fed_tail = &it->next;
+        ni->acked_fed += it->ack != NULL;
         n++;
     }
     if (stored)
         *stored = n;
     return rc;
+}
+
+void net_ingest_committed(net_ingest_t *ni)
+{
+    if (ni->fed && store_commits(ni->st) != ni->fed_at) {   /* committed since */
+        inbox_release(ni->ib, ni->fed);   /* their senders hear 200 */
+        ni->fed = NULL;
+        ni->fed_tail = &ni->fed;
+        ni->acked_fed = 0;
+    }
+}
+
+int net_ingest_waited_on(const net_ingest_t *ni)
+{
+    return ni->acked_fed > 0;
+}
+
+/* Count items by kind into *emf / *tel, fail their senders, drop them. */
+static void abandon(net_ingest_t *ni, inbox_item_t *items, const char *why, int64_t *emf, int64_t *tel)
+{
+    for (inbox_item_t *it = items; it; it = it->next) {
+        if (it->kind == INBOX_EMF)
+            (*emf)++;
+        else
+            (*tel)++;
+        if (it->ack)
+            inbox_ack_fail(it->ack, why);
+    }
+    inbox_drop(ni->ib, items);
+}
+
+void net_ingest_abandon(net_ingest_t *ni, const char *why, int64_t *emf, int64_t *tel)
+{
+    *emf = *tel = 0;
+    abandon(ni, ni->fed, why, emf, tel);
+    abandon(ni, ni->retry, why, emf, tel);
+    abandon(ni, inbox_take(ni->ib), why, emf, tel);
+    ni->fed = ni->retry = NULL;
+    ni->fed_tail = &ni->fed;
+    ni->acked_fed = 0;
 }

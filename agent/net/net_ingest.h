@@ -21,4 +21,15 @@ int net_ingest_drain(net_ingest_t *ni, int *stored, obs_err_t *err);
  * drain (in streams opened anew). */
 void net_ingest_rollback(net_ingest_t *ni);
 
+/* A batch committed (or not: a no-op): the documents it held are
+ * released, and the senders waiting for them hear that they are stored. */
+void net_ingest_committed(net_ingest_t *ni);
+/* Does a sender wait for a document of the open batch (commit soon)? */
+int net_ingest_waited_on(const net_ingest_t *ni);
+/* The agent stops without storing what it holds: every document (stored
+ * in the open batch, to retry, or still queued) is dropped, its sender
+ * told why; *emf and *tel get how many EMF documents and Telemetry API
+ * records that was. */
+void net_ingest_abandon(net_ingest_t *ni, const char *why, int64_t *emf, int64_t *tel);
+
 #endif

@@ -1,9 +1,18 @@
 /* agent/net/telemetry_http.c — the Telemetry API receiver on libmicrohttpd
  * (telemetry_http.h). MHD owns the sockets, the parsing of HTTP, the
  * connection timeout and limits; this file collects a request's body,
- * turns it into lines (telemetry.c) and queues them. A connection is cut
- * CONNECTION_DEADLINE_S after it opened (http_deadline.h): the idle timeout
- * alone lets a client that trickles a byte at a time hold a slot. */
+ * turns it into lines (telemetry.c), queues them, and answers 200 only once
+ * the batch that stores them has committed (the inbox's acknowledgements):
+ * Lambda does not send an acknowledged batch again, so an answer given
+ * before the commit could lose it to a crash. Each connection has its own
+ * thread (MHD_USE_THREAD_PER_CONNECTION), so one waiting request holds up
+ * no other. While the main loop is paused (the store locked or full), or
+ * after it stopped taking batches, the answer is 503 at once, which Lambda
+ * retries; a wait that ends with nothing of the batch in an open
+ * transaction is a 503 too, and its records are dropped, never stored
+ * after the answer. A connection is cut CONNECTION_DEADLINE_S after it
+ * opened (http_deadline.h): the idle timeout alone lets a client that
+ * trickles a byte at a time hold a slot. */
 #include "agent/net/telemetry_http.h"
 #include "agent/net/telemetry.h"
 #include "agent/net/http_deadline.h"
@@ -16,10 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CONNECTION_TIMEOUT_S 10
 #define CONNECTION_DEADLINE_S 30   /* a 4 MiB batch needs far less on a local link */
 #define CONNECTION_LIMIT 64
+#define ACK_WAIT_MS 10000          /* for the commit; a commit comes within a turn of the loop */
 
 struct telemetry_server {
     struct MHD_Daemon *d;
@@ -28,6 +39,8 @@ struct telemetry_server {
     telemetry_opts_t o;
     pthread_mutex_t mu;
     telemetry_stats_t stats;
+    int closing;               /* stopping: no batch is taken any more */
+    int quiesced_fd;           /* the listening socket MHD_quiesce_daemon handed back, or -1 */
 };
 
 typedef struct request {
@@ -46,40 +59,68 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char
     return ok;
 }
 
-/* Queue a batch's lines for function/stream: 200, 400 or 503. */
+static void count(telemetry_server_t *s, int64_t *field, int64_t n)
+{
+    pthread_mutex_lock(&s->mu);
+    *field += n;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Queue a batch's lines for function/stream and wait until they are stored:
+ * 200, 400 or 503. */
 static unsigned take(telemetry_server_t *s, const request_t *q, const char *function, const char *stream,
                      const char **text)
 {
-    if (inbox_full(s->ib)) {
-        *text = "busy: the store is behind; retry\n";
-        pthread_mutex_lock(&s->mu);
-        s->stats.busy++;
-        pthread_mutex_unlock(&s->mu);
+    pthread_mutex_lock(&s->mu);
+    int closing = s->closing;
+    pthread_mutex_unlock(&s->mu);
+    if (closing) {
+        *text = "busy: the agent is stopping; retry\n";
+        count(s, &s->stats.busy, 1);
+        return MHD_HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (inbox_full(s->ib) || inbox_stalled(s->ib)) {
+        *text = inbox_stalled(s->ib) ? "busy: the store is locked or full; retry\n"
+                                     : "busy: the store is behind; retry\n";
+        count(s, &s->stats.busy, 1);
         return MHD_HTTP_SERVICE_UNAVAILABLE;
     }
     telemetry_batch_t b;
     const char *why;
     if (telemetry_parse(q->body ? q->body : "", q->len, &b, &why) != 0) {
         *text = why;
-        pthread_mutex_lock(&s->mu);
-        s->stats.rejected++;
-        pthread_mutex_unlock(&s->mu);
+        count(s, &s->stats.rejected, 1);
         return MHD_HTTP_BAD_REQUEST;
     }
     char group[512];
     snprintf(group, sizeof group, "/aws/lambda/%s", function);
+    inbox_ack_t *ack = inbox_ack_new();
     for (int i = 0; i < b.n; i++)
         inbox_push(s->ib, INBOX_TELEMETRY, function, group, stream, b.lines[i].text, b.lines[i].len,
-                   b.lines[i].ts_ms);
-    pthread_mutex_lock(&s->mu);
-    s->stats.batches++;
-    s->stats.lines += b.n;
-    s->stats.logs_dropped_records = telemetry_count_add(s->stats.logs_dropped_records, b.logs_dropped_records);
-    s->stats.logs_dropped_bytes = telemetry_count_add(s->stats.logs_dropped_bytes, b.logs_dropped_bytes);
-    pthread_mutex_unlock(&s->mu);
+                   b.lines[i].ts_ms, ack);
+    int n = b.n;
+    int64_t dropped_records = b.logs_dropped_records, dropped_bytes = b.logs_dropped_bytes;
     telemetry_batch_free(&b);
+    const char *failed;
+    inbox_ack_state_t st = inbox_ack_wait(ack, ACK_WAIT_MS, &failed);
+    unsigned code = MHD_HTTP_OK;
     *text = "OK";
-    return MHD_HTTP_OK;
+    if (st == ACK_STORED) {
+        pthread_mutex_lock(&s->mu);
+        s->stats.batches++;
+        s->stats.lines += n;
+        s->stats.logs_dropped_records = telemetry_count_add(s->stats.logs_dropped_records, dropped_records);
+        s->stats.logs_dropped_bytes = telemetry_count_add(s->stats.logs_dropped_bytes, dropped_bytes);
+        pthread_mutex_unlock(&s->mu);
+    } else {
+        /* not stored, and never will be: Lambda sends it again */
+        *text = st == ACK_FAILED ? "not stored: the agent is stopping and cannot write the store; retry\n"
+                                 : "busy: not stored in time (the store is behind); retry\n";
+        count(s, st == ACK_FAILED ? &s->stats.not_stored : &s->stats.busy, 1);
+        code = MHD_HTTP_SERVICE_UNAVAILABLE;
+    }
+    inbox_ack_unref(ack);
+    return code;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -114,9 +155,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (q->too_large) {
-        pthread_mutex_lock(&s->mu);
-        s->stats.too_large++;
-        pthread_mutex_unlock(&s->mu);
+        count(s, &s->stats.too_large, 1);
         return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "the batch is larger than the receiver takes\n");
     }
     /* the route: /FUNCTION and ?stream=NAME */
@@ -170,13 +209,14 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
     if (!s->o.max_body)
         s->o.max_body = TELEMETRY_MAX_BODY_DEFAULT;
     s->ib = ib;
+    s->quiesced_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     if (!(s->deadline = http_deadline_new(CONNECTION_DEADLINE_S))) {
         pthread_mutex_destroy(&s->mu);
         free(s);
         return obs_err_set(err, OBS_EIO, "cannot start the Telemetry receiver's watchdog thread");
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+    s->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
                                 (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
                             0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -197,11 +237,24 @@ int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t *
     return 0;
 }
 
+void telemetry_close(telemetry_server_t *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->closing = 1;
+    pthread_mutex_unlock(&s->mu);
+    if (s->quiesced_fd < 0)
+        s->quiesced_fd = MHD_quiesce_daemon(s->d);   /* no new connection; closed after the stop */
+}
+
 void telemetry_stop(telemetry_server_t *s, telemetry_stats_t *final)
 {
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    if (s->quiesced_fd >= 0)
+        close(s->quiesced_fd);
     http_deadline_free(s->deadline);
     if (final)
         *final = s->stats;

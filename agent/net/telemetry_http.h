@@ -3,8 +3,10 @@
  * POSTs to a subscribed extension (JSON arrays, agent/net/telemetry.h) and
  * hands their lines to the main loop through the inbox. The route: the
  * URL's path names the function (POST /orders), else the default; the
- * query's ?stream= the stream. A full inbox answers 503, which Lambda
- * retries; a body that is not a JSON array answers 400 and is counted. */
+ * query's ?stream= the stream. 200 is answered once the batch is committed
+ * to the store; a full inbox, a paused store or a stop answer 503, which
+ * Lambda retries; a body that is not a JSON array answers 400 and is
+ * counted. */
 #ifndef OBS_TELEMETRY_HTTP_H
 #define OBS_TELEMETRY_HTTP_H
 
@@ -25,6 +27,7 @@ typedef struct telemetry_opts {
 
 typedef struct telemetry_stats {
     int64_t batches, lines, rejected, busy, too_large;
+    int64_t not_stored;        /* answered 503 because the agent stopped without storing them */
     int64_t logs_dropped_records, logs_dropped_bytes;
 } telemetry_stats_t;
 
@@ -32,6 +35,9 @@ typedef struct telemetry_server telemetry_server_t;
 
 /* Bind (errors such as a port in use are returned here) and serve. */
 int telemetry_start(const telemetry_opts_t *o, inbox_t *ib, telemetry_server_t **out, obs_err_t *err);
+/* Take no more batches (each is answered 503); the ones waiting for a
+ * commit still get their answer. Then telemetry_stop. NULL: no-op. */
+void telemetry_close(telemetry_server_t *s);
 /* Stop and free; *final (may be NULL) gets the last stats. NULL: no-op. */
 void telemetry_stop(telemetry_server_t *s, telemetry_stats_t *final);
 void telemetry_stats(telemetry_server_t *s, telemetry_stats_t *out);

@@ -75,6 +75,8 @@ static void pause_for(follower_t *f, bp_state_t s, const char *why)
         b->since_wall_ms = obs_wall_ms();
     }
     b->state = s;
+    if (f->o->extra.paused)
+        f->o->extra.paused(f->o->extra.ctx, 1);
     obs_log(OBS_LOG_WARN, "paused, store %s: %s; nothing more is read until it takes writes "
                     "again (what is committed is kept; the log files hold the rest)",
             state_name(s), why);
@@ -92,6 +94,8 @@ static void resume(follower_t *f)
     store_counter_add(f->st, b->state == BP_LOCKED ? "pauses_locked" : "pauses_full", 1);
     store_counter_add(f->st, "paused_ms", ms);
     b->state = BP_RUNNING;
+    if (f->o->extra.paused)
+        f->o->extra.paused(f->o->extra.ctx, 0);
     b->since_ms = obs_mono_ms();
     b->since_wall_ms = obs_wall_ms();
     agent_state_set(b->as, "running", NULL, b->since_wall_ms);
@@ -148,23 +152,22 @@ int tail__bp_commit(follower_t *f, int force, obs_err_t *err)
         }
     }
     f->bp.pending_bytes = 0;
+    if (f->o->extra.committed)
+        f->o->extra.committed(f->o->extra.ctx);
     if (f->bp.state == BP_FULL)
         resume(f);
     return 0;
 }
 
 /* Back to the last committed checkpoint (or, never committed, to where the
- * file was started): what was read after it is read again. */
+ * file was started): what was read after it is read again. The checkpoint
+ * says what the file held up to it: if it holds something else now, the
+ * next look sees that (tail_file_check). */
 static void rewind_file(follower_t *f, tailed_t *t)
 {
     int64_t off = t->committed ? t->done.offset : t->first_offset;
-    line_reader_done(&t->lr);
-    line_reader_init(&t->lr, f->o->max_line);
     multiline_done(&t->ml);
-    t->start = t->pos = off;
-    t->src.offset = off;
-    t->src.fingerprint = t->committed ? t->done.fingerprint : 0;
-    t->src.fingerprint_len = t->committed ? t->done.fingerprint_len : 0;
+    tail_file_start(t, off, t->committed ? &t->done : NULL, f->o->max_line);
     t->ps = NULL;          /* the pipeline is reset: reopened before use */
     t->dirty = 1;          /* its checkpoint is put again with the next batch */
     t->put_pending = 0;
@@ -177,8 +180,8 @@ int tail__bp_failed(follower_t *f, const obs_err_t *err)
         return 0;
     store_rollback(f->st);
     pipeline_reset(f->pl);
-    if (f->o->extra_rolled_back)   /* the network's documents of the batch: again */
-        f->o->extra_rolled_back(f->o->extra_ctx);
+    if (f->o->extra.rolled_back)   /* the network's documents of the batch: again */
+        f->o->extra.rolled_back(f->o->extra.ctx);
     for (int i = 0; i < f->n; i++)
         rewind_file(f, f->v[i]);
     f->bp.pending_bytes = 0;

@@ -1,21 +1,22 @@
-/* agent/tail/tail_follow.c — follow mode (see tail.h).
+/* agent/tail/tail_follow.c — follow mode's loop (see tail.h).
  *
- * Every poll step (or sooner, when inotify reports a change) the loop
- * rescans the paths for new files, then for each tailed file: reads what
- * was appended, notices truncation (size below what was read: read again
- * from 0), notices rotation (the path now names another file, or none: the
- * old one is read to its end for rotate_wait_ms, then closed), and stores a
- * partial last line once it has been idle for idle_flush_ms. A file's
- * checkpoint (path, device, inode, fingerprint, offset of the last stored
- * line) is put before every commit, so rows and checkpoints commit together.
- * A rotated file is checkpointed under its own key, "<path>\x1f<inode>" (the
- * path belongs to the new file now); on start, files rotated away while the
- * agent was down are found by identity and read to their end
- * (tail_recover.c): so a kill during rotation loses nothing and doubles
- * nothing. A multi-line event
- * pending from a file (multiline.h) keeps its checkpoint at the event's first
- * line; it is stored when a line does not continue it, after
- * multiline_timeout_ms without data, at a truncation, and at the stop. */
+ * At start, the files rotated away while the agent was down are found by
+ * identity, copies by content, and what is gone is counted
+ * (tail_recover.c). Then every poll step (or sooner, when inotify reports a
+ * change) the loop rescans the paths (tail_scan.c: new files, rotation),
+ * and for each tailed file (tail_file.c): opens it if it was closed for
+ * the open-file limit (tail_fdlimit.c), notices truncation or a rewrite
+ * (the first bytes or the bytes before the read offset changed: read again
+ * from 0, after reading the rest of the content from its copy when
+ * copytruncate made one), reads what was appended, and stores a partial
+ * last line once it has been idle for idle_flush_ms. A rotated file is
+ * read to its end for rotate_wait_ms, then let go. Each file's checkpoint
+ * (its identity, the content read, the offset of the last stored line) is
+ * put before every commit, so rows and checkpoints commit together. A
+ * multi-line event pending from a file (multiline.h) keeps its checkpoint
+ * at the event's first line; it is stored when a line does not continue
+ * it, after multiline_timeout_ms without data, at a truncation, and at the
+ * stop. */
 #include "agent/tail/tail_int.h"
 #include "agent/retention.h"
 #include "common/xalloc.h"
@@ -35,6 +36,8 @@
 #include <unistd.h>
 
 #define READ_BUDGET (4 * 1024 * 1024)  /* per file per step: fairness */
+#define STOP_WAIT_MS 1000              /* at a stop, how long a locked store is tried again
+                                          for what the network delivered */
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -49,100 +52,6 @@ static void on_signal(int sig)
         reload_requested = 1;
     else
         stop_requested = 1;
-}
-
-static tailed_t *find_live(follower_t *f, const char *path)
-{
-    for (int i = 0; i < f->n; i++)
-        if (!f->v[i]->rotated && strcmp(f->v[i]->path, path) == 0)
-            return f->v[i];
-    return NULL;
-}
-
-static void watch_dir_of(follower_t *f, const char *path, int is_dir)
-{
-    if (f->ifd < 0)
-        return;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    if (!is_dir) {
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(dir, sizeof dir, ".");
-    }
-    inotify_add_watch(f->ifd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-                                       IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF);
-}
-
-static int track(follower_t *f, const file_entry_t *e, obs_err_t *err)
-{
-    struct stat sb;
-    int fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return 0;  /* gone again, or unreadable: the next scan retries */
-    }
-    return tail__add_tailed(f, e->path, e->root, fd, &sb, -1, 0, err);
-}
-
-
-/* New files, and files whose path now names another inode (rotation). */
-static int scan(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
-{
-    file_list_t fl = { 0 };
-    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl };
-    int rc = 0;
-    for (int i = 0; i < npaths; i++) {
-        struct stat sb;
-        if (stat(paths[i], &sb) == 0)
-            watch_dir_of(f, paths[i], S_ISDIR(sb.st_mode));
-    }
-    files_scan(&fl, &ff, paths, npaths);
-    for (int i = 0; i < fl.n && !rc; i++) {
-        struct stat sb;
-        if (stat(fl.v[i].path, &sb) != 0)
-            continue;
-        if (fl.v[i].root) {
-            /* watch the function directory the file is in */
-            watch_dir_of(f, fl.v[i].path, 0);
-        }
-        tailed_t *t = find_live(f, fl.v[i].path);
-        if (t && t->dev == (int64_t)sb.st_dev && t->ino == (int64_t)sb.st_ino)
-            continue;
-        if (t) {  /* renamed away or deleted and recreated: drain the old one */
-            tail__mark_rotated(f, t);
-            rc = tail__live_siblings(f, t, err);
-            if (rc)
-                break;
-        }
-        rc = track(f, &fl.v[i], err);
-    }
-    files_list_free(&fl);
-    /* a tailed path that vanished without a successor is also rotated */
-    for (int i = 0; i < f->n; i++) {
-        struct stat sb;
-        tailed_t *t = f->v[i];
-        if (!t->rotated && stat(t->path, &sb) != 0)
-            tail__mark_rotated(f, t);
-    }
-    f->first_scan = 0;
-    return rc;
-}
-
-/* After a rewind (tail_backpressure.c) the pipeline was reset: open t's stream
- * again before anything of t is stored or checkpointed. */
-static int ensure_stream(follower_t *f, tailed_t *t, obs_err_t *err)
-{
-    int rc;
-    if (t->ps)
-        return 0;
-    if ((rc = pipeline_stream_open(f->pl, t->fn, t->group, t->stream, &t->ps, err)))
-        return rc;
-    t->src.stream_id = pipeline_stream_id(t->ps);
-    return 0;
 }
 
 static int feed(follower_t *f, tailed_t *t, int at_eof, obs_err_t *err)
@@ -160,23 +69,47 @@ static int flush_event(follower_t *f, tailed_t *t, obs_err_t *err)
     int rc;
     if (!multiline_unstored(&t->ml))
         return 0;
-    if ((rc = ensure_stream(f, t, err)))
+    if ((rc = tail_file_stream(t, f->pl, err)))
         return rc;
     t->dirty = 1;
     return pipeline_flush(f->pl, t->ps, &t->ml, err);
 }
 
-/* Start over at offset 0: copytruncate, or content rewritten in place. The
- * pending multi-line event was read from the old content: stored first. */
+/* The file no longer holds what was read (truncated, rewritten): the rest
+ * of that content is read from its copy when copytruncate made one (from
+ * the start of the partial line), and the file from 0. The pending
+ * multi-line event was read from the old content: stored first. */
 static int restart(follower_t *f, tailed_t *t, obs_err_t *err)
 {
+    tail_scope_t sc;
+    tail_founds_t fs = { 0 };
     int rc = flush_event(f, t, err);
-    line_reader_done(&t->lr);
-    line_reader_init(&t->lr, f->o->max_line);
-    t->start = t->pos = 0;
-    t->src.fingerprint_len = 0;
+    tail__scope(f, &sc);
+    if (!rc)
+        rc = tail__live_copy(f->st, &sc, t, &fs, err);
+    for (int i = 0; i < fs.n && !rc; i++)
+        rc = tail__add(f, &fs.v[i], err);
+    tail__founds_free(&fs);
+    tail_file_start(t, 0, NULL, f->o->max_line);
     t->dirty = 1;
     store_counter_add(f->st, "files_truncated", 1);
+    return rc;
+}
+
+/* A rotated file rewritten or truncated under us (a copytruncate copy
+ * overwritten by the next copy): not the content we were reading any more.
+ * What it had and was not read is gone; its row goes. */
+static int lost_rotated(follower_t *f, tailed_t *t, obs_err_t *err)
+{
+    int rc = flush_event(f, t, err);
+    int64_t was = t->size_seen;
+    t->dead = 1;
+    t->dirty = 0;
+    if (!rc && was > tail_file_consumed(t))
+        rc = tail__missed(f->st, t->path, tail_file_consumed(t), was - tail_file_consumed(t),
+                          "a rotated file rewritten before it was read to its end", err);
+    if (!rc)
+        rc = store_source_delete(f->st, t->dev, t->ino, err);
     return rc;
 }
 
@@ -185,39 +118,54 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
 {
     struct stat sb;
     int64_t got = 0;
-    int rc = 0;
-    if (fstat(t->fd, &sb) != 0)
+    int rc = 0, eof = 0;
+    if (t->dead)
         return 0;
-    if ((rc = ensure_stream(f, t, err)))
+    if (t->fd < 0) {
+        if (!tail__fd_wanted(t))
+            return 0;
+        int r = tail__fd_acquire(f, t);
+        if (r < 0)
+            return 0;   /* no slot this turn: next turn */
+        if (r == 1 && !t->rotated)
+            tail__mark_rotated(f, t);
+        if (t->fd < 0) {
+            /* gone while it was closed: what it had unread is lost */
+            store_source_t k;
+            tail_file_describe(t);
+            k = t->src;
+            t->dead = 1;
+            t->dirty = 0;
+            if ((rc = flush_event(f, t, err)))
+                return rc;
+            rc = tail__missed(f->st, t->path, k.offset, k.size - k.offset,
+                              "deleted while it was closed (the open-file limit)", err);
+            return rc ? rc : store_source_delete(f->st, t->dev, t->ino, err);
+        }
+    }
+    if ((rc = tail_file_stream(t, f->pl, err)))
         return rc;
-    t->seen_mtime_ms = files_mtime_ms(&sb);
-    if ((int64_t)sb.st_size < t->pos) {
+    int64_t size_before = t->size_seen;
+    tail_change_t ch = tail_file_check(t, &sb);
+    if (ch == TAIL_TRUNCATED || ch == TAIL_REWRITTEN) {
+        t->size_seen = size_before;   /* what its content was known to have */
+        if (t->rotated)
+            return lost_rotated(f, t, err);
         if ((rc = restart(f, t, err)))
             return rc;
-        lseek(t->fd, 0, SEEK_SET);
-    } else if (t->src.fingerprint_len > 0 && (int64_t)sb.st_size >= t->src.fingerprint_len) {
-        /* truncated and regrown past where we were: the first bytes changed */
-        uint64_t fp;
-        if (files_fingerprint(t->fd, t->src.fingerprint_len, &fp) == 0 && fp != t->src.fingerprint) {
-            if ((rc = restart(f, t, err)))
-                return rc;
-            lseek(t->fd, 0, SEEK_SET);
-        }
+        t->size_seen = (int64_t)sb.st_size;
+        if ((rc = tail_file_stream(t, f->pl, err)))
+            return rc;
     }
     if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)
         return 0;
-    while (got < READ_BUDGET && tail__bp_may_read(f)) {
-        size_t avail;
-        char *space = line_reader_space(&t->lr, &avail);
-        ssize_t n = read(t->fd, space, avail);
-        if (n < 0 && errno == EINTR)
-            continue;
+    while (got < READ_BUDGET && tail__bp_may_read(f) && !eof) {
+        int64_t n = tail_file_read(t, READ_BUDGET - got, &eof);
         if (n <= 0)
             break;
-        line_reader_added(&t->lr, (size_t)n);
-        t->pos += n;
         got += n;
         tail__bp_read(f, n);
+        tail__fd_used(f, t);
         t->last_data_ms = obs_mono_ms();
         if ((rc = feed(f, t, 0, err)))
             return rc;
@@ -234,10 +182,6 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
             return rc;
         store_counter_add(f->st, "multiline_timeouts", 1);
     }
-    /* identity of what is read: the first bytes, as many as there are (up to 1 KiB) */
-    int64_t fp_len = t->pos < FILES_FINGERPRINT_MAX ? t->pos : FILES_FINGERPRINT_MAX;
-    if (fp_len > t->src.fingerprint_len && files_fingerprint(t->fd, fp_len, &t->src.fingerprint) == 0)
-        t->src.fingerprint_len = fp_len;
     return 0;
 }
 
@@ -259,33 +203,36 @@ static int checkpoint_all(follower_t *f, obs_err_t *err)
     int rc = pipeline_sync(f->pl, err);
     for (int i = 0; i < f->n && !rc; i++) {
         tailed_t *t = f->v[i];
-        if (!t->dirty)
+        if (!t->dirty || t->dead)
             continue;
-        if ((rc = ensure_stream(f, t, err)))
+        if ((rc = tail_file_stream(t, f->pl, err)))
             break;
-        t->src.offset = t->start + t->lr.consumed - multiline_unstored(&t->ml);
-        t->src.updated_ms = t->seen_mtime_ms;
-        rc = store_source_put(f->st, t->key, &t->src, err);
+        tail_file_describe(t);
+        rc = store_source_put(f->st, t->path, &t->src, err);
         tail__bp_put(t);
         t->dirty = 0;
     }
     return rc;
 }
 
-/* Close rotated files that were read to their end and waited long enough.
- * Their checkpoint stays (fully read) while the file exists, so a restart
- * knows it was read; recovery drops it once the file is gone. Only a
- * committed checkpoint counts: a rolled-back batch rewinds the file. */
+/* Let go of rotated files read to their end that waited long enough, and
+ * of files that are not ours any more. A rotated file's checkpoint stays
+ * (read to its end) while the file exists, so a restart knows it was read.
+ * Only a committed checkpoint counts: a rolled-back batch rewinds the
+ * file. */
 static void reap(follower_t *f)
 {
     int64_t now = obs_mono_ms();
     for (int i = 0; i < f->n;) {
         tailed_t *t = f->v[i];
         struct stat sb;
-        int drained = fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
-        if (t->rotated && !t->dirty && !t->put_pending && drained && !multiline_unstored(&t->ml) &&
-            now - t->rotated_ms >= f->o->rotate_wait_ms) {
-            tail__tailed_free(t);
+        int drained = t->fd < 0 || fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
+        int go = t->dead ? !t->put_pending && !multiline_unstored(&t->ml)
+                         : t->rotated && !t->dirty && !t->put_pending && drained && !multiline_unstored(&t->ml) &&
+                               now - t->rotated_ms >= f->o->rotate_wait_ms;
+        if (go) {
+            tail__fd_release(f, t);
+            tail_file_free(t);
             f->v[i] = f->v[--f->n];
         } else {
             i++;
@@ -296,25 +243,69 @@ static void reap(follower_t *f)
 /* Let go of every file (a recovery that failed half-way is tried again). */
 static void drop_all(follower_t *f)
 {
-    for (int i = 0; i < f->n; i++)
-        tail__tailed_free(f->v[i]);
+    for (int i = 0; i < f->n; i++) {
+        tail__fd_release(f, f->v[i]);
+        tail_file_free(f->v[i]);
+    }
     f->n = 0;
-    for (int i = 0; i < f->nsuccessors; i++)
-        free(f->successors[i]);
-    f->nsuccessors = 0;
+}
+
+static int note_row_path(void *ctx, const char *path, const store_source_t *src)
+{
+    follower_t *f = ctx;
+    (void)src;
+    f->seen_paths = xrealloc(f->seen_paths, (size_t)(f->nseen + 1) * sizeof *f->seen_paths);
+    f->seen_paths[f->nseen++] = xstrdup(path);
+    return 0;
+}
+
+/* At start: the paths checkpoints name (a new file under one is read from
+ * its head, --from tail or not), then the files rotated away, copied or
+ * lost while the agent was down (tail_recover.c). */
+static int start_files(follower_t *f, obs_err_t *err)
+{
+    file_list_t fl = { 0 };
+    files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0, 0 };
+    tail_founds_t fs = { 0 };
+    tail_scope_t sc;
+    for (int i = 0; i < f->nseen; i++)
+        free(f->seen_paths[i]);
+    f->nseen = 0;
+    int rc = store_sources_each(f->st, note_row_path, f, err);
+    files_scan(&fl, &ff, f->paths, f->npaths);
+    tail__scope(f, &sc);
+    if (!rc)
+        rc = tail__recover(f->st, &sc, &fl, &fs, err);
+    for (int i = 0; i < fs.n && !rc; i++)
+        rc = tail__add(f, &fs.v[i], err);
+    tail__founds_free(&fs);
+    files_list_free(&fl);
+    return rc;
+}
+
+static void free_paths(follower_t *f)
+{
+    for (int i = 0; i < f->npaths; i++)
+        free(f->paths[i]);
+    free(f->paths);
+    for (int i = 0; i < f->nseen; i++)
+        free(f->seen_paths[i]);
+    free(f->seen_paths);
+    f->paths = f->seen_paths = NULL;
+    f->nseen = 0;
 }
 
 static void wait_for_change(follower_t *f, int ms)
 {
     /* the extra source's fd (its serve() reads it) wakes the loop, but not
      * while paused: nothing serves it then, and it would stay readable */
-    int extra = f->o->extra_fd >= 0 && f->bp.state == BP_RUNNING;
+    int extra = f->o->extra.fd >= 0 && f->bp.state == BP_RUNNING;
     if (f->ifd < 0 && !extra) {
         struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
         return;
     }
-    struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra_fd, POLLIN, 0 } };
+    struct pollfd p[2] = { { f->ifd, POLLIN, 0 }, { f->o->extra.fd, POLLIN, 0 } };
     if (poll(p, extra ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
         char buf[4096];
         while (read(f->ifd, buf, sizeof buf) > 0)
@@ -332,8 +323,12 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     f.pl = pl;
     f.o = o;
     f.first_scan = 1;
-    f.paths = paths;
+    f.paths = xcalloc((size_t)npaths + 1, sizeof *f.paths);
+    for (int i = 0; i < npaths; i++)
+        f.paths[i] = files_absolute(paths[i]);
+    f.spelled = paths;
     f.npaths = npaths;
+    f.max_open = o->max_open_files > 0 ? o->max_open_files : 1 << 30;
     f.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);  /* -1: polling alone */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -344,10 +339,11 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         tail__excludes_done(&f);
         if (f.ifd >= 0)
             close(f.ifd);
+        free_paths(&f);
         return rc;
     }
 
-    if (npaths == 0 && o->extra_fd < 0)   /* what main() allows only with /metrics */
+    if (npaths == 0 && o->extra.fd < 0)   /* what main() allows only with /metrics */
         obs_log(OBS_LOG_INFO, "no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
                         "stops)", o->db_path);
     else if (npaths == 0)
@@ -364,7 +360,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             wait_for_change(&f, o->poll_ms);
             continue;
         }
-        rc = tail__recover(&f, paths, npaths, err);
+        rc = start_files(&f, err);
         if (!rc || !tail__bp_failed(&f, err))
             break;
         drop_all(&f);
@@ -382,14 +378,14 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             continue;
         }
         int64_t now = obs_mono_ms();
+        f.turn++;
         if (now - last_scan >= o->poll_ms) {
-            rc = scan(&f, paths, npaths, err);
+            rc = tail__scan(&f, err);
             last_scan = now;
         }
         /* A file's checkpoint is committed before its lines are read:
-         * killed then, the next start knows the file under its rotated
-         * name, and its rotated siblings by their mtimes (tail_recover.c),
-         * even if it was renamed away in between. */
+         * killed then, the next start knows the file by its identity,
+         * even if it was renamed away in between (tail_recover.c). */
         if (!rc && f.added) {
             f.added = 0;
             rc = checkpoint_all(&f, err);
@@ -402,12 +398,14 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             rc = checkpoint_all(&f, err);
         if (!rc)
             reap(&f);
-        if (!rc && o->extra_serve)
-            rc = o->extra_serve(o->extra_ctx, err);
+        if (!rc && o->extra.serve)
+            rc = o->extra.serve(o->extra.ctx, err);
         if (!rc)
             rc = retention_turn(o->retention, err);
+        /* a sender waiting for its batch (the Telemetry API answers once it
+         * is stored): commit now rather than when the batch is due */
         if (!rc)
-            rc = tail__bp_commit(&f, 0, err);
+            rc = tail__bp_commit(&f, o->extra.waiting && o->extra.waiting(o->extra.ctx) == 2, err);
         if (rc && tail__bp_failed(&f, err))
             rc = 0;  /* rolled back to the committed checkpoints; paused */
         if (!rc && !stop_requested)
@@ -415,41 +413,61 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     }
     /* stop: what was read is committed with its checkpoints (pending
      * multi-line events stored); a partial last line stays unread and is
-     * read again on restart. A store that is locked or full at this point
-     * keeps its last committed checkpoints: what was read after them is
-     * read again on restart, so the stop is still clean. The extra source
-     * stops first, so that what it received last is served with the rest. */
+     * read again on restart. The extra source stops first (it takes
+     * nothing new), so that what it received last is stored with the rest.
+     * A store that is locked or full at this point keeps its last
+     * committed checkpoints: what was read from files after them is read
+     * again on restart. What the network delivered cannot be read again:
+     * while it holds something, the store is tried again for up to
+     * STOP_WAIT_MS, and what still could not be stored is said exactly
+     * (the extra source's finish()), and makes the exit status 1. */
     int stored = 0;
-    if (o->extra_stop)
-        o->extra_stop(o->extra_ctx);
-    if (!rc && tail__bp_ready(&f)) {
-        for (int i = 0; i < f.n && !rc; i++)
-            rc = flush_event(&f, f.v[i], err);
-        if (!rc)
-            rc = checkpoint_all(&f, err);
-        if (!rc && o->extra_serve)
-            rc = o->extra_serve(o->extra_ctx, err);
-        if (!rc)
-            rc = tail__bp_commit(&f, 1, err);
-        stored = !rc;
-        if (rc && tail__bp_failed(&f, err))
-            rc = 0;
+    int64_t lost = 0;
+    if (o->extra.stop)
+        o->extra.stop(o->extra.ctx);
+    int64_t give_up = obs_mono_ms() + (o->extra.waiting && o->extra.waiting(o->extra.ctx) ? STOP_WAIT_MS : 0);
+    while (!rc && !stored) {
+        if (tail__bp_ready(&f)) {
+            for (int i = 0; i < f.n && !rc; i++)
+                rc = flush_event(&f, f.v[i], err);
+            if (!rc)
+                rc = checkpoint_all(&f, err);
+            if (!rc && o->extra.serve)
+                rc = o->extra.serve(o->extra.ctx, err);
+            if (!rc)
+                rc = tail__bp_commit(&f, 1, err);
+            stored = !rc;
+            if (rc && tail__bp_failed(&f, err))
+                rc = 0;
+        }
+        if (stored || obs_mono_ms() >= give_up)
+            break;
+        struct timespec ts = { 0, 50 * 1000000L };
+        nanosleep(&ts, NULL);
     }
-    for (int i = 0; i < f.n; i++)
-        tail__tailed_free(f.v[i]);
+    if (!stored)
+        store_rollback(st);   /* nothing of a half batch, counters included, is kept */
+    if (o->extra.finish) {
+        char why[160];
+        snprintf(why, sizeof why, "the store is %s", f.bp.state == BP_FULL ? "full" : "locked by another connection");
+        lost = o->extra.finish(o->extra.ctx, stored, rc ? err->msg : why);
+    }
+    drop_all(&f);
     free(f.v);
-    for (int i = 0; i < f.nsuccessors; i++)
-        free(f.successors[i]);
-    free(f.successors);
+    free_paths(&f);
+    tail__skips_free(&f.skips);
     if (f.ifd >= 0)
         close(f.ifd);
     if (!rc && stored)
         obs_log(OBS_LOG_INFO, "stopped; everything read is stored");
     else if (!rc)
-        obs_log(OBS_LOG_INFO, "stopped while paused (store %s); everything committed is kept "
-                        "and the rest is read again from the files on restart",
+        obs_log(OBS_LOG_INFO, "stopped while paused (store %s); everything committed is kept, "
+                        "and what was read from files after it is read again from them on restart",
                 f.bp.state == BP_LOCKED ? "locked" : "full");
     tail__bp_done(&f);
     tail__excludes_done(&f);
+    if (!rc && lost)
+        rc = obs_err_set(err, OBS_EBUSY, "stopped with %lld network item%s not stored (said above)",
+                         (long long)lost, lost == 1 ? "" : "s");
     return rc;
 }

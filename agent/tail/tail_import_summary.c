@@ -31,8 +31,19 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
             (double)s->lines / secs, (double)s->bytes / 1e6 / secs, db_path);
     if (rep->files_unchanged || rep->files_replaced || rep->files_skipped || rep->files_failed)
         fprintf(f, "  files        %d unchanged since the last import, %d replaced (read again "
-                   "from the start), %d compressed archives skipped, %d unreadable\n",
+                   "from the start), %d archives and rotated copies skipped (by name), %d unreadable\n",
                 rep->files_unchanged, rep->files_replaced, rep->files_skipped, rep->files_failed);
+    if (rep->files_not_logs)
+        fprintf(f, "  not logs     %d files of the directories left out: documentation, code, templates, "
+                   "or JSON that is no log export (each named above; name a file to read it)\n",
+                rep->files_not_logs);
+    if (rep->files_whole || rep->files_whole_changed)
+        fprintf(f, "  read whole   %d gzip files and documents (exports, filter-log-events, Logs Insights "
+                   "results, subscription envelopes)%s%d grown since they were read, not read again\n",
+                rep->files_whole, ", ", rep->files_whole_changed);
+    if (rep->files_recovered)
+        fprintf(f, "  recovered    %d files rotated away or copied since the last import: their unread "
+                   "part read\n", rep->files_recovered);
     fprintf(f, "  lines        %lld new lines: %lld stored as events, %lld empty lines (not stored)",
             (long long)s->lines, (long long)s->events, (long long)s->empty);
     if (s->multiline_joined)

@@ -1,9 +1,12 @@
-/* agent/tail/tail_recover.c — follow mode at start: the files rotated away
- * while the agent was not running. Every checkpointed file whose path names
- * another file, or none, is looked for by (device, inode) in its directory,
- * under any name (app.log.1 included), and read to its end; checkpoints of
- * files that are gone are dropped (counted, said). And, while running, the
- * rotated siblings of a live file that a scan finds (live_siblings). */
+/* agent/tail/tail_recover.c — content that is not where it was read (see
+ * tail_int.h): files rotated away while the agent was not running (found by
+ * identity in their directory, under any name), copies made by copytruncate
+ * (found by content among the siblings: the first bytes and the bytes before
+ * the offset read to), rotated siblings no checkpoint knows, and, when none
+ * of them holds it, content counted as missed (tail_missed.c). Used at start
+ * by both modes, and by follow mode when it sees a file truncated or
+ * rotated. It returns what to read as data (tail_founds_t); it never reads
+ * a line itself. */
 #include "agent/tail/tail_int.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -12,209 +15,322 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct known {
-    int64_t dev, ino;
-} known_t;
+/* ---- the scope ----------------------------------------------------------- */
 
-typedef struct plain_row {
-    char *path;
-    store_source_t src;
-} plain_row_t;
-
-typedef struct recovery {
-    follower_t *f;
-    char *const *paths;
-    int npaths;
-    obs_err_t *err;
-    char **drop;           /* checkpoints of files that are gone */
-    int ndrop;
-    known_t *known;        /* every checkpointed identity */
-    int nknown;
-    plain_row_t *plain;    /* checkpoints kept under a plain path */
-    int nplain;
-} recovery_t;
-
-static int ours(const recovery_t *r, const char *path);
-
-/* The directory argument a path was found under (for its function name). */
-static const char *root_of(const recovery_t *r, const char *path)
+static int under(const char *arg, const char *path)
 {
-    for (int i = 0; i < r->npaths; i++) {
-        size_t n = strlen(r->paths[i]);
-        while (n > 1 && r->paths[i][n - 1] == '/')
-            n--;
-        if (strncmp(path, r->paths[i], n) == 0 && path[n] == '/')
-            return r->paths[i];
+    size_t n = strlen(arg);
+    while (n > 1 && arg[n - 1] == '/')
+        n--;
+    return strncmp(path, arg, n) == 0 && (path[n] == '/' || (n == 1 && arg[0] == '/'));
+}
+
+const char *tail__root_of(const tail_scope_t *sc, const char *path)
+{
+    for (int i = 0; i < sc->npaths; i++) {
+        struct stat sb;
+        if (!strpbrk(sc->paths[i], "*?[") && under(sc->paths[i], path) && stat(sc->paths[i], &sb) == 0 &&
+            S_ISDIR(sb.st_mode))
+            return sc->paths[i];
     }
     return NULL;
 }
 
-/* Is the path under one of this run's arguments, one of them, or matched
- * by one of its globs? */
-static int ours(const recovery_t *r, const char *path)
+const char *tail__spelled(const tail_scope_t *sc, const char *path)
 {
-    if (root_of(r, path))
-        return 1;
-    for (int i = 0; i < r->npaths; i++)
-        if (strcmp(r->paths[i], path) == 0 ||
-            (strpbrk(r->paths[i], "*?[") && fnmatch(r->paths[i], path, FNM_PATHNAME) == 0))
+    for (int i = 0; i < sc->npaths; i++)
+        if (strcmp(sc->paths[i], path) == 0)
+            return sc->spelled ? sc->spelled[i] : sc->paths[i];
+    return NULL;
+}
+
+int tail__ours(const tail_scope_t *sc, const char *path)
+{
+    for (int i = 0; i < sc->npaths; i++) {
+        const char *a = sc->paths[i];
+        if (strcmp(a, path) == 0 || under(a, path) ||
+            (strpbrk(a, "*?[") && fnmatch(a, path, FNM_PATHNAME) == 0))
+            return 1;
+    }
+    /* the same directories spelled through a symlink */
+    char dir[PATH_MAX], real_dir[PATH_MAX], real_arg[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || !realpath(slash == dir ? "/" : (*slash = '\0', dir), real_dir))
+        return 0;
+    for (int i = 0; i < sc->npaths; i++) {
+        if (strpbrk(sc->paths[i], "*?[") || !realpath(sc->paths[i], real_arg))
+            continue;
+        if (strcmp(real_arg, real_dir) == 0 || under(real_arg, real_dir))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- founds --------------------------------------------------------------- */
+
+/* path: the file found; name_as: the file it was (its stream's name), or
+ * NULL; ck (may be NULL): what it holds up to offset. */
+static void found_add(tail_founds_t *fs, const tail_scope_t *sc, const char *path, const char *name_as, int fd,
+                      const struct stat *sb, int64_t offset, int rotated, const store_source_t *ck)
+{
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 8;
+        fs->v = xrealloc(fs->v, (size_t)fs->cap * sizeof *fs->v);
+    }
+    tail_found_t *f = &fs->v[fs->n++];
+    const char *root = tail__root_of(sc, path);
+    const char *spelled = root ? NULL : tail__spelled(sc, path);
+    f->path = xstrdup(path);
+    f->root = root ? xstrdup(root) : NULL;
+    f->spelled = spelled ? xstrdup(spelled) : NULL;
+    f->name_as = name_as && strcmp(name_as, path) != 0 ? xstrdup(name_as) : NULL;
+    f->fd = fd;
+    f->sb = *sb;
+    f->offset = offset;
+    f->rotated = rotated;
+    f->has_ck = ck && ck->offset == offset;
+    if (f->has_ck) {
+        f->ck = *ck;
+        f->ck.dev = (int64_t)sb->st_dev;
+        f->ck.ino = (int64_t)sb->st_ino;
+    }
+}
+
+void tail__founds_free(tail_founds_t *fs)
+{
+    for (int i = 0; i < fs->n; i++) {
+        if (fs->v[i].fd >= 0)
+            close(fs->v[i].fd);
+        free(fs->v[i].path);
+        free(fs->v[i].root);
+        free(fs->v[i].spelled);
+        free(fs->v[i].name_as);
+    }
+    free(fs->v);
+    memset(fs, 0, sizeof *fs);
+}
+
+static int in_founds(const tail_founds_t *fs, const struct stat *sb)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (fs->v[i].sb.st_dev == sb->st_dev && fs->v[i].sb.st_ino == sb->st_ino)
             return 1;
     return 0;
 }
 
-/* Open the file of that identity in dir, under any name; -1 when none. */
-static int open_by_identity(const char *dir, int64_t dev, int64_t ino, struct stat *out)
+/* Is the identity tailed now (and does its file still hold what it read:
+ * a rotated copy overwritten in place is another file's content now)? */
+static int tailed_now(const tail_scope_t *sc, const struct stat *sb)
+{
+    for (int i = 0; i < sc->ntailed; i++) {
+        const tailed_t *t = sc->tailed[i];
+        if (t->dev == (int64_t)sb->st_dev && t->ino == (int64_t)sb->st_ino && !t->dead &&
+            (!t->rotated || t->fd < 0 || tail_file_holds(t)))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- directories ------------------------------------------------------------ */
+
+static void split(const char *path, char *dir, size_t n, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, n, ".");
+        *base = path;
+    } else {
+        snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+        *base = slash + 1;
+    }
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir, sorted (NULL-terminated; free with free_names). */
+static char **list_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    int fd = -1;
+    char **v = NULL;
+    int n = 0, cap = 0;
     if (!d)
-        return -1;
-    while (fd < 0 && (e = readdir(d))) {
-        char p[4096 + 260];
-        struct stat sb;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (int64_t)sb.st_dev == dev &&
-            (int64_t)sb.st_ino == ino) {
-            fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-            if (fd >= 0 && fstat(fd, out) != 0) {
-                close(fd);
-                fd = -1;
-            }
+        return NULL;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n + 1 >= cap) {
+            cap = cap ? cap * 2 : 16;
+            v = xrealloc(v, (size_t)cap * sizeof *v);
         }
+        v[n++] = xstrdup(e->d_name);
     }
     closedir(d);
+    if (!v)
+        v = xcalloc(1, sizeof *v);
+    v[n] = NULL;
+    if (n > 1)
+        qsort(v, (size_t)n, sizeof *v, cmp_name);
+    return v;
+}
+
+static void free_names(char **v)
+{
+    for (int i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Open the regular file dir/name; -1 when it is not one. */
+static int open_reg(const char *dir, const char *name, char **path_out, struct stat *sb)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name);
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        free(p);
+        return -1;
+    }
+    *path_out = p;
     return fd;
 }
 
-/* Every checkpoint's identity is known; plain-path rows are the paths whose
- * rotated siblings recover_siblings looks at. */
-static void note_row(recovery_t *r, const char *key, const store_source_t *src)
+/* The file of identity (dev, ino) in dir, under any name: open, or -1. */
+static int open_by_identity(const char *dir, int64_t dev, int64_t ino, char **path_out, struct stat *sb)
 {
-    r->known = xrealloc(r->known, (size_t)(r->nknown + 1) * sizeof *r->known);
-    r->known[r->nknown].dev = src->dev;
-    r->known[r->nknown++].ino = src->ino;
-    if (!strchr(key, '\x1f')) {
-        r->plain = xrealloc(r->plain, (size_t)(r->nplain + 1) * sizeof *r->plain);
-        r->plain[r->nplain].path = xstrdup(key);
-        r->plain[r->nplain++].src = *src;
+    char **names = list_dir(dir);
+    int fd = -1;
+    for (int i = 0; fd < 0 && names && names[i]; i++) {
+        char p[PATH_MAX + 256];
+        struct stat s;
+        snprintf(p, sizeof p, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names[i]);
+        if (stat(p, &s) == 0 && S_ISREG(s.st_mode) && (int64_t)s.st_dev == dev && (int64_t)s.st_ino == ino)
+            fd = open_reg(dir, names[i], path_out, sb);
     }
+    free_names(names);
+    return fd;
 }
 
-static int recover_one(void *ctx, const char *key, const store_source_t *src)
+int tail__open_identity(const char *path, int64_t dev, int64_t ino, char **path_out, struct stat *sb)
 {
-    recovery_t *r = ctx;
-    char path[4096];
-    struct stat sb;
-    const char *sep = strchr(key, '\x1f');
-    snprintf(path, sizeof path, "%.*s", sep ? (int)(sep - key) : (int)strlen(key), key);
-    if (!sep && stat(path, &sb) == 0 && (int64_t)sb.st_dev == src->dev &&
-        (int64_t)sb.st_ino == src->ino)
-        return 0;  /* still under its name: the normal scan resumes it */
-    if (!ours(r, path))
-        return 0;  /* another run's checkpoint (another directory) */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    int fd = open_by_identity(dir, src->dev, src->ino, &sb);
-    if (fd < 0 || src->offset > (int64_t)sb.st_size || !files_same_start(fd, src->fingerprint_len, src->fingerprint)) {
-        if (fd >= 0)
-            close(fd);
-        if (!sep && src->offset > 0) {
-            obs_log(OBS_LOG_WARN, "%s was replaced and its earlier file is gone: lines after its checkpoint "
-                    "may be lost", path);
-            store_counter_add(r->f->st, "files_missed", 1);
-        }
-        if (sep) {
-            r->drop = xrealloc(r->drop, (size_t)(r->ndrop + 1) * sizeof *r->drop);
-            r->drop[r->ndrop++] = xstrdup(key);
-        }
-        return 0;
-    }
-    if (src->offset == (int64_t)sb.st_size && sep) {
-        close(fd);  /* fully read already: the row says so while the file exists */
-        return 0;
-    }
-    store_counter_add(r->f->st, "files_recovered", 1);
-    if (!sep) {
-        /* its progress moves to the rotated key (put in the same batch as
-         * this delete), and the file now under the name starts at its head */
-        r->drop = xrealloc(r->drop, (size_t)(r->ndrop + 1) * sizeof *r->drop);
-        r->drop[r->ndrop++] = xstrdup(key);
-        follower_t *f = r->f;
-        f->successors = xrealloc(f->successors, (size_t)(f->nsuccessors + 1) * sizeof *f->successors);
-        f->successors[f->nsuccessors++] = xstrdup(path);
-    }
-    return tail__add_tailed(r->f, path, root_of(r, path), fd, &sb, src->offset, 1, r->err);
+    char dir[PATH_MAX];
+    const char *base;
+    split(path, dir, sizeof dir, &base);
+    return open_by_identity(dir, dev, ino, path_out, sb);
 }
 
-static int known_identity(const recovery_t *r, const struct stat *sb)
+/* ---- content ------------------------------------------------------------------ */
+
+/* Does the file (fd, size) hold the content k describes? 1: all of it up to
+ * k->offset (read on from there); 2: a part of it (the file is shorter:
+ * a copy taken before the last bytes were read, all read already); 0: no.
+ * A part is known by the first bytes alone, so at least IDENT_HEAD_MAX of
+ * them (or all of k's) must be there. */
+static int holds(int fd, int64_t size, const store_source_t *k)
 {
-    for (int i = 0; i < r->nknown; i++)
-        if (r->known[i].dev == (int64_t)sb->st_dev && r->known[i].ino == (int64_t)sb->st_ino)
-            return 1;
-    for (int i = 0; i < r->f->n; i++)
-        if (r->f->v[i]->dev == (int64_t)sb->st_dev && r->f->v[i]->ino == (int64_t)sb->st_ino)
-            return 1;
-    return 0;
+    uint64_t h;
+    if (k->fingerprint_len <= 0)
+        return 0;   /* nothing known of it */
+    if (size >= k->offset)
+        return ident_holds(fd, size, k) ? 1 : 0;
+    if (size < k->fingerprint_len)
+        return 0;
+    return ident_hash_at(fd, 0, k->fingerprint_len, &h) == 0 && h == k->fingerprint ? 2 : 0;
 }
 
-/* Rotated siblings of a followed path (app.log.1, app.log.2, ...) that no
- * checkpoint knows and that were written after the path's last checkpoint:
- * files rotated (twice or more) while the agent was not running. One whose
- * first bytes are those of the path's checkpointed file is a copytruncate
- * copy: read from that checkpoint's offset; any other from its head. */
-static int recover_siblings(recovery_t *r, const plain_row_t *pr)
+/* A sibling of path holding k's content that no checkpoint and no tailed
+ * file knows (skip_*: the file now at k's identity or name). Returns its fd
+ * (with *cpath, *csb, *how = holds()), or -1. */
+static int find_copy(store_t *st, const tail_scope_t *sc, const char *path, const store_source_t *k,
+                     int64_t skip_dev, int64_t skip_ino, const tail_founds_t *taken, char **cpath,
+                     struct stat *csb, int *how, obs_err_t *err, int *rc)
 {
-    char dir[4096];
-    const char *base = strrchr(pr->path, '/');
-    size_t blen = strlen(base ? base + 1 : pr->path);
-    snprintf(dir, sizeof dir, "%.*s", base ? (int)(base - pr->path) : 1, base ? pr->path : ".");
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int rc = 0;
-    if (!d)
-        return 0;
-    while (!rc && (e = readdir(d))) {
-        char p[4096 + 260];
+    char dir[PATH_MAX];
+    const char *base;
+    int fd = -1;
+    *rc = 0;
+    split(path, dir, sizeof dir, &base);
+    char **names = list_dir(dir);
+    for (int i = 0; fd < 0 && !*rc && names && names[i]; i++) {
+        char *p = NULL;
         struct stat sb;
-        if (strncmp(e->d_name, base ? base + 1 : pr->path, blen) != 0 || e->d_name[blen] != '.' ||
-            !files_ignored_name(e->d_name))
+        if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
             continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) || known_identity(r, &sb))
+        int cfd = open_reg(dir, names[i], &p, &sb);
+        if (cfd < 0)
             continue;
-        if (files_mtime_ms(&sb) < pr->src.updated_ms)
-            continue;  /* last written before the path's file was, when we last looked at it: rotated
-                          before our time, not ours to read (mtimes on both sides: the writer's clock,
-                          whatever our lag) */
-        int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0)
-            continue;
-        uint64_t fp;
-        int64_t from = 0;
-        if (pr->src.fingerprint_len > 0 && pr->src.offset <= (int64_t)sb.st_size &&
-            files_fingerprint(fd, pr->src.fingerprint_len, &fp) == 0 && fp == pr->src.fingerprint)
-            from = pr->src.offset;  /* a copy of what we were reading */
-        store_counter_add(r->f->st, "files_recovered", 1);
-        rc = tail__add_tailed(r->f, pr->path, root_of(r, pr->path), fd, &sb, from, 1, r->err);
+        int skip = ((int64_t)sb.st_dev == skip_dev && (int64_t)sb.st_ino == skip_ino) ||
+                   tailed_now(sc, &sb) || (taken && in_founds(taken, &sb));
+        if (!skip) {
+            /* a file a checkpoint describes is that checkpoint's, not a copy */
+            store_source_t row;
+            int found = 0;
+            *rc = store_source_find(st, (int64_t)sb.st_dev, (int64_t)sb.st_ino, &row, NULL, &found, err);
+            skip = *rc || (found && ident_judge(cfd, &sb, &row) == IDENT_SAME);
+        }
+        int h = skip ? 0 : holds(cfd, (int64_t)sb.st_size, k);
+        if (h) {
+            fd = cfd;
+            *cpath = p;
+            *csb = sb;
+            *how = h;
+        } else {
+            close(cfd);
+            free(p);
+        }
     }
-    closedir(d);
-    return rc;
+    free_names(names);
+    return fd;
 }
+
+int tail__content_gone(store_t *st, const tail_scope_t *sc, const char *path, const store_source_t *old,
+                       int64_t skip_dev, int64_t skip_ino, const char *why, tail_founds_t *out, obs_err_t *err)
+{
+    char *cpath = NULL;
+    struct stat csb;
+    int how = 0, rc = 0;
+    int fd = find_copy(st, sc, path, old, skip_dev, skip_ino, out, &cpath, &csb, &how, err, &rc);
+    if (rc)
+        return rc;
+    if (fd >= 0) {
+        /* a copy (copytruncate): on from where reading had got to; a
+         * shorter one was read already (its row says so from now on) */
+        int64_t from = how == 1 ? old->offset : (int64_t)csb.st_size;
+        obs_log(OBS_LOG_INFO, "%s: its earlier content is in %s (a copy): read from byte %lld", path, cpath,
+                (long long)from);
+        store_counter_add(st, "files_recovered", 1);
+        found_add(out, sc, cpath, path, fd, &csb, from, 1, old);
+        if (how == 1 && old->size > (int64_t)csb.st_size)   /* written after the copy was taken */
+            rc = tail__missed(st, path, (int64_t)csb.st_size, old->size - (int64_t)csb.st_size,
+                              "its copy lacks bytes it was known to have", err);
+        free(cpath);
+        return rc;
+    }
+    if (old->rotated && old->offset >= old->size)
+        return 0;   /* a rotated file read to its end: nothing of it is missing */
+    return tail__missed(st, path, old->offset, old->size - old->offset, why, err);
+}
+
+/* ---- at start ------------------------------------------------------------------ */
+
+
 
 typedef struct row {
-    char *key;
+    char *path;
     store_source_t src;
 } row_t;
 
@@ -223,91 +339,299 @@ typedef struct rows {
     int n;
 } rows_t;
 
-static int collect_row(void *ctx, const char *key, const store_source_t *src)
+static int collect_row(void *ctx, const char *path, const store_source_t *src)
 {
     rows_t *rs = ctx;
     rs->v = xrealloc(rs->v, (size_t)(rs->n + 1) * sizeof *rs->v);
-    rs->v[rs->n].key = xstrdup(key);
+    rs->v[rs->n].path = xstrdup(path);
     rs->v[rs->n++].src = *src;
     return 0;
 }
 
-/* A plain-path row whose file also has a rotated row is stale: the rotated
- * row holds that file's later progress (a kill came before the path's new
- * file replaced the row). */
-static int superseded(const rows_t *rs, const row_t *row)
+static void rows_free(rows_t *rs)
 {
-    if (strchr(row->key, '\x1f'))
-        return 0;
     for (int i = 0; i < rs->n; i++)
-        if (strchr(rs->v[i].key, '\x1f') && rs->v[i].src.dev == row->src.dev &&
-            rs->v[i].src.ino == row->src.ino)
+        free(rs->v[i].path);
+    free(rs->v);
+}
+
+/* The identities the scan found, sorted, to look rows up in. */
+typedef struct ids {
+    int64_t *v;   /* dev, ino pairs */
+    int n;
+} ids_t;
+
+static int cmp_id(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+static void ids_of(const file_list_t *fl, ids_t *ids)
+{
+    ids->v = xcalloc((size_t)fl->n * 2 + 2, sizeof *ids->v);
+    ids->n = fl->n;
+    for (int i = 0; i < fl->n; i++) {
+        ids->v[2 * i] = fl->v[i].dev;
+        ids->v[2 * i + 1] = fl->v[i].ino;
+    }
+    if (ids->n > 1)
+        qsort(ids->v, (size_t)ids->n, 2 * sizeof *ids->v, cmp_id);
+}
+
+static int ids_has(const ids_t *ids, int64_t dev, int64_t ino)
+{
+    int64_t key[2] = { dev, ino };
+    return ids->n > 0 && bsearch(key, ids->v, (size_t)ids->n, 2 * sizeof *ids->v, cmp_id) != NULL;
+}
+
+/* One checkpoint of the scope at start, whose file is not under a name the
+ * scan finds (those are judged where they are taken: resumed, or their
+ * content counted gone, tail_scan.c and tail_import.c). Its row is dropped
+ * when its content is gone. */
+static int recover_row(store_t *st, const tail_scope_t *sc, const ids_t *scanned, const row_t *r,
+                       tail_founds_t *out, obs_err_t *err)
+{
+    char dir[PATH_MAX];
+    const char *base;
+    struct stat sb;
+    char *p = NULL;
+    int fd, rc = 0;
+    if (ids_has(scanned, r->src.dev, r->src.ino))
+        return 0;
+    split(r->path, dir, sizeof dir, &base);
+    fd = open_by_identity(dir, r->src.dev, r->src.ino, &p, &sb);
+    if (fd >= 0 && ident_judge(fd, &sb, &r->src) == IDENT_SAME) {
+        if (r->src.offset < (int64_t)sb.st_size) {
+            /* rotated away with lines unread: read them */
+            store_counter_add(st, "files_recovered", 1);
+            found_add(out, sc, p, r->src.rotated ? NULL : r->path, fd, &sb, r->src.offset, 1, &r->src);
+            free(p);
+            return 0;
+        }
+        close(fd);
+        if (!r->src.rotated || strcmp(p, r->path) != 0) {
+            /* read to its end: its row says so under its name now */
+            store_source_t s = r->src;
+            s.rotated = 1;
+            rc = store_source_put(st, p, &s, err);
+        }
+        free(p);
+        return rc;
+    }
+    if (fd >= 0)
+        close(fd);
+    free(p);
+    rc = tail__content_gone(st, sc, r->path, &r->src, r->src.dev, r->src.ino,
+                            fd >= 0 ? TAIL_REPLACED_WHY : "deleted (or compressed) while the agent was not running",
+                            out, err);
+    return rc ? rc : store_source_delete(st, r->src.dev, r->src.ino, err);
+}
+
+/* A candidate sibling: its first KiB hashed once, to be compared with
+ * every row's. */
+typedef struct cand {
+    int fd;
+    const struct stat *sb;
+    uint64_t head;
+    int64_t head_len;
+} cand_t;
+
+/* Does the candidate hold the content row k read (k's first bytes, and the
+ * bytes before its offset when it is that long)? */
+static int cand_holds(const cand_t *c, const store_source_t *k)
+{
+    uint64_t h;
+    if (k->fingerprint_len <= 0 || k->fingerprint_len > (int64_t)c->sb->st_size)
+        return 0;
+    if (k->fingerprint_len == c->head_len) {
+        if (k->fingerprint != c->head)
+            return 0;
+    } else if (ident_hash_at(c->fd, 0, k->fingerprint_len, &h) != 0 || h != k->fingerprint) {
+        return 0;
+    }
+    return holds(c->fd, (int64_t)c->sb->st_size, k) != 0;
+}
+
+/* Is the file a row's (its identity, still holding that row's content), or
+ * a copy of what a row read? A row of its identity that no longer holds
+ * (a copy's name reused by the next copy) does not make it known. */
+static int known(const rows_t *rs, int fd, const struct stat *sb)
+{
+    cand_t c = { fd, sb, 0, (int64_t)sb->st_size < IDENT_HEAD_MAX ? (int64_t)sb->st_size : IDENT_HEAD_MAX };
+    if (ident_hash_at(fd, 0, c.head_len, &c.head) != 0)
+        return 0;
+    for (int i = 0; i < rs->n; i++) {
+        const store_source_t *s = &rs->v[i].src;
+        if (s->dev == (int64_t)sb->st_dev && s->ino == (int64_t)sb->st_ino &&
+            ident_judge(fd, sb, s) == IDENT_SAME)
             return 1;
+        if (cand_holds(&c, s))
+            return 1;   /* a copy of what a checkpoint read */
+    }
     return 0;
 }
 
-static int collect_row(void *ctx, const char *key, const store_source_t *src);
+/* The last directory listed (rows come sorted by path: a directory's rows
+ * are read one after the other). */
+typedef struct listing {
+    char dir[PATH_MAX];
+    char **names;
+    int n;
+} listing_t;
 
-/* At a rotation noticed while running: rotated siblings of the path that no
- * checkpoint and no tailed file knows, written since the old file last grew,
- * were rotated away between two scans (a slow store, a burst): read them. */
-int tail__live_siblings(follower_t *f, const tailed_t *t, obs_err_t *err)
+static char **listed(listing_t *ls, const char *dir, int *n)
 {
-    recovery_t r = { 0 };
-    rows_t rs = { 0 };
-    r.f = f;
-    r.paths = f->paths;
-    r.npaths = f->npaths;
-    r.err = err;
-    int rc = store_sources_each(f->st, collect_row, &rs, err);
-    for (int i = 0; i < rs.n; i++) {
-        r.known = xrealloc(r.known, (size_t)(r.nknown + 1) * sizeof *r.known);
-        r.known[r.nknown].dev = rs.v[i].src.dev;
-        r.known[r.nknown++].ino = rs.v[i].src.ino;
-        free(rs.v[i].key);
+    if (!ls->names || strcmp(ls->dir, dir) != 0) {
+        free_names(ls->names);
+        snprintf(ls->dir, sizeof ls->dir, "%s", dir);
+        ls->names = list_dir(dir);
+        ls->n = 0;
+        while (ls->names && ls->names[ls->n])
+            ls->n++;
     }
-    free(rs.v);
-    plain_row_t pr;
-    pr.path = t->path;
-    pr.src = t->src;
-    pr.src.offset = t->start + t->lr.consumed;
-    pr.src.updated_ms = t->seen_mtime_ms;
-    if (!rc)
-        rc = recover_siblings(&r, &pr);
-    free(r.known);
-    return rc;
+    *n = ls->n;
+    return ls->names;
 }
 
-int tail__recover(follower_t *f, char *const *paths, int npaths, obs_err_t *err)
+/* Rotated siblings of a followed path that no checkpoint knows, not a copy
+ * of what one read, and written after the path's file as last seen (mtime
+ * against mtime: the writer's clock): rotated away before the agent saw
+ * them (twice or more while it was down). Read from their head. Only the
+ * names that start with the file's stem are looked at (a binary search in
+ * the sorted listing). */
+static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *rs, listing_t *ls,
+                            const char *path, int64_t seen_ms, tail_founds_t *out)
 {
-    recovery_t r = { 0 };
+    char dir[PATH_MAX], prefix[PATH_MAX];
+    const char *base;
+    int n;
+    split(path, dir, sizeof dir, &base);
+    char **names = listed(ls, dir, &n);
+    const char *dot = strrchr(base, '.');
+    snprintf(prefix, sizeof prefix, "%.*s", dot && dot != base ? (int)(dot - base) + 1 : (int)strlen(base), base);
+    size_t pl = strlen(prefix);
+    int lo = 0, hi = n;
+    while (lo < hi) {   /* the first name >= prefix */
+        int mid = (lo + hi) / 2;
+        if (strcmp(names[mid], prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo; i < n && strncmp(names[i], prefix, pl) == 0; i++) {
+        char *p = NULL;
+        struct stat sb;
+        if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
+            continue;
+        int fd = open_reg(dir, names[i], &p, &sb);
+        if (fd < 0)
+            continue;
+        if (ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) || known(rs, fd, &sb)) {
+            close(fd);
+        } else {
+            obs_log(OBS_LOG_INFO, "%s: rotated away unread (after %s was last looked at): read from its head",
+                    p, path);
+            store_counter_add(st, "files_recovered", 1);
+            found_add(out, sc, p, path, fd, &sb, 0, 1, NULL);
+        }
+        free(p);
+    }
+    return 0;
+}
+
+int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanned, tail_founds_t *out,
+                  obs_err_t *err)
+{
     rows_t rs = { 0 };
-    r.f = f;
-    r.paths = paths;
-    r.npaths = npaths;
-    r.err = err;
-    int rc = store_sources_each(f->st, collect_row, &rs, err);
+    ids_t ids;
+    listing_t ls = { "", NULL, 0 };
+    int rc = store_sources_each(st, collect_row, &rs, err);
+    char *ours = xcalloc((size_t)rs.n + 1, 1);
+    ids_of(scanned, &ids);
     for (int i = 0; i < rs.n; i++)
-        note_row(&r, rs.v[i].key, &rs.v[i].src);
+        ours[i] = (char)tail__ours(sc, rs.v[i].path);
     for (int i = 0; i < rs.n && !rc; i++)
-        if (!superseded(&rs, &rs.v[i]))  /* reads every row: free them after */
-            rc = recover_one(&r, rs.v[i].key, &rs.v[i].src);
-    for (int i = 0; i < rs.n; i++)
-        free(rs.v[i].key);
-    free(rs.v);
-    for (int i = 0; i < r.nplain; i++) {
-        if (!rc && ours(&r, r.plain[i].path))
-            rc = recover_siblings(&r, &r.plain[i]);
-        free(r.plain[i].path);
-    }
-    free(r.plain);
-    free(r.known);
-    for (int i = 0; i < r.ndrop; i++) {
-        if (!rc)
-            rc = store_source_delete(f->st, r.drop[i], err);
-        free(r.drop[i]);
-    }
-    free(r.drop);
+        if (ours[i])
+            rc = recover_row(st, sc, &ids, &rs.v[i], out, err);
+    /* the siblings of the paths followed (rows read before these changes:
+     * a dropped row's content still counts as known) */
+    for (int i = 0; i < rs.n && !rc; i++)
+        if (!rs.v[i].src.rotated && ours[i])
+            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, out);
+    free_names(ls.names);
+    free(ids.v);
+    free(ours);
+    rows_free(&rs);
     return rc;
 }
 
+/* ---- while running ---------------------------------------------------------------- */
+
+int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_founds_t *out, obs_err_t *err)
+{
+    store_source_t k;
+    char *cpath = NULL;
+    struct stat csb;
+    int how = 0, rc = 0;
+    /* from the start of the line it was in: a partial line is read whole from the copy */
+    tail_file_known_at(t, t->start + t->lr.consumed, &k);
+    int fd = find_copy(st, sc, t->path, &k, t->dev, t->ino, out, &cpath, &csb, &how, err, &rc);
+    if (rc)
+        return rc;
+    if (fd < 0) {
+        if (k.size > k.offset)
+            return tail__missed(st, t->path, k.offset, k.size - k.offset,
+                                "truncated (or rewritten) before it was read to its end, and no copy of it "
+                                "was found",
+                                err);
+        return 0;
+    }
+    int64_t from = how == 1 ? k.offset : (int64_t)csb.st_size;
+    obs_log(OBS_LOG_INFO, "%s was truncated; its copy %s is read from byte %lld", t->path, cpath, (long long)from);
+    store_counter_add(st, "files_recovered", 1);
+    found_add(out, sc, cpath, t->name_as ? t->name_as : t->path, fd, &csb, from, 1, &k);
+    if (how == 1 && k.size > (int64_t)csb.st_size)
+        rc = tail__missed(st, t->path, (int64_t)csb.st_size, k.size - (int64_t)csb.st_size,
+                          "copytruncate: lines written between the copy and the truncation", err);
+    free(cpath);
+    return rc;
+}
+
+int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, const char *path,
+                         const tailed_t **of)
+{
+    char dir[PATH_MAX], tdir[PATH_MAX];
+    const char *base, *tbase;
+    split(path, dir, sizeof dir, &base);
+    for (int i = 0; i < sc->ntailed; i++) {
+        const tailed_t *t = sc->tailed[i];
+        store_source_t k;
+        if (t->rotated || t->dead)
+            continue;
+        split(t->path, tdir, sizeof tdir, &tbase);
+        if (strcmp(dir, tdir) != 0 || !ident_sibling_name(tbase, base))
+            continue;
+        tail_file_known_at(t, t->vend, &k);
+        if (holds(fd, (int64_t)sb->st_size, &k)) {
+            *of = t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int tail__live_siblings(store_t *st, const tail_scope_t *sc, const tailed_t *t, tail_founds_t *out,
+                        obs_err_t *err)
+{
+    rows_t rs = { 0 };
+    listing_t ls = { "", NULL, 0 };
+    int rc = store_sources_each(st, collect_row, &rs, err);
+    if (!rc)
+        rc = unknown_siblings(st, sc, &rs, &ls, t->path, t->mtime_seen, out);
+    free_names(ls.names);
+    rows_free(&rs);
+    return rc;
+}

@@ -2,14 +2,17 @@
 # tests/e2e/numbered_writer.sh — append uniquely numbered Lambda (Node.js
 # format) app lines to a log file, for the follow-mode tests:
 #
-#   sh numbered_writer.sh FILE TAG FIRST LAST [CHUNK [PAUSE [ROTATE]]]
+#   sh numbered_writer.sh FILE TAG FIRST LAST [CHUNK [PAUSE [ROTATE [MODE]]]]
 #
 # writes the lines "...\tINFO\tline-TAG-N" for N = FIRST..LAST, CHUNK lines
 # per append (default: all at once), sleeping PAUSE seconds (default 0)
-# between appends. With ROTATE > 0 the file is rotated by rename after every
-# line N that is a multiple of ROTATE: FILE -> FILE.K (K = 1, 2, ... the first
-# name not taken), and the next append creates a new FILE. The rotated names
-# are kept (never overwritten), so every line written stays on disk.
+# between appends. With ROTATE > 0 the file is rotated after every line N
+# that is a multiple of ROTATE. MODE rename (the default): FILE -> FILE.K
+# (K = 1, 2, ... the first name not taken), and the next append creates a
+# new FILE; the rotated names are kept (never overwritten), so every line
+# written stays on disk. MODE copytruncate: cp FILE FILE.1; : > FILE, as
+# logrotate's copytruncate does, the copy's name reused each time (so only
+# the last copy stays on disk).
 set -u
 file=$1
 tag=$2
@@ -18,10 +21,15 @@ last=$4
 chunk=${5:-0}
 pause=${6:-0}
 rotate=${7:-0}
+mode=${8:-rename}
 [ "$chunk" -gt 0 ] || chunk=$((last - first + 1))
 
 rotate_file()
 {
+    if [ "$mode" = copytruncate ]; then
+        cp "$file" "$file.1" && : >"$file"
+        return
+    fi
     k=1
     while [ -e "$file.$k" ]; do
         k=$((k + 1))

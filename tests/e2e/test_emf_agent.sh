@@ -219,6 +219,84 @@ for c in emf_frames_too_long:1 emf_tcp_refused:1 emf_tcp_idle_closed:3; do
     check_eq "counter ${c%%:*}" "$(sql "$DB" "SELECT value FROM agent_counters WHERE name = '${c%%:*}'")" "${c#*:}"
 done
 
+# ---- a stop while the store is locked: stored when it frees up in time, else said ------
+# 150 documents over TCP while a sqlite3 shell holds the write lock, then
+# SIGTERM: (a) the lock goes 0.4 s later: the agent stores them before it
+# exits (exit 0); (b) it stays: exit 1, and the agent says exactly what was
+# not stored and why (before, the documents were thrown away and the agent
+# said the rest would be read again from the files).
+send_docs()   # PORT TAG N
+{
+    node -e '
+        const net = require("net"), n = +process.argv[3];
+        const c = net.connect(+process.argv[1], "127.0.0.1", () => {
+            for (let i = 0; i < n; i++)
+                c.write(JSON.stringify({ _aws: { Timestamp: 1795305600000 + i, LogGroupName: "/aws/lambda/" + process.argv[2],
+                    CloudWatchMetrics: [{ Namespace: "ns", Dimensions: [["fn"]], Metrics: [{ Name: "m" }] }] },
+                    fn: "f", m: i, seq: i }) + "\n");
+            c.end();
+        });' "$1" "$2" "$3"
+}
+for mode in freed held; do
+    DB=$T/stop-$mode.db
+    PORT=$(free_port)
+    start_agent "$T/stop-$mode.log" --emf-listen "tcp://127.0.0.1:$PORT" || fail "agent for the $mode stop" "$T/stop-$mode.log"
+    store_lock "$DB" || fail "sqlite3 holds the write lock"
+    send_docs "$PORT" "stop-$mode" 150
+    sleep 0.5
+    kill -TERM "$AGENT_PID"
+    if [ $mode = freed ]; then
+        sleep 0.4
+        store_unlock
+    fi
+    wait "$AGENT_PID"
+    rc=$?
+    [ $mode = held ] && store_unlock
+    if [ $mode = freed ]; then
+        check_eq "stop, lock freed 0.4 s after SIGTERM: exit 0, all 150 documents stored once" \
+            "$rc $(seqs_of "stop-$mode")" "0 150|150"
+    else
+        check_eq "stop, lock held: exit 1, nothing stored" "$rc $(seqs_of "stop-$mode")" "1 0|0"
+        check_grep "... and it says exactly what was not stored, and why" "$T/stop-$mode.log" \
+            "not stored at the stop: 150 EMF documents received over TCP/UDP \(lost\) and 0 Telemetry API records.*: the store is locked by another connection"
+    fi
+done
+DB=$T/obs.db
+
+# ---- UDP: what the kernel dropped is counted -----------------------------------------
+# the agent stopped (SIGSTOP) while 3,000 datagrams of 1 KiB arrive: the
+# socket's receive buffer takes some, the kernel drops the rest; every
+# datagram sent is then stored or counted as dropped (SO_RXQ_OVFL)
+DB=$T/udp-drops.db
+PORT=$(free_port)
+start_agent "$T/udp-drops.log" --emf-listen "udp://127.0.0.1:$PORT" || fail "agent for the UDP drops" "$T/udp-drops.log"
+kill -STOP "$AGENT_PID"
+node -e '
+    const d = require("dgram").createSocket("udp4"), n = 3000;
+    let i = 0;
+    const next = () => {
+        if (i >= n) return d.close();
+        const doc = JSON.stringify({ _aws: { Timestamp: 1795305600000 + i, LogGroupName: "/aws/lambda/udp-drops",
+            CloudWatchMetrics: [{ Namespace: "ns", Dimensions: [["fn"]], Metrics: [{ Name: "m" }] }] },
+            fn: "f", m: i, seq: i, pad: "x".repeat(900) });
+        i++;
+        d.send(doc, +process.argv[1], "127.0.0.1", next);
+    };
+    next();' "$PORT"
+kill -CONT "$AGENT_PID"
+sleep 2
+stop_agent
+ud=$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'emf_udp_datagrams'), 0)")
+uk=$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'emf_udp_kernel_dropped'), 0)")
+ui=$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'emf_udp_dropped'), 0)")
+[ -z "${E2E_VERBOSE:-}" ] || echo "     UDP: $ud received, $uk dropped by the kernel, $ui by the agent"
+check "UDP to a stopped agent: the kernel dropped some (emf_udp_kernel_dropped > 0)" test "$uk" -gt 0
+check_eq "... every datagram sent is received or counted as dropped" "$((ud + uk))" 3000
+check_eq "... and every one received is stored (or counted as dropped by the agent)" \
+    "$(seqs_of udp-drops | cut -d'|' -f1)" "$((ud - ui))"
+check_grep "... and the kernel's drops are said" "$T/udp-drops.log" "the kernel dropped UDP datagrams"
+DB=$T/obs.db
+
 # ---- addresses ---------------------------------------------------------------------
 check_fail "a non-loopback address needs --listen-public" \
     "$OBSAGENT" --db "$T/x.db" --emf-listen "tcp://0.0.0.0:$(free_port)"

@@ -3,7 +3,8 @@
 # nor doubles a line: every written line is numbered (line-TAG-N) and the
 # store must hold each exactly once, across appends, new files, rename
 # rotation, copytruncate, delete + recreate, partial last lines, SIGTERM,
-# SIGKILL + restart, and a short soak of all of them together.
+# SIGKILL + restart, and short soaks of all of them together (rename
+# rotation; copytruncate through symlinked paths).
 #
 # The agent keeps running while the store is read (read-only sqlite3, WAL),
 # so every wait is a bounded poll for the expected count, never a long sleep.
@@ -425,6 +426,64 @@ for w in a b c; do
     expect_exact "9. soak writer $w ($KILLS SIGKILLs, rotation every 500): $N9 lines once each" \
         "$DB" "s9$w" $N9 "$ERR" "$L"
 done
+
+# ---- 10. soak: copytruncate + SIGKILL, through symlinked paths ---------------------
+# Two writers rotate by copytruncate (the copy's name reused), one by rename;
+# the agent follows a symlink to the log directory, in which a second name
+# (a symlinked function directory) leads to one writer's files again; it is
+# SIGKILLed every ~2 s. make soak makes it 10x longer.
+section 10
+R=$T/s10/real
+L=$T/s10/logs
+DB=$T/s10.db
+ERR=$T/s10.err
+N10=${SOAK_CT_LINES:-3000}
+SOAK10_MS=${SOAK_CT_MS:-12000}
+mkdir -p "$R/fa" "$R/fb" "$R/fc"
+ln -s real "$L"
+ln -s fa "$R/fd"
+start_agent "$L" "$DB" "$ERR"
+$WRITER "$R/fa/s.log" s10a 1 "$N10" 20 0.03 400 copytruncate &
+WS=$!
+$WRITER "$R/fb/s.log" s10b 1 "$N10" 20 0.03 700 copytruncate &
+WS="$WS $!"
+$WRITER "$R/fc/s.log" s10c 1 "$N10" 20 0.03 500 &
+WS="$WS $!"
+BG="$BG $WS"
+T0=$(now_ms)
+KILLS=0
+while :; do
+    running=0
+    for p in $WS; do
+        alive "$p" && running=1
+    done
+    [ $running -eq 1 ] || break
+    [ $(($(now_ms) - T0)) -lt "$SOAK10_MS" ] || break
+    sleep 2
+    kill_agent
+    KILLS=$((KILLS + 1))
+    start_agent "$L" "$DB" "$ERR"
+done
+for p in $WS; do
+    wait "$p"
+done
+T0=$(now_ms)
+for w in a b c; do
+    _left=$(((8000 + N10 / 10 - ($(now_ms) - T0)) / 1000))
+    [ "$_left" -ge 1 ] || _left=1
+    wait_count "$DB" "s10$w" "$N10" "$_left" >/dev/null
+done
+sleep 0.3
+stop_agent "10." "$ERR"
+[ -z "${E2E_VERBOSE:-}" ] || echo "     10: $KILLS SIGKILLs"
+for w in a b c; do
+    expect_exact "10. soak writer $w (copytruncate a/b, rename c; $KILLS SIGKILLs; a symlinked path): $N10 lines once each" \
+        "$DB" "s10$w" "$N10" "$ERR" "$R"
+done
+grep "missed" "$ERR" > "$T/s10.missed"
+check_eq "10. nothing counted as missed" \
+    "$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'files_missed'), 0)")" 0
+[ ! -s "$T/s10.missed" ] || fail "10. what was said missed:" "$T/s10.missed"
 
 section end
 finish

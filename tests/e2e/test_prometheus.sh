@@ -256,7 +256,8 @@ wait "$PROM_PID" 2>/dev/null
 wait "$SLOW_PID" 2>/dev/null
 check "a client trickling its headers is cut after about 10 s (took $(cat "$T/slow.out") ms)" \
     awk '$1 ~ /^[0-9]+$/ && $1 >= 8000 && $1 <= 14000 { ok = 1 } END { exit !ok }' "$T/slow.out"
-check_fail "an address already in use is an error" "$OBSAGENT" --db "$DB" --metrics-listen "127.0.0.1:$PORT"
+# (another store: the running agent holds this one's writer lock)
+check_fail "an address already in use is an error" "$OBSAGENT" --db "$T/other.db" --metrics-listen "127.0.0.1:$PORT"
 check_grep "that names it" "$T/.check.out" "cannot listen on 127.0.0.1:$PORT for /metrics: Address already in use"
 check "the agent stops cleanly on SIGTERM while serving" stop_agent
 

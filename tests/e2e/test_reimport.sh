@@ -128,5 +128,10 @@ check_eq "stdin: invocations of f == platform.report lines" \
     "$(sql "$SDB" "SELECT count(*) FROM invocations_v WHERE function = 'f'")" "$(grep -c '"type":"platform.report"' "$S")"
 check_eq "stdin: rollups are under f" \
     "$(sql "$SDB" "SELECT count(DISTINCT function) || ' ' || min(function) FROM rollup_minute")" "1 f"
+# a pipe is read as it comes, many reads long (nothing of a file's checks applies)
+awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "2026-11-01T00:00:00.000Z\tx\tINFO\tpiped line %d\n", i }' |
+    "$OBSAGENT" --once --no-progress --db "$T/pipe.db" --function p - >/dev/null 2>&1
+check_eq "stdin: 20,000 lines through a pipe (many reads): each stored once" \
+    "$(sql "$T/pipe.db" "SELECT count(*) || ' ' || count(DISTINCT message) FROM events")" "20000 20000"
 
 finish

@@ -124,6 +124,29 @@ stop_agent
 check "the refusals are counted (telemetry_busy > 0)" \
     test "$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'telemetry_busy'), 0)")" -gt 0
 
+# ---- 2b. acknowledged means stored ------------------------------------------------------
+# 20 batches, each answered 200, then SIGKILL: every record of them is in
+# the store (a 200 is answered once the batch is committed; Lambda does not
+# send an acknowledged batch again). Before, 0 of the 200 were.
+DB=$T/ack.db
+P=$(free_port)
+start_agent "$T/a2b.log" --db "$DB" --telemetry-listen "127.0.0.1:$P" ||
+    { fail "receiver for the SIGKILL test" "$T/a2b.log"; finish; }
+i=0; codes=
+while [ $i -lt 20 ]; do
+    node -e '
+        const recs = []; for (let k = 0; k < 10; k++) recs.push({ time: new Date(1795305600000 + k).toISOString(),
+            type: "function", record: "acked " + process.argv[1] + " " + k });
+        console.log(JSON.stringify(recs));' "$i" >"$T/k$i.json"
+    codes="$codes$(post POST "http://127.0.0.1:$P/acked" "$T/k$i.json" | cut -d' ' -f1) "
+    i=$((i + 1))
+done
+kill -KILL "$AGENT_PID"
+wait "$AGENT_PID" 2>/dev/null
+check_eq "20 batches answered 200" "$codes" "$(printf '200 %.0s' $(seq 20))"
+check_eq "... then SIGKILL: all 200 of their records are stored, once" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || count(DISTINCT message) FROM events WHERE message LIKE 'acked %'")" "200 200"
+
 # ---- 3. extension mode against a test double of the Lambda APIs ----------------------
 DB=$T/ext.db
 D=$(free_port)

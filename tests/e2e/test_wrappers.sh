@@ -6,7 +6,10 @@
 # (tests/realworld/wrap.js), imported with --once (the format chosen by the
 # content), and compared with the plain import: the same lines, the same
 # invocations with the same fields, every event at its wrapper's time, in
-# the stream the wrapper names.
+# the stream the wrapper names. The same for the documents that hold Lambda's
+# events (filter-log-events JSON, a Logs Insights export as JSON and CSV,
+# get-query-results, Firehose's gzipped subscription envelopes, a CloudWatch
+# export to S3 in its directory layout), with the function they name.
 . "$(dirname "$0")/lib.sh"
 need obsagent
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,4 +53,41 @@ for f in $files; do
     done
 done
 check "wrapped $n inputs (at least 50)" test "$n" -ge 50
+
+# ---- documents: each line one CloudWatch event -------------------------------
+# The file sits in a directory named "dl" (a download folder): a document that
+# names the log group names the function; one that does not (filter-log-events,
+# get-query-results) leaves the path's. A Logs Insights export is newest first:
+# its lines are compared in time order.
+TASK=0f2b9b3e-6b1a-4c55-9d7e-2a1f3c4d5e6f
+lines_by_time() { sql "$1" "SELECT message FROM events ORDER BY ts, id" | awk 'NF'; }
+n=0
+for f in $files; do
+    fn=${f%%/*}
+    for fmt in events-json insights-json query-results insights-csv subscription export-gz; do
+        case $fmt in
+        insights-csv) file=$T/$fmt/$fn/dl/logs-insights-results.csv; want_fn=$fn ;;
+        subscription) file=$T/$fmt/$fn/dl/to-firehose-1-2024-05-06-00-00-00-7b1c; want_fn=$fn ;;
+        export-gz) file=$T/$fmt/exports/$fn/$TASK/$STREAM/000000.gz; want_fn=$fn ;;
+        insights-json) file=$T/$fmt/$fn/dl/logs-insights-results.json; want_fn=$fn ;;
+        *) file=$T/$fmt/$fn/dl/$fmt.json; want_fn=dl ;;
+        esac
+        mkdir -p "$(dirname "$file")"
+        node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" "$fn" >"$file"
+        db=$T/$fmt.$fn.db
+        "$OBSAGENT" --once -q --db "$db" "$file" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
+        check_eq "$f as $fmt: the same lines" "$(lines_by_time "$db")" "$(lines_of "$T/plain.$fn.db")"
+        check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plain.$fn.db")"
+        # (an export writes a record's second line, the REPORT's XRAY line, without
+        # the time: it takes the time of the line before it, flag 16)
+        check_eq "$f as $fmt: every event at its record's time" \
+            "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) AND NOT ('$fmt' = 'export-gz'
+                          AND flags & (32 | 128) = 0 AND message LIKE 'XRAY TraceId:%') OR (ts - $BASE) % 7 != 0")" 0
+        check_eq "$f as $fmt: in the stream and function the record names" \
+            "$(sql "$db" "SELECT DISTINCT s.function || ' ' || s.stream FROM events e JOIN streams s ON s.id = e.stream_id")" \
+            "$want_fn $STREAM"
+        n=$((n + 1))
+    done
+done
+check "imported $n documents (at least 60)" test "$n" -ge 60
 finish

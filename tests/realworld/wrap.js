@@ -9,10 +9,26 @@
 //   tail       "<ISO time>Z <line>"                                   (aws logs tail --format short, S3 export)
 //   tail-long  "<YYYY-MM-DDTHH:MM:SS.ffffff+00:00> <stream> <line>"   (aws logs tail's default)
 //   docker     "<ISO time with 9 decimals>Z <line>"                   (docker logs -t)
+// and documents, each line one event of the stream (but an XRAY line, part of
+// the REPORT event before it), in the function FN:
+//   events-json    {"events": [{logStreamName, timestamp, message, ingestionTime, eventId}],
+//                  "searchedLogStreams": [...]}, in pages of 5 saved one after the
+//                  other                                               (aws logs filter-log-events)
+//   insights-json  [{"@timestamp": "YYYY-MM-DD HH:MM:SS.mmm", "@message", "@logStream",
+//                  "@log": "account:group"}], newest first             (Logs Insights export)
+//   query-results  {"results": [[{"field", "value"}, ...]], "statistics", "status"}
+//                                                                      (aws logs get-query-results)
+//   insights-csv   the same table as RFC 4180 CSV, CRLF line ends      (Logs Insights export)
+//   subscription   gzip members of {"messageType": "DATA_MESSAGE", ..., "logEvents"} envelopes
+//                  of 4 events each, concatenated, a CONTROL_MESSAGE first (Firehose to S3)
+//   export-gz      the tail format, gzipped                           (CloudWatch export to S3)
+//   node wrap.js FORMAT FILE BASE_MS STREAM [FN] > wrapped
 'use strict';
 const fs = require('fs');
+const zlib = require('zlib');
 
-const [format, file, baseArg, stream] = process.argv.slice(2);
+const [format, file, baseArg, stream, fn = 'f'] = process.argv.slice(2);
+const group = `/aws/lambda/${fn}`;
 const base = Number(baseArg);
 const lines = fs.readFileSync(file, 'utf8').split('\n');
 if (lines[lines.length - 1] === '')
@@ -31,6 +47,59 @@ function offset(ms, minutes) {   // the same instant written in another zone
     const p = parts(ms + minutes * 60000);
     const sign = minutes < 0 ? '-' : '+', m = Math.abs(minutes);
     return `${p.date}T${p.hms}.${p.ms}${sign}${pad(Math.floor(m / 60), 2)}:${pad(m % 60, 2)}`;
+}
+
+// the events: [time, message as CloudWatch holds it (Lambda's final newline)];
+// a REPORT and the XRAY line after it are one event in CloudWatch
+const events = [];
+lines.forEach((line, k) => {
+    const last = events[events.length - 1];
+    if (line.startsWith('XRAY TraceId:') && last && last[1].startsWith('REPORT RequestId:'))
+        last[1] += line + '\n';
+    else if (line.trim() !== '')
+        events.push([base + k * 7, line + '\n']);
+});
+const insightsTime = (t) => { const p = parts(t); return `${p.date} ${p.hms}.${p.ms}`; };
+const csvField = (v) => /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+const chunks = (a, n) => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
+const documents = {
+    'events-json': () => chunks(events, 5).map((page, i) => JSON.stringify({
+        events: page.map(([t, m], k) => ({ logStreamName: stream, timestamp: t, message: m,
+                                          ingestionTime: t + 250, eventId: `${t}${i}${k}` })),
+        searchedLogStreams: [{ logStreamName: stream, searchedCompletely: true }],
+        nextToken: `token-${i}`,
+    }, null, 4)).join('\n'),
+    'insights-json': () => JSON.stringify(events.slice().reverse().map(([t, m]) => ({
+        '@timestamp': insightsTime(t), '@message': m, '@logStream': stream, '@log': `123456789012:${group}`,
+    })), null, 2),
+    'query-results': () => JSON.stringify({
+        results: events.map(([t, m]) => [
+            { field: '@timestamp', value: insightsTime(t) }, { field: '@message', value: m },
+            { field: '@logStream', value: stream }, { field: '@ptr', value: 'CmAKJwojMTIzNDU2Nzg5MDEy' },
+        ]),
+        statistics: { recordsMatched: events.length, recordsScanned: events.length, bytesScanned: 1000 },
+        status: 'Complete',
+    }, null, 4),
+    'insights-csv': () => ['@timestamp,@message,@logStream,@log']
+        .concat(events.map(([t, m]) => [insightsTime(t), m, stream, `123456789012:${group}`].map(csvField).join(',')))
+        .join('\r\n') + '\r\n',
+    'subscription': () => Buffer.concat([
+        { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '',
+          subscriptionFilters: [], logEvents: [{ id: '', timestamp: base,
+          message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] },
+    ].concat(chunks(events, 4).map((c, i) => ({
+        messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: group, logStream: stream,
+        subscriptionFilters: ['to-firehose'],
+        logEvents: c.map(([t, m], k) => ({ id: `${t}${i}${k}`, timestamp: t, message: m.slice(0, -1) })),
+    }))).map((e) => zlib.gzipSync(JSON.stringify(e)))),
+    'export-gz': () => zlib.gzipSync(events.map(([t, m]) => {
+        const p = parts(t);
+        return `${p.date}T${p.hms}.${p.ms}Z ${m}`;
+    }).join('')),
+};
+if (documents[format]) {
+    process.stdout.write(documents[format]());
+    process.exit(0);
 }
 
 const out = [];

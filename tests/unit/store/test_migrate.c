@@ -2,8 +2,9 @@
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
  * the current version with its rows intact (and its platform lines added to
  * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
- * store v7's emulated columns, a v7 store v8's init types (from the
- * durations its REPORTs had) and timing; a read-only open of it refuses
+ * store v7's emulated columns, a v7 store v8's checkpoints by identity, a
+ * v8 store v9's init types (from the durations its REPORTs had) and timing;
+ * a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -45,9 +46,9 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
-/* Turn the current schema's invocations back into v7's: without v8's
+/* Turn the current schema's invocations back into v8's: without v9's
  * init_type and timing, and the view over them as v1 made it. */
-#define UNDO_V8 \
+#define UNDO_V9 \
     "DROP VIEW invocations_v;" \
     "ALTER TABLE invocations DROP COLUMN init_type;" \
     "ALTER TABLE invocations DROP COLUMN timing;" \
@@ -138,7 +139,8 @@ static void test_v1_migrates_with_rows_intact(void)
 }
 
 /* A v5 store (as obsagent v5 left it: the current schema without the v6
- * indexes) gets the indexes retention uses, and its rows are kept. */
+ * indexes, v7's columns and v8's sources table) gets the indexes retention
+ * uses, and its rows are kept. */
 static void test_v5_migrates_to_v6(void)
 {
     store_t *st = NULL;
@@ -150,10 +152,17 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V8 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                              /* v8's parts undone too: the sources table as v5 to v7 had it */
+                              "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
                               "INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(1, 60000, 2.5, 1);"
@@ -176,8 +185,9 @@ static void test_v5_migrates_to_v6(void)
     cleanup();
 }
 
-/* A v6 store (the current schema without v7's emulated columns) gets them,
- * 0 for what it holds, and takes emulated invocations after. */
+/* A v6 store (the current schema without v7's emulated columns and v8's
+ * sources table) gets them, 0 for what it holds, and takes emulated
+ * invocations after. */
 static void test_v6_migrates_to_v7(void)
 {
     store_t *st = NULL;
@@ -189,9 +199,15 @@ static void test_v6_migrates_to_v7(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V8 "ALTER TABLE invocations DROP COLUMN emulated;"
+                              UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                              "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
                               "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 0, 3, 1);"
@@ -220,28 +236,79 @@ static void test_v6_migrates_to_v7(void)
     cleanup();
 }
 
-/* A v7 store gets v8's init_type from what its REPORTs said (an Init
- * Duration: on demand; a Restore Duration: SnapStart; neither: none),
- * timing 0, and the view names the kind. */
-static void test_v7_migrates_to_v8(void)
+/* A v7 store's checkpoints (keyed by path; a rotated file's by
+ * "path\x1finode") become one row per (device, inode) in v8: a rotated row
+ * keeps its path and is marked rotated, and when a file had both a path row
+ * and a rotated row, the rotated one (its later progress) is kept. */
+static void test_v7_sources_migrate_to_v8(void)
 {
     store_t *st = NULL;
     obs_err_t err = { 0 };
     sqlite3 *db;
+    /* the current schema, then its sources table put back as v5 to v7 had it */
     tmpdir_make(dir, sizeof dir, "migrate");
     snprintf(path, sizeof path, "%s/v7.db", dir);
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V8
+                              UNDO_V9 "DROP TABLE sources; DROP TABLE missed;"
+                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                              "  updated_ts INTEGER NOT NULL);"
+                              "CREATE INDEX sources_updated ON sources(updated_ts);"
+                              "INSERT INTO sources(path, dev, ino, fingerprint, fingerprint_len, offset, updated_ts)"
+                              "  VALUES('/l/fn/a.log', 1, 10, 7, 100, 100, 5),"
+                              "        ('/l/fn/b.log', 1, 20, 8, 100, 300, 5),"
+                              "        ('/l/fn/b.log' || char(31) || '20', 1, 20, 8, 1024, 4000, 6),"
+                              "        ('/l/fn/c.log' || char(31) || '30', 1, 30, 9, 1024, 2000, 6);"
+                              "PRAGMA user_version=7;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sources"), 3);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/a.log'"), 1000);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/b.log'"), 40001);
+    CHECK_EQ_INT(q(db, "SELECT offset * 10 + rotated FROM sources WHERE path = '/l/fn/c.log'"), 20001);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sources WHERE instr(path, char(31)) > 0"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('sources_updated', 'sources_path', 'missed')"),
+                 3);
+    store_source_t src;
+    int found = 0;
+    CHECK_EQ_INT(store_source_find(st, 1, 20, &src, NULL, &found, &err), 0);
+    CHECK_EQ_INT(found, 1);
+    CHECK_EQ_INT(src.fingerprint_len, 1024);
+    CHECK_EQ_INT(src.window_len, 0);   /* none known: the head alone confirms it */
+    store_close(st, NULL);
+    cleanup();
+}
+
+/* A v8 store gets v9's init_type from what its REPORTs said (an Init
+ * Duration: on demand; a Restore Duration: SnapStart; neither: none),
+ * timing 0, and the view names the kind. */
+static void test_v8_migrates_to_v9(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v8.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              UNDO_V9
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                               "  VALUES('cold', 1, 20, 150.5, 1);"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, restore_duration) "
                               "  VALUES('snap', 1, 30, 80);"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, duration) VALUES('warm', 1, 40, 9);"
-                              "PRAGMA user_version=7;",
+                              "PRAGMA user_version=8;",
                               NULL, NULL, NULL),
                  SQLITE_OK);
     sqlite3_close(db);
@@ -249,7 +316,7 @@ static void test_v7_migrates_to_v8(void)
     if (!st)
         return;
     db = store_db(st);
-    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 8);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 9);
     CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'cold'"), STORE_INIT_ON_DEMAND);
     CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'snap'"), STORE_INIT_SNAP_START);
     CHECK_EQ_INT(q(db, "SELECT init_type IS NULL FROM invocations WHERE request_id = 'warm'"), 1);
@@ -261,10 +328,11 @@ static void test_v7_migrates_to_v8(void)
 }
 
 TEST_LIST = {
-    TEST(test_v7_migrates_to_v8),
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),
+    TEST(test_v7_sources_migrate_to_v8),
+    TEST(test_v8_migrates_to_v9),
     TEST(test_v1_migrates_with_rows_intact),
     TEST_END,
 };

@@ -963,6 +963,8 @@ static void test_rollup_only_batch_commits(void)
 
 /* ---- sources ------------------------------------------------------------- */
 
+/* A checkpoint is keyed by the file's identity (device, inode), not by the
+ * spelling of its path (schema v7). */
 static void test_source_roundtrip(void)
 {
     tmp_t t;
@@ -971,41 +973,125 @@ static void test_source_roundtrip(void)
     int64_t sid = stream(st, "fn", "s");
     obs_err_t err;
     store_source_t got;
+    char *path = NULL;
     int found = -1;
 
     memset(&got, 0, sizeof got);
-    CHECK_EQ_INT(store_source_get(st, "logs/fn/s.log", &got, &found, &err), 0);
+    CHECK_EQ_INT(store_source_find(st, 2049, 1234567, &got, &path, &found, &err), 0);
     CHECK_EQ_INT(found, 0);
+    CHECK(path == NULL);
 
     store_source_t src = { .dev = 2049, .ino = 1234567, .fingerprint = 0xFEDCBA9876543210ULL,
-                           .fingerprint_len = 4096, .offset = 987654321, .stream_id = sid };
-    CHECK_EQ_INT(store_source_put(st, "logs/fn/s.log", &src, &err), 0);
+                           .fingerprint_len = 1024, .window_fp = 0x0123456789ABCDEFULL, .window_len = 1024,
+                           .offset = 987654321, .size = 987654400, .stream_id = sid };
+    CHECK_EQ_INT(store_source_put(st, "/logs/fn/s.log", &src, &err), 0);
     commit(st);
-    CHECK_EQ_INT(store_source_get(st, "logs/fn/s.log", &got, &found, &err), 0);
+    CHECK_EQ_INT(store_source_find(st, 2049, 1234567, &got, &path, &found, &err), 0);
     CHECK_EQ_INT(found, 1);
+    CHECK_EQ_STR(path, "/logs/fn/s.log");
+    free(path);
     CHECK_EQ_INT(got.dev, 2049);
     CHECK_EQ_INT(got.ino, 1234567);
     CHECK(got.fingerprint == 0xFEDCBA9876543210ULL);
-    CHECK_EQ_INT(got.fingerprint_len, 4096);
+    CHECK_EQ_INT(got.fingerprint_len, 1024);
+    CHECK(got.window_fp == 0x0123456789ABCDEFULL);
+    CHECK_EQ_INT(got.window_len, 1024);
     CHECK_EQ_INT(got.offset, 987654321);
-    char q[128];
-    snprintf(q, sizeof q, "SELECT stream_id FROM sources WHERE path = 'logs/fn/s.log'");
-    CHECK_EQ_INT(q_int(store_db(st), q), sid);
+    CHECK_EQ_INT(got.size, 987654400);
+    CHECK_EQ_INT(got.stream_id, sid);
+    CHECK_EQ_INT(got.rotated, 0);
 
-    /* Put again: updated in place. */
+    /* The same file put again (under another name, rotated): updated in place. */
     src.offset = 5;
-    src.ino = 99;
-    CHECK_EQ_INT(store_source_put(st, "logs/fn/s.log", &src, &err), 0);
+    src.rotated = 1;
+    CHECK_EQ_INT(store_source_put(st, "/logs/fn/s.log.1", &src, &err), 0);
     commit(st);
-    CHECK_EQ_INT(store_source_get(st, "logs/fn/s.log", &got, &found, &err), 0);
+    CHECK_EQ_INT(store_source_find(st, 2049, 1234567, &got, &path, &found, &err), 0);
     CHECK_EQ_INT(found, 1);
+    CHECK_EQ_STR(path, "/logs/fn/s.log.1");
+    free(path);
     CHECK_EQ_INT(got.offset, 5);
-    CHECK_EQ_INT(got.ino, 99);
+    CHECK_EQ_INT(got.rotated, 1);
     CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM sources"), 1);
-    /* Another path is still unknown. */
-    CHECK_EQ_INT(store_source_get(st, "logs/fn/other.log", &got, &found, &err), 0);
+    /* Another file (another inode) under the first name: a row of its own. */
+    src.ino = 99;
+    src.rotated = 0;
+    CHECK_EQ_INT(store_source_put(st, "/logs/fn/s.log", &src, &err), 0);
+    commit(st);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM sources"), 2);
+    CHECK_EQ_INT(store_source_find(st, 2049, 99, &got, NULL, &found, &err), 0);
+    CHECK_EQ_INT(found, 1);
+    /* deleted by identity */
+    CHECK_EQ_INT(store_source_delete(st, 2049, 1234567, &err), 0);
+    commit(st);
+    CHECK_EQ_INT(store_source_find(st, 2049, 1234567, &got, NULL, &found, &err), 0);
     CHECK_EQ_INT(found, 0);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM sources"), 1);
     store_close(st, NULL);
+    tmp_rm(&t);
+}
+
+/* What could not be read is recorded with the file's name and the bytes
+ * known lost; only the newest 1,000 records are kept. */
+static void test_missed_records(void)
+{
+    tmp_t t;
+    tmp_new(&t);
+    store_t *st = open_rw(t.db, NULL);
+    obs_err_t err;
+    CHECK_EQ_INT(store_missed_add(st, "/logs/fn/s.log", 4096, "deleted while the agent was down", &err), 0);
+    commit(st);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT bytes FROM missed WHERE path = '/logs/fn/s.log'"), 4096);
+    for (int i = 0; i < 1100; i++)
+        CHECK_EQ_INT(store_missed_add(st, "/logs/fn/t.log", i, "test", &err), 0);
+    commit(st);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM missed"), 1000);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT max(bytes) FROM missed"), 1099);
+    store_close(st, NULL);
+    tmp_rm(&t);
+}
+
+/* Counters have no fixed cap: every name counted is stored. */
+static void test_counters_uncapped(void)
+{
+    tmp_t t;
+    tmp_new(&t);
+    store_t *st = open_rw(t.db, NULL);
+    for (int i = 0; i < 100; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "counter_%03d", i);
+        store_counter_add(st, name, i + 1);
+        store_counter_add(st, name, 1);
+    }
+    commit(st);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT count(*) FROM agent_counters"), 100);
+    CHECK_EQ_INT(q_int(store_db(st), "SELECT value FROM agent_counters WHERE name = 'counter_099'"), 101);
+    store_close(st, NULL);
+    tmp_rm(&t);
+}
+
+/* One writer per store: a second store_open of the same file fails with
+ * OBS_EBUSY and names the holder's pid; after the first closes, it opens. */
+static void test_writer_lock(void)
+{
+    tmp_t t;
+    tmp_new(&t);
+    store_t *a = open_rw(t.db, NULL), *b = NULL;
+    obs_err_t err = { 0 };
+    char pid[32];
+    snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
+    CHECK_EQ_INT(store_open(t.db, NULL, &b, &err), OBS_EBUSY);
+    CHECK(b == NULL);
+    CHECK(strstr(err.msg, pid) != NULL);
+    CHECK_EQ_INT(store_writer_pid(t.db), getpid());
+    /* a reader is not a writer */
+    store_t *r = NULL;
+    CHECK_EQ_INT(store_open_readonly(t.db, &r, &err), 0);
+    store_close(r, NULL);
+    store_close(a, NULL);
+    CHECK_EQ_INT(store_writer_pid(t.db), 0);
+    CHECK_EQ_INT(store_open(t.db, NULL, &b, &err), 0);
+    store_close(b, NULL);
     tmp_rm(&t);
 }
 
@@ -1282,6 +1368,9 @@ TEST_LIST = {
     TEST(test_rollup_many_slots),
     TEST(test_rollup_only_batch_commits),
     TEST(test_source_roundtrip),
+    TEST(test_missed_records),
+    TEST(test_counters_uncapped),
+    TEST(test_writer_lock),
     TEST(test_maybe_commit_batch_rows),
     TEST(test_maybe_commit_batch_ms),
     TEST(test_rollback_drops_batch),
