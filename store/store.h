@@ -400,6 +400,38 @@ typedef struct store_spans_query {
 int store_spans_read(store_t *st, const store_spans_query_t *q, store_spans_t *out, obs_err_t *err);
 void store_spans_free(store_spans_t *s);
 
+/* ---- concurrency per function now (store/concurrency.c) ----------------- */
+/* For obstop and /metrics: each function's concurrent executions at an
+ * instant and their peak over a window (and per bucket of it), from the
+ * spans above (emulated invocations left out), and the account-wide total
+ * the same way. */
+
+typedef struct store_concurrency_query {
+    int64_t since, until;     /* the window [since, until), ms */
+    int64_t now;              /* the instant of `level` (and the spans' now) */
+    int nbuckets;             /* > 0: peaks per bucket of (until - since) / nbuckets */
+} store_concurrency_query_t;
+
+typedef struct store_fn_concurrency {
+    char *function;           /* owned; NULL in the account-wide row */
+    int32_t level;            /* in flight at now (open at its last millisecond) */
+    int32_t peak;             /* the highest in the window */
+    int32_t *buckets;         /* owned, nbuckets peaks, or NULL */
+} store_fn_concurrency_t;
+
+typedef struct store_concurrency {
+    store_fn_concurrency_t *fns;   /* in name order, every function with a span in the window */
+    int nfns;
+    store_fn_concurrency_t all;    /* the account: every function's invocations together */
+    int nbuckets;
+    size_t exact, estimated;  /* invocations timed by their lines / by the time rule */
+} store_concurrency_t;
+
+int store_concurrency_read(store_t *st, const store_concurrency_query_t *q, store_concurrency_t *out, obs_err_t *err);
+void store_concurrency_free(store_concurrency_t *c);
+/* The row of function (NULL when it had no span in the window). */
+const store_fn_concurrency_t *store_concurrency_of(const store_concurrency_t *c, const char *function);
+
 /* ---- totals over all time (Prometheus /metrics) -------------------------- */
 
 /* One function's counts since the store began (sums of rollup_hour, which
