@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* The level at now, the window's peak and its buckets' peaks of the
- * invocations of function fn (-1: all), emulated ones left out. */
+ * invocations of function fn (-1: all), emulated ones left out; and its
+ * buckets' first invocations by kind, emulated ones in. */
 static void fill(const store_spans_t *sp, int fn, const store_concurrency_query_t *q, concur_span_t *v,
                  store_fn_concurrency_t *out)
 {
@@ -31,8 +32,25 @@ static void fill(const store_spans_t *sp, int fn, const store_concurrency_query_
     out->peak = concur_peak(&c, q->since, q->until, NULL);
     if (q->nbuckets > 0) {
         int64_t bucket = (q->until - q->since) / q->nbuckets;
+        if (bucket <= 0)
+            bucket = 1;
+        int32_t *pk = xmalloc((size_t)q->nbuckets * sizeof *pk);
+        concur_buckets(&c, q->since, bucket, q->nbuckets, pk, NULL);
         out->buckets = xcalloc((size_t)q->nbuckets, sizeof *out->buckets);
-        concur_buckets(&c, q->since, bucket > 0 ? bucket : 1, q->nbuckets, out->buckets, NULL);
+        for (int b = 0; b < q->nbuckets; b++)
+            out->buckets[b].peak = pk[b];
+        free(pk);
+        for (size_t i = 0; i < sp->ninv; i++) {
+            const store_inv_span_t *s = &sp->inv[i];
+            if ((fn >= 0 && s->fn != fn) || s->at < q->since)
+                continue;   /* an emulator's cold starts count, as in the report */
+            int64_t b = (s->at - q->since) / bucket;
+            if (b >= q->nbuckets)
+                continue;
+            out->buckets[b].on_demand += s->cold != 0;
+            out->buckets[b].provisioned += s->init_type == STORE_INIT_PROVISIONED;
+            out->buckets[b].snap_start += s->init_type == STORE_INIT_SNAP_START;
+        }
     }
     concur_done(&c);
 }

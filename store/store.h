@@ -412,11 +412,21 @@ typedef struct store_concurrency_query {
     int nbuckets;             /* > 0: peaks per bucket of (until - since) / nbuckets */
 } store_concurrency_query_t;
 
+/* One bucket: the peak, and the environments' first invocations by how
+ * they started, counted where the rollups count an invocation (its end,
+ * else its start). */
+typedef struct store_conc_bucket {
+    int32_t peak;
+    int32_t on_demand;        /* cold starts a request waited for (an Init Duration) */
+    int32_t provisioned;      /* first invocations of provisioned environments */
+    int32_t snap_start;       /* first invocations after a SnapStart restore */
+} store_conc_bucket_t;
+
 typedef struct store_fn_concurrency {
     char *function;           /* owned; NULL in the account-wide row */
     int32_t level;            /* in flight at now (open at its last millisecond) */
     int32_t peak;             /* the highest in the window */
-    int32_t *buckets;         /* owned, nbuckets peaks, or NULL */
+    store_conc_bucket_t *buckets;   /* owned, nbuckets, or NULL */
 } store_fn_concurrency_t;
 
 typedef struct store_concurrency {
