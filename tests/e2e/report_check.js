@@ -3,8 +3,9 @@
 // tables (every function, all functions, the baseline's rows and the
 // change), the memory tables, every series table and the line on how the
 // invocations were timed. Prints "ok WHAT" or "FAIL WHAT: ..." lines for
-// the e2e test to count.
-//   node report_check.js INPUT.json REPORT.md
+// the e2e test to count; writes REPORT.md.truth.json, the computation, to
+// read when a number differs.
+//   node report_check.js INPUT.json REPORT.md [WHAT]
 'use strict';
 const fs = require('fs');
 const { truth } = require('./report_truth.js');
