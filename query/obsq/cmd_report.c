@@ -160,6 +160,15 @@ int obsq_cmd_report(int argc, char **argv)
         obsq_scope_done(&a.sc);
         return err.code == OBS_EINVAL ? 2 : 1;
     }
+    /* a function asked for that the range does not have: said, not a silent empty row */
+    for (int i = 0; i < a.o.nfunctions; i++) {
+        int found = 0;
+        for (int k = 0; k < r.cur.nfns && !found; k++)
+            found = strcmp(r.cur.fns[k].name, a.o.functions[i]) == 0;
+        if (!found)
+            fprintf(stderr, "obsq report: note: no invocation or environment of function '%s' in the range\n",
+                    a.o.functions[i]);
+    }
     rc = a.md ? report_write_md(stdout, &r) : report_write_html(stdout, &r);
     if (fflush(stdout) || rc) {
         fprintf(stderr, "obsq report: writing the report failed\n");

@@ -14,7 +14,8 @@
 #     renders with nothing fetched, every chart point equals the Markdown's
 #     number, the limit lines stand; the screenshots are kept, with the
 #     reports, in $BUILD/test-artifacts/report/;
-#   - bad options refused with what to do.
+#   - bad options refused with what to do; a function the range does not
+#     have named on stderr.
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 command -v node >/dev/null 2>&1 || { fail "node is needed (scripts/deps.sh test)"; finish; }
@@ -99,6 +100,10 @@ bad "an unknown format" "html or md" -o pdf
 bad "an empty range" "end is not after its start" --start 2026-12-01T10:00:00Z --end 2026-12-01T09:00:00Z
 bad "a baseline end alone" "needs --baseline-start" --baseline-end 2026-12-01T09:00:00Z
 bad "a price that is no number" "price in USD" --price-gb-s abc
+$R -o md --function nosuch --function loadtest >"$T/one.md" 2>"$T/err"
+check_eq "a function the range does not have: not an error" "$?" 0
+check_grep "a function the range does not have: named on stderr" "$T/err" "no invocation .* function 'nosuch'"
+check_grep "... and the one it has is reported" "$T/one.md" "^\| loadtest \| "
 check_fail "no store: refused" "$OBSQ" report --db "$T/none.db" -o md
 "$OBSQ" report --db "$T/none.db" -o md >/dev/null 2>"$T/err"
 check_grep "no store: says to import" "$T/err" "obsagent --once"
