@@ -4,8 +4,9 @@
 // with nothing fetched but itself, every chart is drawn, and every point of
 // every chart (polyline vertices and bars, read back from the rendered SVG
 // through its own gridlines) equals the number in the report's Markdown
-// table the chart names; a limit line stands at the limit. Keeps a
-// full-page screenshot of each.
+// table the chart names; a limit line stands at the limit; every table's
+// every cell, as rendered, is the Markdown's. Keeps a full-page screenshot
+// of each.
 //   node browser_probe.js PAGE.html REPORT.md SHOT.png [PAGE.html REPORT.md SHOT.png ...]
 // Prints "ok WHAT" / "FAIL WHAT: ..." lines; exits 0.
 'use strict';
@@ -92,7 +93,9 @@ const PROBE = `(() => {
     charts.push({ table: svg.dataset.table, nb, vmax: gt.v, px, series, limit: lim ? value(lim.getBBox().y) : null,
       drawn: box.width > 100 && box.height > 100 });
   }
-  return JSON.stringify({ charts, title: document.title, tables: document.querySelectorAll('table').length,
+  const cells = [...document.querySelectorAll('table')].map(t =>
+    [...t.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent.replace(/\\s+/g, ' ').trim())));
+  return JSON.stringify({ charts, title: document.title, tables: cells.length, cells,
     height: Math.ceil(document.documentElement.scrollHeight) });
 })()`;
 
@@ -146,6 +149,26 @@ function check(job, page) {
     }
     say(!bad.length, `${name}: ${points} chart points and ${limits} limit lines equal the Markdown's numbers`,
         bad.slice(0, 10).join('; '));
+    // the page's tables, cell by cell, are the Markdown's (report_check.js
+    // checks those against the independent computation)
+    const diff = [];
+    let ncells = 0;
+    if (page.cells.length !== md.length) diff.push(`${page.cells.length} tables, the Markdown ${md.length}`);
+    page.cells.forEach((rows, i) => {
+        const t = md[i];
+        if (!t) return;
+        const want = [t.head, ...t.rows].map(r => r.map(c => c.replace(/\s+/g, ' ').trim()));
+        if (rows.length !== want.length) diff.push(`${t.title}: ${rows.length} rows, the Markdown ${want.length}`);
+        rows.forEach((r, k) => r.forEach((c, j) => {
+            ncells++;
+            // the page puts a baseline's and a change's row under their
+            // function's and names them so; the Markdown names the function
+            const w = want[k] ? want[k][j] : undefined;
+            if (j === 0 && (c === 'baseline' || c === 'change') && w && w.endsWith(` (${c})`)) return;
+            if (!want[k] || c !== w) diff.push(`${t.title} / row ${k} / col ${j}: '${c}', the Markdown '${want[k] ? want[k][j] : ''}'`);
+        }));
+    });
+    say(!diff.length, `${name}: its ${page.cells.length} tables' ${ncells} cells equal the Markdown's`, diff.slice(0, 10).join('; '));
     return page;
 }
 

@@ -12,7 +12,8 @@
 #     signals where the generator put them (ramp_shape.js);
 #   - both HTML reports opened in Debian's chromium, headless: the page
 #     renders with nothing fetched, every chart point equals the Markdown's
-#     number, the limit lines stand; the screenshots are kept, with the
+#     number, the limit lines stand, every table cell as rendered is the
+#     Markdown's; the screenshots are kept, with the
 #     reports, in $BUILD/test-artifacts/report/;
 #   - bad options refused with what to do; a function the range does not
 #     have named on stderr.
