@@ -208,4 +208,4 @@ function truth(input, range, baseline) {
     return t;
 }
 
-module.exports = { truth, bucketFor, span, pct };
+module.exports = { truth };
