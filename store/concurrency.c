@@ -11,7 +11,8 @@
 
 /* The level at now, the window's peak and its buckets' peaks of the
  * invocations of function fn (-1: all), emulated ones left out; and its
- * buckets' first invocations by kind, emulated ones in. */
+ * buckets' first invocations by kind, emulated ones in, and how its
+ * invocations were timed. */
 static void fill(const store_spans_t *sp, int fn, const store_concurrency_query_t *q, concur_span_t *v,
                  store_fn_concurrency_t *out)
 {
@@ -50,6 +51,10 @@ static void fill(const store_spans_t *sp, int fn, const store_concurrency_query_
             out->buckets[b].on_demand += s->cold != 0;
             out->buckets[b].provisioned += s->init_type == STORE_INIT_PROVISIONED;
             out->buckets[b].snap_start += s->init_type == STORE_INIT_SNAP_START;
+            if (!(s->flags & STORE_SPAN_EMULATED)) {
+                out->buckets[b].exact += (s->flags & STORE_SPAN_EXACT) != 0;
+                out->buckets[b].estimated += !(s->flags & STORE_SPAN_EXACT);
+            }
         }
     }
     concur_done(&c);

@@ -420,6 +420,8 @@ typedef struct store_conc_bucket {
     int32_t on_demand;        /* cold starts a request waited for (an Init Duration) */
     int32_t provisioned;      /* first invocations of provisioned environments */
     int32_t snap_start;       /* first invocations after a SnapStart restore */
+    int32_t exact, estimated; /* invocations timed by their lines' own times / by the time rule
+                                 (emulated ones left out), counted as the kinds are */
 } store_conc_bucket_t;
 
 typedef struct store_fn_concurrency {

@@ -144,7 +144,8 @@ void model_conc_free(conc_model_t *m);
 const conc_fn_t *model_conc_of(const conc_model_t *m, const char *function);
 /* The window's peak of f (0 for NULL). */
 int32_t model_conc_peak(const conc_model_t *m, const conc_fn_t *f);
-/* The window's peak and first invocations by kind of f. */
+/* The window's peak, first invocations by kind and invocations by how they
+ * were timed, of f. */
 store_conc_bucket_t model_conc_sum(const conc_model_t *m, const conc_fn_t *f);
 /* function's (NULL: account-wide) peak and limit into row, its minutes'
  * peaks into s's SK_CONC; either may be NULL. */

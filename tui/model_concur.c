@@ -113,7 +113,8 @@ int model_conc_load(store_t *st, const model_window_t *w, int64_t now_ms, conc_m
         merge(f, &m->fns[i], m, NULL, since, nmin, fresh_from);
         int any = 0;
         for (int k = 0; k < nmin && !any; k++)
-            any = f->min[k].peak || f->min[k].on_demand || f->min[k].provisioned || f->min[k].snap_start;
+            any = f->min[k].peak || f->min[k].on_demand || f->min[k].provisioned || f->min[k].snap_start ||
+                  f->min[k].exact || f->min[k].estimated;
         if (any)
             out.n++;
         else
@@ -157,6 +158,8 @@ store_conc_bucket_t model_conc_sum(const conc_model_t *m, const conc_fn_t *f)
         s.on_demand += f->min[i].on_demand;
         s.provisioned += f->min[i].provisioned;
         s.snap_start += f->min[i].snap_start;
+        s.exact += f->min[i].exact;
+        s.estimated += f->min[i].estimated;
     }
     return s;
 }

@@ -70,7 +70,8 @@ static int series(canvas_t *c, const detail_t *d, int y)
 #define CONC_ROWS 6
 
 /* The function's concurrency: its peak against the limit, in flight now,
- * its cold starts by kind, and a chart of each column's peak (minutes
+ * its cold starts by kind, how exact (its invocations timed by their lines
+ * or by the time rule: docs/concurrency.md), and a chart of each column's peak (minutes
  * max-pooled) with the limit's line. */
 static int concurrency(canvas_t *c, const app_t *a, int y)
 {
@@ -88,6 +89,8 @@ static int concurrency(canvas_t *c, const app_t *a, int y)
     canvas_printf(c, y++, 0, 0, CA_NORMAL,
                   "cold starts by kind: on demand %d (a request waited), provisioned %d, SnapStart %d",
                   (int)sum.on_demand, (int)sum.provisioned, (int)sum.snap_start);
+    canvas_printf(c, y++, 0, 0, CA_DIM, "timed: %d invocations exact to the line, %d from the time rule",
+                  (int)sum.exact, (int)sum.estimated);
     int w = c->w - 14;
     if (!f || w < 8)
         return y;

@@ -5,7 +5,8 @@
 #     totals row account-wide) on the fixed schedule of loadgen.js (every
 #     kind of input, requests interleaved in one stream, an emulator);
 #   - the function detail: the peak against the function's own limit or
-#     the account's, and the cold starts by kind;
+#     the account's, the cold starts by kind, and how many invocations were
+#     timed by their lines and by the time rule;
 #   - a live invocation not ended: in flight now, in the overview and the
 #     detail;
 #   - --concurrency-limit and --account-limit refused when malformed.
@@ -25,7 +26,7 @@ node -e '
     const i = require(process.argv[2]);
     const t = truth(i, { since: i.range.since - 3600000, until: i.range.until + 3600000 }, null).cur;
     for (const [n, f] of Object.entries(t.fns))
-        console.log(n, f.conc_peak, f.colds.on_demand, f.colds.provisioned, f.colds.snap_start);
+        console.log(n, f.conc_peak, f.colds.on_demand, f.colds.provisioned, f.colds.snap_start, f.exact, f.estimated);
     console.log("ALL", t.all.conc_peak);' "$E2E/report_truth.js" "$D/input.json" >"$T/truth" 2>&1
 check "the truth is computed" test -s "$T/truth"
 
@@ -33,7 +34,7 @@ check "the truth is computed" test -s "$T/truth"
     --concurrency-limit exportfn=3 >"$T/ov" 2>&1
 col=$(awk '/^Function/ { for (i = 1; i <= NF; i++) if ($i ~ /^Conc/) print i; exit }' "$T/ov")
 check "the overview has a Conc column" test -n "$col"
-while read -r fn peak od pc ss; do
+while read -r fn peak od pc ss ex est; do
     if [ "$fn" = ALL ]; then
         check_eq "overview: the totals row's Conc is the account-wide peak" \
             "$(awk -v c="$((col + 1))" '/^total \(/ { print $c }' "$T/ov")" "$peak"
@@ -51,6 +52,8 @@ while read -r fn peak od pc ss; do
     check_grep "detail: $fn's peak" "$T/detail" "^peak $peak \\("
     check_grep "detail: $fn's cold starts by kind" "$T/detail" \
         "^cold starts by kind: on demand $od \\(a request waited\\), provisioned $pc, SnapStart $ss\$"
+    check_grep "detail: how $fn's invocations were timed" "$T/detail" \
+        "^timed: $ex invocations exact to the line, $est from the time rule\$"
 done <"$T/truth"
 
 # ---- in flight now: an invocation started 10 s ago that has not ended ----------

@@ -87,6 +87,18 @@ static void test_levels_and_peaks(void)
     CHECK_EQ_INT(od, 1);   /* sam's ended at 190 s, after the window */
     CHECK_EQ_INT(pc, 1);
     CHECK_EQ_INT(ss, 0);   /* w1 ended at 160 s: after the window */
+    /* timed, counted where they ended: a1, b1, a2 by their lines, and b2,
+     * not ended, at its start (155 s) by its START's; w1 (the time rule)
+     * ended at 160 s, after the window */
+    int ex = 0, est = 0;
+    for (int i = 0; i < 6; i++) {
+        ex += c.all.buckets[i].exact;
+        est += c.all.buckets[i].estimated;
+    }
+    CHECK_EQ_INT(ex, 4);
+    CHECK_EQ_INT(est, 0);
+    if (w)
+        CHECK_EQ_INT(w->buckets[5].exact + w->buckets[5].estimated, 0);
     CHECK_EQ_INT((int)c.exact, 4);
     CHECK_EQ_INT((int)c.estimated, 1);
     store_concurrency_free(&c);
