@@ -86,7 +86,7 @@ endif
 # ncursesw's flags and linked into obstop only.
 # Every module's folder: the library is all of them but the programs' mains.
 MODULES  := common emf lambda store agent agent/tail agent/net agent/prom \
-            query query/cmds query/pattern query/sqlfuncs query/obsq tui
+            query query/cmds query/pattern query/sqlfuncs query/obsq query/report tui
 MAINS    := agent/main.c query/obsq/main.c tui/main.c tui/term.c
 LIB_SRC  := $(filter-out $(MAINS),$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

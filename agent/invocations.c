@@ -30,7 +30,10 @@ typedef struct inv {
     int has_report;
     double duration, billed, init, restore;
     int64_t memory_size, max_memory_used;  /* bytes, -1 */
-    int cold, outcome, emulated;
+    int has_init;                /* its REPORT has an Init Duration */
+    int init_type;               /* STORE_INIT_* its stream said, 0 */
+    int timing;                  /* STORE_TIMING_* */
+    int outcome, emulated;
     int64_t counted_ts;          /* the time its rollup counts are at (-1: none):
                                     its first end, kept when a later line moves
                                     the end (the counts never move minutes) */
@@ -172,7 +175,9 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
             e->restore = row.restore_duration;
             e->memory_size = row.memory_size;
             e->max_memory_used = row.max_memory_used;
-            e->cold = row.cold;
+            e->has_init = !isnan(row.init_duration);
+            e->init_type = row.init_type;
+            e->timing = row.timing;
             e->outcome = row.outcome;
             e->emulated = row.emulated;
             copy_text(e->version, sizeof e->version, row.version, strlen(row.version));
@@ -194,12 +199,32 @@ static int outcome_of(const inv_t *e)
     return e->outcome;
 }
 
+/* How its environment started, when it was the first invocation of one:
+ * a Restore Duration says SnapStart; else what the stream said (JSON's
+ * initializationType, a RESTORE_START, an INIT_REPORT ahead of requests);
+ * else an Init Duration says on demand. */
+static int init_type_of(const inv_t *e)
+{
+    if (!isnan(e->restore))
+        return STORE_INIT_SNAP_START;
+    if (e->init_type)
+        return e->init_type;
+    return e->has_init ? STORE_INIT_ON_DEMAND : 0;
+}
+
+/* A cold start a request waited for: an Init Duration on its REPORT, in an
+ * environment not provisioned ahead of requests. */
+static int cold_of(const inv_t *e)
+{
+    return e->has_init && init_type_of(e) != STORE_INIT_PROVISIONED;
+}
+
 static contrib_t contrib_of(const inv_t *e)
 {
     contrib_t c = { 0 };
     c.ts = e->counted_ts >= 0 ? e->counted_ts : e->end_ts;
     c.exists = c.ts >= 0;
-    c.cold = e->cold;
+    c.cold = cold_of(e);
     c.outcome = outcome_of(e);
     c.emulated = e->emulated;
     return c;
@@ -282,10 +307,19 @@ static int write_row(invocations_t *iv, const inv_t *e, obs_err_t *err)
     w.restore_duration = e->restore;
     w.memory_size = e->memory_size;
     w.max_memory_used = e->max_memory_used;
-    w.cold = e->cold;
+    w.cold = cold_of(e);
     w.outcome = outcome_of(e);
     w.emulated = e->emulated;
+    w.init_type = init_type_of(e);
+    w.timing = e->timing;
     return store_invocation_merge(iv->st, &w, err);
+}
+
+/* end_ts was just set from a line: how that line's time was learnt. */
+static void set_end_timing(inv_t *e, const invocation_source_t *src)
+{
+    e->timing = (e->timing & ~(STORE_TIMING_END | STORE_TIMING_END_LATE)) | (src->ts_own ? STORE_TIMING_END : 0) |
+                (src->ts_late ? STORE_TIMING_END_LATE : 0);
 }
 
 int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_span_t rid, const lambda_line_t *r,
@@ -300,8 +334,10 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
     int first_report = 0;
     switch (r->kind) {
     case LK_START:
-        if (e->start_ts < 0)
+        if (e->start_ts < 0) {
             e->start_ts = ts;
+            e->timing |= (src->ts_own ? STORE_TIMING_START : 0) | (src->ts_late ? STORE_TIMING_START_LATE : 0);
+        }
         if (!e->version[0])
             copy_span(e->version, sizeof e->version, r->version);
         break;
@@ -309,12 +345,14 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
         if (e->end_rank < END_END) {
             e->end_ts = ts;
             e->end_rank = END_END;
+            set_end_timing(e, src);
         }
         break;
     case LK_REPORT:
         first_report = !e->has_report;
         e->end_ts = ts;
         e->end_rank = END_REPORT;
+        set_end_timing(e, src);
         if (first_report) {
             e->has_report = 1;
             e->duration = r->duration_ms;
@@ -323,14 +361,16 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
             e->restore = r->restore_duration_ms;
             e->memory_size = mb_bytes(r->memory_size_mb);
             e->max_memory_used = mb_bytes(r->max_memory_used_mb);
-            /* a cold start: Init Duration, on an environment's first
-             * invocation; a SnapStart restore (Restore Duration) is
-             * counted apart, by its restore_duration */
-            e->cold |= !isnan(r->init_duration_ms);
+            /* an Init Duration, on an environment's first invocation:
+             * a cold start unless provisioned (cold_of); a SnapStart
+             * restore (Restore Duration) is kept apart by its kind */
+            e->has_init = !isnan(r->init_duration_ms);
         }
         break;
     default:
         if (r->outcome != LO_NONE && e->end_rank <= END_OUTCOME) {
+            if (e->end_rank < END_OUTCOME || ts > e->end_ts)
+                set_end_timing(e, src);
             e->end_ts = e->end_rank == END_OUTCOME && e->end_ts > ts ? e->end_ts : ts;
             e->end_rank = END_OUTCOME;
         }
@@ -346,6 +386,8 @@ int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_spa
         copy_span(e->error_type, sizeof e->error_type, r->error_type);
     }
     e->emulated |= src->emulated;
+    if (src->init_type && !e->init_type)
+        e->init_type = src->init_type;
     if (!e->runtime_version[0] && src->runtime_version)
         copy_text(e->runtime_version, sizeof e->runtime_version, src->runtime_version,
                   strlen(src->runtime_version));

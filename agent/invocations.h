@@ -12,8 +12,9 @@
  * of END, REPORT or an outcome line to come; a later one does not move it;
  * one not ended yet counts nothing):
  * one invocation,
- * a cold start when its REPORT has an Init Duration (a SnapStart restore,
- * with a Restore Duration, is not counted as one), an error,
+ * a cold start when its REPORT has an Init Duration and its environment was
+ * not provisioned ahead of requests (a SnapStart restore, with a Restore
+ * Duration, is not counted as one; both are kept apart by init_type), an error,
  * timeout, crash or out-of-memory kill by its outcome (the worst any of its
  * lines says), an emulated invocation when an emulator ran it. A REPORT
  * adds its durations and memory once (emulated ones: no memory). */
@@ -34,12 +35,19 @@ void invocations_free(invocations_t *iv);
 /* Forget everything not written and committed (the batch was rolled back). */
 void invocations_reset(invocations_t *iv);
 
-/* Where a line was seen. */
+/* Where a line was seen, and what its stream knows besides it. */
 typedef struct invocation_source {
     int64_t stream_id;
     const char *function;        /* the rollups' key; lives as long as the stream */
     const char *runtime_version; /* the stream's, or NULL */
     int emulated;                /* the stream is an emulator's */
+    int init_type;               /* STORE_INIT_*: this line's invocation is the
+                                    first after its environment's init, which
+                                    started so (0: it is not, or no init seen) */
+    int ts_own;                  /* the line's time is its own (a timestamp on
+                                    it or a wrapper's), not the time rule's */
+    int ts_late;                 /* ... the time rule took it from a later line
+                                    (the head of a stream) or its arrival */
 } invocation_source_t;
 
 /* Merge what line r (classified, at time ts) says into the invocation of

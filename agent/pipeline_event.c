@@ -16,7 +16,15 @@
  * it (a bare "Runtime.ExitError", "Runtime exited with error: ...", a Python
  * "[ERROR] Type: msg") goes to the only request in flight in its stream, or
  * to the request of the platform line just before it (old runtimes printed
- * the crash after the REPORT), and to none when several are in flight. */
+ * the crash after the REPORT), and to none when several are in flight.
+ *
+ * How an environment started (docs/concurrency.md): its INIT_START /
+ * platform.initStart opens an init (JSON says its initializationType, a
+ * RESTORE_START says SnapStart), an INIT_REPORT that did not fail in a text
+ * log says the init ran ahead of requests (Lambda writes one for
+ * provisioned concurrency, and for on-demand inits only when they fail),
+ * and the stream's next START (or REPORT) is the environment's first
+ * invocation, which takes the kind. */
 #include "agent/pipeline_int.h"
 #include "agent/pipeline_emf.h"
 #include "lambda/throttle.h"
@@ -149,7 +157,8 @@ static int emulated_report(const lambda_line_t *r)
 
 /* Merge what the line says into its invocation, and keep the stream's
  * requests in flight. */
-static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts, obs_err_t *err)
+static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r, int64_t ts, int ts_flags,
+                      obs_err_t *err)
 {
     obs_span_t rid = r->request_id;
     int xray_after_report = ps->last_report && r->kind == LK_PLATFORM && r->type && strcmp(r->type, "XRAY") == 0;
@@ -178,7 +187,17 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
         ps->emulated = 1;
     char id[64];
     set_text(id, sizeof id, rid);
-    invocation_source_t src = { ps->id, ps->function, ps->runtime_version, ps->emulated };
+    invocation_source_t src = { ps->id, ps->function, ps->runtime_version, ps->emulated, 0, 0, 0 };
+    src.ts_own = !(ts_flags & (EVF_TIME_INHERITED | EVF_TIME_ARRIVAL | EVF_TIME_FROM_NEXT));
+    src.ts_late = (ts_flags & (EVF_TIME_ARRIVAL | EVF_TIME_FROM_NEXT)) != 0;
+    if (ps->init_open && (r->kind == LK_START || r->kind == LK_REPORT)) {
+        /* the environment's first invocation: an init of no known kind
+         * ran on demand (its REPORT's Init Duration says if a request
+         * waited for it) */
+        src.init_type = ps->init_type ? ps->init_type : STORE_INIT_ON_DEMAND;
+        ps->init_open = 0;
+        ps->init_type = 0;
+    }
     int ended = 0;
     int rc = invocations_merge(pl->inv, &src, obs_span(id, strlen(id)), r, ts, &ended, err);
     if (rc)
@@ -256,8 +275,43 @@ int pipeline__release(pipeline_t *pl, pipeline_stream_t *ps, int64_t ts, obs_err
 
 /* ---- one event ------------------------------------------------------------- */
 
+/* JSON's initializationType (and RESTORE_START's, set by the classifier). */
+static int init_type_named(obs_span_t v)
+{
+    if (span_is("on-demand", v))
+        return STORE_INIT_ON_DEMAND;
+    if (span_is("provisioned-concurrency", v))
+        return STORE_INIT_PROVISIONED;
+    if (span_is("snap-start", v))
+        return STORE_INIT_SNAP_START;
+    return 0;
+}
+
+/* INIT_REPORT / RESTORE_REPORT: what the end of an init says of its kind. */
+static void on_init_report(pipeline_stream_t *ps, const lambda_line_t *r)
+{
+    int named = init_type_named(r->init_type);
+    if (r->kind == LK_RESTORE_REPORT) {
+        named = STORE_INIT_SNAP_START;
+    } else if (!named && !r->tree) {
+        /* a text INIT_REPORT that did not fail, in the init phase: written
+         * for an environment initialised ahead of requests */
+        int failed = r->status.len && !span_is("success", r->status);
+        if (failed || span_is("invoke", r->phase))
+            return;
+        if (ps->init_open && ps->init_type)
+            return;
+        named = STORE_INIT_PROVISIONED;
+    }
+    ps->init_open = 1;
+    if (named)
+        ps->init_type = named;
+}
+
 static void on_init_start(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t *r)
 {
+    ps->init_open = 1;
+    ps->init_type = init_type_named(r->init_type);
     if (r->runtime_version.len) {
         free(ps->runtime_version);
         ps->runtime_version = xstrndup(r->runtime_version.p, r->runtime_version.len);
@@ -356,8 +410,10 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
 
     if (r.kind == LK_INIT_START)
         on_init_start(pl, ps, &r);
+    else if (r.kind == LK_INIT_REPORT || r.kind == LK_RESTORE_REPORT)
+        on_init_report(ps, &r);
     unrecognised(pl, &r, text);
-    if ((rc = invocation(pl, ps, &r, ts, err)))
+    if ((rc = invocation(pl, ps, &r, ts, ev.flags, err)))
         goto out;
 
     ev.ts_ms = ts;

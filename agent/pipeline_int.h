@@ -35,6 +35,10 @@ struct pipeline_stream {
     int dirty;                /* first/last/runtime changed since the last sync */
     char *runtime_version;    /* from INIT_START / RESTORE_START */
     int emulated;             /* an emulator's output (SAM local, the RIE) */
+    int init_open;            /* an environment's init was seen and no invocation
+                                 has started since: the next one is its first */
+    int init_type;            /* ... and how it started, as far as known
+                                 (STORE_INIT_*, 0 unknown) */
     char in_flight[PIPELINE_IN_FLIGHT_MAX][64];
     int n_in_flight;
     char last_rid[64];        /* the request the stream's last event ended or said

@@ -4,6 +4,8 @@
 # functions over 24 hours (text format, seed 9), import them, then
 #   - bench_frame: the time to compute one frame of each view (the work of
 #     one refresh tick: reload the view's models, draw the frame);
+#   - obsq report over the whole store (a day of 2,000,000 events; target
+#     2 s): the fastest and the median of 5 runs, HTML and Markdown;
 #   - idle CPU: obstop on a real terminal (tmux) at the default 1 s refresh
 #     for BENCH_OBSTOP_IDLE_S (default 30) seconds while nothing is written,
 #     as user+system CPU time from /proc/PID/stat over wall time.
@@ -36,6 +38,10 @@ echo "store:   $(sqlite3 "file:$dir/obs.db?mode=ro" 'SELECT count(*) FROM events
      "$(sqlite3 "file:$dir/obs.db?mode=ro" 'SELECT count(*) FROM rollup_minute') rollup rows," \
      "$(du -m "$dir/obs.db" | cut -f1) MB"
 "$BUILD"/bench_frame --db "$dir/obs.db"
+for fmt in html md; do
+    t=$("$BUILD"/timeit 5 "$dir/report.out" "$BUILD"/obsq report --db "$dir/obs.db" -o "$fmt")
+    echo "obsq report -o $fmt (the whole store): $t ms (median, fastest; target 2000)"
+done
 
 if ! command -v tmux >/dev/null 2>&1; then
     echo "idle CPU: skipped (no tmux)"

@@ -302,9 +302,33 @@
 "  bytes INTEGER NOT NULL,\n" \
 "  reason TEXT NOT NULL);\n"
 
+/* ---- v9: how each environment started, and how its times were learnt ----- */
+/* init_type: on the first invocation of an execution environment, how it
+ * was initialised (STORE_INIT_*: on demand, provisioned concurrency, a
+ * SnapStart restore), from initializationType, RESTORE lines and what text
+ * logs allow (docs/concurrency.md); NULL on the others. timing: whether its
+ * start and end times are its lines' own (exact to the line) or the time
+ * rule's (STORE_TIMING_*). Rows already stored get the kind their REPORT
+ * says (an Init Duration: on demand, a Restore Duration: SnapStart) and
+ * timing 0 (nothing is known of their lines' times). invocations_v names
+ * the kind. */
+#define SQL_V9 \
+"ALTER TABLE invocations ADD COLUMN init_type INTEGER;\n" \
+"ALTER TABLE invocations ADD COLUMN timing INTEGER NOT NULL DEFAULT 0;\n" \
+"UPDATE invocations SET init_type = CASE WHEN restore_duration IS NOT NULL THEN " OBS_STR(STORE_INIT_SNAP_START) "\n" \
+"  ELSE " OBS_STR(STORE_INIT_ON_DEMAND) " END WHERE cold = 1 OR restore_duration IS NOT NULL;\n" \
+"DROP VIEW invocations_v;\n" \
+"CREATE VIEW invocations_v AS SELECT i.*, s.function, s.log_group, s.stream,\n" \
+"  CASE i.outcome WHEN 0 THEN 'ok' WHEN 1 THEN 'error' WHEN 2 THEN 'timeout'\n" \
+"    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name,\n" \
+"  CASE i.init_type WHEN " OBS_STR(STORE_INIT_ON_DEMAND) " THEN 'on-demand' WHEN " OBS_STR(STORE_INIT_PROVISIONED) \
+  " THEN 'provisioned-concurrency'\n" \
+"    WHEN " OBS_STR(STORE_INIT_SNAP_START) " THEN 'snap-start' END AS init_type_name\n" \
+"  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8 }
-#define STORE_SCHEMA_VERSION 8
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9 }
+#define STORE_SCHEMA_VERSION 9
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -344,8 +368,9 @@
 #define SQL_INVOCATION_UPSERT \
 "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, version,\n" \
 "  duration, billed_duration, memory_size, max_memory_used, init_duration,\n" \
-"  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id, emulated)\n" \
-"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)\n" \
+"  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id, emulated,\n" \
+"  init_type, timing)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)\n" \
 "ON CONFLICT(request_id) DO UPDATE SET\n" \
 "  start_ts = coalesce(start_ts, excluded.start_ts),\n" \
 "  end_ts = coalesce(excluded.end_ts, end_ts),\n" \
@@ -363,7 +388,9 @@
 "  outcome = max(outcome, excluded.outcome),\n" \
 "  runtime_version = coalesce(runtime_version, excluded.runtime_version),\n" \
 "  xray_trace_id = coalesce(xray_trace_id, excluded.xray_trace_id),\n" \
-"  emulated = max(emulated, excluded.emulated)"
+"  emulated = max(emulated, excluded.emulated),\n" \
+"  init_type = coalesce(excluded.init_type, init_type),\n" \
+"  timing = excluded.timing"
 
 /* The XRAY line Lambda writes after a REPORT gives that REPORT its trace. */
 #define SQL_EVENT_SET_XRAY \
@@ -373,7 +400,7 @@
 #define SQL_INVOCATION_GET \
 "SELECT stream_id, start_ts, end_ts, duration, billed_duration, memory_size,\n" \
 "  max_memory_used, init_duration, restore_duration, cold, outcome, emulated,\n" \
-"  version, error_type, xray_trace_id FROM invocations WHERE request_id = ?1"
+"  version, error_type, xray_trace_id, init_type, timing FROM invocations WHERE request_id = ?1"
 
 /* The same upsert for a minute and for its hour (v5): T the table, K its
  * time column. */

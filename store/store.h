@@ -48,6 +48,24 @@ enum store_event_flag {
 #define STORE_KIND_RUNTIME_EXIT 11
 #define STORE_KIND_ERROR_TYPE 12
 
+/* invocations.init_type (v9): how the execution environment an invocation
+ * was the first of was initialised (NULL, 0 here: not a first invocation,
+ * or nothing said so). Named in SQL, hence numbers. */
+#define STORE_INIT_ON_DEMAND 1      /* with its first request (user-facing when its REPORT has an Init Duration) */
+#define STORE_INIT_PROVISIONED 2    /* provisioned concurrency: ahead of any request */
+#define STORE_INIT_SNAP_START 3     /* restored from a SnapStart snapshot */
+
+/* invocations.timing (v9) bits: how its times were learnt. A time that is
+ * its line's own is exact to the line; else the time rule gave it
+ * (docs/formats.md): the time of a line before it, which can only be
+ * earlier than the truth, or, at the head of a stream (and for a line
+ * stored at its arrival), the time of a line after it, which can only be
+ * later. */
+#define STORE_TIMING_START 1        /* start_ts: the START / platform.start line's own */
+#define STORE_TIMING_END 2          /* end_ts: the REPORT (END, outcome) line's own */
+#define STORE_TIMING_START_LATE 4   /* start_ts: from a later line (or arrival) */
+#define STORE_TIMING_END_LATE 8     /* end_ts: from a later line (or arrival) */
+
 /* One event row. Spans are borrowed for the call. NAN / -1 / {NULL,0} = NULL. */
 typedef struct store_event {
     int64_t ts_ms, ingest_ms, stream_id;
@@ -83,6 +101,8 @@ typedef struct store_invocation {
     int cold;
     int outcome;
     int emulated;                             /* run by SAM local / the runtime emulator */
+    int init_type;                            /* STORE_INIT_*, 0 = NULL */
+    int timing;                               /* STORE_TIMING_* bits */
 } store_invocation_t;
 
 /* An invocation as stored (store_invocation_get): what a merge starts from. */
@@ -91,6 +111,7 @@ typedef struct store_invocation_row {
     double duration, billed_duration, init_duration, restore_duration;  /* NAN */
     int64_t memory_size, max_memory_used;     /* bytes, -1 */
     int cold, outcome, emulated;
+    int init_type, timing;                    /* STORE_INIT_* (0 = NULL), STORE_TIMING_* bits */
     char version[64], error_type[128], xray_trace_id[64];   /* "" = none */
 } store_invocation_row_t;
 
@@ -318,6 +339,110 @@ int store_emf_errors_list(store_t *st, int64_t since_ms, int64_t until_ms,
                           store_emf_error_t **out, int *n, obs_err_t *err);
 void store_emf_errors_free(store_emf_error_t *v, int n);
 
+/* ---- invocations and environments as time spans (store/spans.c) ---------- */
+/* What concurrency is computed from (common/concur.h); docs/concurrency.md
+ * says how each span is made and how exact it is for each kind of input. */
+
+/* The longest an invocation runs (Lambda's 900 s timeout) with a margin for
+ * its lines' times: an invocation not ended is open at most this long. */
+#define STORE_SPAN_MAX_MS (16 * 60 * 1000LL)
+/* How long an execution environment counts as alive after its last line:
+ * idle, not yet reaped (Lambda does not say when it reaps one). */
+#define STORE_ENV_IDLE_MS (5 * 60 * 1000LL)
+
+enum store_span_flag {
+    STORE_SPAN_EXACT = 1,     /* from its lines' own times (else the time rule's) */
+    STORE_SPAN_OPEN = 2,      /* not ended: open until the query's now, capped */
+    STORE_SPAN_EMULATED = 4,  /* run by an emulator: left out of capacity figures */
+};
+
+/* One invocation. */
+typedef struct store_inv_span {
+    int64_t start, end;       /* [start, end), ms: from START to REPORT, or end - Duration */
+    int64_t at;               /* where its counts are (as the rollups count it): its end, else its start */
+    double duration, billed;  /* ms; NAN without a REPORT */
+    int64_t memory_size;      /* bytes, -1 */
+    int32_t fn;               /* index into store_spans_t.functions */
+    int32_t env;              /* index into store_spans_t.envs: its stream, -1 */
+    uint8_t init_type;        /* STORE_INIT_*, 0 */
+    uint8_t cold;             /* a cold start a request waited for (on demand, Init Duration) */
+    uint8_t outcome;          /* lambda_outcome_t */
+    uint8_t flags;            /* STORE_SPAN_* */
+} store_inv_span_t;
+
+/* One execution environment (a log stream). */
+typedef struct store_env_span {
+    int64_t start, end;       /* [its first line, its last line + STORE_ENV_IDLE_MS) */
+    int64_t stream_id;
+    int32_t fn;
+    int emulated;             /* an emulated invocation of the range ran in it */
+} store_env_span_t;
+
+typedef struct store_spans {
+    char **functions;         /* owned, in name order */
+    int nfunctions;
+    store_inv_span_t *inv;    /* every invocation open at some instant of the range */
+    size_t ninv;
+    store_env_span_t *envs;   /* every environment alive at some instant of it */
+    size_t nenvs;
+} store_spans_t;
+
+typedef struct store_spans_query {
+    int64_t since, until;     /* the range, ms: [since, until) */
+    const char *const *functions;   /* only these (nfunctions > 0), else every one */
+    int nfunctions;
+    int64_t now;              /* an invocation not ended is open until now (at most
+                                 STORE_SPAN_MAX_MS after its start) */
+} store_spans_query_t;
+
+/* The invocations and environments of q's functions open at some instant
+ * of q's range, read from the invocations (by their time) and streams. */
+int store_spans_read(store_t *st, const store_spans_query_t *q, store_spans_t *out, obs_err_t *err);
+void store_spans_free(store_spans_t *s);
+
+/* ---- concurrency per function now (store/concurrency.c) ----------------- */
+/* For obstop and /metrics: each function's concurrent executions at an
+ * instant and their peak over a window (and per bucket of it), from the
+ * spans above (emulated invocations left out), and the account-wide total
+ * the same way. */
+
+typedef struct store_concurrency_query {
+    int64_t since, until;     /* the window [since, until), ms */
+    int64_t now;              /* the instant of `level` (and the spans' now) */
+    int nbuckets;             /* > 0: peaks per bucket of (until - since) / nbuckets */
+} store_concurrency_query_t;
+
+/* One bucket: the peak, and the environments' first invocations by how
+ * they started, counted where the rollups count an invocation (its end,
+ * else its start). */
+typedef struct store_conc_bucket {
+    int32_t peak;
+    int32_t on_demand;        /* cold starts a request waited for (an Init Duration) */
+    int32_t provisioned;      /* first invocations of provisioned environments */
+    int32_t snap_start;       /* first invocations after a SnapStart restore */
+    int32_t exact, estimated; /* invocations timed by their lines' own times / by the time rule
+                                 (emulated ones left out), counted as the kinds are */
+} store_conc_bucket_t;
+
+typedef struct store_fn_concurrency {
+    char *function;           /* owned; NULL in the account-wide row */
+    int32_t level;            /* in flight at now (open at its last millisecond) */
+    int32_t peak;             /* the highest in the window */
+    store_conc_bucket_t *buckets;   /* owned, nbuckets, or NULL */
+} store_fn_concurrency_t;
+
+typedef struct store_concurrency {
+    store_fn_concurrency_t *fns;   /* in name order, every function with a span in the window */
+    int nfns;
+    store_fn_concurrency_t all;    /* the account: every function's invocations together */
+    int nbuckets;
+    size_t exact, estimated;  /* invocations timed by their lines / by the time rule */
+} store_concurrency_t;
+
+int store_concurrency_read(store_t *st, const store_concurrency_query_t *q, store_concurrency_t *out, obs_err_t *err);
+void store_concurrency_free(store_concurrency_t *c);
+/* The row of function (NULL when it had no span in the window). */
+const store_fn_concurrency_t *store_concurrency_of(const store_concurrency_t *c, const char *function);
 
 /* ---- totals over all time (Prometheus /metrics) -------------------------- */
 

@@ -171,6 +171,9 @@ int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t
     bind_str(s, 15, inv->runtime_version);
     bind_span(s, 16, inv->xray_trace_id);
     sqlite3_bind_int(s, 17, inv->emulated);
+    if (inv->init_type > 0)
+        sqlite3_bind_int(s, 18, inv->init_type);
+    sqlite3_bind_int(s, 19, inv->timing);
     return run(st, s, err, "updating an invocation");
 }
 
@@ -226,6 +229,8 @@ int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_ro
         col_copy(s, 12, out->version, sizeof out->version);
         col_copy(s, 13, out->error_type, sizeof out->error_type);
         col_copy(s, 14, out->xray_trace_id, sizeof out->xray_trace_id);
+        out->init_type = sqlite3_column_int(s, 15);
+        out->timing = sqlite3_column_int(s, 16);
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);

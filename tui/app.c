@@ -33,6 +33,7 @@ void app_init(app_t *a, store_t *st, const char *db_path)
     a->data_version = -1;
     a->lag_ms = -LAG_EVERY_MS;
     a->ov.agent.lag_bytes = -1;
+    limits_init(&a->limits);
 }
 
 static void free_request(app_t *a)
@@ -49,6 +50,7 @@ void app_done(app_t *a)
     if (a->have_detail)
         model_detail_free(&a->detail);
     model_emf_free(&a->emf);
+    model_conc_free(&a->conc);
     tail_free(a->tail);
     free_request(a);
 }
@@ -109,6 +111,11 @@ void app_refresh(app_t *a, int64_t now_ms)
         refresh_error(a, &err);
         return;
     }
+    /* concurrency where it is shown (the overview's column and sparkline,
+     * the detail's chart) */
+    int conc = a->view == VIEW_OVERVIEW || a->view == VIEW_DETAIL || !a->ov.rows;
+    if (conc && model_conc_load(a->st, &a->win, now_ms, &a->conc, &err))
+        refresh_error(a, &err);
     /* the rows only where they are shown (and for the first frame) */
     overview_t ov;
     if (a->view == VIEW_OVERVIEW || !a->ov.rows) {
@@ -118,6 +125,7 @@ void app_refresh(app_t *a, int64_t now_ms)
             ov.max_event_id = a->ov.max_event_id;
             model_overview_free(&a->ov);
             a->ov = ov;
+            model_conc_rows(&a->conc, &a->limits, &a->ov);
             model_overview_sort(&a->ov, a->sort, a->sort_desc);
         } else {
             refresh_error(a, &err);
@@ -140,6 +148,7 @@ void app_refresh(app_t *a, int64_t now_ms)
         if (model_series_load(db, &a->win, a->function[0] ? a->function : NULL, &s, &err) == 0) {
             model_series_free(&a->series);
             a->series = s;
+            model_conc_fill(&a->conc, &a->limits, NULL, &a->series, a->function[0] ? a->function : NULL);
         }
         break;
     }
@@ -184,6 +193,9 @@ void app_refresh(app_t *a, int64_t now_ms)
     default:
         break;
     }
+    /* the detail's concurrency minutes are as fresh as the overview's */
+    if (a->view == VIEW_DETAIL && a->have_detail)
+        model_conc_fill(&a->conc, &a->limits, NULL, &a->detail.series, a->detail_fn);
 }
 
 int app_data_changed(app_t *a)

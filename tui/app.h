@@ -34,6 +34,7 @@ typedef struct app {
     int ascii;                  /* ASCII glyphs instead of UTF-8 blocks */
     int color;                  /* 0 under NO_COLOR or a monochrome terminal */
     int interval_ms;
+    limits_t limits;            /* --concurrency-limit, --account-limit */
 
     /* what is shown */
     app_view_t view, back;      /* back: where Esc returns from help/request */
@@ -70,6 +71,7 @@ typedef struct app {
     int64_t detail_ms;          /* when the detail was loaded, and for which window */
     int detail_window;
     emf_model_t emf;
+    conc_model_t conc;          /* concurrency of the window, kept between refreshes */
     tail_t *tail;
     char **req_lines;
     int nreq;

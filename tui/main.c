@@ -22,6 +22,7 @@ typedef struct opts {
     const char *db, *view, *window, *function, *filter;
     double interval, price_gb, price_req;
     int ascii, no_color, dump, iterations, width, height;
+    limits_t limits;
 } opts_t;
 
 static int bad(const char *what, const char *value)
@@ -71,6 +72,18 @@ static int parse(int argc, char **argv, opts_t *o)
         case OPT_PRICE_REQ:
             if (num(optarg, 0, 1, &o->price_req)) return 1000 + bad("--price-request", optarg);
             break;
+        case OPT_CONC_LIMIT:
+        case OPT_ACCOUNT_LIMIT: {
+            char why[160];
+            int rc = c == OPT_CONC_LIMIT ? limits_add(&o->limits, optarg, why, sizeof why)
+                                         : limits_set_account(&o->limits, optarg, why, sizeof why);
+            if (rc) {
+                fprintf(stderr, "obstop: %s: %s\n", c == OPT_CONC_LIMIT ? "--concurrency-limit" : "--account-limit",
+                        why);
+                return 1002;
+            }
+            break;
+        }
         case OPT_ASCII: o->ascii = 1; break;
         case OPT_NO_COLOR: o->no_color = 1; break;
         case OPT_DUMP: o->dump = 1; break;
@@ -136,6 +149,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.interval = 1;
     o.price_gb = 0.0000166667;
+    limits_init(&o.limits);
     o.price_req = 0.0000002;
     int rc = parse(argc, argv, &o);
     if (rc)
@@ -165,6 +179,7 @@ int main(int argc, char **argv)
     a.interval_ms = (int)(o.interval * 1000);
     a.prices.gb_second = o.price_gb;
     a.prices.request = o.price_req;
+    a.limits = o.limits;
     const char *codeset = nl_langinfo(CODESET);
     a.ascii = o.ascii || !codeset || strcmp(codeset, "UTF-8") != 0;
     a.color = !o.no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));

@@ -7,12 +7,14 @@
  *             timeouts and crashes, memory sizes seen with their cost;
  *   emf       EMF series with latest/avg/max and per-minute values, and
  *             EMF errors with their reasons;
- *   tail      the newest events matching an obsq filter, followed live.
+ *   tail      the newest events matching an obsq filter, followed live;
+ *   concur    concurrency per function and minute, kept between refreshes.
  * Times are epoch ms; a window is [since, until). */
 #ifndef OBS_TUI_MODEL_H
 #define OBS_TUI_MODEL_H
 
 #include "common/err.h"
+#include "common/limits.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -48,6 +50,8 @@ typedef struct fn_row {
     int64_t mem_max, mem_size;     /* bytes, -1 when unknown */
     double duration_sum, billed_sum;   /* ms */
     double gb_seconds, cost;
+    int32_t conc_peak;             /* concurrent executions: the window's peak (tui/model_concur.c) */
+    int32_t conc_limit;            /* the limit it is held to (--concurrency-limit, else the account's) */
 } fn_row_t;
 
 typedef struct agent_state {
@@ -91,7 +95,7 @@ void model_header_load(sqlite3 *db, const char *db_path, overview_t *o, int with
 typedef enum fn_sort {
     FS_NAME, FS_INVOCATIONS, FS_ERRORS, FS_ERROR_PCT, FS_TIMEOUTS, FS_CRASHES, FS_THROTTLES,
     FS_COLD, FS_COLD_PCT, FS_P50, FS_P95, FS_P99, FS_INIT_AVG, FS_INIT_P99, FS_MEM_PCT, FS_COST,
-    FS__COUNT
+    FS_CONC, FS__COUNT
 } fn_sort_t;
 void model_overview_sort(overview_t *o, fn_sort_t key, int descending);
 /* Failed invocations (errors + timeouts + crashes + out-of-memory), as
@@ -101,7 +105,9 @@ double fn_row_key(const fn_row_t *r, fn_sort_t key);
 
 /* ---- per-minute series --------------------------------------------------- */
 
-typedef enum series_kind { SK_INVOCATIONS, SK_ERRORS, SK_COLD, SK_THROTTLES, SK__COUNT } series_kind_t;
+/* SK_CONC, the peak concurrency of each minute, is not in the rollups:
+ * model_series_load leaves it 0 and the app fills it (tui/model_concur.c). */
+typedef enum series_kind { SK_INVOCATIONS, SK_ERRORS, SK_COLD, SK_THROTTLES, SK_CONC, SK__COUNT } series_kind_t;
 
 typedef struct series {
     int64_t since_ms;         /* minute of v[0] */
@@ -113,6 +119,39 @@ typedef struct series {
 int model_series_load(sqlite3 *db, const model_window_t *w, const char *function, series_t *out,
                       obs_err_t *err);
 void model_series_free(series_t *s);
+
+/* ---- concurrency (tui/model_concur.c) ---------------------------------------- */
+
+typedef struct conc_fn {
+    char name[128];
+    store_conc_bucket_t *min;  /* per minute of the window: peak, first invocations by kind */
+    int32_t level;             /* in flight now */
+} conc_fn_t;
+
+/* Kept between refreshes (zero it before the first load). */
+typedef struct conc_model {
+    int64_t since, until;      /* the window read, whole minutes */
+    int nmin;
+    int64_t read_id;           /* events up to this id were read */
+    conc_fn_t *fns;            /* by name: functions with an invocation in the window */
+    int n;
+    conc_fn_t all;             /* account-wide: every function's invocations together */
+} conc_model_t;
+
+int model_conc_load(store_t *st, const model_window_t *w, int64_t now_ms, conc_model_t *m, obs_err_t *err);
+void model_conc_free(conc_model_t *m);
+/* A function's figures (NULL: account-wide); NULL when it had none. */
+const conc_fn_t *model_conc_of(const conc_model_t *m, const char *function);
+/* The window's peak of f (0 for NULL). */
+int32_t model_conc_peak(const conc_model_t *m, const conc_fn_t *f);
+/* The window's peak, first invocations by kind and invocations by how they
+ * were timed, of f. */
+store_conc_bucket_t model_conc_sum(const conc_model_t *m, const conc_fn_t *f);
+/* function's (NULL: account-wide) peak and limit into row, its minutes'
+ * peaks into s's SK_CONC; either may be NULL. */
+void model_conc_fill(const conc_model_t *m, const limits_t *l, fn_row_t *row, series_t *s, const char *function);
+/* Each row's peak and limit into ov (the totals row: account-wide). */
+void model_conc_rows(const conc_model_t *m, const limits_t *l, overview_t *ov);
 
 /* ---- function detail ----------------------------------------------------- */
 

@@ -364,6 +364,7 @@ double fn_row_key(const fn_row_t *r, fn_sort_t key)
     case FS_INIT_P99: return r->init_p99;
     case FS_MEM_PCT: return r->mem_size > 0 && r->mem_max >= 0 ? ratio(r->mem_max, r->mem_size) : NAN;
     case FS_COST: return r->cost;
+    case FS_CONC: return (double)r->conc_peak;
     default: return 0;
     }
 }
@@ -417,7 +418,7 @@ int model_series_load(sqlite3 *db, const model_window_t *w, const char *function
         int64_t i = (sqlite3_column_int64(s, 0) - w->since_ms) / 60000;
         if (i < 0 || i >= out->n)
             continue;
-        for (int k = 0; k < SK__COUNT; k++)
+        for (int k = 0; k < SK_CONC; k++)
             out->v[k][i] += sqlite3_column_double(s, k + 1);
     }
     sqlite3_finalize(s);

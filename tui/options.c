@@ -11,6 +11,10 @@ static const obs_opt_t options[] = {
     { OPT_FILTER, 0, "filter", "EXPR", "the tail's obsq filter expression", 0, NULL },
     { OPT_PRICE_GB, 0, "price-gb-s", "USD", "price of a GB-second (default 0.0000166667, x86)", 0, NULL },
     { OPT_PRICE_REQ, 0, "price-request", "USD", "price of a request (default 0.0000002)", 0, NULL },
+    { OPT_CONC_LIMIT, 0, "concurrency-limit", "FUNCTION=N",
+      "FUNCTION's concurrency limit (its reserved concurrency); others are held to the account limit", OBS_OPT_REPEAT,
+      NULL },
+    { OPT_ACCOUNT_LIMIT, 0, "account-limit", "N", "the account's concurrency limit (default 1000)", 0, NULL },
     { OPT_ASCII, 0, "ascii", NULL, "ASCII instead of UTF-8 block characters", 0, NULL },
     { OPT_NO_COLOR, 0, "no-color", NULL, "monochrome (also when NO_COLOR is set)", 0, NULL },
     { OPT_DUMP, 0, "dump", NULL, "write frames as plain text to stdout, no terminal", 0, NULL },
@@ -37,7 +41,7 @@ const obs_cli_t obstop_cli_spec = {
     .synopsis = "[options]\n--dump [--iterations N] [--view VIEW] [options]",
     .about = "A terminal dashboard of the Lambda functions in an obs store: per function invocations, "
              "errors, timeouts, crashes, throttle signals, cold starts, duration percentiles, memory "
-             "headroom and cost; a function's detail; a live tail; EMF metrics. Reads the store "
+             "headroom, cost and peak concurrency against its limit; a function's detail; a live tail; EMF metrics. Reads the store "
              "read-only beside a running obsagent.",
     .groups = groups,
     .exits = exits,

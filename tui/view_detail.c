@@ -1,4 +1,5 @@
-/* tui/view_detail.c — one function: its numbers, time series, duration
+/* tui/view_detail.c — one function: its numbers, time series, its
+ * concurrency against its limit with its cold starts by kind, duration
  * histogram, cold starts by runtime version and memory size, grouped error
  * messages, recent timeouts and crashes, its EMF metrics and the memory
  * sizes seen with the right-sizing hint. Drawn on a tall canvas and shown
@@ -52,8 +53,8 @@ static int numbers(canvas_t *c, const detail_t *d, int y)
 
 static int series(canvas_t *c, const detail_t *d, int y)
 {
-    static const char *label[SK__COUNT] = { "invocations", "errors", "cold starts", "throttles" };
-    static const int attr[SK__COUNT] = { CA_GOOD, CA_BAD, CA_BAR, CA_WARN };
+    static const char *label[SK__COUNT] = { "invocations", "errors", "cold starts", "throttles", "concurrency" };
+    static const int attr[SK__COUNT] = { CA_GOOD, CA_BAD, CA_BAR, CA_WARN, CA_BAR };
     y = section(c, y, "per minute (the maximum minute of each column)");
     for (int k = 0; k < SK__COUNT; k++) {
         double max = 0;
@@ -63,6 +64,74 @@ static int series(canvas_t *c, const detail_t *d, int y)
         view_sparkline(c, y, 12, c->w - 24, attr[k], d->series.v[k], d->series.n);
         canvas_printf(c, y++, c->w - 11, 0, CA_DIM, "max %.0f", max);
     }
+    return y;
+}
+
+#define CONC_ROWS 6
+
+/* The function's concurrency: its peak against the limit, in flight now,
+ * its cold starts by kind, how exact (its invocations timed by their lines
+ * or by the time rule: docs/concurrency.md), and a chart of each column's peak (minutes
+ * max-pooled) with the limit's line. */
+static int concurrency(canvas_t *c, const app_t *a, int y)
+{
+    const conc_fn_t *f = model_conc_of(&a->conc, a->detail_fn);
+    store_conc_bucket_t sum = model_conc_sum(&a->conc, f);
+    int own = 0, limit = limits_of(&a->limits, a->detail_fn, &own);
+    char title[160];
+    snprintf(title, sizeof title, "concurrent executions per minute (the peak of each column) against the %slimit %d",
+             own ? "" : "account's ", limit);
+    y = section(c, y, title);
+    canvas_printf(c, y++, 0, 0, sum.peak >= limit ? CA_BAD : sum.peak >= limits_level(limit, LIMITS_NEAR) ? CA_WARN
+                                                                                                        : CA_NORMAL,
+                  "peak %d (%.0f%% of the limit)  in flight now %d", (int)sum.peak, 100.0 * sum.peak / limit,
+                  f ? (int)f->level : 0);
+    canvas_printf(c, y++, 0, 0, CA_NORMAL,
+                  "cold starts by kind: on demand %d (a request waited), provisioned %d, SnapStart %d",
+                  (int)sum.on_demand, (int)sum.provisioned, (int)sum.snap_start);
+    canvas_printf(c, y++, 0, 0, CA_DIM, "timed: %d invocations exact to the line, %d from the time rule",
+                  (int)sum.exact, (int)sum.estimated);
+    int w = c->w - 14;
+    if (!f || w < 8)
+        return y;
+    double v[1024], col[1024];
+    int n = a->conc.nmin < 1024 ? a->conc.nmin : 1024;
+    for (int i = 0; i < n; i++)
+        v[i] = f->min[i + a->conc.nmin - n].peak;
+    if (w > 1024)
+        w = 1024;
+    spark_pool(v, n, col, w);
+    double top = sum.peak > 0 ? sum.peak : 1;
+    int limit_shown = limit <= 2 * top;
+    if (limit_shown && limit > top)
+        top = limit;
+    /* a column is as many rows high as its peak is sixths of the top */
+    int limit_row = limit_shown ? CONC_ROWS - (int)((double)limit / top * CONC_ROWS + 0.5) : -1;
+    for (int r = 0; r < CONC_ROWS; r++) {
+        char line[1024 * 3 + 1];
+        size_t len = 0;
+        for (int x = 0; x < w; x++) {
+            int h = (int)(col[x] / top * CONC_ROWS + 0.5);
+            if (col[x] > 0 && h == 0)
+                h = 1;   /* any execution shows */
+            const char *g = h >= CONC_ROWS - r ? (c->ascii ? "#" : "\u2588")
+                            : r == limit_row   ? (c->ascii ? "-" : "\u2500")
+                                               : " ";
+            size_t gl = strlen(g);
+            memcpy(line + len, g, gl);
+            len += gl;
+        }
+        line[len] = '\0';
+        if (r == limit_row)
+            canvas_printf(c, y, 0, 0, CA_WARN, "limit %d", limit);
+        else if (r == 0)
+            canvas_printf(c, y, 0, 0, CA_DIM, "%8.0f", top);
+        else if (r == CONC_ROWS - 1)
+            canvas_printf(c, y, 0, 0, CA_DIM, "%8d", 0);
+        canvas_str(c, y++, 12, w, CA_BAR, line);
+    }
+    if (!limit_shown)
+        canvas_printf(c, y++, 12, 0, CA_DIM, "limit %d: above the chart", limit);
     return y;
 }
 
@@ -196,6 +265,7 @@ void view_detail(canvas_t *c, app_t *a, int y, int h)
     const detail_t *d = &a->detail;
     int r = numbers(t, d, 0);
     r = series(t, d, r + 1);
+    r = concurrency(t, a, r + 1);
     r = histogram(t, d, r + 1);
     r = cold_starts(t, d, r + 1);
     r = errors(t, d, r + 1);

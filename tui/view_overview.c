@@ -1,6 +1,8 @@
 /* tui/view_overview.c — the overview: one row per function (the columns
- * that fit the width, by priority), a totals row, and below it the window's
- * invocations, errors, cold starts and throttle signals per minute as
+ * that fit the width, by priority; Conc, beside the throttle signals it
+ * explains: the window's peak concurrency), a
+ * totals row (account-wide), and below it the window's invocations, errors,
+ * cold starts, throttle signals and peak concurrency per minute as
  * max-pooled sparklines. */
 #include "tui/view_int.h"
 #include "tui/fmt.h"
@@ -10,7 +12,7 @@
 #include <string.h>
 
 typedef enum col_id {
-    C_INVOC, C_ERRORS, C_ERRPCT, C_TIMEOUT, C_CRASH, C_OOM, C_THROT, C_COLD, C_COLDPCT, C_P50,
+    C_INVOC, C_ERRORS, C_ERRPCT, C_TIMEOUT, C_CRASH, C_OOM, C_THROT, C_CONC, C_COLD, C_COLDPCT, C_P50,
     C_P95, C_P99, C_INITAVG, C_INITP99, C_MAXMEM, C_SIZE, C_HEAD, C_COST, C__COUNT
 } col_id_t;
 
@@ -40,6 +42,7 @@ static const col_t cols[C__COUNT] = {
     [C_SIZE] = { "Size", 6, FS_MEM_PCT, 9 },
     [C_HEAD] = { "Head%", 6, FS_MEM_PCT, 3 },
     [C_COST] = { "Cost", 8, FS_COST, 2 },
+    [C_CONC] = { "Conc", 5, FS_CONC, 1 },
 };
 
 #define NAME_MIN 14
@@ -91,12 +94,19 @@ static void cell(const fn_row_t *r, col_id_t id, int width, char *out, size_t n)
                 out, n);
         break;
     case C_COST: fmt_money(r->cost, out, n); break;
+    case C_CONC:
+        if (r->conc_peak < 0)
+            snprintf(out, n, "-");   /* a filtered total: the rows need not peak at once */
+        else
+            fmt_count(r->conc_peak, width, out, n);
+        break;
     default: out[0] = '\0'; break;
     }
 }
 
 /* Colour of a cell: errors, timeouts, crashes red when non-zero, headroom
- * yellow under 10%. */
+ * yellow under 10%, the concurrency's peak yellow from 80% of its limit and
+ * red at it. */
 static int cell_attr(const fn_row_t *r, col_id_t id, int base)
 {
     if (base == CA_SELECTED)
@@ -107,6 +117,10 @@ static int cell_attr(const fn_row_t *r, col_id_t id, int base)
     case C_CRASH: return r->crashes ? CA_BAD : base;
     case C_OOM: return r->oom ? CA_BAD : base;
     case C_THROT: return r->throttles ? CA_WARN : base;
+    case C_CONC:
+        return r->conc_limit > 0 && r->conc_peak >= r->conc_limit                                ? CA_BAD
+               : r->conc_limit > 0 && r->conc_peak >= limits_level(r->conc_limit, LIMITS_NEAR) ? CA_WARN
+                                                                                              : base;
     case C_HEAD:
         return r->mem_size > 0 && r->mem_max >= 0 && (double)r->mem_max >= 0.9 * (double)r->mem_size
                ? CA_WARN : base;
@@ -161,8 +175,8 @@ static void draw_header(canvas_t *c, int y, const app_t *a, const int *show, int
 
 static void draw_series(canvas_t *c, app_t *a, int y, int h)
 {
-    static const char *label[SK__COUNT] = { "invocations", "errors", "cold starts", "throttles" };
-    static const int attr[SK__COUNT] = { CA_GOOD, CA_BAD, CA_BAR, CA_WARN };
+    static const char *label[SK__COUNT] = { "invocations", "errors", "cold starts", "throttles", "concurrency" };
+    static const int attr[SK__COUNT] = { CA_GOOD, CA_BAD, CA_BAR, CA_WARN, CA_BAR };
     const series_t *s = &a->series;
     if (h < 2 || s->n == 0)
         return;
@@ -182,6 +196,10 @@ static void draw_series(canvas_t *c, app_t *a, int y, int h)
         char buf[32], tot[16];
         fmt_count((int64_t)sum, 7, tot, sizeof tot);
         snprintf(buf, sizeof buf, "max %.0f", max);
+        if (k == SK_CONC) {   /* peaks do not add up: the limit instead */
+            int lim = a->function[0] ? limits_of(&a->limits, a->function, NULL) : a->limits.account;
+            snprintf(tot, sizeof tot, "lim %d", lim);
+        }
         canvas_printf(c, y + 1 + k, lw + sw + 1, 0, CA_DIM, "%-7s %s", tot, buf);
     }
     if (h > SK__COUNT + 1) {
@@ -243,6 +261,7 @@ void view_overview(canvas_t *c, app_t *a, int y, int h)
                 t.cold += r->cold;
                 t.cost += r->cost;
             }
+            t.conc_peak = -1;
         }
         snprintf(t.name, sizeof t.name, "total (%d)", n);
         t.emulated = 0;

@@ -1,11 +1,12 @@
 /* agent/prom/prom_http.c — serves GET /metrics (agent/prom/prom_text.c's rendering
- * of store_totals_read) with libmicrohttpd: one internal polling thread,
+ * of store_totals_read and store_concurrency_read) with libmicrohttpd: one internal polling thread,
  * which alone uses a read-only store connection; small request limits; a
  * whole-connection deadline of PROM_CONN_SECONDS (http_deadline.h). */
 #include "agent/prom/prom_http.h"
 #include "agent/net/listen_addr.h"
 #include "agent/net/http_deadline.h"
 #include "agent/prom/prom_text.h"
+#include "common/clock.h"
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/log.h"
@@ -64,9 +65,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         buf_printf(&b, "obsagent: %s\n", err.msg);
         return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
     }
+    int64_t now = obs_wall_ms();
+    store_concurrency_query_t cq = { .since = now - PROM_CONCURRENCY_WINDOW_MS, .until = now + 1, .now = now };
+    store_concurrency_t cc;
+    if (store_concurrency_read(m->st, &cq, &cc, &err)) {
+        store_totals_free(&t);
+        buf_t b = { 0 };
+        buf_printf(&b, "obsagent: %s\n", err.msg);
+        return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
+    }
     buf_t b = { 0 };
     prom_render(&b, &t);
+    prom_render_concurrency(&b, &cc);
     store_totals_free(&t);
+    store_concurrency_free(&cc);
     return reply(c, MHD_HTTP_OK, buf_take(&b), PROM_CONTENT_TYPE);
 }
 

@@ -406,6 +406,35 @@ static void render_counters(buf_t *b, const store_totals_t *t)
     }
 }
 
+void prom_render_concurrency(buf_t *b, const store_concurrency_t *c)
+{
+    static const struct {
+        const char *name, *help;
+        size_t off;
+    } g[] = {
+        { "obs_lambda_concurrent_executions",
+          "Invocations in flight now (from START to REPORT, or end - Duration; docs/concurrency.md).",
+          offsetof(store_fn_concurrency_t, level) },
+        { "obs_lambda_concurrent_executions_peak",
+          "The most invocations in flight at once in the last " PROM_CONCURRENCY_WINDOW_TEXT ".",
+          offsetof(store_fn_concurrency_t, peak) },
+    };
+    for (size_t k = 0; k < sizeof g / sizeof *g; k++) {
+        put_help(b, g[k].name, "gauge", g[k].help);
+        for (int i = 0; i < c->nfns; i++) {
+            buf_printf(b, "%s{", g[k].name);
+            put_fn_label(b, c->fns[i].function);
+            buf_printf(b, "} %d\n", (int)*(const int32_t *)((const char *)&c->fns[i] + g[k].off));
+        }
+    }
+    put_help(b, "obs_lambda_account_concurrent_executions", "gauge",
+             "Invocations of every function in flight now (the account-wide total).");
+    buf_printf(b, "obs_lambda_account_concurrent_executions %d\n", (int)c->all.level);
+    put_help(b, "obs_lambda_account_concurrent_executions_peak", "gauge",
+             "The most invocations of every function in flight at once in the last " PROM_CONCURRENCY_WINDOW_TEXT ".");
+    buf_printf(b, "obs_lambda_account_concurrent_executions_peak %d\n", (int)c->all.peak);
+}
+
 void prom_render(buf_t *out, const store_totals_t *t)
 {
     render_functions(out, t);

@@ -1,5 +1,6 @@
 /* agent/prom/prom_text.h — the Prometheus text exposition format (0.0.4) of the
- * store's totals: per-function counters and duration histograms, EMF
+ * store's totals: per-function counters and duration histograms, the
+ * concurrency gauges, EMF
  * metrics as summaries, the agent's counters. Pure: memory in, text out;
  * agent/prom/prom_http.c serves it. The names and the EMF mapping are
  * documented in docs/integrations.md ("Prometheus"). */
@@ -43,5 +44,14 @@ void prom_put_double(buf_t *b, double v);
 
 /* The whole exposition of t. */
 void prom_render(buf_t *out, const store_totals_t *t);
+
+/* The window of the concurrency gauges' peak, ending at the scrape. */
+#define PROM_CONCURRENCY_WINDOW_MS 60000
+#define PROM_CONCURRENCY_WINDOW_TEXT "60 s"
+
+/* The concurrency gauges of c (read over PROM_CONCURRENCY_WINDOW_MS up to
+ * now): per function in flight now and the window's peak, and the same
+ * account-wide. */
+void prom_render_concurrency(buf_t *out, const store_concurrency_t *c);
 
 #endif

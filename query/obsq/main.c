@@ -1,5 +1,5 @@
-/* query/obsq/main.c — obsq: read an obs store. `obsq summary` and `obsq metrics`
- * are subcommands, wherever their word stands among the options; anything
+/* query/obsq/main.c — obsq: read an obs store. `obsq summary`, `obsq metrics`
+ * and `obsq report` are subcommands, wherever their word stands among the options; anything
  * else is a Logs Insights query (query/obsq/cmd_query.c). Each parses its
  * own options from the table of query/obsq/options.c. */
 #include "query/obsq/obsq.h"
@@ -53,6 +53,8 @@ int main(int argc, char **argv)
         cmd = obsq_cmd_summary;
     else if (w < argc && strcmp(argv[w], "metrics") == 0)
         cmd = obsq_cmd_metrics;
+    else if (w < argc && strcmp(argv[w], "report") == 0)
+        cmd = obsq_cmd_report;
     if (!cmd)
         return obsq_cmd_query(argc, argv);
     /* the subcommand's options, before and after its word */

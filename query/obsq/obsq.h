@@ -14,6 +14,7 @@
 
 int obsq_cmd_summary(int argc, char **argv);
 int obsq_cmd_metrics(int argc, char **argv);
+int obsq_cmd_report(int argc, char **argv);
 /* obsq [options] QUERY */
 int obsq_cmd_query(int argc, char **argv);
 
@@ -22,7 +23,7 @@ int obsq_cmd_query(int argc, char **argv);
 void obsq_field_notes(sqlite3 *db, const query_ast_t *q, FILE *f);
 
 /* The option tables (options.c). */
-extern const obs_cli_t obsq_cli_spec, obsq_summary_spec, obsq_metrics_spec;
+extern const obs_cli_t obsq_cli_spec, obsq_summary_spec, obsq_metrics_spec, obsq_report_spec;
 
 /* "table", "json", "jsonl", "csv" into *out (a query/format.h qfmt_t): 0,
  * or 2 after saying on stderr what -o takes. */

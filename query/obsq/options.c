@@ -1,8 +1,9 @@
 /* query/obsq/options.c — every option of obsq and of its subcommands, once:
  * the parsers of cmd_*.c, --help, obsq(1) and the completions are made from
  * these rows (common/cli.h). The scope options (the store, the time range,
- * the functions, the output format) are one group that the query, `summary`
- * and `metrics` share, so all three spell them the same. */
+ * the functions) are one group that the query, `summary`, `metrics` and
+ * `report` share, so all four spell them the same; the first three share
+ * the output formats too (a report is HTML or Markdown). */
 #include "query/obsq/obsq.h"
 #include "query/format.h"
 
@@ -17,6 +18,10 @@ static const obs_opt_t scope[] = {
     { 'S', 0, "start", "T", "from T (the same as --since)", 0, NULL },
     { 'E', 0, "end", "T", "up to T, exclusive: the range is [start, end)", 0, NULL },
     { 'f', 0, "function", "NAME", "only this function's events", OBS_OPT_REPEAT, NULL },
+    OBS_OPT_END,
+};
+
+static const obs_opt_t output[] = {
     { 'o', 'o', "output", "FMT", OUTPUT_HELP, 0, "table json jsonl csv" },
     OBS_OPT_END,
 };
@@ -62,9 +67,26 @@ static const obs_opt_t metrics[] = {
     OBS_OPT_END,
 };
 
-static const obs_opt_t *const query_groups[] = { scope, query, NULL };
-static const obs_opt_t *const summary_groups[] = { scope, sub_help, NULL };
-static const obs_opt_t *const metrics_groups[] = { scope, metrics, NULL };
+static const obs_opt_t report[] = {
+    { 'o', 'o', "output", "FMT", "html (default): one self-contained page; md: Markdown, for a pull request", 0,
+      "html md" },
+    { 'B', 0, "baseline-start", "T", "compare with the range from T (15m, 2h, 7d ago, an ISO-8601 time or epoch ms)",
+      0, NULL },
+    { 'b', 0, "baseline-end", "T", "... up to T, exclusive (default: as long as the range)", 0, NULL },
+    { 'L', 0, "concurrency-limit", "FUNCTION=N",
+      "FUNCTION's concurrency limit (its reserved concurrency); others are held to the account limit", OBS_OPT_REPEAT,
+      NULL },
+    { 'A', 0, "account-limit", "N", "the account's concurrency limit (default 1000)", 0, NULL },
+    { 'G', 0, "price-gb-s", "USD", "price of a GB-second (default 0.0000166667, x86)", 0, NULL },
+    { 'R', 0, "price-request", "USD", "price of a request (default 0.0000002)", 0, NULL },
+    OBS_OPT_HELP,
+    OBS_OPT_END,
+};
+
+static const obs_opt_t *const query_groups[] = { scope, output, query, NULL };
+static const obs_opt_t *const summary_groups[] = { scope, output, sub_help, NULL };
+static const obs_opt_t *const metrics_groups[] = { scope, output, metrics, NULL };
+static const obs_opt_t *const report_groups[] = { scope, report, NULL };
 
 static const obs_exit_t exits[] = {
     { 0, "the query ran (whether or not it matched anything)" },
@@ -95,16 +117,29 @@ const obs_cli_t obsq_metrics_spec = {
     .groups = metrics_groups,
 };
 
-static const obs_cli_t *const subs[] = { &obsq_summary_spec, &obsq_metrics_spec, NULL };
+const obs_cli_t obsq_report_spec = {
+    .prog = "obsq report",
+    .word = "report",
+    .synopsis = "[options] > report.html\n-o md [options] > report.md",
+    .about = "The capacity figures of a time range (--since or --start/--end, whole minutes; default: all the "
+             "store holds) for a capacity review or a load test: invocations/s, p50/p95/p99 duration, "
+             "concurrent executions against the limits, environments alive, cold starts by kind, failures, "
+             "timeouts and throttle signals over time, cost, and the memory table Power Tuning would draw; "
+             "with --baseline-start, every figure beside the baseline's and the change. One self-contained "
+             "HTML page (inline SVG and CSS, nothing fetched), or Markdown.",
+    .groups = report_groups,
+};
+
+static const obs_cli_t *const subs[] = { &obsq_summary_spec, &obsq_metrics_spec, &obsq_report_spec, NULL };
 
 const obs_cli_t obsq_cli_spec = {
     .prog = "obsq",
     .synopsis = "[options] QUERY\n[options] --query-file FILE\n[options] --request ID\nsummary [options]\n"
-                "metrics [options]",
+                "metrics [options]\nreport [options]",
     .about = "Run a CloudWatch Logs Insights query on the store, e.g.\n"
              "  obsq 'filter @type = \"REPORT\" | stats pct(@duration, 99) by bin(5m)'\n"
-             "or read its per-function summary or its EMF metrics (obsq summary --help, obsq metrics "
-             "--help).",
+             "or read its per-function summary, its EMF metrics or a capacity report (obsq summary --help, "
+             "obsq metrics --help, obsq report --help).",
     .groups = query_groups,
     .exits = exits,
     .subs = subs,

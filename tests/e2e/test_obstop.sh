@@ -70,9 +70,11 @@ check_rows()
         check_eq "$1: $fn crashes" "$8" "$(truth "fn.$fn.crashes")"
         check_eq "$1: $fn oom" "$9" "$(truth "fn.$fn.oom")"
         check_eq "$1: $fn throttle signals" "${10}" "$(truth "fn.$fn.throttle_lines")"
-        check_eq "$1: $fn cold starts" "${11}" "$(truth "fn.$fn.cold_starts")"
-        check_eq "$1: $fn memory size" "${19}" "$(truth "fn.$fn.memory_mb")MB"
-        for p in 50:13 95:14 99:15; do
+        # ${11}: Conc, the window's peak concurrency (test_obstop_concurrency.sh checks its value)
+        check "$1: $fn peak concurrency is a count" sh -c 'expr "$0" : "[0-9][0-9]*$" >/dev/null' "${11}"
+        check_eq "$1: $fn cold starts" "${12}" "$(truth "fn.$fn.cold_starts")"
+        check_eq "$1: $fn memory size" "${20}" "$(truth "fn.$fn.memory_mb")MB"
+        for p in 50:14 95:15 99:16; do
             col=${p#*:}
             eval "shown=\${$col}"
             exp=$(pct "$fn" "${p%:*}")

@@ -322,4 +322,37 @@ for addr in "[::1]" localhost; do
         "Prometheus metrics on http://$(printf '%s' "$addr" | sed 's/[][]/\\&/g'):$P/metrics"
     check "--metrics-listen $addr:PORT: stops cleanly" stop_agent
 done
+# ---- concurrency: invocations of the last minute, exported with their times ----
+
+# api: a1 from now-50 s to now-20 s and a2 from now-40 s to now-30 s overlap
+# (peak 2), a3 from now-10 s has not ended (in flight now); worker: one from
+# now-45 s to now-35 s (account-wide peak 3: a1, a2, w1)
+NOW=$(date +%s)
+iso() { date -u -d "@$((NOW - $1))" +%Y-%m-%dT%H:%M:%S.000Z; }
+mkdir -p "$T/live/api" "$T/live/worker"
+{
+    printf '%s START RequestId: a1 Version: $LATEST\n' "$(iso 50)"
+    printf '%s START RequestId: a2 Version: $LATEST\n' "$(iso 40)"
+    printf '%s REPORT RequestId: a2\tDuration: 10000.00 ms\tBilled Duration: 10000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n' "$(iso 30)"
+    printf '%s REPORT RequestId: a1\tDuration: 30000.00 ms\tBilled Duration: 30000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n' "$(iso 20)"
+    printf '%s START RequestId: a3 Version: $LATEST\n' "$(iso 10)"
+} >"$T/live/api/s1.log"
+{
+    printf '%s START RequestId: w1 Version: $LATEST\n' "$(iso 45)"
+    printf '%s REPORT RequestId: w1\tDuration: 10000.00 ms\tBilled Duration: 10000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n' "$(iso 35)"
+} >"$T/live/worker/s1.log"
+check "concurrency: import the last minute" agent --once --no-progress --db "$T/live.db" "$T/live"
+P=$(free_port)
+check "concurrency: serve /metrics" start_metrics "$T/agent_live.out" "$P" --db "$T/live.db" --metrics-listen "127.0.0.1:$P"
+get "http://127.0.0.1:$P/metrics" "$T/live.txt" >/dev/null
+check "concurrency: promtool parses and lints it" sh -c "promtool check metrics <'$T/live.txt'"
+check_eq "concurrency: api in flight now" "$(metric "$T/live.txt" 'obs_lambda_concurrent_executions{function="api"}')" 1
+check_eq "concurrency: api's peak of the last 60 s" \
+    "$(metric "$T/live.txt" 'obs_lambda_concurrent_executions_peak{function="api"}')" 2
+check_eq "concurrency: worker in flight now" \
+    "$(metric "$T/live.txt" 'obs_lambda_concurrent_executions{function="worker"}')" 0
+check_eq "concurrency: worker's peak" "$(metric "$T/live.txt" 'obs_lambda_concurrent_executions_peak{function="worker"}')" 1
+check_eq "concurrency: account-wide in flight now" "$(metric "$T/live.txt" obs_lambda_account_concurrent_executions)" 1
+check_eq "concurrency: account-wide peak" "$(metric "$T/live.txt" obs_lambda_account_concurrent_executions_peak)" 3
+check "concurrency: the agent stops cleanly" stop_agent
 finish

@@ -469,6 +469,98 @@ static void test_init_start_cold_and_runtime_version(void)
     fx_close(&f);
 }
 
+/* How each environment started (docs/concurrency.md), one stream with an
+ * init before each first invocation: a text INIT_START alone is on demand
+ * (user-facing when its REPORT has an Init Duration, not when the init ran
+ * before the request); an INIT_REPORT that did not fail, ahead of the
+ * request, is provisioned concurrency; a failed one is not; RESTORE_START
+ * is SnapStart; JSON says its initializationType, and a provisioned
+ * environment's Init Duration is not a cold start a request waited for. */
+static void test_init_kinds(void)
+{
+    static const char *const report = "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+                                      "Max Memory Used: 41 MB";
+    char line[512];
+    fx_t f;
+    fx_open(&f);
+    struct {
+        const char *init[2];   /* lines before START */
+        const char *rid, *extra;
+        int kind, cold;
+    } cases[] = {
+        { { "INIT_START Runtime Version: python:3.12.v18", NULL }, "a1", "\tInit Duration: 120.00 ms",
+          STORE_INIT_ON_DEMAND, 1 },
+        { { NULL, NULL }, "a2", "", 0, 0 },
+        { { "INIT_START Runtime Version: python:3.12.v18", "INIT_REPORT Init Duration: 900.10 ms" }, "a3", "",
+          STORE_INIT_PROVISIONED, 0 },
+        { { "INIT_START Runtime Version: python:3.12.v18", NULL }, "a4", "", STORE_INIT_ON_DEMAND, 0 },
+        { { "INIT_START Runtime Version: python:3.12.v18",
+            "INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: timeout" },
+          "a5", "\tInit Duration: 2236.04 ms", STORE_INIT_ON_DEMAND, 1 },
+        { { "RESTORE_START Runtime Version: java:21.v9", NULL }, "a6", "\tRestore Duration: 300.50 ms",
+          STORE_INIT_SNAP_START, 0 },
+        { { "{\"time\":\"" T0 "\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":"
+            "\"provisioned-concurrency\",\"phase\":\"init\"}}", NULL },
+          "a7", "\tInit Duration: 80.00 ms", STORE_INIT_PROVISIONED, 0 },
+        { { "{\"time\":\"" T0 "\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":"
+            "\"on-demand\",\"phase\":\"init\"}}", NULL },
+          "a8", "\tInit Duration: 80.00 ms", STORE_INIT_ON_DEMAND, 1 },
+    };
+    feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    for (size_t i = 0; i < OBS_ARRAY_LEN(cases); i++) {
+        for (int k = 0; k < 2; k++)
+            if (cases[i].init[k])
+                feed(&f, cases[i].init[k]);
+        snprintf(line, sizeof line, "START RequestId: %s Version: $LATEST", cases[i].rid);
+        feed(&f, line);
+        snprintf(line, sizeof line, "REPORT RequestId: %s%s%s", cases[i].rid, report, cases[i].extra);
+        feed(&f, line);
+    }
+    sync_commit(&f);
+    for (size_t i = 0; i < OBS_ARRAY_LEN(cases); i++) {
+        CHECK_EQ_INT(q_int(f.sql, "SELECT coalesce(init_type, 0) FROM invocations WHERE request_id = '%s'",
+                           cases[i].rid),
+                     cases[i].kind);
+        CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '%s'", cases[i].rid),
+                     cases[i].cold);
+    }
+    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(cold_starts) FROM rollup_minute"), 3);
+    CHECK_EQ_STR(q_text(f.sql, "SELECT init_type_name FROM invocations_v WHERE request_id = 'a3'"),
+                 "provisioned-concurrency");
+    fx_close(&f);
+}
+
+/* timing: a time printed on the line (or a wrapper's) is the line's own;
+ * START and REPORT of a bare text file take the time rule's. */
+static void test_invocation_timing(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "START RequestId: h1 Version: $LATEST");   /* the head of the stream: a later line's time */
+    feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    feed(&f, "REPORT RequestId: h1\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
+    feed(&f, "{\"time\":\"" T1 "\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"" REQ3 "\"}}");
+    feed(&f, "{\"time\":\"" T2 "\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"" REQ3 "\","
+             "\"metrics\":{\"durationMs\":2600.0,\"billedDurationMs\":2600,\"memorySizeMB\":256,"
+             "\"maxMemoryUsedMB\":41},\"status\":\"success\"}}");
+    feed(&f, "{\"time\":\"" T1 "\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"j1\"}}");
+    feed(&f, "REPORT RequestId: j1\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
+             "Max Memory Used: 41 MB");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ1 "'"), 0);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = 'h1'"), STORE_TIMING_START_LATE);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ3 "'"),
+                 STORE_TIMING_START | STORE_TIMING_END);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations WHERE request_id = '" REQ3 "'"), T1_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations WHERE request_id = '" REQ3 "'"), T2_MS);
+    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = 'j1'"), STORE_TIMING_START);
+    fx_close(&f);
+}
+
 /* ---- (f) NUL bytes, (g) invalid UTF-8, (h) empty lines --------------------- */
 
 static void test_nul_bytes(void)
@@ -919,6 +1011,8 @@ TEST_LIST = {
     TEST(test_crash_oom_when_memory_full),
     TEST(test_crash_not_oom_with_memory_left),
     TEST(test_init_start_cold_and_runtime_version),
+    TEST(test_init_kinds),
+    TEST(test_invocation_timing),
     TEST(test_nul_bytes),
     TEST(test_nul_bytes_in_held_line),
     TEST(test_invalid_utf8),

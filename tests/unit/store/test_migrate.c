@@ -2,8 +2,9 @@
  * the v1 DDL, as an older obsagent left it) is migrated by store_open to
  * the current version with its rows intact (and its platform lines added to
  * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
- * store v7's emulated columns, a v7 store v8's checkpoints by identity; a
- * read-only open of an old store refuses
+ * store v7's emulated columns, a v7 store v8's checkpoints by identity, a
+ * v8 store v9's init types (from the durations its REPORTs had) and timing;
+ * a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -44,6 +45,17 @@ static void make_v1_store(void)
                  SQLITE_OK);
     sqlite3_close(db);
 }
+
+/* Turn the current schema's invocations back into v8's: without v9's
+ * init_type and timing, and the view over them as v1 made it. */
+#define UNDO_V9 \
+    "DROP VIEW invocations_v;" \
+    "ALTER TABLE invocations DROP COLUMN init_type;" \
+    "ALTER TABLE invocations DROP COLUMN timing;" \
+    "CREATE VIEW invocations_v AS SELECT i.*, s.function, s.log_group, s.stream," \
+    "  CASE i.outcome WHEN 0 THEN 'ok' WHEN 1 THEN 'error' WHEN 2 THEN 'timeout'" \
+    "    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name" \
+    "  FROM invocations i JOIN streams s ON s.id = i.stream_id;"
 
 static void cleanup(void)
 {
@@ -97,7 +109,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 8);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 9);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -140,7 +152,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -187,7 +199,7 @@ static void test_v6_migrates_to_v7(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              "ALTER TABLE invocations DROP COLUMN emulated;"
+                              UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                               "DROP TABLE sources; DROP TABLE missed;"
@@ -240,7 +252,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              "DROP TABLE sources; DROP TABLE missed;"
+                              UNDO_V9 "DROP TABLE sources; DROP TABLE missed;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -275,11 +287,52 @@ static void test_v7_sources_migrate_to_v8(void)
     cleanup();
 }
 
+/* A v8 store gets v9's init_type from what its REPORTs said (an Init
+ * Duration: on demand; a Restore Duration: SnapStart; neither: none),
+ * timing 0, and the view names the kind. */
+static void test_v8_migrates_to_v9(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v8.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              UNDO_V9
+                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                              "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
+                              "  VALUES('cold', 1, 20, 150.5, 1);"
+                              "INSERT INTO invocations(request_id, stream_id, end_ts, restore_duration) "
+                              "  VALUES('snap', 1, 30, 80);"
+                              "INSERT INTO invocations(request_id, stream_id, end_ts, duration) VALUES('warm', 1, 40, 9);"
+                              "PRAGMA user_version=8;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 9);
+    CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'cold'"), STORE_INIT_ON_DEMAND);
+    CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'snap'"), STORE_INIT_SNAP_START);
+    CHECK_EQ_INT(q(db, "SELECT init_type IS NULL FROM invocations WHERE request_id = 'warm'"), 1);
+    CHECK_EQ_INT(q(db, "SELECT sum(timing) FROM invocations"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations_v WHERE init_type_name = 'snap-start' AND function = 'fn'"),
+                 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),
     TEST(test_v7_sources_migrate_to_v8),
+    TEST(test_v8_migrates_to_v9),
     TEST(test_v1_migrates_with_rows_intact),
     TEST_END,
 };

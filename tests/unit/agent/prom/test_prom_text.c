@@ -226,6 +226,31 @@ static void test_render_empty(void)
     buf_free(&b);
 }
 
+static void test_render_concurrency(void)
+{
+    store_fn_concurrency_t fns[2] = { { "api", 3, 7, NULL }, { "say \"hi\"", 0, 1, NULL } };
+    store_concurrency_t c;
+    memset(&c, 0, sizeof c);
+    c.fns = fns;
+    c.nfns = 2;
+    c.all.level = 3;
+    c.all.peak = 8;
+    buf_t b = { 0 };
+    prom_render_concurrency(&b, &c);
+    const char *s = b.p;
+    CHECK_LINE(s, "# TYPE obs_lambda_concurrent_executions gauge");
+    CHECK_LINE(s, "obs_lambda_concurrent_executions{function=\"api\"} 3");
+    CHECK_LINE(s, "obs_lambda_concurrent_executions{function=\"say \\\"hi\\\"\"} 0");
+    CHECK_LINE(s, "# TYPE obs_lambda_concurrent_executions_peak gauge");
+    CHECK_LINE(s, "obs_lambda_concurrent_executions_peak{function=\"api\"} 7");
+    CHECK_LINE(s, "obs_lambda_concurrent_executions_peak{function=\"say \\\"hi\\\"\"} 1");
+    CHECK_LINE(s, "obs_lambda_account_concurrent_executions 3");
+    CHECK_LINE(s, "obs_lambda_account_concurrent_executions_peak 8");
+    CHECK_EQ_INT(occurrences(s, "# TYPE "), 4);
+    CHECK(b.len > 0 && s[b.len - 1] == '\n');
+    buf_free(&b);
+}
+
 TEST_LIST = {
     TEST(test_names),
     TEST(test_label_values),
@@ -233,5 +258,6 @@ TEST_LIST = {
     TEST(test_doubles),
     TEST(test_render),
     TEST(test_render_empty),
+    TEST(test_render_concurrency),
     TEST_END,
 };
