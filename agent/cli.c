@@ -3,6 +3,7 @@
  * their ranges, and the checks between them. */
 #include "agent/cli.h"
 #include "common/xalloc.h"
+#include "common/termsafe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -161,7 +162,7 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
 
 static int bad_value(const char *opt, const char *val, const char *want)
 {
-    fprintf(stderr, "obsagent: invalid %s '%s': expected %s\n", opt, val, want);
+    termsafe_eprintf("obsagent: invalid %s '%s': expected %s\n", opt, val, want);
     return 2;
 }
 
@@ -333,7 +334,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         return 2;
     }
     if (cli->once && follow_only) {
-        fprintf(stderr, "obsagent: %s applies in follow mode only (not with --once or '-')\n", follow_only);
+        termsafe_eprintf("obsagent: %s applies in follow mode only (not with --once or '-')\n", follow_only);
         return 2;
     }
     if (cli->once)  /* the default endpoint ($OBS_EMF_LISTEN) is a follow-mode one */

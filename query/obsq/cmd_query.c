@@ -8,6 +8,7 @@
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/clock.h"
+#include "common/termsafe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,7 +39,7 @@ static char *read_query(const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "obsq: --query-file %s: %s\n", path, strerror(errno));
+        termsafe_eprintf("obsq: --query-file %s: %s\n", path, strerror(errno));
         return NULL;
     }
     buf_t b = { 0 };
@@ -50,7 +51,7 @@ static char *read_query(const char *path)
     if (f != stdin)
         fclose(f);
     if (bad || b.len > QUERY_FILE_MAX || (b.len && memchr(b.p, '\0', b.len))) {
-        fprintf(stderr, "obsq: --query-file %s: %s\n", path,
+        termsafe_eprintf("obsq: --query-file %s: %s\n", path,
                 bad ? "read error" : b.len > QUERY_FILE_MAX ? "larger than 16 MiB" : "holds a NUL byte");
         buf_free(&b);
         return NULL;
@@ -64,7 +65,7 @@ static int int_option(const char *opt, const char *arg, long lo, long hi, int *o
     char *end;
     long v = strtol(arg, &end, 10);
     if (*end || v < lo || v > hi) {
-        fprintf(stderr, "obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
+        termsafe_eprintf("obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
         return -1;
     }
     *out = (int)v;
@@ -85,7 +86,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         case 'E': {
             int64_t *dst = c == 'E' ? &o->plan.until_ms : &o->plan.since_ms;
             if (timearg_parse(optarg, now, dst)) {
-                fprintf(stderr, "obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
+                termsafe_eprintf("obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
                                 "or epoch ms\n", optarg);
                 return 2;
             }
@@ -111,7 +112,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             char *end;
             long long v = strtoll(optarg, &end, 10);
             if (*end || v < 1) {
-                fprintf(stderr, "obsq: --max-rows takes a positive number, not '%s'\n", optarg);
+                termsafe_eprintf("obsq: --max-rows takes a positive number, not '%s'\n", optarg);
                 return 2;
             }
             o->plan.max_rows = v;
@@ -131,7 +132,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             char *end;
             o->interval = strtod(optarg, &end);
             if (*end || !(o->interval >= 0.05 && o->interval <= 3600)) {
-                fprintf(stderr, "obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
+                termsafe_eprintf("obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
                 return 2;
             }
             break;
@@ -268,8 +269,12 @@ static void query_selection(sqlite3 *db, query_plan_opts_t *o, FILE *f)
             buf_t all = { 0 };
             for (int g = 0; have[sel[k].col][g] && all.len < 200; g++)
                 buf_printf(&all, "%s%s", g ? ", " : "", have[sel[k].col][g]);
-            fprintf(f, "note: the store has no %s '%s'%s%s%s\n", sel[k].what, sel[k].v[i],
-                    all.len ? " (it holds: " : "", all.len ? all.p : "", all.len >= 200 ? ", ...)" : all.len ? ")" : "");
+            buf_t line = { 0 };   /* names from the store: made safe for the terminal */
+            buf_printf(&line, "note: the store has no %s '%s'%s%s%s", sel[k].what, sel[k].v[i],
+                       all.len ? " (it holds: " : "", all.len ? all.p : "", all.len >= 200 ? ", ...)" : all.len ? ")" : "");
+            termsafe_fwrite(f, line.p, line.len, 0);
+            fputc('\n', f);
+            buf_free(&line);
             buf_free(&all);
         }
     }
@@ -478,7 +483,7 @@ int obsq_cmd_query(int argc, char **argv)
     rc = 0;
     goto out;
 fail:
-    fprintf(stderr, "obsq: %s\n", err.msg);
+    termsafe_eprintf("obsq: %s\n", err.msg);
 out:
     query_plan_free(plan);
     query_ast_free(ast);

@@ -5,6 +5,7 @@
  * and `metrics` share, so all three spell them the same. */
 #include "query/obsq/obsq.h"
 #include "query/format.h"
+#include "common/termsafe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +121,6 @@ int obsq_output_parse(const char *prog, const char *arg, int *out)
             return 0;
         }
     }
-    fprintf(stderr, "%s: -o takes table, json, jsonl or csv, not '%s'\n", prog, arg);
+    termsafe_eprintf("%s: -o takes table, json, jsonl or csv, not '%s'\n", prog, arg);
     return 2;
 }
