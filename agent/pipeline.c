@@ -386,6 +386,7 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "invalid_utf8_lines", s->invalid_utf8, &y->invalid_utf8);
     push_counter(pl, "nul_lines", s->nul, &y->nul);
     push_counter(pl, "no_newline_lines", s->no_newline, &y->no_newline);
+    push_counter(pl, "events_time_absurd", s->time_absurd, &y->time_absurd);
     push_counter(pl, "emf_documents", s->emf_documents, &y->emf_documents);
     push_counter(pl, "emf_points", s->emf_points, &y->emf_points);
     push_counter(pl, "emf_parsing_errors", s->emf_parse_errors, &y->emf_parse_errors);

@@ -20,6 +20,7 @@ typedef struct pipeline_stats {
     int64_t bytes;            /* input bytes those lines took (with newlines) */
     int64_t empty;            /* empty lines: counted, not stored */
     int64_t truncated, invalid_utf8, nul, no_newline;
+    int64_t time_absurd;      /* events whose time is absurd (common/timesane.h) */
     int64_t events;           /* rows stored */
     int64_t by_kind[LK__COUNT];
     int64_t invocations, cold_starts, errors, timeouts, crashes, oom, throttle;

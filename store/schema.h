@@ -5,6 +5,7 @@
 #define OBS_STORE_SCHEMA_H
 
 #include "store/store.h"   /* STORE_KIND_*: event kinds named in the SQL */
+#include "common/timesane.h"
 
 /* ---- v1 -------------------------------------------------------------- */
 
@@ -302,9 +303,21 @@
 "  bytes INTEGER NOT NULL,\n" \
 "  reason TEXT NOT NULL);\n"
 
+/* ---- v9: absurd event times flagged ---------------------------------------- */
+/* An event time before 2000 or over a day past its arrival is absurd
+ * (common/timesane.h): the writer flags it (EVF_TIME_ABSURD); the events
+ * stored before are flagged here (one pass over the table). The partial
+ * index finds them by arrival, for retention: they are evicted first under
+ * --max-db-size, and by arrival under --retention (a time in 9999 would
+ * never age out). */
+#define SQL_V9 \
+"UPDATE events SET flags = flags | " OBS_STR(EVF_TIME_ABSURD_BIT) "\n" \
+"  WHERE ts < " OBS_STR(OBS_TIME_SANE_MIN_MS) " OR ts > ingest_ts + " OBS_STR(OBS_TIME_AHEAD_MAX_MS) ";\n" \
+"CREATE INDEX events_absurd ON events(ingest_ts) WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8 }
-#define STORE_SCHEMA_VERSION 8
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9 }
+#define STORE_SCHEMA_VERSION 9
 
 /* ---- connection pragmas ------------------------------------------------ */
 

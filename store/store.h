@@ -35,7 +35,9 @@ enum store_event_flag {
     EVF_TIME_INHERITED = 16,  /* no time of its own: the previous timed line's */
     EVF_TIME_ARRIVAL = 32,    /* no time of its own and none before: arrival time */
     EVF_TIME_FROM_NEXT = 128, /* at the head of its stream: the first timed line's time */
+    EVF_TIME_ABSURD = 256,    /* before 2000, or over a day past its arrival (common/timesane.h) */
 };
+#define EVF_TIME_ABSURD_BIT 256   /* the same, for SQL text (OBS_STR) */
 
 /* The events.kind values (lambda_kind_t, lambda/classify.h) that SQL text
  * names: a partial index's condition and the queries that use it must

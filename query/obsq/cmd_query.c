@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "common/clock.h"
 #include "common/termsafe.h"
+#include "common/timesane.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +25,8 @@ typedef struct qopts {
     const char **functions;
     const char **log_groups;
     qfmt_t fmt;
-    int fill, explain, follow, context, threads, strict;
+    int fill, explain, follow, context, threads, strict, max_bins;
+    int64_t sane_first, sane_last;   /* the data's sane extent (0: none) */
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
     double interval;
@@ -119,6 +121,10 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             break;
         }
         case 'F': o->fill = 0; break;
+        case 'B':
+            if (int_option("--max-bins", optarg, 1, 1000000000, &o->max_bins))
+                return 2;
+            break;
         case 'C':
             if (int_option("--context", optarg, 0, 1000, &o->context))
                 return 2;
@@ -201,6 +207,33 @@ static void store_span(sqlite3 *db, query_plan_opts_t *o)
         o->span_last_ms = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
+}
+
+/* The data's sane extent: its first and last event times inside the sane
+ * world [2000-01-01, now + 1 day] (common/timesane.h), two index seeks.
+ * Zero-fill runs inside it when the query has no range of its own. */
+static void sane_span(sqlite3 *db, int64_t now, qopts_t *o)
+{
+    sqlite3_stmt *st;
+    o->sane_first = o->sane_last = 0;
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT min(ts) FROM events WHERE ts >= ?1), "
+                               "(SELECT max(ts) FROM events WHERE ts <= ?2)", -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, OBS_TIME_SANE_MIN_MS);
+    sqlite3_bind_int64(st, 2, now + OBS_TIME_AHEAD_MAX_MS);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+        sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+        o->sane_first = sqlite3_column_int64(st, 0);
+        o->sane_last = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+}
+
+static query_run_opts_t run_opts(const qopts_t *o)
+{
+    query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows,
+                            o->sane_first, o->sane_last, o->max_bins };
+    return ro;
 }
 
 /* The store's distinct log groups (col 0) or functions (col 1), in order,
@@ -347,7 +380,7 @@ static int follow(sqlite3 *db, const query_ast_t *ast, qopts_t *o, const query_p
             qformat_time((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, now);
             printf("-- %s\n", now);
         }
-        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows };
+        query_run_opts_t ro = run_opts(o);
         int64_t rows = 0;
         int rc = query_run(db, plan, &ro, f, &rows, &last, err);
         if (rc) {
@@ -387,6 +420,7 @@ int obsq_cmd_query(int argc, char **argv)
     o.db = getenv("OBS_DB");
     o.plan.since_ms = o.plan.until_ms = -1;
     o.fill = 1;
+    o.max_bins = 1000000;
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);
@@ -424,6 +458,7 @@ int obsq_cmd_query(int argc, char **argv)
     o.plan.ascending = o.follow;
     if (!o.follow)
         store_span(store_db(st), &o.plan);
+    sane_span(store_db(st), now, &o);
     if (query_plan_build(ast, &o.plan, &plan, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
@@ -469,7 +504,7 @@ int obsq_cmd_query(int argc, char **argv)
     qformat_t *fmt = qformat_new(stdout, o.fmt, names, is_time, plan->ncolumns, terminal_width());
     free(names);
     free(is_time);
-    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
+    query_run_opts_t ro = run_opts(&o);
     int64_t rows = 0;
     int run_rc = query_run_split(store_db(st), ast, &o.plan, plan, &so, &ro, fmt, &rows, &err);
     if (run_rc) {

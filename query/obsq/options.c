@@ -27,6 +27,10 @@ static const obs_opt_t query[] = {
       OBS_OPT_REPEAT, NULL },
     { 'm', 0, "max-rows", "N", "stop after N rows (default: no cap)", 0, NULL },
     { 'F', 0, "no-fill", NULL, "do not zero-fill empty bins of stats ... by bin()", 0, NULL },
+    { 'B', 0, "max-bins", "N",
+      "zero-fill at most N bins (default 1000000): the fill runs over the query's range, else the "
+      "data's sane extent (times from 2000 to a day ahead); a wider fill is refused before anything is "
+      "printed", 0, NULL },
     { 'C', 0, "context", "N", "show N events before and after each match (its stream)", 0, NULL },
     { 'w', 0, "follow", NULL,
       "keep running: print new matching events as they arrive (a stats query is re-run and reprinted); "
