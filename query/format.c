@@ -1,5 +1,9 @@
 /* query/format.c — result output (see format.h). The table is buffered to
- * align its columns; the other formats stream row by row. */
+ * align its columns, up to TABLE_SAMPLE_ROWS rows or TABLE_SAMPLE_BYTES of
+ * text: a larger result is printed with the widths its first rows needed,
+ * and its other rows stream out as they come (a wider value cut with "…"),
+ * so memory stays flat whatever the result's size. The other formats
+ * stream row by row. */
 #include "query/format.h"
 #include "common/isotime.h"
 #include "common/termsafe.h"
@@ -13,6 +17,8 @@
 #include <unistd.h>
 
 #define CELL_MAX 60  /* widest column but the last, in a table */
+#define TABLE_SAMPLE_ROWS 10000
+#define TABLE_SAMPLE_BYTES (8 * 1024 * 1024)
 
 struct qformat {
     FILE *out;
@@ -22,6 +28,9 @@ struct qformat {
     int ncols, width;
     char **cells;      /* table: rendered cells, row-major */
     size_t nrows, cap;
+    size_t cell_bytes; /* table: text in cells */
+    size_t *w, last;   /* table: the column widths, once fixed */
+    int64_t sampled;   /* table: rows the widths were taken from (0: all of them) */
     int first;         /* json: no row written yet */
     int no_header;
     int header_done;   /* csv */
@@ -210,6 +219,8 @@ void qformat_no_header(qformat_t *f)
     f->no_header = 1;
 }
 
+static void table_flush(qformat_t *f);
+
 void qformat_row(qformat_t *f, qval_t *row)
 {
     f->rows++;
@@ -225,9 +236,14 @@ void qformat_row(qformat_t *f, qval_t *row)
             f->cap = f->cap ? f->cap * 2 : 64;
             f->cells = xrealloc(f->cells, f->cap * (size_t)f->ncols * sizeof *f->cells);
         }
-        for (int i = 0; i < f->ncols; i++)
-            f->cells[f->nrows * (size_t)f->ncols + (size_t)i] = render(f, &row[i], i);
+        for (int i = 0; i < f->ncols; i++) {
+            char *c = render(f, &row[i], i);
+            f->cells[f->nrows * (size_t)f->ncols + (size_t)i] = c;
+            f->cell_bytes += strlen(c);
+        }
         f->nrows++;
+        if (f->w || f->nrows >= TABLE_SAMPLE_ROWS || f->cell_bytes >= TABLE_SAMPLE_BYTES)
+            table_flush(f);
     }
     for (int i = 0; i < f->ncols; i++)
         free(row[i].s);
@@ -288,37 +304,70 @@ static void put_cell(FILE *out, const char *s, size_t width, int pad)
     }
 }
 
-static void finish_table(qformat_t *f)
+/* Fix the widths from the rows held: each column as wide as its widest
+ * cell (at most CELL_MAX), the last one what is left of the width. */
+static void table_widths(qformat_t *f)
 {
-    size_t *w = xcalloc((size_t)f->ncols, sizeof *w);
+    f->w = xcalloc((size_t)f->ncols, sizeof *f->w);
     for (int c = 0; c < f->ncols; c++) {
-        w[c] = cell_width(f->names[c]);
+        f->w[c] = cell_width(f->names[c]);
         for (size_t r = 0; r < f->nrows; r++) {
             size_t cw = cell_width(f->cells[r * (size_t)f->ncols + (size_t)c]);
-            if (cw > w[c])
-                w[c] = cw;
+            if (cw > f->w[c])
+                f->w[c] = cw;
         }
-        if (c < f->ncols - 1 && w[c] > CELL_MAX)
-            w[c] = CELL_MAX;
+        if (c < f->ncols - 1 && f->w[c] > CELL_MAX)
+            f->w[c] = CELL_MAX;
     }
     /* The last column gets what is left of the width (at least 20). */
     size_t used = 0;
     for (int c = 0; c < f->ncols - 1; c++)
-        used += w[c] + 2;
-    size_t last = f->width > 0 ? ((size_t)f->width > used + 20 ? (size_t)f->width - used : 20) : 0;
-    for (size_t r = f->no_header ? 1 : 0; r <= f->nrows; r++) {
-        for (int c = 0; c < f->ncols; c++) {
-            const char *s = r == 0 ? f->names[c] : f->cells[(r - 1) * (size_t)f->ncols + (size_t)c];
-            int is_last = c == f->ncols - 1;
-            put_cell(f->out, s, is_last ? last : w[c], !is_last);
-            if (!is_last)
-                fputs("  ", f->out);
-        }
-        fputc('\n', f->out);
+        used += f->w[c] + 2;
+    f->last = f->width > 0 ? ((size_t)f->width > used + 20 ? (size_t)f->width - used : 20) : 0;
+}
+
+static void table_line(qformat_t *f, char *const *cells)
+{
+    for (int c = 0; c < f->ncols; c++) {
+        int is_last = c == f->ncols - 1;
+        put_cell(f->out, cells[c], is_last ? f->last : f->w[c], !is_last);
+        if (!is_last)
+            fputs("  ", f->out);
     }
-    if (f->nrows == 0 && !f->no_header)
+    fputc('\n', f->out);
+}
+
+/* Print the rows held (the first time: the widths fixed from them, and the
+ * header), and let them go. */
+static void table_flush(qformat_t *f)
+{
+    if (!f->w) {
+        table_widths(f);
+        if (!f->no_header)
+            table_line(f, f->names);
+    }
+    for (size_t r = 0; r < f->nrows; r++) {
+        table_line(f, &f->cells[r * (size_t)f->ncols]);
+        for (int c = 0; c < f->ncols; c++)
+            free(f->cells[r * (size_t)f->ncols + (size_t)c]);
+    }
+    if (!f->sampled && f->rows > (int64_t)f->nrows)
+        f->sampled = f->rows - 1;   /* the widths were fixed before this row */
+    f->nrows = 0;
+    f->cell_bytes = 0;
+}
+
+static void finish_table(qformat_t *f)
+{
+    int any = f->w || f->nrows;
+    table_flush(f);
+    if (!any && !f->no_header)
         fputs("(no results)\n", f->out);
-    free(w);
+}
+
+int64_t qformat_widths_sampled(const qformat_t *f)
+{
+    return f->sampled;
 }
 
 static void release(qformat_t *f);
@@ -341,6 +390,7 @@ void qformat_abort(qformat_t *f)
 
 static void release(qformat_t *f)
 {
+    free(f->w);
     for (size_t i = 0; i < f->nrows * (size_t)f->ncols; i++)
         free(f->cells[i]);
     free(f->cells);

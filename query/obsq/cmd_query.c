@@ -512,7 +512,12 @@ int obsq_cmd_query(int argc, char **argv)
         goto fail;
     }
     int empty = qformat_empty_columns(fmt);
+    int64_t sampled = qformat_widths_sampled(fmt);
     qformat_finish(fmt);
+    if (sampled)
+        fprintf(stderr, "obsq: %lld rows, printed as they came: the columns are as wide as the first %lld "
+                        "needed, a wider value after them is cut with '\xe2\x80\xa6' (-o csv, json or jsonl keep "
+                        "every value whole)\n", (long long)rows, (long long)sampled);
     if (empty)
         obsq_field_notes(store_db(st), ast, stderr);
     rc = 0;
