@@ -17,7 +17,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_MAX_OPEN_FILES, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
-       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
+       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_METRICS_MAX_SERIES, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
        OPT_LOG_LEVEL };
 
 /* Every option of obsagent, once: the parser below, --help, obsagent(1)
@@ -112,6 +112,9 @@ static const obs_opt_t options[] = {
     { OPT_METRICS_LISTEN, 0, "metrics-listen", "HOST:PORT",
       "serve GET /metrics there (default $OBS_METRICS_LISTEN, else off; e.g. 127.0.0.1:9464); a "
       "non-loopback HOST needs --listen-public", 0, NULL },
+    { OPT_METRICS_MAX_SERIES, 0, "metrics-max-series", "N",
+      "at most N functions and N EMF series in a scrape (default 10000), the first by name; the others "
+      "are counted in obs_scrape_series_left_out", 0, NULL },
     OBS_OPT_END,
 };
 
@@ -277,6 +280,11 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             cli->no.emf.allow_remote = cli->no.telemetry.allow_remote = cli->mo.allow_remote = 1;
             break;
         case OPT_METRICS_LISTEN: cli->mo.listen = optarg, follow_only = "--metrics-listen"; break;
+        case OPT_METRICS_MAX_SERIES:
+            if (parse_size(optarg, 1, 10000000, &v))
+                return bad_value("--metrics-max-series", optarg, "1 to 10000000");
+            cli->mo.max_series = (int)v;
+            break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");

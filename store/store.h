@@ -355,12 +355,15 @@ typedef struct store_totals {
     int nmetrics;
     store_counter_value_t *counters; /* agent_counters, by name */
     int ncounters;
+    int64_t fns_cut, metrics_cut;    /* functions and EMF series left out (max_series) */
 } store_totals_t;
 
 /* Read every total in one read transaction (a consistent snapshot), from
  * rollup_hour, metric_rollup_minute and agent_counters only: O(functions x
- * hours + series x minutes), never the events. */
-int store_totals_read(store_t *st, store_totals_t *out, obs_err_t *err);
+ * hours + series x minutes), never the events. At most max_series
+ * functions and max_series EMF series (the first by name; 0: no limit):
+ * the others are only counted, in fns_cut and metrics_cut. */
+int store_totals_read(store_t *st, int max_series, store_totals_t *out, obs_err_t *err);
 void store_totals_free(store_totals_t *t);
 
 #endif

@@ -22,6 +22,7 @@
 struct prom_http {
     struct MHD_Daemon *d;
     store_t *st;              /* used by the daemon's thread only */
+    int max_series;
     int fd;                   /* the listening socket until the daemon has it */
     char describe[128];
     http_deadline_t *deadline;  /* cuts a connection PROM_CONN_SECONDS after it opened */
@@ -59,7 +60,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                      "text/plain; charset=utf-8");
     store_totals_t t;
     obs_err_t err = { 0 };
-    if (store_totals_read(m->st, &t, &err)) {
+    if (store_totals_read(m->st, m->max_series, &t, &err)) {
         buf_t b = { 0 };
         buf_printf(&b, "obsagent: %s\n", err.msg);
         return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
@@ -112,6 +113,7 @@ int prom_http_start(const prom_http_opts_t *o, prom_http_t **out, obs_err_t *err
                            "the metrics; add --listen-public to mean it", e.host);
     prom_http_t *m = xcalloc(1, sizeof *m);
     m->fd = -1;
+    m->max_series = o->max_series ? o->max_series : PROM_MAX_SERIES_DEFAULT;
     int rc = store_open_readonly(o->db_path, &m->st, err);
     if (!rc && !(m->deadline = http_deadline_new(PROM_CONN_SECONDS)))
         rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");

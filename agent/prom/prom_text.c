@@ -406,9 +406,23 @@ static void render_counters(buf_t *b, const store_totals_t *t)
     }
 }
 
+/* What --metrics-max-series left out of this scrape: a sample only for a
+ * kind that lost some (absent: nothing left out). */
+static void render_cut(buf_t *b, const store_totals_t *t)
+{
+    put_help(b, "obs_scrape_series_left_out", "gauge",
+             "Functions (kind=function) and EMF series (kind=emf) in the store but not in this scrape: "
+             "past --metrics-max-series.");
+    if (t->fns_cut)
+        buf_printf(b, "obs_scrape_series_left_out{kind=\"function\"} %lld\n", (long long)t->fns_cut);
+    if (t->metrics_cut)
+        buf_printf(b, "obs_scrape_series_left_out{kind=\"emf\"} %lld\n", (long long)t->metrics_cut);
+}
+
 void prom_render(buf_t *out, const store_totals_t *t)
 {
     render_functions(out, t);
     render_emf(out, t);
     render_counters(out, t);
+    render_cut(out, t);
 }

@@ -205,12 +205,30 @@ static void test_render(void)
     CHECK_LINE(s, "obs_agent_lines_total 7");
     CHECK_LINE(s, "obs_agent_paused_seconds_total 1.5");
 
+    /* nothing was left out: the family is announced, no sample */
+    CHECK_LINE(s, "# TYPE obs_scrape_series_left_out gauge");
+    CHECK(strstr(s, "\nobs_scrape_series_left_out{") == NULL);
+
     /* every family is typed once; the text ends with a newline */
     CHECK_EQ_INT(occurrences(s, "# TYPE obs_lambda_invocations_total "), 1);
     CHECK(b.len > 0 && s[b.len - 1] == '\n');
     buf_free(&b);
     sketch_done(&fn.duration);
     sketch_done(&fn.init);
+}
+
+/* Past --metrics-max-series: what was left out, per kind */
+static void test_render_cut(void)
+{
+    store_totals_t t;
+    memset(&t, 0, sizeof t);
+    t.fns_cut = 3;
+    t.metrics_cut = 70;
+    buf_t b = { 0 };
+    prom_render(&b, &t);
+    CHECK_LINE(b.p, "obs_scrape_series_left_out{kind=\"function\"} 3");
+    CHECK_LINE(b.p, "obs_scrape_series_left_out{kind=\"emf\"} 70");
+    buf_free(&b);
 }
 
 static void test_render_empty(void)
@@ -232,6 +250,7 @@ TEST_LIST = {
     TEST(test_emf_family),
     TEST(test_doubles),
     TEST(test_render),
+    TEST(test_render_cut),
     TEST(test_render_empty),
     TEST_END,
 };
