@@ -82,7 +82,7 @@ static const obs_opt_t options[] = {
       "a few thousand rows at a time between reads", 0, NULL },
     { OPT_MAX_DB_SIZE, 0, "max-db-size", "SIZE",
       "keep the store (file + WAL, in use) under SIZE (500M, 2G; K, M, G = 1024-based): over it, the "
-      "oldest minutes are deleted until it is under 90% of SIZE", 0, NULL },
+      "oldest events are deleted, 500 at a time (those of absurd time first), until it is under 90% of SIZE", 0, NULL },
     OBS_OPT_SECTION("EMF endpoint (follow mode)"),
     { OPT_EMF_LISTEN, 0, "emf-listen", "LIST",
       "where to serve what the CloudWatch agent serves to clients in Agent mode "

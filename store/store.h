@@ -237,14 +237,26 @@ typedef struct store_retention_counts {
 } store_retention_counts_t;
 
 /* Delete, in the open write transaction (started if needed), at most about
- * `limit` rows of each table that are older than cutoff_ms (a whole minute):
+ * `limit` rows of each table that are older than cutoff_ms (any ms):
  * events (ts, with their full-text entries; the events of the last
  * millisecond taken are all taken), metric points (ts), invocations (end,
  * else start; one with neither is kept), per-minute rollups of functions and
- * metrics (minute), hourly rollups whose whole hour is before the cutoff.
+ * metrics and hourly rollups whose whole minute or hour is before the
+ * cutoff (a minute cut in two keeps its rollup: the counts of all of it).
  * *done = 1 when nothing older than the cutoff is left. */
 int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
                            int *done, obs_err_t *err);
+
+/* The time just after the n oldest events (so that deleting what is
+ * before it takes them, and the others of the n-th's millisecond); -1 when
+ * there is no event. */
+int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err);
+
+/* Delete at most about `limit` events of absurd time (EVF_TIME_ABSURD) that
+ * arrived before arrived_before_ms, the first arrived first, with their
+ * full-text entries; *deleted: how many; *done = 1 when none is left. */
+int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int limit, int64_t *deleted,
+                                  int *done, obs_err_t *err);
 
 /* Time of the oldest event or metric point (ms), -1 when there is none. */
 int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err);
