@@ -176,20 +176,25 @@ static int pragma_int(store_t *st, const char *sql, int64_t *out, obs_err_t *err
     return rc;
 }
 
+static int64_t wal_size(store_t *st)
+{
+    char wal[4096];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(st->db, "main"));
+    return stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
 int store_size(store_t *st, store_size_t *out, obs_err_t *err)
 {
     int64_t pages = 0, free_pages = 0, page_size = 0;
     int rc;
-    struct stat sb;
-    char wal[4096];
     if ((rc = pragma_int(st, "PRAGMA page_count", &pages, err)) ||
         (rc = pragma_int(st, "PRAGMA freelist_count", &free_pages, err)) ||
         (rc = pragma_int(st, "PRAGMA page_size", &page_size, err)))
         return rc;
     out->file_bytes = pages * page_size;
     out->used_bytes = (pages - free_pages) * page_size;
-    snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(st->db, "main"));
-    out->wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    out->wal_bytes = wal_size(st);
     return 0;
 }
 
@@ -205,5 +210,16 @@ int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err)
              (long long)pages, (long long)pages * 4096);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "limiting the WAL");
+    st->wal_limit = pages * 4096;
     return 0;
+}
+
+int store_wal_blocked(store_t *st, int64_t *wal_bytes)
+{
+    *wal_bytes = st->wal_limit > 0 ? wal_size(st) : 0;
+    if (st->wal_limit <= 0 || st->in_txn || *wal_bytes <= STORE_WAL_OVER * st->wal_limit)
+        return 0;
+    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    *wal_bytes = wal_size(st);
+    return *wal_bytes > STORE_WAL_OVER * st->wal_limit;
 }

@@ -272,6 +272,15 @@ int store_size(store_t *st, store_size_t *out, obs_err_t *err);
  * back to it after a checkpoint (never above the writer's default). */
 int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err);
 
+/* Over a limit set by store_limit_wal, the WAL can still grow while a
+ * reader holds an old snapshot (a checkpoint cannot start it over). Past
+ * STORE_WAL_OVER times that limit, try a checkpoint that waits for the
+ * readers (for the busy timeout) and truncates: 1 when the WAL is still
+ * over (*wal_bytes: its size; the writer should wait), 0 when not. Outside
+ * a transaction only. */
+#define STORE_WAL_OVER 4
+int store_wal_blocked(store_t *st, int64_t *wal_bytes);
+
 /* ---- read helpers ------------------------------------------------------ */
 
 typedef struct store_fn_summary {

@@ -214,6 +214,40 @@ check_eq "3. ... the very last line among them" \
     "$(sql "$DB" "SELECT count(*) FROM events WHERE message LIKE '%line-b-039999 %'")" 1
 check "3. the store is within the limit" test "$(disk "$DB")" -le "$LIMIT"
 
+# ---- 4. a reader holding a snapshot: the WAL stays bounded ------------------------
+# obsq's output waits in a pipe nobody reads (a pager left open) for 6 s,
+# holding its read transaction, while 40,000 more lines come: the writer
+# waits (said) instead of growing the WAL past 4 x its share and a batch
+# (before: 55-87 MB past an 8 MB limit), and reads them all once the
+# reader is gone.
+section reader
+"$OBSQ" --db "$DB" -o csv 'fields @message' | (sleep 6; cat >/dev/null) &
+READER=$!
+sleep 0.5
+start_agent "$S" "$DB" "$ERR" --max-db-size 4M --max-pending-bytes $PENDING
+flood c 40000 >>"$S/fn/busy.log"
+wal_peak=0
+i=0
+while [ $i -lt 50 ]; do
+    w=0
+    [ -f "$DB-wal" ] && w=$(stat -c %s "$DB-wal")
+    [ "$w" -gt "$wal_peak" ] && wal_peak=$w
+    sleep 0.1
+    i=$((i + 1))
+done
+# the bound is checked between batches: 4 x the WAL's share (1.6 MB here)
+# plus what one batch writes (4.1 MB measured; 12.8 MB without the bound,
+# and growing with the input)
+check "4. while the reader holds its snapshot the WAL stays within 1.25 x the limit ($wal_peak)" \
+    test "$wal_peak" -le $((LIMIT + LIMIT / 4))
+check_grep "4. the agent says why it waits" "$ERR" "paused, store full: its WAL has [0-9]+ bytes, over 4 times its share of --max-db-size, and a reader holds an old snapshot"
+wait "$READER"
+check "4. once the reader is gone every line is read" wait_status "$DB" lines 120000 60
+stop_agent "4. stop" "$ERR"
+check "4. the store is within the limit" test "$(disk "$DB")" -le "$LIMIT"
+check_eq "4. ... the very last line kept" \
+    "$(sql "$DB" "SELECT count(*) FROM events WHERE message LIKE '%line-c-039999 %'")" 1
+
 # ---- 2. --retention ----------------------------------------------------------
 section age
 "$LAMBDAGEN" --out "$T/s2old" --functions 2 --invocations 300 --seed 7 \

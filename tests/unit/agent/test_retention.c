@@ -2,8 +2,8 @@
  * known rows: what store_retention_delete removes and what it keeps
  * (events and their full-text entries, metric points, invocations, the
  * function and metric rollups, hours only when wholly old), in batches;
- * the oldest time and the size it reports; and the option parsers of
- * agent/retention.c. */
+ * the oldest time and the size it reports; a WAL a reader keeps from
+ * starting over; and the option parsers of agent/retention.c. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 #include "tests/unit/tmpdir.h"
@@ -316,6 +316,35 @@ static void test_absurd_events_go_by_arrival(void)
     cleanup();
 }
 
+/* A reader holding an old snapshot keeps a checkpoint from starting the
+ * WAL over: past 4 x its limit the writer is told to wait; once the reader
+ * lets go, the WAL is truncated. */
+static void test_wal_blocked_by_a_reader(void)
+{
+    store_t *st = fill();
+    obs_err_t err = { 0 };
+    int64_t sid, wal;
+    sqlite3 *reader = NULL;
+    CHECK_EQ_INT(store_limit_wal(st, 100 * 4096, &err), 0);
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 0);
+    CHECK_EQ_INT(sqlite3_open_v2(path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);
+    for (int b = 0; b < 40; b++) {
+        for (int i = 0; i < 200; i++)
+            add_event(st, sid, BASE + 10 * MIN_MS + b * 1000 + i, "a line to grow the write-ahead log with");
+        CHECK_EQ_INT(store_commit(st, &err), 0);
+    }
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 1);
+    CHECK(wal > 4 * 100 * 4096);
+    sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(reader);
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 0);
+    CHECK_EQ_INT(wal, 0);
+    CHECK_EQ_INT(store_close(st, &err), 0);
+    cleanup();
+}
+
 static void test_parse_age_and_size(void)
 {
     int64_t v;
@@ -349,6 +378,7 @@ TEST_LIST = {
     TEST(test_everything_goes_and_pages_are_freed),
     TEST(test_a_minute_cut_in_two_keeps_its_rollups),
     TEST(test_absurd_events_go_by_arrival),
+    TEST(test_wal_blocked_by_a_reader),
     TEST(test_parse_age_and_size),
     TEST_END,
 };
