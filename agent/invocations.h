@@ -37,7 +37,7 @@ void invocations_reset(invocations_t *iv);
 /* Where a line was seen. */
 typedef struct invocation_source {
     int64_t stream_id;
-    const char *function;        /* the rollups' key; lives as long as the stream */
+    const char *function;        /* the rollups' key (copied) */
     const char *runtime_version; /* the stream's, or NULL */
     int emulated;                /* the stream is an emulator's */
 } invocation_source_t;
