@@ -90,6 +90,11 @@ int retention_new(const retention_opts_t *o, store_t *st, retention_t **out, obs
     r->o = *o;
     r->st = st;
     r->size_cut = -1;
+    /* before any turn is measured (a start, a restart after a kill), a
+     * batch may add what its input takes in the store, ~2.3 times a batch
+     * of at most a fortieth of the limit (agent/main.c): assume a sixteenth,
+     * or the first turns read past the limit with nothing kept free */
+    r->growth = o->max_bytes / 16;
     *out = r;
     return 0;
 }
