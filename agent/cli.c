@@ -3,6 +3,7 @@
  * their ranges, and the checks between them. */
 #include "agent/cli.h"
 #include "common/xalloc.h"
+#include "common/termsafe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_NO_MULTILINE, OPT_FORMAT, OPT_MULTILINE_TIMEOUT_MS, OPT_MAX_PENDING, OPT_MAX_OPEN_FILES, OPT_EXCLUDE_FROM,
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
-       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
+       OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_METRICS_MAX_SERIES, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
        OPT_LOG_LEVEL };
 
 /* Every option of obsagent, once: the parser below, --help, obsagent(1)
@@ -81,7 +82,7 @@ static const obs_opt_t options[] = {
       "a few thousand rows at a time between reads", 0, NULL },
     { OPT_MAX_DB_SIZE, 0, "max-db-size", "SIZE",
       "keep the store (file + WAL, in use) under SIZE (500M, 2G; K, M, G = 1024-based): over it, the "
-      "oldest minutes are deleted until it is under 90% of SIZE", 0, NULL },
+      "oldest events are deleted, 500 at a time (those of absurd time first), until it is under 90% of SIZE", 0, NULL },
     OBS_OPT_SECTION("EMF endpoint (follow mode)"),
     { OPT_EMF_LISTEN, 0, "emf-listen", "LIST",
       "where to serve what the CloudWatch agent serves to clients in Agent mode "
@@ -111,6 +112,9 @@ static const obs_opt_t options[] = {
     { OPT_METRICS_LISTEN, 0, "metrics-listen", "HOST:PORT",
       "serve GET /metrics there (default $OBS_METRICS_LISTEN, else off; e.g. 127.0.0.1:9464); a "
       "non-loopback HOST needs --listen-public", 0, NULL },
+    { OPT_METRICS_MAX_SERIES, 0, "metrics-max-series", "N",
+      "at most N functions and N EMF series in a scrape (default 10000), the first by name; the others "
+      "are counted in obs_scrape_series_left_out", 0, NULL },
     OBS_OPT_END,
 };
 
@@ -161,7 +165,7 @@ static int parse_size(const char *s, long long lo, long long hi, long long *out)
 
 static int bad_value(const char *opt, const char *val, const char *want)
 {
-    fprintf(stderr, "obsagent: invalid %s '%s': expected %s\n", opt, val, want);
+    termsafe_eprintf("obsagent: invalid %s '%s': expected %s\n", opt, val, want);
     return 2;
 }
 
@@ -276,6 +280,11 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
             cli->no.emf.allow_remote = cli->no.telemetry.allow_remote = cli->mo.allow_remote = 1;
             break;
         case OPT_METRICS_LISTEN: cli->mo.listen = optarg, follow_only = "--metrics-listen"; break;
+        case OPT_METRICS_MAX_SERIES:
+            if (parse_size(optarg, 1, 10000000, &v))
+                return bad_value("--metrics-max-series", optarg, "1 to 10000000");
+            cli->mo.max_series = (int)v;
+            break;
         case OPT_EMF_MAX_FRAME:
             if (parse_size(optarg, 1024, 64LL * 1024 * 1024, &v))
                 return bad_value("--emf-max-frame", optarg, "a size from 1K to 64M bytes");
@@ -333,7 +342,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         return 2;
     }
     if (cli->once && follow_only) {
-        fprintf(stderr, "obsagent: %s applies in follow mode only (not with --once or '-')\n", follow_only);
+        termsafe_eprintf("obsagent: %s applies in follow mode only (not with --once or '-')\n", follow_only);
         return 2;
     }
     if (cli->once)  /* the default endpoint ($OBS_EMF_LISTEN) is a follow-mode one */

@@ -24,7 +24,7 @@ typedef struct inv {
     size_t rid_len;
     uint64_t hash;
     int64_t stream_id;
-    const char *function;        /* the stream's (lives until a reset) */
+    char *function;              /* owned: a stream may be let go before it */
     int64_t start_ts, end_ts;
     int end_rank;
     int has_report;
@@ -76,8 +76,11 @@ invocations_t *invocations_new(store_t *st)
 
 static void clear(invocations_t *iv)
 {
-    for (size_t i = 0; i < iv->cap; i++)
+    for (size_t i = 0; i < iv->cap; i++) {
+        if (iv->tab[i])
+            free(iv->tab[i]->function);
         free(iv->tab[i]);
+    }
     free(iv->tab);
     iv->tab = NULL;
     iv->cap = iv->n = iv->ndirty = 0;
@@ -151,7 +154,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
     e->rid_len = n;
     e->hash = h;
     e->stream_id = src->stream_id;
-    e->function = src->function;
+    e->function = xstrdup(src->function);
     e->start_ts = e->end_ts = e->counted_ts = -1;
     e->duration = e->billed = e->init = e->restore = NAN;
     e->memory_size = e->max_memory_used = -1;
@@ -159,6 +162,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
         store_invocation_row_t row;
         int found;
         if (store_invocation_get(iv->st, obs_span(e->rid, n), &row, &found, err)) {
+            free(e->function);
             free(e);
             return NULL;
         }

@@ -38,7 +38,7 @@ void invocations_reset(invocations_t *iv);
 /* Where a line was seen, and what its stream knows besides it. */
 typedef struct invocation_source {
     int64_t stream_id;
-    const char *function;        /* the rollups' key; lives as long as the stream */
+    const char *function;        /* the rollups' key (copied) */
     const char *runtime_version; /* the stream's, or NULL */
     int emulated;                /* the stream is an emulator's */
     int init_type;               /* STORE_INIT_*: this line's invocation is the

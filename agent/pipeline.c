@@ -5,6 +5,7 @@
  * multi-line events, and the streams' state written at each sync. One
  * event's way through is pipeline_event.c's. */
 #include "agent/pipeline_int.h"
+#include "common/clock.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
@@ -18,22 +19,28 @@ pipeline_t *pipeline_new(store_t *st)
     pl->inv = invocations_new(st);
     pl->ml_max = LINE_MAX_DEFAULT;
     pl->format = DECODE_AUTO;
+    pl->stream_idle_ms = PIPELINE_STREAM_IDLE_MS;
+    pl->now_ms = pl->swept_ms = obs_mono_ms();
     return pl;
+}
+
+static void free_stream(pipeline_stream_t *ps)
+{
+    for (int k = 0; k < ps->npending; k++)
+        free(ps->pending[k].bytes);
+    free(ps->pending);
+    free(ps->function);
+    free(ps->log_group);
+    free(ps->name);
+    free(ps->runtime_version);
+    free(ps);
 }
 
 static void free_streams(pipeline_t *pl)
 {
-    for (int i = 0; i < pl->nstreams; i++) {
-        pipeline_stream_t *ps = pl->streams[i];
-        for (int k = 0; k < ps->npending; k++)
-            free(ps->pending[k].bytes);
-        free(ps->pending);
-        free(ps->function);
-        free(ps->log_group);
-        free(ps->name);
-        free(ps->runtime_version);
-        free(ps);
-    }
+    for (int i = 0; i < pl->nstreams; i++)
+        free_stream(pl->streams[i]);
+    pl->epoch++;
     free(pl->streams);
     free(pl->by_id);
     free(pl->dirty);
@@ -81,8 +88,8 @@ static void index_stream(pipeline_t *pl, pipeline_stream_t *ps)
     *id_slot(pl->by_id, pl->by_id_cap, ps->id) = ps;
 }
 
-int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
-                         const char *stream, pipeline_stream_t **out, obs_err_t *err)
+static int stream_open(pipeline_t *pl, const char *function, const char *log_group, const char *stream,
+                       pipeline_stream_t **out, obs_err_t *err)
 {
     int64_t id;
     int rc = store_stream_id(pl->st, function, log_group, stream, &id, err);
@@ -103,15 +110,77 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
     ps->log_group = xstrdup(log_group);
     ps->name = xstrdup(stream);
     decode_state_init(&ps->dec, pl->format);
+    ps->used_ms = pl->now_ms;
     index_stream(pl, ps);
     pl->streams[pl->nstreams++] = ps;
     *out = ps;
     return 0;
 }
 
+int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
+                         const char *stream, pipeline_stream_t **out, obs_err_t *err)
+{
+    int rc = stream_open(pl, function, log_group, stream, out, err);
+    if (!rc)
+        (*out)->pinned = 1;
+    return rc;
+}
+
+int pipeline_stream_open_transient(pipeline_t *pl, const char *function, const char *log_group,
+                                   const char *stream, pipeline_stream_t **out, obs_err_t *err)
+{
+    return stream_open(pl, function, log_group, stream, out, err);
+}
+
 int64_t pipeline_stream_id(const pipeline_stream_t *ps)
 {
     return ps->id;
+}
+
+int64_t pipeline_epoch(const pipeline_t *pl)
+{
+    return pl->epoch;
+}
+
+int pipeline_streams_open(const pipeline_t *pl)
+{
+    return pl->nstreams;
+}
+
+void pipeline_set_stream_idle(pipeline_t *pl, int64_t ms)
+{
+    pl->stream_idle_ms = ms;
+}
+
+/* Let go of the streams not pinned that no line reached for
+ * stream_idle_ms and that hold nothing (after a sync: none is dirty). */
+static void expire_streams(pipeline_t *pl)
+{
+    int kept = 0, gone = 0;
+    for (int i = 0; i < pl->nstreams; i++) {
+        pipeline_stream_t *ps = pl->streams[i];
+        if (!ps->pinned && !ps->dirty && !ps->npending && !ps->n_in_flight &&
+            pl->now_ms - ps->used_ms >= pl->stream_idle_ms) {
+            free_stream(ps);
+            gone++;
+        } else {
+            pl->streams[kept++] = ps;
+        }
+    }
+    pl->swept_ms = pl->now_ms;
+    if (!gone)
+        return;
+    pl->nstreams = kept;
+    pl->epoch++;
+    pl->stats.streams_expired += gone;
+    free(pl->by_id);
+    pl->by_id = NULL;
+    pl->by_id_cap = 0;
+    pl->nstreams = 0;
+    for (int i = 0; i < kept; i++) {   /* a table as small as what is left */
+        index_stream(pl, pl->streams[i]);
+        pl->nstreams++;
+    }
 }
 
 void pipeline_set_emf(pipeline_t *pl, int enabled)
@@ -299,6 +368,7 @@ int pipeline_record(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, i
                     int arrival, int declared_emf, obs_err_t *err)
 {
     line_origin_t at = { ts_ms, arrival ? EVF_TIME_ARRIVAL : 0, declared_emf };
+    ps->used_ms = pl->now_ms;
     count_input(pl, line->flags, line->len + 1);
     if (line->len == 0) {
         pl->stats.empty++;
@@ -377,6 +447,10 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
         ps->dirty = 0;
     }
     pl->ndirty = 0;
+    pl->now_ms = obs_mono_ms();
+    int64_t every = pl->stream_idle_ms < 10000 ? pl->stream_idle_ms : 10000;
+    if (pl->now_ms - pl->swept_ms >= every)
+        expire_streams(pl);
     pipeline_stats_t *s = &pl->stats, *y = &pl->synced;
     push_counter(pl, "lines", s->lines, &y->lines);
     push_counter(pl, "bytes", s->bytes, &y->bytes);
@@ -386,6 +460,7 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "invalid_utf8_lines", s->invalid_utf8, &y->invalid_utf8);
     push_counter(pl, "nul_lines", s->nul, &y->nul);
     push_counter(pl, "no_newline_lines", s->no_newline, &y->no_newline);
+    push_counter(pl, "events_time_absurd", s->time_absurd, &y->time_absurd);
     push_counter(pl, "emf_documents", s->emf_documents, &y->emf_documents);
     push_counter(pl, "emf_points", s->emf_points, &y->emf_points);
     push_counter(pl, "emf_parsing_errors", s->emf_parse_errors, &y->emf_parse_errors);
@@ -393,5 +468,6 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "multiline_events", s->multiline_events, &y->multiline_events);
     push_counter(pl, "multiline_joined", s->multiline_joined, &y->multiline_joined);
     push_counter(pl, "multiline_capped", s->multiline_capped, &y->multiline_capped);
+    push_counter(pl, "streams_expired", s->streams_expired, &y->streams_expired);
     return 0;
 }

@@ -20,6 +20,7 @@ typedef struct pipeline_stats {
     int64_t bytes;            /* input bytes those lines took (with newlines) */
     int64_t empty;            /* empty lines: counted, not stored */
     int64_t truncated, invalid_utf8, nul, no_newline;
+    int64_t time_absurd;      /* events whose time is absurd (common/timesane.h) */
     int64_t events;           /* rows stored */
     int64_t by_kind[LK__COUNT];
     int64_t invocations, cold_starts, errors, timeouts, crashes, oom, throttle;
@@ -29,6 +30,7 @@ typedef struct pipeline_stats {
     int64_t multiline_capped; /* continuation lines that started a new event: the
                                  event was full (max bytes or lines) */
     int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
+    int64_t streams_expired;  /* idle network streams let go (PIPELINE_STREAM_IDLE_MS) */
     int64_t outcome_unattributed; /* lines that said how an invocation went without
                                  naming it while several were in flight */
     int64_t unrecognised;     /* lines that hold a platform marker ("REPORT
@@ -54,6 +56,22 @@ void pipeline_reset(pipeline_t *pl);
 int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
                          const char *stream, pipeline_stream_t **out, obs_err_t *err);
 int64_t pipeline_stream_id(const pipeline_stream_t *ps);
+
+/* The same for a stream a network input names (any client can name a new
+ * one with each document): a stream no line reached for
+ * PIPELINE_STREAM_IDLE_MS and that holds nothing (no line waiting for a
+ * time, no request in flight) is let go at a pipeline_sync, its state
+ * being in the store, unless pipeline_stream_open opened it too. The
+ * handle is valid while pipeline_epoch stays the same. */
+#define PIPELINE_STREAM_IDLE_MS (5 * 60 * 1000)
+int pipeline_stream_open_transient(pipeline_t *pl, const char *function, const char *log_group,
+                                   const char *stream, pipeline_stream_t **out, obs_err_t *err);
+/* Changes when streams are let go (and at a reset). */
+int64_t pipeline_epoch(const pipeline_t *pl);
+/* Streams held now. */
+int pipeline_streams_open(const pipeline_t *pl);
+/* Let streams go after ms idle instead of PIPELINE_STREAM_IDLE_MS (tests). */
+void pipeline_set_stream_idle(pipeline_t *pl, int64_t ms);
 
 /* One line of the stream (as framed: no newline, one '\r' stripped).
  * raw_bytes = what it took in the input, newline included. ml is the

@@ -29,6 +29,7 @@
 #include "agent/pipeline_emf.h"
 #include "lambda/throttle.h"
 #include "common/clock.h"
+#include "common/timesane.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
 
@@ -418,6 +419,10 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
 
     ev.ts_ms = ts;
     ev.ingest_ms = ingest;
+    if (obs_time_absurd(ts, ingest)) {   /* stored and flagged, never dropped */
+        ev.flags |= EVF_TIME_ABSURD;
+        pl->stats.time_absurd++;
+    }
     ev.stream_id = ps->id;
     ev.kind = r.kind;
     ev.type = r.type;

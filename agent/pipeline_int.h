@@ -56,6 +56,8 @@ struct pipeline_stream {
     int dec_sniffed;
     struct pipeline_stream *last_child;   /* the stream a wrapper named last */
     struct pipeline_stream *last_to;      /* where the source's last line went */
+    int pinned;               /* opened by pipeline_stream_open: never let go */
+    int64_t used_ms;          /* monotonic (as of the last sync): a line reached it */
 };
 
 struct pipeline {
@@ -74,6 +76,10 @@ struct pipeline {
     decode_format_t format;           /* --format: every source's, or DECODE_AUTO */
     char *scratch;                    /* NUL-replaced copy of a line */
     size_t scratch_cap;
+    int64_t now_ms;                   /* monotonic, at the last sync */
+    int64_t swept_ms;                 /* when idle streams were last let go */
+    int64_t stream_idle_ms;           /* PIPELINE_STREAM_IDLE_MS unless set */
+    int64_t epoch;                    /* streams let go so far (pipeline_epoch) */
 };
 
 /* ---- pipeline_event.c --------------------------------------------------------- */

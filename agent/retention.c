@@ -7,20 +7,27 @@
  * the turn deletes on until it would not, however long that takes.
  *
  * By age: the cutoff is the whole minute at or before now - max_age, by
- * event time; once nothing is older, the next look is RETENTION_AGE_EVERY_MS
- * later. By size: a sixteenth of the limit is the WAL's (checkpointed and
+ * event time; an event of absurd time (common/timesane.h: a time in 9999
+ * would never age) goes by its arrival too. Once nothing is older, the
+ * next look is RETENTION_AGE_EVERY_MS later.
+ *
+ * By size: a sixteenth of the limit is the WAL's (checkpointed and
  * truncated at that size, store_limit_wal), another is headroom for the
  * batch read between two turns, the rest is for the pages in use, measured
- * each turn (free pages are reused by SQLite and not counted: the file
- * stays at its high-water mark, docs/operations.md). The pages in use plus
- * what one turn's reading may add (twice the largest growth seen between
- * two turns, decaying) must fit: when they do not, the oldest whole minute
- * goes (all of it, even when the store is back under the limit half-way),
- * then the next, until they are back under 90% of it. Deleting before the limit
- * is reached keeps the file's high-water mark under it. The WAL is not measured: it only shrinks at a
- * checkpoint after the commit, so a WAL grown past its share for a while
- * (a big first batch, a reader holding a checkpoint back) would otherwise
- * have retention delete everything. */
+ * before each step (free pages are reused by SQLite and not counted: the
+ * file stays at its high-water mark, docs/operations.md). The pages in use
+ * plus what one turn's reading may add (twice the largest growth seen
+ * between two turns, decaying) must fit: when they do not, events go,
+ * RETENTION_SIZE_EVENTS at a time — those of absurd time first (by
+ * arrival), then the oldest by time, with the metric points and
+ * invocations before them — measuring again after each step, until they
+ * are back under 90% of it: the newest events stay, as many as fit. A
+ * minute cut in two keeps its rollups (the counts of all of it); a minute
+ * wholly evicted loses them too. Deleting before the limit is reached
+ * keeps the file's high-water mark under it. The WAL is not measured: it
+ * only shrinks at a checkpoint after the commit, so a WAL grown past its
+ * share for a while (a big first batch, a reader holding a checkpoint
+ * back) would otherwise have retention delete everything. */
 #include "agent/retention.h"
 #include "common/xalloc.h"
 #include "common/clock.h"
@@ -32,6 +39,7 @@
 #include <time.h>
 
 #define RETENTION_BATCH 2000
+#define RETENTION_SIZE_EVENTS 500
 #define RETENTION_TURN_MS 50
 #define RETENTION_AGE_EVERY_MS 10000
 #define MINUTE_MS 60000
@@ -43,7 +51,7 @@ struct retention {
     int shrinking;          /* over the size limit, not yet back under 90% */
     int64_t last_used;      /* bytes in use at the end of the last turn */
     int64_t growth;         /* what a turn's reading may add (bytes) */
-    int64_t size_cut;       /* the minute being deleted for the size limit, or -1 */
+    int64_t size_cut;       /* the bound of the size step under way, or -1 */
     int stuck_said;         /* said that nothing is left to delete */
 };
 
@@ -82,6 +90,11 @@ int retention_new(const retention_opts_t *o, store_t *st, retention_t **out, obs
     r->o = *o;
     r->st = st;
     r->size_cut = -1;
+    /* before any turn is measured (a start, a restart after a kill), a
+     * batch may add what its input takes in the store, ~2.3 times a batch
+     * of at most a fortieth of the limit (agent/main.c): assume a sixteenth,
+     * or the first turns read past the limit with nothing kept free */
+    r->growth = o->max_bytes / 16;
     *out = r;
     return 0;
 }
@@ -91,14 +104,12 @@ void retention_free(retention_t *r)
     free(r);
 }
 
-/* Over the limit: the cutoff that takes the oldest minute (-1: nothing to
- * take). Updates r->shrinking. */
-static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
+/* Measure the pages in use and update r->shrinking (a step under way is
+ * finished first). */
+static int size_check(retention_t *r, obs_err_t *err)
 {
     store_size_t sz;
-    int64_t oldest;
     int rc;
-    *cutoff = r->size_cut;   /* a minute begun is deleted whole */
     if (r->size_cut >= 0)
         return 0;
     if ((rc = store_size(r->st, &sz, err)))
@@ -108,14 +119,30 @@ static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
         r->shrinking = 1;
     else if (need <= pages_max / 10 * 9)
         r->shrinking = r->stuck_said = 0;
-    if (!r->shrinking)
+    return 0;
+}
+
+/* Over the limit: the bound of the next step (-1: nothing left to take). */
+static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
+{
+    int64_t bound, oldest;
+    int rc;
+    *cutoff = r->size_cut;
+    if (r->size_cut >= 0 || !r->shrinking)
         return 0;
-    if ((rc = store_oldest_ms(r->st, &oldest, err)))
+    if ((rc = store_events_bound(r->st, RETENTION_SIZE_EVENTS, &bound, err)))
         return rc;
-    if (oldest >= 0) {
-        *cutoff = r->size_cut = minute_floor(oldest) + MINUTE_MS;
+    if (bound < 0) {          /* no event: metric points alone, by minute */
+        if ((rc = store_oldest_ms(r->st, &oldest, err)))
+            return rc;
+        bound = oldest >= 0 ? minute_floor(oldest) + MINUTE_MS : -1;
+    }
+    if (bound >= 0) {
+        *cutoff = r->size_cut = bound;
     } else if (!r->stuck_said) {
+        store_size_t sz = { 0 };
         r->stuck_said = 1;
+        store_size(r->st, &sz, err);
         obs_log(OBS_LOG_WARN, "the store has %lld bytes in use with no event left to delete; "
                         "--max-db-size %lld cannot be kept", (long long)sz.used_bytes,
                 (long long)r->o.max_bytes);
@@ -128,6 +155,16 @@ static int64_t used_now(retention_t *r, obs_err_t *err)
 {
     store_size_t sz;
     return store_size(r->st, &sz, err) ? -1 : sz.used_bytes;
+}
+
+/* A batch of the events of absurd time that arrived before `before`:
+ * *n deleted. */
+static int absurd_step(retention_t *r, int64_t before, int limit, int64_t *n, obs_err_t *err)
+{
+    int done, rc = store_retention_delete_absurd(r->st, before, limit, n, &done, err);
+    if (!rc)
+        store_counter_add(r->st, "retention_events_deleted", *n);
+    return rc;
 }
 
 /* The pages in use plus what the next turn's reading may add exceed the
@@ -146,7 +183,7 @@ static int over_limit(const retention_t *r)
 int retention_turn(retention_t *r, obs_err_t *err)
 {
     int64_t t0 = obs_mono_ms(), age_cutoff = -1, deleted = 0;
-    int rc = 0;
+    int rc = 0, absurd_aged = 0;
     if (!r)
         return 0;
     if (r->o.max_bytes) {
@@ -160,7 +197,24 @@ int retention_turn(retention_t *r, obs_err_t *err)
     if (r->o.max_age_ms && t0 >= r->age_due_ms)
         age_cutoff = minute_floor(obs_wall_ms() - r->o.max_age_ms);
     for (;;) {
-        int64_t cutoff = age_cutoff;
+        int64_t cutoff = age_cutoff, n = 0;
+        if (r->o.max_bytes && (rc = size_check(r, err)))
+            break;
+        /* events of absurd time: first when over the size limit, by
+         * arrival under the age limit */
+        if ((r->shrinking && r->size_cut < 0) || (age_cutoff >= 0 && !absurd_aged)) {
+            int64_t before = r->shrinking ? INT64_MAX : age_cutoff;
+            int limit = r->shrinking ? RETENTION_SIZE_EVENTS : RETENTION_BATCH;
+            if ((rc = absurd_step(r, before, limit, &n, err)))
+                break;
+            deleted += n;
+            if (n > 0) {
+                if (obs_mono_ms() - t0 >= RETENTION_TURN_MS && !over_limit(r))
+                    break;
+                continue;
+            }
+            absurd_aged = age_cutoff >= 0;
+        }
         if (r->o.max_bytes) {
             int64_t c;
             if ((rc = size_cutoff(r, &c, err)))
@@ -178,15 +232,15 @@ int retention_turn(retention_t *r, obs_err_t *err)
         store_counter_add(r->st, "retention_points_deleted", del.points);
         store_counter_add(r->st, "retention_invocations_deleted", del.invocations);
         store_counter_add(r->st, "retention_rollups_deleted", del.rollups);
-        int64_t n = del.events + del.points + del.invocations + del.rollups;
+        n = del.events + del.points + del.invocations + del.rollups;
         deleted += n;
         if (done && r->size_cut >= 0 && cutoff >= r->size_cut)
-            r->size_cut = -1;
+            r->size_cut = -1;   /* this step is over: measure again */
         if (done && age_cutoff >= 0 && cutoff >= age_cutoff) {
             age_cutoff = -1;  /* nothing older than the age limit is left */
             r->age_due_ms = t0 + RETENTION_AGE_EVERY_MS;
         }
-        if (done && n == 0)
+        if (done && n == 0 && !r->shrinking)
             break;
         /* the time budget keeps ingest waiting little, but never lets the
          * next turn's reading carry the store past its limit: on a slow or

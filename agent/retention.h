@@ -1,7 +1,8 @@
 /* agent/retention.h — follow mode's retention policy (--retention,
  * --max-db-size): each turn of the loop, delete a few small batches of
  * what is older than the age limit, and, while the store is over its size
- * limit, of its oldest minutes, until it is back under 90% of the limit.
+ * limit, of its oldest events (500 at a time, those of absurd time first),
+ * until it is back under 90% of the limit.
  * The deletions themselves are store/retention.c. */
 #ifndef OBS_AGENT_RETENTION_H
 #define OBS_AGENT_RETENTION_H

@@ -7,12 +7,15 @@
  * checkpoint is looked at: --status is a one-shot command, unlike obstop,
  * which bounds its lag to the 1,000 files checkpointed last. Then what was
  * missed (data gone before it was read: the file and the bytes lost), the
- * newest first. */
+ * newest first. Paths, reasons and counter names come from the data (a
+ * file's name can hold any byte): printed through the terminal sanitiser
+ * (common/termsafe.h). */
 #include "agent/status.h"
 #include "store/agent_state.h"
 #include "store/store.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/termsafe.h"
 
 #include <sqlite3.h>
 
@@ -21,6 +24,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+/* s made safe for a terminal, in buf (cut when longer than it) */
+static const char *vis(char *buf, size_t cap, const char *s)
+{
+    termsafe_copy(buf, cap, s ? s : "", s ? strlen(s) : 0, 0);
+    return buf;
+}
 
 typedef struct lag_sum {
     FILE *out;
@@ -31,12 +41,13 @@ static int one_source(void *ctx, const char *path, const store_source_t *src)
 {
     lag_sum_t *s = ctx;
     struct stat sb;
+    char v[16384];
     s->sources++;
     if (stat(path, &sb) != 0 || (int64_t)sb.st_dev != src->dev || (int64_t)sb.st_ino != src->ino) {
         /* the path names another file, or none: this checkpoint's file was
          * rotated away, or replaced or deleted */
         s->unknown++;
-        fprintf(s->out, "source - %s %s\n", src->rotated ? "rotated" : "gone", path);
+        fprintf(s->out, "source - %s %s\n", src->rotated ? "rotated" : "gone", vis(v, sizeof v, path));
         return 0;
     }
     int64_t lag = (int64_t)sb.st_size - src->offset;
@@ -44,7 +55,7 @@ static int one_source(void *ctx, const char *path, const store_source_t *src)
         lag = 0;  /* truncated since: read again from 0 at the next look */
     s->lag += lag;
     s->behind += lag > 0;
-    fprintf(s->out, "source %lld %s %s\n", (long long)lag, lag > 0 ? "behind" : "current", path);
+    fprintf(s->out, "source %lld %s %s\n", (long long)lag, lag > 0 ? "behind" : "current", vis(v, sizeof v, path));
     return 0;
 }
 
@@ -59,9 +70,11 @@ static void print_missed(store_t *st, FILE *out)
     if (sqlite3_prepare_v2(store_db(st), "SELECT bytes, path, reason FROM missed ORDER BY id DESC LIMIT 20", -1,
                            &q, NULL) != SQLITE_OK)
         return;
+    char v1[16384], v2[4096];
     while (sqlite3_step(q) == SQLITE_ROW)
         fprintf(out, "missed %lld %s: %s\n", (long long)sqlite3_column_int64(q, 0),
-                (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+                vis(v1, sizeof v1, (const char *)sqlite3_column_text(q, 1)),
+                vis(v2, sizeof v2, (const char *)sqlite3_column_text(q, 2)));
     sqlite3_finalize(q);
 }
 
@@ -70,6 +83,7 @@ static void print_missed(store_t *st, FILE *out)
 static void print_agent(const char *db, FILE *out)
 {
     agent_state_info_t ai;
+    char v[1024];
     if (agent_state_read(db, &ai) != 0) {
         fprintf(out, "agent_state not running\n");
         return;
@@ -83,10 +97,10 @@ static void print_agent(const char *db, FILE *out)
         return;
     }
     int64_t now = obs_wall_ms();
-    fprintf(out, "agent_state %s\nagent_pid %ld\nagent_since_ms %lld\nagent_state_ms %lld\n", ai.state,
+    fprintf(out, "agent_state %s\nagent_pid %ld\nagent_since_ms %lld\nagent_state_ms %lld\n", vis(v, sizeof v, ai.state),
             ai.pid, (long long)ai.since_ms, (long long)(now - ai.since_ms));
     if (ai.reason[0])
-        fprintf(out, "agent_reason %s\n", ai.reason);
+        fprintf(out, "agent_reason %s\n", vis(v, sizeof v, ai.reason));
 }
 
 /* The writer holding the store's lock (any writer: --once too). */
@@ -114,11 +128,12 @@ int agent_status_print(const char *db, FILE *out)
         store_close(st, NULL);
         return 1;
     }
-    fprintf(out, "store %s\n", db);
+    char v[16384];
+    fprintf(out, "store %s\n", vis(v, sizeof v, db));
     print_agent(db, out);
     print_writer(db, out);
     while (sqlite3_step(q) == SQLITE_ROW)
-        fprintf(out, "%s %lld\n", (const char *)sqlite3_column_text(q, 0),
+        fprintf(out, "%s %lld\n", vis(v, sizeof v, (const char *)sqlite3_column_text(q, 0)),
                 (long long)sqlite3_column_int64(q, 1));
     sqlite3_finalize(q);
     print_missed(st, out);

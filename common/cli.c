@@ -1,5 +1,6 @@
 /* common/cli.c — the option table's parser and its --help (see cli.h). */
 #include "common/cli.h"
+#include "common/termsafe.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -155,11 +156,11 @@ void obs_cli_help(FILE *out, const obs_cli_t *cli)
 int obs_cli_usage_error(const obs_cli_t *cli, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", cli->prog);
+    char msg[1024];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (see %s --help)\n", cli->prog);
+    termsafe_eprintf("%s: %s (see %s --help)\n", cli->prog, msg, cli->prog);
     return 2;
 }
 

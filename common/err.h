@@ -23,7 +23,9 @@ typedef struct obs_err {
 } obs_err_t;
 
 /* Record an error and return its code, so callers can `return obs_err_set(...)`.
- * err may be NULL. */
+ * err may be NULL. The message is kept safe for a terminal: control
+ * characters, C1 and bidi controls and invalid UTF-8 made visible
+ * (common/termsafe.h). */
 int obs_err_set(obs_err_t *err, int code, const char *fmt, ...) OBS_PRINTF(3, 4);
 
 /* Reset err to OK. err may be NULL. */

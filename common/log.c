@@ -1,8 +1,10 @@
 /* common/log.c — time-stamped, levelled lines on stderr, as text or JSON
- * (see log.h). */
+ * (see log.h); the message made safe for a terminal, or escaped for JSON
+ * (common/termsafe.h). */
 #include "common/log.h"
 #include "common/clock.h"
 #include "common/isotime.h"
+#include "common/termsafe.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,28 +54,6 @@ int obs_log_format_parse(const char *s, obs_log_format_t *out)
     return 0;
 }
 
-/* msg[0, n) as the body of a JSON string into out (cap bytes, room kept
- * for the closing text); returns the length written. */
-static size_t json_escape(char *out, size_t cap, const char *msg, size_t n)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 7 < cap; i++) {
-        unsigned char c = (unsigned char)msg[i];
-        if (c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)c;
-        } else if (c == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-        } else if (c < 0x20 || c == 0x7F) {
-            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    return o;
-}
-
 void obs_log(obs_log_level_t level, const char *fmt, ...)
 {
     if (level < min_level)
@@ -91,18 +71,18 @@ void obs_log(obs_log_level_t level, const char *fmt, ...)
     if (format == OBS_LOG_JSON) {
         n = (size_t)snprintf(line, sizeof line, "{\"time\":\"%s\",\"level\":\"%s\",\"program\":\"%s\",\"message\":\"",
                              when, level_names[level], prog_name);
-        n += json_escape(line + n, sizeof line - n - 4, msg, len);
+        n += termsafe_json_copy(line + n, sizeof line - n - 4, msg, len);
         memcpy(line + n, "\"}\n", 3);
         n += 3;
     } else {
-        /* one line: a line break inside the message is a space */
+        /* one line: a line break inside the message is a space, and
+         * whatever could drive a terminal is made visible */
         for (size_t i = 0; i < len; i++)
             if (msg[i] == '\n' || msg[i] == '\r')
                 msg[i] = ' ';
-        n = (size_t)snprintf(line, sizeof line, "%s %s %s: %.*s\n", when, level_names[level], prog_name,
-                             (int)len, msg);
-        if (n >= sizeof line)
-            n = sizeof line - 1;
+        n = (size_t)snprintf(line, sizeof line, "%s %s %s: ", when, level_names[level], prog_name);
+        n += termsafe_copy(line + n, sizeof line - n - 1, msg, len, 0);
+        line[n++] = '\n';
     }
     ssize_t w = write(STDERR_FILENO, line, n);
     (void)w;

@@ -56,7 +56,7 @@
 static const char *const system_fields[] = {
     "@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@requestId", "@type",
     "@duration", "@billedDuration", "@memorySize", "@maxMemoryUsed", "@initDuration",
-    "@xrayTraceId", "@xraySegmentId", "@emfError",
+    "@xrayTraceId", "@xraySegmentId", "@emfError", "@absurdTime",
 };
 
 typedef struct names {

@@ -44,6 +44,8 @@ static const struct sysfield {
     { "@xrayTraceId", "e.xray_trace_id", 0, 0 },
     { "@xraySegmentId", "e.xray_segment_id", 0, 0 },
     { "@emfError", "e.emf_error", 0, 0 },
+    /* obs: 1 when the event's time is absurd (common/timesane.h), else 0 */
+    { "@absurdTime", "((e.flags >> 8) & 1)", 0, 1 },
 };
 
 /* ---- commands ------------------------------------------------------------- */

@@ -1,5 +1,10 @@
-/* query/errfmt.c — query error display with a caret (see errfmt.h). */
+/* query/errfmt.c — query error display with a caret (see errfmt.h). The
+ * message and the query's line go out through the terminal sanitiser
+ * (common/termsafe.h): a query file, or a name from the data in a
+ * message, may hold control characters; the caret counts each escape's
+ * width. */
 #include "query/errfmt.h"
+#include "common/termsafe.h"
 
 #include <string.h>
 
@@ -9,13 +14,17 @@ static void print_at(FILE *f, const char *text, const obs_err_t *err);
 
 void query_error_print(FILE *f, const char *text, const obs_err_t *err)
 {
-    fprintf(f, "error: %s\n", err->msg);
+    fputs("error: ", f);
+    termsafe_fwrite(f, err->msg, strlen(err->msg), 0);
+    fputc('\n', f);
     print_at(f, text, err);
 }
 
 void query_note_print(FILE *f, const char *text, const obs_err_t *note)
 {
-    fprintf(f, "note: %s\n", note->msg);
+    fputs("note: ", f);
+    termsafe_fwrite(f, note->msg, strlen(note->msg), 0);
+    fputc('\n', f);
     print_at(f, text, note);
 }
 
@@ -51,18 +60,20 @@ static void print_at(FILE *f, const char *text, const obs_err_t *err)
     fputs("  ", f);
     if (from > 0)
         fputs("...", f);
-    fwrite(l + from, 1, to - from, f);
+    termsafe_fwrite(f, l + from, to - from, TERMSAFE_KEEP_TAB);
     if (to < len)
         fputs("...", f);
     fputs("\n  ", f);
     if (from > 0)
         fputs("   ", f);
-    for (size_t i = from; i < col; i++) {
-        unsigned char c = (unsigned char)l[i];
-        if (c == '\t')
+    for (size_t i = from; i < col;) {
+        char esc[TERMSAFE_ESC_MAX];
+        size_t n = termsafe_unit(l + i, len - i, TERMSAFE_KEEP_TAB, esc);
+        if (l[i] == '\t')
             fputc('\t', f);
-        else if ((c & 0xC0) != 0x80)
-            fputc(' ', f);
+        else
+            fprintf(f, "%*s", esc[0] ? (int)strlen(esc) : 1, "");
+        i += n;
     }
     fputs("^\n", f);
     if (err->line > 1 || strchr(text, '\n'))

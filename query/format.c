@@ -1,15 +1,24 @@
 /* query/format.c — result output (see format.h). The table is buffered to
- * align its columns; the other formats stream row by row. */
+ * align its columns, up to TABLE_SAMPLE_ROWS rows or TABLE_SAMPLE_BYTES of
+ * text: a larger result is printed with the widths its first rows needed,
+ * and its other rows stream out as they come (a wider value cut with "…"),
+ * so memory stays flat whatever the result's size. The other formats
+ * stream row by row. */
 #include "query/format.h"
 #include "common/isotime.h"
+#include "common/termsafe.h"
 #include "common/xalloc.h"
 
-#include <cjson/cJSON.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CELL_MAX 60  /* widest column but the last, in a table */
+#define TABLE_SAMPLE_ROWS 10000
+#define TABLE_SAMPLE_BYTES (8 * 1024 * 1024)
 
 struct qformat {
     FILE *out;
@@ -19,11 +28,16 @@ struct qformat {
     int ncols, width;
     char **cells;      /* table: rendered cells, row-major */
     size_t nrows, cap;
+    size_t cell_bytes; /* table: text in cells */
+    size_t *w, last;   /* table: the column widths, once fixed */
+    int64_t sampled;   /* table: rows the widths were taken from (0: all of them) */
     int first;         /* json: no row written yet */
     int no_header;
     int header_done;   /* csv */
     int64_t nonempty;  /* columns seen with a value (the first 64) */
     int64_t rows;      /* rows written */
+    buf_t line;        /* json: the row being written; csv: a field made visible */
+    int tty;           /* out is a terminal */
 };
 
 void qformat_time(int64_t ms, char out[32])
@@ -68,6 +82,7 @@ qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_
     f->ncols = ncols;
     f->width = width;
     f->first = 1;
+    f->tty = isatty(fileno(out));
     f->names = xcalloc((size_t)ncols + 1, sizeof *f->names);
     f->is_time = xcalloc((size_t)ncols + 1, sizeof *f->is_time);
     for (int i = 0; i < ncols; i++) {
@@ -81,38 +96,95 @@ qformat_t *qformat_new(FILE *out, qfmt_t fmt, char *const *names, const int *is_
     return f;
 }
 
-static cJSON *json_value(const qformat_t *f, const qval_t *v, int col)
+/* A number as cJSON prints one (what the json formats wrote before they
+ * escaped text themselves): an integral value in int's range as an
+ * integer, else 15 significant digits when they give the value back, else
+ * 17; NaN and infinities as null. */
+static void json_number(buf_t *b, double d)
+{
+    char num[32];
+    if (!isfinite(d)) {
+        buf_cat(b, "null");
+        return;
+    }
+    if (d >= INT_MIN && d <= INT_MAX && d == (double)(int)d) {
+        buf_printf(b, "%d", (int)d);
+        return;
+    }
+    snprintf(num, sizeof num, "%1.15g", d);
+    double back = strtod(num, NULL), m = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (!(fabs(back - d) <= m * DBL_EPSILON))
+        snprintf(num, sizeof num, "%1.17g", d);
+    buf_cat(b, num);
+}
+
+static void json_string(buf_t *b, const char *s, size_t n)
+{
+    buf_putc(b, '"');
+    termsafe_json(b, s, n);
+    buf_putc(b, '"');
+}
+
+/* One value: a time column as its text, an integer exactly, text escaped
+ * for JSON (common/termsafe.h: controls, C1 and bidi controls as \u
+ * escapes, bytes that are not UTF-8 as U+FFFD). */
+static void json_value(buf_t *b, const qformat_t *f, const qval_t *v, int col)
 {
     char buf[32];
-    if (v->type == QV_NULL)
-        return cJSON_CreateNull();
-    if (f->is_time[col] && (v->type == QV_INT || v->type == QV_REAL)) {
+    if (v->type == QV_NULL) {
+        buf_cat(b, "null");
+    } else if (f->is_time[col] && (v->type == QV_INT || (v->type == QV_REAL && isfinite(v->d)))) {
         qformat_time(v->type == QV_INT ? v->i : (int64_t)v->d, buf);
-        return cJSON_CreateString(buf);
+        json_string(b, buf, strlen(buf));
+    } else if (v->type == QV_INT) {
+        buf_printf(b, "%lld", (long long)v->i);
+    } else if (v->type == QV_REAL) {
+        json_number(b, v->d);
+    } else {
+        json_string(b, v->s, v->len);
     }
-    if (v->type == QV_INT)
-        return cJSON_CreateNumber((double)v->i);
-    if (v->type == QV_REAL)
-        return isfinite(v->d) ? cJSON_CreateNumber(v->d) : cJSON_CreateNull();
-    char *s = xstrndup(v->s, v->len);
-    cJSON *j = cJSON_CreateString(s);
-    free(s);
-    return j;
 }
 
 static void row_json(qformat_t *f, const qval_t *row)
 {
-    cJSON *o = cJSON_CreateObject();
-    for (int i = 0; i < f->ncols; i++)
-        cJSON_AddItemToObject(o, f->names[i], json_value(f, &row[i], i));
-    char *s = cJSON_PrintUnformatted(o);
+    buf_t *b = &f->line;
+    b->len = 0;
+    buf_putc(b, '{');
+    for (int i = 0; i < f->ncols; i++) {
+        if (i)
+            buf_putc(b, ',');
+        json_string(b, f->names[i], strlen(f->names[i]));
+        buf_putc(b, ':');
+        json_value(b, f, &row[i], i);
+    }
+    buf_putc(b, '}');
     if (f->fmt == QFMT_JSON)
-        fprintf(f->out, "%s\n  %s", f->first ? "" : ",", s);
+        fprintf(f->out, "%s\n  %s", f->first ? "" : ",", b->p);
     else
-        fprintf(f->out, "%s\n", s);
+        fprintf(f->out, "%s\n", b->p);
     f->first = 0;
-    free(s);
-    cJSON_Delete(o);
+}
+
+/* A CSV field, quoted, its quotes doubled. CSV has no escapes: the bytes
+ * are kept exact for the program that reads them, but on a terminal the
+ * text is made visible like the table's (common/termsafe.h), as ls(1)
+ * shows names. */
+static void csv_text(qformat_t *f, const char *s, size_t n)
+{
+    buf_t *b = &f->line;
+    b->len = 0;
+    if (f->tty) {
+        termsafe_buf(b, s, n, 0);
+        s = b->p;
+        n = b->len;
+    }
+    fputc('"', f->out);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', f->out);
+        fputc(s[i], f->out);
+    }
+    fputc('"', f->out);
 }
 
 static void csv_header(qformat_t *f)
@@ -122,13 +194,7 @@ static void csv_header(qformat_t *f)
     f->header_done = 1;
     for (int i = 0; i < f->ncols; i++) {
         fputs(i ? "," : "", f->out);
-        fputc('"', f->out);
-        for (const char *p = f->names[i]; *p; p++) {
-            if (*p == '"')
-                fputc('"', f->out);
-            fputc(*p, f->out);
-        }
-        fputc('"', f->out);
+        csv_text(f, f->names[i], strlen(f->names[i]));
     }
     fputc('\n', f->out);
 }
@@ -139,17 +205,10 @@ static void row_csv(qformat_t *f, const qval_t *row)
     for (int i = 0; i < f->ncols; i++) {
         char *s = render(f, &row[i], i);
         fputs(i ? "," : "", f->out);
-        if (row[i].type == QV_TEXT || f->is_time[i]) {
-            fputc('"', f->out);
-            for (const char *p = s; *p; p++) {
-                if (*p == '"')
-                    fputc('"', f->out);
-                fputc(*p, f->out);
-            }
-            fputc('"', f->out);
-        } else {
+        if (row[i].type == QV_TEXT || f->is_time[i])
+            csv_text(f, s, strlen(s));
+        else
             fputs(s, f->out);
-        }
         free(s);
     }
     fputc('\n', f->out);
@@ -159,6 +218,8 @@ void qformat_no_header(qformat_t *f)
 {
     f->no_header = 1;
 }
+
+static void table_flush(qformat_t *f);
 
 void qformat_row(qformat_t *f, qval_t *row)
 {
@@ -175,49 +236,35 @@ void qformat_row(qformat_t *f, qval_t *row)
             f->cap = f->cap ? f->cap * 2 : 64;
             f->cells = xrealloc(f->cells, f->cap * (size_t)f->ncols * sizeof *f->cells);
         }
-        for (int i = 0; i < f->ncols; i++)
-            f->cells[f->nrows * (size_t)f->ncols + (size_t)i] = render(f, &row[i], i);
+        for (int i = 0; i < f->ncols; i++) {
+            char *c = render(f, &row[i], i);
+            f->cells[f->nrows * (size_t)f->ncols + (size_t)i] = c;
+            f->cell_bytes += strlen(c);
+        }
         f->nrows++;
+        if (f->w || f->nrows >= TABLE_SAMPLE_ROWS || f->cell_bytes >= TABLE_SAMPLE_BYTES)
+            table_flush(f);
     }
     for (int i = 0; i < f->ncols; i++)
         free(row[i].s);
 }
 
-/* The escape shown for a control character at p, in esc: C0 controls and
- * DEL as \n, \t, \r or \xNN, and C1 controls (U+0080..U+009F, which a
- * terminal takes for ESC sequences such as CSI) as \u00NN. Returns the
- * bytes it stands for, or 0 when p is not a control character. */
-static size_t control_escape(const unsigned char *p, char esc[8])
-{
-    if (*p == '\n' || *p == '\t' || *p == '\r') {
-        snprintf(esc, 8, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
-        return 1;
-    }
-    if (*p < 0x20 || *p == 0x7f) {
-        snprintf(esc, 8, "\\x%02x", *p);
-        return 1;
-    }
-    if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-        snprintf(esc, 8, "\\u%04x", p[1]);
-        return 2;
-    }
-    return 0;
-}
-
-/* Display width of a cell: code points, control characters counted as
- * their escape. */
+/* Display width of a cell: code points, each unit that must not reach the
+ * terminal counted as its visible form (common/termsafe.h). */
 static size_t cell_width(const char *s)
 {
-    size_t w = 0;
-    char esc[8];
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        size_t n = control_escape(p, esc);
-        if (n) {
-            w += strlen(esc);
-            p += n - 1;
-        } else if ((*p & 0xC0) != 0x80) {
+    size_t w = 0, n = strlen(s);
+    char esc[TERMSAFE_ESC_MAX];
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7F) {
             w++;
+            i++;
+            continue;
         }
+        size_t len = termsafe_unit(s + i, n - i, 0, esc);
+        w += esc[0] ? strlen(esc) : 1;
+        i += len;
     }
     return w;
 }
@@ -226,22 +273,26 @@ static size_t cell_width(const char *s)
  * ends with "…". */
 static void put_cell(FILE *out, const char *s, size_t width, int pad)
 {
-    size_t total = cell_width(s);
+    size_t total = cell_width(s), n = strlen(s);
     int cut = width && total > width;
     size_t limit = cut ? width - 1 : (size_t)-1, w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[8];
-        size_t n = control_escape(p, esc);
-        size_t ew = n ? strlen(esc) : (*p & 0xC0) == 0x80 ? 0 : 1;
+    if (!cut && termsafe_clean(s, n, 0)) {
+        fwrite(s, 1, n, out);
+        w = total;
+        n = 0;
+    }
+    for (size_t i = 0; i < n;) {
+        char esc[TERMSAFE_ESC_MAX];
+        size_t len = termsafe_unit(s + i, n - i, 0, esc);
+        size_t ew = esc[0] ? strlen(esc) : 1;
         if (w + ew > limit)
             break;
-        if (n) {
+        if (esc[0])
             fputs(esc, out);
-            p += n - 1;
-        } else {
-            fputc(*p, out);
-        }
+        else
+            fwrite(s + i, 1, len, out);
         w += ew;
+        i += len;
     }
     if (cut) {
         fputs("\xe2\x80\xa6", out);  /* … */
@@ -253,37 +304,70 @@ static void put_cell(FILE *out, const char *s, size_t width, int pad)
     }
 }
 
-static void finish_table(qformat_t *f)
+/* Fix the widths from the rows held: each column as wide as its widest
+ * cell (at most CELL_MAX), the last one what is left of the width. */
+static void table_widths(qformat_t *f)
 {
-    size_t *w = xcalloc((size_t)f->ncols, sizeof *w);
+    f->w = xcalloc((size_t)f->ncols, sizeof *f->w);
     for (int c = 0; c < f->ncols; c++) {
-        w[c] = cell_width(f->names[c]);
+        f->w[c] = cell_width(f->names[c]);
         for (size_t r = 0; r < f->nrows; r++) {
             size_t cw = cell_width(f->cells[r * (size_t)f->ncols + (size_t)c]);
-            if (cw > w[c])
-                w[c] = cw;
+            if (cw > f->w[c])
+                f->w[c] = cw;
         }
-        if (c < f->ncols - 1 && w[c] > CELL_MAX)
-            w[c] = CELL_MAX;
+        if (c < f->ncols - 1 && f->w[c] > CELL_MAX)
+            f->w[c] = CELL_MAX;
     }
     /* The last column gets what is left of the width (at least 20). */
     size_t used = 0;
     for (int c = 0; c < f->ncols - 1; c++)
-        used += w[c] + 2;
-    size_t last = f->width > 0 ? ((size_t)f->width > used + 20 ? (size_t)f->width - used : 20) : 0;
-    for (size_t r = f->no_header ? 1 : 0; r <= f->nrows; r++) {
-        for (int c = 0; c < f->ncols; c++) {
-            const char *s = r == 0 ? f->names[c] : f->cells[(r - 1) * (size_t)f->ncols + (size_t)c];
-            int is_last = c == f->ncols - 1;
-            put_cell(f->out, s, is_last ? last : w[c], !is_last);
-            if (!is_last)
-                fputs("  ", f->out);
-        }
-        fputc('\n', f->out);
+        used += f->w[c] + 2;
+    f->last = f->width > 0 ? ((size_t)f->width > used + 20 ? (size_t)f->width - used : 20) : 0;
+}
+
+static void table_line(qformat_t *f, char *const *cells)
+{
+    for (int c = 0; c < f->ncols; c++) {
+        int is_last = c == f->ncols - 1;
+        put_cell(f->out, cells[c], is_last ? f->last : f->w[c], !is_last);
+        if (!is_last)
+            fputs("  ", f->out);
     }
-    if (f->nrows == 0 && !f->no_header)
+    fputc('\n', f->out);
+}
+
+/* Print the rows held (the first time: the widths fixed from them, and the
+ * header), and let them go. */
+static void table_flush(qformat_t *f)
+{
+    if (!f->w) {
+        table_widths(f);
+        if (!f->no_header)
+            table_line(f, f->names);
+    }
+    for (size_t r = 0; r < f->nrows; r++) {
+        table_line(f, &f->cells[r * (size_t)f->ncols]);
+        for (int c = 0; c < f->ncols; c++)
+            free(f->cells[r * (size_t)f->ncols + (size_t)c]);
+    }
+    if (!f->sampled && f->rows > (int64_t)f->nrows)
+        f->sampled = f->rows - 1;   /* the widths were fixed before this row */
+    f->nrows = 0;
+    f->cell_bytes = 0;
+}
+
+static void finish_table(qformat_t *f)
+{
+    int any = f->w || f->nrows;
+    table_flush(f);
+    if (!any && !f->no_header)
         fputs("(no results)\n", f->out);
-    free(w);
+}
+
+int64_t qformat_widths_sampled(const qformat_t *f)
+{
+    return f->sampled;
 }
 
 static void release(qformat_t *f);
@@ -306,6 +390,7 @@ void qformat_abort(qformat_t *f)
 
 static void release(qformat_t *f)
 {
+    free(f->w);
     for (size_t i = 0; i < f->nrows * (size_t)f->ncols; i++)
         free(f->cells[i]);
     free(f->cells);
@@ -313,6 +398,7 @@ static void release(qformat_t *f)
         free(f->names[i]);
     free(f->names);
     free(f->is_time);
+    buf_free(&f->line);
     free(f);
 }
 

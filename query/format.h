@@ -1,6 +1,7 @@
 /* query/format.h — query results out: an aligned table (readable in 80
  * columns; control characters escaped so log text can never drive the
- * terminal), a JSON array of objects, JSON lines, or CSV. Cells arrive as
+ * terminal; memory bounded: see qformat_widths_sampled), a JSON array of
+ * objects, JSON lines, or CSV. Cells arrive as
  * typed values; time columns print as "YYYY-MM-DD HH:MM:SS.mmm" (UTC). */
 #ifndef OBS_QUERY_FORMAT_H
 #define OBS_QUERY_FORMAT_H
@@ -32,6 +33,10 @@ void qformat_row(qformat_t *f, qval_t *row);
 /* The columns that had no value in any row written so far (all of them
  * when there was no row). */
 int qformat_empty_columns(const qformat_t *f);
+/* A table of more than 10,000 rows (or 8 MiB of text) is printed with the
+ * column widths its first rows needed, the rest streamed: the number of
+ * rows the widths came from, or 0 when they came from every row. */
+int64_t qformat_widths_sampled(const qformat_t *f);
 /* Write what is buffered (the table) and the closing text; free f. */
 void qformat_finish(qformat_t *f);
 /* Free f writing nothing more (after an error: no half table). */

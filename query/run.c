@@ -2,8 +2,13 @@
  * grouped only by bin() of a fixed-length unit (ms .. weeks), rows arrive
  * in bin order and every missing bin between the first and the last (or
  * the query range's edges) is written with 0 in the other columns, so a
- * quiet minute shows as 0 instead of vanishing. */
+ * quiet minute shows as 0 instead of vanishing — inside the fill range
+ * only (run.h): one event in year 9999 or 0000 is a row of its own, never
+ * billions of empty bins up to it. */
 #include "query/run.h"
+#include "common/clock.h"
+#include "common/isotime.h"
+#include "common/timesane.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
@@ -110,6 +115,42 @@ int query_prepare_plan(sqlite3 *db, const query_plan_t *plan, sqlite3_stmt **out
     return OBS_EDB;
 }
 
+void query_fill_range(const query_plan_t *p, const query_run_opts_t *o, int64_t *lo, int64_t *hi)
+{
+    int64_t w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
+    int64_t world_hi = obs_wall_ms() + OBS_TIME_AHEAD_MAX_MS;
+    int64_t a = o->since_ms >= 0 ? o->since_ms : o->data_first;
+    int64_t b = o->until_ms >= 0 ? o->until_ms : o->data_last > 0 ? o->data_last + 1 : world_hi;
+    if (a < OBS_TIME_SANE_MIN_MS)
+        a = OBS_TIME_SANE_MIN_MS;
+    if (b > world_hi)
+        b = world_hi;
+    *lo = *hi = 0;
+    if (w && a < b) {
+        *lo = floor_to(a, w);
+        *hi = b;
+    }
+}
+
+int query_fill_check(const query_plan_t *p, const query_run_opts_t *o, obs_err_t *err)
+{
+    int64_t lo, hi, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
+    query_fill_range(p, o, &lo, &hi);
+    if (!w || lo >= hi || o->max_bins <= 0)
+        return 0;
+    int64_t bins = (hi - lo - 1) / w + 1;
+    if (bins <= o->max_bins)
+        return 0;
+    char from[32], to[32];
+    isotime_format(lo, from);
+    isotime_format(hi, to);
+    return obs_err_set(err, OBS_EINVAL,
+                       "zero-filling bins of %lld ms from %s to %s would write %lld rows, more than "
+                       "--max-bins %lld: use a wider bin(), a shorter range (--since, --start, --end), "
+                       "--no-fill, or a larger --max-bins",
+                       (long long)w, from, to, (long long)bins, (long long)o->max_bins);
+}
+
 void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out)
 {
     memset(s, 0, sizeof *s);
@@ -117,7 +158,21 @@ void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opt
     s->o = o;
     s->out = out;
     s->w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
-    s->next = s->w && o->since_ms >= 0 ? floor_to(o->since_ms, s->w) : INT64_MIN;
+    query_fill_range(p, o, &s->lo, &s->hi);
+    if (s->lo >= s->hi)
+        s->w = 0;   /* no range to fill in */
+    s->next = s->w && o->since_ms >= 0 ? s->lo : INT64_MIN;
+}
+
+/* The empty bins from the last row in range to the range's end, when the
+ * query asked for an end. */
+static void trail(query_sink_t *s)
+{
+    if (s->trailed || !s->w)
+        return;
+    s->trailed = 1;
+    if (s->next != INT64_MIN && s->o->until_ms >= 0 && !capped(s->o, s->rows))
+        write_zero_rows(s->out, s->plan, s->o, s->next, s->hi, s->w, &s->rows);
 }
 
 int query_sink_row(query_sink_t *s, qval_t *row)
@@ -125,9 +180,13 @@ int query_sink_row(query_sink_t *s, qval_t *row)
     const query_plan_t *p = s->plan;
     if (!capped(s->o, s->rows) && s->w && row[p->fill_column].type == QV_INT) {
         int64_t t = row[p->fill_column].i;
-        if (s->next != INT64_MIN && t > s->next)
-            write_zero_rows(s->out, p, s->o, s->next, t, s->w, &s->rows);
-        s->next = t + s->w;
+        if (t >= s->hi) {
+            trail(s);   /* rows come in bin order: the range is behind */
+        } else if (t >= s->lo) {
+            if (s->next != INT64_MIN && t > s->next)
+                write_zero_rows(s->out, p, s->o, s->next, t, s->w, &s->rows);
+            s->next = t + s->w;
+        }
     }
     if (capped(s->o, s->rows)) {
         for (int i = 0; i < p->ncolumns; i++)
@@ -141,8 +200,7 @@ int query_sink_row(query_sink_t *s, qval_t *row)
 
 void query_sink_end(query_sink_t *s)
 {
-    if (!capped(s->o, s->rows) && s->w && s->next != INT64_MIN && s->o->until_ms >= 0)
-        write_zero_rows(s->out, s->plan, s->o, s->next, s->o->until_ms, s->w, &s->rows);
+    trail(s);
 }
 
 int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out,
@@ -151,6 +209,8 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
     sqlite3_stmt *st = NULL;
     query_sink_t sink;
     int rc = SQLITE_DONE;
+    if (query_fill_check(p, o, err))
+        return OBS_EINVAL;
     if (query_prepare_plan(db, p, &st, err))
         return OBS_EDB;
     query_sink_init(&sink, p, o, out);

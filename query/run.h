@@ -9,11 +9,26 @@
 
 #include <sqlite3.h>
 
+/* Zero-fill writes the empty bins only inside one range: the query's
+ * range when it has one (each edge), else the data's sane extent, both
+ * clipped to the sane world [2000-01-01, now + 1 day] (common/timesane.h).
+ * A row outside it (an absurd time) is written as it is, with no empty
+ * bins around it. At most max_bins bins may lie in the range: more is an
+ * error before anything is written (query_fill_check). */
 typedef struct query_run_opts {
     int fill;                /* zero-fill bins (plan->fill_column >= 0) */
-    int64_t since_ms, until_ms;  /* the query range, to fill to its edges (-1 = data's) */
+    int64_t since_ms, until_ms;  /* the query range, to fill to its edges (-1 = none) */
     int64_t max_rows;            /* 0 = no cap (with fill the cap is applied here) */
+    int64_t data_first, data_last; /* the data's sane extent (0 = not known: the world's) */
+    int64_t max_bins;            /* bins in the fill range at most (0 = no cap) */
 } query_run_opts_t;
+
+/* The zero-fill range [*lo, *hi) of a plan run with o (*lo >= *hi: no
+ * fill), its first bin aligned. */
+void query_fill_range(const query_plan_t *p, const query_run_opts_t *o, int64_t *lo, int64_t *hi);
+/* 0, or OBS_EINVAL when the fill range holds more than o->max_bins bins,
+ * saying how many and what to do. */
+int query_fill_check(const query_plan_t *p, const query_run_opts_t *o, obs_err_t *err);
 
 /* Returns 0, or OBS_EDB with SQLite's message (a regex limit, ...). With a
  * plan built with_ids and max_id non-NULL, *max_id becomes the largest event
@@ -29,6 +44,8 @@ typedef struct query_sink {
     qformat_t *out;
     int64_t rows;                /* rows written, zero-filled ones included */
     int64_t w, next;             /* zero-fill: the bin width (0 = none), the next bin */
+    int64_t lo, hi;              /* zero-fill: only in [lo, hi) (query_fill_range) */
+    int trailed;                 /* the empty bins up to the range's end are written */
 } query_sink_t;
 
 void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out);

@@ -14,7 +14,7 @@ int timearg_parse(const char *s, int64_t now_ms, int64_t *ms_out)
     if (len == 0)
         return -1;
     if (isotime_parse(s, len, &iso, &used) == 0 && used == len) {
-        *ms_out = iso;
+        *ms_out = iso < 0 ? 0 : iso;
         return 0;
     }
     errno = 0;
@@ -35,6 +35,8 @@ int timearg_parse(const char *s, int64_t now_ms, int64_t *ms_out)
             if (v > INT64_MAX / units[i].ms)
                 return -1;
             *ms_out = now_ms - v * units[i].ms;
+            if (*ms_out < 0)
+                *ms_out = 0;
             return 0;
         }
     }

@@ -1,7 +1,9 @@
 /* query/timearg.h — parses the time arguments of obsq (--since, --until):
  * an ISO-8601 time ("2026-11-01T10:00:00Z"), epoch milliseconds
  * ("1793491200000"), or a duration meaning "that long before now" ("90s",
- * "15m", "2h", "7d", "1w"). Pure: `now_ms` is passed in. */
+ * "15m", "2h", "7d", "1w"). Pure: `now_ms` is passed in. A time before
+ * 1970 ("0000-01-01T00:00:00Z", "100000w") is read as the epoch: obsq's
+ * ranges start there (-1 means no bound). */
 #ifndef OBS_TIMEARG_H
 #define OBS_TIMEARG_H
 

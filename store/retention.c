@@ -92,6 +92,61 @@ int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_rete
     return 0;
 }
 
+/* The first column of sql's row (?1 = a, ?2 = b when it has them), or
+ * `none` when there is no row or it is NULL. */
+static int one_int(store_t *st, const char *sql, int64_t a, int64_t b, int64_t none, int64_t *out,
+                   obs_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, sql, &s, err);
+    if (rc)
+        return rc;
+    int np = sqlite3_bind_parameter_count(s);
+    if (np >= 1)
+        sqlite3_bind_int64(s, 1, a);
+    if (np >= 2)
+        sqlite3_bind_int64(s, 2, b);
+    *out = none;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        *out = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = store__dberr(st, err, "reading the store for retention");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err)
+{
+    int rc = one_int(st, SQL_RET_EVENTS_NTH, n < 1 ? 1 : n, 0, -1, bound, err);
+    if (!rc && *bound < 0)   /* fewer than n: all of them */
+        rc = one_int(st, SQL_RET_EVENTS_LAST, 0, 0, -1, bound, err);
+    return rc;
+}
+
+int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int limit, int64_t *deleted,
+                                  int *done, obs_err_t *err)
+{
+    int64_t bound;
+    int rc;
+    *deleted = 0;
+    *done = 0;
+    if (limit < 1)
+        limit = 1;
+    if ((rc = store__begin(st, err)) ||
+        (rc = one_int(st, SQL_RET_ABSURD_BOUND, arrived_before_ms, limit, -1, &bound, err)))
+        return rc;
+    if (bound < 0)
+        bound = arrived_before_ms;   /* fewer than a batch: all of them */
+    else
+        bound++;                     /* the others of that millisecond too */
+    if ((rc = run(st, SQL_RET_ABSURD_FTS_DELETE, bound, limit, NULL, err)) ||
+        (rc = run(st, SQL_RET_ABSURD_DELETE, bound, limit, deleted, err)))
+        return rc;
+    *done = bound == arrived_before_ms;
+    return 0;
+}
+
 int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err)
 {
     sqlite3_stmt *s = NULL;
@@ -121,20 +176,25 @@ static int pragma_int(store_t *st, const char *sql, int64_t *out, obs_err_t *err
     return rc;
 }
 
+static int64_t wal_size(store_t *st)
+{
+    char wal[4096];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(st->db, "main"));
+    return stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
 int store_size(store_t *st, store_size_t *out, obs_err_t *err)
 {
     int64_t pages = 0, free_pages = 0, page_size = 0;
     int rc;
-    struct stat sb;
-    char wal[4096];
     if ((rc = pragma_int(st, "PRAGMA page_count", &pages, err)) ||
         (rc = pragma_int(st, "PRAGMA freelist_count", &free_pages, err)) ||
         (rc = pragma_int(st, "PRAGMA page_size", &page_size, err)))
         return rc;
     out->file_bytes = pages * page_size;
     out->used_bytes = (pages - free_pages) * page_size;
-    snprintf(wal, sizeof wal, "%s-wal", sqlite3_db_filename(st->db, "main"));
-    out->wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    out->wal_bytes = wal_size(st);
     return 0;
 }
 
@@ -150,5 +210,16 @@ int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err)
              (long long)pages, (long long)pages * 4096);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "limiting the WAL");
+    st->wal_limit = pages * 4096;
     return 0;
+}
+
+int store_wal_blocked(store_t *st, int64_t *wal_bytes)
+{
+    *wal_bytes = st->wal_limit > 0 ? wal_size(st) : 0;
+    if (st->wal_limit <= 0 || st->in_txn || *wal_bytes <= STORE_WAL_OVER * st->wal_limit)
+        return 0;
+    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    *wal_bytes = wal_size(st);
+    return *wal_bytes > STORE_WAL_OVER * st->wal_limit;
 }

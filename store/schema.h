@@ -5,6 +5,7 @@
 #define OBS_STORE_SCHEMA_H
 
 #include "store/store.h"   /* STORE_KIND_*: event kinds named in the SQL */
+#include "common/timesane.h"
 
 /* ---- v1 -------------------------------------------------------------- */
 
@@ -326,9 +327,21 @@
 "    WHEN " OBS_STR(STORE_INIT_SNAP_START) " THEN 'snap-start' END AS init_type_name\n" \
 "  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
 
+/* ---- v10: absurd event times flagged --------------------------------------- */
+/* An event time before 2000 or over a day past its arrival is absurd
+ * (common/timesane.h): the writer flags it (EVF_TIME_ABSURD); the events
+ * stored before are flagged here (one pass over the table). The partial
+ * index finds them by arrival, for retention: they are evicted first under
+ * --max-db-size, and go by arrival too under --retention (a time in 9999
+ * would never age out). */
+#define SQL_V10 \
+"UPDATE events SET flags = flags | " OBS_STR(EVF_TIME_ABSURD_BIT) "\n" \
+"  WHERE ts < " OBS_STR(OBS_TIME_SANE_MIN_MS) " OR ts > ingest_ts + " OBS_STR(OBS_TIME_AHEAD_MAX_MS) ";\n" \
+"CREATE INDEX events_absurd ON events(ingest_ts) WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9 }
-#define STORE_SCHEMA_VERSION 9
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10 }
+#define STORE_SCHEMA_VERSION 10
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -512,16 +525,32 @@
 "  WHERE coalesce(end_ts, start_ts) < ?1 LIMIT ?2)"
 #define SQL_RET_ROLLUP_MINUTE_DELETE \
 "DELETE FROM rollup_minute WHERE (function, minute) IN\n" \
-"  (SELECT function, minute FROM rollup_minute WHERE minute < ?1 LIMIT ?2)"
+"  (SELECT function, minute FROM rollup_minute WHERE minute <= ?1 - 60000 LIMIT ?2)"
 /* an hour goes when all of it is before the cutoff */
 #define SQL_RET_ROLLUP_HOUR_DELETE \
 "DELETE FROM rollup_hour WHERE (function, hour) IN\n" \
 "  (SELECT function, hour FROM rollup_hour WHERE hour <= ?1 - 3600000 LIMIT ?2)"
-/* by series (the primary key's first column), then by minute */
+/* by series (the primary key's first column), then by minute; a minute
+ * goes when all of it is before the cutoff */
 #define SQL_RET_METRIC_ROLLUP_DELETE \
 "DELETE FROM metric_rollup_minute WHERE (series_id, minute) IN\n" \
 "  (SELECT series_id, minute FROM metric_rollup_minute\n" \
-"   WHERE series_id IN (SELECT id FROM metric_series) AND minute < ?1 LIMIT ?2)"
+"   WHERE series_id IN (SELECT id FROM metric_series) AND minute <= ?1 - 60000 LIMIT ?2)"
+/* the time after the n oldest events (?1 = n): the n-th's, plus 1 */
+#define SQL_RET_EVENTS_NTH \
+"SELECT ts + 1 FROM events ORDER BY ts LIMIT 1 OFFSET ?1 - 1"
+#define SQL_RET_EVENTS_LAST \
+"SELECT max(ts) + 1 FROM events"
+/* events of absurd time (v9's partial index events_absurd), by arrival */
+#define SQL_RET_ABSURD_BOUND \
+"SELECT ingest_ts FROM events WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND ingest_ts < ?1\n" \
+"  ORDER BY ingest_ts LIMIT 1 OFFSET ?2 - 1"
+#define SQL_RET_ABSURD_FTS_DELETE \
+"INSERT INTO events_fts(events_fts, rowid, message)\n" \
+"  SELECT 'delete', id, message FROM events\n" \
+"  WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND ingest_ts < ?1 AND message != ''"
+#define SQL_RET_ABSURD_DELETE \
+"DELETE FROM events WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND ingest_ts < ?1"
 #define SQL_RET_OLDEST \
 "SELECT min(t) FROM (SELECT min(ts) AS t FROM events\n" \
 "  UNION ALL SELECT min(ts) FROM metric_points)"

@@ -35,7 +35,9 @@ enum store_event_flag {
     EVF_TIME_INHERITED = 16,  /* no time of its own: the previous timed line's */
     EVF_TIME_ARRIVAL = 32,    /* no time of its own and none before: arrival time */
     EVF_TIME_FROM_NEXT = 128, /* at the head of its stream: the first timed line's time */
+    EVF_TIME_ABSURD = 256,    /* before 2000, or over a day past its arrival (common/timesane.h) */
 };
+#define EVF_TIME_ABSURD_BIT 256   /* the same, for SQL text (OBS_STR) */
 
 /* The events.kind values (lambda_kind_t, lambda/classify.h) that SQL text
  * names: a partial index's condition and the queries that use it must
@@ -256,14 +258,26 @@ typedef struct store_retention_counts {
 } store_retention_counts_t;
 
 /* Delete, in the open write transaction (started if needed), at most about
- * `limit` rows of each table that are older than cutoff_ms (a whole minute):
+ * `limit` rows of each table that are older than cutoff_ms (any ms):
  * events (ts, with their full-text entries; the events of the last
  * millisecond taken are all taken), metric points (ts), invocations (end,
  * else start; one with neither is kept), per-minute rollups of functions and
- * metrics (minute), hourly rollups whose whole hour is before the cutoff.
+ * metrics and hourly rollups whose whole minute or hour is before the
+ * cutoff (a minute cut in two keeps its rollup: the counts of all of it).
  * *done = 1 when nothing older than the cutoff is left. */
 int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
                            int *done, obs_err_t *err);
+
+/* The time just after the n oldest events (so that deleting what is
+ * before it takes them, and the others of the n-th's millisecond); -1 when
+ * there is no event. */
+int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err);
+
+/* Delete at most about `limit` events of absurd time (EVF_TIME_ABSURD) that
+ * arrived before arrived_before_ms, the first arrived first, with their
+ * full-text entries; *deleted: how many; *done = 1 when none is left. */
+int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int limit, int64_t *deleted,
+                                  int *done, obs_err_t *err);
 
 /* Time of the oldest event or metric point (ms), -1 when there is none. */
 int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err);
@@ -278,6 +292,15 @@ int store_size(store_t *st, store_size_t *out, obs_err_t *err);
 /* Keep the WAL near `bytes`: checkpoint at that size and truncate the file
  * back to it after a checkpoint (never above the writer's default). */
 int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err);
+
+/* Over a limit set by store_limit_wal, the WAL can still grow while a
+ * reader holds an old snapshot (a checkpoint cannot start it over). Past
+ * STORE_WAL_OVER times that limit, try a checkpoint that waits for the
+ * readers (for the busy timeout) and truncates: 1 when the WAL is still
+ * over (*wal_bytes: its size; the writer should wait), 0 when not. Outside
+ * a transaction only. */
+#define STORE_WAL_OVER 4
+int store_wal_blocked(store_t *st, int64_t *wal_bytes);
 
 /* ---- read helpers ------------------------------------------------------ */
 
@@ -478,12 +501,15 @@ typedef struct store_totals {
     int nmetrics;
     store_counter_value_t *counters; /* agent_counters, by name */
     int ncounters;
+    int64_t fns_cut, metrics_cut;    /* functions and EMF series left out (max_series) */
 } store_totals_t;
 
 /* Read every total in one read transaction (a consistent snapshot), from
  * rollup_hour, metric_rollup_minute and agent_counters only: O(functions x
- * hours + series x minutes), never the events. */
-int store_totals_read(store_t *st, store_totals_t *out, obs_err_t *err);
+ * hours + series x minutes), never the events. At most max_series
+ * functions and max_series EMF series (the first by name; 0: no limit):
+ * the others are only counted, in fns_cut and metrics_cut. */
+int store_totals_read(store_t *st, int max_series, store_totals_t *out, obs_err_t *err);
 void store_totals_free(store_totals_t *t);
 
 #endif

@@ -91,6 +91,7 @@ struct store {
     store_series_fn_t *sfn;
     int sfn_cap, sfn_used;
     store_vocab_t vocab;
+    int64_t wal_limit;            /* store_limit_wal's bytes (0: none) */
 };
 
 /* ---- schema.c ------------------------------------------------------------ */

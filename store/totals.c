@@ -3,7 +3,9 @@
  * rollup_hour (one row per function and hour, the current hour included:
  * the writer upserts each minute into its hour too), with the hours'
  * duration sketches merged; per EMF series from metric_rollup_minute; and
- * agent_counters. One read transaction, so a scrape sees one snapshot. */
+ * agent_counters. One read transaction, so a scrape sees one snapshot.
+ * Past max_series functions (EMF series), rows are counted, not kept: the
+ * memory of a scrape follows the limit, not the store. */
 #include "store/store_int.h"
 #include "common/xalloc.h"
 
@@ -40,15 +42,24 @@ static int merge_col(sketch_t *sk, sqlite3_stmt *s, int i)
     return b ? sketch_merge_blob(sk, b, (size_t)sqlite3_column_bytes(s, i)) : 0;
 }
 
-static int read_functions(store_t *st, store_totals_t *t)
+static int read_functions(store_t *st, int max, store_totals_t *t)
 {
     sqlite3_stmt *s;
     int cap = 0, rc;
+    char *cut = NULL;         /* the last function left out */
     if (sqlite3_prepare_v2(st->db, SQL_FN_TOTALS, -1, &s, NULL) != SQLITE_OK)
         return SQLITE_ERROR;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *fn = (const char *)sqlite3_column_text(s, 0);
         store_fn_totals_t *f = t->nfns ? &t->fns[t->nfns - 1] : NULL;
+        if (cut || (max && t->nfns == max && strcmp(f->function, fn ? fn : "") != 0)) {
+            if (!cut || strcmp(cut, fn ? fn : "") != 0) {
+                free(cut);
+                cut = col_dup(s, 0);
+                t->fns_cut++;
+            }
+            continue;
+        }
         if (!f || strcmp(f->function, fn ? fn : "") != 0) {
             if (t->nfns == cap) {
                 cap = cap ? cap * 2 : 16;
@@ -74,17 +85,22 @@ static int read_functions(store_t *st, store_totals_t *t)
             break;
         }
     }
+    free(cut);
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : rc;
 }
 
-static int read_metrics(store_t *st, store_totals_t *t)
+static int read_metrics(store_t *st, int max, store_totals_t *t)
 {
     sqlite3_stmt *s;
     int cap = 0, rc;
     if (sqlite3_prepare_v2(st->db, SQL_METRIC_TOTALS, -1, &s, NULL) != SQLITE_OK)
         return SQLITE_ERROR;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (max && t->nmetrics == max) {
+            t->metrics_cut++;
+            continue;
+        }
         if (t->nmetrics == cap) {
             cap = cap ? cap * 2 : 16;
             t->metrics = xrealloc(t->metrics, (size_t)cap * sizeof *t->metrics);
@@ -120,14 +136,14 @@ static int read_counters(store_t *st, store_totals_t *t)
     return rc == SQLITE_DONE ? 0 : rc;
 }
 
-int store_totals_read(store_t *st, store_totals_t *out, obs_err_t *err)
+int store_totals_read(store_t *st, int max_series, store_totals_t *out, obs_err_t *err)
 {
     memset(out, 0, sizeof *out);
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "reading the totals");
-    int rc = read_functions(st, out);
+    int rc = read_functions(st, max_series, out);
     if (!rc)
-        rc = read_metrics(st, out);
+        rc = read_metrics(st, max_series, out);
     if (!rc)
         rc = read_counters(st, out);
     if (rc) {

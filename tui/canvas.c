@@ -1,5 +1,6 @@
 /* tui/canvas.c — the cell grid views draw into (canvas.h). */
 #include "tui/canvas.h"
+#include "common/termsafe.h"
 #include "common/xalloc.h"
 
 #include <stdarg.h>
@@ -36,52 +37,43 @@ void canvas_clear(canvas_t *c)
     }
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left): *cp and its length, or
- * length 1 with *cp = -1 when invalid (overlong, surrogate, cut). */
-static size_t decode(const unsigned char *s, size_t n, int32_t *cp)
-{
-    int32_t v;
-    size_t len;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) { len = 2; v = s[0] & 0x1F; }
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) { len = 3; v = s[0] & 0x0F; }
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) { len = 4; v = s[0] & 0x07; }
-    else { *cp = -1; return 1; }
-    if (len > n) { *cp = -1; return 1; }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) { *cp = -1; return 1; }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-        (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = v;
-    return len;
-}
+/* One unit of s (len bytes left) as drawn: its bytes, and either the
+ * visible form the terminal sanitiser gives it (common/termsafe.h: a
+ * control, C1 or bidi control, a byte that is not UTF-8: "\\x1b", one
+ * cell per character) or, for printable text, its columns: wcwidth, a tab
+ * as one space, non-ASCII text as one '?' in ASCII mode. */
+typedef struct unit {
+    size_t n;                    /* bytes of s */
+    char esc[TERMSAFE_ESC_MAX];  /* "" unless made visible */
+    int w;                       /* columns */
+    int question;                /* drawn as '?' (ASCII mode, or no width) */
+} unit_t;
 
-/* Columns of a code point as drawn: control and C1 characters, invalid
- * bytes, and non-ASCII text in ASCII mode are drawn as one '?'. Block
- * glyphs are passed through (views choose ASCII stand-ins themselves). */
-static int glyph_width(const canvas_t *c, int32_t cp, int *replace)
+static unit_t unit_at(const canvas_t *c, const char *s, size_t len)
 {
-    *replace = 0;
-    if (cp < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (c->ascii && cp >= 0x80)) {
-        *replace = 1;
-        return 1;
+    unit_t u;
+    u.question = 0;
+    u.n = termsafe_unit(s, len, TERMSAFE_KEEP_TAB, u.esc);
+    if (u.esc[0]) {
+        u.w = (int)strlen(u.esc);
+    } else if ((unsigned char)s[0] < 0x80) {
+        u.w = 1;
+    } else if (c->ascii) {
+        u.w = 1;
+        u.question = 1;
+    } else {
+        /* valid UTF-8 (termsafe_unit said so): its code point */
+        const unsigned char *p = (const unsigned char *)s;
+        uint32_t cp = u.n == 2 ? p[0] & 0x1Fu : u.n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+        for (size_t k = 1; k < u.n; k++)
+            cp = (cp << 6) | (p[k] & 0x3Fu);
+        u.w = wcwidth((wchar_t)cp);
+        if (u.w < 0) {  /* no width known (unassigned, or the C locale): one '?' */
+            u.w = 1;
+            u.question = 1;
+        }
     }
-    if (cp < 0x80)
-        return 1;
-    int w = wcwidth((wchar_t)cp);
-    if (w < 0) {
-        *replace = 1;
-        return 1;
-    }
-    return w;   /* 0: a combining mark, dropped; 2: wide */
+    return u;   /* w 0: a combining mark, dropped; 2: wide */
 }
 
 int canvas_text(canvas_t *c, int y, int x, int maxw, int attr, const char *s, size_t len)
@@ -90,36 +82,42 @@ int canvas_text(canvas_t *c, int y, int x, int maxw, int attr, const char *s, si
         return 0;
     int limit = maxw <= 0 || x + maxw > c->w ? c->w - x : maxw;
     int used = 0;
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len && used < limit) {
-        int32_t cp;
-        size_t n = decode(p + i, len - i, &cp);
-        int replace;
-        int w = cp == '\t' ? 1 : glyph_width(c, cp, &replace);
-        if (cp == '\t')
-            replace = 0;
-        if (w == 0) {
-            i += n;
+        unit_t u = unit_at(c, s + i, len - i);
+        if (u.w == 0) {
+            i += u.n;
             continue;
         }
-        if (used + w > limit)
+        if (used + u.w > limit && !u.esc[0])
             break;
         canvas_cell_t *cell = &c->cells[y * c->w + x + used];
-        if (cp == '\t' || replace) {
-            cell->glyph[0] = cp == '\t' ? ' ' : '?';
+        if (u.esc[0]) {   /* as many of its characters as fit */
+            int k = 0;
+            for (; u.esc[k] && used < limit; k++, used++) {
+                cell[k].glyph[0] = u.esc[k];
+                cell[k].glyph[1] = '\0';
+                cell[k].attr = (unsigned char)attr;
+            }
+            if (u.esc[k])
+                break;
+            i += u.n;
+            continue;
+        }
+        if (s[i] == '\t' || u.question) {
+            cell->glyph[0] = s[i] == '\t' ? ' ' : '?';
             cell->glyph[1] = '\0';
         } else {
-            memcpy(cell->glyph, p + i, n);
-            cell->glyph[n] = '\0';
+            memcpy(cell->glyph, s + i, u.n);
+            cell->glyph[u.n] = '\0';
         }
         cell->attr = (unsigned char)attr;
-        if (w == 2) {
+        if (u.w == 2) {
             cell[1].glyph[0] = '\0';
             cell[1].attr = (unsigned char)attr;
         }
-        used += w;
-        i += n;
+        used += u.w;
+        i += u.n;
     }
     return used;
 }
@@ -143,12 +141,12 @@ int canvas_printf(canvas_t *c, int y, int x, int maxw, int attr, const char *fmt
 
 int canvas_width(const canvas_t *c, const char *s, size_t len)
 {
-    int used = 0, replace;
+    int used = 0;
     size_t i = 0;
     while (i < len) {
-        int32_t cp;
-        i += decode((const unsigned char *)s + i, len - i, &cp);
-        used += cp == '\t' ? 1 : glyph_width(c, cp, &replace);
+        unit_t u = unit_at(c, s + i, len - i);
+        used += u.w;
+        i += u.n;
     }
     return used;
 }

@@ -1,7 +1,9 @@
 /* tui/canvas.h — a frame of text cells that views draw into and that is
  * then either painted on the terminal (term.c) or written out as plain text
- * (obstop --dump). Text put on it is made safe: control characters, escape
- * sequences and invalid UTF-8 become '?', so log text can never drive the
+ * (obstop --dump). Text put on it is made safe by the one terminal
+ * sanitiser (common/termsafe.h): control characters, C1 and bidi controls
+ * and invalid UTF-8 are drawn as their visible form (ESC as \x1b, a lone
+ * 0x9b byte as \x9b, U+009B as \u009b), so log text can never drive the
  * terminal. */
 #ifndef OBS_TUI_CANVAS_H
 #define OBS_TUI_CANVAS_H

@@ -8,6 +8,7 @@
 #include "query/query.h"
 #include "store/store.h"
 #include "common/clock.h"
+#include "common/termsafe.h"
 
 #include <errno.h>
 #include <langinfo.h>
@@ -27,7 +28,7 @@ typedef struct opts {
 
 static int bad(const char *what, const char *value)
 {
-    fprintf(stderr, "obstop: invalid %s '%s' (see obstop --help)\n", what, value);
+    termsafe_eprintf("obstop: invalid %s '%s' (see obstop --help)\n", what, value);
     return 2;
 }
 
@@ -105,7 +106,7 @@ static int parse(int argc, char **argv, opts_t *o)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "obstop: unexpected argument '%s' (see obstop --help)\n", argv[optind]);
+        termsafe_eprintf("obstop: unexpected argument '%s' (see obstop --help)\n", argv[optind]);
         return 1002;
     }
     return 0;
@@ -131,7 +132,7 @@ static int dump(app_t *a, const opts_t *o)
     canvas_free(c);
     /* a frame drawn without some of the store (damaged): say so, fail */
     if (a->store_errors)
-        fprintf(stderr, "obstop: %s: %s\n", a->db_path, a->status);
+        termsafe_eprintf("obstop: %s: %s\n", a->db_path, a->status);
     return ferror(stdout) || a->store_errors ? 1 : 0;
 }
 
@@ -163,13 +164,13 @@ int main(int argc, char **argv)
     obs_err_t err = { 0 };
     store_t *st = NULL;
     if (store_open_readonly(o.db, &st, &err)) {
-        fprintf(stderr, "obstop: %s\n", err.msg);
+        termsafe_eprintf("obstop: %s\n", err.msg);
         return 1;
     }
     int64_t now = obs_wall_ms();
     query_sqlctx_t ctx = { now, 0, now };
     if (query_sqlfuncs_register(store_db(st), &ctx, &err)) {
-        fprintf(stderr, "obstop: %s\n", err.msg);
+        termsafe_eprintf("obstop: %s\n", err.msg);
         store_close(st, NULL);
         return 1;
     }
@@ -189,7 +190,7 @@ int main(int argc, char **argv)
     if (!rc && o.function)
         snprintf(a.function, sizeof a.function, "%s", o.function);
     if (!rc && tail_configure(a.tail, o.filter ? o.filter : "", o.function, 0, &err)) {
-        fprintf(stderr, "obstop: --filter: column %d: %s\n", err.col, err.msg);
+        termsafe_eprintf("obstop: --filter: column %d: %s\n", err.col, err.msg);
         rc = 2;
     }
     if (!rc && o.view && app_set_view(&a, o.view) != 0)

@@ -9,6 +9,7 @@
 #include "common/sketch.h"
 #include "common/xalloc.h"
 #include "store/agent_state.h"
+#include "common/timesane.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,8 +19,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The data's sane extent (common/timesane.h): an event in year 0000 or
+ * 9999 must not stretch the "all" window over millennia of minutes. */
 #define SQL_DATA_SPAN \
-"SELECT (SELECT ts FROM events ORDER BY ts LIMIT 1), (SELECT ts FROM events ORDER BY ts DESC LIMIT 1)"
+"SELECT (SELECT ts FROM events WHERE ts >= ?1 ORDER BY ts LIMIT 1),\n" \
+"  (SELECT ts FROM events WHERE ts <= ?2 ORDER BY ts DESC LIMIT 1)"
 /* The functions: a skip-scan of rollup_minute's primary key (function,
  * minute), one seek per function (DISTINCT would read every row, and
  * streams has one row per cold start). Each function's window is then
@@ -78,7 +82,10 @@ int model_window_resolve(sqlite3 *db, int64_t span_ms, int64_t now_ms, model_win
     int64_t first = -1, last = -1;
     if (sqlite3_prepare_v2(db, SQL_DATA_SPAN, -1, &s, NULL) != SQLITE_OK)
         return dberr(db, err, "reading the store's time span");
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+    sqlite3_bind_int64(s, 1, OBS_TIME_SANE_MIN_MS);
+    sqlite3_bind_int64(s, 2, now_ms + OBS_TIME_AHEAD_MAX_MS);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL &&
+        sqlite3_column_type(s, 1) != SQLITE_NULL) {
         first = sqlite3_column_int64(s, 0);
         last = sqlite3_column_int64(s, 1);
     }

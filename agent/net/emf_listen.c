@@ -45,6 +45,7 @@ struct emf_listener {
     int ntcp, nudp;
     conn_t *conns;
     int nconns;
+    size_t partial;            /* buffer bytes the connections' framers hold */
     char hostname[128];
     char describe[LISTEN_MAX_ENDPOINTS * 64];
     pthread_mutex_t mu;        /* guards stats */
@@ -124,6 +125,7 @@ static void conn_close(conn_t *c)
     if (c->next)
         c->next->prev = c->prev;
     l->nconns--;
+    l->partial -= c->fr.cap;
     uv_timer_stop(&c->idle);
     uv_close((uv_handle_t *)&c->idle, on_idle_closed);
 }
@@ -154,11 +156,23 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     frame_ctx_t fc = { l, l->hostname, 0 };
     int64_t before = c->fr.too_long;
+    size_t held = c->fr.cap;
     emf_framer_feed(&c->fr, buf->base, (size_t)n, on_frame, &fc);
     STAT_ADD(l, documents, fc.documents);
     if (c->fr.too_long > before) {
         STAT_ADD(l, frames_too_long, c->fr.too_long - before);
         warn(l, "dropped a TCP document longer than %s (--emf-max-frame)", "the frame limit");
+    }
+    l->partial += c->fr.cap - held;   /* wraps back when the buffer shrank */
+    if (l->partial > l->o.max_partial) {
+        /* the connections' unfinished documents hold as much as the
+         * buffer: the one that just grew is dropped */
+        l->partial -= c->fr.cap;
+        if (emf_framer_drop(&c->fr)) {
+            STAT_ADD(l, frames_over_buffer, 1);
+            warn(l, "dropped a TCP document not yet ended: unfinished documents hold %s (--emf-buffer)",
+                 "as much as the buffer");
+        }
     }
     uv_timer_again(&c->idle);
     /* the store is behind: this connection waits (the client's socket
@@ -371,6 +385,8 @@ int emf_listener_start(const emf_listen_opts_t *o, inbox_t *ib, emf_listener_t *
         l->o.max_connections = EMF_MAX_CONNECTIONS_DEFAULT;
     if (!l->o.idle_timeout_ms)
         l->o.idle_timeout_ms = EMF_IDLE_TIMEOUT_MS_DEFAULT;
+    if (!l->o.max_partial)
+        l->o.max_partial = inbox_max(ib);
     l->ib = ib;
     pthread_mutex_init(&l->mu, NULL);
     if (gethostname(l->hostname, sizeof l->hostname - 1) != 0 || !l->hostname[0])

@@ -4,7 +4,9 @@
  * long-lived connections); a UDP datagram holds one or more documents.
  * Each document is routed (emf_wire.h) and handed to the main loop through
  * the inbox; the main loop alone writes the store. Limits: frame size,
- * connection count, idle time; a connection whose documents cannot be
+ * connection count, idle time, the bytes of partial documents all
+ * connections hold (a document whose part takes them past it is dropped,
+ * counted and said); a connection whose documents cannot be
  * queued (inbox full) stops being read until there is room, UDP
  * datagrams are then dropped and counted. Nothing a client sends is
  * interpreted here beyond the route. */
@@ -23,6 +25,8 @@ typedef struct emf_listen_opts {
     size_t max_frame;          /* bytes per document (default 1 MiB) */
     int max_connections;       /* open TCP connections (default 256) */
     int idle_timeout_ms;       /* a TCP connection silent this long is closed (default 300 s) */
+    size_t max_partial;        /* buffers of partial documents, all connections together
+                                * (default: the inbox's bound, --emf-buffer) */
 } emf_listen_opts_t;
 
 #define EMF_MAX_FRAME_DEFAULT (1024 * 1024)
@@ -35,6 +39,7 @@ typedef struct emf_listen_stats {
     int64_t udp_datagrams, udp_dropped;
     int64_t udp_kernel_dropped;  /* dropped by the kernel (receive buffer full): SO_RXQ_OVFL */
     int64_t frames_too_long;
+    int64_t frames_over_buffer;  /* partial documents dropped: max_partial was reached */
 } emf_listen_stats_t;
 
 typedef struct emf_listener emf_listener_t;

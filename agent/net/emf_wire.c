@@ -58,6 +58,11 @@ int emf_framer_feed(emf_framer_t *f, const char *p, size_t n,
             if (nl) {
                 got += deliver(f->buf, f->len, fn, ctx);
                 f->len = 0;
+                if (f->cap > EMF_FRAMER_KEEP) {
+                    free(f->buf);
+                    f->buf = NULL;
+                    f->cap = 0;
+                }
             }
         }
         if (!nl)
@@ -66,6 +71,17 @@ int emf_framer_feed(emf_framer_t *f, const char *p, size_t n,
         n -= take + 1;
     }
     return got;
+}
+
+int emf_framer_drop(emf_framer_t *f)
+{
+    int had = f->len > 0;
+    if (had)
+        f->discarding = 1;
+    f->len = f->cap = 0;
+    free(f->buf);
+    f->buf = NULL;
+    return had;
 }
 
 int emf_framer_finish(emf_framer_t *f, void (*fn)(void *ctx, const char *frame, size_t len), void *ctx)

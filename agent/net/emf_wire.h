@@ -23,6 +23,10 @@ typedef struct emf_framer {
     int64_t too_long;         /* frames dropped for their size */
 } emf_framer_t;
 
+/* A framer keeps at most this much buffer between frames; a longer frame's
+ * buffer is freed once it is delivered. */
+#define EMF_FRAMER_KEEP 65536
+
 void emf_framer_init(emf_framer_t *f, size_t max_frame);
 void emf_framer_done(emf_framer_t *f);
 /* Feed bytes; fn(ctx, frame, len) for every complete non-empty frame (a
@@ -30,6 +34,9 @@ void emf_framer_done(emf_framer_t *f);
  * '\n') and counted in too_long. Returns the frames delivered. */
 int emf_framer_feed(emf_framer_t *f, const char *p, size_t n,
                     void (*fn)(void *ctx, const char *frame, size_t len), void *ctx);
+/* Drop the partial frame held (the rest of it, up to its '\n', too) and
+ * free its buffer: 1 when there was one to drop. */
+int emf_framer_drop(emf_framer_t *f);
 /* End of stream: a last frame without '\n' is delivered (clients end every
  * document with one; a connection closed mid-document still loses nothing). */
 int emf_framer_finish(emf_framer_t *f, void (*fn)(void *ctx, const char *frame, size_t len), void *ctx);

@@ -229,6 +229,11 @@ int inbox_full(inbox_t *ib)
     return full;
 }
 
+size_t inbox_max(const inbox_t *ib)
+{
+    return ib->max;
+}
+
 size_t inbox_bytes(inbox_t *ib)
 {
     pthread_mutex_lock(&ib->mu);

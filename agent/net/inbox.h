@@ -43,6 +43,8 @@ void inbox_push(inbox_t *ib, inbox_kind_t kind, const char *function, const char
                 const char *stream, const char *line, size_t len, int64_t arrival_ms, inbox_ack_t *ack);
 int inbox_full(inbox_t *ib);
 size_t inbox_bytes(inbox_t *ib);
+/* The bound given to inbox_new. */
+size_t inbox_max(const inbox_t *ib);
 /* Every waiting item, oldest first (NULL when none); clears the eventfd. */
 inbox_item_t *inbox_take(inbox_t *ib);
 /* Free items taken (after the batch that stored them committed: their

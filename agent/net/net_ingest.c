@@ -26,6 +26,7 @@ struct net_ingest {
     store_t *st;
     inbox_t *ib;
     route_slot_t cache[CACHE_SIZE];
+    int64_t epoch;                   /* the pipeline's, when the cache was filled */
     inbox_item_t *fed, **fed_tail;   /* stored in the open batch, not committed yet */
     int64_t fed_at;                  /* store_commits() when they were stored */
     inbox_item_t *retry;             /* to store again first (after a rollback) */
@@ -62,9 +63,14 @@ static uint64_t hash(uint64_t h, const char *s)
 }
 
 /* The pipeline stream of an item's route (a direct-mapped cache in front of
- * pipeline_stream_open, which asks the store); nothing allocated on a hit. */
+ * pipeline_stream_open_transient, which asks the store; emptied when the
+ * pipeline lets streams go); nothing allocated on a hit. */
 static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t **out, obs_err_t *err)
 {
+    if (ni->epoch != pipeline_epoch(ni->pl)) {   /* streams were let go: handles too */
+        forget_routes(ni);
+        ni->epoch = pipeline_epoch(ni->pl);
+    }
     uint64_t h = hash(hash(hash(1469598103934665603ULL, it->function), it->log_group), it->stream);
     route_slot_t *slot = &ni->cache[h % CACHE_SIZE];
     if (slot->function && strcmp(slot->stream, it->stream) == 0 && strcmp(slot->function, it->function) == 0 &&
@@ -72,7 +78,7 @@ static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t
         *out = slot->ps;
         return 0;
     }
-    int rc = pipeline_stream_open(ni->pl, it->function, it->log_group, it->stream, out, err);
+    int rc = pipeline_stream_open_transient(ni->pl, it->function, it->log_group, it->stream, out, err);
     if (rc)
         return rc;
     free(slot->function);

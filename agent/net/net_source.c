@@ -59,6 +59,7 @@ static void count_emf(net_source_t *ns, const emf_listen_stats_t *now)
     ADD(*now, ns->counted, udp_dropped, "emf_udp_dropped")
     ADD(*now, ns->counted, udp_kernel_dropped, "emf_udp_kernel_dropped")
     ADD(*now, ns->counted, frames_too_long, "emf_frames_too_long")
+    ADD(*now, ns->counted, frames_over_buffer, "emf_frames_over_buffer")
     ns->counted = *now;
 }
 

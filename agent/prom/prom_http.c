@@ -1,5 +1,6 @@
 /* agent/prom/prom_http.c — serves GET /metrics (agent/prom/prom_text.c's rendering
- * of store_totals_read and store_concurrency_read) with libmicrohttpd: one internal polling thread,
+ * of store_totals_read, streamed a piece at a time, then of
+ * store_concurrency_read) with libmicrohttpd: one internal polling thread,
  * which alone uses a read-only store connection; small request limits; a
  * whole-connection deadline of PROM_CONN_SECONDS (http_deadline.h). */
 #include "agent/prom/prom_http.h"
@@ -23,6 +24,7 @@
 struct prom_http {
     struct MHD_Daemon *d;
     store_t *st;              /* used by the daemon's thread only */
+    int max_series;
     int fd;                   /* the listening socket until the daemon has it */
     char describe[128];
     http_deadline_t *deadline;  /* cuts a connection PROM_CONN_SECONDS after it opened */
@@ -42,6 +44,55 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *bo
     return rc;
 }
 
+/* A scrape being sent: the totals read at once (one snapshot, bounded by
+ * --metrics-max-series), their text written a piece at a time as the
+ * client takes it, so only about one block of it is held. */
+#define SCRAPE_BLOCK (32 * 1024)
+
+typedef struct scrape {
+    store_totals_t t;
+    store_concurrency_t cc;   /* written after the totals, in one piece */
+    prom_cursor_t *c;         /* NULL once the totals are written */
+    int cc_written;
+    buf_t b;                  /* written, not sent yet: from off */
+    size_t off;
+} scrape_t;
+
+static ssize_t scrape_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    scrape_t *sc = cls;
+    (void)pos;
+    while (sc->c && sc->b.len - sc->off < max)
+        if (!prom_cursor_next(sc->c, &sc->b)) {
+            prom_cursor_free(sc->c);
+            sc->c = NULL;
+        }
+    if (!sc->c && !sc->cc_written && sc->b.len - sc->off < max) {
+        prom_render_concurrency(&sc->b, &sc->cc);
+        sc->cc_written = 1;
+    }
+    size_t n = sc->b.len - sc->off;
+    if (n == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n > max)
+        n = max;
+    memcpy(out, sc->b.p + sc->off, n);
+    sc->off += n;
+    if (sc->off == sc->b.len)
+        sc->off = sc->b.len = 0;   /* all sent: the buffer is written again from its start */
+    return (ssize_t)n;
+}
+
+static void scrape_free(void *cls)
+{
+    scrape_t *sc = cls;
+    prom_cursor_free(sc->c);
+    store_totals_free(&sc->t);
+    store_concurrency_free(&sc->cc);
+    buf_free(&sc->b);
+    free(sc);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req)
@@ -58,28 +109,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (root)
         return reply(c, MHD_HTTP_OK, xstrdup("obsagent: Prometheus metrics at /metrics\n"),
                      "text/plain; charset=utf-8");
-    store_totals_t t;
+    if (strcmp(method, "HEAD") == 0)   /* the headers alone: no text is written (nor read) */
+        return reply(c, MHD_HTTP_OK, xstrdup(""), PROM_CONTENT_TYPE);
+    scrape_t *sc = xcalloc(1, sizeof *sc);
     obs_err_t err = { 0 };
-    if (store_totals_read(m->st, &t, &err)) {
+    if (store_totals_read(m->st, m->max_series, &sc->t, &err)) {
+        free(sc);
         buf_t b = { 0 };
         buf_printf(&b, "obsagent: %s\n", err.msg);
         return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
     }
     int64_t now = obs_wall_ms();
     store_concurrency_query_t cq = { .since = now - PROM_CONCURRENCY_WINDOW_MS, .until = now + 1, .now = now };
-    store_concurrency_t cc;
-    if (store_concurrency_read(m->st, &cq, &cc, &err)) {
-        store_totals_free(&t);
+    if (store_concurrency_read(m->st, &cq, &sc->cc, &err)) {
+        store_totals_free(&sc->t);
+        free(sc);
         buf_t b = { 0 };
         buf_printf(&b, "obsagent: %s\n", err.msg);
         return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, buf_take(&b), "text/plain; charset=utf-8");
     }
-    buf_t b = { 0 };
-    prom_render(&b, &t);
-    prom_render_concurrency(&b, &cc);
-    store_totals_free(&t);
-    store_concurrency_free(&cc);
-    return reply(c, MHD_HTTP_OK, buf_take(&b), PROM_CONTENT_TYPE);
+    sc->c = prom_cursor_new(&sc->t);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SCRAPE_BLOCK, scrape_read,
+                                                               sc, scrape_free);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, PROM_CONTENT_TYPE);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return rc;
 }
 
 /* ---- start / stop ----------------------------------------------------------- */
@@ -124,6 +180,7 @@ int prom_http_start(const prom_http_opts_t *o, prom_http_t **out, obs_err_t *err
                            "the metrics; add --listen-public to mean it", e.host);
     prom_http_t *m = xcalloc(1, sizeof *m);
     m->fd = -1;
+    m->max_series = o->max_series ? o->max_series : PROM_MAX_SERIES_DEFAULT;
     int rc = store_open_readonly(o->db_path, &m->st, err);
     if (!rc && !(m->deadline = http_deadline_new(PROM_CONN_SECONDS)))
         rc = obs_err_set(err, OBS_EIO, "cannot start the /metrics watchdog thread");

@@ -21,7 +21,12 @@ typedef struct prom_http_opts {
     const char *listen;       /* HOST:PORT ("[::1]:9464" for IPv6) */
     int allow_remote;         /* a non-loopback HOST is refused without it */
     const char *db_path;      /* the store, opened read-only */
+    int max_series;           /* functions, and EMF series, per scrape (0: PROM_MAX_SERIES_DEFAULT) */
 } prom_http_opts_t;
+
+/* A scrape holds its text and its series in memory: about 4 KB per
+ * function, 0.2 KB per EMF series. */
+#define PROM_MAX_SERIES_DEFAULT 10000
 
 /* Bind and start serving; a non-loopback address (allowed) prints a
  * warning on stderr. */

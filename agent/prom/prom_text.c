@@ -219,49 +219,56 @@ static void put_histogram(buf_t *b, const char *family, const char *function, co
     buf_printf(b, "} %llu\n", (unsigned long long)cum);
 }
 
-static void render_functions(buf_t *b, const store_totals_t *t)
+/* Function families, in order: errors, FN_COUNTERS, FN_SUMS, the two
+ * histograms. */
+#define N_FN_COUNTERS ((int)(sizeof FN_COUNTERS / sizeof *FN_COUNTERS))
+#define N_FN_SUMS ((int)(sizeof FN_SUMS / sizeof *FN_SUMS))
+#define N_FN_FAMILIES (1 + N_FN_COUNTERS + N_FN_SUMS + 2)
+
+static void fn_family_help(buf_t *b, int fam)
 {
     /* "errors" means what it means in every reader (obsq summary, obstop):
      * the invocations that failed, as CloudWatch's Errors metric counts them */
-    put_help(b, "obs_lambda_errors_total", "counter",
-             "Invocations that failed: handler errors, timeouts, crashes and out-of-memory kills "
-             "(CloudWatch's Errors).");
-    for (int i = 0; i < t->nfns; i++) {
-        const store_fn_totals_t *f = &t->fns[i];
+    if (fam == 0)
+        put_help(b, "obs_lambda_errors_total", "counter",
+                 "Invocations that failed: handler errors, timeouts, crashes and out-of-memory kills "
+                 "(CloudWatch's Errors).");
+    else if (fam <= N_FN_COUNTERS)
+        put_help(b, FN_COUNTERS[fam - 1].name, "counter", FN_COUNTERS[fam - 1].help);
+    else if (fam <= N_FN_COUNTERS + N_FN_SUMS)
+        put_help(b, FN_SUMS[fam - 1 - N_FN_COUNTERS].name, "counter", FN_SUMS[fam - 1 - N_FN_COUNTERS].help);
+    else if (fam == N_FN_COUNTERS + N_FN_SUMS + 1)
+        put_help(b, "obs_lambda_duration_seconds", "histogram",
+                 "Invocation duration (REPORT Duration); buckets within 1% of their bounds.");
+    else
+        put_help(b, "obs_lambda_init_duration_seconds", "histogram",
+                 "Cold-start init duration (REPORT Init Duration); buckets within 1% of their bounds.");
+}
+
+static void fn_family_item(buf_t *b, int fam, const store_fn_totals_t *f)
+{
+    if (fam == 0) {
         buf_cat(b, "obs_lambda_errors_total{");
         put_fn_label(b, f->function);
         buf_printf(b, "} %lld\n", (long long)(f->errors + f->timeouts + f->crashes + f->oom));
+    } else if (fam <= N_FN_COUNTERS) {
+        const int64_t *v = (const int64_t *)((const char *)f + FN_COUNTERS[fam - 1].off);
+        buf_printf(b, "%s{", FN_COUNTERS[fam - 1].name);
+        put_fn_label(b, f->function);
+        buf_printf(b, "} %lld\n", (long long)*v);
+    } else if (fam <= N_FN_COUNTERS + N_FN_SUMS) {
+        int k = fam - 1 - N_FN_COUNTERS;
+        const double *v = (const double *)((const char *)f + FN_SUMS[k].off);
+        buf_printf(b, "%s{", FN_SUMS[k].name);
+        put_fn_label(b, f->function);
+        buf_cat(b, "} ");
+        prom_put_double(b, *v * FN_SUMS[k].scale);
+        buf_putc(b, '\n');
+    } else if (fam == N_FN_COUNTERS + N_FN_SUMS + 1) {
+        put_histogram(b, "obs_lambda_duration_seconds", f->function, &f->duration, f->duration_sum);
+    } else {
+        put_histogram(b, "obs_lambda_init_duration_seconds", f->function, &f->init, f->init_sum);
     }
-    for (size_t k = 0; k < sizeof FN_COUNTERS / sizeof *FN_COUNTERS; k++) {
-        put_help(b, FN_COUNTERS[k].name, "counter", FN_COUNTERS[k].help);
-        for (int i = 0; i < t->nfns; i++) {
-            const int64_t *v = (const int64_t *)((const char *)&t->fns[i] + FN_COUNTERS[k].off);
-            buf_printf(b, "%s{", FN_COUNTERS[k].name);
-            put_fn_label(b, t->fns[i].function);
-            buf_printf(b, "} %lld\n", (long long)*v);
-        }
-    }
-    for (size_t k = 0; k < sizeof FN_SUMS / sizeof *FN_SUMS; k++) {
-        put_help(b, FN_SUMS[k].name, "counter", FN_SUMS[k].help);
-        for (int i = 0; i < t->nfns; i++) {
-            const double *v = (const double *)((const char *)&t->fns[i] + FN_SUMS[k].off);
-            buf_printf(b, "%s{", FN_SUMS[k].name);
-            put_fn_label(b, t->fns[i].function);
-            buf_cat(b, "} ");
-            prom_put_double(b, *v * FN_SUMS[k].scale);
-            buf_putc(b, '\n');
-        }
-    }
-    put_help(b, "obs_lambda_duration_seconds", "histogram",
-             "Invocation duration (REPORT Duration); buckets within 1% of their bounds.");
-    for (int i = 0; i < t->nfns; i++)
-        put_histogram(b, "obs_lambda_duration_seconds", t->fns[i].function, &t->fns[i].duration,
-                      t->fns[i].duration_sum);
-    put_help(b, "obs_lambda_init_duration_seconds", "histogram",
-             "Cold-start init duration (REPORT Init Duration); buckets within 1% of their bounds.");
-    for (int i = 0; i < t->nfns; i++)
-        put_histogram(b, "obs_lambda_init_duration_seconds", t->fns[i].function, &t->fns[i].init,
-                      t->fns[i].init_sum);
 }
 
 /* ---- EMF ---------------------------------------------------------------- */
@@ -334,7 +341,9 @@ static int row_cmp(const void *a, const void *b)
     return c ? c : (x->m > y->m) - (x->m < y->m);
 }
 
-static void render_emf(buf_t *b, const store_totals_t *t)
+/* The rows of every EMF series, sorted by family and labels (merged when
+ * they print alike, as they are written). */
+static emf_row_t *emf_rows(const store_totals_t *t)
 {
     emf_row_t *r = xcalloc((size_t)t->nmetrics + 1, sizeof *r);
     for (int i = 0; i < t->nmetrics; i++) {
@@ -348,61 +357,147 @@ static void render_emf(buf_t *b, const store_totals_t *t)
         r[i].sum = t->metrics[i].sum * scale;
     }
     qsort(r, (size_t)t->nmetrics, sizeof *r, row_cmp);
-    for (int i = 0; i < t->nmetrics; i++) {
-        /* series that sanitise to one name and label set are one series */
-        int j = i;
-        while (j + 1 < t->nmetrics && strcmp(r[j + 1].family, r[i].family) == 0 &&
-               strcmp(r[j + 1].labels, r[i].labels) == 0) {
-            j++;
-            r[i].count += r[j].count;
-            r[i].sum += r[j].sum;
-        }
-        if (i == 0 || strcmp(r[i].family, r[i - 1].family) != 0) {
-            buf_t hb = { 0 };
-            buf_printf(&hb, "EMF metric %s (unit %s)%s", r[i].m->name, *r[i].m->unit ? r[i].m->unit : "None",
-                       r[i].scale != 1 ? ", converted to seconds" : "");
-            put_help(b, r[i].family, "summary", hb.p);
-            buf_free(&hb);
-        }
-        buf_printf(b, "%s_sum{%s} ", r[i].family, r[i].labels);
-        prom_put_double(b, r[i].sum);
-        buf_printf(b, "\n%s_count{%s} %lld\n", r[i].family, r[i].labels, (long long)r[i].count);
-        i = j;
-    }
-    for (int i = 0; i < t->nmetrics; i++) {
+    return r;
+}
+
+static void emf_rows_free(emf_row_t *r, int n)
+{
+    for (int i = 0; r && i < n; i++) {
         free(r[i].family);
         free(r[i].labels);
     }
     free(r);
 }
 
+/* The series at r[i] (with the ones after it that print alike, added to
+ * it: one series); returns the index after them. */
+static int emf_series(buf_t *b, emf_row_t *r, int n, int i)
+{
+    int j = i;
+    while (j + 1 < n && strcmp(r[j + 1].family, r[i].family) == 0 && strcmp(r[j + 1].labels, r[i].labels) == 0) {
+        j++;
+        r[i].count += r[j].count;
+        r[i].sum += r[j].sum;
+    }
+    if (i == 0 || strcmp(r[i].family, r[i - 1].family) != 0) {
+        buf_t hb = { 0 };
+        buf_printf(&hb, "EMF metric %s (unit %s)%s", r[i].m->name, *r[i].m->unit ? r[i].m->unit : "None",
+                   r[i].scale != 1 ? ", converted to seconds" : "");
+        put_help(b, r[i].family, "summary", hb.p);
+        buf_free(&hb);
+    }
+    buf_printf(b, "%s_sum{%s} ", r[i].family, r[i].labels);
+    prom_put_double(b, r[i].sum);
+    buf_printf(b, "\n%s_count{%s} %lld\n", r[i].family, r[i].labels, (long long)r[i].count);
+    return j + 1;
+}
+
 /* ---- the agent's counters ------------------------------------------------ */
 
-static void render_counters(buf_t *b, const store_totals_t *t)
+static void render_counter(buf_t *b, const store_counter_value_t *cv)
 {
-    for (int i = 0; i < t->ncounters; i++) {
-        const char *name = t->counters[i].name;
-        size_t len = strlen(name);
-        int ms = len > 3 && strcmp(name + len - 3, "_ms") == 0;
-        buf_t fb = { 0 };
-        buf_cat(&fb, "obs_agent_");
-        char *stem = xstrdup(name);
-        if (ms)
-            stem[len - 3] = '\0';
-        prom_put_name(&fb, stem);
-        buf_cat(&fb, ms ? "_seconds_total" : "_total");
-        free(stem);
-        buf_t hb = { 0 };
-        buf_printf(&hb, "The agent's counter %s%s (obsagent --status).", name, ms ? " / 1000" : "");
-        put_help(b, fb.p, "counter", hb.p);
-        buf_printf(b, "%s ", fb.p);
-        if (ms)
-            prom_put_double(b, (double)t->counters[i].value / 1000);
-        else
-            buf_printf(b, "%lld", (long long)t->counters[i].value);
-        buf_putc(b, '\n');
-        buf_free(&fb);
-        buf_free(&hb);
+    const char *name = cv->name;
+    size_t len = strlen(name);
+    int ms = len > 3 && strcmp(name + len - 3, "_ms") == 0;
+    buf_t fb = { 0 };
+    buf_cat(&fb, "obs_agent_");
+    char *stem = xstrdup(name);
+    if (ms)
+        stem[len - 3] = '\0';
+    prom_put_name(&fb, stem);
+    buf_cat(&fb, ms ? "_seconds_total" : "_total");
+    free(stem);
+    buf_t hb = { 0 };
+    buf_printf(&hb, "The agent's counter %s%s (obsagent --status).", name, ms ? " / 1000" : "");
+    put_help(b, fb.p, "counter", hb.p);
+    buf_printf(b, "%s ", fb.p);
+    if (ms)
+        prom_put_double(b, (double)cv->value / 1000);
+    else
+        buf_printf(b, "%lld", (long long)cv->value);
+    buf_putc(b, '\n');
+    buf_free(&fb);
+    buf_free(&hb);
+}
+
+/* What --metrics-max-series left out of this scrape: a sample only for a
+ * kind that lost some (absent: nothing left out). */
+static void render_cut(buf_t *b, const store_totals_t *t)
+{
+    put_help(b, "obs_scrape_series_left_out", "gauge",
+             "Functions (kind=function) and EMF series (kind=emf) in the store but not in this scrape: "
+             "past --metrics-max-series.");
+    if (t->fns_cut)
+        buf_printf(b, "obs_scrape_series_left_out{kind=\"function\"} %lld\n", (long long)t->fns_cut);
+    if (t->metrics_cut)
+        buf_printf(b, "obs_scrape_series_left_out{kind=\"emf\"} %lld\n", (long long)t->metrics_cut);
+}
+
+/* ---- a scrape, a piece at a time ---------------------------------------- */
+
+enum { PART_FUNCTIONS, PART_EMF, PART_COUNTERS, PART_CUT, PART_DONE };
+
+struct prom_cursor {
+    const store_totals_t *t;
+    int part;
+    int fam, i;               /* functions: family and function; else the row */
+    emf_row_t *rows;          /* PART_EMF: prepared when it begins */
+};
+
+prom_cursor_t *prom_cursor_new(const store_totals_t *t)
+{
+    prom_cursor_t *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    return c;
+}
+
+void prom_cursor_free(prom_cursor_t *c)
+{
+    if (!c)
+        return;
+    emf_rows_free(c->rows, c->t->nmetrics);
+    free(c);
+}
+
+int prom_cursor_next(prom_cursor_t *c, buf_t *b)
+{
+    const store_totals_t *t = c->t;
+    switch (c->part) {
+    case PART_FUNCTIONS:
+        if (c->i == 0)
+            fn_family_help(b, c->fam);
+        if (c->i < t->nfns)
+            fn_family_item(b, c->fam, &t->fns[c->i++]);
+        if (c->i >= t->nfns) {
+            c->i = 0;
+            if (++c->fam == N_FN_FAMILIES)
+                c->part++;
+        }
+        return 1;
+    case PART_EMF:
+        if (!c->rows)
+            c->rows = emf_rows(t);
+        if (c->i < t->nmetrics)
+            c->i = emf_series(b, c->rows, t->nmetrics, c->i);
+        if (c->i >= t->nmetrics) {
+            c->i = 0;
+            c->part++;
+        }
+        return 1;
+    case PART_COUNTERS:
+        if (c->i < t->ncounters)
+            render_counter(b, &t->counters[c->i++]);
+        if (c->i >= t->ncounters) {
+            c->i = 0;
+            c->part++;
+        }
+        return 1;
+    case PART_CUT:
+        render_cut(b, t);
+        c->part++;
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -437,7 +532,8 @@ void prom_render_concurrency(buf_t *b, const store_concurrency_t *c)
 
 void prom_render(buf_t *out, const store_totals_t *t)
 {
-    render_functions(out, t);
-    render_emf(out, t);
-    render_counters(out, t);
+    prom_cursor_t *c = prom_cursor_new(t);
+    while (prom_cursor_next(c, out))
+        ;
+    prom_cursor_free(c);
 }

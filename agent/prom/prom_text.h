@@ -54,4 +54,13 @@ void prom_render(buf_t *out, const store_totals_t *t);
  * account-wide. */
 void prom_render_concurrency(buf_t *out, const store_concurrency_t *c);
 
+/* The same a piece at a time (a few lines: one function's line of a
+ * family, one EMF series, one counter), so a scrape is sent as it is
+ * written: t must outlive the cursor. */
+typedef struct prom_cursor prom_cursor_t;
+prom_cursor_t *prom_cursor_new(const store_totals_t *t);
+/* Append the next piece to b: 0 when nothing is left. */
+int prom_cursor_next(prom_cursor_t *c, buf_t *b);
+void prom_cursor_free(prom_cursor_t *c);
+
 #endif

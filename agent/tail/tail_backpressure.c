@@ -18,6 +18,9 @@
  * kept in step with a transaction whose fate is unknown. The pipeline is
  * reset instead, as after a restart. Then the agent pauses, and tries again
  * (a locked store at every poll, a full one after 1 s, doubling up to 8 s).
+ * A WAL grown past STORE_WAL_OVER times its share of --max-db-size, which
+ * a checkpoint cannot start over because a reader holds an old snapshot,
+ * is a full store too: nothing is written until the reader lets go.
  *
  * The pause is visible three ways: one line on stderr when it starts and
  * when it ends; the state file next to the store (agent_state.h: a blocked
@@ -109,6 +112,15 @@ int tail__bp_ready(follower_t *f)
         return 1;
     if (b->state != BP_RUNNING && obs_mono_ms() < b->retry_at_ms)
         return 0;
+    int64_t wal;
+    if (store_wal_blocked(f->st, &wal)) {
+        char why[256];
+        snprintf(why, sizeof why, "its WAL has %lld bytes, over %d times its share of --max-db-size, and a "
+                                  "reader holds an old snapshot (an obsq whose output waits, in a pager?)",
+                 (long long)wal, STORE_WAL_OVER);
+        pause_for(f, BP_FULL, why);
+        return 0;
+    }
     if (store_begin(f->st, &err) != 0) {
         pause_for(f, err.code == OBS_EBUSY ? BP_LOCKED : BP_FULL, err.msg);
         return 0;

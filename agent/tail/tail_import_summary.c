@@ -71,6 +71,10 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
                "%lld without final newline\n",
             (long long)s->truncated, (long long)s->invalid_utf8, (long long)s->nul,
             (long long)s->no_newline);
+    if (s->time_absurd)
+        fprintf(f, "  absurd time  %lld events timed before 2000 or over a day past their arrival: "
+                   "stored and flagged (obsq 'filter @absurdTime = 1')\n",
+                (long long)s->time_absurd);
     if (s->emulated)
         fprintf(f, "  emulated     %lld invocations ran in an emulator (SAM local, the runtime "
                    "interface emulator, serverless-offline): their memory figures are not real "

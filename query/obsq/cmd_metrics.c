@@ -6,6 +6,7 @@
 #include "query/obsq/obsq.h"
 #include "query/query.h"
 #include "query/format.h"
+#include "common/termsafe.h"
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/clock.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct metrics_opts {
     store_metric_filter_t f;
@@ -29,22 +31,28 @@ static double json_num(double v)
     return isfinite(v) ? v : NAN;  /* cJSON prints NAN as null */
 }
 
-/* A JSON array (json), or one object a line (jsonl). */
+/* A JSON array (json), or one object a line (jsonl), with what cJSON
+ * leaves raw in strings escaped (common/termsafe.h). */
 static void print_json(FILE *f, cJSON *arr, int lines)
 {
+    buf_t b = { 0 };
     if (!lines) {
         char *s = cJSON_Print(arr);
-        fprintf(f, "%s\n", s);
+        termsafe_json_text(&b, s);
+        fprintf(f, "%s\n", b.p);
         free(s);
     } else {
         const cJSON *o;
         cJSON_ArrayForEach(o, arr)
         {
             char *s = cJSON_PrintUnformatted(o);
-            fprintf(f, "%s\n", s);
+            b.len = 0;
+            termsafe_json_text(&b, s);
+            fprintf(f, "%s\n", b.p);
             free(s);
         }
     }
+    buf_free(&b);
     cJSON_Delete(arr);
 }
 
@@ -97,10 +105,11 @@ static void print_series_table(const store_metric_series_t *v, int n)
     printf("%-20s %-24s %-32s %-12s %3s %8s %12s %12s %12s %12s %12s\n", "NAMESPACE", "NAME",
            "DIMENSIONS", "UNIT", "RES", "COUNT", "SUM", "AVG", "MIN", "MAX", "P99");
     for (int i = 0; i < n; i++) {
-        char dims[256];
+        char dims[256], c1[96], c2[112], c3[144], c4[64];
         dims_text(v[i].dimensions, dims, sizeof dims);
-        printf("%-20.20s %-24.24s %-32.32s %-12.12s %3d %8lld %12.6g %12.6g %12.6g %12.6g %12.6g\n",
-               v[i].ns, v[i].name, dims, v[i].unit, v[i].resolution, (long long)v[i].count, v[i].sum,
+        printf("%s %s %s %s %3d %8lld %12.6g %12.6g %12.6g %12.6g %12.6g\n",
+               termsafe_cell(c1, sizeof c1, v[i].ns, 20), termsafe_cell(c2, sizeof c2, v[i].name, 24),
+               termsafe_cell(c3, sizeof c3, dims, 32), termsafe_cell(c4, sizeof c4, v[i].unit, 12), v[i].resolution, (long long)v[i].count, v[i].sum,
                v[i].count ? v[i].sum / (double)v[i].count : NAN, v[i].min, v[i].max, v[i].p99);
     }
     if (n == 0)
@@ -134,21 +143,31 @@ static void print_errors_table(FILE *f, const store_emf_error_t *v, int n)
     }
     fprintf(f, "%-20s %-12s %7s  %s\n", "FUNCTION", "STATUS", "COUNT", "REASON");
     for (int i = 0; i < n; i++) {
+        char fn[96];
         const char *r = v[i].reason;
         const char *nl = strchr(r, '\n');
-        fprintf(f, "%-20.20s %-12s %7lld  %.*s\n", v[i].function, status_name(v[i].status),
-                (long long)v[i].count, nl ? (int)(nl - r) : (int)strlen(r), r);
+        fprintf(f, "%s %-12s %7lld  ", termsafe_cell(fn, sizeof fn, v[i].function, 20),
+                status_name(v[i].status), (long long)v[i].count);
+        termsafe_fwrite(f, r, nl ? (size_t)(nl - r) : strlen(r), 0);
+        fputc('\n', f);
         while (nl) {  /* one reason per line */
             r = nl + 1;
             nl = strchr(r, '\n');
-            fprintf(f, "%-20s %-12s %7s  %.*s\n", "", "", "", nl ? (int)(nl - r) : (int)strlen(r), r);
+            fprintf(f, "%-20s %-12s %7s  ", "", "", "");
+            termsafe_fwrite(f, r, nl ? (size_t)(nl - r) : strlen(r), 0);
+            fputc('\n', f);
         }
     }
 }
 
-/* CSV: one line per series (dimensions as KEY=VALUE,...) or per error reason. */
+/* CSV: one line per series (dimensions as KEY=VALUE,...) or per error
+ * reason; bytes exact, but made visible on a terminal (as -o csv of a
+ * query, query/format.c). */
 static void csv_field(const char *v)
 {
+    char *vis = isatty(STDOUT_FILENO) ? termsafe_dup(v, 0) : NULL;
+    if (vis)
+        v = vis;
     putchar('"');
     for (; *v; v++) {
         if (*v == '"')
@@ -156,6 +175,7 @@ static void csv_field(const char *v)
         putchar(*v);
     }
     putchar('"');
+    free(vis);
 }
 
 static void print_series_csv(const store_metric_series_t *v, int n)
@@ -204,7 +224,7 @@ static int parse_args(int argc, char **argv, metrics_opts_t *o)
         case 'n': o->f.name = optarg; break;
         case 'D':
             if (!strchr(optarg, '=') || optarg[0] == '=') {
-                fprintf(stderr, "obsq metrics: --dim takes KEY=VALUE, not '%s'\n", optarg);
+                termsafe_eprintf("obsq metrics: --dim takes KEY=VALUE, not '%s'\n", optarg);
                 return 2;
             }
             o->dims = xrealloc(o->dims, (size_t)(o->f.ndims + 1) * sizeof *o->dims);
@@ -292,14 +312,14 @@ int obsq_cmd_metrics(int argc, char **argv)
         int64_t docs = 0;
         for (int i = 0; i < nshown; i++)
             docs += errors[i].count;
-        fprintf(stderr, "obsq metrics: %lld EMF document%s with errors; CloudWatch would drop "
+        termsafe_eprintf("obsq metrics: %lld EMF document%s with errors; CloudWatch would drop "
                         "what they say:\n", (long long)docs, docs == 1 ? "" : "s");
         print_errors_table(stderr, errors, nshown);
         rc = 1;
     }
     goto out;
 fail:
-    fprintf(stderr, "obsq metrics: %s\n", err.msg);
+    termsafe_eprintf("obsq metrics: %s\n", err.msg);
 out:
     store_metric_series_free(series, nseries);
     store_emf_errors_free(errors, nerrors);

@@ -8,6 +8,8 @@
 #include "common/xalloc.h"
 #include "store/store.h"
 #include "common/clock.h"
+#include "common/termsafe.h"
+#include "common/timesane.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +25,8 @@ typedef struct qopts {
     const char **functions;
     const char **log_groups;
     qfmt_t fmt;
-    int fill, explain, follow, context, threads, strict;
+    int fill, explain, follow, context, threads, strict, max_bins;
+    int64_t sane_first, sane_last;   /* the data's sane extent (0: none) */
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
     double interval;
@@ -38,7 +41,7 @@ static char *read_query(const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "obsq: --query-file %s: %s\n", path, strerror(errno));
+        termsafe_eprintf("obsq: --query-file %s: %s\n", path, strerror(errno));
         return NULL;
     }
     buf_t b = { 0 };
@@ -50,7 +53,7 @@ static char *read_query(const char *path)
     if (f != stdin)
         fclose(f);
     if (bad || b.len > QUERY_FILE_MAX || (b.len && memchr(b.p, '\0', b.len))) {
-        fprintf(stderr, "obsq: --query-file %s: %s\n", path,
+        termsafe_eprintf("obsq: --query-file %s: %s\n", path,
                 bad ? "read error" : b.len > QUERY_FILE_MAX ? "larger than 16 MiB" : "holds a NUL byte");
         buf_free(&b);
         return NULL;
@@ -64,7 +67,7 @@ static int int_option(const char *opt, const char *arg, long lo, long hi, int *o
     char *end;
     long v = strtol(arg, &end, 10);
     if (*end || v < lo || v > hi) {
-        fprintf(stderr, "obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
+        termsafe_eprintf("obsq: %s takes a number from %ld to %ld, not '%s'\n", opt, lo, hi, arg);
         return -1;
     }
     *out = (int)v;
@@ -85,7 +88,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         case 'E': {
             int64_t *dst = c == 'E' ? &o->plan.until_ms : &o->plan.since_ms;
             if (timearg_parse(optarg, now, dst)) {
-                fprintf(stderr, "obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
+                termsafe_eprintf("obsq: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time "
                                 "or epoch ms\n", optarg);
                 return 2;
             }
@@ -111,13 +114,17 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             char *end;
             long long v = strtoll(optarg, &end, 10);
             if (*end || v < 1) {
-                fprintf(stderr, "obsq: --max-rows takes a positive number, not '%s'\n", optarg);
+                termsafe_eprintf("obsq: --max-rows takes a positive number, not '%s'\n", optarg);
                 return 2;
             }
             o->plan.max_rows = v;
             break;
         }
         case 'F': o->fill = 0; break;
+        case 'B':
+            if (int_option("--max-bins", optarg, 1, 1000000000, &o->max_bins))
+                return 2;
+            break;
         case 'C':
             if (int_option("--context", optarg, 0, 1000, &o->context))
                 return 2;
@@ -131,7 +138,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
             char *end;
             o->interval = strtod(optarg, &end);
             if (*end || !(o->interval >= 0.05 && o->interval <= 3600)) {
-                fprintf(stderr, "obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
+                termsafe_eprintf("obsq: --interval takes seconds from 0.05 to 3600, not '%s'\n", optarg);
                 return 2;
             }
             break;
@@ -202,6 +209,33 @@ static void store_span(sqlite3 *db, query_plan_opts_t *o)
     sqlite3_finalize(st);
 }
 
+/* The data's sane extent: its first and last event times inside the sane
+ * world [2000-01-01, now + 1 day] (common/timesane.h), two index seeks.
+ * Zero-fill runs inside it when the query has no range of its own. */
+static void sane_span(sqlite3 *db, int64_t now, qopts_t *o)
+{
+    sqlite3_stmt *st;
+    o->sane_first = o->sane_last = 0;
+    if (sqlite3_prepare_v2(db, "SELECT (SELECT min(ts) FROM events WHERE ts >= ?1), "
+                               "(SELECT max(ts) FROM events WHERE ts <= ?2)", -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, OBS_TIME_SANE_MIN_MS);
+    sqlite3_bind_int64(st, 2, now + OBS_TIME_AHEAD_MAX_MS);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+        sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+        o->sane_first = sqlite3_column_int64(st, 0);
+        o->sane_last = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+}
+
+static query_run_opts_t run_opts(const qopts_t *o)
+{
+    query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows,
+                            o->sane_first, o->sane_last, o->max_bins };
+    return ro;
+}
+
 /* The store's distinct log groups (col 0) or functions (col 1), in order,
  * one index seek each (streams' unique key and streams_function): a store
  * of 15,803 streams of 4 groups costs 5 seeks, not a scan. At most 1,000;
@@ -268,8 +302,12 @@ static void query_selection(sqlite3 *db, query_plan_opts_t *o, FILE *f)
             buf_t all = { 0 };
             for (int g = 0; have[sel[k].col][g] && all.len < 200; g++)
                 buf_printf(&all, "%s%s", g ? ", " : "", have[sel[k].col][g]);
-            fprintf(f, "note: the store has no %s '%s'%s%s%s\n", sel[k].what, sel[k].v[i],
-                    all.len ? " (it holds: " : "", all.len ? all.p : "", all.len >= 200 ? ", ...)" : all.len ? ")" : "");
+            buf_t line = { 0 };   /* names from the store: made safe for the terminal */
+            buf_printf(&line, "note: the store has no %s '%s'%s%s%s", sel[k].what, sel[k].v[i],
+                       all.len ? " (it holds: " : "", all.len ? all.p : "", all.len >= 200 ? ", ...)" : all.len ? ")" : "");
+            termsafe_fwrite(f, line.p, line.len, 0);
+            fputc('\n', f);
+            buf_free(&line);
             buf_free(&all);
         }
     }
@@ -342,7 +380,7 @@ static int follow(sqlite3 *db, const query_ast_t *ast, qopts_t *o, const query_p
             qformat_time((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, now);
             printf("-- %s\n", now);
         }
-        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows };
+        query_run_opts_t ro = run_opts(o);
         int64_t rows = 0;
         int rc = query_run(db, plan, &ro, f, &rows, &last, err);
         if (rc) {
@@ -382,6 +420,7 @@ int obsq_cmd_query(int argc, char **argv)
     o.db = getenv("OBS_DB");
     o.plan.since_ms = o.plan.until_ms = -1;
     o.fill = 1;
+    o.max_bins = 1000000;
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);
@@ -419,6 +458,7 @@ int obsq_cmd_query(int argc, char **argv)
     o.plan.ascending = o.follow;
     if (!o.follow)
         store_span(store_db(st), &o.plan);
+    sane_span(store_db(st), now, &o);
     if (query_plan_build(ast, &o.plan, &plan, &err)) {
         query_error_print(stderr, text, &err);
         rc = 2;
@@ -464,7 +504,7 @@ int obsq_cmd_query(int argc, char **argv)
     qformat_t *fmt = qformat_new(stdout, o.fmt, names, is_time, plan->ncolumns, terminal_width());
     free(names);
     free(is_time);
-    query_run_opts_t ro = { o.fill, o.plan.since_ms, o.plan.until_ms, o.plan.max_rows };
+    query_run_opts_t ro = run_opts(&o);
     int64_t rows = 0;
     int run_rc = query_run_split(store_db(st), ast, &o.plan, plan, &so, &ro, fmt, &rows, &err);
     if (run_rc) {
@@ -472,13 +512,18 @@ int obsq_cmd_query(int argc, char **argv)
         goto fail;
     }
     int empty = qformat_empty_columns(fmt);
+    int64_t sampled = qformat_widths_sampled(fmt);
     qformat_finish(fmt);
+    if (sampled)
+        fprintf(stderr, "obsq: %lld rows, printed as they came: the columns are as wide as the first %lld "
+                        "needed, a wider value after them is cut with '\xe2\x80\xa6' (-o csv, json or jsonl keep "
+                        "every value whole)\n", (long long)rows, (long long)sampled);
     if (empty)
         obsq_field_notes(store_db(st), ast, stderr);
     rc = 0;
     goto out;
 fail:
-    fprintf(stderr, "obsq: %s\n", err.msg);
+    termsafe_eprintf("obsq: %s\n", err.msg);
 out:
     query_plan_free(plan);
     query_ast_free(ast);

@@ -4,6 +4,7 @@
 #include "query/obsq/obsq.h"
 #include "query/format.h"
 #include "store/store.h"
+#include "common/termsafe.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -39,7 +40,7 @@ static void fmt_mem(char *out, size_t n, int64_t used, int64_t size)
 
 static void print_row(const store_fn_summary_t *r)
 {
-    char err[16], cold[16], p50[16], p99[16], max[16], init[16], mem[32];
+    char err[16], cold[16], p50[16], p99[16], max[16], init[16], mem[32], fn[96];
     int64_t failed = r->errors + r->timeouts + r->crashes + r->oom;
     fmt_pct(err, sizeof err, failed, r->invocations);
     fmt_pct(cold, sizeof cold, r->cold_starts, r->invocations);
@@ -48,8 +49,8 @@ static void print_row(const store_fn_summary_t *r)
     fmt_ms(max, sizeof max, r->max_ms);
     fmt_ms(init, sizeof init, r->avg_init_ms);
     fmt_mem(mem, sizeof mem, r->max_memory_used, r->memory_size);
-    printf("%-20.20s %7lld %6lld %6s %5lld %5lld %5lld %5lld %6s %7s %7s %7s %7s %13s %6lld %8lld\n",
-           r->function, (long long)r->invocations, (long long)failed, err, (long long)r->timeouts,
+    printf("%s %7lld %6lld %6s %5lld %5lld %5lld %5lld %6s %7s %7s %7s %7s %13s %6lld %8lld\n",
+           termsafe_cell(fn, sizeof fn, r->function, 20), (long long)r->invocations, (long long)failed, err, (long long)r->timeouts,
            (long long)r->crashes, (long long)r->oom, (long long)r->cold_starts, cold, p50,
            p99, max, init, mem, (long long)r->throttle_signals, (long long)r->events);
 }
@@ -107,6 +108,7 @@ static void format_row(qformat_t *f, const store_fn_summary_t *r)
 
 static void print_table(const store_fn_summary_t *rows, int n)
 {
+    char fn[1024];
     printf("%-20s %7s %6s %6s %5s %5s %5s %5s %6s %7s %7s %7s %7s %13s %6s %8s\n", "FUNCTION",
            "INVOKES", "ERRORS", "ERR%", "TMOUT", "CRASH", "OOM", "COLD", "COLD%", "P50", "P99",
            "MAX", "INIT", "PEAK MEM", "THROTL", "EVENTS");
@@ -135,7 +137,7 @@ static void print_table(const store_fn_summary_t *rows, int n)
             printf("%s: %lld of %lld invocations ran in an emulator (SAM local, the runtime interface "
                    "emulator, serverless-offline): PEAK MEM leaves them out (an emulator reports all "
                    "the memory as used)\n",
-                   rows[i].function, (long long)rows[i].emulated, (long long)rows[i].invocations);
+                   (termsafe_copy(fn, sizeof fn, rows[i].function, strlen(rows[i].function), 0), fn), (long long)rows[i].emulated, (long long)rows[i].invocations);
     if (n == 0)
         printf("(no events in this range)\n");
     printf("ERRORS = failed invocations (handler errors, timeouts, crashes, out-of-memory kills: "
@@ -173,7 +175,7 @@ int obsq_cmd_summary(int argc, char **argv)
     }
     store_summary_filter_t f = { sc.since_ms, sc.until_ms, sc.functions, sc.nfunctions };
     if (store_open_readonly(obsq_scope_db(&sc), &st, &err) || store_summary(st, &f, &rows, &n, &err)) {
-        fprintf(stderr, "obsq: %s\n", err.msg);
+        termsafe_eprintf("obsq: %s\n", err.msg);
         store_close(st, NULL);
         obsq_scope_done(&sc);
         return 1;

@@ -6,6 +6,7 @@
  * the output formats too (a report is HTML or Markdown). */
 #include "query/obsq/obsq.h"
 #include "query/format.h"
+#include "common/termsafe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,10 @@ static const obs_opt_t query[] = {
       OBS_OPT_REPEAT, NULL },
     { 'm', 0, "max-rows", "N", "stop after N rows (default: no cap)", 0, NULL },
     { 'F', 0, "no-fill", NULL, "do not zero-fill empty bins of stats ... by bin()", 0, NULL },
+    { 'B', 0, "max-bins", "N",
+      "zero-fill at most N bins (default 1000000): the fill runs over the query's range, else the "
+      "data's sane extent (times from 2000 to a day ahead); a wider fill is refused before anything is "
+      "printed", 0, NULL },
     { 'C', 0, "context", "N", "show N events before and after each match (its stream)", 0, NULL },
     { 'w', 0, "follow", NULL,
       "keep running: print new matching events as they arrive (a stats query is re-run and reprinted); "
@@ -155,6 +160,6 @@ int obsq_output_parse(const char *prog, const char *arg, int *out)
             return 0;
         }
     }
-    fprintf(stderr, "%s: -o takes table, json, jsonl or csv, not '%s'\n", prog, arg);
+    termsafe_eprintf("%s: -o takes table, json, jsonl or csv, not '%s'\n", prog, arg);
     return 2;
 }

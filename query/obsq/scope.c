@@ -5,6 +5,7 @@
 #include "query/query.h"
 #include "common/clock.h"
 #include "common/xalloc.h"
+#include "common/termsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ int obsq_scope_opt(obsq_scope_t *s, const obs_cli_t *spec, int c, const char *ar
     case 'S':
     case 'E':
         if (timearg_parse(arg, obs_wall_ms(), c == 'E' ? &s->until_ms : &s->since_ms)) {
-            fprintf(stderr, "%s: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time or epoch ms\n",
+            termsafe_eprintf("%s: invalid time '%s': expected 15m, 2h, 7d, an ISO-8601 time or epoch ms\n",
                     spec->prog, arg);
             return 2;
         }

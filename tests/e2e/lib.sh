@@ -15,6 +15,8 @@
 #   wait_grep FILE REGEX [SECONDS]  poll until FILE has a line matching REGEX
 #   wait_sql DB SQL ANSWER          poll until the store answers ANSWER (10 s)
 #   free_port                       a free TCP port on 127.0.0.1 (needs node)
+#   measured OUT CMD...             run CMD, stdout to OUT; its peak RSS (getrusage, GNU
+#                                   time) in $PEAK_KB, seconds in $SECS, exit status in $RC
 #   finish                          print "N passed, N failed"; exit 1 if any failed
 #
 # Failures are printed as "FAIL test: what: expected X, got Y"; passes only
@@ -186,6 +188,19 @@ need_clients()
         fi
         check "node_modules matches package-lock.json after npm ci" clients_current
     fi
+}
+
+# measured OUT CMD... — CMD with its stdout to OUT (stderr to OUT.err), its
+# peak resident memory in $PEAK_KB and its wall time in $SECS, from GNU
+# time's getrusage; its exit status in $RC
+measured()
+{
+    _out=$1
+    shift
+    /usr/bin/time -f '%M %e' -o "$T/.measured" "$@" >"$_out" 2>"$_out.err"
+    RC=$?
+    PEAK_KB=$(tail -n 1 "$T/.measured" | cut -d' ' -f1)
+    SECS=$(tail -n 1 "$T/.measured" | cut -d' ' -f2)
 }
 
 # free_port — a TCP port free on 127.0.0.1 now (the kernel's choice)

@@ -265,7 +265,8 @@ check_grep "emulated: ... and its memory is not a number" "$T/emu-detail.out" "m
 printf '2026-11-01T00:00:00.000Z\tabc\tERROR\tbad \033[2J\033]0;pwned\007 \302\233 thing\n' >"$T/esc.log"
 "$OBSAGENT" --once -q --db "$T/esc.db" --function esc --stream s1 "$T/esc.log" >/dev/null 2>&1
 "$OBSTOP" --db "$T/esc.db" --dump --view tail --width 120 --height 10 >"$T/esc.out" 2>&1
-check_grep "escape sequences: the line is shown" "$T/esc.out" "ERROR bad \\?\\[2J\\?\\]0;pwned\\? \\? thing"
+check_grep "escape sequences: the line is shown, each control made visible" "$T/esc.out" \
+    'ERROR bad \\x1b\[2J\\x1b\]0;pwned\\x07 \\u009b thing'
 check_eq "escape sequences: no control byte in the frame" \
     "$(tr -d '\n' <"$T/esc.out" | LC_ALL=C tr -d '\040-\176\200-\377' | wc -c)" 0
 

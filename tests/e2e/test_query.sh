@@ -358,4 +358,12 @@ check_grep "lenient query 5: a caret line" "$T/lenient5.err" '^[[:space:]]*\^'
 # a suggestion made from the misspelt name, not a fixed example list
 bad 6 'filter @type = "REPORT" | stats maxx(@duration)' '\bmax\b'
 
+# a table past 10,000 rows streams: widths from the first rows, a note says so
+measured "$T/big" "$OBSQ" --db "$DB" --start 2026-11-01T00:00:00Z --end 2026-11-01T03:00:00Z \
+    -o table 'stats count(*) by bin(1s)'
+check_eq "a 10,800-row table: exit 0" "$RC" 0
+check_eq "... every row and the header" "$(wc -l <"$T/big" | tr -d ' ')" 10801
+check_grep "... a note that its widths came from the first 10000 rows" "$T/big.err" \
+    '^obsq: 10800 rows, printed as they came: the columns are as wide as the first 10000 needed'
+
 finish

@@ -2,8 +2,8 @@
  * known rows: what store_retention_delete removes and what it keeps
  * (events and their full-text entries, metric points, invocations, the
  * function and metric rollups, hours only when wholly old), in batches;
- * the oldest time and the size it reports; and the option parsers of
- * agent/retention.c. */
+ * the oldest time and the size it reports; a WAL a reader keeps from
+ * starting over; and the option parsers of agent/retention.c. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 #include "tests/unit/tmpdir.h"
@@ -47,14 +47,15 @@ static void cleanup(void)
     tmpdir_remove(dir);
 }
 
-static void add_event(store_t *st, int64_t sid, int64_t ts, const char *msg)
+static void add_event_at(store_t *st, int64_t sid, int64_t ts, int64_t arrival, int flags, const char *msg)
 {
     store_event_t ev;
     obs_err_t err = { 0 };
     int64_t id;
     memset(&ev, 0, sizeof ev);
     ev.ts_ms = ts;
-    ev.ingest_ms = ts;
+    ev.ingest_ms = arrival;
+    ev.flags = flags;
     ev.stream_id = sid;
     ev.message = obs_span(msg, strlen(msg));
     ev.duration = ev.billed_duration = ev.init_duration = NAN;
@@ -73,6 +74,11 @@ static void add_event(store_t *st, int64_t sid, int64_t ts, const char *msg)
 
     store_metric_point_t p = { "ns", "latency", "Milliseconds", 60, "{}", ts, 1.5 };
     CHECK_EQ_INT(store_metric_point_add(st, "fn", id, &p, &err), 0);
+}
+
+static void add_event(store_t *st, int64_t sid, int64_t ts, const char *msg)
+{
+    add_event_at(st, sid, ts, ts, 0, msg);
 }
 
 static void add_invocation(store_t *st, int64_t sid, const char *req, int64_t start, int64_t end)
@@ -226,6 +232,119 @@ static void test_everything_goes_and_pages_are_freed(void)
     cleanup();
 }
 
+/* --max-db-size's steps: the 100 oldest events, wherever that cuts a
+ * minute; the minute cut in two keeps its rollups (all of its counts). */
+static void test_a_minute_cut_in_two_keeps_its_rollups(void)
+{
+    store_t *st = fill();
+    sqlite3 *db = store_db(st);
+    obs_err_t err = { 0 };
+    int64_t bound;
+    /* oldest: the earlier one, minute 0 (60 and 3 ties: 64 so far), then
+     * minute 1's s0, the empty one, s1 ..: the 100th is minute 1's s34 */
+    CHECK_EQ_INT(store_events_bound(st, 100, &bound, &err), 0);
+    CHECK_EQ_INT(bound, BASE + MIN_MS + 34000 + 1);
+    store_retention_counts_t del, sum = { 0, 0, 0, 0 };
+    int done = 0, calls = 0;
+    while (!done && calls < 100) {
+        CHECK_EQ_INT(store_retention_delete(st, bound, 2000, &del, &done, &err), 0);
+        sum.events += del.events;
+        sum.points += del.points;
+        sum.invocations += del.invocations;
+        sum.rollups += del.rollups;
+        calls++;
+    }
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(sum.events, 100);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events"), 205);
+    CHECK_EQ_INT(q(db, "SELECT min(ts) FROM events"), BASE + MIN_MS + 35000);
+    CHECK_EQ_INT(sum.points, 100);
+    CHECK_EQ_INT(sum.invocations, 6 + 4);
+    /* minute 0 and the hour before go; minute 1 keeps its 61 events' counts */
+    CHECK_EQ_INT(q(db, "SELECT min(minute) FROM rollup_minute"), BASE + MIN_MS);
+    CHECK_EQ_INT(q(db, "SELECT events FROM rollup_minute WHERE minute = 1800000060000"), 61);
+    CHECK_EQ_INT(q(db, "SELECT min(minute) FROM metric_rollup_minute"), BASE + MIN_MS);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM rollup_hour"), 1);
+    CHECK_EQ_INT(fts_count(db, "worda"), 0);
+    CHECK_EQ_INT(fts_count(db, "wordb"), 25);
+    /* more than there are: just after the last */
+    CHECK_EQ_INT(store_events_bound(st, 100000, &bound, &err), 0);
+    CHECK_EQ_INT(bound, BASE + 4 * MIN_MS + 59000 + 1);
+    CHECK_EQ_INT(store_close(st, &err), 0);
+    cleanup();
+}
+
+/* Events of absurd time go by arrival, the first arrived first, in batches,
+ * with their full-text entries; the others are not touched. */
+static void test_absurd_events_go_by_arrival(void)
+{
+    store_t *st = fill();
+    sqlite3 *db = store_db(st);
+    obs_err_t err = { 0 };
+    int64_t sid, n, bound;
+    int done;
+    CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);
+    add_event_at(st, sid, 253402300799000LL, BASE + 10, EVF_TIME_ABSURD, "future wordx");
+    add_event_at(st, sid, 0, BASE + 20, EVF_TIME_ABSURD, "epoch wordx");
+    add_event_at(st, sid, 253402300799000LL, BASE + 5 * MIN_MS, EVF_TIME_ABSURD, "later wordx");
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(store_retention_delete_absurd(st, BASE + MIN_MS, 1, &n, &done, &err), 0);
+    CHECK_EQ_INT(n, 1);
+    CHECK(!done);
+    CHECK_EQ_INT(fts_count(db, "future"), 0);
+    CHECK_EQ_INT(store_retention_delete_absurd(st, BASE + MIN_MS, 1, &n, &done, &err), 0);
+    CHECK_EQ_INT(n, 1);
+    CHECK_EQ_INT(store_retention_delete_absurd(st, BASE + MIN_MS, 1, &n, &done, &err), 0);
+    CHECK_EQ_INT(n, 0);
+    CHECK(done);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(fts_count(db, "wordx"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events"), 305 + 1);
+    /* the oldest by time is the sane one: the one in 9999 is not counted first */
+    CHECK_EQ_INT(store_events_bound(st, 1, &bound, &err), 0);
+    CHECK_EQ_INT(bound, BASE - 30 * MIN_MS + 1);
+    /* over the size limit: all of them, whenever they arrived */
+    CHECK_EQ_INT(store_retention_delete_absurd(st, INT64_MAX, 500, &n, &done, &err), 0);
+    CHECK_EQ_INT(n, 1);
+    CHECK(done);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events"), 305);
+    CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO events_fts(events_fts, rank) VALUES('integrity-check', 1)",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    CHECK_EQ_INT(store_close(st, &err), 0);
+    cleanup();
+}
+
+/* A reader holding an old snapshot keeps a checkpoint from starting the
+ * WAL over: past 4 x its limit the writer is told to wait; once the reader
+ * lets go, the WAL is truncated. */
+static void test_wal_blocked_by_a_reader(void)
+{
+    store_t *st = fill();
+    obs_err_t err = { 0 };
+    int64_t sid, wal;
+    sqlite3 *reader = NULL;
+    CHECK_EQ_INT(store_limit_wal(st, 100 * 4096, &err), 0);
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 0);
+    CHECK_EQ_INT(sqlite3_open_v2(path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);
+    for (int b = 0; b < 40; b++) {
+        for (int i = 0; i < 200; i++)
+            add_event(st, sid, BASE + 10 * MIN_MS + b * 1000 + i, "a line to grow the write-ahead log with");
+        CHECK_EQ_INT(store_commit(st, &err), 0);
+    }
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 1);
+    CHECK(wal > 4 * 100 * 4096);
+    sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(reader);
+    CHECK_EQ_INT(store_wal_blocked(st, &wal), 0);
+    CHECK_EQ_INT(wal, 0);
+    CHECK_EQ_INT(store_close(st, &err), 0);
+    cleanup();
+}
+
 static void test_parse_age_and_size(void)
 {
     int64_t v;
@@ -257,6 +376,9 @@ static void test_parse_age_and_size(void)
 TEST_LIST = {
     TEST(test_deletes_what_is_older_than_the_cutoff),
     TEST(test_everything_goes_and_pages_are_freed),
+    TEST(test_a_minute_cut_in_two_keeps_its_rollups),
+    TEST(test_absurd_events_go_by_arrival),
+    TEST(test_wal_blocked_by_a_reader),
     TEST(test_parse_age_and_size),
     TEST_END,
 };

@@ -39,6 +39,21 @@ static void test_durations_ago(void)
     CHECK_EQ_INT(ms, NOW - 7 * 86400000LL);
 }
 
+/* Before 1970 is the epoch: -1 is obsq's "no bound", and a negative time
+ * must not silently become one. */
+static void test_before_1970_is_the_epoch(void)
+{
+    int64_t ms = 42;
+    CHECK_EQ_INT(timearg_parse("0000-01-01T00:00:00Z", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, 0);
+    CHECK_EQ_INT(timearg_parse("1969-12-31T23:59:59.999Z", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, 0);
+    CHECK_EQ_INT(timearg_parse("100000w", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, 0);
+    CHECK_EQ_INT(timearg_parse("9999-12-31T23:59:59Z", NOW, &ms), 0);
+    CHECK_EQ_INT(ms, 253402300799000LL);
+}
+
 static void test_rejected(void)
 {
     int64_t ms = 42;
@@ -56,5 +71,6 @@ TEST_LIST = {
     TEST(test_epoch_ms),
     TEST(test_durations_ago),
     TEST(test_rejected),
+    TEST(test_before_1970_is_the_epoch),
     TEST_END,
 };

@@ -3,8 +3,9 @@
  * the current version with its rows intact (and its platform lines added to
  * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
  * store v7's emulated columns, a v7 store v8's checkpoints by identity, a
- * v8 store v9's init types (from the durations its REPORTs had) and timing;
- * a read-only open of an old store refuses
+ * v8 store v9's init types (from the durations its REPORTs had) and timing,
+ * a v9 store v10's flags on its events of absurd times; a read-only open of
+ * an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -109,7 +110,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 9);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 10);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -157,7 +158,7 @@ static void test_v5_migrates_to_v6(void)
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                               /* v8's parts undone too: the sources table as v5 to v7 had it */
-                              "DROP TABLE sources; DROP TABLE missed;"
+                              "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -202,7 +203,7 @@ static void test_v6_migrates_to_v7(void)
                               UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
-                              "DROP TABLE sources; DROP TABLE missed;"
+                              "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -252,7 +253,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9 "DROP TABLE sources; DROP TABLE missed;"
+                              UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -301,7 +302,7 @@ static void test_v8_migrates_to_v9(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9
+                              UNDO_V9 "DROP INDEX events_absurd;"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                               "  VALUES('cold', 1, 20, 150.5, 1);"
@@ -316,7 +317,7 @@ static void test_v8_migrates_to_v9(void)
     if (!st)
         return;
     db = store_db(st);
-    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 9);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'cold'"), STORE_INIT_ON_DEMAND);
     CHECK_EQ_INT(q(db, "SELECT init_type FROM invocations WHERE request_id = 'snap'"), STORE_INIT_SNAP_START);
     CHECK_EQ_INT(q(db, "SELECT init_type IS NULL FROM invocations WHERE request_id = 'warm'"), 1);
@@ -327,7 +328,48 @@ static void test_v8_migrates_to_v9(void)
     cleanup();
 }
 
+/* A v9 store: its events of absurd times (before 2000, over a day past
+ * their arrival) are flagged, the others not, and the index that finds
+ * them by arrival is made (v10). */
+static void test_v9_flags_absurd_times(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v9.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP INDEX events_absurd;"
+                              "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
+                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
+                              "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
+                              "  (946684799999, 1796600000000, 1, 1, 'a ms before 2000', 16),"
+                              "  (946684800000, 1796600000000, 1, 1, '2000', 0),"
+                              "  (1796600000000 + 86400000, 1796600000000, 1, 1, 'a day ahead', 0),"
+                              "  (1796600000000 + 86400001, 1796600000000, 1, 1, 'past a day ahead', 0),"
+                              "  (1717200000000, 1796600000000, 1, 1, 'replayed old logs', 0);"
+                              "PRAGMA user_version=9;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT group_concat(id || ':' || flags, ' ') = '1:256 2:272 3:0 4:0 5:256 6:0' FROM "
+                       "(SELECT id, flags FROM events ORDER BY id)"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_absurd'"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE flags & 256 != 0 AND ingest_ts < 1796600000001"), 3);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
+    TEST(test_v9_flags_absurd_times),
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),

@@ -1,6 +1,6 @@
 /* tests/unit/tui/test_canvas.c — the cell grid obstop draws on: text from
  * logs can never reach the terminal raw (escape sequences, C0/C1 controls,
- * invalid UTF-8 become '?'), wide characters take two cells, ASCII mode
+ * invalid UTF-8 drawn as their visible form, \x1b), wide characters take two cells, ASCII mode
  * replaces non-ASCII text, and the plain-text dump trims trailing blanks. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -24,11 +24,14 @@ static char *dump(const canvas_t *c)
 
 static void test_escape_sequences_are_neutralised(void)
 {
-    canvas_t *c = canvas_new(30, 2, 0);
+    canvas_t *c = canvas_new(40, 2, 0);
     const char *evil = "a\x1b[2Jb\x07\x9b" "c\xc2\x9b" "d\xff" "e";
     canvas_str(c, 0, 0, 0, CA_NORMAL, evil);
+    /* an escape that does not fit is cut, never its raw byte */
+    CHECK_EQ_INT(canvas_str(c, 1, 0, 3, CA_NORMAL, "a\x1b"), 3);
     char *out = dump(c);
-    CHECK_EQ_STR(out, "a?[2Jb??c?d?e\n\n");
+    CHECK_EQ_STR(out, "a\\x1b[2Jb\\x07\\x9bc\\u009bd\\xffe\na\\x\n");
+    CHECK_EQ_INT(canvas_width(c, evil, strlen(evil)), 30);
     for (const char *p = out; *p; p++)
         CHECK(*p == '\n' || (unsigned char)*p >= 0x20);
     free(out);

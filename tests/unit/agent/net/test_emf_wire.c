@@ -76,6 +76,32 @@ static void test_framing_limits_and_end(void)
     emf_framer_done(&fr);
 }
 
+/* A partial frame dropped (the listener's buffer of partial frames is
+ * full): the rest of it goes too, the next frame is whole; a long frame's
+ * buffer is let go once it is delivered. */
+static void test_framing_drop_and_release(void)
+{
+    emf_framer_t fr;
+    frames_t f = { .n = 0 };
+    emf_framer_init(&fr, 1 << 20);
+    emf_framer_feed(&fr, "{\"part", 6, collect, &f);
+    CHECK(fr.cap > 0);
+    CHECK_EQ_INT(emf_framer_drop(&fr), 1);
+    CHECK_EQ_INT(fr.cap, 0);
+    CHECK_EQ_INT(emf_framer_drop(&fr), 0);
+    emf_framer_feed(&fr, "ial\":1}\n{\"next\":2}\n", 20, collect, &f);
+    CHECK_EQ_INT(f.n, 1);
+    CHECK_EQ_STR(f.got[0], "{\"next\":2}");
+    static char big[EMF_FRAMER_KEEP * 2];
+    memset(big, 'x', sizeof big);
+    emf_framer_feed(&fr, big, sizeof big, collect, &f);
+    CHECK(fr.cap >= sizeof big);
+    emf_framer_feed(&fr, "\n", 1, collect, &f);
+    CHECK_EQ_INT(f.n, 2);
+    CHECK_EQ_INT(fr.cap, 0);
+    emf_framer_done(&fr);
+}
+
 static void test_route(void)
 {
     emf_route_t r;
@@ -108,6 +134,7 @@ static void test_route(void)
 TEST_LIST = {
     TEST(test_framing_any_boundaries),
     TEST(test_framing_limits_and_end),
+    TEST(test_framing_drop_and_release),
     TEST(test_route),
     TEST_END,
 };

@@ -205,12 +205,75 @@ static void test_render(void)
     CHECK_LINE(s, "obs_agent_lines_total 7");
     CHECK_LINE(s, "obs_agent_paused_seconds_total 1.5");
 
+    /* nothing was left out: the family is announced, no sample */
+    CHECK_LINE(s, "# TYPE obs_scrape_series_left_out gauge");
+    CHECK(strstr(s, "\nobs_scrape_series_left_out{") == NULL);
+
     /* every family is typed once; the text ends with a newline */
     CHECK_EQ_INT(occurrences(s, "# TYPE obs_lambda_invocations_total "), 1);
     CHECK(b.len > 0 && s[b.len - 1] == '\n');
     buf_free(&b);
     sketch_done(&fn.duration);
     sketch_done(&fn.init);
+}
+
+/* Past --metrics-max-series: what was left out, per kind */
+static void test_render_cut(void)
+{
+    store_totals_t t;
+    memset(&t, 0, sizeof t);
+    t.fns_cut = 3;
+    t.metrics_cut = 70;
+    buf_t b = { 0 };
+    prom_render(&b, &t);
+    CHECK_LINE(b.p, "obs_scrape_series_left_out{kind=\"function\"} 3");
+    CHECK_LINE(b.p, "obs_scrape_series_left_out{kind=\"emf\"} 70");
+    buf_free(&b);
+}
+
+/* A scrape written a piece at a time: small pieces (one function's line of
+ * a family, one histogram), and the same text as prom_render. */
+static void test_cursor_pieces(void)
+{
+    store_totals_t t;
+    memset(&t, 0, sizeof t);
+    t.nfns = 500;
+    t.fns = xcalloc((size_t)t.nfns, sizeof *t.fns);
+    char names[500][16];
+    for (int i = 0; i < t.nfns; i++) {
+        snprintf(names[i], sizeof names[i], "fn%03d", i);
+        t.fns[i].function = names[i];
+        t.fns[i].invocations = i;
+        sketch_init(&t.fns[i].duration);
+        sketch_init(&t.fns[i].init);
+        sketch_add(&t.fns[i].duration, 10 + i, 1);
+    }
+    buf_t whole = { 0 }, pieces = { 0 };
+    prom_render(&whole, &t);
+    prom_cursor_t *c = prom_cursor_new(&t);
+    size_t largest = 0;
+    int n = 0;
+    for (;;) {
+        size_t before = pieces.len;
+        if (!prom_cursor_next(c, &pieces))
+            break;
+        if (pieces.len - before > largest)
+            largest = pieces.len - before;
+        n++;
+    }
+    prom_cursor_free(c);
+    CHECK(n > 500 * 10);
+    CHECK(largest < 2048);
+    CHECK(whole.len > 500 * 1000);
+    CHECK_EQ_INT(pieces.len, whole.len);
+    CHECK(pieces.len == whole.len && memcmp(pieces.p, whole.p, whole.len) == 0);
+    buf_free(&whole);
+    buf_free(&pieces);
+    for (int i = 0; i < t.nfns; i++) {
+        sketch_done(&t.fns[i].duration);
+        sketch_done(&t.fns[i].init);
+    }
+    free(t.fns);
 }
 
 static void test_render_empty(void)
@@ -257,6 +320,8 @@ TEST_LIST = {
     TEST(test_emf_family),
     TEST(test_doubles),
     TEST(test_render),
+    TEST(test_render_cut),
+    TEST(test_cursor_pieces),
     TEST(test_render_empty),
     TEST(test_render_concurrency),
     TEST_END,
