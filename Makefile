@@ -85,8 +85,8 @@ endif
 # tui/term.c is the only file that includes curses: it is built with
 # ncursesw's flags and linked into obstop only.
 # Every module's folder: the library is all of them but the programs' mains.
-MODULES  := common emf lambda store agent agent/tail agent/net agent/prom \
-            query query/cmds query/pattern query/sqlfuncs query/obsq tui
+MODULES  := common emf lambda clickhouse store agent agent/tail agent/net agent/prom agent/forward \
+            query query/cmds query/pattern query/sqlfuncs query/clickhouse query/obsq tui
 MAINS    := agent/main.c query/obsq/main.c tui/main.c tui/term.c
 LIB_SRC  := $(filter-out $(MAINS),$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -3,6 +3,7 @@
  * the network inputs, the Lambda extension and /metrics it asks for, then
  * print the summary. Everything else lives in the modules. */
 #include "agent/cli.h"
+#include "agent/forward/forward.h"
 #include "agent/net/extension.h"
 #include "agent/status.h"
 #include "common/clock.h"
@@ -19,6 +20,10 @@
 /* SIGINT or SIGTERM during --once: the import stops after the chunk it is
  * reading and stores what it read (follow mode has its own handler). */
 static volatile sig_atomic_t interrupted;
+
+/* --once --forward: how long ClickHouse may take to acknowledge what was
+ * imported before the agent gives up (what is left stays in the store). */
+#define FORWARD_DRAIN_MS 60000
 
 static void on_interrupt(int sig)
 {
@@ -62,7 +67,7 @@ static int check_paths(agent_cli_t *cli, int *missing)
         }
     }
     cli->npaths = kept;
-    return cli->once && kept == 0 ? 1 : 0;
+    return cli->once && kept == 0 && *missing ? 1 : 0;
 }
 
 /* --extension: register with the Extensions API, and make the Telemetry
@@ -196,6 +201,16 @@ int main(int argc, char **argv)
         return 1;
     }
     obs_log(OBS_LOG_DEBUG, "store %s open; %d path%s", cli.db, cli.npaths, cli.npaths == 1 ? "" : "s");
+    forward_t *fwd = NULL;
+    if (cli.forward) {
+        forward_opts_t fo = { cli.forward, cli.db, cli.ro.max_age_ms, 0 };
+        if (forward_start(&fo, &fwd, &err)) {
+            obs_log(OBS_LOG_ERROR, "%s", err.msg);
+            store_close(st, NULL);
+            agent_cli_free(&cli);
+            return 1;
+        }
+    }
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, cli.emf);
     pipeline_set_multiline(pl, cli.multiline, cli.io.max_line);
@@ -218,6 +233,9 @@ int main(int argc, char **argv)
         cli.io.exclude_from = cli.fo.exclude_from;
         cli.io.format = cli.format;
         rc = import_paths(st, pl, &cli.io, cli.paths, cli.npaths, &rep, &err);
+        /* --forward: what was imported is committed, then shipped */
+        if (!rc && fwd && !(rc = store_commit(st, &err)) && !rep.interrupted)
+            rc = forward_drain(fwd, FORWARD_DRAIN_MS, &err);
         agent_state_free(as);
     } else {
         rc = run_follow(&cli, st, pl, &hint, &err);
@@ -226,6 +244,7 @@ int main(int argc, char **argv)
         obs_log(OBS_LOG_ERROR, "%s%s%s", err.msg, hint ? "; " : "", hint ? hint : "");
         store_rollback(st);  /* keep no row without its checkpoint */
     }
+    forward_stop(fwd);
     if (store_close(st, &err) && !rc) {
         obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;

@@ -97,7 +97,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 8);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 9);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -140,6 +140,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top; DROP TABLE forward_state;"
                               "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
@@ -187,6 +188,7 @@ static void test_v6_migrates_to_v7(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top; DROP TABLE forward_state;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -240,6 +242,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
+                              "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top; DROP TABLE forward_state;"
                               "DROP TABLE sources; DROP TABLE missed;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
@@ -275,7 +278,46 @@ static void test_v7_sources_migrate_to_v8(void)
     cleanup();
 }
 
+/* v8 -> v9: forward_state appears, and its watermark comes down when
+ * retention deletes the newest rows (so that the ids SQLite gives next,
+ * max(id) + 1, are above it), never when it deletes older ones. */
+static void test_v8_migrates_to_v9_watermark_follows_deletes(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v8.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db, "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top;"
+                              "DROP TABLE forward_state; PRAGMA user_version=8;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 9);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "INSERT INTO events(id, ts, ingest_ts, stream_id, kind, message) VALUES"
+                              "  (1, 1, 1, 1, 0, 'a'), (2, 2, 2, 1, 0, 'b'), (3, 3, 3, 1, 0, 'c'),"
+                              "  (4, 4, 4, 1, 0, 'd'), (5, 5, 5, 1, 0, 'e');"
+                              "INSERT INTO forward_state(target, agent, event_id) VALUES('t', 'a', 5), ('u', 'a', 2);"
+                              "DELETE FROM events WHERE id = 1;", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 5);   /* not the newest */
+    CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM events WHERE id >= 4", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 3);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 'u'"), 2);   /* below: kept */
+    CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 0);
+    CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO events(ts, ingest_ts, stream_id, kind, message) VALUES(9, 9, 1, 0, 'n')",
+                              NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE id > (SELECT event_id FROM forward_state WHERE target = 't')"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
+    TEST(test_v8_migrates_to_v9_watermark_follows_deletes),
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),
