@@ -16,7 +16,9 @@
 #           (scrape and parse /metrics), bc and GNU time (/usr/bin/time -v),
 #           man (man pages render without warnings), zsh (its completion
 #           script loads), systemd-analyze (the unit file), git (the clean
-#           copy of the tree), dpkg-shlibdeps (the package's dependencies)
+#           copy of the tree), dpkg-shlibdeps (the package's dependencies),
+#           clickhouse-server and curl (the forwarder and obsq --engine
+#           against a real ClickHouse, tests/e2e/test_clickhouse.sh)
 #   deb:    dpkg-shlibdeps (make deb: Depends from the shared libraries)
 #   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
 #   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
@@ -50,6 +52,8 @@ test:cmd:zsh:zsh
 test:cmd:systemd-analyze:systemd
 test:cmd:git:git
 test:cmd:dpkg-shlibdeps:dpkg-dev
+test:file:/usr/sbin/clickhouse-server:clickhouse-server
+test:cmd:curl:curl
 deb:cmd:dpkg-shlibdeps:dpkg-dev
 bench:cmd:rg:ripgrep
 fuzz:cmd:clang:clang

@@ -1,0 +1,24 @@
+#!/bin/sh
+# tests/e2e/test_clickhouse.sh — obs beyond one machine, against Debian's
+# clickhouse-server (18.16) started here on loopback ports: the forwarder
+# (clickhouse/forward.sh) and obsq --engine (clickhouse/query.sh) share one
+# server, A; the scale-out test (clickhouse/shards.sh) adds a second as the
+# other shard of a Distributed table.
+. "$(dirname "$0")/lib.sh"
+need obsagent obsq lambdagen
+for _p in clickhouse-server curl node; do
+    if ! command -v "$_p" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$_p" ]; then
+        fail "$_p not found: this test needs Debian's clickhouse-server, curl and node (run 'make deps' as root)"
+        finish
+    fi
+done
+PIDS=
+trap 'for _p in $PIDS; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
+D=$(dirname "$0")/clickhouse
+. "$D/server.sh"
+
+ch_start A || finish
+for part in ${CH_PARTS:-forward query shards}; do
+    . "$D/$part.sh"
+done
+finish
