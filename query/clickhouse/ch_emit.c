@@ -262,6 +262,10 @@ static void cmd_sort(chem_t *e, const qcmd_t *c)
         ch__cx_free(&x);
     }
     if (ord.len && !e->rc) {
+        /* ties: in import order, as SQLite's stable sort of a scan gives them
+         * most often (its order of ties is not defined: docs/scale-out.md) */
+        if (e->has_event)
+            buf_cat(&ord, ", x_id ASC");
         free(e->order);
         e->order = buf_take(&ord);
     }
