@@ -17,8 +17,13 @@ trap 'for _p in $PIDS; do kill -KILL "$_p" 2>/dev/null; done; rm -rf "$T"' EXIT
 D=$(dirname "$0")/clickhouse
 . "$D/server.sh"
 
+CH_PARTS=${CH_PARTS:-forward query shards}
+# both servers' ports chosen first: A's config names B as the other shard
+case " $CH_PARTS " in
+*" shards "*) ch_ports A B; CH_SHARDS="A B" ;;
+esac
 ch_start A || finish
-for part in ${CH_PARTS:-forward query shards}; do
+for part in $CH_PARTS; do
     . "$D/$part.sh"
 done
 finish

@@ -1,8 +1,12 @@
 # tests/e2e/clickhouse/server.sh — Debian's clickhouse-server for the
 # ClickHouse tests, on loopback ports in a folder of $T; sourced by
 # tests/e2e/test_clickhouse.sh after lib.sh.
-#   ch_start NAME [REMOTE-XML]   start server NAME (data in $T/ch-NAME), wait
-#                                until it answers; CH_PORT_<NAME> is its HTTP port
+#   ch_ports NAME...             choose each server's loopback ports now
+#                                (CH_PORT_<NAME> HTTP, CH_TCP_<NAME> native),
+#                                so that a cluster can name them before any starts
+#   ch_start NAME                start server NAME (data in $T/ch-NAME), wait
+#                                until it answers; its config names the cluster
+#                                "obs" (one shard per server of $CH_SHARDS)
 #   ch_stop NAME                 stop it (SIGTERM, then wait); ch_start again
 #                                restarts it on the same data and ports
 #   ch_q NAME SQL                run SQL there, print the answer (TabSeparated)
@@ -43,15 +47,34 @@ ch_config()
 XML
 }
 
+ch_ports()
+{
+    for _n in "$@"; do
+        eval "CH_PORT_$_n=$(free_port) CH_TCP_$_n=$(free_port) CH_IS_$_n=$(free_port)"
+    done
+}
+
+# the cluster "obs": one shard per server named in CH_SHARDS
+ch_cluster()
+{
+    [ -n "${CH_SHARDS:-}" ] || return 0
+    echo "<remote_servers><obs>"
+    for _s in $CH_SHARDS; do
+        eval "_t=\$CH_TCP_$_s"
+        echo "  <shard><replica><host>127.0.0.1</host><port>$_t</port></replica></shard>"
+    done
+    echo "</obs></remote_servers>"
+}
+
 ch_start()
 {
     _n=$1
     mkdir -p "$T/ch-$_n/data" "$T/ch-$_n/tmp"
     if [ ! -f "$T/ch-$_n/config.xml" ]; then
-        eval "CH_PORT_$_n=$(free_port)"
-        eval "CH_TCP_$_n=$(free_port)"
-        eval "_http=\$CH_PORT_$_n _tcp=\$CH_TCP_$_n"
-        ch_config "$_n" "$_http" "$_tcp" "$(free_port)" "${2:-}" >"$T/ch-$_n/config.xml"
+        eval "_http=\${CH_PORT_$_n:-}"
+        [ -n "$_http" ] || ch_ports "$_n"
+        eval "_http=\$CH_PORT_$_n _tcp=\$CH_TCP_$_n _is=\$CH_IS_$_n"
+        ch_config "$_n" "$_http" "$_tcp" "$_is" "$(ch_cluster)" >"$T/ch-$_n/config.xml"
     fi
     "$CH_SERVER" --config-file="$T/ch-$_n/config.xml" >"$T/ch-$_n/stdout" 2>&1 &
     eval "CH_PID_$_n=$!"
