@@ -109,6 +109,17 @@ static int subscribe_extension(extension_t *ext, const net_opts_t *no, const cha
 }
 
 /* Follow mode with the network inputs, the extension and /metrics. */
+/* --once --forward: the summary's last line, what went to ClickHouse */
+static void print_forward_summary(FILE *out, const forward_progress_t *fp, const char *target)
+{
+    double secs = (double)fp->ms / 1000.0;
+    fprintf(out, "  forward      %lld events, %lld invocation rows, %lld metric points to %s, all acknowledged",
+            (long long)fp->events, (long long)fp->invocations, (long long)fp->points, target);
+    if (fp->events > 0 && secs > 0)
+        fprintf(out, " %.2f s after the start (%.0f events/s)", secs, (double)fp->events / secs);
+    fputc('\n', out);
+}
+
 static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, const char **hint, obs_err_t *err)
 {
     int rc;
@@ -217,6 +228,11 @@ int main(int argc, char **argv)
     pipeline_set_format(pl, cli.format);
     import_report_t rep;
     memset(&rep, 0, sizeof rep);
+    forward_progress_t fp;
+    memset(&fp, 0, sizeof fp);
+    char fwd_target[400] = "";
+    if (fwd)
+        snprintf(fwd_target, sizeof fwd_target, "%s", forward_target(fwd));
     const char *hint = NULL;
     if (cli.once) {
         /* the import's state beside the store (obstop, --status): importing, then stopped */
@@ -236,6 +252,8 @@ int main(int argc, char **argv)
         /* --forward: what was imported is committed, then shipped */
         if (!rc && fwd && !(rc = store_commit(st, &err)) && !rep.interrupted)
             rc = forward_drain(fwd, FORWARD_DRAIN_MS, &err);
+        if (fwd)
+            forward_progress(fwd, &fp);
         agent_state_free(as);
     } else {
         rc = run_follow(&cli, st, pl, &hint, &err);
@@ -249,8 +267,11 @@ int main(int argc, char **argv)
         obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;
     }
-    if (!cli.quiet && !rc)
+    if (!cli.quiet && !rc) {
         import_print_summary(stdout, &rep, pipeline_stats(pl), cli.db);
+        if (cli.forward && !rep.interrupted)
+            print_forward_summary(stdout, &fp, fwd_target);
+    }
     if (!rc && rep.interrupted)
         obs_log(OBS_LOG_WARN, "interrupted in file %d of %d (%.1f of %.1f MB read, %lld lines); what was read "
                 "is stored, and running the same command again resumes where it stopped",

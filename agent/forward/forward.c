@@ -40,6 +40,8 @@ struct forward {
     pthread_cond_t cv;
     int stop;
     int64_t acked_id;                 /* the watermark, for forward_drain */
+    int64_t start_ms;                 /* forward_start (monotonic) */
+    forward_progress_t run;           /* this run's acknowledged rows (under mu) */
     int failing;
     int schema_ok;                    /* the tables are there (else made first) */
 };
@@ -113,6 +115,10 @@ static int round_once(forward_t *f, obs_err_t *err)
         f->state.point_id = b.last_point;
         pthread_mutex_lock(&f->mu);
         f->acked_id = b.last_id;
+        f->run.events += b.nfresh;
+        f->run.invocations += b.ninvocations;
+        f->run.points += b.npoints;
+        f->run.ms = obs_mono_ms() - f->start_ms;
         pthread_cond_broadcast(&f->cv);
         pthread_mutex_unlock(&f->mu);
     }
@@ -189,6 +195,7 @@ int forward_start(const forward_opts_t *o, forward_t **out, obs_err_t *err)
     *out = NULL;
     pthread_mutex_init(&f->mu, NULL);
     pthread_cond_init(&f->cv, NULL);
+    f->start_ms = obs_mono_ms();
     f->retention_ms = o->retention_ms;
     f->batch = o->batch_events > 0 ? o->batch_events : FORWARD_BATCH_DEFAULT;
     snprintf(f->db_path, sizeof f->db_path, "%s", o->db_path);
@@ -261,6 +268,13 @@ int forward_drain(forward_t *f, int64_t timeout_ms, obs_err_t *err)
                            "ids left); they stay in the store, and the next run with --forward sends them",
                            f->target, (long long)upto, (long long)(timeout_ms / 1000), (long long)left);
     return 0;
+}
+
+void forward_progress(forward_t *f, forward_progress_t *out)
+{
+    pthread_mutex_lock(&f->mu);
+    *out = f->run;
+    pthread_mutex_unlock(&f->mu);
 }
 
 void forward_stop(forward_t *f)

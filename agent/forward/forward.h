@@ -33,6 +33,16 @@ int forward_start(const forward_opts_t *o, forward_t **out, obs_err_t *err);
  * timeout_ms. 0; or OBS_EIO with how many events are left (they stay in the
  * store for the next run). */
 int forward_drain(forward_t *f, int64_t timeout_ms, obs_err_t *err);
+/* What this run shipped so far: events (each once, not counting rows sent
+ * again), invocation and metric point rows acknowledged since
+ * forward_start, and the milliseconds from the start to the last
+ * acknowledgement. */
+typedef struct forward_progress {
+    int64_t events, invocations, points;
+    int64_t ms;
+} forward_progress_t;
+void forward_progress(forward_t *f, forward_progress_t *out);
+
 /* Stop the thread (after the statement in flight) and free. NULL: no-op. */
 void forward_stop(forward_t *f);
 

@@ -134,6 +134,7 @@ static int on_event(void *ctx, const store_fwd_event_t *e)
     int rc = 0;
     encode_event(b, e, (uint64_t)e->id);
     b->last_id = e->id;
+    b->nfresh++;
     if (e->request_id) {
         rid_add(b, e->request_id);
     } else if (e->has_outcome) {  /* attributed to a request of its stream */

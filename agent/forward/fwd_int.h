@@ -38,7 +38,8 @@ typedef struct fwd_batch {
     int64_t after;            /* events after this id ... */
     int64_t last_id;          /* ... up to this one were read (after when none) */
     int64_t point_after, last_point;
-    int64_t nevents, ninvocations, npoints;
+    int64_t nevents, ninvocations, npoints;   /* rows encoded */
+    int64_t nfresh;           /* events of (after, last_id]: nevents less those sent again */
     buf_t body[FWD__TABLES];  /* RowBinary rows of each table */
     /* request ids whose invocation is sent again (changed by the batch) */
     char **rids;

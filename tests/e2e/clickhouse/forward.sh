@@ -29,9 +29,12 @@ mkdir -p "$FW"
 "$LAMBDAGEN" --out "$FW/logs" --functions 3 --invocations 60 --seed 5 --format mixed --truth "$FW/truth" \
     >/dev/null 2>&1
 check "--once --forward imports and ships" \
-    env OBS_CLICKHOUSE_PASSWORD='s3cret pass' "$OBSAGENT" --once -q --db "$FW/a.db" \
+    env OBS_CLICKHOUSE_PASSWORD='s3cret pass' "$OBSAGENT" --once --no-progress --db "$FW/a.db" \
     --forward "clickhouse://obs@127.0.0.1:$CH_PORT_A/fw1" "$FW/logs"
+cp "$T/.check.out" "$T/once.out"
 n=$(sql "$FW/a.db" "SELECT count(*) FROM events")
+check_grep "its summary says what went, to where (no password)" "$T/once.out" \
+    "^  forward      $n events, [0-9]+ invocation rows, [0-9]+ metric points to clickhouse://obs@127.0.0.1:$CH_PORT_A/fw1, all acknowledged"
 check_eq "ClickHouse has every event once" "$(ch_q A "SELECT count(), uniqExact(id) FROM fw1.events FINAL")" \
     "$n	$n"
 check "ClickHouse's events are the store's, id by id" same_events "$FW/a.db" fw1
@@ -59,7 +62,7 @@ check_eq "... still once" "$(ch_q A "SELECT count() FROM fw1.events")" "$n"
 OBS_CLICKHOUSE_PASSWORD='s3cret pass' "$OBSAGENT" --status --db "$FW/a.db" >"$T/status" 2>&1
 check_grep "--status names the target without the password" "$T/status" "^forward clickhouse://obs@127.0.0.1:$CH_PORT_A/fw1$"
 check_grep "--status: nothing left" "$T/status" "^forward_lag_events 0$"
-if grep -rq "s3cret" "$T/status" "$FW"/*.db 2>/dev/null; then fail "the password was written somewhere"; else pass "no password"; fi
+if grep -rq "s3cret" "$T/status" "$T/once.out" "$FW"/*.db 2>/dev/null; then fail "the password was written somewhere"; else pass "no password"; fi
 check_fail "a wrong password is refused at start" \
     env OBS_CLICKHOUSE_PASSWORD=wrong "$OBSAGENT" --once -q --db "$FW/a.db" \
     --forward "clickhouse://obs@127.0.0.1:$CH_PORT_A/fw1"
