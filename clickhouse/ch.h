@@ -82,6 +82,7 @@ void ch_rb_nstr(buf_t *b, const char *s, size_t n);    /* s NULL: NULL */
 void ch_rb_nf64(buf_t *b, double v);                    /* NaN: NULL */
 void ch_rb_ni64(buf_t *b, int64_t v, int present);
 void ch_rb_nu8(buf_t *b, unsigned v, int present);
+void ch_rb_nu32(buf_t *b, uint32_t v, int present);
 
 /* ---- ch_json.c: JSON fields as key/value arrays -------------------------- */
 

@@ -67,6 +67,13 @@ void ch_rb_ni64(buf_t *b, int64_t v, int present)
         ch_rb_i64(b, v);
 }
 
+void ch_rb_nu32(buf_t *b, uint32_t v, int present)
+{
+    ch_rb_u8(b, !present);
+    if (present)
+        ch_rb_u32(b, v);
+}
+
 void ch_rb_nu8(buf_t *b, unsigned v, int present)
 {
     ch_rb_u8(b, !present);

@@ -72,7 +72,9 @@ static void encode_event(fwd_batch_t *b, const store_fwd_event_t *e, uint64_t ve
     nstr(o, e->error_type);
     nstr(o, e->throttle);
     ch_rb_nu8(o, (unsigned)e->outcome, e->has_outcome);
-    ch_rb_nstr(o, e->json, (size_t)e->json_len);
+    /* json_at: the object runs from there to the end of the message */
+    int json_at = e->json && e->json_len <= e->message_len ? e->message_len - e->json_len : 0;
+    ch_rb_nu32(o, (uint32_t)json_at, e->json != NULL);
     jsonrows_t j;
     memset(&j, 0, sizeof j);
     if (e->json && ch_json_flatten(e->json, (size_t)e->json_len, on_json, &j) != 0) {

@@ -11,7 +11,11 @@
  * version column keeps its newest state (a REPORT given its X-Ray trace by
  * a later line). invocations are keyed by the request id and not
  * partitioned: an invocation's time moves as its lines arrive, and rows
- * in two partitions would never replace each other. */
+ * in two partitions would never replace each other.
+ *
+ * A line's JSON object is not stored twice: json_at is where it starts in
+ * message (bytes, as in the store; substring(message, json_at + 1)); its
+ * fields are the json_ arrays. */
 #include "agent/forward/fwd_int.h"
 
 #include <stdio.h>
@@ -32,7 +36,7 @@ static const fwd_col_t events_cols[] = {
     { "xray_trace_id", "Nullable(String)" }, { "xray_segment_id", "Nullable(String)" },
     { "status", "Nullable(String)" }, { "error_type", "Nullable(String)" }, { "throttle", "Nullable(String)" },
     { "outcome", "Nullable(UInt8)" },
-    { "json", "Nullable(String)" },
+    { "json_at", "Nullable(UInt32)" },
     { "json_keys", "Array(String)" }, { "json_types", "Array(UInt8)" }, { "json_values", "Array(String)" },
     { "emf", "Nullable(UInt8)" }, { "emf_error", "Nullable(String)" },
     { NULL, NULL },

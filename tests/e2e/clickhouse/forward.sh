@@ -55,6 +55,11 @@ ch_q A "SELECT id, json_values[indexOf(json_keys, 'level')], ['','integer','real
         FROM fw1.events FINAL WHERE indexOf(json_keys, 'level') > 0 ORDER BY id FORMAT TabSeparated" >"$T/ch.json"
 check "JSON fields as key/value arrays, as json_extract reads them" cmp "$T/store.json" "$T/ch.json"
 [ -s "$T/store.json" ] || fail "the corpus has no JSON field 'level'"
+check_eq "json_at as in the store: where the line's JSON object starts" \
+    "$(ch_q A "SELECT count(), sum(id * json_at), sum(length(substring(message, json_at + 1))) FROM fw1.events FINAL
+               WHERE json_at IS NOT NULL")" \
+    "$(sql "$FW/a.db" "SELECT count(*) || char(9) || sum(id * json_at) || char(9) || sum(length(CAST(message AS BLOB)) - json_at)
+                       FROM events WHERE json_at IS NOT NULL")"
 check "a second --once ships nothing again" \
     env OBS_CLICKHOUSE_PASSWORD='s3cret pass' "$OBSAGENT" --once -q --db "$FW/a.db" \
     --forward "clickhouse://obs@127.0.0.1:$CH_PORT_A/fw1"
