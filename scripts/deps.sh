@@ -20,7 +20,9 @@
 #           clickhouse-server and curl (the forwarder and obsq --engine
 #           against a real ClickHouse, tests/e2e/test_clickhouse.sh)
 #   deb:    dpkg-shlibdeps (make deb: Depends from the shared libraries)
-#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
+#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh);
+#           make bench also installs the test group: bench_clickhouse.sh
+#           starts clickhouse-server and uses curl and node as the tests do
 #   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
 #           only recommended by clang, and we install without recommends)
 set -eu
