@@ -2,7 +2,9 @@
  *
  * Each turn (between the loop's reads, in its write transaction) deletes
  * batches of RETENTION_BATCH rows per table until nothing is due or the
- * turn has used RETENTION_TURN_MS, so ingest waits at most that long.
+ * turn has used RETENTION_TURN_MS, so ingest waits little — except when
+ * the store would pass its size limit with the next turn's reading: then
+ * the turn deletes on until it would not, however long that takes.
  *
  * By age: the cutoff is the whole minute at or before now - max_age, by
  * event time; once nothing is older, the next look is RETENTION_AGE_EVERY_MS
@@ -55,6 +57,20 @@ static int64_t wal_share(int64_t max_bytes)
     return max_bytes / 16;
 }
 
+/* The limit less the WAL's share and the headroom for a batch */
+static int64_t pages_share(const retention_t *r)
+{
+    return r->o.max_bytes - 2 * wal_share(r->o.max_bytes);
+}
+
+/* What the next turn's reading may add: twice the largest recent growth,
+ * at most half the pages' share */
+static int64_t ahead(const retention_t *r)
+{
+    int64_t half = pages_share(r) / 2;
+    return 2 * r->growth < half ? 2 * r->growth : half;
+}
+
 int retention_new(const retention_opts_t *o, store_t *st, retention_t **out, obs_err_t *err)
 {
     *out = NULL;
@@ -87,8 +103,7 @@ static int size_cutoff(retention_t *r, int64_t *cutoff, obs_err_t *err)
         return 0;
     if ((rc = store_size(r->st, &sz, err)))
         return rc;
-    int64_t pages_max = r->o.max_bytes - 2 * wal_share(r->o.max_bytes);
-    int64_t need = sz.used_bytes + (2 * r->growth < pages_max / 2 ? 2 * r->growth : pages_max / 2);
+    int64_t pages_max = pages_share(r), need = sz.used_bytes + ahead(r);
     if (need > pages_max)
         r->shrinking = 1;
     else if (need <= pages_max / 10 * 9)
@@ -113,6 +128,19 @@ static int64_t used_now(retention_t *r, obs_err_t *err)
 {
     store_size_t sz;
     return store_size(r->st, &sz, err) ? -1 : sz.used_bytes;
+}
+
+/* The pages in use plus what the next turn's reading may add exceed the
+ * pages' share of the limit (unmeasured counts as not over). */
+static int over_limit(const retention_t *r)
+{
+    if (!r->o.max_bytes)
+        return 0;
+    store_size_t sz;
+    obs_err_t e = { 0 };
+    if (store_size(r->st, &sz, &e))
+        return 0;
+    return sz.used_bytes + ahead(r) > pages_share(r);
 }
 
 int retention_turn(retention_t *r, obs_err_t *err)
@@ -158,7 +186,12 @@ int retention_turn(retention_t *r, obs_err_t *err)
             age_cutoff = -1;  /* nothing older than the age limit is left */
             r->age_due_ms = t0 + RETENTION_AGE_EVERY_MS;
         }
-        if ((done && n == 0) || obs_mono_ms() - t0 >= RETENTION_TURN_MS)
+        if (done && n == 0)
+            break;
+        /* the time budget keeps ingest waiting little, but never lets the
+         * next turn's reading carry the store past its limit: on a slow or
+         * loaded machine deleting takes longer than reading */
+        if (obs_mono_ms() - t0 >= RETENTION_TURN_MS && !over_limit(r))
             break;
     }
     if (deleted)

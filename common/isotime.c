@@ -81,6 +81,21 @@ static void zone(const char *s, size_t len, size_t *i, int *offset_min)
     *i = j;
 }
 
+/* "HH:MM:SS" at *i (leap second 60 allowed): 0 and *i past it, or -1. */
+static int clock_time(const char *s, size_t len, size_t *i, int *hh, int *mi, int *ss)
+{
+    *hh = digits(s, len, i, 2);
+    if (*hh < 0 || *hh > 23 || !at(s, len, *i, ':'))
+        return -1;
+    (*i)++;
+    *mi = digits(s, len, i, 2);
+    if (*mi < 0 || *mi > 59 || !at(s, len, *i, ':'))
+        return -1;
+    (*i)++;
+    *ss = digits(s, len, i, 2);
+    return *ss < 0 || *ss > 60 ? -1 : 0;
+}
+
 int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed)
 {
     size_t i = 0;
@@ -99,16 +114,8 @@ int isotime_parse(const char *s, size_t len, int64_t *ms_out, size_t *consumed)
     if (!(tsep == ' ' || (dsep == '-' && (tsep == 'T' || tsep == 't'))))
         return -1;
     i++;
-    int hh = digits(s, len, &i, 2);
-    if (hh < 0 || hh > 23 || !at(s, len, i, ':'))
-        return -1;
-    i++;
-    int mi = digits(s, len, &i, 2);
-    if (mi < 0 || mi > 59 || !at(s, len, i, ':'))
-        return -1;
-    i++;
-    int ss = digits(s, len, &i, 2);
-    if (ss < 0 || ss > 60)
+    int hh, mi, ss;
+    if (clock_time(s, len, &i, &hh, &mi, &ss) != 0)
         return -1;
 
     int frac_ms = 0;
@@ -154,16 +161,8 @@ int isotime_parse_clf(const char *s, size_t len, int64_t *ms_out, size_t *consum
     if (year < 0 || day > days_in_month(year, mon) || !at(s, len, i, ':'))
         return -1;
     i++;
-    int hh = digits(s, len, &i, 2);
-    if (hh < 0 || hh > 23 || !at(s, len, i, ':'))
-        return -1;
-    i++;
-    int mi = digits(s, len, &i, 2);
-    if (mi < 0 || mi > 59 || !at(s, len, i, ':'))
-        return -1;
-    i++;
-    int ss = digits(s, len, &i, 2);
-    if (ss < 0 || ss > 60)
+    int hh, mi, ss;
+    if (clock_time(s, len, &i, &hh, &mi, &ss) != 0)
         return -1;
     int offset_min = 0;
     if (at(s, len, i, ' ') && (at(s, len, i + 1, '+') || at(s, len, i + 1, '-'))) {

@@ -190,24 +190,6 @@ static int object(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 
 int decode__insights_json(const decode_doc_t *d)
 {
-    decode_scan_t s = { d->p, d->n, decode__bom(d->p, d->n), 0, NULL, 0 };
-    size_t k = 0;
-    for (;;) {
-        decode__ws(&s);
-        if (s.i >= s.n)
-            return 0;
-        int rc;
-        if (s.p[s.i] == '[') {
-            rc = rows(d, &s, &k);
-        } else if (s.p[s.i] == '{') {
-            rc = object(d, &s, &k);
-        } else {
-            s.at = s.i;
-            s.what = "'[' (an exported table of results) or '{' (a result, one per line)";
-            s.cut = 0;
-            rc = decode__fail_scan(d, &s, "at the top of the document");
-        }
-        if (rc)
-            return rc;
-    }
+    return decode__top_values(d, object, rows,
+                              "'[' (an exported table of results) or '{' (a result, one per line)");
 }

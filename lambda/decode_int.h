@@ -61,6 +61,14 @@ int decode__fail(const decode_doc_t *d, size_t at, const char *fmt, ...) OBS_PRI
 /* Fail where a scan failed: "<name>: <prefix>: expected ..., found ...". */
 int decode__fail_scan(const decode_doc_t *d, const decode_scan_t *s, const char *prefix);
 
+/* Each value at the top of a document in turn — pages saved one after the
+ * other, one object a line —: an object to on_object, an array to
+ * on_array (k counts the records they emit); anything else is a fault
+ * saying what was expected. Returns 0 at the end, or the first error. */
+typedef int (*decode_top_fn)(const decode_doc_t *d, decode_scan_t *s, size_t *k);
+int decode__top_values(const decode_doc_t *d, decode_top_fn on_object, decode_top_fn on_array,
+                       const char *expected);
+
 /* Parse the value v (bytes of the document) with cJSON into *out (free it
  * with cJSON_Delete). Fails naming `label` ("event 3") when v is not valid
  * JSON, or holds \u0000, which a C string from cJSON cannot keep. */

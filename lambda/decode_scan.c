@@ -222,6 +222,31 @@ static size_t nul_escape(obs_span_t v)
     return v.len;
 }
 
+int decode__top_values(const decode_doc_t *d, decode_top_fn on_object, decode_top_fn on_array,
+                       const char *expected)
+{
+    decode_scan_t s = { d->p, d->n, decode__bom(d->p, d->n), 0, NULL, 0 };
+    size_t k = 0;
+    for (;;) {
+        decode__ws(&s);
+        if (s.i >= s.n)
+            return 0;
+        int rc;
+        if (s.p[s.i] == '{') {
+            rc = on_object(d, &s, &k);
+        } else if (s.p[s.i] == '[') {
+            rc = on_array(d, &s, &k);
+        } else {
+            s.at = s.i;
+            s.what = expected;
+            s.cut = 0;
+            rc = decode__fail_scan(d, &s, "at the top of the document");
+        }
+        if (rc)
+            return rc;
+    }
+}
+
 int decode__parse(const decode_doc_t *d, obs_span_t v, const char *label, cJSON **out)
 {
     *out = NULL;

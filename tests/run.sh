@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/run.sh — runs every test suite and ends with one line
+# tests/run.sh — runs every test suite, prints each one's result and seconds
+# (a failed suite with its first 40 lines of detail) and ends with one line
 # "N passed, N failed" (the sum of the suites' own closing lines).
 #   sh tests/run.sh          unit tests, then end-to-end tests
 #   sh tests/run.sh unit     unit tests only
@@ -12,17 +13,19 @@ cd "$(dirname "$0")/.." || exit 2
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.detail"' EXIT
 
 run_suite() {  # name, command...
     name=$1
     shift
+    t0=$(date +%s)
     "$@" >"$log" 2>&1
     status=$?
+    secs=$(($(date +%s) - t0))
     last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     if [ -z "$last" ]; then
         # A suite that died before reporting counts as one failure.
-        echo "FAIL $name: exited $status without a result line"
+        echo "FAIL $name: exited $status without a result line (${secs} s)"
         tail -n 20 "$log" | sed 's/^/    /'
         failed=$((failed + 1))
         return
@@ -33,11 +36,16 @@ run_suite() {  # name, command...
     passed=$((passed + p))
     failed=$((failed + f))
     if [ "$f" -ne 0 ] || [ "$status" -ne 0 ]; then
-        echo "FAIL $name: $last (exit $status)"
-        grep -vE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 40 | sed 's/^/    /'
+        echo "FAIL $name: $last (exit $status, ${secs} s)"
+        # the first failures explain the later ones: show those first
+        grep -vE '^[0-9]+ passed, [0-9]+ failed' "$log" >"$log.detail"
+        head -n 40 "$log.detail" | sed 's/^/    /'
+        n=$(wc -l <"$log.detail")
+        [ "$n" -le 40 ] || echo "    ... and $((n - 40)) more lines"
+        rm -f "$log.detail"
         [ "$f" -ne 0 ] || failed=$((failed + 1))
     else
-        echo "ok   $name: $last"
+        echo "ok   $name: $last (${secs} s)"
     fi
 }
 

@@ -25,7 +25,8 @@ static int read_all(int fd, const char *head, size_t head_len, const char *name,
 {
     size_t cap = head_len + 65536, len = head_len;
     char *buf = xmalloc(cap + 1);
-    memcpy(buf, head, head_len);
+    if (head_len)
+        memcpy(buf, head, head_len);
     for (;;) {
         if (len == cap) {
             if (cap >= TAIL_WHOLE_MAX) {

@@ -24,8 +24,14 @@ mkdir -p "$COPY"
     tar --null -T - -cf -) | tar -xf - -C "$COPY" || { fail "copy the tree"; finish; }
 check "the copy has no build" test ! -e "$COPY/build"
 R=$T/root
-make -C "$COPY" -j2 install DESTDIR="$R" PREFIX=/usr >"$T/install.out" 2>&1
-check_eq "make install DESTDIR PREFIX=/usr from a clean copy: exit 0" "$?" 0
+# the copy is built as users build it: under `make test SANITIZE=…` the
+# sanitizer setting would reach this make through MAKEFLAGS and build into
+# build-san/, which is not what is installed or packaged
+copy_make() { make -C "$COPY" SANITIZE= "$@"; }
+copy_make -j2 install DESTDIR="$R" PREFIX=/usr >"$T/install.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && pass "make install DESTDIR PREFIX=/usr from a clean copy: exit 0" ||
+    fail "make install DESTDIR PREFIX=/usr from a clean copy: exit $rc" "$T/install.out"
 for f in usr/bin/obsagent usr/bin/obsq usr/bin/obstop usr/share/man/man1/obsagent.1 usr/share/man/man1/obsq.1 \
     usr/share/man/man1/obstop.1 usr/share/man/man5/obs-store.5 usr/share/bash-completion/completions/obsq \
     usr/share/bash-completion/completions/obsagent usr/share/bash-completion/completions/obstop \
@@ -58,14 +64,14 @@ check "systemd-analyze security: exposure at most 2.0 (OK)" \
 
 # ---- make uninstall ---------------------------------------------------------
 echo "OBSAGENT_PATHS=/srv/logs" >>"$R/etc/default/obsagent"
-make -C "$COPY" uninstall DESTDIR="$R" PREFIX=/usr >"$T/uninstall.out" 2>&1
+copy_make uninstall DESTDIR="$R" PREFIX=/usr >"$T/uninstall.out" 2>&1
 check_eq "make uninstall: exit 0" "$?" 0
 check_eq "make uninstall: no file left but the changed environment file" \
     "$(find "$R" -type f | sed "s|^$R||")" "/etc/default/obsagent"
 check_grep "... which it says it kept" "$T/uninstall.out" "kept .*/etc/default/obsagent"
 
 # ---- other prefixes -------------------------------------------------------------
-make -C "$COPY" install DESTDIR="$T/local" >/dev/null 2>&1
+copy_make install DESTDIR="$T/local" >/dev/null 2>&1
 check "PREFIX defaults to /usr/local" test -x "$T/local/usr/local/bin/obsagent"
 check "... with its configuration in /usr/local/etc" test -s "$T/local/usr/local/etc/default/obsagent"
 check_grep "... which the unit reads" "$T/local/usr/local/lib/systemd/system/obsagent.service" \
@@ -90,8 +96,9 @@ check_grep "obs-store(5) gives the schema version of this program" "$COPY/build/
 check_grep "README points to the man pages" "$SRC/README.md" "obsagent\\(1\\).*obsq\\(1\\).*obstop\\(1\\).*obs-store\\(5\\)"
 
 # ---- make deb ------------------------------------------------------------------------
-make -C "$COPY" deb >"$T/deb.out" 2>&1
-check_eq "make deb: exit 0" "$?" 0
+copy_make deb >"$T/deb.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && pass "make deb: exit 0" || fail "make deb: exit $rc" "$T/deb.out"
 DEB=$(ls "$COPY"/build/obs_*.deb 2>/dev/null | head -n 1)
 check "make deb: a package" test -s "$DEB"
 dpkg-deb -f "$DEB" Depends >"$T/depends"
