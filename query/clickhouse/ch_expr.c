@@ -518,8 +518,10 @@ static void floor_time(chem_t *e, const qnode_t *at, const char *t, const qnode_
     int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
     x->ty = CT_NUM;
     x->is_time = 1;
-    buf_printf(&x->v, "(%s - (((%s - %lld) %% %lld + %lld) %% %lld))", t, t, (long long)origin, (long long)w,
-               (long long)w, (long long)w);
+    /* the divisor an Int64: ClickHouse types a remainder by its divisor's
+     * type (Int64 % 60000 is an Int16, and wraps) */
+    buf_printf(&x->v, "(%s - (((%s - %lld) %% toInt64(%lld) + toInt64(%lld)) %% toInt64(%lld)))", t, t,
+               (long long)origin, (long long)w, (long long)w, (long long)w);
 }
 
 /* the values an aggregate reads: typed numbers as they are, text and JSON
