@@ -99,7 +99,8 @@ enum ch_json_type {
 };
 
 /* Called for every value below the root object but null ones, in document
- * order: its key (the path's segments joined by '.', see ch_json_key_add),
+ * order but for an object or array, which comes after the values inside
+ * it: its key (the path's segments joined by '.', see ch_json_key_add),
  * its type and its text. A return other than 0 stops the walk. */
 typedef int (*ch_json_fn)(void *ctx, const char *key, size_t klen, int type, const char *v, size_t vlen);
 
