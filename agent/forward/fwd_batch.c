@@ -224,7 +224,8 @@ int fwd__batch_read(store_fwd_t *sf, fwd_batch_t *b, int limit, obs_err_t *err)
     if (!rc)
         rc = store_fwd_events(sf, b->after, 0, limit, on_event, &r, err);
     if (!rc && b->last_id > b->after) {
-        qsort(b->rids, (size_t)b->nrids, sizeof *b->rids, cmp_str);
+        if (b->nrids > 0)  /* rids is NULL when no line named a request */
+            qsort(b->rids, (size_t)b->nrids, sizeof *b->rids, cmp_str);
         for (int i = 0; !rc && i < b->nrids; i++)
             if (i == 0 || strcmp(b->rids[i], b->rids[i - 1]) != 0)
                 rc = store_fwd_invocation(sf, b->rids[i], on_invocation, b, err);
