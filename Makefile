@@ -4,8 +4,9 @@
 #   make            build obsagent, obsq, obstop and the test tools
 #   make test       build and run every test; last line "N passed, N failed"
 #   make demo       build, generate sample logs, import them, print a summary
-#   make bench      import, query, obstop-frame, EMF-endpoint, /metrics and
-#                   follow-mode benchmarks (BENCH_QUERY=0, ... skip one)
+#   make bench      import, query, obstop-frame, EMF-endpoint, /metrics,
+#                   follow-mode and ClickHouse (forwarding, queries on both
+#                   engines) benchmarks (BENCH_QUERY=0, ... skip one)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make soak       the follow-mode suite with 10x longer kill-and-rotate soaks
 #                   (rename; copytruncate through symlinked paths), the
@@ -85,8 +86,8 @@ endif
 # tui/term.c is the only file that includes curses: it is built with
 # ncursesw's flags and linked into obstop only.
 # Every module's folder: the library is all of them but the programs' mains.
-MODULES  := common emf lambda store agent agent/tail agent/net agent/prom \
-            query query/cmds query/pattern query/sqlfuncs query/obsq query/report tui
+MODULES  := common emf lambda clickhouse store agent agent/tail agent/net agent/prom agent/forward \
+            query query/cmds query/pattern query/sqlfuncs query/clickhouse query/obsq query/report tui
 MAINS    := agent/main.c query/obsq/main.c tui/main.c tui/term.c
 LIB_SRC  := $(filter-out $(MAINS),$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -203,6 +204,8 @@ bench: deps-test deps-bench all
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_metrics.sh
 	@if [ "$${BENCH_FOLLOW:-1}" != 0 ]; then echo; BUILD=$(BUILD) sh bench/bench_follow.sh; fi
+	@echo
+	@BUILD=$(BUILD) sh bench/bench_clickhouse.sh
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is built by clang with libFuzzer + ASan +
 # UBSan into build-fuzz/ (over the library built the same way, once), and

@@ -18,7 +18,7 @@ enum { OPT_ONCE = 256, OPT_DB, OPT_FUNCTION, OPT_STREAM, OPT_LOG_GROUP, OPT_MAX_
        OPT_EMF_LISTEN, OPT_NO_EMF_LISTEN, OPT_LISTEN_PUBLIC, OPT_EMF_MAX_FRAME,
        OPT_EMF_MAX_CONNECTIONS, OPT_EMF_IDLE_TIMEOUT_MS, OPT_EMF_BUFFER, OPT_TELEMETRY_LISTEN,
        OPT_EXTENSION, OPT_METRICS_LISTEN, OPT_METRICS_MAX_SERIES, OPT_RETENTION, OPT_MAX_DB_SIZE, OPT_LOG_FORMAT,
-       OPT_LOG_LEVEL };
+       OPT_LOG_LEVEL, OPT_FORWARD };
 
 /* Every option of obsagent, once: the parser below, --help, obsagent(1)
  * and the completions are made from these rows (common/cli.h). */
@@ -115,6 +115,12 @@ static const obs_opt_t options[] = {
     { OPT_METRICS_MAX_SERIES, 0, "metrics-max-series", "N",
       "at most N functions and N EMF series in a scrape (default 10000), the first by name; the others "
       "are counted in obs_scrape_series_left_out", 0, NULL },
+    OBS_OPT_SECTION("ClickHouse (both modes)"),
+    { OPT_FORWARD, 0, "forward", "URL",
+      "also ship what the store commits to ClickHouse, URL clickhouse://[user[:password]@]HOST:PORT/DATABASE "
+      "(its HTTP port; https:// for TLS; the password may come from $OBS_CLICKHOUSE_PASSWORD instead): "
+      "creates the tables, resumes where the store says it stopped, retries while ClickHouse is away; with "
+      "--once, ships everything before it exits (no PATH: only what the store holds)", 0, NULL },
     OBS_OPT_END,
 };
 
@@ -133,7 +139,7 @@ static const obs_exit_t exits[] = {
 
 const obs_cli_t agent_cli_spec = {
     .prog = "obsagent",
-    .synopsis = "[options] [PATH...]\n--once [options] PATH... | -\n--status [-d FILE]",
+    .synopsis = "[options] [PATH...]\n--once [options] PATH... | -\n--once --forward URL [-d FILE]\n--status [-d FILE]",
     .about = "Import AWS Lambda logs (text or JSON log format) into an obs store, with the custom metrics "
              "of their EMF documents. PATH is a log file or a directory of <function>/<stream>.log files; "
              "'-' reads standard input to its end. A file is never imported twice. Without --once it "
@@ -305,6 +311,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
                 return bad_value("--emf-buffer", optarg, "a size from 64K to 4G bytes");
             cli->no.buffer_bytes = (size_t)v;
             break;
+        case OPT_FORWARD: cli->forward = optarg; break;
         case 'q': cli->quiet = 1; break;
         case OPT_LOG_FORMAT:
             if (obs_log_format_parse(optarg, &cli->log_format))
@@ -323,7 +330,8 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         cli->db = "obs.db";
     if (cli->status)
         return -1;
-    if (optind >= argc &&
+    /* --once --forward without a PATH ships what the store holds */
+    if (optind >= argc && !(cli->once && cli->forward) &&
         (cli->once || (!cli->no.emf.spec && !cli->no.telemetry.listen && !cli->extension && !cli->mo.listen))) {
         return obs_cli_usage_error(&agent_cli_spec, "no PATH given (a log file, a directory, or - for stdin)");
     }

@@ -21,6 +21,7 @@ typedef struct agent_cli {
     net_opts_t no;
     prom_http_opts_t mo;
     retention_opts_t ro;
+    const char *forward;         /* --forward URL (ClickHouse), or NULL */
     const char **exclude;        /* owned: the --exclude globs (fo.exclude) */
     char **paths;                /* the PATH arguments */
     int npaths;

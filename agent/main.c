@@ -3,6 +3,7 @@
  * the network inputs, the Lambda extension and /metrics it asks for, then
  * print the summary. Everything else lives in the modules. */
 #include "agent/cli.h"
+#include "agent/forward/forward.h"
 #include "agent/net/extension.h"
 #include "agent/status.h"
 #include "common/clock.h"
@@ -19,6 +20,10 @@
 /* SIGINT or SIGTERM during --once: the import stops after the chunk it is
  * reading and stores what it read (follow mode has its own handler). */
 static volatile sig_atomic_t interrupted;
+
+/* --once --forward: how long ClickHouse may take to acknowledge what was
+ * imported before the agent gives up (what is left stays in the store). */
+#define FORWARD_DRAIN_MS 60000
 
 static void on_interrupt(int sig)
 {
@@ -62,7 +67,7 @@ static int check_paths(agent_cli_t *cli, int *missing)
         }
     }
     cli->npaths = kept;
-    return cli->once && kept == 0 ? 1 : 0;
+    return cli->once && kept == 0 && *missing ? 1 : 0;
 }
 
 /* --extension: register with the Extensions API, and make the Telemetry
@@ -104,6 +109,17 @@ static int subscribe_extension(extension_t *ext, const net_opts_t *no, const cha
 }
 
 /* Follow mode with the network inputs, the extension and /metrics. */
+/* --once --forward: the summary's last line, what went to ClickHouse */
+static void print_forward_summary(FILE *out, const forward_progress_t *fp, const char *target)
+{
+    double secs = (double)fp->ms / 1000.0;
+    fprintf(out, "  forward      %lld events, %lld invocation rows, %lld metric points to %s, all acknowledged",
+            (long long)fp->events, (long long)fp->invocations, (long long)fp->points, target);
+    if (fp->events > 0 && secs > 0)
+        fprintf(out, " %.2f s after the start (%.0f events/s)", secs, (double)fp->events / secs);
+    fputc('\n', out);
+}
+
 static int run_follow(agent_cli_t *cli, store_t *st, pipeline_t *pl, const char **hint, obs_err_t *err)
 {
     int rc;
@@ -196,12 +212,27 @@ int main(int argc, char **argv)
         return 1;
     }
     obs_log(OBS_LOG_DEBUG, "store %s open; %d path%s", cli.db, cli.npaths, cli.npaths == 1 ? "" : "s");
+    forward_t *fwd = NULL;
+    if (cli.forward) {
+        forward_opts_t fo = { cli.forward, cli.db, cli.ro.max_age_ms, 0 };
+        if (forward_start(&fo, &fwd, &err)) {
+            obs_log(OBS_LOG_ERROR, "%s", err.msg);
+            store_close(st, NULL);
+            agent_cli_free(&cli);
+            return 1;
+        }
+    }
     pipeline_t *pl = pipeline_new(st);
     pipeline_set_emf(pl, cli.emf);
     pipeline_set_multiline(pl, cli.multiline, cli.io.max_line);
     pipeline_set_format(pl, cli.format);
     import_report_t rep;
     memset(&rep, 0, sizeof rep);
+    forward_progress_t fp;
+    memset(&fp, 0, sizeof fp);
+    char fwd_target[400] = "";
+    if (fwd)
+        snprintf(fwd_target, sizeof fwd_target, "%s", forward_target(fwd));
     const char *hint = NULL;
     if (cli.once) {
         /* the import's state beside the store (obstop, --status): importing, then stopped */
@@ -218,6 +249,11 @@ int main(int argc, char **argv)
         cli.io.exclude_from = cli.fo.exclude_from;
         cli.io.format = cli.format;
         rc = import_paths(st, pl, &cli.io, cli.paths, cli.npaths, &rep, &err);
+        /* --forward: what was imported is committed, then shipped */
+        if (!rc && fwd && !(rc = store_commit(st, &err)) && !rep.interrupted)
+            rc = forward_drain(fwd, FORWARD_DRAIN_MS, &err);
+        if (fwd)
+            forward_progress(fwd, &fp);
         agent_state_free(as);
     } else {
         rc = run_follow(&cli, st, pl, &hint, &err);
@@ -226,12 +262,16 @@ int main(int argc, char **argv)
         obs_log(OBS_LOG_ERROR, "%s%s%s", err.msg, hint ? "; " : "", hint ? hint : "");
         store_rollback(st);  /* keep no row without its checkpoint */
     }
+    forward_stop(fwd);
     if (store_close(st, &err) && !rc) {
         obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;
     }
-    if (!cli.quiet && !rc)
+    if (!cli.quiet && !rc) {
         import_print_summary(stdout, &rep, pipeline_stats(pl), cli.db);
+        if (cli.forward && !rep.interrupted)
+            print_forward_summary(stdout, &fp, fwd_target);
+    }
     if (!rc && rep.interrupted)
         obs_log(OBS_LOG_WARN, "interrupted in file %d of %d (%.1f of %.1f MB read, %lld lines); what was read "
                 "is stored, and running the same command again resumes where it stopped",

@@ -111,6 +111,45 @@ static void print_writer(const char *db, FILE *out)
         fprintf(out, "writer_pid %ld\n", pid);
 }
 
+/* Forwarding to ClickHouse (schema v9's forward_state): per target, the
+ * state, how far ClickHouse has acknowledged, and the lag — the events
+ * stored and not acknowledged, and how long the oldest of them has
+ * waited (from its ingest time). */
+static void print_forward(store_t *st, FILE *out)
+{
+    sqlite3_stmt *q = NULL, *lag = NULL;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT target, agent, event_id, forwarded, acked_ts, state, error, state_ts "
+                           "FROM forward_state ORDER BY target", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(store_db(st), "SELECT count(*), min(ingest_ts) FROM events WHERE id > ?1", -1, &lag,
+                           NULL) != SQLITE_OK)
+        goto out;
+    int64_t now = obs_wall_ms();
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        fprintf(out, "forward %s\nforward_agent %s\nforward_state %s\n", (const char *)sqlite3_column_text(q, 0),
+                (const char *)sqlite3_column_text(q, 1),
+                sqlite3_column_type(q, 5) == SQLITE_NULL ? "never run" : (const char *)sqlite3_column_text(q, 5));
+        if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+            fprintf(out, "forward_error %s\n", (const char *)sqlite3_column_text(q, 6));
+        if (sqlite3_column_type(q, 7) != SQLITE_NULL)
+            fprintf(out, "forward_state_ms %lld\n", (long long)(now - sqlite3_column_int64(q, 7)));
+        fprintf(out, "forward_event_id %lld\nforward_events %lld\n", (long long)sqlite3_column_int64(q, 2),
+                (long long)sqlite3_column_int64(q, 3));
+        if (sqlite3_column_type(q, 4) != SQLITE_NULL)
+            fprintf(out, "forward_acked_ms %lld\n", (long long)sqlite3_column_int64(q, 4));
+        sqlite3_bind_int64(lag, 1, sqlite3_column_int64(q, 2));
+        if (sqlite3_step(lag) == SQLITE_ROW) {
+            int64_t n = sqlite3_column_int64(lag, 0);
+            int64_t oldest = sqlite3_column_type(lag, 1) == SQLITE_NULL ? now : sqlite3_column_int64(lag, 1);
+            fprintf(out, "forward_lag_events %lld\nforward_lag_seconds %.1f\n", (long long)n,
+                    n ? (double)(now - oldest) / 1000.0 : 0.0);
+        }
+        sqlite3_reset(lag);
+    }
+out:
+    sqlite3_finalize(q);
+    sqlite3_finalize(lag);
+}
+
 int agent_status_print(const char *db, FILE *out)
 {
     obs_err_t err = { 0 };
@@ -137,6 +176,7 @@ int agent_status_print(const char *db, FILE *out)
                 (long long)sqlite3_column_int64(q, 1));
     sqlite3_finalize(q);
     print_missed(st, out);
+    print_forward(st, out);
     if (store_sources_each(st, one_source, &sum, &err)) {
         obs_log(OBS_LOG_ERROR, "%s", err.msg);
         rc = 1;

@@ -21,7 +21,8 @@ static void reserve(buf_t *b, size_t extra)
 void buf_put(buf_t *b, const void *s, size_t n)
 {
     reserve(b, n);
-    memcpy(b->p + b->len, s, n);
+    if (n)  /* s may be NULL then (an empty buf_t's p) */
+        memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }

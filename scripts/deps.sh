@@ -17,9 +17,13 @@
 #           man (man pages render without warnings), zsh (its completion
 #           script loads), systemd-analyze (the unit file), git (the clean
 #           copy of the tree), dpkg-shlibdeps (the package's dependencies),
-#           chromium (obsq report's HTML opened headless)
+#           chromium (obsq report's HTML opened headless), clickhouse-server
+#           and curl (the forwarder and obsq --engine against a real
+#           ClickHouse, tests/e2e/test_clickhouse.sh)
 #   deb:    dpkg-shlibdeps (make deb: Depends from the shared libraries)
-#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh)
+#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh);
+#           make bench also installs the test group: bench_clickhouse.sh
+#           starts clickhouse-server and uses curl and node as the tests do
 #   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
 #           only recommended by clang, and we install without recommends)
 set -eu
@@ -52,6 +56,8 @@ test:cmd:systemd-analyze:systemd
 test:cmd:git:git
 test:cmd:dpkg-shlibdeps:dpkg-dev
 test:cmd:chromium:chromium
+test:file:/usr/sbin/clickhouse-server:clickhouse-server
+test:cmd:curl:curl
 deb:cmd:dpkg-shlibdeps:dpkg-dev
 bench:cmd:rg:ripgrep
 fuzz:cmd:clang:clang

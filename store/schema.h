@@ -339,9 +339,40 @@
 "  WHERE ts < " OBS_STR(OBS_TIME_SANE_MIN_MS) " OR ts > ingest_ts + " OBS_STR(OBS_TIME_AHEAD_MAX_MS) ";\n" \
 "CREATE INDEX events_absurd ON events(ingest_ts) WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0;\n"
 
+/* ---- v11: forwarding to ClickHouse ----------------------------------------- */
+/* forward_state: per ClickHouse target (its URL without the password) how
+ * far the forwarder got: events and metric points with ids up to event_id /
+ * point_id are acknowledged by ClickHouse (agent/forward/). agent is this
+ * store's name in ClickHouse's rows (its key with the event id). The
+ * triggers keep those ids valid when retention deletes the newest rows:
+ * SQLite gives a new row max(id) + 1, so once the rows above a watermark
+ * are gone, new rows would take ids at or below it and never be sent; the
+ * watermark comes down to the largest id left (what was above it was
+ * deleted, so nothing is sent twice). They fire only when the deleted row
+ * was the table's newest. */
+#define SQL_V11 \
+"CREATE TABLE forward_state(\n" \
+"  target TEXT PRIMARY KEY,\n" \
+"  agent TEXT NOT NULL,\n" \
+"  event_id INTEGER NOT NULL DEFAULT 0,\n" \
+"  point_id INTEGER NOT NULL DEFAULT 0,\n" \
+"  forwarded INTEGER NOT NULL DEFAULT 0,\n" \
+"  acked_ts INTEGER,\n" \
+"  state TEXT,\n" \
+"  error TEXT,\n" \
+"  state_ts INTEGER);\n" \
+"CREATE TRIGGER forward_events_top AFTER DELETE ON events\n" \
+"  WHEN OLD.id > coalesce((SELECT max(id) FROM events), 0)\n" \
+"BEGIN UPDATE forward_state SET event_id = coalesce((SELECT max(id) FROM events), 0)\n" \
+"  WHERE event_id > coalesce((SELECT max(id) FROM events), 0); END;\n" \
+"CREATE TRIGGER forward_points_top AFTER DELETE ON metric_points\n" \
+"  WHEN OLD.id > coalesce((SELECT max(id) FROM metric_points), 0)\n" \
+"BEGIN UPDATE forward_state SET point_id = coalesce((SELECT max(id) FROM metric_points), 0)\n" \
+"  WHERE point_id > coalesce((SELECT max(id) FROM metric_points), 0); END;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10 }
-#define STORE_SCHEMA_VERSION 10
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, SQL_V11 }
+#define STORE_SCHEMA_VERSION 11
 
 /* ---- connection pragmas ------------------------------------------------ */
 

@@ -51,7 +51,12 @@ static const obs_opt_t query[] = {
     { 'X', 0, "strict", NULL,
       "refuse what CloudWatch lets through: a field that does not exist where it is used, a sort before "
       "stats", 0, NULL },
-    { 'x', 0, "explain", NULL, "print the SQL, its parameters and SQLite's plan", 0, NULL },
+    { 'x', 0, "explain", NULL, "print the SQL, its parameters and SQLite's plan (with --engine: the ClickHouse "
+      "SQL)", 0, NULL },
+    { 'K', 0, "engine", "URL",
+      "run the query on ClickHouse instead of the store: clickhouse://[user[:password]@]HOST:PORT/DATABASE, "
+      "the database obsagent --forward fills (or one of Distributed tables over it); the password may come "
+      "from $OBS_CLICKHOUSE_PASSWORD", 0, NULL },
     OBS_OPT_HELP,
     OBS_OPT_VERSION('V'),
     OBS_OPT_END,

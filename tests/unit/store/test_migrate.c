@@ -4,8 +4,8 @@
  * the full-text index, v3); a v5 store gets the v6 retention indexes, a v6
  * store v7's emulated columns, a v7 store v8's checkpoints by identity, a
  * v8 store v9's init types (from the durations its REPORTs had) and timing,
- * a v9 store v10's flags on its events of absurd times; a read-only open of
- * an old store refuses
+ * a v9 store v10's flags on its events of absurd times, a v10 store v11's
+ * forwarding watermark; a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -47,6 +47,9 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
+/* Take v11's forwarding watermark away (a v10 store). */
+#define UNDO_V11 \
+    "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top; DROP TABLE forward_state;"
 /* Turn the current schema's invocations back into v8's: without v9's
  * init_type and timing, and the view over them as v1 made it. */
 #define UNDO_V9 \
@@ -110,7 +113,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 10);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 11);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -153,7 +156,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -200,7 +203,7 @@ static void test_v6_migrates_to_v7(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
+                              UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                               "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
@@ -253,7 +256,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
+                              UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -302,7 +305,7 @@ static void test_v8_migrates_to_v9(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V9 "DROP INDEX events_absurd;"
+                              UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                               "  VALUES('cold', 1, 20, 150.5, 1);"
@@ -342,7 +345,7 @@ static void test_v9_flags_absurd_times(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              "DROP INDEX events_absurd;"
+                              UNDO_V11 "DROP INDEX events_absurd;"
                               "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
                               "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
                               "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
@@ -368,8 +371,48 @@ static void test_v9_flags_absurd_times(void)
     cleanup();
 }
 
+/* v10 -> v11: forward_state appears, and its watermark comes down when
+ * retention deletes the newest rows (so that the ids SQLite gives next,
+ * max(id) + 1, are above it), never when it deletes older ones. */
+static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v10.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db, UNDO_V11 "PRAGMA user_version=10;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              "INSERT INTO events(id, ts, ingest_ts, stream_id, kind, message) VALUES"
+                              "  (1, 1, 1, 1, 0, 'a'), (2, 2, 2, 1, 0, 'b'), (3, 3, 3, 1, 0, 'c'),"
+                              "  (4, 4, 4, 1, 0, 'd'), (5, 5, 5, 1, 0, 'e');"
+                              "INSERT INTO forward_state(target, agent, event_id) VALUES('t', 'a', 5), ('u', 'a', 2);"
+                              "DELETE FROM events WHERE id = 1;", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 5);   /* not the newest */
+    CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM events WHERE id >= 4", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 3);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 'u'"), 2);   /* below: kept */
+    CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT event_id FROM forward_state WHERE target = 't'"), 0);
+    CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO events(ts, ingest_ts, stream_id, kind, message) VALUES(9, 9, 1, 0, 'n')",
+                              NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE id > (SELECT event_id FROM forward_state WHERE target = 't')"), 1);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_v9_flags_absurd_times),
+    TEST(test_v10_migrates_to_v11_watermark_follows_deletes),
     TEST(test_readonly_refuses_old_schema),
     TEST(test_v5_migrates_to_v6),
     TEST(test_v6_migrates_to_v7),

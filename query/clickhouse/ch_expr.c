@@ -1,0 +1,818 @@
+/* query/clickhouse/ch_expr.c — expressions in ClickHouse SQL (see
+ * ch_int.h), each with a static type, computing what the SQLite dialect
+ * computes: SQLite's comparisons between classes (NULL, numbers, text: a
+ * number is less than any text), its three-valued AND/OR, obs_num()'s
+ * reading of numeric text, a JSON field's value typed as json_extract()
+ * types it (the forwarder keeps the type beside the text), division by zero
+ * as NULL. Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
+ * binds nothing over HTTP. What this file cannot write exactly is refused. */
+#include "query/clickhouse/ch_int.h"
+#include "query/builtins.h"
+#include "common/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* numeric text, as obs_num() reads it (query/sqlfuncs/sqlfuncs_numeric.c) */
+#define NUMRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*[+-]?([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)([eE][+-]?[0-9]+)?[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*$'"
+#define TRIMRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*\\\\+?|[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*$'"
+/* the number at the head of a text, as SQLite's arithmetic reads it (0 when none) */
+#define PREFIXRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*[+-]?(?:[0-9]+\\\\.?[0-9]*|\\\\.[0-9]+)(?:[eE][+-]?[0-9]+)?'"
+
+void ch__fail(chem_t *e, const qnode_t *at, const char *fmt, const char *arg)
+{
+    if (e->rc)
+        return;
+    e->rc = obs_err_set(e->err, OBS_EINVAL, fmt, arg);
+    if (at && e->err) {
+        int line = 1, col = 1;
+        for (int i = 0; i < at->start && e->q->text[i]; i++) {
+            if (e->q->text[i] == '\n')
+                line++, col = 1;
+            else
+                col++;
+        }
+        e->err->line = line;
+        e->err->col = col;
+    }
+}
+
+void ch__cx_free(cx_t *x)
+{
+    buf_free(&x->v);
+    buf_free(&x->t);
+    memset(x, 0, sizeof *x);
+}
+
+const ccol_t *ch__find(const chem_t *e, const char *name)
+{
+    for (int i = e->n - 1; i >= 0; i--)
+        if (strcmp(e->cols[i].name, name) == 0)
+            return &e->cols[i];
+    if (name[0] == '@' && name[1] != '@')
+        for (int i = e->n - 1; i >= 0; i--)
+            if (strcmp(e->cols[i].name, name + 1) == 0)
+                return &e->cols[i];
+    return NULL;
+}
+
+ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is_time)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 32;
+        e->cols = xrealloc(e->cols, (size_t)e->cap * sizeof *e->cols);
+    }
+    ccol_t *c = &e->cols[e->n++];
+    memset(c, 0, sizeof *c);
+    c->name = xstrdup(name);
+    snprintf(c->ident, sizeof c->ident, "%s", ident);
+    c->ty = ty;
+    c->is_time = is_time;
+    return c;
+}
+
+static void refuse(chem_t *e, const qnode_t *at, const char *what)
+{
+    ch__fail(e, at, "not supported on the ClickHouse engine: %s (docs/scale-out.md; run it on the local store)",
+             what);
+}
+
+static void num_lit(buf_t *b, double d)
+{
+    if (d == floor(d) && fabs(d) < 9e15)
+        buf_printf(b, "toFloat64(%lld)", (long long)d);
+    else
+        buf_printf(b, "toFloat64(%.17g)", d);
+}
+
+/* x (any type but DYN) as a Nullable number: obs_num's reading for text
+ * (NULL when the text is not a number). */
+static void text_num(buf_t *b, const char *v)
+{
+    buf_printf(b, "if(match(%s, " NUMRE "), toFloat64OrNull(replaceRegexpAll(%s, " TRIMRE ", '')), NULL)", v, v);
+}
+
+/* "is this text a number" */
+static void text_isnum(buf_t *b, const char *v)
+{
+    buf_printf(b, "match(%s, " NUMRE ")", v);
+}
+
+/* The value of a JSON field whose text is v and type t, as a number, or NULL (text that is not numeric). */
+static void dyn_num(buf_t *b, const char *v, const char *t)
+{
+    buf_printf(b, "multiIf(%s IN (1, 2), toFloat64OrNull(%s), %s >= 3, ", t, v, t);
+    text_num(b, v);
+    buf_cat(b, ", NULL)");
+}
+
+static void dyn_isnum(buf_t *b, const char *v, const char *t)
+{
+    buf_printf(b, "(%s IN (1, 2) OR (%s >= 3 AND ", t, t);
+    text_isnum(b, v);
+    buf_cat(b, "))");
+}
+
+/* a number for arithmetic: text reads its numeric head, as SQLite does */
+static void arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at)
+{
+    switch (x->ty) {
+    case CT_NUM:
+    case CT_BOOL:
+        buf_printf(b, "%s", x->v.p);
+        return;
+    case CT_NULL:
+        buf_cat(b, "CAST(NULL AS Nullable(Float64))");
+        return;
+    case CT_TEXT:
+        buf_printf(b, "toFloat64OrZero(replaceRegexpAll(extract(%s, " PREFIXRE "), " TRIMRE ", ''))", x->v.p);
+        return;
+    case CT_DYN:
+        buf_printf(b, "multiIf(%s IN (1, 2), toFloat64OrNull(%s), %s >= 3, toFloat64OrZero(replaceRegexpAll(extract(%s, "
+                   PREFIXRE "), " TRIMRE ", '')), NULL)", x->t.p, x->v.p, x->t.p, x->v.p);
+        return;
+    }
+    refuse(e, at, "this operand");
+}
+
+void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out)
+{
+    switch (x->ty) {
+    case CT_BOOL:
+        buf_printf(out, "%s", x->v.p);
+        return;
+    case CT_NULL:
+        buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
+        return;
+    default: {
+        buf_t n = { 0 };
+        arith_num(e, x, &n, NULL);
+        buf_printf(out, "(%s != 0)", n.p ? n.p : "NULL");
+        buf_free(&n);
+    }
+    }
+}
+
+static void field(chem_t *e, const qnode_t *n, cx_t *x);
+
+/* The stats item of the current stats visible by its alias. */
+static const qitem_t *stats_alias(const chem_t *e, const char *name)
+{
+    if (!e->stats)
+        return NULL;
+    for (int i = 0; i < e->stats_upto && i < e->stats->nitems; i++)
+        if (e->stats->items[i].alias && strcmp(e->stats->items[i].alias, name) == 0)
+            return &e->stats->items[i];
+    return NULL;
+}
+
+static void field(chem_t *e, const qnode_t *n, cx_t *x)
+{
+    const qitem_t *alias = stats_alias(e, n->str);
+    if (alias) {
+        ch__expr(e, alias->expr, x);
+        return;
+    }
+    const ccol_t *c = ch__find(e, n->str);
+    if (c) {
+        x->ty = c->ty;
+        x->is_time = c->is_time;
+        buf_cat(&x->v, c->ident);
+        if (c->ty == CT_DYN)
+            buf_printf(&x->t, "%s_t", c->ident);
+        return;
+    }
+    const char *sep = n->path ? strchr(n->path, '\x1f') : NULL;
+    if (sep) {
+        char *first = xstrndup(n->path, (size_t)(sep - n->path));
+        const ccol_t *base = ch__find(e, first);
+        free(first);
+        if (base) {
+            refuse(e, n, "a path into a field made by the query (jsonParse)");
+            return;
+        }
+    }
+    const char *path = n->path ? n->path : n->str;
+    if (e->has_event && (path[0] != '@' || path[1] == '@')) {
+        if (path[0] == '@')
+            path++;
+        buf_t key = { 0 };
+        for (const char *seg = path;;) {
+            const char *end = strchr(seg, '\x1f');
+            size_t len = end ? (size_t)(end - seg) : strlen(seg);
+            int digits = len > 0;
+            for (size_t i = 0; i < len; i++)
+                digits &= seg[i] >= '0' && seg[i] <= '9';
+            ch_json_key_add(&key, seg, len, digits);
+            if (!end)
+                break;
+            seg = end + 1;
+        }
+        buf_t q = { 0 };
+        ch_quote(&q, key.p ? key.p : "", key.len);
+        x->ty = CT_DYN;
+        buf_printf(&x->v, "x_json_values[indexOf(x_json_keys, %s)]", q.p);
+        buf_printf(&x->t, "x_json_types[indexOf(x_json_keys, %s)]", q.p);
+        buf_free(&q);
+        buf_free(&key);
+        return;
+    }
+    x->ty = CT_NULL;
+    buf_cat(&x->v, "NULL");
+}
+
+/* ---- comparisons ------------------------------------------------------------ */
+
+static qop_t flip(qop_t op)
+{
+    switch (op) {
+    case QOP_LT: return QOP_GT;
+    case QOP_LE: return QOP_GE;
+    case QOP_GT: return QOP_LT;
+    case QOP_GE: return QOP_LE;
+    default: return op;
+    }
+}
+
+static const char *cmp_sql(qop_t op)
+{
+    switch (op) {
+    case QOP_EQ: return "=";
+    case QOP_NE: return "!=";
+    case QOP_LT: return "<";
+    case QOP_LE: return "<=";
+    case QOP_GT: return ">";
+    default: return ">=";
+    }
+}
+
+/* text OP number, in SQLite: text is greater than every number */
+static int text_vs_number(qop_t op)
+{
+    return op == QOP_NE || op == QOP_GT || op == QOP_GE;
+}
+
+static int is_num_lit(const qnode_t *n)
+{
+    return (n->kind == QN_NUMBER || (n->kind == QN_UNARY && n->op == QOP_NEG && n->args[0]->kind == QN_NUMBER)) &&
+           !n->missing && !n->colref;
+}
+
+static double num_lit_value(const qnode_t *n)
+{
+    return n->kind == QN_NUMBER ? n->num : -n->args[0]->num;
+}
+
+/* l OP literal, into out (Nullable UInt8), as SQLite compares them. */
+static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, const qnode_t *lit, buf_t *out)
+{
+    const char *o = cmp_sql(op);
+    if (l->ty == CT_NULL) {
+        buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
+        return;
+    }
+    if (is_num_lit(lit)) {
+        buf_t r = { 0 };
+        num_lit(&r, num_lit_value(lit));
+        if (l->ty == CT_NUM || l->ty == CT_BOOL) {
+            buf_printf(out, "(%s %s %s)", l->v.p, o, r.p);
+        } else if (l->ty == CT_TEXT) {  /* obs_num(l): numeric text is a number, other text is greater */
+            buf_printf(out, "if(isNull(%s), NULL, if(", l->v.p);
+            text_isnum(out, l->v.p);
+            buf_cat(out, ", ");
+            text_num(out, l->v.p);
+            buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
+        } else {
+            buf_printf(out, "if(%s = 0, NULL, if(", l->t.p);
+            dyn_isnum(out, l->v.p, l->t.p);
+            buf_cat(out, ", ");
+            dyn_num(out, l->v.p, l->t.p);
+            buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
+        }
+        buf_free(&r);
+        return;
+    }
+    if (lit->kind != QN_STRING) {
+        refuse(e, at, "this comparison");
+        return;
+    }
+    buf_t r = { 0 };
+    ch_quote(&r, lit->str, strlen(lit->str));
+    if (l->ty == CT_TEXT) {
+        buf_printf(out, "(%s %s %s)", l->v.p, o, r.p);
+    } else if (l->ty == CT_DYN) {  /* a JSON number is less than any text */
+        buf_printf(out, "multiIf(%s = 0, NULL, %s <= 2, %d, %s %s %s)", l->t.p, l->t.p, !text_vs_number(op) && op != QOP_EQ,
+                   l->v.p, o, r.p);
+    } else {
+        refuse(e, at, "a number compared with a string (compare it with a number)");
+    }
+    buf_free(&r);
+}
+
+static void compare(chem_t *e, const qnode_t *n, buf_t *out)
+{
+    const qnode_t *l = n->args[0], *r = n->args[1];
+    qop_t op = n->op;
+    if (l->kind == QN_STRING || is_num_lit(l)) {  /* the literal on the right */
+        const qnode_t *t = l;
+        l = r;
+        r = t;
+        op = flip(op);
+    }
+    cx_t a = { 0 };
+    ch__expr(e, l, &a);
+    if (r->kind == QN_STRING || is_num_lit(r)) {
+        if (!e->rc)
+            compare_lit(e, n, &a, op, r, out);
+        ch__cx_free(&a);
+        return;
+    }
+    cx_t b = { 0 };
+    ch__expr(e, r, &b);
+    if (!e->rc) {
+        if ((a.ty == CT_NUM || a.ty == CT_BOOL) && (b.ty == CT_NUM || b.ty == CT_BOOL))
+            buf_printf(out, "(%s %s %s)", a.v.p, cmp_sql(op), b.v.p);
+        else if (a.ty == CT_TEXT && b.ty == CT_TEXT)
+            buf_printf(out, "(%s %s %s)", a.v.p, cmp_sql(op), b.v.p);
+        else if (a.ty == CT_NULL || b.ty == CT_NULL)
+            buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
+        else
+            refuse(e, n, "a comparison of two fields of different kinds (a JSON field with another field)");
+    }
+    ch__cx_free(&a);
+    ch__cx_free(&b);
+}
+
+/* a regular expression RE2 (ClickHouse) reads as PCRE2 (SQLite) does, or refused */
+static void regex_lit(chem_t *e, const qnode_t *at, const char *re, buf_t *out)
+{
+    static const char *const pcre_only[] = { "(?=", "(?!", "(?<=", "(?<!", "(?>", "*+", "++", "?+", "}+", "\\G",
+                                             "\\K", "(?|", "(?R", "(?(", "\\Z", "\\z", "\\h", "\\R", NULL };
+    for (int i = 0; pcre_only[i]; i++)
+        if (strstr(re, pcre_only[i])) {
+            refuse(e, at, "this regular expression (lookaround, backreferences and some PCRE escapes are PCRE's "
+                          "only)");
+            return;
+        }
+    for (const char *p = re; *p; p++)
+        if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+            refuse(e, at, "a backreference in a regular expression");
+            return;
+        }
+    buf_t w = { 0 };
+    /* 18.16 checks a literal it finds in the pattern case-sensitively
+     * before running it, so (?i)ABC missed abc: an alternative that matches
+     * nothing keeps it from finding one */
+    buf_printf(&w, "(?:%s)|[^\\s\\S]", re);
+    ch_quote(out, w.p, w.len);
+    buf_free(&w);
+}
+
+static void like(chem_t *e, const qnode_t *n, buf_t *out)
+{
+    const qnode_t *r = n->args[1];
+    cx_t a = { 0 };
+    ch__expr(e, n->args[0], &a);
+    buf_t test = { 0 }, pat = { 0 };
+    const char *v = a.v.p;
+    if (r->kind == QN_REGEX || (n->op == QOP_MATCH && r->kind == QN_STRING))
+        regex_lit(e, n, r->str, &pat);
+    else if (r->kind == QN_STRING)
+        ch_quote(&pat, r->str, strlen(r->str));
+    else
+        refuse(e, n, "like with a pattern that is not a literal");
+    if (!e->rc && (a.ty == CT_NUM || a.ty == CT_BOOL))
+        refuse(e, n, "like on a number");
+    if (!e->rc) {
+        int regex = r->kind == QN_REGEX || n->op == QOP_MATCH;
+        if (a.ty == CT_NULL)
+            buf_cat(&test, "CAST(NULL AS Nullable(UInt8))");
+        else if (a.ty == CT_DYN)
+            buf_printf(&test, "if(%s = 0, NULL, %s(%s, %s)%s)", a.t.p, regex ? "match" : "position", v, pat.p,
+                       regex ? "" : " > 0");
+        else
+            buf_printf(&test, "%s(%s, %s)%s", regex ? "match" : "position", v, pat.p, regex ? "" : " > 0");
+        buf_printf(out, n->op == QOP_NOT_LIKE ? "(NOT ifNull(%s, 0))" : "ifNull(%s, 0)", test.p);
+    }
+    buf_free(&test);
+    buf_free(&pat);
+    ch__cx_free(&a);
+}
+
+static void in_list(chem_t *e, const qnode_t *n, buf_t *out)
+{
+    const qnode_t *list = n->args[1];
+    cx_t a = { 0 };
+    ch__expr(e, n->args[0], &a);
+    if (e->rc || list->kind != QN_LIST) {
+        ch__cx_free(&a);
+        refuse(e, n, "in with something else than a list of literals");
+        return;
+    }
+    buf_t any = { 0 };
+    for (int i = 0; i < list->nargs && !e->rc; i++) {
+        buf_printf(&any, "%sifNull(", i ? " OR " : "");
+        compare_lit(e, n, &a, QOP_EQ, list->args[i], &any);
+        buf_cat(&any, ", 0)");
+    }
+    if (!e->rc && a.ty == CT_DYN)
+        buf_printf(out, "if(%s = 0, NULL, %s(%s))", a.t.p, n->op == QOP_NOT_IN ? "NOT " : "", any.p ? any.p : "0");
+    else if (!e->rc)
+        buf_printf(out, "if(isNull(%s), NULL, %s(%s))", a.v.p, n->op == QOP_NOT_IN ? "NOT " : "", any.p ? any.p : "0");
+    buf_free(&any);
+    ch__cx_free(&a);
+}
+
+static void logic(chem_t *e, const qnode_t *n, buf_t *out)
+{
+    cx_t a = { 0 }, b = { 0 };
+    buf_t x = { 0 }, y = { 0 };
+    ch__expr(e, n->args[0], &a);
+    ch__expr(e, n->args[1], &b);
+    if (!e->rc) {
+        ch__as_bool(e, &a, &x);
+        ch__as_bool(e, &b, &y);
+        int and = n->op == QOP_AND;
+        /* SQLite: 0 AND NULL = 0, 1 OR NULL = 1, else NULL with a NULL */
+        buf_printf(out, "multiIf(ifNull(%s, %d) = %d OR ifNull(%s, %d) = %d, %d, isNull(%s) OR isNull(%s), NULL, %d)",
+                   x.p, and, !and, y.p, and, !and, !and, x.p, y.p, and);
+    }
+    buf_free(&x);
+    buf_free(&y);
+    ch__cx_free(&a);
+    ch__cx_free(&b);
+}
+
+static void binary(chem_t *e, const qnode_t *n, cx_t *x)
+{
+    switch (n->op) {
+    case QOP_EQ: case QOP_NE: case QOP_LT: case QOP_LE: case QOP_GT: case QOP_GE:
+        x->ty = CT_BOOL;
+        compare(e, n, &x->v);
+        return;
+    case QOP_AND: case QOP_OR:
+        x->ty = CT_BOOL;
+        logic(e, n, &x->v);
+        return;
+    case QOP_LIKE: case QOP_NOT_LIKE: case QOP_MATCH:
+        x->ty = CT_BOOL;
+        like(e, n, &x->v);
+        return;
+    case QOP_IN: case QOP_NOT_IN:
+        x->ty = CT_BOOL;
+        in_list(e, n, &x->v);
+        return;
+    case QOP_ADD: case QOP_SUB: case QOP_MUL: case QOP_DIV: case QOP_POW:
+        break;
+    default:
+        refuse(e, n, n->op == QOP_MOD ? "the % operator (SQLite's integer remainder)" : "this operator");
+        return;
+    }
+    cx_t a = { 0 }, b = { 0 };
+    buf_t l = { 0 }, r = { 0 };
+    ch__expr(e, n->args[0], &a);
+    ch__expr(e, n->args[1], &b);
+    arith_num(e, &a, &l, n);
+    arith_num(e, &b, &r, n);
+    x->ty = CT_NUM;
+    if (!e->rc) {
+        if (n->op == QOP_DIV)  /* as a number; by zero: NULL, as in SQLite */
+            buf_printf(&x->v, "if(%s = 0, NULL, toFloat64(%s) / %s)", r.p, l.p, r.p);
+        else if (n->op == QOP_POW)
+            buf_printf(&x->v, "pow(%s, %s)", l.p, r.p);
+        else
+            buf_printf(&x->v, "(%s %c %s)", l.p, n->op == QOP_ADD ? '+' : n->op == QOP_SUB ? '-' : '*', r.p);
+    }
+    buf_free(&l);
+    buf_free(&r);
+    ch__cx_free(&a);
+    ch__cx_free(&b);
+}
+
+/* ---- functions ------------------------------------------------------------------ */
+
+static int64_t fixed_period_ms(const qnode_t *p)
+{
+    static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
+    static const int64_t cap[] = { 1000, 60, 60, 24 };
+    if (p->kind != QN_PERIOD || p->period.n < 1 || p->period.unit > QPU_W)
+        return 0;
+    int64_t n = p->period.n;
+    if (p->period.unit <= QPU_H && n > cap[p->period.unit])
+        n = cap[p->period.unit];
+    if (n > 100000)
+        n = 100000;
+    return n * unit_ms[p->period.unit];
+}
+
+/* t floored to a fixed period, as bin() and obs_datefloor() floor it */
+static void floor_time(chem_t *e, const qnode_t *at, const char *t, const qnode_t *p, cx_t *x)
+{
+    int64_t w = fixed_period_ms(p);
+    if (w <= 0) {
+        refuse(e, at, "a calendar period (months, quarters, years) in bin or datefloor");
+        return;
+    }
+    int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
+    x->ty = CT_NUM;
+    x->is_time = 1;
+    /* the divisor an Int64: ClickHouse types a remainder by its divisor's
+     * type (Int64 % 60000 is an Int16, and wraps) */
+    buf_printf(&x->v, "(%s - (((%s - %lld) %% toInt64(%lld) + toInt64(%lld)) %% toInt64(%lld)))", t, t,
+               (long long)origin, (long long)w, (long long)w, (long long)w);
+}
+
+/* the values an aggregate reads: typed numbers as they are, text and JSON
+ * values as obs_numval() reads them (numeric text, else skipped) */
+static void agg_input(chem_t *e, const qnode_t *arg, buf_t *num, buf_t *cond)
+{
+    cx_t a = { 0 };
+    ch__expr(e, arg, &a);
+    if (e->rc) {
+        ch__cx_free(&a);
+        return;
+    }
+    switch (a.ty) {
+    case CT_NUM:
+    case CT_BOOL:
+        buf_printf(num, "%s", a.v.p);
+        buf_printf(cond, "NOT isNull(%s)", a.v.p);
+        break;
+    case CT_TEXT:
+        text_num(num, a.v.p);
+        text_isnum(cond, a.v.p);
+        break;
+    case CT_DYN:
+        dyn_num(num, a.v.p, a.t.p);
+        dyn_isnum(cond, a.v.p, a.t.p);
+        break;
+    case CT_NULL:
+        buf_cat(num, "CAST(NULL AS Nullable(Float64))");
+        buf_cat(cond, "0");
+        break;
+    }
+    ch__cx_free(&a);
+}
+
+static void aggregate(chem_t *e, const qnode_t *n, const char *name, cx_t *x)
+{
+    buf_t num = { 0 }, cond = { 0 };
+    x->ty = CT_NUM;
+    if (!strcmp(name, "count")) {
+        if (n->nargs == 0 || n->args[0]->kind == QN_STAR) {
+            buf_cat(&x->v, "count()");
+            return;
+        }
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (a.ty == CT_DYN)
+            buf_printf(&x->v, "countIf(%s > 0)", a.t.p);
+        else if (a.ty == CT_NULL)
+            buf_cat(&x->v, "toUInt64(0)");
+        else
+            buf_printf(&x->v, "count(%s)", a.v.p);
+        ch__cx_free(&a);
+        return;
+    }
+    if (!strcmp(name, "count_distinct")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (a.ty == CT_DYN)  /* 1 and 1.0 are one value, 1 and "1" two, as in SQLite */
+            buf_printf(&x->v, "uniqExactIf(tuple(%s >= 3, if(%s >= 3, %s, toString(toFloat64OrZero(%s)))), %s > 0)",
+                       a.t.p, a.t.p, a.v.p, a.v.p, a.t.p);
+        else if (a.ty == CT_NULL)
+            buf_cat(&x->v, "toUInt64(0)");
+        else
+            buf_printf(&x->v, "uniqExact(%s)", a.v.p);
+        ch__cx_free(&a);
+        return;
+    }
+    agg_input(e, n->args[0], &num, &cond);
+    if (e->rc)
+        goto out;
+    x->is_time = (!strcmp(name, "min") || !strcmp(name, "max")) && n->args[0]->kind == QN_FIELD &&
+                 ch__find(e, n->args[0]->str) && ch__find(e, n->args[0]->str)->is_time;
+    if (!strcmp(name, "sum") || !strcmp(name, "avg")) {
+        buf_printf(&x->v, "if(countIf(%s) = 0, NULL, %sIf(toFloat64(assumeNotNull(%s)), %s))", cond.p, name, num.p,
+                   cond.p);
+    } else if (!strcmp(name, "min") || !strcmp(name, "max")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (a.ty == CT_NUM || a.ty == CT_BOOL) {
+            buf_printf(&x->v, "%s(%s)", name, a.v.p);
+        } else {
+            ch__cx_free(&a);
+            refuse(e, n, "min and max of text or JSON values (SQLite orders numbers before text)");
+            goto out;
+        }
+        ch__cx_free(&a);
+    } else if (!strcmp(name, "pct")) {
+        if (n->nargs < 2 || !is_num_lit(n->args[1])) {
+            refuse(e, n, "pct with a percentile that is not a number");
+            goto out;
+        }
+        double p = num_lit_value(n->args[1]);
+        p = p < 0 ? 0 : p > 100 ? 100 : p;
+        /* nearest rank: the value at rank ceil(p/100 * N), at least 1 */
+        buf_printf(&x->v, "if(countIf(%s) = 0, NULL, arraySort(groupArrayIf(toFloat64(assumeNotNull(%s)), %s))"
+                   "[toUInt64(greatest(1, ceil(%.17g / 100 * countIf(%s))))])", cond.p, num.p, cond.p, p, cond.p);
+    } else if (!strcmp(name, "stddev") || !strcmp(name, "variance")) {
+        buf_printf(&x->v, "if(countIf(%s) = 0, NULL, %sIf(toFloat64(assumeNotNull(%s)), %s))", cond.p,
+                   name[0] == 's' ? "stddevPop" : "varPop", num.p, cond.p);
+    } else {
+        refuse(e, n, "this aggregate");
+    }
+out:
+    buf_free(&num);
+    buf_free(&cond);
+}
+
+static void call(chem_t *e, const qnode_t *n, cx_t *x)
+{
+    const query_builtin_t *fn = n->fn;
+    if (!fn) {
+        ch__fail(e, n, "unknown function '%s'", n->str);
+        return;
+    }
+    const char *name = fn->name;
+    if (fn->kind == QF_AGGREGATE || fn->kind == QF_STATS_PICK) {
+        if (!strcmp(name, "earliest") || !strcmp(name, "latest") || !strcmp(name, "sortsfirst") ||
+            !strcmp(name, "sortslast") || !strcmp(name, "values")) {
+            char what[96];
+            snprintf(what, sizeof what, "the function %s", fn->display);
+            refuse(e, n, what);
+            return;
+        }
+        aggregate(e, n, name, x);
+        return;
+    }
+    if (!strcmp(name, "unmask") || !strcmp(name, "frommillis") || !strcmp(name, "tomillis")) {
+        ch__expr(e, n->args[0], x);
+        if (!strcmp(name, "frommillis"))
+            x->is_time = 1;
+        if (!strcmp(name, "tomillis"))
+            x->is_time = 0;
+        if (strcmp(name, "unmask") && x->ty != CT_NUM && x->ty != CT_NULL) {
+            ch__cx_free(x);
+            refuse(e, n, "fromMillis/toMillis of something other than a number");
+        }
+        return;
+    }
+    if (!strcmp(name, "ispresent")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        x->ty = CT_BOOL;
+        if (a.ty == CT_DYN)
+            buf_printf(&x->v, "(%s > 0)", a.t.p);
+        else if (a.ty == CT_NULL)
+            buf_cat(&x->v, "toUInt8(0)");
+        else
+            buf_printf(&x->v, "(NOT isNull(%s))", a.v.p);
+        ch__cx_free(&a);
+        return;
+    }
+    if (!strcmp(name, "bin")) {
+        const ccol_t *ts = ch__find(e, "@timestamp");
+        if (!ts) {
+            ch__fail(e, n, "%s needs @timestamp, which this stage no longer has", "bin");
+            return;
+        }
+        floor_time(e, n, ts->ident, n->args[0], x);
+        return;
+    }
+    if (!strcmp(name, "datefloor")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (!e->rc && a.ty != CT_NUM)
+            refuse(e, n, "datefloor of something other than a time");
+        if (!e->rc)
+            floor_time(e, n, a.v.p, n->args[1], x);
+        ch__cx_free(&a);
+        return;
+    }
+    if (!strcmp(name, "abs") || !strcmp(name, "floor") || !strcmp(name, "ceil")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (!e->rc && a.ty != CT_NUM)
+            refuse(e, n, "abs, floor and ceil of something other than a number");
+        x->ty = CT_NUM;
+        if (!e->rc)
+            buf_printf(&x->v, "%s(%s)", name, a.v.p);
+        ch__cx_free(&a);
+        return;
+    }
+    if (!strcmp(name, "round")) {  /* obs_round: C's round() of x * 10^d, half away from zero */
+        cx_t a = { 0 };
+        buf_t v = { 0 };
+        ch__expr(e, n->args[0], &a);
+        long d = 0;
+        if (n->nargs > 1 && !is_num_lit(n->args[1]))
+            refuse(e, n, "round with a number of places that is not a number");
+        if (!e->rc && n->nargs > 1)
+            d = (long)num_lit_value(n->args[1]);
+        d = d > 15 ? 15 : d < -15 ? -15 : d;
+        if (!e->rc && a.ty != CT_NULL) {
+            buf_t m = { 0 };
+            if (a.ty == CT_NUM || a.ty == CT_BOOL)
+                buf_printf(&m, "toFloat64(%s)", a.v.p);
+            else if (a.ty == CT_TEXT)
+                text_num(&m, a.v.p);
+            else
+                dyn_num(&m, a.v.p, a.t.p);
+            double scale = pow(10.0, (double)d);
+            buf_printf(&v, "(%s * %.17g)", m.p, scale);
+            buf_printf(&x->v, "(if(%s >= 0, if(%s - floor(%s) >= 0.5, ceil(%s), floor(%s)), -if(-%s - floor(-%s) >= 0.5, "
+                       "ceil(-%s), floor(-%s))) / %.17g)", v.p, v.p, v.p, v.p, v.p, v.p, v.p, v.p, v.p, scale);
+            buf_free(&m);
+        } else if (!e->rc) {
+            buf_cat(&x->v, "NULL");
+        }
+        x->ty = CT_NUM;
+        buf_free(&v);
+        ch__cx_free(&a);
+        return;
+    }
+    if (!strcmp(name, "strlen") || !strcmp(name, "isempty")) {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (!e->rc && a.ty != CT_TEXT && a.ty != CT_NULL)
+            refuse(e, n, "strlen and isempty of something other than text");
+        x->ty = !strcmp(name, "strlen") ? CT_NUM : CT_BOOL;
+        if (!e->rc && x->ty == CT_NUM)
+            buf_printf(&x->v, "lengthUTF8(%s)", a.v.p);
+        else if (!e->rc)
+            buf_printf(&x->v, "(isNull(%s) OR %s = '')", a.v.p, a.v.p);
+        ch__cx_free(&a);
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "the function %s", fn->display);
+    refuse(e, n, what);
+}
+
+void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
+{
+    if (e->rc)
+        return;
+    if (n->missing) {
+        x->ty = CT_NULL;
+        buf_cat(&x->v, "NULL");
+        return;
+    }
+    if (n->colref) {
+        qnode_t f;
+        memset(&f, 0, sizeof f);
+        f.kind = QN_FIELD;
+        f.str = n->colref;
+        field(e, &f, x);
+        return;
+    }
+    switch (n->kind) {
+    case QN_NUMBER:
+        x->ty = CT_NUM;
+        num_lit(&x->v, n->num);
+        return;
+    case QN_STRING:
+        x->ty = CT_TEXT;
+        ch_quote(&x->v, n->str, strlen(n->str));
+        return;
+    case QN_BOOL:
+        x->ty = CT_BOOL;
+        buf_cat(&x->v, n->num ? "toUInt8(1)" : "toUInt8(0)");
+        return;
+    case QN_FIELD:
+        field(e, n, x);
+        return;
+    case QN_UNARY: {
+        cx_t a = { 0 };
+        ch__expr(e, n->args[0], &a);
+        if (n->op == QOP_NOT) {
+            buf_t b = { 0 };
+            ch__as_bool(e, &a, &b);
+            x->ty = CT_BOOL;
+            buf_printf(&x->v, "(NOT ifNull(%s, 0))", b.p ? b.p : "0");
+            buf_free(&b);
+        } else {
+            buf_t b = { 0 };
+            arith_num(e, &a, &b, n);
+            x->ty = CT_NUM;
+            buf_printf(&x->v, "(-%s)", b.p ? b.p : "0");
+            buf_free(&b);
+        }
+        ch__cx_free(&a);
+        return;
+    }
+    case QN_BINARY:
+        binary(e, n, x);
+        return;
+    case QN_CALL:
+        call(e, n, x);
+        return;
+    default:
+        refuse(e, n, n->kind == QN_LIST ? "a list outside in [...]" : n->kind == QN_REGEX ? "a regex argument"
+                                                                                          : "this expression");
+        return;
+    }
+}

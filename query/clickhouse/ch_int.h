@@ -1,0 +1,63 @@
+/* query/clickhouse/ch_int.h — what the files of the ClickHouse dialect
+ * share: an expression's SQL and its static type (ch_expr.c), the relation
+ * a command reads (its columns by name), and the emitter's state
+ * (ch_emit.c). Errors are sticky, as in the SQLite emitter. */
+#ifndef OBS_QUERY_CH_INT_H
+#define OBS_QUERY_CH_INT_H
+
+#include "query/clickhouse/ch_query.h"
+#include "common/buf.h"
+
+/* The type an expression has in the SQL written for it. */
+typedef enum cty {
+    CT_NULL,                  /* always NULL */
+    CT_NUM,                   /* Nullable(Float64) or an integer column */
+    CT_TEXT,                  /* Nullable(String) */
+    CT_BOOL,                  /* Nullable(UInt8): 1, 0 or NULL */
+    CT_DYN,                   /* a JSON value: text in v, its type (ch_json_type) in t */
+} cty_t;
+
+typedef struct cx {
+    cty_t ty;
+    buf_t v, t;               /* t: CT_DYN only */
+    int is_time;
+} cx_t;
+
+typedef struct ccol {
+    char *name;               /* the output name */
+    char ident[16];           /* c<n> (and c<n>_t for a CT_DYN one) */
+    cty_t ty;
+    int is_time, fill_zero;
+} ccol_t;
+
+typedef struct chem {
+    const query_ast_t *q;
+    const query_plan_opts_t *o;
+    obs_err_t *err;
+    int rc;
+    buf_t sql;                /* the CTE chain */
+    int step, ncols;
+    ccol_t *cols;             /* the relation */
+    int n, cap;
+    int has_event;            /* the event's columns (json arrays, ...) are here */
+    int aggregated;
+    char *order;              /* ORDER BY terms, NULL = default */
+    char **show;
+    int nshow;
+    int show_from_display;
+    const qcmd_t *stats;
+    int stats_upto;
+} chem_t;
+
+/* Record the first error, positioned at node at (may be NULL). */
+void ch__fail(chem_t *e, const qnode_t *at, const char *fmt, const char *arg);
+/* The SQL of an expression (x zeroed by the caller; ch__cx_free after). */
+void ch__expr(chem_t *e, const qnode_t *n, cx_t *x);
+void ch__cx_free(cx_t *x);
+/* A column of the relation by output name (latest wins; @x names x). */
+const ccol_t *ch__find(const chem_t *e, const char *name);
+ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is_time);
+/* x as a boolean / a number / a string for SQL that needs one. */
+void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out);
+
+#endif
