@@ -38,10 +38,24 @@ start_agent()
     AGENT=$!
 }
 
-# stop_agent DESC ERRFILE — SIGTERM; the agent must exit 0 within 2 s
+# started ERRFILE — the agent started last has said it is following (its
+# SIGTERM handler is set from then on)
+started()
+{
+    awk '/^---- start /{ r = 0 } /obsagent: (following|storing what|no path and no network)/{ r = 1 }
+         END { exit !r }' "$1" 2>/dev/null
+}
+
+# stop_agent DESC ERRFILE — SIGTERM; the agent must exit 0 within 2 s. A
+# SIGTERM before the agent has set its handler (it was started a few ms
+# ago) ends it as any program (143): wait up to 5 s for it to say it runs.
 stop_agent()
 {
     [ -n "$AGENT" ] || return 0
+    _t0=$(now_ms)
+    while ! started "$2" && alive "$AGENT" && [ $(($(now_ms) - _t0)) -lt 5000 ]; do
+        sleep 0.02
+    done
     _t0=$(now_ms)
     kill -TERM "$AGENT" 2>/dev/null
     while alive "$AGENT" && [ $(($(now_ms) - _t0)) -lt 2000 ]; do
@@ -71,6 +85,17 @@ kill_agent()
     kill -KILL "$AGENT" 2>/dev/null
     wait "$AGENT" 2>/dev/null
     AGENT=
+}
+
+# agent_where FILE — where the running agent is (its threads' stacks, when
+# gdb is here; else the kernel's wait channel): for a failure's detail
+agent_where()
+{
+    {
+        echo "---- where pid $AGENT is: $(cat "/proc/$AGENT/wchan" 2>/dev/null)"
+        command -v gdb >/dev/null 2>&1 && timeout 20 gdb -p "$AGENT" -batch -ex "thread apply all bt" 2>&1 |
+            grep -E '^(#|Thread)'
+    } >>"$1"
 }
 
 # counts DB TAG — "total distinct" stored lines line-TAG-*

@@ -219,6 +219,7 @@ done
 if last_stored; then
     pass "3. after 3 SIGKILLs the last line is stored"
 else
+    agent_where "$ERR"
     fail "3. after 3 SIGKILLs the last line is stored within 60 s; the agent's stderr:" "$ERR"
 fi
 stop_agent "3. stop after the kills" "$ERR"
