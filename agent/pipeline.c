@@ -20,6 +20,7 @@ pipeline_t *pipeline_new(store_t *st)
     pl->ml_max = LINE_MAX_DEFAULT;
     pl->format = DECODE_AUTO;
     pl->stream_idle_ms = PIPELINE_STREAM_IDLE_MS;
+    pl->in_flight_idle_ms = PIPELINE_IN_FLIGHT_IDLE_MS;
     pl->now_ms = pl->swept_ms = obs_mono_ms();
     return pl;
 }
@@ -122,8 +123,15 @@ int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_g
 {
     int rc = stream_open(pl, function, log_group, stream, out, err);
     if (!rc)
-        (*out)->pinned = 1;
+        (*out)->holds++;
     return rc;
+}
+
+void pipeline_stream_release(pipeline_t *pl, pipeline_stream_t *ps)
+{
+    (void)pl;
+    if (ps && ps->holds > 0)
+        ps->holds--;
 }
 
 int pipeline_stream_open_transient(pipeline_t *pl, const char *function, const char *log_group,
@@ -152,15 +160,46 @@ void pipeline_set_stream_idle(pipeline_t *pl, int64_t ms)
     pl->stream_idle_ms = ms;
 }
 
-/* Let go of the streams not pinned that no line reached for
- * stream_idle_ms and that hold nothing (after a sync: none is dirty). */
+void pipeline_set_in_flight_idle(pipeline_t *pl, int64_t in_flight_ms)
+{
+    pl->in_flight_idle_ms = in_flight_ms;
+}
+
+/* Mark kept the streams a kept source points to (where its last line went,
+ * where a pending multi-line event of it goes, its wrapper's last stream):
+ * until the source lets go of them. Returns how many it marked. */
+static int keep_children(pipeline_t *pl)
+{
+    int marked = 0;
+    for (int i = 0; i < pl->nstreams; i++) {
+        pipeline_stream_t *ps = pl->streams[i], *c[2] = { ps->last_to, ps->last_child };
+        for (int k = 0; ps->kept && k < 2; k++)
+            if (c[k] && !c[k]->kept) {
+                c[k]->kept = 1;
+                marked++;
+            }
+    }
+    return marked;
+}
+
+/* Let go of the streams not held (pipeline_stream_open) that no line
+ * reached for stream_idle_ms (in_flight_idle_ms when requests are in
+ * flight), that hold no line (after a sync: none is dirty) and that no
+ * stream kept points to. */
 static void expire_streams(pipeline_t *pl)
 {
     int kept = 0, gone = 0;
     for (int i = 0; i < pl->nstreams; i++) {
         pipeline_stream_t *ps = pl->streams[i];
-        if (!ps->pinned && !ps->dirty && !ps->npending && !ps->n_in_flight &&
-            pl->now_ms - ps->used_ms >= pl->stream_idle_ms) {
+        int64_t idle = pl->now_ms - ps->used_ms;
+        ps->kept = ps->holds || ps->dirty || ps->npending || idle < pl->stream_idle_ms ||
+                   (ps->n_in_flight && idle < pl->in_flight_idle_ms);
+    }
+    while (keep_children(pl))
+        ;
+    for (int i = 0; i < pl->nstreams; i++) {
+        pipeline_stream_t *ps = pl->streams[i];
+        if (!ps->kept) {
             free_stream(ps);
             gone++;
         } else {
@@ -306,7 +345,7 @@ static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *
         *out = c;
         return 0;
     }
-    int rc = pipeline_stream_open(pl, fn, group, name, out, err);
+    int rc = stream_open(pl, fn, group, name, out, err);
     if (!rc)
         src->last_child = *out;
     return rc;
@@ -335,6 +374,7 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
         }
         ps->emulated |= src->dec.emulated;
     }
+    src->used_ms = ps->used_ms = pl->now_ms;
     line_t line = { wrapped ? rec.message.p : raw->p, wrapped ? rec.message.len : raw->len, raw->flags };
     /* a line for another stream, or with a time of its own from its
      * wrapper, is never a continuation of the pending event */
@@ -383,6 +423,7 @@ int pipeline_decoded(pipeline_t *pl, pipeline_stream_t *src, const decode_record
     int rc = route(pl, src, rec, &ps, err);
     if (rc)
         return rc;
+    src->used_ms = ps->used_ms = pl->now_ms;
     line_t line = { rec->message.p, rec->message.len, 0 };
     line_origin_t at = { rec->has_ts ? rec->ts_ms : -1, 0, 0 };
     count_input(pl, 0, rec->message.len + 1);
@@ -449,6 +490,8 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     pl->ndirty = 0;
     pl->now_ms = obs_mono_ms();
     int64_t every = pl->stream_idle_ms < 10000 ? pl->stream_idle_ms : 10000;
+    if (pl->in_flight_idle_ms < every)
+        every = pl->in_flight_idle_ms;
     if (pl->now_ms - pl->swept_ms >= every)
         expire_streams(pl);
     pipeline_stats_t *s = &pl->stats, *y = &pl->synced;

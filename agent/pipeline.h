@@ -30,7 +30,9 @@ typedef struct pipeline_stats {
     int64_t multiline_capped; /* continuation lines that started a new event: the
                                  event was full (max bytes or lines) */
     int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
-    int64_t streams_expired;  /* idle network streams let go (PIPELINE_STREAM_IDLE_MS) */
+    int64_t streams_expired;  /* idle streams let go (PIPELINE_STREAM_IDLE_MS): named by
+                                 the network or a file's wrapper, or a file's own
+                                 once the file is let go */
     int64_t outcome_unattributed; /* lines that said how an invocation went without
                                  naming it while several were in flight */
     int64_t unrecognised;     /* lines that hold a platform marker ("REPORT
@@ -51,27 +53,40 @@ void pipeline_free(pipeline_t *pl);
  * the settings (EMF, multi-line) are kept. */
 void pipeline_reset(pipeline_t *pl);
 
-/* Find or create the stream (and its store row). The handle lives as long as
- * the pipeline. */
+/* Find or create the stream (and its store row), and hold it: the handle
+ * stays valid until as many pipeline_stream_release as opens (a tailed
+ * file's own stream, held while the file is tailed). */
 int pipeline_stream_open(pipeline_t *pl, const char *function, const char *log_group,
                          const char *stream, pipeline_stream_t **out, obs_err_t *err);
+/* Let go of one hold (NULL: nothing): once none is left, the stream is let
+ * go as a transient one is (below), its state being in the store. */
+void pipeline_stream_release(pipeline_t *pl, pipeline_stream_t *ps);
 int64_t pipeline_stream_id(const pipeline_stream_t *ps);
 
-/* The same for a stream a network input names (any client can name a new
- * one with each document): a stream no line reached for
- * PIPELINE_STREAM_IDLE_MS and that holds nothing (no line waiting for a
- * time, no request in flight) is let go at a pipeline_sync, its state
- * being in the store, unless pipeline_stream_open opened it too. The
- * handle is valid while pipeline_epoch stays the same. */
+/* The same, without a hold, for a stream a network input names (any client
+ * can name a new one with each document); the streams a file's wrapper
+ * names are opened so too. A stream no line reached for
+ * PIPELINE_STREAM_IDLE_MS (PIPELINE_IN_FLIGHT_IDLE_MS with a request in
+ * flight), with no line waiting for a time, not held, and not where a kept
+ * stream's last line went (or its wrapper named last) is let go at a
+ * pipeline_sync, its state being in the store. The handle is valid while
+ * pipeline_epoch stays the same. */
 #define PIPELINE_STREAM_IDLE_MS (5 * 60 * 1000)
+/* A stream with requests in flight is let go too once idle this long: past
+ * Lambda's longest timeout (15 minutes) none of them still runs, and a
+ * REPORT that comes after merges with its invocation by request id. */
+#define PIPELINE_IN_FLIGHT_IDLE_MS (16 * 60 * 1000)
 int pipeline_stream_open_transient(pipeline_t *pl, const char *function, const char *log_group,
                                    const char *stream, pipeline_stream_t **out, obs_err_t *err);
 /* Changes when streams are let go (and at a reset). */
 int64_t pipeline_epoch(const pipeline_t *pl);
 /* Streams held now. */
 int pipeline_streams_open(const pipeline_t *pl);
-/* Let streams go after ms idle instead of PIPELINE_STREAM_IDLE_MS (tests). */
+/* Let streams go after ms idle instead of PIPELINE_STREAM_IDLE_MS, and
+ * those with requests in flight after in_flight_ms instead of
+ * PIPELINE_IN_FLIGHT_IDLE_MS (tests). */
 void pipeline_set_stream_idle(pipeline_t *pl, int64_t ms);
+void pipeline_set_in_flight_idle(pipeline_t *pl, int64_t in_flight_ms);
 
 /* One line of the stream (as framed: no newline, one '\r' stripped).
  * raw_bytes = what it took in the input, newline included. ml is the

@@ -56,7 +56,9 @@ struct pipeline_stream {
     int dec_sniffed;
     struct pipeline_stream *last_child;   /* the stream a wrapper named last */
     struct pipeline_stream *last_to;      /* where the source's last line went */
-    int pinned;               /* opened by pipeline_stream_open: never let go */
+    int holds;                /* pipeline_stream_open's not released yet: never let
+                                 go while > 0 (a tailed file's own stream) */
+    int kept;                 /* expire_streams' mark: not let go this time */
     int64_t used_ms;          /* monotonic (as of the last sync): a line reached it */
 };
 
@@ -79,6 +81,7 @@ struct pipeline {
     int64_t now_ms;                   /* monotonic, at the last sync */
     int64_t swept_ms;                 /* when idle streams were last let go */
     int64_t stream_idle_ms;           /* PIPELINE_STREAM_IDLE_MS unless set */
+    int64_t in_flight_idle_ms;        /* PIPELINE_IN_FLIGHT_IDLE_MS unless set */
     int64_t epoch;                    /* streams let go so far (pipeline_epoch) */
 };
 

@@ -1,7 +1,9 @@
 /* store/retention.c — deleting what is older than a cutoff, a small batch
  * at a time, inside the writer's open transaction (so a batch commits or
  * rolls back with the rows around it), and measuring the store's size.
- * The policy (when, which cutoff) is the agent's: agent/retention.c. */
+ * The policy (when, which cutoff) is the agent's: agent/retention.c.
+ * Events deleted from a minute whose rollup stays are counted in its
+ * rollup's evicted column (and its hour's), in the same transaction. */
 #include "store/schema.h"
 #include "store/store_int.h"
 
@@ -68,6 +70,8 @@ int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_rete
      * minutes deleted here would come back with this batch's part of them */
     if ((rc = store__begin(st, err)) || (rc = store__flush_rollups(st, err)) ||
         (rc = store__flush_metrics(st, err)) || (rc = events_bound(st, cutoff_ms, limit, &bound, err)) ||
+        (rc = run(st, SQL_RET_EVICTED_MINUTE, bound, limit, NULL, err)) ||
+        (rc = run(st, SQL_RET_EVICTED_HOUR, bound, limit, NULL, err)) ||
         (rc = run(st, SQL_RET_FTS_DELETE, bound, limit, NULL, err)) ||
         (rc = run(st, SQL_RET_EVENTS_DELETE, bound, limit, &del->events, err)))
         return rc;
@@ -140,7 +144,9 @@ int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int li
         bound = arrived_before_ms;   /* fewer than a batch: all of them */
     else
         bound++;                     /* the others of that millisecond too */
-    if ((rc = run(st, SQL_RET_ABSURD_FTS_DELETE, bound, limit, NULL, err)) ||
+    if ((rc = run(st, SQL_RET_ABSURD_EVICTED_MINUTE, bound, limit, NULL, err)) ||
+        (rc = run(st, SQL_RET_ABSURD_EVICTED_HOUR, bound, limit, NULL, err)) ||
+        (rc = run(st, SQL_RET_ABSURD_FTS_DELETE, bound, limit, NULL, err)) ||
         (rc = run(st, SQL_RET_ABSURD_DELETE, bound, limit, deleted, err)))
         return rc;
     *done = bound == arrived_before_ms;

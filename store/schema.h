@@ -370,9 +370,20 @@
 "BEGIN UPDATE forward_state SET point_id = coalesce((SELECT max(id) FROM metric_points), 0)\n" \
 "  WHERE point_id > coalesce((SELECT max(id) FROM metric_points), 0); END;\n"
 
+/* ---- v12: what --max-db-size evicted of a kept minute ----------------------- */
+/* Retention under --max-db-size evicts the oldest events, 500 at a time, so
+ * a minute (and an hour) can lose some of its events and keep its rollup,
+ * which still counts all of them. evicted is how many of the row's events
+ * were deleted (store/retention.c adds them in the transaction that deletes
+ * the events): events - evicted of a minute are still in the events table. */
+#define SQL_V12 \
+"ALTER TABLE rollup_minute ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0;\n" \
+"ALTER TABLE rollup_hour ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
-#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, SQL_V11 }
-#define STORE_SCHEMA_VERSION 11
+#define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, \
+                           SQL_V11, SQL_V12 }
+#define STORE_SCHEMA_VERSION 12
 
 /* ---- connection pragmas ------------------------------------------------ */
 
@@ -543,6 +554,16 @@
  * non-empty message (store/writer.c). */
 #define SQL_RET_EVENTS_BOUND \
 "SELECT ts FROM events WHERE ts < ?1 ORDER BY ts LIMIT 1 OFFSET ?2 - 1"
+/* Before the events of a batch go, each (function, minute) and (function,
+ * hour) rollup counts them as evicted (v12); W selects the batch's events
+ * (of e), ?1 its bound. SPAN is the row's length in ms. */
+#define SQL_RET_EVICTED_INTO(T, K, SPAN, W) \
+"UPDATE " T " SET evicted = evicted + d.n FROM (SELECT s.function AS f,\n" \
+"    e.ts - ((e.ts % " SPAN ") + " SPAN ") % " SPAN " AS k, count(*) AS n\n" \
+"  FROM events e JOIN streams s ON s.id = e.stream_id WHERE " W " GROUP BY 1, 2) d\n" \
+"  WHERE " T ".function = d.f AND " T "." K " = d.k"
+#define SQL_RET_EVICTED_MINUTE SQL_RET_EVICTED_INTO("rollup_minute", "minute", "60000", "e.ts < ?1")
+#define SQL_RET_EVICTED_HOUR SQL_RET_EVICTED_INTO("rollup_hour", "hour", "3600000", "e.ts < ?1")
 #define SQL_RET_FTS_DELETE \
 "INSERT INTO events_fts(events_fts, rowid, message)\n" \
 "  SELECT 'delete', id, message FROM events WHERE ts < ?1 AND message != ''"
@@ -580,6 +601,12 @@
 "INSERT INTO events_fts(events_fts, rowid, message)\n" \
 "  SELECT 'delete', id, message FROM events\n" \
 "  WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND ingest_ts < ?1 AND message != ''"
+#define SQL_RET_ABSURD_WHERE \
+"e.flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND e.ingest_ts < ?1"
+#define SQL_RET_ABSURD_EVICTED_MINUTE \
+SQL_RET_EVICTED_INTO("rollup_minute", "minute", "60000", SQL_RET_ABSURD_WHERE)
+#define SQL_RET_ABSURD_EVICTED_HOUR \
+SQL_RET_EVICTED_INTO("rollup_hour", "hour", "3600000", SQL_RET_ABSURD_WHERE)
 #define SQL_RET_ABSURD_DELETE \
 "DELETE FROM events WHERE flags & " OBS_STR(EVF_TIME_ABSURD_BIT) " != 0 AND ingest_ts < ?1"
 #define SQL_RET_OLDEST \

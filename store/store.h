@@ -263,8 +263,9 @@ typedef struct store_retention_counts {
  * millisecond taken are all taken), metric points (ts), invocations (end,
  * else start; one with neither is kept), per-minute rollups of functions and
  * metrics and hourly rollups whose whole minute or hour is before the
- * cutoff (a minute cut in two keeps its rollup: the counts of all of it).
- * *done = 1 when nothing older than the cutoff is left. */
+ * cutoff (a minute cut in two keeps its rollup: the counts of all of it,
+ * and in its evicted column how many of its events were deleted; so does
+ * its hour). *done = 1 when nothing older than the cutoff is left. */
 int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
                            int *done, obs_err_t *err);
 
@@ -275,7 +276,8 @@ int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err);
 
 /* Delete at most about `limit` events of absurd time (EVF_TIME_ABSURD) that
  * arrived before arrived_before_ms, the first arrived first, with their
- * full-text entries; *deleted: how many; *done = 1 when none is left. */
+ * full-text entries (counted in their minutes' and hours' evicted);
+ * *deleted: how many; *done = 1 when none is left. */
 int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int limit, int64_t *deleted,
                                   int *done, obs_err_t *err);
 
@@ -313,6 +315,7 @@ typedef struct store_fn_summary {
     double gb_seconds;
     int64_t first_ts, last_ts;
     int64_t emulated;         /* invocations run by an emulator (SAM local, the RIE) */
+    int64_t evicted;          /* of the events, deleted by retention (rollups kept) */
 } store_fn_summary_t;
 
 /* Which functions and minutes a summary covers. */

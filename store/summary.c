@@ -13,7 +13,7 @@
 "SELECT function, sum(events), sum(invocations), sum(errors), sum(timeouts),\n" \
 "  sum(crashes), sum(oom), sum(cold_starts), sum(throttle_signals), sum(error_lines),\n" \
 "  max(duration_max), sum(init_sum), max(max_memory_used), max(memory_size),\n" \
-"  sum(gb_seconds), min(minute), max(minute), sum(emulated)\n" \
+"  sum(gb_seconds), min(minute), max(minute), sum(emulated), sum(evicted)\n" \
 "FROM rollup_minute WHERE minute >= ?1 AND minute < ?2\n" \
 "GROUP BY function ORDER BY function"
 /* an invocation is in the minutes of its end (its start when it has none),
@@ -137,6 +137,7 @@ int store_summary(store_t *st, const store_summary_filter_t *f, store_fn_summary
         r->first_ts = sqlite3_column_int64(s, 15);
         r->last_ts = sqlite3_column_int64(s, 16) + 60000;
         r->emulated = sqlite3_column_int64(s, 17);
+        r->evicted = sqlite3_column_int64(s, 18);
 
         int64_t ninit = scalar(st->db, SQL_SUMMARY_INIT_COUNT, r->function, -1, &span, NULL);
         r->avg_init_ms = ninit > 0 ? init_sum / (double)ninit : NAN;

@@ -232,6 +232,7 @@ static void reap(follower_t *f)
                                now - t->rotated_ms >= f->o->rotate_wait_ms;
         if (go) {
             tail__fd_release(f, t);
+            pipeline_stream_release(f->pl, t->ps);
             tail_file_free(t);
             f->v[i] = f->v[--f->n];
         } else {
@@ -245,6 +246,7 @@ static void drop_all(follower_t *f)
 {
     for (int i = 0; i < f->n; i++) {
         tail__fd_release(f, f->v[i]);
+        pipeline_stream_release(f->pl, f->v[i]->ps);
         tail_file_free(f->v[i]);
     }
     f->n = 0;

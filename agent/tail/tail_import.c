@@ -178,6 +178,7 @@ static int read_file(reader_ctx_t *c, tail_found_t *fd_, const store_source_t *c
             c->pg->done_bytes += fd_->offset;
         rc = read_to_end(c, t, 1, err);
     }
+    pipeline_stream_release(c->pl, t->ps);
     tail_file_free(t);
     return rc;
 }
@@ -319,6 +320,7 @@ static int import_stdin(reader_ctx_t *c, import_report_t *rep, obs_err_t *err)
         tail_file_start(t, 0, NULL, c->o->max_line);
         rc = read_stdin(c, t, err);
     }
+    pipeline_stream_release(c->pl, t->ps);
     tail_file_free(t);
     return rc == 1 ? 0 : rc;
 }

@@ -211,7 +211,8 @@ typedef struct tailed {
     int64_t mtime_seen;    /* and its mtime (the writer's clock), epoch ms */
     line_reader_t lr;
     multiline_event_t ml;  /* a multi-line event read but not yet stored */
-    pipeline_stream_t *ps; /* NULL after a rewind: reopened before the next read */
+    pipeline_stream_t *ps; /* held (pipeline_stream_open), released when the file is
+                              let go; NULL after a rewind: reopened before the next read */
     store_source_t src;    /* its checkpoint, as last described */
     /* what it knows the file held: the first head_len bytes hash to head,
      * the vlen bytes before vend hash to vhash (from the bytes read, or

@@ -76,7 +76,7 @@ static void put_real(qval_t *v, double d)
 static const char *const columns[] = { "function", "invocations", "errors", "error_pct", "timeouts",
                                        "crashes", "oom", "cold_starts", "cold_pct", "p50_ms", "p99_ms",
                                        "max_ms", "avg_init_ms", "peak_memory_mb", "memory_size_mb",
-                                       "throttle_signals", "events", "emulated" };
+                                       "throttle_signals", "events", "emulated", "evicted" };
 
 static void format_row(qformat_t *f, const store_fn_summary_t *r)
 {
@@ -103,6 +103,7 @@ static void format_row(qformat_t *f, const store_fn_summary_t *r)
     put_int(&v[15], r->throttle_signals);
     put_int(&v[16], r->events);
     put_int(&v[17], r->emulated);
+    put_int(&v[18], r->evicted);
     qformat_row(f, v);
 }
 
@@ -127,6 +128,7 @@ static void print_table(const store_fn_summary_t *rows, int n)
         total.cold_starts += rows[i].cold_starts;
         total.throttle_signals += rows[i].throttle_signals;
         total.events += rows[i].events;
+        total.evicted += rows[i].evicted;
         if (!isnan(rows[i].max_ms) && (isnan(total.max_ms) || rows[i].max_ms > total.max_ms))
             total.max_ms = rows[i].max_ms;
     }
@@ -138,6 +140,10 @@ static void print_table(const store_fn_summary_t *rows, int n)
                    "emulator, serverless-offline): PEAK MEM leaves them out (an emulator reports all "
                    "the memory as used)\n",
                    (termsafe_copy(fn, sizeof fn, rows[i].function, strlen(rows[i].function), 0), fn), (long long)rows[i].emulated, (long long)rows[i].invocations);
+    if (total.evicted)
+        printf("%lld of these %lld EVENTS were evicted by retention (--max-db-size keeps the newest "
+               "events, and the counts of a minute it cut in two): queries of the lines see that many "
+               "fewer\n", (long long)total.evicted, (long long)total.events);
     if (n == 0)
         printf("(no events in this range)\n");
     printf("ERRORS = failed invocations (handler errors, timeouts, crashes, out-of-memory kills: "

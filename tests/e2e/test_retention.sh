@@ -9,7 +9,8 @@
 # 40,000 lines in one minute keep the newest several thousand (4,500
 # measured; before: 1,256, whole minutes were evicted, the newest with
 # them), and so do three SIGKILLs while 40,000 more are read (6,000; before:
-# 1,256 and the file over its limit). A reader holding a snapshot: the WAL
+# 1,256 and the file over its limit); the minute's rollup counts what was
+# evicted of it (evicted + kept = its events), and obsq summary says so. A reader holding a snapshot: the WAL
 # stays bounded, the writer waits and says so. By age: an old
 # and a recent corpus; the old one is deleted entirely, the recent one kept
 # entirely.
@@ -200,6 +201,15 @@ check_eq "3. kept + retention_events_deleted = every line" \
     $((kept + $(status "$DB" retention_events_deleted))) 40000
 check_eq "3. the minute cut in two keeps its rollup: all 40,000" \
     "$(sql "$DB" "SELECT sum(events) FROM rollup_minute")" 40000
+# evicted: what retention deleted of a minute whose rollup it kept
+evicted() { sql "$DB" "SELECT sum(evicted) FROM rollup_minute WHERE minute = $base"; }
+check_eq "3. ... and says what was evicted: evicted + kept = the rollup's events" \
+    $(($(evicted) + kept)) "$(sql "$DB" "SELECT events FROM rollup_minute WHERE minute = $base")"
+check_eq "3. ... its hour too" \
+    $(($(sql "$DB" "SELECT sum(evicted) FROM rollup_hour") + kept)) 40000
+"$OBSQ" --db "$DB" summary >"$T/s3.summary" 2>&1
+check_grep "3. obsq summary says how many of its events were evicted" "$T/s3.summary" \
+    "^$(evicted) of these 40000 EVENTS were evicted by retention"
 # three SIGKILLs while 40,000 more lines are read, then a clean run
 flood b 40000 >>"$S/fn/busy.log"
 for k in 1 2 3; do
@@ -227,6 +237,8 @@ kept=$(sql "$DB" "SELECT count(*) FROM events")
 check "3. after the kills the newest several thousand are kept ($kept; before: 1,256, the store over its limit)" test "$kept" -ge 3000
 check_eq "3. ... the very last line among them" \
     "$(sql "$DB" "SELECT count(*) FROM events WHERE message LIKE '%line-b-039999 %'")" 1
+check_eq "3. ... and the rollup still says what was evicted: evicted + kept = its events" \
+    $(($(evicted) + kept)) "$(sql "$DB" "SELECT events FROM rollup_minute WHERE minute = $base")"
 # a run started after a SIGKILL reads its backlog in full batches before
 # its growth estimate has settled: the file may pass the limit once, by a
 # turn's growth (4.36 MB measured under ASan; docs/operations.md)

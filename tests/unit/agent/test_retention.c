@@ -2,6 +2,7 @@
  * known rows: what store_retention_delete removes and what it keeps
  * (events and their full-text entries, metric points, invocations, the
  * function and metric rollups, hours only when wholly old), in batches;
+ * what the rollups kept say was evicted of them;
  * the oldest time and the size it reports; a WAL a reader keeps from
  * starting over; and the option parsers of agent/retention.c. */
 #define CHECK_MAIN
@@ -40,6 +41,16 @@ static int64_t fts_count(sqlite3 *db, const char *word)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH '%s'", word);
     return q(db, sql);
+}
+
+/* Rollup rows whose events less evicted are not the events still stored
+ * in their minute (hour): 0 when the evicted counts say exactly what went. */
+static int64_t inconsistent(sqlite3 *db)
+{
+    return q(db, "SELECT (SELECT count(*) FROM rollup_minute r WHERE r.events - r.evicted !=\n"
+                 "  (SELECT count(*) FROM events e WHERE e.ts - ((e.ts % 60000) + 60000) % 60000 = r.minute))\n"
+                 " + (SELECT count(*) FROM rollup_hour r WHERE r.events - r.evicted !=\n"
+                 "  (SELECT count(*) FROM events e WHERE e.ts - ((e.ts % 3600000) + 3600000) % 3600000 = r.hour))");
 }
 
 static void cleanup(void)
@@ -178,6 +189,12 @@ static void test_deletes_what_is_older_than_the_cutoff(void)
     CHECK_EQ_INT(q(db, "SELECT sum(count) FROM metric_rollup_minute"), 180);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM rollup_hour"), 1);
     CHECK_EQ_INT(q(db, "SELECT hour FROM rollup_hour"), BASE);
+    /* the kept minutes lost nothing; the hour lost minutes 0 and 1 (60 + 3
+     * ties, 60 + the empty one), cut by batches of 25 on the way */
+    CHECK_EQ_INT(q(db, "SELECT sum(evicted) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q(db, "SELECT events FROM rollup_hour"), 304);
+    CHECK_EQ_INT(q(db, "SELECT evicted FROM rollup_hour"), 124);
+    CHECK_EQ_INT(inconsistent(db), 0);
 
     /* the full-text index lists exactly the remaining rows */
     CHECK_EQ_INT(fts_count(db, "worda"), 0);
@@ -233,7 +250,8 @@ static void test_everything_goes_and_pages_are_freed(void)
 }
 
 /* --max-db-size's steps: the 100 oldest events, wherever that cuts a
- * minute; the minute cut in two keeps its rollups (all of its counts). */
+ * minute; the minute cut in two keeps its rollups (all of its counts) and
+ * says how many of its events were evicted, as does its hour. */
 static void test_a_minute_cut_in_two_keeps_its_rollups(void)
 {
     store_t *st = fill();
@@ -263,6 +281,13 @@ static void test_a_minute_cut_in_two_keeps_its_rollups(void)
     /* minute 0 and the hour before go; minute 1 keeps its 61 events' counts */
     CHECK_EQ_INT(q(db, "SELECT min(minute) FROM rollup_minute"), BASE + MIN_MS);
     CHECK_EQ_INT(q(db, "SELECT events FROM rollup_minute WHERE minute = 1800000060000"), 61);
+    /* of which s0, the empty one and s1..s34 were evicted: 36; 25 are left */
+    CHECK_EQ_INT(q(db, "SELECT evicted FROM rollup_minute WHERE minute = 1800000060000"), 36);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE ts >= 1800000060000 AND ts < 1800000120000"), 25);
+    CHECK_EQ_INT(q(db, "SELECT sum(evicted) FROM rollup_minute WHERE minute != 1800000060000"), 0);
+    /* the hour of BASE: minute 0's 63 and those 36 of its 304 */
+    CHECK_EQ_INT(q(db, "SELECT events * 1000 + evicted FROM rollup_hour"), 304 * 1000 + 99);
+    CHECK_EQ_INT(inconsistent(db), 0);
     CHECK_EQ_INT(q(db, "SELECT min(minute) FROM metric_rollup_minute"), BASE + MIN_MS);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM rollup_hour"), 1);
     CHECK_EQ_INT(fts_count(db, "worda"), 0);
@@ -312,6 +337,11 @@ static void test_absurd_events_go_by_arrival(void)
     CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO events_fts(events_fts, rank) VALUES('integrity-check', 1)",
                               NULL, NULL, NULL),
                  SQLITE_OK);
+    /* their minutes (in 9999, in 1970) keep their counts, all evicted */
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + evicted FROM rollup_minute WHERE minute = 253402300740000"), 22);
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + evicted FROM rollup_minute WHERE minute = 0"), 11);
+    CHECK_EQ_INT(q(db, "SELECT sum(evicted) FROM rollup_minute WHERE minute BETWEEN 1 AND 253402300739999"), 0);
+    CHECK_EQ_INT(inconsistent(db), 0);
     CHECK_EQ_INT(store_close(st, &err), 0);
     cleanup();
 }

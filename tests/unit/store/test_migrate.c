@@ -5,7 +5,8 @@
  * store v7's emulated columns, a v7 store v8's checkpoints by identity, a
  * v8 store v9's init types (from the durations its REPORTs had) and timing,
  * a v9 store v10's flags on its events of absurd times, a v10 store v11's
- * forwarding watermark; a read-only open of an old store refuses
+ * forwarding watermark, a v11 store v12's evicted counts (0 for the rollups
+ * it had); a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -47,6 +48,9 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
+/* Take v12's evicted counts away (a v11 store). */
+#define UNDO_V12 \
+    "ALTER TABLE rollup_minute DROP COLUMN evicted; ALTER TABLE rollup_hour DROP COLUMN evicted;"
 /* Take v11's forwarding watermark away (a v10 store). */
 #define UNDO_V11 \
     "DROP TRIGGER forward_events_top; DROP TRIGGER forward_points_top; DROP TABLE forward_state;"
@@ -113,9 +117,9 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 11);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 12);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
-    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors FROM rollup_minute"), 3);
+    CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors + evicted FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
     CHECK_NEAR(sketch_q(db, "duration_sketch", 0.0), 80, 0.8);     /* within 1% */
     CHECK_NEAR(sketch_q(db, "duration_sketch", 1.0), 120.5, 1.2);
@@ -156,7 +160,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -203,7 +207,7 @@ static void test_v6_migrates_to_v7(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
+                              UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                               "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
@@ -256,7 +260,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
+                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -305,7 +309,7 @@ static void test_v8_migrates_to_v9(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
+                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
                               "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                               "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                               "  VALUES('cold', 1, 20, 150.5, 1);"
@@ -345,7 +349,7 @@ static void test_v9_flags_absurd_times(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V11 "DROP INDEX events_absurd;"
+                              UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
                               "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
                               "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
                               "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
@@ -384,7 +388,7 @@ static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db, UNDO_V11 "PRAGMA user_version=10;", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db, UNDO_V12 UNDO_V11 "PRAGMA user_version=10;", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     if (!st)
@@ -410,7 +414,39 @@ static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
     cleanup();
 }
 
+/* v11 -> v12: the rollups a v11 store had keep their counts and say that
+ * none of their events was evicted. */
+static void test_v11_migrates_to_v12_nothing_evicted(void)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/v11.db", dir);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+                              UNDO_V12
+                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 7);"
+                              "INSERT INTO rollup_hour(function, hour, events) VALUES('fn', 0, 7);"
+                              "PRAGMA user_version=11;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    if (!st)
+        return;
+    db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + evicted FROM rollup_minute WHERE function = 'fn'"), 70);
+    CHECK_EQ_INT(q(db, "SELECT events * 10 + evicted FROM rollup_hour WHERE function = 'fn'"), 70);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
+    TEST(test_v11_migrates_to_v12_nothing_evicted),
     TEST(test_v9_flags_absurd_times),
     TEST(test_v10_migrates_to_v11_watermark_follows_deletes),
     TEST(test_readonly_refuses_old_schema),
