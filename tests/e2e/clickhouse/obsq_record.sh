@@ -6,7 +6,7 @@
 # file) — then runs the real obsq ($OBSQ_REAL) with the same arguments.
 # Calls that read only the store (--explain, --follow, --context,
 # --request) are not recorded: --engine refuses them by design.
-db= skip=
+db='' skip=''
 prev=
 for a in "$@"; do
     [ "$prev" = --db ] && db=$a
@@ -16,7 +16,7 @@ for a in "$@"; do
     prev=$a
 done
 if [ -z "$skip" ] && [ -n "$db" ] && [ -f "$db" ]; then
-    n=$(ls "$OBSQ_REC/calls" | wc -l)
+    n=$(find "$OBSQ_REC/calls" -name '*.args' | wc -l)
     # the store's contents name its snapshot: the same calls on the same
     # data are one call, whatever obsq's reads did to the file's times
     key=$(cat "$db" "$db-wal" 2>/dev/null | cksum | cut -d' ' -f1)
