@@ -33,7 +33,9 @@ case $BUILD in
 *) BUILD=$(pwd)/$BUILD ;;
 esac
 OBSAGENT=$BUILD/obsagent
-OBSQ=$BUILD/obsq
+# OBS_E2E_OBSQ: a wrapper run instead (clickhouse/suite_queries.sh records the
+# queries of the query suites with it)
+OBSQ=${OBS_E2E_OBSQ:-$BUILD/obsq}
 LAMBDAGEN=$BUILD/lambdagen
 
 E2E_NAME=$(basename "$0" .sh)
