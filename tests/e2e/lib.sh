@@ -130,9 +130,13 @@ truth()
     printf '%s\n' "$_v"
 }
 
+# sql DB QUERY — read the store as obsq does: read-only, and waiting (up to
+# 5 s, as obsq's busy timeout) while the writer holds the WAL for a moment
+# (a checkpoint that truncates it, recovery after a kill) instead of
+# answering "database is locked" at once
 sql()
 {
-    sqlite3 -batch -noheader "file:$1?mode=ro" "$2" 2>&1
+    sqlite3 -batch -noheader -cmd ".timeout 5000" "file:$1?mode=ro" "$2" 2>&1
 }
 
 sqlq()

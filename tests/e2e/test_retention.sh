@@ -229,6 +229,7 @@ done
 if last_stored; then
     pass "3. after 3 SIGKILLs the last line is stored"
 else
+    echo "---- the last line read back: $(sql "$DB" "SELECT count(*) FROM events WHERE message LIKE '%line-b-039999 %'")" >>"$ERR"
     agent_where "$ERR"
     fail "3. after 3 SIGKILLs the last line is stored within 60 s; the agent's stderr:" "$ERR"
 fi
