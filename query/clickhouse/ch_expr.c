@@ -1,10 +1,9 @@
 /* query/clickhouse/ch_expr.c — expressions in ClickHouse SQL (see
  * ch_int.h), each with a static type, computing what the SQLite dialect
  * computes: SQLite's comparisons between classes (NULL, numbers, text: a
- * number is less than any text), its three-valued AND/OR, obs_num()'s
- * reading of numeric text, a JSON field's value typed as json_extract()
- * types it (the forwarder keeps the type beside the text), division by zero
- * as NULL. Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
+ * number is less than any text), its three-valued AND/OR, a JSON
+ * field's value typed as json_extract() types it, division by zero as NULL
+ * (how each type reads as a number or a boolean: ch_value.c). Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
  * binds nothing over HTTP. What this file cannot write exactly is refused. */
 #include "query/clickhouse/ch_int.h"
 #include "query/builtins.h"
@@ -14,146 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* numeric text, as obs_num() reads it (query/sqlfuncs/sqlfuncs_numeric.c) */
-#define NUMRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*[+-]?([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)([eE][+-]?[0-9]+)?[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*$'"
-#define TRIMRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*\\\\+?|[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*$'"
-/* the number at the head of a text, as SQLite's arithmetic reads it (0 when none) */
-#define PREFIXRE "'^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]*[+-]?(?:[0-9]+\\\\.?[0-9]*|\\\\.[0-9]+)(?:[eE][+-]?[0-9]+)?'"
-
-void ch__fail(chem_t *e, const qnode_t *at, const char *fmt, const char *arg)
-{
-    if (e->rc)
-        return;
-    e->rc = obs_err_set(e->err, OBS_EINVAL, fmt, arg);
-    if (at && e->err) {
-        int line = 1, col = 1;
-        for (int i = 0; i < at->start && e->q->text[i]; i++) {
-            if (e->q->text[i] == '\n')
-                line++, col = 1;
-            else
-                col++;
-        }
-        e->err->line = line;
-        e->err->col = col;
-    }
-}
-
-void ch__cx_free(cx_t *x)
-{
-    buf_free(&x->v);
-    buf_free(&x->t);
-    memset(x, 0, sizeof *x);
-}
-
-const ccol_t *ch__find(const chem_t *e, const char *name)
-{
-    for (int i = e->n - 1; i >= 0; i--)
-        if (strcmp(e->cols[i].name, name) == 0)
-            return &e->cols[i];
-    if (name[0] == '@' && name[1] != '@')
-        for (int i = e->n - 1; i >= 0; i--)
-            if (strcmp(e->cols[i].name, name + 1) == 0)
-                return &e->cols[i];
-    return NULL;
-}
-
-ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is_time)
-{
-    if (e->n == e->cap) {
-        e->cap = e->cap ? e->cap * 2 : 32;
-        e->cols = xrealloc(e->cols, (size_t)e->cap * sizeof *e->cols);
-    }
-    ccol_t *c = &e->cols[e->n++];
-    memset(c, 0, sizeof *c);
-    c->name = xstrdup(name);
-    snprintf(c->ident, sizeof c->ident, "%s", ident);
-    c->ty = ty;
-    c->is_time = is_time;
-    return c;
-}
-
-static void refuse(chem_t *e, const qnode_t *at, const char *what)
-{
-    ch__fail(e, at, "not supported on the ClickHouse engine: %s (docs/scale-out.md; run it on the local store)",
-             what);
-}
-
-static void num_lit(buf_t *b, double d)
-{
-    if (d == floor(d) && fabs(d) < 9e15)
-        buf_printf(b, "toFloat64(%lld)", (long long)d);
-    else
-        buf_printf(b, "toFloat64(%.17g)", d);
-}
-
-/* x (any type but DYN) as a Nullable number: obs_num's reading for text
- * (NULL when the text is not a number). */
-static void text_num(buf_t *b, const char *v)
-{
-    buf_printf(b, "if(match(%s, " NUMRE "), toFloat64OrNull(replaceRegexpAll(%s, " TRIMRE ", '')), NULL)", v, v);
-}
-
-/* "is this text a number" */
-static void text_isnum(buf_t *b, const char *v)
-{
-    buf_printf(b, "match(%s, " NUMRE ")", v);
-}
-
-/* The value of a JSON field whose text is v and type t, as a number, or NULL (text that is not numeric). */
-static void dyn_num(buf_t *b, const char *v, const char *t)
-{
-    buf_printf(b, "multiIf(%s IN (1, 2), toFloat64OrNull(%s), %s >= 3, ", t, v, t);
-    text_num(b, v);
-    buf_cat(b, ", NULL)");
-}
-
-static void dyn_isnum(buf_t *b, const char *v, const char *t)
-{
-    buf_printf(b, "(%s IN (1, 2) OR (%s >= 3 AND ", t, t);
-    text_isnum(b, v);
-    buf_cat(b, "))");
-}
-
-/* a number for arithmetic: text reads its numeric head, as SQLite does */
-static void arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at)
-{
-    switch (x->ty) {
-    case CT_NUM:
-    case CT_BOOL:
-        buf_printf(b, "%s", x->v.p);
-        return;
-    case CT_NULL:
-        buf_cat(b, "CAST(NULL AS Nullable(Float64))");
-        return;
-    case CT_TEXT:
-        buf_printf(b, "toFloat64OrZero(replaceRegexpAll(extract(%s, " PREFIXRE "), " TRIMRE ", ''))", x->v.p);
-        return;
-    case CT_DYN:
-        buf_printf(b, "multiIf(%s IN (1, 2), toFloat64OrNull(%s), %s >= 3, toFloat64OrZero(replaceRegexpAll(extract(%s, "
-                   PREFIXRE "), " TRIMRE ", '')), NULL)", x->t.p, x->v.p, x->t.p, x->v.p);
-        return;
-    }
-    refuse(e, at, "this operand");
-}
-
-void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out)
-{
-    switch (x->ty) {
-    case CT_BOOL:
-        buf_printf(out, "%s", x->v.p);
-        return;
-    case CT_NULL:
-        buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
-        return;
-    default: {
-        buf_t n = { 0 };
-        arith_num(e, x, &n, NULL);
-        buf_printf(out, "(%s != 0)", n.p ? n.p : "NULL");
-        buf_free(&n);
-    }
-    }
-}
 
 static void field(chem_t *e, const qnode_t *n, cx_t *x);
 
@@ -190,7 +49,7 @@ static void field(chem_t *e, const qnode_t *n, cx_t *x)
         const ccol_t *base = ch__find(e, first);
         free(first);
         if (base) {
-            refuse(e, n, "a path into a field made by the query (jsonParse)");
+            ch__refuse(e, n, "a path into a field made by the query (jsonParse)");
             return;
         }
     }
@@ -254,17 +113,6 @@ static int text_vs_number(qop_t op)
     return op == QOP_NE || op == QOP_GT || op == QOP_GE;
 }
 
-static int is_num_lit(const qnode_t *n)
-{
-    return (n->kind == QN_NUMBER || (n->kind == QN_UNARY && n->op == QOP_NEG && n->args[0]->kind == QN_NUMBER)) &&
-           !n->missing && !n->colref;
-}
-
-static double num_lit_value(const qnode_t *n)
-{
-    return n->kind == QN_NUMBER ? n->num : -n->args[0]->num;
-}
-
 /* l OP literal, into out (Nullable UInt8), as SQLite compares them. */
 static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, const qnode_t *lit, buf_t *out)
 {
@@ -273,29 +121,29 @@ static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, c
         buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
         return;
     }
-    if (is_num_lit(lit)) {
+    if (ch__is_num_lit(lit)) {
         buf_t r = { 0 };
-        num_lit(&r, num_lit_value(lit));
+        ch__num_lit(&r, ch__num_lit_value(lit));
         if (l->ty == CT_NUM || l->ty == CT_BOOL) {
             buf_printf(out, "(%s %s %s)", l->v.p, o, r.p);
         } else if (l->ty == CT_TEXT) {  /* obs_num(l): numeric text is a number, other text is greater */
             buf_printf(out, "if(isNull(%s), NULL, if(", l->v.p);
-            text_isnum(out, l->v.p);
+            ch__text_isnum(out, l->v.p);
             buf_cat(out, ", ");
-            text_num(out, l->v.p);
+            ch__text_num(out, l->v.p);
             buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
         } else {
             buf_printf(out, "if(%s = 0, NULL, if(", l->t.p);
-            dyn_isnum(out, l->v.p, l->t.p);
+            ch__dyn_isnum(out, l->v.p, l->t.p);
             buf_cat(out, ", ");
-            dyn_num(out, l->v.p, l->t.p);
+            ch__dyn_num(out, l->v.p, l->t.p);
             buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
         }
         buf_free(&r);
         return;
     }
     if (lit->kind != QN_STRING) {
-        refuse(e, at, "this comparison");
+        ch__refuse(e, at, "this comparison");
         return;
     }
     buf_t r = { 0 };
@@ -306,7 +154,7 @@ static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, c
         buf_printf(out, "multiIf(%s = 0, NULL, %s <= 2, %d, %s %s %s)", l->t.p, l->t.p, !text_vs_number(op) && op != QOP_EQ,
                    l->v.p, o, r.p);
     } else {
-        refuse(e, at, "a number compared with a string (compare it with a number)");
+        ch__refuse(e, at, "a number compared with a string (compare it with a number)");
     }
     buf_free(&r);
 }
@@ -315,7 +163,7 @@ static void compare(chem_t *e, const qnode_t *n, buf_t *out)
 {
     const qnode_t *l = n->args[0], *r = n->args[1];
     qop_t op = n->op;
-    if (l->kind == QN_STRING || is_num_lit(l)) {  /* the literal on the right */
+    if (l->kind == QN_STRING || ch__is_num_lit(l)) {  /* the literal on the right */
         const qnode_t *t = l;
         l = r;
         r = t;
@@ -323,7 +171,7 @@ static void compare(chem_t *e, const qnode_t *n, buf_t *out)
     }
     cx_t a = { 0 };
     ch__expr(e, l, &a);
-    if (r->kind == QN_STRING || is_num_lit(r)) {
+    if (r->kind == QN_STRING || ch__is_num_lit(r)) {
         if (!e->rc)
             compare_lit(e, n, &a, op, r, out);
         ch__cx_free(&a);
@@ -339,7 +187,7 @@ static void compare(chem_t *e, const qnode_t *n, buf_t *out)
         else if (a.ty == CT_NULL || b.ty == CT_NULL)
             buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
         else
-            refuse(e, n, "a comparison of two fields of different kinds (a JSON field with another field)");
+            ch__refuse(e, n, "a comparison of two fields of different kinds (a JSON field with another field)");
     }
     ch__cx_free(&a);
     ch__cx_free(&b);
@@ -352,13 +200,13 @@ static void regex_lit(chem_t *e, const qnode_t *at, const char *re, buf_t *out)
                                              "\\K", "(?|", "(?R", "(?(", "\\Z", "\\z", "\\h", "\\R", NULL };
     for (int i = 0; pcre_only[i]; i++)
         if (strstr(re, pcre_only[i])) {
-            refuse(e, at, "this regular expression (lookaround, backreferences and some PCRE escapes are PCRE's "
+            ch__refuse(e, at, "this regular expression (lookaround, backreferences and some PCRE escapes are PCRE's "
                           "only)");
             return;
         }
     for (const char *p = re; *p; p++)
         if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
-            refuse(e, at, "a backreference in a regular expression");
+            ch__refuse(e, at, "a backreference in a regular expression");
             return;
         }
     buf_t w = { 0 };
@@ -382,9 +230,9 @@ static void like(chem_t *e, const qnode_t *n, buf_t *out)
     else if (r->kind == QN_STRING)
         ch_quote(&pat, r->str, strlen(r->str));
     else
-        refuse(e, n, "like with a pattern that is not a literal");
+        ch__refuse(e, n, "like with a pattern that is not a literal");
     if (!e->rc && (a.ty == CT_NUM || a.ty == CT_BOOL))
-        refuse(e, n, "like on a number");
+        ch__refuse(e, n, "like on a number");
     if (!e->rc) {
         int regex = r->kind == QN_REGEX || n->op == QOP_MATCH;
         if (a.ty == CT_NULL)
@@ -408,7 +256,7 @@ static void in_list(chem_t *e, const qnode_t *n, buf_t *out)
     ch__expr(e, n->args[0], &a);
     if (e->rc || list->kind != QN_LIST) {
         ch__cx_free(&a);
-        refuse(e, n, "in with something else than a list of literals");
+        ch__refuse(e, n, "in with something else than a list of literals");
         return;
     }
     buf_t any = { 0 };
@@ -467,15 +315,15 @@ static void binary(chem_t *e, const qnode_t *n, cx_t *x)
     case QOP_ADD: case QOP_SUB: case QOP_MUL: case QOP_DIV: case QOP_POW:
         break;
     default:
-        refuse(e, n, n->op == QOP_MOD ? "the % operator (SQLite's integer remainder)" : "this operator");
+        ch__refuse(e, n, n->op == QOP_MOD ? "the % operator (SQLite's integer remainder)" : "this operator");
         return;
     }
     cx_t a = { 0 }, b = { 0 };
     buf_t l = { 0 }, r = { 0 };
     ch__expr(e, n->args[0], &a);
     ch__expr(e, n->args[1], &b);
-    arith_num(e, &a, &l, n);
-    arith_num(e, &b, &r, n);
+    ch__arith_num(e, &a, &l, n);
+    ch__arith_num(e, &b, &r, n);
     x->ty = CT_NUM;
     if (!e->rc) {
         if (n->op == QOP_DIV)  /* as a number; by zero: NULL, as in SQLite */
@@ -512,7 +360,7 @@ static void floor_time(chem_t *e, const qnode_t *at, const char *t, const qnode_
 {
     int64_t w = fixed_period_ms(p);
     if (w <= 0) {
-        refuse(e, at, "a calendar period (months, quarters, years) in bin or datefloor");
+        ch__refuse(e, at, "a calendar period (months, quarters, years) in bin or datefloor");
         return;
     }
     int64_t origin = p->period.unit == QPU_W ? 4 * 86400000LL : 0;
@@ -541,12 +389,12 @@ static void agg_input(chem_t *e, const qnode_t *arg, buf_t *num, buf_t *cond)
         buf_printf(cond, "NOT isNull(%s)", a.v.p);
         break;
     case CT_TEXT:
-        text_num(num, a.v.p);
-        text_isnum(cond, a.v.p);
+        ch__text_num(num, a.v.p);
+        ch__text_isnum(cond, a.v.p);
         break;
     case CT_DYN:
-        dyn_num(num, a.v.p, a.t.p);
-        dyn_isnum(cond, a.v.p, a.t.p);
+        ch__dyn_num(num, a.v.p, a.t.p);
+        ch__dyn_isnum(cond, a.v.p, a.t.p);
         break;
     case CT_NULL:
         buf_cat(num, "CAST(NULL AS Nullable(Float64))");
@@ -604,16 +452,16 @@ static void aggregate(chem_t *e, const qnode_t *n, const char *name, cx_t *x)
             buf_printf(&x->v, "%s(%s)", name, a.v.p);
         } else {
             ch__cx_free(&a);
-            refuse(e, n, "min and max of text or JSON values (SQLite orders numbers before text)");
+            ch__refuse(e, n, "min and max of text or JSON values (SQLite orders numbers before text)");
             goto out;
         }
         ch__cx_free(&a);
     } else if (!strcmp(name, "pct")) {
-        if (n->nargs < 2 || !is_num_lit(n->args[1])) {
-            refuse(e, n, "pct with a percentile that is not a number");
+        if (n->nargs < 2 || !ch__is_num_lit(n->args[1])) {
+            ch__refuse(e, n, "pct with a percentile that is not a number");
             goto out;
         }
-        double p = num_lit_value(n->args[1]);
+        double p = ch__num_lit_value(n->args[1]);
         p = p < 0 ? 0 : p > 100 ? 100 : p;
         /* nearest rank: the value at rank ceil(p/100 * N), at least 1 */
         buf_printf(&x->v, "if(countIf(%s) = 0, NULL, arraySort(groupArrayIf(toFloat64(assumeNotNull(%s)), %s))"
@@ -622,7 +470,7 @@ static void aggregate(chem_t *e, const qnode_t *n, const char *name, cx_t *x)
         buf_printf(&x->v, "if(countIf(%s) = 0, NULL, %sIf(toFloat64(assumeNotNull(%s)), %s))", cond.p,
                    name[0] == 's' ? "stddevPop" : "varPop", num.p, cond.p);
     } else {
-        refuse(e, n, "this aggregate");
+        ch__refuse(e, n, "this aggregate");
     }
 out:
     buf_free(&num);
@@ -642,7 +490,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
             !strcmp(name, "sortslast") || !strcmp(name, "values")) {
             char what[96];
             snprintf(what, sizeof what, "the function %s", fn->display);
-            refuse(e, n, what);
+            ch__refuse(e, n, what);
             return;
         }
         aggregate(e, n, name, x);
@@ -656,7 +504,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
             x->is_time = 0;
         if (strcmp(name, "unmask") && x->ty != CT_NUM && x->ty != CT_NULL) {
             ch__cx_free(x);
-            refuse(e, n, "fromMillis/toMillis of something other than a number");
+            ch__refuse(e, n, "fromMillis/toMillis of something other than a number");
         }
         return;
     }
@@ -686,7 +534,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
         cx_t a = { 0 };
         ch__expr(e, n->args[0], &a);
         if (!e->rc && a.ty != CT_NUM)
-            refuse(e, n, "datefloor of something other than a time");
+            ch__refuse(e, n, "datefloor of something other than a time");
         if (!e->rc)
             floor_time(e, n, a.v.p, n->args[1], x);
         ch__cx_free(&a);
@@ -696,7 +544,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
         cx_t a = { 0 };
         ch__expr(e, n->args[0], &a);
         if (!e->rc && a.ty != CT_NUM)
-            refuse(e, n, "abs, floor and ceil of something other than a number");
+            ch__refuse(e, n, "abs, floor and ceil of something other than a number");
         x->ty = CT_NUM;
         if (!e->rc)
             buf_printf(&x->v, "%s(%s)", name, a.v.p);
@@ -708,19 +556,19 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
         buf_t v = { 0 };
         ch__expr(e, n->args[0], &a);
         long d = 0;
-        if (n->nargs > 1 && !is_num_lit(n->args[1]))
-            refuse(e, n, "round with a number of places that is not a number");
+        if (n->nargs > 1 && !ch__is_num_lit(n->args[1]))
+            ch__refuse(e, n, "round with a number of places that is not a number");
         if (!e->rc && n->nargs > 1)
-            d = (long)num_lit_value(n->args[1]);
+            d = (long)ch__num_lit_value(n->args[1]);
         d = d > 15 ? 15 : d < -15 ? -15 : d;
         if (!e->rc && a.ty != CT_NULL) {
             buf_t m = { 0 };
             if (a.ty == CT_NUM || a.ty == CT_BOOL)
                 buf_printf(&m, "toFloat64(%s)", a.v.p);
             else if (a.ty == CT_TEXT)
-                text_num(&m, a.v.p);
+                ch__text_num(&m, a.v.p);
             else
-                dyn_num(&m, a.v.p, a.t.p);
+                ch__dyn_num(&m, a.v.p, a.t.p);
             double scale = pow(10.0, (double)d);
             buf_printf(&v, "(%s * %.17g)", m.p, scale);
             buf_printf(&x->v, "(if(%s >= 0, if(%s - floor(%s) >= 0.5, ceil(%s), floor(%s)), -if(-%s - floor(-%s) >= 0.5, "
@@ -738,7 +586,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
         cx_t a = { 0 };
         ch__expr(e, n->args[0], &a);
         if (!e->rc && a.ty != CT_TEXT && a.ty != CT_NULL)
-            refuse(e, n, "strlen and isempty of something other than text");
+            ch__refuse(e, n, "strlen and isempty of something other than text");
         x->ty = !strcmp(name, "strlen") ? CT_NUM : CT_BOOL;
         if (!e->rc && x->ty == CT_NUM)
             buf_printf(&x->v, "lengthUTF8(%s)", a.v.p);
@@ -749,7 +597,7 @@ static void call(chem_t *e, const qnode_t *n, cx_t *x)
     }
     char what[96];
     snprintf(what, sizeof what, "the function %s", fn->display);
-    refuse(e, n, what);
+    ch__refuse(e, n, what);
 }
 
 void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
@@ -772,7 +620,7 @@ void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
     switch (n->kind) {
     case QN_NUMBER:
         x->ty = CT_NUM;
-        num_lit(&x->v, n->num);
+        ch__num_lit(&x->v, n->num);
         return;
     case QN_STRING:
         x->ty = CT_TEXT;
@@ -796,7 +644,7 @@ void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
             buf_free(&b);
         } else {
             buf_t b = { 0 };
-            arith_num(e, &a, &b, n);
+            ch__arith_num(e, &a, &b, n);
             x->ty = CT_NUM;
             buf_printf(&x->v, "(-%s)", b.p ? b.p : "0");
             buf_free(&b);
@@ -811,7 +659,7 @@ void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
         call(e, n, x);
         return;
     default:
-        refuse(e, n, n->kind == QN_LIST ? "a list outside in [...]" : n->kind == QN_REGEX ? "a regex argument"
+        ch__refuse(e, n, n->kind == QN_LIST ? "a list outside in [...]" : n->kind == QN_REGEX ? "a regex argument"
                                                                                           : "this expression");
         return;
     }

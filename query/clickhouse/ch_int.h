@@ -57,7 +57,21 @@ void ch__cx_free(cx_t *x);
 /* A column of the relation by output name (latest wins; @x names x). */
 const ccol_t *ch__find(const chem_t *e, const char *name);
 ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is_time);
-/* x as a boolean / a number / a string for SQL that needs one. */
+/* x as a boolean / a number / a string for SQL that needs one (ch_value.c). */
 void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out);
+/* x as a number for arithmetic: text reads its numeric head, as in SQLite. */
+void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at);
+/* Refuse what the dialect cannot write exactly, naming it. */
+void ch__refuse(chem_t *e, const qnode_t *at, const char *what);
+/* A number literal; text v read as obs_num() reads it (NULL when it is no
+ * number) and whether it reads; the same for a JSON value of text v, type t. */
+void ch__num_lit(buf_t *b, double d);
+void ch__text_num(buf_t *b, const char *v);
+void ch__text_isnum(buf_t *b, const char *v);
+void ch__dyn_num(buf_t *b, const char *v, const char *t);
+void ch__dyn_isnum(buf_t *b, const char *v, const char *t);
+/* n is a number literal (a negated one too), and its value. */
+int ch__is_num_lit(const qnode_t *n);
+double ch__num_lit_value(const qnode_t *n);
 
 #endif
