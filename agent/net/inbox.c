@@ -255,18 +255,25 @@ inbox_item_t *inbox_take(inbox_t *ib)
     return all;
 }
 
-void inbox_release(inbox_t *ib, inbox_item_t *items)
+/* Free items, telling their acknowledgements whether they were stored, and
+ * take their bytes off the inbox's (under its lock, which stays held). */
+static void free_items(inbox_t *ib, inbox_item_t *items, int stored)
 {
     size_t freed = 0;
     for (inbox_item_t *it = items, *next; it; it = next) {
         next = it->next;
         freed += item_size(it);
         if (it->ack)
-            ack_release(it->ack, 1);
+            ack_release(it->ack, stored);
         free(it);
     }
     pthread_mutex_lock(&ib->mu);
     ib->bytes -= freed < ib->bytes ? freed : ib->bytes;
+}
+
+void inbox_release(inbox_t *ib, inbox_item_t *items)
+{
+    free_items(ib, items, 1);
     int space = ib->was_full && ib->bytes < ib->max;
     if (space)
         ib->was_full = 0;
@@ -279,16 +286,7 @@ void inbox_release(inbox_t *ib, inbox_item_t *items)
 
 void inbox_drop(inbox_t *ib, inbox_item_t *items)
 {
-    size_t freed = 0;
-    for (inbox_item_t *it = items, *next; it; it = next) {
-        next = it->next;
-        freed += item_size(it);
-        if (it->ack)
-            ack_release(it->ack, 0);
-        free(it);
-    }
-    pthread_mutex_lock(&ib->mu);
-    ib->bytes -= freed < ib->bytes ? freed : ib->bytes;
+    free_items(ib, items, 0);
     pthread_mutex_unlock(&ib->mu);
 }
 

@@ -137,6 +137,18 @@ double report__num(const char *text)
     return end == plain ? NAN : v;
 }
 
+const report_fig_t *report__base_of(const report_t *r, const char *name)
+{
+    if (!r->has_base)
+        return NULL;
+    if (strcmp(name, r->cur.all.name) == 0)
+        return &r->base.all;
+    for (int i = 0; i < r->base.nfns; i++)
+        if (strcmp(r->base.fns[i].name, name) == 0)
+            return &r->base.fns[i];
+    return NULL;
+}
+
 void report__absent(report_fig_t *out, const report_fig_t *like)
 {
     memset(out, 0, sizeof *out);

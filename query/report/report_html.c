@@ -55,18 +55,6 @@ static void td(FILE *out, const char *s)
     fputs("</td>", out);
 }
 
-static const report_fig_t *base_of(const report_t *r, const char *name)
-{
-    if (!r->has_base)
-        return NULL;
-    if (strcmp(name, r->cur.all.name) == 0)
-        return &r->base.all;
-    for (int i = 0; i < r->base.nfns; i++)
-        if (strcmp(r->base.fns[i].name, name) == 0)
-            return &r->base.fns[i];
-    return NULL;
-}
-
 static void fig_rows(FILE *out, const report_t *r, const report_table_t *t, const report_fig_t *f, int all)
 {
     report_fig_t none;
@@ -79,7 +67,7 @@ static void fig_rows(FILE *out, const report_t *r, const report_table_t *t, cons
     fputs("</tr>\n", out);
     if (!r->has_base)
         return;
-    const report_fig_t *b = base_of(r, f->name);
+    const report_fig_t *b = report__base_of(r, f->name);
     if (b) {
         fputs("<tr class=\"base\"><td>baseline</td>", out);
         for (int i = 0; i < t->ncols; i++)

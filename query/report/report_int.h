@@ -94,6 +94,9 @@ typedef struct report_col {
 /* What a function the baseline did not have stands against: nothing
  * counted, no durations, no cost per invocation, the same limit. */
 void report__absent(report_fig_t *out, const report_fig_t *like);
+/* The baseline's figures of the function (or the total) named name; NULL
+ * without a baseline or when it did not have it. */
+const report_fig_t *report__base_of(const report_t *r, const char *name);
 
 /* A cell's text, and the number it is (NAN when none). */
 const char *report__cell(report_num_t out, const report_col_t *c, const void *rec);

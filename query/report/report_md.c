@@ -53,23 +53,11 @@ static void change_row(FILE *out, const char *label, const report_table_t *t, co
     fputs("|\n", out);
 }
 
-static const report_fig_t *base_of(const report_t *r, const char *name)
-{
-    if (!r->has_base)
-        return NULL;
-    if (strcmp(name, r->cur.all.name) == 0)
-        return &r->base.all;
-    for (int i = 0; i < r->base.nfns; i++)
-        if (strcmp(r->base.fns[i].name, name) == 0)
-            return &r->base.fns[i];
-    return NULL;
-}
-
 static void fig_rows(FILE *out, const report_t *r, const report_table_t *t, const report_fig_t *f)
 {
     char label[192];
     fig_row(out, f->name, t, f);
-    const report_fig_t *b = base_of(r, f->name);
+    const report_fig_t *b = report__base_of(r, f->name);
     if (!r->has_base)
         return;
     report_fig_t none;
