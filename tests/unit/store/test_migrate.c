@@ -99,6 +99,26 @@ static double sketch_q(sqlite3 *db, const char *col, double qq)
     return v;
 }
 
+/* A store of the current schema, made, turned back by sql (which ends by
+ * setting an older user_version) and opened again, which migrates it; NULL
+ * (and a failed check) when that open fails. */
+static store_t *downgraded(const char *name, const char *sql)
+{
+    store_t *st = NULL;
+    obs_err_t err = { 0 };
+    sqlite3 *db;
+    tmpdir_make(dir, sizeof dir, "migrate");
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    store_close(st, NULL);
+    st = NULL;
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    return st;
+}
+
 static void test_readonly_refuses_old_schema(void)
 {
     store_t *st = NULL;
@@ -198,32 +218,21 @@ static void test_v5_migrates_to_v6(void)
  * invocations after. */
 static void test_v6_migrates_to_v7(void)
 {
-    store_t *st = NULL;
-    obs_err_t err = { 0 };
+    store_t *st = downgraded("v6", UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
+                             "ALTER TABLE rollup_minute DROP COLUMN emulated;"
+                             "ALTER TABLE rollup_hour DROP COLUMN emulated;"
+                             "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
+                             "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                             "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                             "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
+                             "  updated_ts INTEGER NOT NULL);"
+                             "CREATE INDEX sources_updated ON sources(updated_ts);"
+                             "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                             "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
+                             "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 0, 3, 1);"
+                             "PRAGMA user_version=6;");
     sqlite3 *db;
-    tmpdir_make(dir, sizeof dir, "migrate");
-    snprintf(path, sizeof path, "%s/v6.db", dir);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
-    store_close(st, NULL);
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
-                              "ALTER TABLE rollup_minute DROP COLUMN emulated;"
-                              "ALTER TABLE rollup_hour DROP COLUMN emulated;"
-                              "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
-                              "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
-                              "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
-                              "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
-                              "  updated_ts INTEGER NOT NULL);"
-                              "CREATE INDEX sources_updated ON sources(updated_ts);"
-                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
-                              "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts) VALUES('r1', 1, 10, 20);"
-                              "INSERT INTO rollup_minute(function, minute, events, invocations) VALUES('fn', 0, 3, 1);"
-                              "PRAGMA user_version=6;",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
+    obs_err_t err = { 0 };
     if (!st)
         return;
     db = store_db(st);
@@ -300,27 +309,15 @@ static void test_v7_sources_migrate_to_v8(void)
  * timing 0, and the view names the kind. */
 static void test_v8_migrates_to_v9(void)
 {
-    store_t *st = NULL;
-    obs_err_t err = { 0 };
+    store_t *st = downgraded("v8", UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
+                             "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
+                             "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
+                             "  VALUES('cold', 1, 20, 150.5, 1);"
+                             "INSERT INTO invocations(request_id, stream_id, end_ts, restore_duration) "
+                             "  VALUES('snap', 1, 30, 80);"
+                             "INSERT INTO invocations(request_id, stream_id, end_ts, duration) VALUES('warm', 1, 40, 9);"
+                             "PRAGMA user_version=8;");
     sqlite3 *db;
-    tmpdir_make(dir, sizeof dir, "migrate");
-    snprintf(path, sizeof path, "%s/v8.db", dir);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
-    store_close(st, NULL);
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
-                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
-                              "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
-                              "  VALUES('cold', 1, 20, 150.5, 1);"
-                              "INSERT INTO invocations(request_id, stream_id, end_ts, restore_duration) "
-                              "  VALUES('snap', 1, 30, 80);"
-                              "INSERT INTO invocations(request_id, stream_id, end_ts, duration) VALUES('warm', 1, 40, 9);"
-                              "PRAGMA user_version=8;",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     if (!st)
         return;
     db = store_db(st);
@@ -340,29 +337,17 @@ static void test_v8_migrates_to_v9(void)
  * them by arrival is made (v10). */
 static void test_v9_flags_absurd_times(void)
 {
-    store_t *st = NULL;
-    obs_err_t err = { 0 };
+    store_t *st = downgraded("v9", UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
+                             "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
+                             "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
+                             "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
+                             "  (946684799999, 1796600000000, 1, 1, 'a ms before 2000', 16),"
+                             "  (946684800000, 1796600000000, 1, 1, '2000', 0),"
+                             "  (1796600000000 + 86400000, 1796600000000, 1, 1, 'a day ahead', 0),"
+                             "  (1796600000000 + 86400001, 1796600000000, 1, 1, 'past a day ahead', 0),"
+                             "  (1717200000000, 1796600000000, 1, 1, 'replayed old logs', 0);"
+                             "PRAGMA user_version=9;");
     sqlite3 *db;
-    tmpdir_make(dir, sizeof dir, "migrate");
-    snprintf(path, sizeof path, "%s/v9.db", dir);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
-    store_close(st, NULL);
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
-                              "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
-                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
-                              "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
-                              "  (946684799999, 1796600000000, 1, 1, 'a ms before 2000', 16),"
-                              "  (946684800000, 1796600000000, 1, 1, '2000', 0),"
-                              "  (1796600000000 + 86400000, 1796600000000, 1, 1, 'a day ahead', 0),"
-                              "  (1796600000000 + 86400001, 1796600000000, 1, 1, 'past a day ahead', 0),"
-                              "  (1717200000000, 1796600000000, 1, 1, 'replayed old logs', 0);"
-                              "PRAGMA user_version=9;",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     if (!st)
         return;
     db = store_db(st);
@@ -380,17 +365,8 @@ static void test_v9_flags_absurd_times(void)
  * max(id) + 1, are above it), never when it deletes older ones. */
 static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
 {
-    store_t *st = NULL;
-    obs_err_t err = { 0 };
+    store_t *st = downgraded("v10", UNDO_V12 UNDO_V11 "PRAGMA user_version=10;");
     sqlite3 *db;
-    tmpdir_make(dir, sizeof dir, "migrate");
-    snprintf(path, sizeof path, "%s/v10.db", dir);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
-    store_close(st, NULL);
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db, UNDO_V12 UNDO_V11 "PRAGMA user_version=10;", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     if (!st)
         return;
     db = store_db(st);
@@ -418,23 +394,11 @@ static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
  * none of their events was evicted. */
 static void test_v11_migrates_to_v12_nothing_evicted(void)
 {
-    store_t *st = NULL;
-    obs_err_t err = { 0 };
+    store_t *st = downgraded("v11", UNDO_V12
+                             "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 7);"
+                             "INSERT INTO rollup_hour(function, hour, events) VALUES('fn', 0, 7);"
+                             "PRAGMA user_version=11;");
     sqlite3 *db;
-    tmpdir_make(dir, sizeof dir, "migrate");
-    snprintf(path, sizeof path, "%s/v11.db", dir);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
-    store_close(st, NULL);
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12
-                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 7);"
-                              "INSERT INTO rollup_hour(function, hour, events) VALUES('fn', 0, 7);"
-                              "PRAGMA user_version=11;",
-                              NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     if (!st)
         return;
     db = store_db(st);
