@@ -2,12 +2,13 @@
  * --forward and --engine (clickhouse/ch_url.c): any bytes as a URL must
  * not crash; a refusal has a message, which never repeats the password;
  * an accepted URL has a host, a port in 1..65535 and a database, and its
- * redacted form holds no password.
+ * redacted form holds the password only where its shown fields spell it.
  *
  * Run with `make fuzz`; seeds in tests/fuzz/corpus/ch_url/. */
 #include "clickhouse/ch.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,9 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (!u.host[0] || u.port < 1 || u.port > 65535 || !u.database[0])
             abort();
-        char red[400];
+        char red[400], shown[400];
         ch_url_redacted(&u, red, sizeof red);
-        if (telling(&u) && strstr(red, u.password) && !strstr(u.user, u.password))
+        /* The redacted form shows the user, host, port and database; a
+         * password spelt by those fields' own bytes (user "ab", password
+         * "b@h", host "h") is in it by chance, not by a leak. */
+        snprintf(shown, sizeof shown, "%s@%s:%d/%s", u.user, u.host, u.port, u.database);
+        if (telling(&u) && strstr(red, u.password) && !strstr(shown, u.password))
             abort();
     }
     free(s);
