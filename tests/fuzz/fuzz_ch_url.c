@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (!u.host[0] || u.port < 1 || u.port > 65535 || !u.database[0])
             abort();
-        char red[400], shown[400];
+        char red[400], shown[sizeof u.user + sizeof u.host + sizeof u.database + 16];
         ch_url_redacted(&u, red, sizeof red);
         /* The redacted form shows the user, host, port and database; a
          * password spelt by those fields' own bytes (user "ab", password
