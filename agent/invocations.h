@@ -2,7 +2,7 @@
  * their lines arrive: START, END, REPORT, XRAY, timeout, crash and error
  * lines each add what they know to one invocation, kept in memory while it
  * is recent (and read back from the store when it is not), and written
- * into the open batch as it changes. The per-minute rollups are derived from the same merge:
+ * into the open batch once per batch, at invocations_flush. The per-minute rollups are derived from the same merge:
  * when what an invocation counts as changes (a timeout line after its
  * REPORT, an invocation whose REPORT moves it to another minute), the
  * rollups get the difference, so rollups and the invocations table agree
@@ -64,8 +64,9 @@ typedef struct invocations_counts {
 } invocations_counts_t;
 const invocations_counts_t *invocations_counts(const invocations_t *iv);
 
-/* Write the invocations not written yet (an END waits for its REPORT)
- * into the open batch, before a checkpoint is put; then let go of the
+/* Write the invocations changed since the last flush into the open batch
+ * (before a checkpoint is put, and before retention deletes in the batch:
+ * a row written after would come back); then let go of the
  * invocations kept when over INVOCATIONS_CACHE_MAX (they are read back
  * when seen again). */
 int invocations_flush(invocations_t *iv, obs_err_t *err);

@@ -402,6 +402,10 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
             reap(&f);
         if (!rc && o->extra.serve)
             rc = o->extra.serve(o->extra.ctx, err);
+        /* what the extra source merged (invocations) goes into the batch
+         * before retention deletes in it: a row written after would come back */
+        if (!rc)
+            rc = pipeline_sync(f.pl, err);
         if (!rc)
             rc = retention_turn(o->retention, err);
         /* a sender waiting for its batch (the Telemetry API answers once it
