@@ -53,9 +53,26 @@ echo "  taking the wrapper off adds $(awk -v a="$wrapped" -v b="$with" 'BEGIN { 
 echo
 echo "ceiling, same lines, same schema, no parsing:"
 # shellcheck disable=SC2086
-"$BUILD"/bench_raw_insert "$dir/raw.db" $files | sed 's/^/  /'
+"$BUILD"/bench_raw_insert "$dir/raw.db" $files > "$dir/raw.txt"
 # shellcheck disable=SC2086
-"$BUILD"/bench_raw_insert --fts "$dir/rawfts.db" $files | sed 's/^/  /'
+"$BUILD"/bench_raw_insert --fts "$dir/rawfts.db" $files > "$dir/rawfts.txt"
+sed 's/^/  /' "$dir/raw.txt" "$dir/rawfts.txt"
+
+# the issue's two targets, as ratios of the same run (the machine's speed
+# drifts; ratios of one run do not): import rate over the plain-insert
+# ceiling (target >= 0.5), store size over the logs' size (target <= 1.0)
+rate=$(head -n 1 "$dir/with.txt" | sed 's/.*(\([0-9]*\) lines\/s.*/\1/')
+ceiling=$(sed 's/.*: \([0-9]*\) rows\/s.*/\1/' "$dir/raw.txt")
+ceilfts=$(sed 's/.*: \([0-9]*\) rows\/s.*/\1/' "$dir/rawfts.txt")
+logs_kb=$(du -sk "$dir/logs" | cut -f1)
+store_kb=$(du -k "$dir/obs.db" | cut -f1)
+echo
+echo "ratios:"
+awk -v r="$rate" -v c="$ceiling" -v f="$ceilfts" 'BEGIN {
+    printf "  import / plain-insert ceiling:        %.2f (%d / %d lines/s; target >= 0.5)\n", r / c, r, c
+    printf "  import / insert with full-text index: %.2f (%d / %d lines/s)\n", r / f, r, f }'
+awk -v s="$store_kb" -v l="$logs_kb" 'BEGIN {
+    printf "  store / logs:                         %.2f (%.0f MB / %.0f MB; target <= 1.0)\n", s / l, s / 1024, l / 1024 }'
 
 if [ "${BENCH_FTS_COMPARE:-0}" = 1 ]; then
     echo
