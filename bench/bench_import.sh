@@ -64,8 +64,9 @@ sed 's/^/  /' "$dir/raw.txt" "$dir/rawfts.txt"
 rate=$(head -n 1 "$dir/with.txt" | sed 's/.*(\([0-9]*\) lines\/s.*/\1/')
 ceiling=$(sed 's/.*: \([0-9]*\) rows\/s.*/\1/' "$dir/raw.txt")
 ceilfts=$(sed 's/.*: \([0-9]*\) rows\/s.*/\1/' "$dir/rawfts.txt")
-logs_kb=$(du -sk "$dir/logs" | cut -f1)
-store_kb=$(du -k "$dir/obs.db" | cut -f1)
+# bytes, not du's blocks: 8,000 small files round up to 4 KiB each
+logs_kb=$(find "$dir/logs" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s / 1024 }')
+store_kb=$(find "$dir" -maxdepth 1 -name 'obs.db*' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s / 1024 }')
 echo
 echo "ratios:"
 awk -v r="$rate" -v c="$ceiling" -v f="$ceilfts" 'BEGIN {
