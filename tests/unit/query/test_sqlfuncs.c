@@ -1,5 +1,5 @@
 /* tests/unit/query/test_sqlfuncs.c — the scalar SQL functions of
- * query/sqlfuncs_{string,numeric,encode,hash,json,ip}.c, run through an
+ * query/sqlfuncs_{string,numeric,encode,hash,json,ip,textfields}.c, run through an
  * in-memory SQLite: spec §6.4 examples, NULL handling and edge cases. Time,
  * regex, glob, aggregates and sorting are in test_sqlfuncs_more.c. */
 #define CHECK_MAIN
@@ -315,6 +315,38 @@ static void test_huge_and_invalid(void)
     CHECK_EQ_STR(q("SELECT obs_jsonparse(CAST(x'ff' AS TEXT))"), "(null)");
 }
 
+/* obs_textfield: the words of a default-format VPC flow log line */
+#define FLOW_HEAD "2 123456789012 eni-0f1e2d3c "
+#define FLOW FLOW_HEAD "10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1700000000 1700000060 "
+#define TF(line, i) q("SELECT obs_textfield('" line "', " #i ")")
+static void test_textfield(void)
+{
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 0), "2");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 3), "10.1.2.3");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 6), "5432");
+    CHECK_EQ_STR(q("SELECT typeof(obs_textfield('" FLOW "ACCEPT OK', 9))"), "text");  /* like a parse capture */
+    CHECK_EQ_STR(TF(FLOW "REJECT OK", 12), "REJECT");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT SKIPDATA", 13), "SKIPDATA");
+    CHECK_EQ_STR(q("SELECT obs_textfield(CAST('" FLOW "ACCEPT OK' AS BLOB), 4)"), "172.16.0.9");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 14), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", -1), "(null)");
+    /* a record without data: its "-" words are "-", as the line shows them */
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", 3), "-");
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", 13), "NODATA");
+    /* not a default-format line: another version, a word less or more,
+     * double or trailing spaces, another action */
+    CHECK_EQ_STR(TF("3 123456789012 eni-0f1e2d3c 10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1 2 ACCEPT OK", 3),
+                 "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT", 3), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK x", 3), "(null)");
+    CHECK_EQ_STR(TF(FLOW " ACCEPT OK", 3), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK ", 3), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ALLOW OK", 3), "(null)");
+    CHECK_EQ_STR(TF("{\"srcAddr\":\"10.1.2.3\"}", 3), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(NULL, 3)"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(42, 3)"), "(null)");
+}
+
 TEST_LIST = {
     TEST(test_spec_examples),
     TEST(test_presence),
@@ -328,5 +360,6 @@ TEST_LIST = {
     TEST(test_json),
     TEST(test_ip),
     TEST(test_huge_and_invalid),
+    TEST(test_textfield),
     TEST_END,
 };

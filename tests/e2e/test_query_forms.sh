@@ -1,0 +1,59 @@
+#!/bin/sh
+# tests/e2e/test_query_forms.sh — forms of real Logs Insights queries found
+# beyond the shared real-world set, through obsq on a store imported with
+# obsagent --once:
+#   - VPC flow logs in the default format: the fields CloudWatch discovers
+#     in their text (srcAddr, dstPort, action, bytes, logStatus, ...) are
+#     read from the line, in filter, stats, sort and functions; a "-" word
+#     (NODATA) is "-", as the line shows it; a JSON event's own key of that name comes first;
+#     a custom-format line has none; no "field is in none of the events"
+#     note for them.
+. "$(dirname "$0")/lib.sh"
+need obsagent obsq
+
+DB=$T/obs.db
+q() { "$OBSQ" --db "$DB" -o jsonl "$@" 2>"$T/err"; }
+
+mkdir -p "$T/vpc/eni-01" "$T/app/api"
+H="2 123456789012 eni-01"
+printf '%s\n' \
+    "2026-11-01T00:00:01.000Z $H 10.0.1.5 10.0.2.9 40001 443 6 10 1000 1793491201 1793491261 ACCEPT OK" \
+    "2026-11-01T00:00:02.000Z $H 10.0.1.5 10.0.2.9 40002 443 6 20 3000 1793491202 1793491262 ACCEPT OK" \
+    "2026-11-01T00:00:03.000Z $H 203.0.113.7 10.0.2.9 51000 22 6 1 40 1793491203 1793491263 REJECT OK" \
+    "2026-11-01T00:00:04.000Z $H 203.0.113.7 10.0.2.9 51001 22 6 1 40 1793491204 1793491264 REJECT OK" \
+    "2026-11-01T00:00:05.000Z $H 198.51.100.3 10.0.2.9 53 53 17 2 200 1793491205 1793491265 ACCEPT SKIPDATA" \
+    "2026-11-01T00:00:06.000Z $H - - - - - - - 1793491206 1793491266 - NODATA" \
+    "2026-11-01T00:00:07.000Z 5 vpc-1 $H 10.0.1.5 10.0.2.9 40003 443 6 10 1000 ACCEPT OK" \
+    >"$T/vpc/eni-01/s1.log"
+printf '%s\n' \
+    '{"timestamp":"2026-11-01T00:00:08.000Z","srcAddr":"from-json","action":"ACCEPT","bytes":5}' \
+    >"$T/app/api/s1.log"
+check "import the flow log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /vpc/flow "$T/vpc"
+check "import the app" "$OBSAGENT" --once --no-progress --db "$DB" "$T/app"
+
+# ---- VPC flow log fields ------------------------------------------------------
+check_eq "stats by a discovered field: sum and count" \
+    "$(q 'filter logStatus != "NODATA" | stats sum(bytes) as b, count(*) as n by action | sort b desc')" \
+    '{"action":"ACCEPT","b":4200,"n":3}
+{"action":"REJECT","b":80,"n":2}'
+check_eq "the NODATA record's words are as the line shows them" \
+    "$(q 'filter logStatus = "NODATA" | fields interfaceId, srcAddr, action')" \
+    '{"interfaceId":"eni-01","srcAddr":"-","action":"-"}'
+check_eq "a number compares as a number, a string as a string" \
+    "$(q 'filter dstPort = 22 or dstPort = "53" | stats count(*) as n by srcAddr, protocol | sort n desc')" \
+    '{"srcAddr":"203.0.113.7","protocol":"6","n":2}
+{"srcAddr":"198.51.100.3","protocol":"17","n":1}'
+check_eq "a discovered field in a function and an arithmetic" \
+    "$(q 'filter isIpv4InSubnet(srcAddr, "10.0.0.0/16") | stats sum(bytes / packets) as per, max(end - start) as span')" \
+    '{"per":250,"span":60}'
+check_eq "rejected sources, as AWS's sample query asks" \
+    "$(q 'filter action = "REJECT" | stats count(*) as numRejections by srcAddr | sort numRejections desc | limit 20')" \
+    '{"srcAddr":"203.0.113.7","numRejections":2}'
+check_eq "a JSON event's own key comes first" \
+    "$(q 'filter bytes = 5 | fields srcAddr')" '{"srcAddr":"from-json"}'
+check_eq "a custom-format line has no discovered field" \
+    "$(q 'filter @message like "vpc-1" | fields srcAddr, action')" '{"srcAddr":null,"action":null}'
+q 'stats count(*) by dstAddr' >/dev/null
+check_eq "no note that a discovered field is in no event" "$(cat "$T/err")" ""
+
+finish
