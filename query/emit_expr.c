@@ -307,7 +307,7 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
     case QOP_NOT_LIKE:
     case QOP_MATCH:
         buf_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
-        if (r->kind == QN_REGEX) {
+        if (r->kind == QN_REGEX || (n->op == QOP_MATCH && r->kind == QN_STRING)) {  /* =~ "re" */
             buf_cat(b, "obs_regexp(");
             emit__text_param(e, b, r->str);
             buf_cat(b, ", ");

@@ -7,7 +7,8 @@
 #     read from the line, in filter, stats, sort and functions; a "-" word
 #     (NODATA) is "-", as the line shows it; a JSON event's own key of that name comes first;
 #     a custom-format line has none; no "field is in none of the events"
-#     note for them.
+#     note for them;
+#   - =~ with a string: the string is a regex.
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
@@ -26,7 +27,7 @@ printf '%s\n' \
     "2026-11-01T00:00:07.000Z 5 vpc-1 $H 10.0.1.5 10.0.2.9 40003 443 6 10 1000 ACCEPT OK" \
     >"$T/vpc/eni-01/s1.log"
 printf '%s\n' \
-    '{"timestamp":"2026-11-01T00:00:08.000Z","srcAddr":"from-json","action":"ACCEPT","bytes":5}' \
+    '{"timestamp":"2026-11-01T00:00:08.000Z","srcAddr":"from-json","action":"ACCEPT","bytes":5,"msg":"request a1b2-c3 timed out"}' \
     >"$T/app/api/s1.log"
 check "import the flow log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /vpc/flow "$T/vpc"
 check "import the app" "$OBSAGENT" --once --no-progress --db "$DB" "$T/app"
@@ -56,4 +57,9 @@ check_eq "a custom-format line has no discovered field" \
 q 'stats count(*) by dstAddr' >/dev/null
 check_eq "no note that a discovered field is in no event" "$(cat "$T/err")" ""
 
+# ---- =~ with a string ---------------------------------------------------------
+check_eq "=~ with a string matches it as a regex" \
+    "$(q 'filter msg =~ "a1b2-c3 time(d)? out" | fields srcAddr')" '{"srcAddr":"from-json"}'
+check_eq "=~ with a string that is not in the event" \
+    "$(q 'filter msg =~ "a1b2-c4" | fields srcAddr')" ''
 finish
