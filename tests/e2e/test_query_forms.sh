@@ -8,7 +8,8 @@
 #     (NODATA) is "-", as the line shows it; a JSON event's own key of that name comes first;
 #     a custom-format line has none; no "field is in none of the events"
 #     note for them;
-#   - =~ with a string: the string is a regex.
+#   - =~ with a string: the string is a regex;
+#   - a '/' in a regex's character class is part of it.
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
@@ -62,4 +63,9 @@ check_eq "=~ with a string matches it as a regex" \
     "$(q 'filter msg =~ "a1b2-c3 time(d)? out" | fields srcAddr')" '{"srcAddr":"from-json"}'
 check_eq "=~ with a string that is not in the event" \
     "$(q 'filter msg =~ "a1b2-c4" | fields srcAddr')" ''
+
+# ---- a '/' in a character class -------------------------------------------------
+check_eq "parse with a class that holds '/'" \
+    "$(q 'filter @message like /[/]flow/ or ispresent(msg) | parse msg /request (?<id>[^/ ]+)/ | fields id')" \
+    '{"id":"a1b2-c3"}'
 finish
