@@ -217,16 +217,20 @@ void emit__field(emitter_t *e, buf_t *b, const qnode_t *n)
     /* JSON fields; a key that starts with '@' is written with one more: @@key */
     const char *path = n->path ? n->path : n->str;
     if (e->rel.has_event && (path[0] != '@' || path[1] == '@')) {
-        /* a field CloudWatch discovers in a text format (VPC flow logs):
-         * from the line's words when the event has no such JSON key */
-        int word = path[0] != '@' && !strchr(path, '\x1f') && e->msg_ident[0] ? query_textfield_index(path) : -1;
-        path = json_path(path[0] == '@' ? path + 1 : path);
-        buf_cat(b, word >= 0 ? "COALESCE(json_extract(x_json, " : "json_extract(x_json, ");
-        emit__text_param(e, b, path);
+        /* a field CloudWatch discovers in a text format (VPC flow logs,
+         * Route 53): from the line's words when the event has no such JSON key */
+        const char *text = path[0] != '@' && !strchr(path, '\x1f') && e->msg_ident[0] &&
+                           query_textfield_known(path) ? path : NULL;
+        char *jpath = json_path(path[0] == '@' ? path + 1 : path);
+        buf_cat(b, text ? "COALESCE(json_extract(x_json, " : "json_extract(x_json, ");
+        emit__text_param(e, b, jpath);
         buf_cat(b, ")");
-        if (word >= 0)
-            buf_printf(b, ", obs_textfield(%s, %d))", e->msg_ident, word);
-        free((char *)path);
+        if (text) {
+            buf_printf(b, ", obs_textfield(%s, ", e->msg_ident);
+            emit__text_param(e, b, text);
+            buf_cat(b, "))");
+        }
+        free(jpath);
         return;
     }
     buf_cat(b, "NULL");  /* a field this relation does not have */

@@ -61,16 +61,16 @@ static int has_field(sqlite3 *db, const char *path)
     return rc != SQLITE_DONE;
 }
 
-/* A field discovered in VPC flow log lines (query/textfields.h): does one
- * of the newest events have it? */
-static int has_text_field(sqlite3 *db, int idx)
+/* A field discovered in text lines (query/textfields.h): does one of the
+ * newest events have it? */
+static int has_text_field(sqlite3 *db, const char *name)
 {
     static const char sql[] = "SELECT 1 FROM (SELECT message FROM events ORDER BY id DESC LIMIT "
                               OBS_STR(NOTE_EVENTS) ") WHERE obs_textfield(message, ?1) IS NOT NULL LIMIT 1";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return 1;  /* cannot tell: say nothing */
-    sqlite3_bind_int(st, 1, idx);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc != SQLITE_DONE;
@@ -106,8 +106,8 @@ void obsq_field_notes(sqlite3 *db, const query_ast_t *q, FILE *f)
     for (int i = 0; i < q->nrefs; i++) {
         if (has_field(db, q->refs[i].path))
             continue;
-        int word = strchr(q->refs[i].path, '\x1f') ? -1 : query_textfield_index(q->refs[i].path);
-        if (word >= 0 && has_text_field(db, word))
+        const char *path = q->refs[i].path;
+        if (!strchr(path, '\x1f') && query_textfield_known(path) && has_text_field(db, path))
             continue;
         char best[128];
         nearest(db, q->refs[i].name, best, sizeof best);

@@ -1,5 +1,6 @@
-/* query/sqlfuncs/sqlfuncs_textfields.c — obs_textfield(message, idx): the
- * word idx of a default-format VPC flow log line (query/textfields.h), as
+/* query/sqlfuncs/sqlfuncs_textfields.c — obs_textfield(message, name): the
+ * field name of a VPC flow log or Route 53 query log line
+ * (query/textfields.h), as
  * TEXT — like a parse capture, it compares with a number literal as a
  * number (dstPort = 443) and with a string as a string (dstPort = "443"),
  * and numeric aggregates read it as a number; NULL when message is no such
@@ -18,7 +19,8 @@ static void fn_textfield(sqlite3_context *c, int argc, sqlite3_value **argv)
     size_t len = (size_t)sqlite3_value_bytes(argv[0]);
     const char *w;
     size_t n;
-    if (!msg || !query_textfield_word(msg, len, sqlite3_value_int(argv[1]), &w, &n))
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    if (!msg || !name || !query_textfield_word(msg, len, name, &w, &n))
         return;
     sqlite3_result_text(c, w, (int)n, SQLITE_TRANSIENT);
 }

@@ -8,6 +8,8 @@
 #     (NODATA) is "-", as the line shows it; a JSON event's own key of that name comes first;
 #     a custom-format line has none; no "field is in none of the events"
 #     note for them;
+#   - Route 53 query logs: queryName, queryType, responseCode, resolverIp,
+#     ... from the line, as AWS's sample queries ask;
 #   - =~ with a string: the string is a regex;
 #   - a '/' in a regex's character class is part of it.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +18,7 @@ need obsagent obsq
 DB=$T/obs.db
 q() { "$OBSQ" --db "$DB" -o jsonl "$@" 2>"$T/err"; }
 
-mkdir -p "$T/vpc/eni-01" "$T/app/api"
+mkdir -p "$T/vpc/eni-01" "$T/app/api" "$T/r53/Z0123456789ABC"
 H="2 123456789012 eni-01"
 printf '%s\n' \
     "2026-11-01T00:00:01.000Z $H 10.0.1.5 10.0.2.9 40001 443 6 10 1000 1793491201 1793491261 ACCEPT OK" \
@@ -30,8 +32,14 @@ printf '%s\n' \
 printf '%s\n' \
     '{"timestamp":"2026-11-01T00:00:08.000Z","srcAddr":"from-json","action":"ACCEPT","bytes":5,"msg":"request a1b2-c3 timed out"}' \
     >"$T/app/api/s1.log"
+printf '%s\n' \
+    "2026-11-01T00:01:00.000Z 1.0 2026-11-01T00:01:00.000Z Z0123456789ABC www.example.com A NOERROR UDP FRA6 192.0.2.53 -" \
+    "2026-11-01T00:01:01.000Z 1.0 2026-11-01T00:01:01.000Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -" \
+    "2026-11-01T00:01:02.000Z 1.0 2026-11-01T00:01:02.000Z Z0123456789ABC bad.example.com A SERVFAIL TCP IAD89 198.51.100.8 -" \
+    >"$T/r53/Z0123456789ABC/s1.log"
 check "import the flow log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /vpc/flow "$T/vpc"
 check "import the app" "$OBSAGENT" --once --no-progress --db "$DB" "$T/app"
+check "import the DNS query log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /aws/route53/example.com "$T/r53"
 
 # ---- VPC flow log fields ------------------------------------------------------
 check_eq "stats by a discovered field: sum and count" \
@@ -57,6 +65,21 @@ check_eq "a custom-format line has no discovered field" \
     "$(q 'filter @message like "vpc-1" | fields srcAddr, action')" '{"srcAddr":null,"action":null}'
 q 'stats count(*) by dstAddr' >/dev/null
 check_eq "no note that a discovered field is in no event" "$(cat "$T/err")" ""
+
+# ---- Route 53 query log fields --------------------------------------------------
+check_eq "requests by resolver, as AWS's sample query asks" \
+    "$(q 'stats count(*) as numRequests by resolverIp | filter ispresent(resolverIp) | sort numRequests desc | limit 10')" \
+    '{"resolverIp":"192.0.2.53","numRequests":2}
+{"resolverIp":"198.51.100.8","numRequests":1}'
+check_eq "SERVFAIL by query name" \
+    "$(q 'filter responseCode="SERVFAIL" | stats count(*) by queryName, protocol, edgeLocation')" \
+    '{"queryName":"bad.example.com","protocol":"TCP","edgeLocation":"IAD89","count(*)":1}'
+check_eq "query types" \
+    "$(q 'filter ispresent(queryType) | stats count(*) as n by queryType | sort queryType')" \
+    '{"queryType":"A","n":2}
+{"queryType":"AAAA","n":1}'
+check_eq "a flow log line has no Route 53 field, a DNS line no flow log field" \
+    "$(q 'filter ispresent(queryName) and ispresent(srcAddr) | stats count(*) as n')" '{"n":0}'
 
 # ---- =~ with a string ---------------------------------------------------------
 check_eq "=~ with a string matches it as a regex" \

@@ -315,36 +315,63 @@ static void test_huge_and_invalid(void)
     CHECK_EQ_STR(q("SELECT obs_jsonparse(CAST(x'ff' AS TEXT))"), "(null)");
 }
 
-/* obs_textfield: the words of a default-format VPC flow log line */
+/* obs_textfield: the fields of a default-format VPC flow log line and of a
+ * Route 53 query log line, by CloudWatch's names */
 #define FLOW_HEAD "2 123456789012 eni-0f1e2d3c "
 #define FLOW FLOW_HEAD "10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1700000000 1700000060 "
-#define TF(line, i) q("SELECT obs_textfield('" line "', " #i ")")
+#define R53 "1.0 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -"
+#define TF(line, name) q("SELECT obs_textfield('" line "', '" name "')")
 static void test_textfield(void)
 {
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 0), "2");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 3), "10.1.2.3");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 6), "5432");
-    CHECK_EQ_STR(q("SELECT typeof(obs_textfield('" FLOW "ACCEPT OK', 9))"), "text");  /* like a parse capture */
-    CHECK_EQ_STR(TF(FLOW "REJECT OK", 12), "REJECT");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT SKIPDATA", 13), "SKIPDATA");
-    CHECK_EQ_STR(q("SELECT obs_textfield(CAST('" FLOW "ACCEPT OK' AS BLOB), 4)"), "172.16.0.9");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", 14), "(null)");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", -1), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "version"), "2");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "srcAddr"), "10.1.2.3");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "dstPort"), "5432");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "protocol"), "6");
+    CHECK_EQ_STR(q("SELECT typeof(obs_textfield('" FLOW "ACCEPT OK', 'bytes'))"), "text");  /* like a parse capture */
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "startTime"), "1700000000");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "end"), "1700000060");
+    CHECK_EQ_STR(TF(FLOW "REJECT OK", "action"), "REJECT");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT SKIPDATA", "logStatus"), "SKIPDATA");
+    CHECK_EQ_STR(q("SELECT obs_textfield(CAST('" FLOW "ACCEPT OK' AS BLOB), 'dstAddr')"), "172.16.0.9");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "queryName"), "(null)");  /* a Route 53 name */
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "srcaddr"), "(null)");    /* names are case-sensitive */
     /* a record without data: its "-" words are "-", as the line shows them */
-    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", 3), "-");
-    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", 13), "NODATA");
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", "srcAddr"), "-");
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", "logStatus"), "NODATA");
     /* not a default-format line: another version, a word less or more,
      * double or trailing spaces, another action */
-    CHECK_EQ_STR(TF("3 123456789012 eni-0f1e2d3c 10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1 2 ACCEPT OK", 3),
+    CHECK_EQ_STR(TF("3 123456789012 eni-0f1e2d3c 10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1 2 ACCEPT OK", "srcAddr"),
                  "(null)");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT", 3), "(null)");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK x", 3), "(null)");
-    CHECK_EQ_STR(TF(FLOW " ACCEPT OK", 3), "(null)");
-    CHECK_EQ_STR(TF(FLOW "ACCEPT OK ", 3), "(null)");
-    CHECK_EQ_STR(TF(FLOW "ALLOW OK", 3), "(null)");
-    CHECK_EQ_STR(TF("{\"srcAddr\":\"10.1.2.3\"}", 3), "(null)");
-    CHECK_EQ_STR(q("SELECT obs_textfield(NULL, 3)"), "(null)");
-    CHECK_EQ_STR(q("SELECT obs_textfield(42, 3)"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK x", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW " ACCEPT OK", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK ", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ALLOW OK", "srcAddr"), "(null)");
+    /* Route 53 */
+    CHECK_EQ_STR(TF(R53, "version"), "1.0");
+    CHECK_EQ_STR(TF(R53, "queryTimestamp"), "2024-05-17T13:47:23.456Z");
+    CHECK_EQ_STR(TF(R53, "hostZoneId"), "Z0123456789ABC");
+    CHECK_EQ_STR(TF(R53, "queryName"), "www.example.com");
+    CHECK_EQ_STR(TF(R53, "queryType"), "AAAA");
+    CHECK_EQ_STR(TF(R53, "responseCode"), "NOERROR");
+    CHECK_EQ_STR(TF(R53, "protocol"), "UDP");
+    CHECK_EQ_STR(TF(R53, "edgeLocation"), "FRA6");
+    CHECK_EQ_STR(TF(R53, "resolverIp"), "192.0.2.53");
+    CHECK_EQ_STR(TF(R53, "ednsClientSubnet"), "-");
+    CHECK_EQ_STR(TF(R53, "srcAddr"), "(null)");  /* a VPC name */
+    CHECK_EQ_STR(TF("1.0 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR SCTP FRA6 192.0.2.53 -",
+                    "queryName"),
+                 "(null)");
+    CHECK_EQ_STR(TF("one 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -",
+                    "queryName"),
+                 "(null)");
+    CHECK_EQ_STR(TF("1.0 yesterday Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -", "queryName"),
+                 "(null)");
+    /* neither */
+    CHECK_EQ_STR(TF("{\"srcAddr\":\"10.1.2.3\"}", "srcAddr"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(NULL, 'srcAddr')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(42, 'srcAddr')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield('" FLOW "ACCEPT OK', NULL)"), "(null)");
 }
 
 TEST_LIST = {
