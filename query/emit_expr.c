@@ -221,13 +221,20 @@ void emit__field(emitter_t *e, buf_t *b, const qnode_t *n)
          * Route 53): from the line's words when the event has no such JSON key */
         const char *text = path[0] != '@' && !strchr(path, '\x1f') && e->msg_ident[0] &&
                            query_textfield_known(path) ? path : NULL;
+        /* a dotted name may also be a key with dots in it, as CloudWatch
+         * flattens {"attributes": {"http.route": ...}} to attributes.http.route */
+        const char *flat = strchr(path, '\x1f') ? (path[0] == '@' ? path + 1 : path) : NULL;
         char *jpath = json_path(path[0] == '@' ? path + 1 : path);
-        buf_cat(b, text ? "COALESCE(json_extract(x_json, " : "json_extract(x_json, ");
+        buf_cat(b, text || flat ? "COALESCE(json_extract(x_json, " : "json_extract(x_json, ");
         emit__text_param(e, b, jpath);
         buf_cat(b, ")");
         if (text) {
             buf_printf(b, ", obs_textfield(%s, ", e->msg_ident);
             emit__text_param(e, b, text);
+            buf_cat(b, "))");
+        } else if (flat) {
+            buf_cat(b, ", obs_json_flat(x_json, ");
+            emit__text_param(e, b, flat);
             buf_cat(b, "))");
         }
         free(jpath);

@@ -47,14 +47,17 @@ static char *json_path(const char *path)
 
 static int has_field(sqlite3 *db, const char *path)
 {
+    /* a dotted name is also found in keys with dots (obs_json_flat) */
     static const char sql[] =
         "SELECT 1 FROM (SELECT message, json_at FROM events WHERE json_at IS NOT NULL ORDER BY id DESC "
-        "LIMIT " OBS_STR(NOTE_EVENTS) ") WHERE json_extract(" JSON_OF ", ?1) IS NOT NULL LIMIT 1";
+        "LIMIT " OBS_STR(NOTE_EVENTS) ") WHERE json_extract(" JSON_OF ", ?1) IS NOT NULL OR "
+        "obs_json_flat(" JSON_OF ", ?2) IS NOT NULL LIMIT 1";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return 1;  /* cannot tell: say nothing */
     char *p = json_path(path);
     sqlite3_bind_text(st, 1, p, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
     free(p);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -11,14 +11,16 @@
 #   - Route 53 query logs: queryName, queryType, responseCode, resolverIp,
 #     ... from the line, as AWS's sample queries ask;
 #   - =~ with a string: the string is a regex;
-#   - a '/' in a regex's character class is part of it.
+#   - a '/' in a regex's character class is part of it;
+#   - a dotted name reads a JSON key that holds dots, as CloudWatch's
+#     flattening does (OpenTelemetry's {"attributes": {"http.route": ...}}).
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
 DB=$T/obs.db
 q() { "$OBSQ" --db "$DB" -o jsonl "$@" 2>"$T/err"; }
 
-mkdir -p "$T/vpc/eni-01" "$T/app/api" "$T/r53/Z0123456789ABC"
+mkdir -p "$T/vpc/eni-01" "$T/app/api" "$T/r53/Z0123456789ABC" "$T/otel/spans"
 H="2 123456789012 eni-01"
 printf '%s\n' \
     "2026-11-01T00:00:01.000Z $H 10.0.1.5 10.0.2.9 40001 443 6 10 1000 1793491201 1793491261 ACCEPT OK" \
@@ -37,8 +39,14 @@ printf '%s\n' \
     "2026-11-01T00:01:01.000Z 1.0 2026-11-01T00:01:01.000Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -" \
     "2026-11-01T00:01:02.000Z 1.0 2026-11-01T00:01:02.000Z Z0123456789ABC bad.example.com A SERVFAIL TCP IAD89 198.51.100.8 -" \
     >"$T/r53/Z0123456789ABC/s1.log"
+printf '%s\n' \
+    '{"timestamp":"2026-11-01T00:02:00.000Z","resource":{"attributes":{"service.name":"cart"}},"attributes":{"http.route":"/pay","http.status_code":503}}' \
+    '{"timestamp":"2026-11-01T00:02:01.000Z","resource":{"attributes":{"service.name":"cart"}},"attributes":{"http.route":"/","http.status_code":200}}' \
+    '{"timestamp":"2026-11-01T00:02:02.000Z","resource":{"attributes":{"service.name":"search"}},"attributes":{"http":{"route":"/q","status_code":500}}}' \
+    >"$T/otel/spans/s1.log"
 check "import the flow log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /vpc/flow "$T/vpc"
 check "import the app" "$OBSAGENT" --once --no-progress --db "$DB" "$T/app"
+check "import the spans" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /aws/otel/app "$T/otel"
 check "import the DNS query log" "$OBSAGENT" --once --no-progress --db "$DB" --log-group /aws/route53/example.com "$T/r53"
 
 # ---- VPC flow log fields ------------------------------------------------------
@@ -91,4 +99,11 @@ check_eq "=~ with a string that is not in the event" \
 check_eq "parse with a class that holds '/'" \
     "$(q 'filter @message like /[/]flow/ or ispresent(msg) | parse msg /request (?<id>[^/ ]+)/ | fields id')" \
     '{"id":"a1b2-c3"}'
+# ---- JSON keys with dots ---------------------------------------------------------
+check_eq "stats by a flattened name over keys with dots, and nested keys alike" \
+    "$(q 'filter attributes.http.status_code >= 500 | stats count(*) as n by resource.attributes.service.name, attributes.http.route | sort n desc, attributes.http.route')" \
+    '{"resource.attributes.service.name":"cart","attributes.http.route":"/pay","n":1}
+{"resource.attributes.service.name":"search","attributes.http.route":"/q","n":1}'
+q 'filter attributes.http.status_code > 900 | fields attributes.http.route' >/dev/null
+check_eq "no note that such a field is in no event" "$(cat "$T/err")" ""
 finish

@@ -1,5 +1,5 @@
 /* tests/unit/query/test_sqlfuncs.c — the scalar SQL functions of
- * query/sqlfuncs_{string,numeric,encode,hash,json,ip,textfields}.c, run through an
+ * query/sqlfuncs_{string,numeric,encode,hash,json,jsonflat,ip,textfields}.c, run through an
  * in-memory SQLite: spec §6.4 examples, NULL handling and edge cases. Time,
  * regex, glob, aggregates and sorting are in test_sqlfuncs_more.c. */
 #define CHECK_MAIN
@@ -315,6 +315,37 @@ static void test_huge_and_invalid(void)
     CHECK_EQ_STR(q("SELECT obs_jsonparse(CAST(x'ff' AS TEXT))"), "(null)");
 }
 
+/* obs_json_flat: a flattened name over keys that hold dots */
+#define OTEL "'{\"resource\":{\"attributes\":{\"service.name\":\"cart\",\"k8s.pod.uid\":7}}," \
+    "\"attributes\":{\"http.status_code\":503,\"http\":{\"route\":\"/x\"},\"ok\":true,\"r\":1.5}," \
+    "\"spans\":[{\"span.id\":\"s1\"}],\"a.b\":{\"c\":1},\"a\":{\"b.c\":2}}'"
+static void test_json_flat(void)
+{
+    /* segments are separated by char(31), as the emitter writes a path */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes' || char(31) || 'service' || "
+                   "char(31) || 'name')"), "cart");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes' || char(31) || 'k8s' || "
+                   "char(31) || 'pod' || char(31) || 'uid')"), "7");
+    CHECK_EQ_STR(q("SELECT typeof(obs_json_flat(" OTEL ", 'attributes' || char(31) || 'http' || char(31) || "
+                   "'status_code'))"), "integer");
+    /* a nested object of the same prefix is found too */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'attributes' || char(31) || 'http' || char(31) || 'route')"), "/x");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'attributes' || char(31) || 'ok')"), "(null)");  /* no dotted key */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'spans' || char(31) || '0' || char(31) || 'span' || char(31) || "
+                   "'id')"), "s1");
+    /* both a.b -> c and a -> b.c: the longer key first */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'a' || char(31) || 'b' || char(31) || 'c')"), "1");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes')"), "(null)");  /* no dot */
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":{\"z\":[1,2]}}', 'x' || char(31) || 'y' || char(31) || 'z')"),
+                 "[1,2]");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":2.5}', 'x' || char(31) || 'y')"), "2.5");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":true}', 'x' || char(31) || 'y')"), "1");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":null}', 'x' || char(31) || 'y')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":', 'x' || char(31) || 'y')"), "(null)");  /* invalid JSON */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(NULL, 'x' || char(31) || 'y')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":1}', NULL)"), "(null)");
+}
+
 /* obs_textfield: the fields of a default-format VPC flow log line and of a
  * Route 53 query log line, by CloudWatch's names */
 #define FLOW_HEAD "2 123456789012 eni-0f1e2d3c "
@@ -388,5 +419,6 @@ TEST_LIST = {
     TEST(test_ip),
     TEST(test_huge_and_invalid),
     TEST(test_textfield),
+    TEST(test_json_flat),
     TEST_END,
 };
