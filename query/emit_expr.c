@@ -5,6 +5,7 @@
  * written over (its columns, shown names and steps), which every command's
  * emitter shares. Part of the emitter (emit_int.h); errors are sticky. */
 #include "query/emit_int.h"
+#include "query/textfields.h"
 #include "query/builtins.h"
 #include "common/xalloc.h"
 
@@ -216,11 +217,27 @@ void emit__field(emitter_t *e, buf_t *b, const qnode_t *n)
     /* JSON fields; a key that starts with '@' is written with one more: @@key */
     const char *path = n->path ? n->path : n->str;
     if (e->rel.has_event && (path[0] != '@' || path[1] == '@')) {
-        path = json_path(path[0] == '@' ? path + 1 : path);
-        buf_cat(b, "json_extract(x_json, ");
-        emit__text_param(e, b, path);
+        /* a field CloudWatch discovers in a text format (VPC flow logs,
+         * Route 53): from the line's words when the event has no such JSON key */
+        const char *text = path[0] != '@' && !strchr(path, '\x1f') && e->msg_ident[0] &&
+                           query_textfield_known(path) ? path : NULL;
+        /* a dotted name may also be a key with dots in it, as CloudWatch
+         * flattens {"attributes": {"http.route": ...}} to attributes.http.route */
+        const char *flat = strchr(path, '\x1f') ? (path[0] == '@' ? path + 1 : path) : NULL;
+        char *jpath = json_path(path[0] == '@' ? path + 1 : path);
+        buf_cat(b, text || flat ? "COALESCE(json_extract(x_json, " : "json_extract(x_json, ");
+        emit__text_param(e, b, jpath);
         buf_cat(b, ")");
-        free((char *)path);
+        if (text) {
+            buf_printf(b, ", obs_textfield(%s, ", e->msg_ident);
+            emit__text_param(e, b, text);
+            buf_cat(b, "))");
+        } else if (flat) {
+            buf_cat(b, ", obs_json_flat(x_json, ");
+            emit__text_param(e, b, flat);
+            buf_cat(b, "))");
+        }
+        free(jpath);
         return;
     }
     buf_cat(b, "NULL");  /* a field this relation does not have */
@@ -301,7 +318,7 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
     case QOP_NOT_LIKE:
     case QOP_MATCH:
         buf_cat(b, n->op == QOP_NOT_LIKE ? "(NOT coalesce(" : "coalesce(");
-        if (r->kind == QN_REGEX) {
+        if (r->kind == QN_REGEX || (n->op == QOP_MATCH && r->kind == QN_STRING)) {  /* =~ "re" */
             buf_cat(b, "obs_regexp(");
             emit__text_param(e, b, r->str);
             buf_cat(b, ", ");

@@ -255,11 +255,41 @@ static int lex_string(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *
     return 0;
 }
 
+/* The end of a /regex/ that starts at t[i] (its opening '/'): the index of
+ * its closing '/', or len when there is none. With classes set, a '/'
+ * inside a character class [...] does not close it (as in /[^/]+/); a ']'
+ * first in a class ([]...] or [^]...]) is literal, as in PCRE2. */
+static size_t regex_end(const char *t, size_t len, size_t i, int classes)
+{
+    int in_class = 0;
+    size_t lit = 0;  /* in a class: a ']' at or before this index is literal */
+    for (i++; i < len; i++) {
+        if (t[i] == '\\' && i + 1 < len) {
+            i++;
+        } else if (in_class) {
+            if (t[i] == ']' && i > lit)
+                in_class = 0;
+        } else if (t[i] == '[' && classes) {
+            in_class = 1;
+            lit = i + 1;
+            if (lit < len && t[lit] == '^')
+                lit++;
+        } else if (t[i] == '/') {
+            return i;
+        }
+    }
+    return len;
+}
+
 static int lex_regex(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *err)
 {
     int start = i++;
+    /* a class that never closes: the first '/' ends the regex, as before */
+    size_t end = regex_end(t, len, (size_t)start, 1);
+    if (end >= len)
+        end = regex_end(t, len, (size_t)start, 0);
     buf_t b = { 0 };
-    while ((size_t)i < len && t[i] != '/') {
+    while ((size_t)i < end) {
         if (t[i] == '\\' && (size_t)i + 1 < len) {
             if (t[i + 1] != '/')
                 buf_putc(&b, '\\');

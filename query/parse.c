@@ -28,7 +28,8 @@
  *   8. - (prefix: -2^2 is (-2)^2, as in spec §6.8; "-<number>" folds to a number)
  *   9. literals, fields, calls f(...), count(*), (expr), [list]
  *
- * The right side of like / not like is a string or /regex/; of =~ a /regex/;
+ * The right side of like / not like is a string or /regex/; of =~ a /regex/
+ * or a string (the string is the regex);
  * of in / not in a [list] of literals. A '/' is a regex where an operand is
  * expected (and as parse's pattern), division elsewhere: the parser re-lexes
  * a '/' token in QLEX_REGEX mode when it wants an operand.

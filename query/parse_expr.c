@@ -368,8 +368,8 @@ static qnode_t *parse_cmp(parser_t *p)
             goto fail;
         if (p->tok.kind == QT_SLASH && qp_relex_regex(p))
             goto fail;
-        if (p->tok.kind != QT_REGEX) {
-            qp_perr(p, p->tok.start, "expected a /regex/ after '=~', found %s", qp_found(p));
+        if (p->tok.kind != QT_REGEX && p->tok.kind != QT_STRING) {  /* "text" is a regex too */
+            qp_perr(p, p->tok.start, "expected a /regex/ or string after '=~', found %s", qp_found(p));
             goto fail;
         }
         if (!(r = parse_primary(p)))

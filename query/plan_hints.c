@@ -39,9 +39,9 @@ static void collect_like(const qnode_t *n, const prefilter_vocab_t *vocab, char 
         strcmp(n->args[0]->str, "@message") != 0)
         return;
     const qnode_t *r = n->args[1];
-    if (r->kind == QN_STRING)
+    if (r->kind == QN_STRING && n->op == QOP_LIKE)
         add_match(acc, prefilter_substring(r->str, strlen(r->str), vocab));
-    else if (r->kind == QN_REGEX)
+    else if (r->kind == QN_REGEX || r->kind == QN_STRING)  /* =~ "text" is a regex */
         add_match(acc, prefilter_regex(r->str, vocab));
 }
 

@@ -8,6 +8,7 @@
 #include "query/obsq/obsq.h"
 #include "query/query.h"
 #include "query/builtins.h"
+#include "query/textfields.h"
 #include "common/buf.h"
 
 #include <stdio.h>
@@ -46,15 +47,33 @@ static char *json_path(const char *path)
 
 static int has_field(sqlite3 *db, const char *path)
 {
+    /* a dotted name is also found in keys with dots (obs_json_flat) */
     static const char sql[] =
         "SELECT 1 FROM (SELECT message, json_at FROM events WHERE json_at IS NOT NULL ORDER BY id DESC "
-        "LIMIT " OBS_STR(NOTE_EVENTS) ") WHERE json_extract(" JSON_OF ", ?1) IS NOT NULL LIMIT 1";
+        "LIMIT " OBS_STR(NOTE_EVENTS) ") WHERE json_extract(" JSON_OF ", ?1) IS NOT NULL OR "
+        "obs_json_flat(" JSON_OF ", ?2) IS NOT NULL LIMIT 1";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return 1;  /* cannot tell: say nothing */
     char *p = json_path(path);
     sqlite3_bind_text(st, 1, p, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
     free(p);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc != SQLITE_DONE;
+}
+
+/* A field discovered in text lines (query/textfields.h): does one of the
+ * newest events have it? */
+static int has_text_field(sqlite3 *db, const char *name)
+{
+    static const char sql[] = "SELECT 1 FROM (SELECT message FROM events ORDER BY id DESC LIMIT "
+                              OBS_STR(NOTE_EVENTS) ") WHERE obs_textfield(message, ?1) IS NOT NULL LIMIT 1";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 1;  /* cannot tell: say nothing */
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc != SQLITE_DONE;
@@ -89,6 +108,9 @@ void obsq_field_notes(sqlite3 *db, const query_ast_t *q, FILE *f)
 {
     for (int i = 0; i < q->nrefs; i++) {
         if (has_field(db, q->refs[i].path))
+            continue;
+        const char *path = q->refs[i].path;
+        if (!strchr(path, '\x1f') && query_textfield_known(path) && has_text_field(db, path))
             continue;
         char best[128];
         nearest(db, q->refs[i].name, best, sizeof best);

@@ -37,6 +37,10 @@ int query_sqlfuncs_register(sqlite3 *db, const query_sqlctx_t *ctx, obs_err_t *e
         rc = query_sqlfuncs__register_pack(db);
     if (rc == SQLITE_OK)
         rc = query_sqlfuncs__register_pattern(db);
+    if (rc == SQLITE_OK)
+        rc = query_sqlfuncs__register_textfields(db);
+    if (rc == SQLITE_OK)
+        rc = query_sqlfuncs__register_jsonflat(db);
     if (rc != SQLITE_OK)
         return obs_err_set(err, OBS_EDB, "register SQL functions: %s", sqlite3_errmsg(db));
     return 0;

@@ -49,6 +49,8 @@ int query_sqlfuncs__register_pick(sqlite3 *db);
 int query_sqlfuncs__register_sort(sqlite3 *db);
 int query_sqlfuncs__register_pack(sqlite3 *db);
 int query_sqlfuncs__register_pattern(sqlite3 *db);
+int query_sqlfuncs__register_textfields(sqlite3 *db);
+int query_sqlfuncs__register_jsonflat(sqlite3 *db);
 
 /* A number read from an SQL value. */
 typedef struct sqlfn_num {

@@ -215,6 +215,34 @@ static void test_regex_mode(void)
     qtok_free(&t);
 }
 
+/* A '/' inside a character class does not end a regex (/[^/]+/); a ']'
+ * first in a class is literal; a class that never closes leaves the first
+ * '/' as the end. */
+static void test_regex_classes(void)
+{
+    qtok_t t;
+    obs_err_t err;
+    const char *a = "/GET (?<p>[^/ ]+)/ | x";
+    CHECK_EQ_INT(qlex_next(a, strlen(a), 0, QLEX_REGEX, &t, &err), 0);
+    CHECK_EQ_STR(t.str, "GET (?<p>[^/ ]+)");
+    CHECK_EQ_INT(t.end, 18);
+    qtok_free(&t);
+    const char *b = "/[]/]x[^]/]/";
+    CHECK_EQ_INT(qlex_next(b, strlen(b), 0, QLEX_REGEX, &t, &err), 0);
+    CHECK_EQ_STR(t.str, "[]/]x[^]/]");
+    qtok_free(&t);
+    const char *c = "/a\\[/b/";  /* an escaped '[' opens no class */
+    CHECK_EQ_INT(qlex_next(c, strlen(c), 0, QLEX_REGEX, &t, &err), 0);
+    CHECK_EQ_STR(t.str, "a\\[");
+    qtok_free(&t);
+    const char *d = "/a[/ | y";  /* no ']': the first '/' ends it, PCRE2 then says why it is invalid */
+    CHECK_EQ_INT(qlex_next(d, strlen(d), 0, QLEX_REGEX, &t, &err), 0);
+    CHECK_EQ_STR(t.str, "a[");
+    qtok_free(&t);
+    CHECK_EQ_INT(qlex_next("/[a", 3, 0, QLEX_REGEX, &t, &err), OBS_EINVAL);
+    CHECK_EQ_STR(err.msg, "unterminated regex: missing closing /");
+}
+
 static void test_comments_and_blanks(void)
 {
     qtok_t t[MAXT];
@@ -282,6 +310,7 @@ TEST_LIST = {
     TEST(test_numbers_and_periods),
     TEST(test_strings),
     TEST(test_regex_mode),
+    TEST(test_regex_classes),
     TEST(test_comments_and_blanks),
     TEST(test_errors),
     TEST(test_linecol),

@@ -1,5 +1,5 @@
 /* tests/unit/query/test_sqlfuncs.c — the scalar SQL functions of
- * query/sqlfuncs_{string,numeric,encode,hash,json,ip}.c, run through an
+ * query/sqlfuncs_{string,numeric,encode,hash,json,jsonflat,ip,textfields}.c, run through an
  * in-memory SQLite: spec §6.4 examples, NULL handling and edge cases. Time,
  * regex, glob, aggregates and sorting are in test_sqlfuncs_more.c. */
 #define CHECK_MAIN
@@ -315,6 +315,96 @@ static void test_huge_and_invalid(void)
     CHECK_EQ_STR(q("SELECT obs_jsonparse(CAST(x'ff' AS TEXT))"), "(null)");
 }
 
+/* obs_json_flat: a flattened name over keys that hold dots */
+#define OTEL "'{\"resource\":{\"attributes\":{\"service.name\":\"cart\",\"k8s.pod.uid\":7}}," \
+    "\"attributes\":{\"http.status_code\":503,\"http\":{\"route\":\"/x\"},\"ok\":true,\"r\":1.5}," \
+    "\"spans\":[{\"span.id\":\"s1\"}],\"a.b\":{\"c\":1},\"a\":{\"b.c\":2}}'"
+static void test_json_flat(void)
+{
+    /* segments are separated by char(31), as the emitter writes a path */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes' || char(31) || 'service' || "
+                   "char(31) || 'name')"), "cart");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes' || char(31) || 'k8s' || "
+                   "char(31) || 'pod' || char(31) || 'uid')"), "7");
+    CHECK_EQ_STR(q("SELECT typeof(obs_json_flat(" OTEL ", 'attributes' || char(31) || 'http' || char(31) || "
+                   "'status_code'))"), "integer");
+    /* a nested object of the same prefix is found too */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'attributes' || char(31) || 'http' || char(31) || 'route')"), "/x");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'attributes' || char(31) || 'ok')"), "(null)");  /* no dotted key */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'spans' || char(31) || '0' || char(31) || 'span' || char(31) || "
+                   "'id')"), "s1");
+    /* both a.b -> c and a -> b.c: the longer key first */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'a' || char(31) || 'b' || char(31) || 'c')"), "1");
+    CHECK_EQ_STR(q("SELECT obs_json_flat(" OTEL ", 'resource' || char(31) || 'attributes')"), "(null)");  /* no dot */
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":{\"z\":[1,2]}}', 'x' || char(31) || 'y' || char(31) || 'z')"),
+                 "[1,2]");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":2.5}', 'x' || char(31) || 'y')"), "2.5");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":true}', 'x' || char(31) || 'y')"), "1");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":null}', 'x' || char(31) || 'y')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":', 'x' || char(31) || 'y')"), "(null)");  /* invalid JSON */
+    CHECK_EQ_STR(q("SELECT obs_json_flat(NULL, 'x' || char(31) || 'y')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_json_flat('{\"x.y\":1}', NULL)"), "(null)");
+}
+
+/* obs_textfield: the fields of a default-format VPC flow log line and of a
+ * Route 53 query log line, by CloudWatch's names */
+#define FLOW_HEAD "2 123456789012 eni-0f1e2d3c "
+#define FLOW FLOW_HEAD "10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1700000000 1700000060 "
+#define R53 "1.0 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -"
+#define TF(line, name) q("SELECT obs_textfield('" line "', '" name "')")
+static void test_textfield(void)
+{
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "version"), "2");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "srcAddr"), "10.1.2.3");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "dstPort"), "5432");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "protocol"), "6");
+    CHECK_EQ_STR(q("SELECT typeof(obs_textfield('" FLOW "ACCEPT OK', 'bytes'))"), "text");  /* like a parse capture */
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "startTime"), "1700000000");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "end"), "1700000060");
+    CHECK_EQ_STR(TF(FLOW "REJECT OK", "action"), "REJECT");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT SKIPDATA", "logStatus"), "SKIPDATA");
+    CHECK_EQ_STR(q("SELECT obs_textfield(CAST('" FLOW "ACCEPT OK' AS BLOB), 'dstAddr')"), "172.16.0.9");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "queryName"), "(null)");  /* a Route 53 name */
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK", "srcaddr"), "(null)");    /* names are case-sensitive */
+    /* a record without data: its "-" words are "-", as the line shows them */
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", "srcAddr"), "-");
+    CHECK_EQ_STR(TF(FLOW_HEAD "- - - - - - - 1700000000 1700000060 - NODATA", "logStatus"), "NODATA");
+    /* not a default-format line: another version, a word less or more,
+     * double or trailing spaces, another action */
+    CHECK_EQ_STR(TF("3 123456789012 eni-0f1e2d3c 10.1.2.3 172.16.0.9 40211 5432 6 12 3000 1 2 ACCEPT OK", "srcAddr"),
+                 "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK x", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW " ACCEPT OK", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ACCEPT OK ", "srcAddr"), "(null)");
+    CHECK_EQ_STR(TF(FLOW "ALLOW OK", "srcAddr"), "(null)");
+    /* Route 53 */
+    CHECK_EQ_STR(TF(R53, "version"), "1.0");
+    CHECK_EQ_STR(TF(R53, "queryTimestamp"), "2024-05-17T13:47:23.456Z");
+    CHECK_EQ_STR(TF(R53, "hostZoneId"), "Z0123456789ABC");
+    CHECK_EQ_STR(TF(R53, "queryName"), "www.example.com");
+    CHECK_EQ_STR(TF(R53, "queryType"), "AAAA");
+    CHECK_EQ_STR(TF(R53, "responseCode"), "NOERROR");
+    CHECK_EQ_STR(TF(R53, "protocol"), "UDP");
+    CHECK_EQ_STR(TF(R53, "edgeLocation"), "FRA6");
+    CHECK_EQ_STR(TF(R53, "resolverIp"), "192.0.2.53");
+    CHECK_EQ_STR(TF(R53, "ednsClientSubnet"), "-");
+    CHECK_EQ_STR(TF(R53, "srcAddr"), "(null)");  /* a VPC name */
+    CHECK_EQ_STR(TF("1.0 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR SCTP FRA6 192.0.2.53 -",
+                    "queryName"),
+                 "(null)");
+    CHECK_EQ_STR(TF("one 2024-05-17T13:47:23.456Z Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -",
+                    "queryName"),
+                 "(null)");
+    CHECK_EQ_STR(TF("1.0 yesterday Z0123456789ABC www.example.com AAAA NOERROR UDP FRA6 192.0.2.53 -", "queryName"),
+                 "(null)");
+    /* neither */
+    CHECK_EQ_STR(TF("{\"srcAddr\":\"10.1.2.3\"}", "srcAddr"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(NULL, 'srcAddr')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield(42, 'srcAddr')"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_textfield('" FLOW "ACCEPT OK', NULL)"), "(null)");
+}
+
 TEST_LIST = {
     TEST(test_spec_examples),
     TEST(test_presence),
@@ -328,5 +418,7 @@ TEST_LIST = {
     TEST(test_json),
     TEST(test_ip),
     TEST(test_huge_and_invalid),
+    TEST(test_textfield),
+    TEST(test_json_flat),
     TEST_END,
 };
