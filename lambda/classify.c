@@ -49,7 +49,9 @@ void classify_result_done(lambda_line_t *out)
     if (!out)
         return;
     cJSON_Delete(out->tree);
+    cJSON_Delete(out->outer);
     out->tree = NULL;
+    out->outer = NULL;
     out->json = obs_span(NULL, 0);
 }
 

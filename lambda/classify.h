@@ -73,6 +73,8 @@ typedef struct lambda_line {
                                   after a text prefix (Node "Invoke Error \t{...}", Go
                                   log line, Python/Node app line whose message is JSON) */
     struct cJSON *tree;        /* parsed `json`, owned by the result (NULL when none) */
+    struct cJSON *outer;       /* a Telemetry API element around the line (its
+                                  spans point into it), owned by the result */
 
     /* START */
     obs_span_t version;        /* "Version: $LATEST" */

@@ -272,6 +272,34 @@ static void app_record(lambda_line_t *out, const cJSON *root)
         out->outcome = LO_ERROR;
 }
 
+/* A Telemetry API (or Logs API) element of type "function" or "extension",
+ * one a line as an extension logs what it receives:
+ * {"time":"...","type":"function","record":"<the line as written>\n"}, or
+ * with the JSON log format an object record. The record is classified as
+ * the line it is, an application line; the element's time is its time
+ * (Lambda's, as a CloudWatch event's would be). */
+static void telemetry_record(lambda_line_t *out, cJSON *root, cJSON *record)
+{
+    static const char *const time_key[] = { "time", NULL };
+    if (cJSON_IsObject(record)) {
+        /* the record is the tree (an EMF document is the record) */
+        out->tree = cJSON_DetachItemViaPointer(root, record);
+        out->outer = root;
+        app_record(out, record);
+        out->kind = LK_APP;
+    } else {
+        const char *text = record->valuestring;
+        size_t n = strlen(text);
+        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+            n--;
+        classify_line(text, n, out);   /* resets *out */
+        out->outer = root;
+        if (out->kind == LK_PLAIN)
+            out->kind = LK_APP;
+    }
+    set_time(out, root, time_key);
+}
+
 void classify__json(const char *line, size_t len, lambda_line_t *out)
 {
     size_t olen;
@@ -281,6 +309,14 @@ void classify__json(const char *line, size_t len, lambda_line_t *out)
     out->tree = t;
     out->json = obs_span(line, olen);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(t, "type");
+    cJSON *record = cJSON_GetObjectItemCaseSensitive(t, "record");
+    if (cJSON_IsString(type) && type->valuestring &&
+        (strcmp(type->valuestring, "function") == 0 || strcmp(type->valuestring, "extension") == 0) &&
+        ((cJSON_IsString(record) && record->valuestring) || cJSON_IsObject(record)) &&
+        cJSON_GetObjectItemCaseSensitive(t, "time")) {
+        telemetry_record(out, t, record);
+        return;
+    }
     if (cJSON_IsString(type) && type->valuestring &&
         strncmp(type->valuestring, "platform.", 9) == 0 &&
         cJSON_GetObjectItemCaseSensitive(t, "record")) {

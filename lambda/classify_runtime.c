@@ -450,6 +450,26 @@ int classify__id_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
+/* " (+11:00)\t" after a time: the zone `serverless logs` (the Serverless
+ * Framework) prints after the local time it writes for Lambda's own
+ * ("2019-03-11 17:16:59.974 (+11:00)\t<reqid>\t..."). Returns where what
+ * follows the TAB starts, with *ts moved to UTC; 0 when it is not there. */
+static size_t sls_zone(const char *p, size_t n, size_t i, int64_t *ts)
+{
+    if (i + 10 > n || p[i] != ' ' || p[i + 1] != '(' || (p[i + 2] != '+' && p[i + 2] != '-') ||
+        p[i + 5] != ':' || p[i + 8] != ')' || p[i + 9] != '\t')
+        return 0;
+    const char *z = p + i + 3;
+    for (int k = 0; k < 5; k++)
+        if (k != 2 && (z[k] < '0' || z[k] > '9'))
+            return 0;
+    int minutes = ((z[0] - '0') * 10 + (z[1] - '0')) * 60 + (z[3] - '0') * 10 + (z[4] - '0');
+    if (minutes > 18 * 60)
+        return 0;
+    *ts -= (int64_t)(p[i + 2] == '+' ? minutes : -minutes) * 60000;
+    return i + 10;
+}
+
 int classify__runtime(const char *line, size_t len, lambda_line_t *out)
 {
     if (line[0] == '[')
@@ -463,6 +483,9 @@ int classify__runtime(const char *line, size_t len, lambda_line_t *out)
     char dsep = line[4], tsep = line[10], next = line[used];
     if (dsep == '-' && next == '\t')
         return tab_line(line, len, used + 1, ts, out);
+    size_t zoned = sls_zone(line, len, used, &ts);
+    if (dsep == '-' && zoned)
+        return tab_line(line, len, zoned, ts, out);
     if (next != ' ')
         return 0;
     if (dsep == '/')

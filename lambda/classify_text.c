@@ -236,6 +236,12 @@ static int request_line(const char *p, size_t n, lambda_line_t *out)
     if (!cl_has_prefix(p, n, LIT("RequestId:")))
         return 0;
     size_t i = skip_ws(p, n, sizeof "RequestId:" - 1);
+    if (exit_phrase(p + i, n - i)) {
+        /* "RequestId:  Error: Runtime exited ...": no id was written (the
+         * runtime died outside an invocation, or a tool left it out) */
+        runtime_exit(out, obs_span(NULL, 0));
+        return 1;
+    }
     size_t e = token_end(p, n, i);
     obs_span_t id = obs_span(e > i ? p + i : NULL, e - i);
     i = skip_ws(p, n, e);
