@@ -197,9 +197,7 @@ static int tail_line(const char *p, size_t n, decode_record_t *out)
     size_t t = iso_t(p, n, &ms);
     if (!t || (t < n && p[t] != ' '))
         return 0;
-    size_t i = t;
-    while (i < n && p[i] == ' ')   /* one space, or a run of them (a terminal copy) */
-        i++;
+    size_t i = t + (t < n);
     const char *sp = find(p + i, n - i, ' ');
     size_t e = sp ? (size_t)(sp - p) : n;
     if (lambda_stream(p + i, e - i)) {
