@@ -346,7 +346,8 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
         ev.flags |= EVF_NO_NEWLINE;
 
     classify_line(text.p, head, &r);
-    if (opens && (*opens = multiline_opens(text.p, head, &r)) != ML_NONE) {
+    if (opens && ((*opens = multiline_opens(text.p, head, &r)) != ML_NONE ||
+                  (*opens = multiline_report_opens(&r)) != ML_NONE)) {
         classify_result_done(&r);
         return 0;
     }
