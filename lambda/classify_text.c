@@ -1,13 +1,15 @@
 /* lambda/classify_text.c — the plain-text platform lines: START, END,
  * REPORT (and the XRAY line Lambda writes after it), INIT_START,
  * RESTORE_START, INIT_REPORT, RESTORE_REPORT, EXTENSION, TELEMETRY, LOGS;
- * "Task timed out after N seconds"; "Runtime exited with error" lines with
+ * "Task timed out after N seconds"; the Ruby runtime's error heads
+ * ("Error raised from handler method"); "Runtime exited with error" lines with
  * or without their "RequestId: X" head; bare "Runtime.ExitError"-style
  * lines. Fields are recognised from a table of keys, so a new field is a
  * new row; lines from a table of keywords, so a new line is a new row. */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
 
@@ -393,11 +395,47 @@ static int offline_failure_line(const char *p, size_t n, lambda_line_t *out)
     return 0;
 }
 
+/* The line the Ruby runtime (aws_lambda_ric's LambdaLogger.log_error) writes
+ * before the error it reports, which follows as pretty-printed JSON:
+ * "Error raised from handler method", "Critical exception from handler",
+ * "Init error when loading handler <handler>". The invocation failed (the
+ * runtime sends the error as the invocation's result). */
+static int ruby_error_head(const char *p, size_t n, lambda_line_t *out)
+{
+    static const struct { const char *s; size_t n; int whole; } heads[] = {
+        { LIT("Error raised from handler method"), 1 },
+        { LIT("Critical exception from handler"), 1 },
+        { LIT("Init error when loading handler "), 0 },
+    };
+    /* the event may hold the error object too, on the lines after the head */
+    const char *nl = memchr(p, '\n', n);
+    size_t head = nl ? (size_t)(nl - p) : n;
+    while (head > 0 && cl_is_space(p[head - 1]))
+        head--;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(heads); k++) {
+        if (heads[k].whole ? head == heads[k].n && memcmp(p, heads[k].s, head) == 0
+                           : head > heads[k].n && cl_has_prefix(p, head, heads[k].s, heads[k].n)) {
+            out->kind = LK_APP;
+            out->level = LL_ERROR;
+            out->outcome = LO_ERROR;
+            if (nl) {
+                size_t rest = (size_t)(nl - p) + 1;
+                classify__embedded_json(p + rest, n - rest, out);
+                const cJSON *t = out->tree ? cJSON_GetObjectItemCaseSensitive(out->tree, "errorType") : NULL;
+                if (cJSON_IsString(t) && t->valuestring)
+                    out->error_type = obs_span(t->valuestring, strlen(t->valuestring));
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int classify__text(const char *p, size_t n, lambda_line_t *out)
 {
     switch (p[0]) {
     case 'S': case 'I': case 'L': case 'X':
-        if (platform_line(p, n, out) || error_type_line(p, n, out))
+        if (platform_line(p, n, out) || error_type_line(p, n, out) || (p[0] == 'I' && ruby_error_head(p, n, out)))
             return 1;
         break;
     case 'T':
@@ -405,7 +443,12 @@ int classify__text(const char *p, size_t n, lambda_line_t *out)
             return 1;
         break;
     case 'E':
-        if (platform_line(p, n, out) || exit_line(p, n, out) || error_type_line(p, n, out))
+        if (platform_line(p, n, out) || exit_line(p, n, out) || error_type_line(p, n, out) ||
+            ruby_error_head(p, n, out))
+            return 1;
+        break;
+    case 'C':
+        if (ruby_error_head(p, n, out))
             return 1;
         break;
     case 'R':

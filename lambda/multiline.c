@@ -115,6 +115,8 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
     case ML_ERROR:
         if (is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1))
             return ML_PY_TB;
+        if (is_line(p, n, LIT("{")))   /* the error as pretty-printed JSON (Ruby) */
+            return ML_JSON;
         if (ws_led(p, n) || cl_has_prefix(p, n, CAUSED_BY, sizeof CAUSED_BY - 1) ||
             exception_name(p, n, 0))
             return ML_STACK;
@@ -134,6 +136,10 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
         return is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1) ? ML_PY_TB : ML_NONE;
     case ML_REPORT:
         return report_fields(p, n) ? ML_REPORT : ML_NONE;
+    case ML_JSON:
+        if (is_line(p, n, LIT("}")))
+            return ML_CLOSED;
+        return ws_led(p, n) ? ML_JSON : ML_NONE;
     default:
         return ML_NONE;
     }

@@ -97,4 +97,26 @@ check_eq "5. a function record: its request id, level, and the failed invocation
     "$(sql "$T/telemetry.db" "SELECT e.request_id || ' ' || e.level || ' ' || i.outcome FROM events e JOIN invocations i USING (request_id) WHERE e.kind = 1")" \
     "$R2 ERROR 1"
 
+# 6. the Ruby runtime's error: its head line, the error object as
+# pretty-printed JSON on the lines after it
+mkdir -p "$T/logs/ruby"
+cat >"$T/logs/ruby/s.log" <<EOF
+START RequestId: $R3 Version: \$LATEST
+Error raised from handler method
+{
+  "errorMessage": "key not found: :id",
+  "errorType": "Function<KeyError>",
+  "stackTrace": [
+    "/var/task/app.rb:4:in \`fetch'"
+  ]
+}
+END RequestId: $R3
+REPORT RequestId: $R3${TAB}Duration: 3.10 ms${TAB}Billed Duration: 4 ms${TAB}Memory Size: 128 MB${TAB}Max Memory Used: 40 MB
+EOF
+import ruby
+check_eq "6. Ruby error: the invocation failed, with the object's type" \
+    "$(inv ruby "outcome || ' ' || error_type" "$R3")" "1 Function<KeyError>"
+check_eq "6. Ruby error: its head and object are one event" \
+    "$(sql "$T/ruby.db" "SELECT count(*) FROM events")" 4
+
 finish

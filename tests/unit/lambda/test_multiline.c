@@ -202,6 +202,25 @@ static void test_report_fields_on_lines(void)
                  ML_NONE);
 }
 
+/* The Ruby runtime's error: its head line, then the error object as
+ * pretty-printed JSON, joined through its closing brace and no further
+ * (made-up values). */
+static void test_ruby_error_object(void)
+{
+    ml_state_t st = opens("Error raised from handler method");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"errorMessage\": \"boom\","), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"stackTrace\": ["), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"/var/task/app.rb:7:in `handler'\""), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  ]"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(next(st, "  after the brace"), ML_NONE);
+    CHECK_EQ_INT(next(st, "END RequestId: " REQ), ML_NONE);
+    CHECK_EQ_INT(next(ML_JSON, "not indented"), ML_NONE);
+    CHECK_EQ_INT(next(ML_STACK, "{"), ML_NONE);
+}
+
 TEST_LIST = {
     TEST(test_python_lambda_uncaught),
     TEST(test_python_traceback_chain),
@@ -211,5 +230,6 @@ TEST_LIST = {
     TEST(test_what_does_not_open),
     TEST(test_conservative),
     TEST(test_report_fields_on_lines),
+    TEST(test_ruby_error_object),
     TEST_END,
 };
