@@ -266,8 +266,13 @@ static void app_record(lambda_line_t *out, const cJSON *root)
         return;
     out->kind = LK_APP;
 
+    /* Python's uncaught error: the runtime's error object with the
+     * record's time and level and no message ("log_level" until its
+     * runtime interface client 4.0.4, "level" since) */
+    int python_uncaught = str_span(root, "errorType").p &&
+                          (log_level || (!message && str_span(root, "errorMessage").p && out->level >= LL_ERROR));
     if (bare_error ||                                   /* Go's error JSON */
-        (str_span(root, "errorType").p && log_level) || /* Python uncaught */
+        python_uncaught ||
         (node_uncaught_phrase(msg) && (out->error_type.p || out->level == LL_ERROR)))
         out->outcome = LO_ERROR;
 }
