@@ -48,18 +48,21 @@ static size_t iso_t(const char *p, size_t n, int64_t *ms)
     return used;
 }
 
-/* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n). */
+/* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n);
+ * a name before the bracket ("2024/03/05/fn[$LATEST]6e67...") is let
+ * through too. */
 static int lambda_stream(const char *p, size_t n)
 {
-    static const char shape[] = "dddd/dd/dd/[";
-    if (n <= sizeof shape - 1 || find(p, n, ' ') || find(p, n, '\t'))
+    static const char shape[] = "dddd/dd/dd/";
+    if (n <= sizeof shape || find(p, n, ' ') || find(p, n, '\t'))
         return 0;
     for (size_t k = 0; k < sizeof shape - 1; k++) {
         int ok = shape[k] == 'd' ? p[k] >= '0' && p[k] <= '9' : p[k] == shape[k];
         if (!ok)
             return 0;
     }
-    return find(p, n, ']') != NULL;
+    const char *open = find(p + sizeof shape - 1, n - (sizeof shape - 1), '[');
+    return open && find(open, (size_t)(p + n - open), ']') != NULL;
 }
 
 /* Lambda's own line that starts with a time and a space: the timeout line
