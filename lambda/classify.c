@@ -19,6 +19,35 @@ static int ruby_head(const char *p, size_t n)
     return n > 4 && p[1] == ',' && p[2] == ' ' && p[3] == '[' && strchr("DIWEFAU", p[0]);
 }
 
+/* A platform line led by blanks: a copy from the console's table that
+ * kept its empty first cell ("\tSTART RequestId: ..."). Only Lambda's own
+ * keyword lines are read so; any other blank-led line (a stack frame, an
+ * indented print) stays as it is. */
+static void led_platform_line(const char *line, size_t len, lambda_line_t *out)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i == len || line[i] < 'A' || line[i] > 'Z')
+        return;
+    lambda_line_t t;
+    classify__reset(&t, line + i, len - i);
+    if (!classify__text(line + i, len - i, &t))
+        return;
+    switch (t.kind) {
+    case LK_START: case LK_END: case LK_REPORT: case LK_INIT_START: case LK_INIT_REPORT:
+    case LK_RESTORE_REPORT: case LK_EXTENSION: case LK_TELEMETRY: case LK_RUNTIME_EXIT:
+        *out = t;
+        break;
+    case LK_PLATFORM:
+        if (t.request_id.len || (t.type && strcmp(t.type, "XRAY") == 0))
+            *out = t;
+        break;
+    default:
+        break;
+    }
+}
+
 void classify_line(const char *line, size_t len, lambda_line_t *out)
 {
     classify__reset(out, line, len);
@@ -33,6 +62,10 @@ void classify_line(const char *line, size_t len, lambda_line_t *out)
     case '5': case '6': case '7': case '8': case '9':
         if (!classify__runtime(line, len, out) && !classify__id_line(line, len, out))
             classify__text(line, len, out);   /* "<reqid> Task timed out ..." */
+        break;
+    case ' ':
+    case '\t':
+        led_platform_line(line, len, out);
         break;
     default:
         if (!(ruby_head(line, len) && classify__runtime(line, len, out)) &&

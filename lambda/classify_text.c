@@ -231,8 +231,9 @@ static void runtime_exit(lambda_line_t *out, obs_span_t id)
 }
 
 /* "RequestId: X Error: Runtime exited ...", "RequestId: X Process exited
- * before completing request", and the newer "RequestId: X Status: error
- * ErrorType: Runtime.ExitError" fault text. */
+ * before completing request", the newer "RequestId: X Status: error
+ * ErrorType: Runtime.ExitError" fault text, and "RequestId: X Error: <why>"
+ * for other failures. */
 static int request_line(const char *p, size_t n, lambda_line_t *out)
 {
     if (!cl_has_prefix(p, n, LIT("RequestId:")))
@@ -260,6 +261,16 @@ static int request_line(const char *p, size_t n, lambda_line_t *out)
         out->request_id = id;
         scan_fields(p, n, i, out);
         out->status = obs_span("success", 7);
+        return 1;
+    }
+    if (cl_has_prefix(p + i, n - i, LIT("Error: "))) {
+        /* another failure Lambda reports so, its error type on the next
+         * line: "Couldn't find valid bootstrap(s): [...]" then
+         * "Runtime.InvalidEntrypoint", "fork/exec /var/task/bootstrap: no
+         * such file or directory" (the runtime never ran: not an exit) */
+        out->kind = LK_PLATFORM;
+        out->request_id = id;
+        out->outcome = LO_ERROR;
         return 1;
     }
     if (!cl_has_prefix(p + i, n - i, LIT("Status:")))
