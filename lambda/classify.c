@@ -34,18 +34,22 @@ static void led_platform_line(const char *line, size_t len, lambda_line_t *out)
     classify__reset(&t, line + i, len - i);
     if (!classify__text(line + i, len - i, &t))
         return;
+    int platform = 0;
     switch (t.kind) {
     case LK_START: case LK_END: case LK_REPORT: case LK_INIT_START: case LK_INIT_REPORT:
     case LK_RESTORE_REPORT: case LK_EXTENSION: case LK_TELEMETRY: case LK_RUNTIME_EXIT:
-        *out = t;
+        platform = 1;
         break;
     case LK_PLATFORM:
-        if (t.request_id.len || (t.type && strcmp(t.type, "XRAY") == 0))
-            *out = t;
+        platform = t.request_id.len || (t.type && strcmp(t.type, "XRAY") == 0);
         break;
     default:
         break;
     }
+    if (platform)
+        *out = t;
+    else
+        classify_result_done(&t);   /* an app line's tree (a Ruby error head's) */
 }
 
 void classify_line(const char *line, size_t len, lambda_line_t *out)
