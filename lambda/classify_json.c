@@ -132,6 +132,8 @@ static lambda_kind_t platform_kind(const char *type)
     static const struct { const char *type; lambda_kind_t kind; } kinds[] = {
         { "platform.initStart", LK_INIT_START },
         { "platform.start", LK_START },
+        { "platform.end", LK_END },               /* the Logs API's */
+        { "platform.restoreStart", LK_INIT_START },  /* SnapStart: a restore starts */
         { "platform.report", LK_REPORT },
         { "platform.initReport", LK_INIT_REPORT },
         { "platform.restoreReport", LK_RESTORE_REPORT },
@@ -181,6 +183,8 @@ static void platform_record(lambda_line_t *out, const cJSON *root, const char *t
     out->error_type = str_span(rec, "errorType");
     out->phase = str_span(rec, "phase");
     out->init_type = str_span(rec, "initializationType");
+    if (!out->init_type.p && strcmp(type, "platform.restoreStart") == 0)
+        out->init_type = obs_span("snap-start", 10);
     out->runtime_version = str_span(rec, "runtimeVersion");
     out->runtime_version_arn = str_span(rec, "runtimeVersionArn");
     out->ext_name = str_span(rec, "name");

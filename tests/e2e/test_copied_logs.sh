@@ -4,9 +4,9 @@
 # copied as text, a runtime's TABs turned into runs of spaces (`sam logs`,
 # `sam local`), a REPORT whose fields a copy broke onto lines of their own,
 # `serverless logs`' zoned times, Telemetry API elements an extension logged
-# one a line. Every input is made up in those shapes (ids and values are
-# ours); each is imported with --once and what the store holds is compared
-# with what the lines say.
+# one a line or saved as the batches it received. Every input is made up in
+# those shapes (ids and values are ours); each is imported with --once and
+# what the store holds is compared with what the lines say.
 . "$(dirname "$0")/lib.sh"
 need obsagent
 TAB=$(printf '\t')
@@ -118,5 +118,16 @@ check_eq "6. Ruby error: the invocation failed, with the object's type" \
     "$(inv ruby "outcome || ' ' || error_type" "$R3")" "1 Function<KeyError>"
 check_eq "6. Ruby error: its head and object are one event" \
     "$(sql "$T/ruby.db" "SELECT count(*) FROM events")" 4
+
+# 7. a Telemetry API batch saved as it arrived: one JSON array of events
+mkdir -p "$T/logs/batch"
+cat >"$T/logs/batch/s.log" <<EOF
+[{"time":"2025-05-05T08:40:00.000Z","type":"platform.start","record":{"requestId":"$R1","version":"7"}},{"time":"2025-05-05T08:40:00.004Z","type":"function","record":"[WARNING]\\t2025-05-05T08:40:00.003Z\\t$R1\\tcache cold\\n"},{"time":"2025-05-05T08:40:00.050Z","type":"platform.report","record":{"requestId":"$R1","status":"timeout","metrics":{"durationMs":50.0,"billedDurationMs":50,"memorySizeMB":256,"maxMemoryUsedMB":70}}}]
+EOF
+import batch
+check_eq "7. Telemetry batch: the invocation, its REPORT and outcome" \
+    "$(inv batch "version || ' ' || duration || ' ' || memory_size || ' ' || outcome" "$R1")" "7 50.0 256000000 2"
+check_eq "7. Telemetry batch: the function record's level and time" \
+    "$(sql "$T/batch.db" "SELECT level || ' ' || ts FROM events WHERE kind = 1")" "WARN 1746434400004"
 
 finish
