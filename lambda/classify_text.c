@@ -442,6 +442,44 @@ static int ruby_error_head(const char *p, size_t n, lambda_line_t *out)
     return 0;
 }
 
+/* The Java runtime's report of an uncaught exception (its UserFault
+ * .reportableError: "<message>: <exception class>" then the stack trace on
+ * the lines after): "/ by zero: java.lang.ArithmeticException",
+ * "Class not found: example.Handler: java.lang.ClassNotFoundException".
+ * The class is package-qualified (at least one dot) and its name ends in
+ * Exception or Error; the line ends there. */
+static int java_fault_line(const char *p, size_t n, lambda_line_t *out)
+{
+    while (n > 0 && cl_is_space(p[n - 1]))
+        n--;
+    size_t i = n;
+    while (i > 0 && (cl_is_ident(p[i - 1]) || p[i - 1] == '.' || p[i - 1] == '$'))
+        i--;
+    if (i < 2 || p[i - 1] != ' ' || p[i - 2] != ':' || i == n)
+        return 0;
+    const char *cls = p + i, *dot = NULL;
+    size_t len = n - i;
+    for (size_t k = 0; k < len; k++)
+        if (cls[k] == '.') {
+            if (k == 0 || cls[k - 1] == '.')
+                return 0;
+            dot = cls + k;
+        }
+    if (!dot || dot + 1 >= cls + len || dot[1] < 'A' || dot[1] > 'Z')
+        return 0;
+    size_t last = (size_t)(cls + len - (dot + 1));
+    const char *name = dot + 1;
+    int ends = (last > 9 && memcmp(name + last - 9, "Exception", 9) == 0) ||
+               (last > 5 && memcmp(name + last - 5, "Error", 5) == 0);
+    if (!ends)
+        return 0;
+    out->kind = LK_APP;
+    out->level = LL_ERROR;
+    out->outcome = LO_ERROR;
+    out->error_type = obs_span(cls, len);
+    return 1;
+}
+
 int classify__text(const char *p, size_t n, lambda_line_t *out)
 {
     switch (p[0]) {
@@ -480,5 +518,5 @@ int classify__text(const char *p, size_t n, lambda_line_t *out)
     }
     if (memchr("\xE2oSWEU[", p[0], 7) && offline_failure_line(p, n, out))
         return 1;
-    return id_timeout_line(p, n, out);
+    return id_timeout_line(p, n, out) || java_fault_line(p, n, out);
 }
