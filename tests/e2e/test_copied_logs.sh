@@ -4,7 +4,8 @@
 # copied as text, a runtime's TABs turned into runs of spaces (`sam logs`,
 # `sam local`), a REPORT whose fields a copy broke onto lines of their own,
 # `serverless logs`' zoned times, Telemetry API elements an extension logged
-# one a line or saved as the batches it received. Every input is made up in
+# one a line or saved as the batches it received, the console's CSV download
+# of a stream. Every input is made up in
 # those shapes (ids and values are ours); each is imported with --once and
 # what the store holds is compared with what the lines say.
 . "$(dirname "$0")/lib.sh"
@@ -129,5 +130,17 @@ check_eq "7. Telemetry batch: the invocation, its REPORT and outcome" \
     "$(inv batch "version || ' ' || duration || ' ' || memory_size || ' ' || outcome" "$R1")" "7 50.0 256000000 2"
 check_eq "7. Telemetry batch: the function record's level and time" \
     "$(sql "$T/batch.db" "SELECT level || ' ' || ts FROM events WHERE kind = 1")" "WARN 1746434400004"
+
+# 8. the console's CSV download of a stream's events (epoch milliseconds)
+mkdir -p "$T/logs/download"
+{
+    echo 'timestamp,message'
+    printf '1746434700000,"START RequestId: %s Version: $LATEST\n"\n' "$R2"
+    printf '1746434700900,"END RequestId: %s\n"\n' "$R2"
+    printf '1746434700900,"REPORT RequestId: %s\tDuration: 900.00 ms\tBilled Duration: 900 ms\tMemory Size: 512 MB\tMax Memory Used: 99 MB\tStatus: timeout\n"\n' "$R2"
+} >"$T/logs/download/s.log"
+import download
+check_eq "8. console CSV download: the invocation, its times and outcome" \
+    "$(inv download "start_ts || ' ' || end_ts || ' ' || duration || ' ' || outcome" "$R2")" "1746434700000 1746434700900 900.0 2"
 
 finish
