@@ -135,6 +135,7 @@ check_eq "7. Telemetry batch: the function record's level and time" \
 mkdir -p "$T/logs/download"
 {
     echo 'timestamp,message'
+    # shellcheck disable=SC2016  # $LATEST is the version's name, not a variable
     printf '1746434700000,"START RequestId: %s Version: $LATEST\n"\n' "$R2"
     printf '1746434700900,"END RequestId: %s\n"\n' "$R2"
     printf '1746434700900,"REPORT RequestId: %s\tDuration: 900.00 ms\tBilled Duration: 900 ms\tMemory Size: 512 MB\tMax Memory Used: 99 MB\tStatus: timeout\n"\n' "$R2"
