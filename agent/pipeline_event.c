@@ -346,12 +346,16 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
         ev.flags |= EVF_NO_NEWLINE;
 
     classify_line(text.p, head, &r);
-    if (opens && (*opens = multiline_opens(text.p, head, &r)) != ML_NONE) {
+    if (opens && ((*opens = multiline_opens(text.p, head, &r)) != ML_NONE ||
+                  (*opens = multiline_report_opens(&r)) != ML_NONE)) {
         classify_result_done(&r);
         return 0;
     }
-    if (r.kind == LK_REPORT && head < text.len) {
-        /* a REPORT with its XRAY line: one event, its fields on both */
+    if ((r.kind == LK_REPORT || (r.kind == LK_APP && r.outcome == LO_ERROR && !r.error_type.len && !r.tree)) &&
+        head < text.len) {
+        /* a REPORT with its XRAY line (or its fields on lines of their
+         * own): one event, its fields on all; an error line with the error
+         * object on the lines after it (Ruby): the object's type */
         classify_result_done(&r);
         classify_line(text.p, text.len, &r);
     } else if (head < text.len && !r.throttle) {  /* a signal in any line of the event */

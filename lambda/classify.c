@@ -19,6 +19,39 @@ static int ruby_head(const char *p, size_t n)
     return n > 4 && p[1] == ',' && p[2] == ' ' && p[3] == '[' && strchr("DIWEFAU", p[0]);
 }
 
+/* A platform line led by blanks: a copy from the console's table that
+ * kept its empty first cell ("\tSTART RequestId: ..."). Only Lambda's own
+ * keyword lines are read so; any other blank-led line (a stack frame, an
+ * indented print) stays as it is. */
+static void led_platform_line(const char *line, size_t len, lambda_line_t *out)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i == len || line[i] < 'A' || line[i] > 'Z')
+        return;
+    lambda_line_t t;
+    classify__reset(&t, line + i, len - i);
+    if (!classify__text(line + i, len - i, &t))
+        return;
+    int platform = 0;
+    switch (t.kind) {
+    case LK_START: case LK_END: case LK_REPORT: case LK_INIT_START: case LK_INIT_REPORT:
+    case LK_RESTORE_REPORT: case LK_EXTENSION: case LK_TELEMETRY: case LK_RUNTIME_EXIT:
+        platform = 1;
+        break;
+    case LK_PLATFORM:
+        platform = t.request_id.len || (t.type && strcmp(t.type, "XRAY") == 0);
+        break;
+    default:
+        break;
+    }
+    if (platform)
+        *out = t;
+    else
+        classify_result_done(&t);   /* an app line's tree (a Ruby error head's) */
+}
+
 void classify_line(const char *line, size_t len, lambda_line_t *out)
 {
     classify__reset(out, line, len);
@@ -33,6 +66,10 @@ void classify_line(const char *line, size_t len, lambda_line_t *out)
     case '5': case '6': case '7': case '8': case '9':
         if (!classify__runtime(line, len, out) && !classify__id_line(line, len, out))
             classify__text(line, len, out);   /* "<reqid> Task timed out ..." */
+        break;
+    case ' ':
+    case '\t':
+        led_platform_line(line, len, out);
         break;
     default:
         if (!(ruby_head(line, len) && classify__runtime(line, len, out)) &&
@@ -49,7 +86,9 @@ void classify_result_done(lambda_line_t *out)
     if (!out)
         return;
     cJSON_Delete(out->tree);
+    cJSON_Delete(out->outer);
     out->tree = NULL;
+    out->outer = NULL;
     out->json = obs_span(NULL, 0);
 }
 

@@ -23,7 +23,7 @@ typedef enum lambda_kind {
     LK_PLAIN = 0,       /* matched nothing (print() output, continuation lines) */
     LK_APP,             /* runtime-prefixed application line, or JSON app record */
     LK_START,           /* START RequestId / platform.start */
-    LK_END,             /* END RequestId (text only; JSON has no platform.end) */
+    LK_END,             /* END RequestId (JSON: the Logs API's platform.end) */
     LK_REPORT,          /* REPORT RequestId / platform.report */
     LK_INIT_START,      /* INIT_START / platform.initStart */
     LK_INIT_REPORT,     /* INIT_REPORT / platform.initReport */
@@ -73,6 +73,8 @@ typedef struct lambda_line {
                                   after a text prefix (Node "Invoke Error \t{...}", Go
                                   log line, Python/Node app line whose message is JSON) */
     struct cJSON *tree;        /* parsed `json`, owned by the result (NULL when none) */
+    struct cJSON *outer;       /* a Telemetry API element around the line (its
+                                  spans point into it), owned by the result */
 
     /* START */
     obs_span_t version;        /* "Version: $LATEST" */

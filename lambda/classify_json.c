@@ -132,6 +132,8 @@ static lambda_kind_t platform_kind(const char *type)
     static const struct { const char *type; lambda_kind_t kind; } kinds[] = {
         { "platform.initStart", LK_INIT_START },
         { "platform.start", LK_START },
+        { "platform.end", LK_END },               /* the Logs API's */
+        { "platform.restoreStart", LK_INIT_START },  /* SnapStart: a restore starts */
         { "platform.report", LK_REPORT },
         { "platform.initReport", LK_INIT_REPORT },
         { "platform.restoreReport", LK_RESTORE_REPORT },
@@ -181,6 +183,8 @@ static void platform_record(lambda_line_t *out, const cJSON *root, const char *t
     out->error_type = str_span(rec, "errorType");
     out->phase = str_span(rec, "phase");
     out->init_type = str_span(rec, "initializationType");
+    if (!out->init_type.p && strcmp(type, "platform.restoreStart") == 0)
+        out->init_type = obs_span("snap-start", 10);
     out->runtime_version = str_span(rec, "runtimeVersion");
     out->runtime_version_arn = str_span(rec, "runtimeVersionArn");
     out->ext_name = str_span(rec, "name");
@@ -266,10 +270,43 @@ static void app_record(lambda_line_t *out, const cJSON *root)
         return;
     out->kind = LK_APP;
 
+    /* Python's uncaught error: the runtime's error object with the
+     * record's time and level and no message ("log_level" until its
+     * runtime interface client 4.0.4, "level" since) */
+    int python_uncaught = str_span(root, "errorType").p &&
+                          (log_level || (!message && str_span(root, "errorMessage").p && out->level >= LL_ERROR));
     if (bare_error ||                                   /* Go's error JSON */
-        (str_span(root, "errorType").p && log_level) || /* Python uncaught */
+        python_uncaught ||
         (node_uncaught_phrase(msg) && (out->error_type.p || out->level == LL_ERROR)))
         out->outcome = LO_ERROR;
+}
+
+/* A Telemetry API (or Logs API) element of type "function" or "extension",
+ * one a line as an extension logs what it receives:
+ * {"time":"...","type":"function","record":"<the line as written>\n"}, or
+ * with the JSON log format an object record. The record is classified as
+ * the line it is, an application line; the element's time is its time
+ * (Lambda's, as a CloudWatch event's would be). */
+static void telemetry_record(lambda_line_t *out, cJSON *root, cJSON *record)
+{
+    static const char *const time_key[] = { "time", NULL };
+    if (cJSON_IsObject(record)) {
+        /* the record is the tree (an EMF document is the record) */
+        out->tree = cJSON_DetachItemViaPointer(root, record);
+        out->outer = root;
+        app_record(out, record);
+        out->kind = LK_APP;
+    } else {
+        const char *text = record->valuestring;
+        size_t n = strlen(text);
+        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+            n--;
+        classify_line(text, n, out);   /* resets *out */
+        out->outer = root;
+        if (out->kind == LK_PLAIN)
+            out->kind = LK_APP;
+    }
+    set_time(out, root, time_key);
 }
 
 void classify__json(const char *line, size_t len, lambda_line_t *out)
@@ -281,6 +318,14 @@ void classify__json(const char *line, size_t len, lambda_line_t *out)
     out->tree = t;
     out->json = obs_span(line, olen);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(t, "type");
+    cJSON *record = cJSON_GetObjectItemCaseSensitive(t, "record");
+    if (cJSON_IsString(type) && type->valuestring &&
+        (strcmp(type->valuestring, "function") == 0 || strcmp(type->valuestring, "extension") == 0) &&
+        ((cJSON_IsString(record) && record->valuestring) || cJSON_IsObject(record)) &&
+        cJSON_GetObjectItemCaseSensitive(t, "time")) {
+        telemetry_record(out, t, record);
+        return;
+    }
     if (cJSON_IsString(type) && type->valuestring &&
         strncmp(type->valuestring, "platform.", 9) == 0 &&
         cJSON_GetObjectItemCaseSensitive(t, "record")) {

@@ -58,6 +58,37 @@ static obs_span_t sub(const char *p, size_t from, size_t to)
     return to > from ? obs_span(p + from, to - from) : obs_span(NULL, 0);
 }
 
+/* Is p[0..n) a UUID (8-4-4-4-12 hex digits)? With loose set, letters
+ * other than hex digits are let through too: AWS's documentation writes
+ * request ids with "xmpl" in them ("8f507cfc-xmpl-4697-..."). */
+static int uuid_shape(const char *p, size_t n, int loose)
+{
+    if (n != 36)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        int dash = k == 8 || k == 13 || k == 18 || k == 23;
+        char c = p[k];
+        int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        int alnum = cl_is_ident(c) && c != '_';
+        if (dash ? c != '-' : !(hex || (loose && alnum)))
+            return 0;
+    }
+    return 1;
+}
+
+static int uuid(const char *p, size_t n)
+{
+    return uuid_shape(p, n, 0);
+}
+
+/* The end of a run of spaces and TABs from p[i]. */
+static size_t blanks(const char *p, size_t n, size_t i)
+{
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i;
+}
+
 static void set_level(lambda_line_t *out, obs_span_t text)
 {
     out->level_text = text;
@@ -152,6 +183,33 @@ static int tab_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t
     return 1;
 }
 
+/* The rest of "[LEVEL]<blanks><time><blanks>[<reqid><blanks>]<message>"
+ * from p[i] (a blank): Python's prefix where a tool turned its TABs into
+ * runs of spaces (`sam local`, `sam logs`, a terminal copy), and loggers
+ * that write "[LEVEL] <time> <message>" (aws-lambda-cpp). The request id
+ * is taken only when it has a request id's shape. */
+static int spaced_bracket_rest(const char *p, size_t n, size_t i, lambda_line_t *out)
+{
+    int64_t ts;
+    size_t used, j = blanks(p, n, i);
+    if (j == i || j >= n || isotime_parse(p + j, n - j, &ts, &used) != 0 || j + used >= n ||
+        (p[j + used] != ' ' && p[j + used] != '\t'))
+        return 0;
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    j = blanks(p, n, j + used);
+    size_t e = j;
+    while (e < n && p[e] != ' ' && p[e] != '\t')
+        e++;
+    if (uuid_shape(p + j, e - j, 1)) {
+        out->request_id = sub(p, j, e);
+        j = blanks(p, n, e);
+    }
+    out->body = obs_span(p + j, n - j);
+    app_line(out);
+    return 1;
+}
+
 /* [LEVEL]\t<ISO>\t<reqid>\t<message> | [ERROR] Type: message | [LEVEL] message */
 static int bracket_line(const char *p, size_t n, lambda_line_t *out)
 {
@@ -180,6 +238,8 @@ static int bracket_line(const char *p, size_t n, lambda_line_t *out)
         app_line(out);
         return 1;
     }
+    if (spaced_bracket_rest(p, n, i, out))
+        return 1;
     i = i < n ? i + 1 : n;
     out->body = obs_span(p + i, n - i);
     app_line(out);
@@ -231,6 +291,56 @@ static int go_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t 
         out->outcome = LO_ERROR;
         out->error_type = obs_span(t, strlen(t));
     }
+    return 1;
+}
+
+/* After "<ISO time>" and a blank, a runtime prefix whose TABs a tool
+ * turned into runs of spaces (`sam logs`, `sam local`, a terminal copy):
+ *   <time>  <reqid>  <LEVEL>  <message>      Node.js, .NET (info, fail, ...)
+ *   <time>  Task timed out after N seconds  (no request id: the timeout
+ *                                            of a request Lambda did not name)
+ *   <time> <LEVEL> <message>                 a logger's own time and level
+ *                                            (Spring Boot, logback, log4j)
+ * The request id is taken only when it has a request id's shape, so an
+ * ordinary "<time> word LEVEL ..." line is not read as one. */
+static int spaced_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
+{
+    i = blanks(p, n, i);
+    if (cl_has_prefix(p + i, n - i, LIT("Task timed out after "))) {
+        out->has_ts = 1;
+        out->ts_ms = ts;
+        out->kind = LK_TIMEOUT;
+        out->outcome = LO_TIMEOUT;
+        out->body = sub(p, i, n);
+        i += sizeof "Task timed out after " - 1;
+        out->timeout_s = classify__number(p + i, n - i, NULL);
+        return 1;
+    }
+    size_t e = i;
+    while (e < n && p[e] != ' ' && p[e] != '\t')
+        e++;
+    obs_span_t id = obs_span(NULL, 0);
+    if (word_in(p + i, e - i, NODE_LEVELS) && e < n) {
+        set_level(out, sub(p, i, e));
+    } else if (uuid_shape(p + i, e - i, 1) || cl_has_prefix(p + i, e - i, LIT("undefined"))) {
+        id = sub(p, i, e);
+        i = blanks(p, n, e);
+        e = i;
+        while (e < n && p[e] != ' ' && p[e] != '\t')
+            e++;
+        if (!word_in(p + i, e - i, NODE_LEVELS) && !word_in(p + i, e - i, DOTNET_LEVELS))
+            return 0;
+        set_level(out, sub(p, i, e));
+    } else {
+        return 0;
+    }
+    out->has_ts = 1;
+    out->ts_ms = ts;
+    out->request_id = request_id(id);
+    i = blanks(p, n, e);
+    out->body = obs_span(p + i, n - i);
+    app_line(out);
+    uncaught_text(out);
     return 1;
 }
 
@@ -323,20 +433,6 @@ static int extension_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
-/* Is p[0..n) a UUID (8-4-4-4-12 hex digits)? */
-static int uuid(const char *p, size_t n)
-{
-    if (n != 36)
-        return 0;
-    for (size_t k = 0; k < n; k++) {
-        int dash = k == 8 || k == 13 || k == 18 || k == 23;
-        char c = p[k];
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return 0;
-    }
-    return 1;
-}
-
 int classify__id_line(const char *p, size_t n, lambda_line_t *out)
 {
     size_t e = find(p, n, 0, ' ');
@@ -354,6 +450,26 @@ int classify__id_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
+/* " (+11:00)\t" after a time: the zone `serverless logs` (the Serverless
+ * Framework) prints after the local time it writes for Lambda's own
+ * ("2019-03-11 17:16:59.974 (+11:00)\t<reqid>\t..."). Returns where what
+ * follows the TAB starts, with *ts moved to UTC; 0 when it is not there. */
+static size_t sls_zone(const char *p, size_t n, size_t i, int64_t *ts)
+{
+    if (i + 10 > n || p[i] != ' ' || p[i + 1] != '(' || (p[i + 2] != '+' && p[i + 2] != '-') ||
+        p[i + 5] != ':' || p[i + 8] != ')' || p[i + 9] != '\t')
+        return 0;
+    const char *z = p + i + 3;
+    for (int k = 0; k < 5; k++)
+        if (k != 2 && (z[k] < '0' || z[k] > '9'))
+            return 0;
+    int minutes = ((z[0] - '0') * 10 + (z[1] - '0')) * 60 + (z[3] - '0') * 10 + (z[4] - '0');
+    if (minutes > 18 * 60)
+        return 0;
+    *ts -= (int64_t)(p[i + 2] == '+' ? minutes : -minutes) * 60000;
+    return i + 10;
+}
+
 int classify__runtime(const char *line, size_t len, lambda_line_t *out)
 {
     if (line[0] == '[')
@@ -367,11 +483,14 @@ int classify__runtime(const char *line, size_t len, lambda_line_t *out)
     char dsep = line[4], tsep = line[10], next = line[used];
     if (dsep == '-' && next == '\t')
         return tab_line(line, len, used + 1, ts, out);
+    size_t zoned = sls_zone(line, len, used, &ts);
+    if (dsep == '-' && zoned)
+        return tab_line(line, len, zoned, ts, out);
     if (next != ' ')
         return 0;
     if (dsep == '/')
         return go_line(line, len, used + 1, ts, out);
     if (tsep == ' ')
         return log4j_line(line, len, used + 1, ts, out);
-    return space_timeout_line(line, len, used + 1, ts, out);
+    return space_timeout_line(line, len, used + 1, ts, out) || spaced_line(line, len, used + 1, ts, out);
 }

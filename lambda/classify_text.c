@@ -1,13 +1,15 @@
 /* lambda/classify_text.c — the plain-text platform lines: START, END,
  * REPORT (and the XRAY line Lambda writes after it), INIT_START,
  * RESTORE_START, INIT_REPORT, RESTORE_REPORT, EXTENSION, TELEMETRY, LOGS;
- * "Task timed out after N seconds"; "Runtime exited with error" lines with
+ * "Task timed out after N seconds"; the Ruby runtime's error heads
+ * ("Error raised from handler method"); "Runtime exited with error" lines with
  * or without their "RequestId: X" head; bare "Runtime.ExitError"-style
  * lines. Fields are recognised from a table of keys, so a new field is a
  * new row; lines from a table of keywords, so a new line is a new row. */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
 
@@ -229,13 +231,20 @@ static void runtime_exit(lambda_line_t *out, obs_span_t id)
 }
 
 /* "RequestId: X Error: Runtime exited ...", "RequestId: X Process exited
- * before completing request", and the newer "RequestId: X Status: error
- * ErrorType: Runtime.ExitError" fault text. */
+ * before completing request", the newer "RequestId: X Status: error
+ * ErrorType: Runtime.ExitError" fault text, and "RequestId: X Error: <why>"
+ * for other failures. */
 static int request_line(const char *p, size_t n, lambda_line_t *out)
 {
     if (!cl_has_prefix(p, n, LIT("RequestId:")))
         return 0;
     size_t i = skip_ws(p, n, sizeof "RequestId:" - 1);
+    if (exit_phrase(p + i, n - i)) {
+        /* "RequestId:  Error: Runtime exited ...": no id was written (the
+         * runtime died outside an invocation, or a tool left it out) */
+        runtime_exit(out, obs_span(NULL, 0));
+        return 1;
+    }
     size_t e = token_end(p, n, i);
     obs_span_t id = obs_span(e > i ? p + i : NULL, e - i);
     i = skip_ws(p, n, e);
@@ -252,6 +261,16 @@ static int request_line(const char *p, size_t n, lambda_line_t *out)
         out->request_id = id;
         scan_fields(p, n, i, out);
         out->status = obs_span("success", 7);
+        return 1;
+    }
+    if (cl_has_prefix(p + i, n - i, LIT("Error: "))) {
+        /* another failure Lambda reports so, its error type on the next
+         * line: "Couldn't find valid bootstrap(s): [...]" then
+         * "Runtime.InvalidEntrypoint", "fork/exec /var/task/bootstrap: no
+         * such file or directory" (the runtime never ran: not an exit) */
+        out->kind = LK_PLATFORM;
+        out->request_id = id;
+        out->outcome = LO_ERROR;
         return 1;
     }
     if (!cl_has_prefix(p + i, n - i, LIT("Status:")))
@@ -387,11 +406,85 @@ static int offline_failure_line(const char *p, size_t n, lambda_line_t *out)
     return 0;
 }
 
+/* The line the Ruby runtime (aws_lambda_ric's LambdaLogger.log_error) writes
+ * before the error it reports, which follows as pretty-printed JSON:
+ * "Error raised from handler method", "Critical exception from handler",
+ * "Init error when loading handler <handler>". The invocation failed (the
+ * runtime sends the error as the invocation's result). */
+static int ruby_error_head(const char *p, size_t n, lambda_line_t *out)
+{
+    static const struct { const char *s; size_t n; int whole; } heads[] = {
+        { LIT("Error raised from handler method"), 1 },
+        { LIT("Critical exception from handler"), 1 },
+        { LIT("Init error when loading handler "), 0 },
+    };
+    /* the event may hold the error object too, on the lines after the head */
+    const char *nl = memchr(p, '\n', n);
+    size_t head = nl ? (size_t)(nl - p) : n;
+    while (head > 0 && cl_is_space(p[head - 1]))
+        head--;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(heads); k++) {
+        if (heads[k].whole ? head == heads[k].n && memcmp(p, heads[k].s, head) == 0
+                           : head > heads[k].n && cl_has_prefix(p, head, heads[k].s, heads[k].n)) {
+            out->kind = LK_APP;
+            out->level = LL_ERROR;
+            out->outcome = LO_ERROR;
+            if (nl) {
+                size_t rest = (size_t)(nl - p) + 1;
+                classify__embedded_json(p + rest, n - rest, out);
+                const cJSON *t = out->tree ? cJSON_GetObjectItemCaseSensitive(out->tree, "errorType") : NULL;
+                if (cJSON_IsString(t) && t->valuestring)
+                    out->error_type = obs_span(t->valuestring, strlen(t->valuestring));
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The Java runtime's report of an uncaught exception (its UserFault
+ * .reportableError: "<message>: <exception class>" then the stack trace on
+ * the lines after): "/ by zero: java.lang.ArithmeticException",
+ * "Class not found: example.Handler: java.lang.ClassNotFoundException".
+ * The class is package-qualified (at least one dot) and its name ends in
+ * Exception or Error; the line ends there. */
+static int java_fault_line(const char *p, size_t n, lambda_line_t *out)
+{
+    while (n > 0 && cl_is_space(p[n - 1]))
+        n--;
+    size_t i = n;
+    while (i > 0 && (cl_is_ident(p[i - 1]) || p[i - 1] == '.' || p[i - 1] == '$'))
+        i--;
+    if (i < 2 || p[i - 1] != ' ' || p[i - 2] != ':' || i == n)
+        return 0;
+    const char *cls = p + i, *dot = NULL;
+    size_t len = n - i;
+    for (size_t k = 0; k < len; k++)
+        if (cls[k] == '.') {
+            if (k == 0 || cls[k - 1] == '.')
+                return 0;
+            dot = cls + k;
+        }
+    if (!dot || dot + 1 >= cls + len || dot[1] < 'A' || dot[1] > 'Z')
+        return 0;
+    size_t last = (size_t)(cls + len - (dot + 1));
+    const char *name = dot + 1;
+    int ends = (last > 9 && memcmp(name + last - 9, "Exception", 9) == 0) ||
+               (last > 5 && memcmp(name + last - 5, "Error", 5) == 0);
+    if (!ends)
+        return 0;
+    out->kind = LK_APP;
+    out->level = LL_ERROR;
+    out->outcome = LO_ERROR;
+    out->error_type = obs_span(cls, len);
+    return 1;
+}
+
 int classify__text(const char *p, size_t n, lambda_line_t *out)
 {
     switch (p[0]) {
     case 'S': case 'I': case 'L': case 'X':
-        if (platform_line(p, n, out) || error_type_line(p, n, out))
+        if (platform_line(p, n, out) || error_type_line(p, n, out) || (p[0] == 'I' && ruby_error_head(p, n, out)))
             return 1;
         break;
     case 'T':
@@ -399,7 +492,12 @@ int classify__text(const char *p, size_t n, lambda_line_t *out)
             return 1;
         break;
     case 'E':
-        if (platform_line(p, n, out) || exit_line(p, n, out) || error_type_line(p, n, out))
+        if (platform_line(p, n, out) || exit_line(p, n, out) || error_type_line(p, n, out) ||
+            ruby_error_head(p, n, out))
+            return 1;
+        break;
+    case 'C':
+        if (ruby_error_head(p, n, out))
             return 1;
         break;
     case 'R':
@@ -420,5 +518,5 @@ int classify__text(const char *p, size_t n, lambda_line_t *out)
     }
     if (memchr("\xE2oSWEU[", p[0], 7) && offline_failure_line(p, n, out))
         return 1;
-    return id_timeout_line(p, n, out);
+    return id_timeout_line(p, n, out) || java_fault_line(p, n, out);
 }

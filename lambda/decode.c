@@ -3,6 +3,8 @@
  * names. Documents are decode_doc.c's. Each wrapper, as the tool prints it:
  *   sam logs    2023/06/02/[72]88ab...6a 2023-06-02T11:27:22.355000 START RequestId: ...
  *   console     2023-12-15T13:28:12.634+08:00<TAB>INIT_START Runtime Version: ...
+ *               the console's table as text: 2022-10-04T12:23:01.593-04:00 | START RequestId: ...
+ *               (later rows "  | <time> | <message>", the expand column's cell first)
  *   tail        2024-09-10T13:32:01.978Z START RequestId: ...  (S3 export lines, `aws logs
  *               tail --format short`), 2024-01-02T03:04:05.123000+00:00 2024/01/02/[$LATEST]ab... START ...
  *               (`aws logs tail`'s default, with the stream)
@@ -46,18 +48,21 @@ static size_t iso_t(const char *p, size_t n, int64_t *ms)
     return used;
 }
 
-/* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n). */
+/* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n);
+ * a name before the bracket ("2024/03/05/fn[$LATEST]6e67...") is let
+ * through too. */
 static int lambda_stream(const char *p, size_t n)
 {
-    static const char shape[] = "dddd/dd/dd/[";
-    if (n <= sizeof shape - 1 || find(p, n, ' ') || find(p, n, '\t'))
+    static const char shape[] = "dddd/dd/dd/";
+    if (n <= sizeof shape || find(p, n, ' ') || find(p, n, '\t'))
         return 0;
     for (size_t k = 0; k < sizeof shape - 1; k++) {
         int ok = shape[k] == 'd' ? p[k] >= '0' && p[k] <= '9' : p[k] == shape[k];
         if (!ok)
             return 0;
     }
-    return find(p, n, ']') != NULL;
+    const char *open = find(p + sizeof shape - 1, n - (sizeof shape - 1), '[');
+    return open && find(open, (size_t)(p + n - open), ']') != NULL;
 }
 
 /* Lambda's own line that starts with a time and a space: the timeout line
@@ -78,6 +83,27 @@ static int runtime_rest(const char *rest, size_t n)
     int64_t ms;
     return tab && tab > rest && (size_t)(tab - rest) <= 128 && rest[0] != '[' &&
            !find(rest, (size_t)(tab - rest), ' ') && !iso_t(rest, n, &ms);
+}
+
+/* After "<ISO> " and more blanks: a request id (8-4-4-4-12) and a blank —
+ * a Node.js / .NET runtime line whose TABs a tool turned into runs of
+ * spaces ("<time>        <reqid>  info    ..."), not a wrapper's time
+ * (a wrapper puts one space before what it wraps). */
+static int spaced_runtime_rest(const char *rest, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (rest[i] == ' ' || rest[i] == '\t'))
+        i++;
+    if (i == 0 || n - i <= 36 || (rest[i + 36] != ' ' && rest[i + 36] != '\t'))
+        return 0;
+    for (size_t k = 0; k < 36; k++) {
+        char c = rest[i + k];
+        int dash = k == 8 || k == 13 || k == 18 || k == 23;
+        int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (dash ? c != '-' : !alnum)
+            return 0;
+    }
+    return 1;
 }
 
 static void record(decode_record_t *out, const char *msg, size_t n, int has_ts, int64_t ts)
@@ -106,14 +132,64 @@ static int sam_logs_line(const char *p, size_t n, decode_record_t *out)
     return 1;
 }
 
-/* a console copy: "<ISO time>\t<message>" */
+/* The console's log events table copied as text (or pasted into
+ * Markdown): "<ISO time> | <message>", rows after the first often led by
+ * the table's expand column ("  | <ISO time> | <message>"), a Markdown row
+ * also closed by " |". Returns the time's length (0: not a row), with
+ * *msg and *end the message's bounds. */
+static size_t table_row(const char *p, size_t n, int64_t *ms, size_t *msg, size_t *end)
+{
+    size_t i = 0, lead = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (i < n && p[i] == '|') {
+        lead = 1;
+        for (i++; i < n && p[i] == ' '; i++)
+            ;
+    } else {
+        i = 0;
+    }
+    size_t t = iso_t(p + i, n - i, ms), k = i + t;
+    if (!t)
+        return 0;
+    if (lead && has(p + k, n - k, "Copy")) {
+        /* an expanded row: its time, the Copy button's label, the message,
+         * then the message again in its own cell */
+        size_t m = k + 4, len = n - m;
+        if (len >= 3 && (len - 3) % 2 == 0 && memcmp(p + m + (len - 3) / 2, " | ", 3) == 0 &&
+            memcmp(p + m, p + m + (len + 3) / 2, (len - 3) / 2) == 0)
+            len = (len - 3) / 2;
+        *msg = m;
+        *end = m + len;
+        return t;
+    }
+    while (k < n && p[k] == ' ')
+        k++;
+    if (k >= n || p[k] != '|' || k == i + t)
+        return 0;
+    k += 1 + (k + 1 < n && p[k + 1] == ' ');
+    size_t e = n;
+    if (lead && e >= k + 2 && p[e - 1] == '|' && p[e - 2] == ' ')
+        for (e -= 2; e > k && p[e - 1] == ' '; e--)
+            ;
+    *msg = k;
+    *end = e;
+    return t;
+}
+
+/* a console copy: "<ISO time>\t<message>", or a row of the console's
+ * table (table_row) */
 static int console_line(const char *p, size_t n, decode_record_t *out)
 {
     int64_t ms;
-    size_t t = iso_t(p, n, &ms);
-    if (!t || t >= n || p[t] != '\t')
+    size_t msg, end, t = iso_t(p, n, &ms);
+    if (t && t < n && p[t] == '\t') {
+        record(out, p + t + 1, n - t - 1, 1, ms);
+        return 1;
+    }
+    if (!table_row(p, n, &ms, &msg, &end))
         return 0;
-    record(out, p + t + 1, n - t - 1, 1, ms);
+    record(out, p + msg, end - msg, 1, ms);
     return 1;
 }
 
@@ -217,11 +293,14 @@ static decode_format_t line_shape(const char *p, size_t n)
 {
     int64_t ms;
     decode_record_t r;
+    size_t msg, end;
+    if (table_row(p, n, &ms, &msg, &end))
+        return DECODE_CONSOLE;
     size_t t = iso_t(p, n, &ms);
     if (t && t < n && p[t] == '\t')
         return runtime_rest(p + t + 1, n - t - 1) ? DECODE_LAMBDA : DECODE_CONSOLE;
     if (t && t < n && p[t] == ' ') {
-        if (lambda_timeout(p + t + 1, n - t - 1))
+        if (lambda_timeout(p + t + 1, n - t - 1) || spaced_runtime_rest(p + t + 1, n - t - 1))
             return DECODE_LAMBDA;
         /* docker's RFC 3339 with nanoseconds */
         return t == 30 && p[19] == '.' && p[29] == 'Z' ? DECODE_DOCKER : DECODE_TAIL;

@@ -39,6 +39,7 @@ typedef enum decode_format {
     DECODE_INSIGHTS_JSON,   /* Logs Insights export: [{"@timestamp": ..., "@message": ...}, ...] */
     DECODE_INSIGHTS_CSV,    /* Logs Insights export: CSV with @timestamp and @message columns */
     DECODE_SUBSCRIPTION,    /* subscription filter / Firehose envelopes, one or several */
+    DECODE_TELEMETRY_JSON,  /* Telemetry API batches: [{"time": ..., "type": ..., "record": ...}, ...] */
     DECODE__COUNT
 } decode_format_t;
 
@@ -103,7 +104,8 @@ int decode_document(decode_format_t f, const char *p, size_t n, decode_emit_fn e
 /* ---- names ---------------------------------------------------------------- */
 
 /* "lambda", "sam-logs", "console", "tail", "docker", "sam-local",
- * "events-json", "insights-json", "insights-csv", "subscription". */
+ * "events-json", "insights-json", "insights-csv", "subscription",
+ * "telemetry-json". */
 const char *decode_format_name(decode_format_t f);
 /* The format of a name (--format): 0, or -1 when unknown. "auto" is DECODE_AUTO. */
 int decode_format_parse(const char *name, decode_format_t *out);

@@ -8,6 +8,11 @@
  * start with a UTF-8 byte order mark (users' readers strip "\uFEFF"), and
  * end lines with CRLF: both are read.
  *
+ * Also read: the CloudWatch console's download of a log stream's events
+ * (Log events, "Download" as CSV): columns "timestamp,message", the time
+ * in milliseconds since the epoch, the message quoted with Lambda's final
+ * '\n' inside; and the same rows pasted without their header row.
+ *
  * @message is the record's message (required: a table without it is not a
  * table of events); @timestamp ("2023-10-20 16:28:17.840", UTC, as in the
  * JSON export), @logStream and @log ("account-id:log-group") are used when
@@ -24,6 +29,8 @@
 
 enum { C_TS, C_MSG, C_STREAM, C_LOG, C__N };
 static const char *const col_names[C__N] = { "@timestamp", "@message", "@logStream", "@log" };
+/* the console's log events download names them without the '@' */
+static const char *const col_plain[C__N] = { "timestamp", "message", "logStreamName", NULL };
 
 typedef struct field {
     obs_span_t raw;     /* between the quotes, when quoted */
@@ -120,19 +127,51 @@ static int is_blank_line(const char *p, size_t n, size_t i)
     return p[i] == '\n' || (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n');
 }
 
+/* A time in milliseconds since the epoch, as digits only (the console's
+ * download): 0 with *ms, or -1. */
+static int epoch_digits(obs_span_t t, int64_t *ms)
+{
+    if (t.len < 10 || t.len > 16)
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < t.len; i++) {
+        if (t.p[i] < '0' || t.p[i] > '9')
+            return -1;
+        v = v * 10 + (t.p[i] - '0');
+    }
+    *ms = t.len <= 11 ? v * 1000 : v;
+    return 0;
+}
+
+/* The rows of a console download without their header: the first row is
+ * "<ms since the epoch>,\"<message>...". */
+static int headless_row(const char *p, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && p[j] >= '0' && p[j] <= '9')
+        j++;
+    return j - i >= 12 && j - i <= 13 && j + 1 < n && p[j] == ',' && p[j + 1] == '"';
+}
+
 int decode__csv_sniff(const char *p, size_t n)
 {
     decode_doc_t d = { "insights-csv", p, n, NULL, NULL, NULL };
     csv_t c = { &d, decode__bom(p, n), 0, NULL };
     field_t f;
-    int end;
+    int end, plain = 0;
+    if (headless_row(p, n, c.i))
+        return 1;
     do {
         if (c.i >= n || (end = next_field(&c, &f)) < 0)
             return 0;
         if (!f.doubled && decode__key_is(f.raw, "@message"))
             return 1;
+        if (!f.doubled && decode__key_is(f.raw, "timestamp"))
+            plain |= 1;
+        if (!f.doubled && decode__key_is(f.raw, "message"))
+            plain |= 2;
     } while (!end);
-    return 0;
+    return plain == 3;
 }
 
 int decode__insights_csv(const decode_doc_t *d)
@@ -147,6 +186,12 @@ int decode__insights_csv(const decode_doc_t *d)
     if (c.i >= d->n)
         return 0; /* an empty file: no header, no rows */
     size_t header_at = c.i;
+    if (headless_row(d->p, d->n, c.i)) {
+        col[C_TS] = 0;
+        col[C_MSG] = 1;
+        ncols = 2;
+        goto rows;
+    }
     do {
         end = next_field(&c, &f);
         if (end < 0) {
@@ -158,6 +203,20 @@ int decode__insights_csv(const decode_doc_t *d)
                 col[k] = (int)ncols;
         ncols++;
     } while (!end);
+    /* no @ names: the console's download ("timestamp,message") */
+    if (col[C_MSG] < 0) {
+        size_t again = c.i;
+        c.i = header_at;
+        ncols = 0;
+        do {
+            end = next_field(&c, &f);
+            for (int k = 0; k < C__N; k++)
+                if (col_plain[k] && col[k] < 0 && !f.doubled && decode__key_is(f.raw, col_plain[k]))
+                    col[k] = (int)ncols;
+            ncols++;
+        } while (end == 0);
+        c.i = again;
+    }
     if (col[C_MSG] < 0) {
         size_t len = c.i - header_at;
         while (len > 0 && (d->p[header_at + len - 1] == '\n' || d->p[header_at + len - 1] == '\r'))
@@ -173,6 +232,7 @@ int decode__insights_csv(const decode_doc_t *d)
         goto out;
     }
 
+rows:
     while (c.i < d->n) {
         if (is_blank_line(d->p, d->n, c.i)) {
             c.i += d->p[c.i] == '\r' ? 2 : 1;
@@ -203,7 +263,7 @@ int decode__insights_csv(const decode_doc_t *d)
         if (col[C_TS] >= 0) {
             obs_span_t t = text(&got[C_TS], &bufs[C_TS]);
             if (!is_blank(t)) {
-                if (decode__text_time(t.p, t.len, &r.ts_ms) != 0) {
+                if (decode__text_time(t.p, t.len, &r.ts_ms) != 0 && epoch_digits(t, &r.ts_ms) != 0) {
                     rc = decode__fail(d, row_at, "row %zu: @timestamp \"%.*s\" is not a time "
                                       "(Logs Insights writes 2023-10-20 16:28:17.840, in UTC)",
                                       rows, (int)(t.len > 40 ? 40 : t.len), t.p);

@@ -1,7 +1,7 @@
 /* lambda/decode_doc.c — documents: which document format some bytes start
  * (decode__doc_sniff, for decode_sniff) and decode_document, which hands a
  * whole document to its format's decoder (decode_events.c,
- * decode_insights.c, decode_csv.c, decode_subscription.c).
+ * decode_insights.c, decode_csv.c, decode_subscription.c, decode_telemetry.c).
  *
  * Sniffing reads the names of the first object's members (and of the first
  * element of its "events" or "results" array) with decode_scan.c's scanner,
@@ -29,6 +29,9 @@ enum {
     K_EVENTS_EMPTY = 1 << 15,   /* "events": [] */
     K_RESULTS_OK = 1 << 16,     /* "results": [[ {field ...} */
     K_RESULTS_EMPTY = 1 << 17,  /* "results": [] */
+    K_TIME = 1 << 18,           /* a Telemetry API event: time, type, record */
+    K_TYPE = 1 << 19,
+    K_RECORD = 1 << 20,
 };
 
 static const struct {
@@ -53,6 +56,9 @@ static const struct {
     { "nextForwardToken", K_TOKEN },
     { "nextBackwardToken", K_TOKEN },
     { "searchedLogStreams", K_TOKEN },
+    { "time", K_TIME },
+    { "type", K_TYPE },
+    { "record", K_RECORD },
 };
 
 static unsigned keys_of(decode_scan_t *s, int top);
@@ -141,6 +147,8 @@ decode_format_t decode__doc_sniff(const char *p, size_t n)
             return DECODE_INSIGHTS_JSON;
         if ((k & K_MESSAGE) && (k & (K_STREAM_NAME | K_INGESTION | K_EVENT_ID)))
             return DECODE_EVENTS_JSON;
+        if ((k & (K_TIME | K_TYPE | K_RECORD)) == (K_TIME | K_TYPE | K_RECORD))
+            return DECODE_TELEMETRY_JSON;
         return DECODE_AUTO;
     }
     return decode__csv_sniff(p, n) ? DECODE_INSIGHTS_CSV : DECODE_AUTO;
@@ -151,6 +159,7 @@ static const char *const names[DECODE__COUNT] = {
     [DECODE_INSIGHTS_JSON] = "insights-json",
     [DECODE_INSIGHTS_CSV] = "insights-csv",
     [DECODE_SUBSCRIPTION] = "subscription",
+    [DECODE_TELEMETRY_JSON] = "telemetry-json",
 };
 
 int decode_document(decode_format_t f, const char *p, size_t n, decode_emit_fn emit, void *ctx,
@@ -159,7 +168,7 @@ int decode_document(decode_format_t f, const char *p, size_t n, decode_emit_fn e
     const char *name = (unsigned)f < DECODE__COUNT ? names[f] : NULL;
     if (!name)
         return obs_err_set(err, OBS_EINVAL, "format %d is not a document format (events-json, "
-                           "insights-json, insights-csv, subscription)", (int)f);
+                           "insights-json, insights-csv, subscription, telemetry-json)", (int)f);
     if (!emit || (!p && n))
         return obs_err_set(err, OBS_EINVAL, "%s: no document or no place for its records", name);
     if (n > DECODE_DOCUMENT_MAX)
@@ -174,6 +183,8 @@ int decode_document(decode_format_t f, const char *p, size_t n, decode_emit_fn e
         return decode__insights_json(&d);
     case DECODE_INSIGHTS_CSV:
         return decode__insights_csv(&d);
+    case DECODE_TELEMETRY_JSON:
+        return decode__telemetry(&d);
     default:
         return decode__subscription(&d);
     }

@@ -16,6 +16,7 @@ static const char *const format_names[DECODE__COUNT] = {
     [DECODE_INSIGHTS_JSON] = "insights-json",
     [DECODE_INSIGHTS_CSV] = "insights-csv",
     [DECODE_SUBSCRIPTION] = "subscription",
+    [DECODE_TELEMETRY_JSON] = "telemetry-json",
 };
 
 const char *decode_format_name(decode_format_t f)

@@ -105,11 +105,13 @@ obs_span_t decode__group_of_log(obs_span_t log);
 int decode__emit(const decode_doc_t *d, const decode_record_t *r);
 
 /* ---- decode_events.c, decode_insights.c, decode_csv.c,
- * decode_subscription.c: one document format each (decode_document picks) */
+ * decode_subscription.c, decode_telemetry.c: one document format each
+ * (decode_document picks) */
 int decode__events(const decode_doc_t *d);
 int decode__insights_json(const decode_doc_t *d);
 int decode__insights_csv(const decode_doc_t *d);
 int decode__subscription(const decode_doc_t *d);
+int decode__telemetry(const decode_doc_t *d);   /* decode_telemetry.c */
 /* decode_csv.c: does the first row of p[0..n) name a @message column? */
 int decode__csv_sniff(const char *p, size_t n);
 

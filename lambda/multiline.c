@@ -7,6 +7,7 @@
 #include "lambda/multiline.h"
 #include "lambda/classify_int.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Starts with a space, a TAB or U+00A0 (Python frames in Lambda's logs). */
@@ -81,6 +82,31 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
     return ML_NONE;
 }
 
+ml_state_t multiline_report_opens(const lambda_line_t *r)
+{
+    if (r->kind != LK_REPORT || r->tree || !r->type || strcmp(r->type, "REPORT") != 0)
+        return ML_NONE;
+    int whole = !isnan(r->duration_ms) && !isnan(r->billed_duration_ms) && r->memory_size_mb >= 0 &&
+                r->max_memory_used_mb >= 0;
+    return whole ? ML_NONE : ML_REPORT;
+}
+
+/* A line that starts (after blanks) with one of the REPORT line's keys. */
+static int report_fields(const char *p, size_t n)
+{
+    static const struct { const char *s; size_t n; } keys[] = {
+        { LIT("Duration: ") }, { LIT("Billed Duration: ") }, { LIT("Memory Size: ") },
+        { LIT("Max Memory Used: ") }, { LIT("Init Duration: ") }, { LIT("Restore Duration: ") },
+        { LIT("Billed Restore Duration: ") }, { LIT("Status: ") }, { LIT("Error Type: ") },
+    };
+    while (n > 0 && (*p == ' ' || *p == '\t'))
+        p++, n--;
+    for (size_t k = 0; k < OBS_ARRAY_LEN(keys); k++)
+        if (cl_has_prefix(p, n, keys[k].s, keys[k].n))
+            return 1;
+    return 0;
+}
+
 ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_line_t *r)
 {
     if (st == ML_NONE || r->kind != LK_PLAIN || r->has_ts)
@@ -89,6 +115,8 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
     case ML_ERROR:
         if (is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1))
             return ML_PY_TB;
+        if (is_line(p, n, LIT("{")))   /* the error as pretty-printed JSON (Ruby) */
+            return ML_JSON;
         if (ws_led(p, n) || cl_has_prefix(p, n, CAUSED_BY, sizeof CAUSED_BY - 1) ||
             exception_name(p, n, 0))
             return ML_STACK;
@@ -106,6 +134,12 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
                    : ML_NONE;
     case ML_PY_CHAIN:
         return is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1) ? ML_PY_TB : ML_NONE;
+    case ML_REPORT:
+        return report_fields(p, n) ? ML_REPORT : ML_NONE;
+    case ML_JSON:
+        if (is_line(p, n, LIT("}")))
+            return ML_CLOSED;
+        return ws_led(p, n) ? ML_JSON : ML_NONE;
     default:
         return ML_NONE;
     }

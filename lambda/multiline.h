@@ -19,6 +19,9 @@ typedef enum ml_state {
     ML_PY_TB,      /* inside a Python traceback: frames and source lines */
     ML_PY_END,     /* after a traceback's final "ErrorType: message" line */
     ML_PY_CHAIN,   /* after "During handling of the above exception ..." */
+    ML_REPORT,     /* a text REPORT short of its numbers: lines of its fields */
+    ML_JSON,       /* inside a pretty-printed JSON object after an error line */
+    ML_CLOSED,     /* that object's closing brace: nothing more joins */
 } ml_state_t;
 
 #define MULTILINE_MAX_LINES 1000           /* lines in one event at most */
@@ -26,6 +29,14 @@ typedef enum ml_state {
 /* The state of an event that starts with this line (classified as r):
  * ML_NONE when no line can continue it. */
 ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r);
+
+/* A text REPORT line that lacks one of Duration, Billed Duration, Memory
+ * Size or Max Memory Used opens an event to lines holding only REPORT fields
+ * ("Duration: 13.82 ms", "  Status: error  Error Type: Runtime.OutOfMemory"):
+ * a copy that broke the REPORT's TAB-separated fields onto lines of their
+ * own (the console's expanded view, a wrapped paste). ML_REPORT then, else
+ * ML_NONE; a whole REPORT never waits for a next line. */
+ml_state_t multiline_report_opens(const lambda_line_t *r);
 
 /* The state after joining this line (classified as r) to an event in state
  * st, or ML_NONE when the line does not continue it. len > 0. */

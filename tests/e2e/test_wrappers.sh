@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/e2e/test_wrappers.sh — obsagent reads the lines inside every wrapper
 # as the lines themselves: each real stream of tests/realworld/logs that is
-# plain Lambda output is wrapped as `sam logs`, a console copy, `aws logs
-# tail` (short and default), and `docker logs -t` print it
+# plain Lambda output is wrapped as `sam logs`, a console copy (as lines and
+# as the console's table copied as text), `aws logs tail` (short and
+# default), and `docker logs -t` print it
 # (tests/realworld/wrap.js), imported with --once (the format chosen by the
 # content), and compared with the plain import: the same lines, the same
 # invocations with the same fields, every event at its wrapper's time, in
@@ -35,7 +36,7 @@ for f in $files; do
     cp "$REAL/$f" "$T/plain/$fn/s.log"
     "$OBSAGENT" --once -q --db "$T/plain.$fn.db" "$T/plain/$fn/s.log" >/dev/null 2>&1 ||
         fail "$f: plain import"
-    for fmt in sam-logs console tail tail-long docker; do
+    for fmt in sam-logs console console-table tail tail-long docker; do
         mkdir -p "$T/$fmt/$fn"
         node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
         db=$T/$fmt.$fn.db

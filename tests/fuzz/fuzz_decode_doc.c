@@ -2,7 +2,8 @@
  * (lambda/decode_doc.c and the files it picks) and common/inflate.c.
  *
  * The first byte chooses: its low two bits the format (events-json,
- * insights-json, insights-csv, subscription); bit 0x04 inflates the rest
+ * insights-json, insights-csv, subscription; bit 0x10 telemetry-json
+ * instead); bit 0x04 inflates the rest
  * first (gzip, bounded at 1 MiB) and decodes what comes out; bit 0x08 makes
  * emit fail on the third record. The rest is the document. Any bytes in:
  * no crash, no read past the document, no leak; the result is consistent
@@ -118,8 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     decode_format_t sn = decode__doc_sniff(p, n);
     if (sn != DECODE_AUTO && sn != DECODE_EVENTS_JSON && sn != DECODE_INSIGHTS_JSON &&
-        sn != DECODE_INSIGHTS_CSV && sn != DECODE_SUBSCRIPTION)
+        sn != DECODE_INSIGHTS_CSV && sn != DECODE_SUBSCRIPTION && sn != DECODE_TELEMETRY_JSON)
         abort();
+    /* bit 0x10 picks the Telemetry API batches, the format added last */
+    decode_format_t f = (sel & 0x10) ? DECODE_TELEMETRY_JSON : formats[sel & 3];
     /* a prefix sniffs without reading past it */
     size_t half = n / 2;
     char *pre = malloc(half ? half : 1);
@@ -137,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!out || out[len] != '\0' || len > (1u << 20))
                 abort();
             uint64_t *h;
-            decode(formats[sel & 3], out, len, fail_at, &h);
+            decode(f, out, len, fail_at, &h);
             free(h);
             free(out);
         } else if (rc != OBS_EINVAL || out || len || err.msg[0] == '\0') {
@@ -145,10 +148,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else if (fail_at) {
         uint64_t *h;
-        decode(formats[sel & 3], p, n, fail_at, &h);
+        decode(f, p, n, fail_at, &h);
         free(h);
     } else {
-        check_half(formats[sel & 3], p, n);
+        check_half(f, p, n);
     }
     free(p);
     return 0;

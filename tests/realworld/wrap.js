@@ -6,6 +6,8 @@
 // Formats (what the tool prints, from its documentation and real output):
 //   sam-logs   "<stream> <YYYY-MM-DDTHH:MM:SS.ffffff> <line>"        (sam logs)
 //   console    "<ISO time+02:00>\t<line>"                             (CloudWatch console copy)
+//   console-table "<ISO time+02:00> | <line>", later rows "  | <ISO time+02:00> | <line>"
+//                                                                      (the console's table copied as text)
 //   tail       "<ISO time>Z <line>"                                   (aws logs tail --format short, S3 export)
 //   tail-long  "<YYYY-MM-DDTHH:MM:SS.ffffff+00:00> <stream> <line>"   (aws logs tail's default)
 //   docker     "<ISO time with 9 decimals>Z <line>"                   (docker logs -t)
@@ -110,6 +112,7 @@ lines.forEach((line, k) => {
     switch (format) {
     case 'sam-logs': out.push(`${stream} ${p.date}T${p.hms}.${p.ms}000 ${line}`); break;
     case 'console': out.push(`${offset(t, 120)}\t${line}`); break;
+    case 'console-table': out.push(`${out.length ? '  | ' : ''}${offset(t, 120)} | ${line}`); break;
     case 'tail': out.push(`${p.date}T${p.hms}.${p.ms}Z ${line}`); break;
     case 'tail-long': out.push(`${p.date}T${p.hms}.${p.ms}000+00:00 ${stream} ${line}`); break;
     case 'docker': out.push(`${p.date}T${p.hms}.${p.ms}123456Z ${line}`); break;

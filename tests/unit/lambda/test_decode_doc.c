@@ -9,7 +9,7 @@
  *
  * A golden file is blocks:
  *   === title
- *   format: events-json | insights-json | insights-csv | subscription | -
+ *   format: events-json | insights-json | insights-csv | subscription | telemetry-json | -
  *   sniff: <format> | auto          (optional: what decode__doc_sniff says;
  *                                     default: the format)
  *   --- input [noeol | escaped]
@@ -40,7 +40,7 @@ static const struct {
 } formats[] = {
     { "events-json", DECODE_EVENTS_JSON },   { "insights-json", DECODE_INSIGHTS_JSON },
     { "insights-csv", DECODE_INSIGHTS_CSV }, { "subscription", DECODE_SUBSCRIPTION },
-    { "auto", DECODE_AUTO },
+    { "telemetry-json", DECODE_TELEMETRY_JSON }, { "auto", DECODE_AUTO },
 };
 
 static int format_of(const char *name, decode_format_t *f)

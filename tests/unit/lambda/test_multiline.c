@@ -166,6 +166,61 @@ static void test_conservative(void)
     CHECK(!multiline_keeps_blank(ML_NONE));
 }
 
+static ml_state_t report_opens(const char *s)
+{
+    lambda_line_t r;
+    classify_line(s, strlen(s), &r);
+    ml_state_t st = multiline_report_opens(&r);
+    classify_result_done(&r);
+    return st;
+}
+
+/* A REPORT whose fields a copy broke onto lines of their own: the REPORT
+ * short of its numbers opens, lines of REPORT fields continue it (made-up
+ * values); a whole REPORT, another platform line or an ordinary line does
+ * not. */
+static void test_report_fields_on_lines(void)
+{
+    ml_state_t st = report_opens("REPORT RequestId: " REQ);
+    CHECK_EQ_INT(st, ML_REPORT);
+    CHECK_EQ_INT(st = next(st, "Duration: 41.07 ms"), ML_REPORT);
+    CHECK_EQ_INT(st = next(st, "Billed Duration: 42 ms"), ML_REPORT);
+    CHECK_EQ_INT(st = next(st, "  Memory Size: 256 MB  Max Memory Used: 255 MB"), ML_REPORT);
+    CHECK_EQ_INT(st = next(st, "\tStatus: error\tError Type: Runtime.OutOfMemory"), ML_REPORT);
+    CHECK_EQ_INT(next(st, "START RequestId: " REQ " Version: 3"), ML_NONE);
+    CHECK_EQ_INT(next(st, "XRAY TraceId: 1-00000000-000000000000000000000000\tSegmentId: 0\tSampled: true"),
+                 ML_NONE);
+    CHECK_EQ_INT(next(st, "Durations: many"), ML_NONE);
+    CHECK_EQ_INT(next(st, "processed 3 records"), ML_NONE);
+    CHECK_EQ_INT(report_opens("REPORT RequestId: " REQ "  Duration: 5.00 ms"), ML_REPORT);
+    CHECK_EQ_INT(report_opens("REPORT RequestId: " REQ "\tDuration: 5.00 ms\tBilled Duration: 5 ms\t"
+                              "Memory Size: 128 MB\tMax Memory Used: 20 MB"),
+                 ML_NONE);
+    CHECK_EQ_INT(report_opens("END RequestId: " REQ), ML_NONE);
+    CHECK_EQ_INT(report_opens("{\"time\":\"" TS "\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"" REQ
+                              "\"}}"),
+                 ML_NONE);
+}
+
+/* The Ruby runtime's error: its head line, then the error object as
+ * pretty-printed JSON, joined through its closing brace and no further
+ * (made-up values). */
+static void test_ruby_error_object(void)
+{
+    ml_state_t st = opens("Error raised from handler method");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"errorMessage\": \"boom\","), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"stackTrace\": ["), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"/var/task/app.rb:7:in `handler'\""), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  ]"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(next(st, "  after the brace"), ML_NONE);
+    CHECK_EQ_INT(next(st, "END RequestId: " REQ), ML_NONE);
+    CHECK_EQ_INT(next(ML_JSON, "not indented"), ML_NONE);
+    CHECK_EQ_INT(next(ML_STACK, "{"), ML_NONE);
+}
+
 TEST_LIST = {
     TEST(test_python_lambda_uncaught),
     TEST(test_python_traceback_chain),
@@ -174,5 +229,7 @@ TEST_LIST = {
     TEST(test_node_and_dotnet_stacks),
     TEST(test_what_does_not_open),
     TEST(test_conservative),
+    TEST(test_report_fields_on_lines),
+    TEST(test_ruby_error_object),
     TEST_END,
 };
