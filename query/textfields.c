@@ -47,6 +47,13 @@ static int lookup(const name_idx_t *t, const char *name)
     return -1;
 }
 
+const int query_textfield_words[QUERY_TEXTFIELD__COUNT] = { 14, 10 };
+
+int query_textfield_index(int format, const char *name)
+{
+    return lookup(format == QUERY_TEXTFIELD_VPC ? vpc_names : r53_names, name);
+}
+
 int query_textfield_known(const char *name)
 {
     return lookup(vpc_names, name) >= 0 || lookup(r53_names, name) >= 0;
@@ -98,9 +105,9 @@ int query_textfield_word(const char *msg, size_t len, const char *name, const ch
     if (len > 2048)
         return 0;
     int k = split(msg, len, w, n), idx = -1;
-    if (k == 14 && is_vpc(w, n))
+    if (k == query_textfield_words[QUERY_TEXTFIELD_VPC] && is_vpc(w, n))
         idx = lookup(vpc_names, name);
-    else if (k == 10 && is_r53(w, n))
+    else if (k == query_textfield_words[QUERY_TEXTFIELD_ROUTE53] && is_r53(w, n))
         idx = lookup(r53_names, name);
     if (idx < 0)
         return 0;

@@ -17,4 +17,11 @@ int query_textfield_known(const char *name);
  * field name, its word in *word, *wlen and 1; else 0. */
 int query_textfield_word(const char *msg, size_t len, const char *name, const char **word, size_t *wlen);
 
+/* The formats, for an engine that tests the lines itself (ClickHouse's
+ * SQL): each format's word count, and where its field name is (0-based;
+ * -1: the format has no such field). */
+enum { QUERY_TEXTFIELD_VPC, QUERY_TEXTFIELD_ROUTE53, QUERY_TEXTFIELD__COUNT };
+extern const int query_textfield_words[QUERY_TEXTFIELD__COUNT];
+int query_textfield_index(int format, const char *name);
+
 #endif

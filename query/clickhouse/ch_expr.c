@@ -55,7 +55,8 @@ static void field(chem_t *e, const qnode_t *n, cx_t *x)
     }
     const char *path = n->path ? n->path : n->str;
     if (e->has_event && (path[0] != '@' || path[1] == '@')) {
-        if (path[0] == '@')
+        int at = path[0] == '@';  /* "@@key": a JSON key that starts with '@' */
+        if (at)
             path++;
         buf_t key = { 0 };
         for (const char *seg = path;;) {
@@ -71,9 +72,14 @@ static void field(chem_t *e, const qnode_t *n, cx_t *x)
         }
         buf_t q = { 0 };
         ch_quote(&q, key.p ? key.p : "", key.len);
-        x->ty = CT_DYN;
-        buf_printf(&x->v, "x_json_values[indexOf(x_json_keys, %s)]", q.p);
-        buf_printf(&x->t, "x_json_types[indexOf(x_json_keys, %s)]", q.p);
+        /* a field of a text format (VPC flow logs, Route 53) when the
+         * event has no such JSON key, as the SQLite engine reads it */
+        int text = !at && !strchr(path, '\x1f') && ch__textfield(e, path, q.p, x);
+        if (!text) {
+            x->ty = CT_DYN;
+            buf_printf(&x->v, "x_json_values[indexOf(x_json_keys, %s)]", q.p);
+            buf_printf(&x->t, "x_json_types[indexOf(x_json_keys, %s)]", q.p);
+        }
         buf_free(&q);
         buf_free(&key);
         return;

@@ -61,6 +61,10 @@ ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is
 void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out);
 /* x as a number for arithmetic: text reads its numeric head, as in SQLite. */
 void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at);
+/* A field named name that a text log format has (query/textfields.h):
+ * its JSON key (key_q, quoted) first, else the line's word; 0 when name is
+ * no such field or the relation has no message (ch_textfield.c). */
+int ch__textfield(chem_t *e, const char *name, const char *key_q, cx_t *x);
 /* Refuse what the dialect cannot write exactly, naming it. */
 void ch__refuse(chem_t *e, const qnode_t *at, const char *what);
 /* A number literal; text v read as obs_num() reads it (NULL when it is no
