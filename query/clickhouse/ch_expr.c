@@ -75,11 +75,8 @@ static void field(chem_t *e, const qnode_t *n, cx_t *x)
         /* a field of a text format (VPC flow logs, Route 53) when the
          * event has no such JSON key, as the SQLite engine reads it */
         int text = !at && !strchr(path, '\x1f') && ch__textfield(e, path, q.p, x);
-        if (!text) {
-            x->ty = CT_DYN;
-            buf_printf(&x->v, "x_json_values[indexOf(x_json_keys, %s)]", q.p);
-            buf_printf(&x->t, "x_json_types[indexOf(x_json_keys, %s)]", q.p);
-        }
+        if (!text)
+            ch__dotted(path, q.p, x);
         buf_free(&q);
         buf_free(&key);
         return;

@@ -65,6 +65,10 @@ void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at);
  * its JSON key (key_q, quoted) first, else the line's word; 0 when name is
  * no such field or the relation has no message (ch_textfield.c). */
 int ch__textfield(chem_t *e, const char *name, const char *key_q, cx_t *x);
+/* A JSON field by its name's segments (path: separated by '\x1f'; its
+ * nested key quoted in nested_q): the nested key, else a key holding dots
+ * (ch_dotted.c). */
+void ch__dotted(const char *path, const char *nested_q, cx_t *x);
 /* Refuse what the dialect cannot write exactly, naming it. */
 void ch__refuse(chem_t *e, const qnode_t *at, const char *what);
 /* A number literal; text v read as obs_num() reads it (NULL when it is no

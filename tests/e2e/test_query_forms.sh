@@ -104,6 +104,10 @@ check_eq "stats by a flattened name over keys with dots, and nested keys alike" 
     "$(q 'filter attributes.http.status_code >= 500 | stats count(*) as n by resource.attributes.service.name, attributes.http.route | sort n desc, attributes.http.route')" \
     '{"resource.attributes.service.name":"cart","attributes.http.route":"/pay","n":1}
 {"resource.attributes.service.name":"search","attributes.http.route":"/q","n":1}'
+check_eq "a number under a key with dots, sorted by it (replayed on ClickHouse)" \
+    "$(q 'filter attributes.http.status_code >= 500 | stats sum(attributes.http.status_code) as s by attributes.http.route | sort s desc')" \
+    '{"attributes.http.route":"/pay","s":503}
+{"attributes.http.route":"/q","s":500}'
 q 'filter attributes.http.status_code > 900 | fields attributes.http.route' >/dev/null
 check_eq "no note that such a field is in no event" "$(cat "$T/err")" ""
 finish

@@ -1,5 +1,6 @@
 # tests/e2e/clickhouse/suite_queries.sh — the queries of the query suites
-# (test_query.sh, test_query_commands.sh, test_query_cli.sh) on server A
+# (test_query.sh, test_query_commands.sh, test_query_cli.sh,
+# test_query_forms.sh) on server A
 # (sourced by test_clickhouse.sh): each suite runs as it does alone, with
 # obsq wrapped by obsq_record.sh, which records every query call and a
 # snapshot of the store it read; each snapshot is forwarded (obsagent
@@ -10,7 +11,7 @@
 
 SQ=$T/suiteq
 mkdir -p "$SQ/calls" "$SQ/dbs"
-for s in test_query test_query_commands test_query_cli; do
+for s in test_query test_query_commands test_query_cli test_query_forms; do
     OBS_E2E_OBSQ=$(cd "$D" && pwd)/obsq_record.sh OBSQ_REAL=$OBSQ OBSQ_REC=$SQ OBSQ_SUITE=$s BUILD=$BUILD \
         sh "$(dirname "$0")/$s.sh" >"$SQ/$s.log" 2>&1 ||
         fail "suite queries: $s.sh failed with obsq recorded" "$SQ/$s.log"
@@ -27,4 +28,4 @@ grep -v '^refused \|^differ \|^bydesign ' "$SQ/replay.out" | sed 's/^/    /'
 grep '^refused ' "$SQ/replay.out" | sort | uniq -c | sort -rn | sed 's/^/   /'
 grep '^differ \|^bydesign ' "$SQ/replay.out" | head -n 20
 check_eq "suite queries: no query gives other rows on ClickHouse" "$rc" 0
-check "suite queries: every suite's queries replayed" test "$(grep -c '^test_query' "$SQ/replay.out")" -eq 3
+check "suite queries: every suite's queries replayed" test "$(grep -c '^test_query' "$SQ/replay.out")" -eq 4
