@@ -59,7 +59,13 @@ void classify_line(const char *line, size_t len, lambda_line_t *out)
         return;
     switch (line[0]) {
     case '{':
-        classify__json(line, len, out);
+        if (classify__json(line, len, out)) {
+            struct cJSON *root = out->outer;
+            size_t n;
+            const char *text = classify__telemetry_text(root, &n);
+            classify_line(text, n, out);   /* resets *out */
+            classify__telemetry_done(out, root);
+        }
         break;
     case '[':
     case '0': case '1': case '2': case '3': case '4':

@@ -1,12 +1,49 @@
 /* lambda/classify_common.c — what every recogniser of the classifier uses:
- * the reset of a result, numbers, the level and outcome words, and the
- * names of kinds, levels and outcomes. A leaf: calls no other file of the
- * classifier. */
+ * the reset of a result, numbers, the level and outcome words, the names
+ * of kinds, levels and outcomes, and one JSON object parsed to the end of a
+ * line (a JSON record, or an object after a text prefix). A leaf: calls no
+ * other file of the classifier. */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
+
+struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len)
+{
+    if (!p || len == 0 || p[0] != '{')
+        return NULL;
+    const char *end = NULL;
+    cJSON *t = cJSON_ParseWithLengthOpts(p, len, &end, 0);
+    if (!t)
+        return NULL;
+    if (!cJSON_IsObject(t) || !end || end <= p || end > p + len) {
+        cJSON_Delete(t);
+        return NULL;
+    }
+    for (const char *q = end; q < p + len; q++) {
+        if (!cl_is_space(*q)) {
+            cJSON_Delete(t);
+            return NULL;
+        }
+    }
+    *obj_len = (size_t)(end - p);
+    return t;
+}
+
+void classify__embedded_json(const char *p, size_t len, lambda_line_t *out)
+{
+    const char *brace = p && len ? memchr(p, '{', len) : NULL;
+    if (!brace)
+        return;
+    size_t n = len - (size_t)(brace - p), olen;
+    cJSON *t = classify__parse_object(brace, n, &olen);
+    if (!t)
+        return;
+    out->tree = t;
+    out->json = obs_span(brace, olen);
+}
 
 void classify__reset(lambda_line_t *out, const char *line, size_t len)
 {

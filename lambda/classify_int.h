@@ -17,11 +17,16 @@
 
 int classify__text(const char *line, size_t len, lambda_line_t *out);    /* classify_text.c */
 int classify__runtime(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
-void classify__json(const char *line, size_t len, lambda_line_t *out);   /* classify_json.c */
+/* classify_json.c; 1: a Telemetry API element whose record is a line of
+ * text, kept in out->outer: the caller classifies classify__telemetry_text
+ * as a line, then calls classify__telemetry_done with that root. */
+int classify__json(const char *line, size_t len, lambda_line_t *out);
+const char *classify__telemetry_text(const struct cJSON *root, size_t *n);
+void classify__telemetry_done(lambda_line_t *out, struct cJSON *root);
 /* "<uuid> <LEVEL> message": log4j2's AWS pattern without its date */
 int classify__id_line(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
 
-/* ---- classify_json.c: objects in a line ---------------------------------- */
+/* ---- classify_common.c: objects in a line -------------------------------- */
 
 /* Parse the first '{' in p[0..len) through to the end (only whitespace may
  * follow the object); on success set out->json and out->tree. */

@@ -1,9 +1,9 @@
 /* lambda/classify_json.c — the JSON log format: application records
  * ({"timestamp","level"|"log_level","message","requestId"|"AWSrequestId",...})
- * and system records ({"time","type":"platform.*","record":{...}}), plus
- * the shared "parse one JSON object to the end of the line" helper used for
- * objects embedded after a text prefix. cJSON does the parsing; every span
- * set here points into the line or into the tree. */
+ * and system records ({"time","type":"platform.*","record":{...}}), and
+ * the Telemetry API's elements logged one a line. cJSON does the parsing
+ * (classify__parse_object, classify_common.c); every span set here points
+ * into the line or into the tree. */
 #include "lambda/classify.h"
 #include "lambda/classify_int.h"
 #include "common/isotime.h"
@@ -12,41 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-
-struct cJSON *classify__parse_object(const char *p, size_t len, size_t *obj_len)
-{
-    if (!p || len == 0 || p[0] != '{')
-        return NULL;
-    const char *end = NULL;
-    cJSON *t = cJSON_ParseWithLengthOpts(p, len, &end, 0);
-    if (!t)
-        return NULL;
-    if (!cJSON_IsObject(t) || !end || end <= p || end > p + len) {
-        cJSON_Delete(t);
-        return NULL;
-    }
-    for (const char *q = end; q < p + len; q++) {
-        if (!cl_is_space(*q)) {
-            cJSON_Delete(t);
-            return NULL;
-        }
-    }
-    *obj_len = (size_t)(end - p);
-    return t;
-}
-
-void classify__embedded_json(const char *p, size_t len, lambda_line_t *out)
-{
-    const char *brace = p && len ? memchr(p, '{', len) : NULL;
-    if (!brace)
-        return;
-    size_t n = len - (size_t)(brace - p), olen;
-    cJSON *t = classify__parse_object(brace, n, &olen);
-    if (!t)
-        return;
-    out->tree = t;
-    out->json = obs_span(brace, olen);
-}
 
 /* ---- small accessors ---------------------------------------------------- */
 
@@ -284,37 +249,47 @@ static void app_record(lambda_line_t *out, const cJSON *root)
 /* A Telemetry API (or Logs API) element of type "function" or "extension",
  * one a line as an extension logs what it receives:
  * {"time":"...","type":"function","record":"<the line as written>\n"}, or
- * with the JSON log format an object record. The record is classified as
- * the line it is, an application line; the element's time is its time
- * (Lambda's, as a CloudWatch event's would be). */
-static void telemetry_record(lambda_line_t *out, cJSON *root, cJSON *record)
+ * with the JSON log format an object record. An object record is the tree
+ * (an EMF document is the record), read as an application record; a text
+ * record is classified as the line it is by the dispatcher (classify.c),
+ * then classify__telemetry_done gives it the element's time (Lambda's, as
+ * a CloudWatch event's would be). */
+static const char *const element_time[] = { "time", NULL };
+
+static void telemetry_object(lambda_line_t *out, cJSON *root, cJSON *record)
 {
-    static const char *const time_key[] = { "time", NULL };
-    if (cJSON_IsObject(record)) {
-        /* the record is the tree (an EMF document is the record) */
-        out->tree = cJSON_DetachItemViaPointer(root, record);
-        out->outer = root;
-        app_record(out, record);
-        out->kind = LK_APP;
-    } else {
-        const char *text = record->valuestring;
-        size_t n = strlen(text);
-        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
-            n--;
-        classify_line(text, n, out);   /* resets *out */
-        out->outer = root;
-        if (out->kind == LK_PLAIN)
-            out->kind = LK_APP;
-    }
-    set_time(out, root, time_key);
+    out->tree = cJSON_DetachItemViaPointer(root, record);
+    out->outer = root;
+    app_record(out, record);
+    out->kind = LK_APP;
+    set_time(out, root, element_time);
 }
 
-void classify__json(const char *line, size_t len, lambda_line_t *out)
+const char *classify__telemetry_text(const struct cJSON *root, size_t *n)
+{
+    const cJSON *record = cJSON_GetObjectItemCaseSensitive(root, "record");
+    const char *text = record->valuestring;
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    *n = len;
+    return text;
+}
+
+void classify__telemetry_done(lambda_line_t *out, struct cJSON *root)
+{
+    out->outer = root;
+    if (out->kind == LK_PLAIN)
+        out->kind = LK_APP;
+    set_time(out, root, element_time);
+}
+
+int classify__json(const char *line, size_t len, lambda_line_t *out)
 {
     size_t olen;
     cJSON *t = classify__parse_object(line, len, &olen);
     if (!t)
-        return;
+        return 0;
     out->tree = t;
     out->json = obs_span(line, olen);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(t, "type");
@@ -323,14 +298,21 @@ void classify__json(const char *line, size_t len, lambda_line_t *out)
         (strcmp(type->valuestring, "function") == 0 || strcmp(type->valuestring, "extension") == 0) &&
         ((cJSON_IsString(record) && record->valuestring) || cJSON_IsObject(record)) &&
         cJSON_GetObjectItemCaseSensitive(t, "time")) {
-        telemetry_record(out, t, record);
-        return;
+        if (cJSON_IsObject(record)) {
+            telemetry_object(out, t, record);
+            return 0;
+        }
+        out->tree = NULL;
+        out->json = obs_span(NULL, 0);
+        out->outer = t;   /* the dispatcher classifies its text */
+        return 1;
     }
     if (cJSON_IsString(type) && type->valuestring &&
         strncmp(type->valuestring, "platform.", 9) == 0 &&
         cJSON_GetObjectItemCaseSensitive(t, "record")) {
         platform_record(out, t, type->valuestring);
-        return;
+        return 0;
     }
     app_record(out, t);
+    return 0;
 }
