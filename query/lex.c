@@ -361,10 +361,12 @@ int qlex_next(const char *t, size_t len, int pos, int flags, qtok_t *tok, obs_er
         else tok->kind = QT_EQ;
         break;
     case '!':
-        if (d != '=')
-            return qlex_error(err, t, len, i, "unexpected character '!' (did you mean '!=' or 'not'?)");
-        tok->kind = QT_NE;
-        n = 2;
+        if (d == '=') {
+            tok->kind = QT_NE;
+            n = 2;
+        } else {
+            tok->kind = QT_BANG;   /* the parser takes it only where 'not' goes */
+        }
         break;
     case '<':
         if (d == '=') { tok->kind = QT_LE; n = 2; }

@@ -33,6 +33,7 @@ typedef enum qtok_kind {
     QT_EQ, QT_EQEQ, QT_NE, QT_LT, QT_LE, QT_GT, QT_GE, QT_MATCH,
     QT_PLUS, QT_MINUS, QT_STAR, QT_SLASH, QT_PERCENT, QT_CARET,
     QT_COLON,    /* only SOURCE logGroups(key: value) uses it */
+    QT_BANG,     /* '!' before an operand: the same as not (!ispresent(x)) */
 } qtok_kind_t;
 
 typedef struct qtok {

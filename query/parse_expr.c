@@ -401,9 +401,11 @@ fail:
     return NULL;
 }
 
+/* not x, or !x as published queries write it (filter !ispresent(f)):
+ * both bind looser than a comparison. */
 static qnode_t *parse_not(parser_t *p)
 {
-    if (!qp_is_kw(p, "not"))
+    if (!qp_is_kw(p, "not") && p->tok.kind != QT_BANG)
         return parse_cmp(p);
     int start = p->tok.start;
     if (qp_enter(p) || qp_advance(p))

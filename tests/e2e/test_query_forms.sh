@@ -12,6 +12,7 @@
 #     ... from the line, as AWS's sample queries ask;
 #   - =~ with a string: the string is a regex;
 #   - a '/' in a regex's character class is part of it;
+#   - '!' before an operand is 'not' (filter !ispresent(f));
 #   - a dotted name reads a JSON key that holds dots, as CloudWatch's
 #     flattening does (OpenTelemetry's {"attributes": {"http.route": ...}}).
 . "$(dirname "$0")/lib.sh"
@@ -99,6 +100,12 @@ check_eq "=~ with a string that is not in the event" \
 check_eq "parse with a class that holds '/'" \
     "$(q 'filter @message like /[/]flow/ or ispresent(msg) | parse msg /request (?<id>[^/ ]+)/ | fields id')" \
     '{"id":"a1b2-c3"}'
+# ---- '!' as not ---------------------------------------------------------------------
+check_eq "!ispresent keeps the events without the field (14 events, 3 DNS lines)" \
+    "$(q 'filter !ispresent(queryName) | stats count(*) as n')" '{"n":11}'
+check_eq "!x is not x, with or" \
+    "$(q 'filter !ispresent(queryName) and !(action = "ACCEPT") or queryType = "AAAA" | stats count(*) as n')" \
+    "$(q 'filter not ispresent(queryName) and not (action = "ACCEPT") or queryType = "AAAA" | stats count(*) as n')"
 # ---- JSON keys with dots ---------------------------------------------------------
 check_eq "stats by a flattened name over keys with dots, and nested keys alike" \
     "$(q 'filter attributes.http.status_code >= 500 | stats count(*) as n by resource.attributes.service.name, attributes.http.route | sort n desc, attributes.http.route')" \
