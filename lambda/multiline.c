@@ -77,6 +77,11 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
         return ML_NONE;
     if (is_line(r->body.p, r->body.len, TRACEBACK, sizeof TRACEBACK - 1))
         return ML_PY_TB;
+    /* a runtime-prefixed line whose message is only "{": console.log of a
+     * pretty-printed object (JSON.stringify(x, null, 4), Powertools'
+     * dev mode), one event in CloudWatch */
+    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, LIT("{")))
+        return ML_JSON;
     if (r->level >= LL_ERROR || r->outcome != LO_NONE || exception_name(r->body.p, r->body.len, 0))
         return ML_ERROR;
     return ML_NONE;
