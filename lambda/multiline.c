@@ -82,6 +82,10 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
      * dev mode), one event in CloudWatch */
     if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, LIT("{")))
         return ML_JSON;
+    /* the same object as the CloudWatch console shows it expanded: the
+     * prefix with nothing after it, then "{" on a line of its own */
+    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, "", 0))
+        return ML_JSON_HEAD;
     if (r->level >= LL_ERROR || r->outcome != LO_NONE || exception_name(r->body.p, r->body.len, 0))
         return ML_ERROR;
     return ML_NONE;
@@ -141,6 +145,8 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
         return is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1) ? ML_PY_TB : ML_NONE;
     case ML_REPORT:
         return report_fields(p, n) ? ML_REPORT : ML_NONE;
+    case ML_JSON_HEAD:
+        return is_line(p, n, LIT("{")) ? ML_JSON : ML_NONE;
     case ML_JSON:
         if (is_line(p, n, LIT("}")))
             return ML_CLOSED;

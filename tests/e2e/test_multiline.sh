@@ -185,6 +185,12 @@ mkdir -p "$L"
     echo '    "Carts": [2, 5]'
     echo '}'
     echo "$TS$TAB$REQ${TAB}INFO${TAB}after"
+    echo "$TS$TAB$REQ${TAB}INFO$TAB"
+    echo '{'
+    echo '    "_aws": {"Timestamp": 1709572958000, "CloudWatchMetrics": [{"Namespace": "Shop", "Dimensions": [["svc"]],'
+    echo '             "Metrics": [{"Name": "Carts", "Unit": "Count"}]}]},'
+    echo '    "svc": "cart", "Carts": 4'
+    echo '}'
     echo '{'
     echo '  "bare": 1'
     echo '}'
@@ -192,11 +198,11 @@ mkdir -p "$L"
 } >"$L/s.log"
 DB=$T/pretty.db
 check "5. imports" "$OBSAGENT" --once --no-progress --db "$DB" "$T/pretty/logs"
-check_eq "5. the prefixed object is one event, its fields read" \
-    "$(sql "$DB" "SELECT count(*) || ' ' || json_extract(substr(CAST(message AS BLOB), json_at + 1), '\$.svc') FROM events WHERE message LIKE '%' || char(10) || '}'")" "1 cart"
-check_eq "5. its EMF document gives its two values" \
-    "$(sql "$DB" "SELECT count(*) || ' ' || sum(value) FROM metric_points")" "2 7.0"
-check_eq "5. the line after it and a bare '{' object stay separate events" \
-    "$(sql "$DB" "SELECT count(*) FROM events")" 7
+check_eq "5. each prefixed object is one event, its fields read" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || group_concat(json_extract(substr(CAST(message AS BLOB), json_at + 1), '\$.svc')) FROM events WHERE message LIKE '%' || char(10) || '}'")" "2 cart,cart"
+check_eq "5. their EMF documents give their three values" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || sum(value) FROM metric_points")" "3 11.0"
+check_eq "5. the line after the first, and a bare '{' object, stay separate events" \
+    "$(sql "$DB" "SELECT count(*) FROM events")" 8
 
 finish

@@ -241,6 +241,14 @@ static void test_prefixed_pretty_object(void)
     CHECK_EQ_INT(opens("{"), ML_NONE);
     CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\t{ \"a\": 1"), ML_NONE);
     CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\tpayload {"), ML_NONE);
+    /* as the console shows it expanded: the prefix alone, then "{" */
+    CHECK_EQ_INT(st = opens(TS "\t" REQ "\tINFO\t"), ML_JSON_HEAD);
+    CHECK_EQ_INT(next(st, "  \"_aws\": {"), ML_NONE);
+    CHECK_EQ_INT(next(st, "processed 2 records"), ML_NONE);
+    CHECK_EQ_INT(st = next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"Hits\": 3"), ML_JSON);
+    CHECK_EQ_INT(next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(opens(""), ML_NONE);
 }
 
 TEST_LIST = {
