@@ -82,12 +82,13 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
      * dev mode), one event in CloudWatch */
     if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, LIT("{")))
         return ML_JSON;
-    /* the same object as the CloudWatch console shows it expanded: the
-     * prefix with nothing after it, then "{" on a line of its own */
-    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, "", 0))
-        return ML_JSON_HEAD;
     if (r->level >= LL_ERROR || r->outcome != LO_NONE || exception_name(r->body.p, r->body.len, 0))
         return ML_ERROR;
+    /* the same object as the CloudWatch console shows it expanded: the
+     * prefix with nothing after it, then "{" on a line of its own (an
+     * error line with an empty message is an error line: "{" may follow) */
+    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, "", 0))
+        return ML_JSON_HEAD;
     return ML_NONE;
 }
 

@@ -249,6 +249,11 @@ static void test_prefixed_pretty_object(void)
     CHECK_EQ_INT(st = next(st, "    \"Hits\": 3"), ML_JSON);
     CHECK_EQ_INT(next(st, "}"), ML_CLOSED);
     CHECK_EQ_INT(opens(""), ML_NONE);
+    /* at level ERROR the empty message is an error line, which a frame or
+     * a "{" may continue */
+    CHECK_EQ_INT(st = opens(TS "\t" REQ "\tERROR\t"), ML_ERROR);
+    CHECK_EQ_INT(next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tERROR\t{"), ML_JSON);
 }
 
 TEST_LIST = {
