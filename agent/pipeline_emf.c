@@ -16,7 +16,7 @@ int pipeline__emf_candidate(const lambda_line_t *r, obs_span_t text)
     if (r->json.p == text.p)
         return 1;  /* the whole message */
     const char *b = r->body.p, *end = r->body.p + r->body.len;
-    while (b && b < end && (*b == ' ' || *b == '\t'))
+    while (b && b < end && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'))  /* JSON's blanks */
         b++;
     return b == r->json.p && r->kind == LK_APP;
 }

@@ -351,7 +351,8 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
         classify_result_done(&r);
         return 0;
     }
-    if ((r.kind == LK_REPORT || (r.kind == LK_APP && r.outcome == LO_ERROR && !r.error_type.len && !r.tree)) &&
+    if ((r.kind == LK_REPORT || (r.kind == LK_APP && r.outcome == LO_ERROR && !r.error_type.len && !r.tree) ||
+         (r.kind == LK_APP && r.body.len <= 1 && (!r.body.len || r.body.p[0] == '{'))) &&
         head < text.len) {
         /* a REPORT with its XRAY line (or its fields on lines of their
          * own): one event, its fields on all; an error line with the error

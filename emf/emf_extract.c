@@ -58,6 +58,7 @@ typedef struct ctx {
     size_t dims_cap;       /* out->dim_store is sized once, never moved */
     dim_set_t *sets;       /* the current directive's dimension sets */
     int nsets, sets_cap;
+    int undim;             /* a dimension value is refused: publish undimensioned */
     dim_set_t sets_small[SMALL_SETS];
 } ctx_t;
 
@@ -272,15 +273,18 @@ static int dimension(ctx_t *c, const cJSON *name, int di, int si, int k, emf_dim
                         "missing at the root", di, qt(q, key));
         return 0;
     }
+    /* a value CloudWatch refuses costs the dimensions, not the metrics:
+     * they are published without any (observed, docs/emf.md) */
     if (!cJSON_IsString(v)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop directive %d: dimension \"%s\" is not "
-                        "a string at the root (found %s)", di, qt(q, key), emf__type_name(v));
-        return 0;
+        emf__reason_add(&c->reasons, "CloudWatch would publish directive %d's metrics without "
+                        "dimensions: dimension \"%s\" is not a string at the root (found %s)", di,
+                        qt(q, key), emf__type_name(v));
+        return -1;
     }
     if (!text_ok(v->valuestring, EMF_MAX_DIM_VALUE, 1, why, sizeof why)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop directive %d: the value of dimension "
-                        "\"%s\" %s", di, qt(q, key), why);
-        return 0;
+        emf__reason_add(&c->reasons, "CloudWatch would publish directive %d's metrics without "
+                        "dimensions: the value of dimension \"%s\" %s", di, qt(q, key), why);
+        return -1;
     }
     dim->key = key;
     dim->value = v->valuestring;
@@ -322,8 +326,11 @@ static int dimension_set(ctx_t *c, const cJSON *set, int di, int si)
     const cJSON *name;
     cJSON_ArrayForEach(name, set) {
         emf_dim_t dim;
-        if (!dimension(c, name, di, si, ++k, &dim))
+        int rc = dimension(c, name, di, si, ++k, &dim);
+        if (rc == 0)
             ok = 0;
+        else if (rc < 0)
+            c->undim = 1;
         else if (ok)
             dims_insert(dims, &cnt, dim);
     }
@@ -355,9 +362,15 @@ static int dimension_sets(ctx_t *c, const cJSON *d, int di)
     }
     int ok = 1, si = 0;
     const cJSON *set;
+    c->undim = 0;
     cJSON_ArrayForEach(set, dims) {
         if (!dimension_set(c, set, di, ++si))
             ok = 0;
+    }
+    if (ok && c->undim) {
+        c->sets[0].dims = NULL;
+        c->sets[0].n = 0;
+        c->nsets = 1;
     }
     return ok;
 }

@@ -332,7 +332,10 @@ decode_format_t decode_sniff(const char *p, size_t n)
         size_t e = nl ? (size_t)(nl - p) : n, len = e - i;
         if (len && p[i + len - 1] == '\r')
             len--;
-        if (len) {
+        /* a line led by a blank or a closing bracket is no wrapper's first
+         * line: a continuation (stack frames, the members of a pretty-printed
+         * object), which does not vote */
+        if (len && p[i] != ' ' && p[i] != '\t' && p[i] != '}' && p[i] != ']') {
             count[line_shape(p + i, len)]++;
             lines++;
         }

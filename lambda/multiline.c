@@ -77,8 +77,18 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
         return ML_NONE;
     if (is_line(r->body.p, r->body.len, TRACEBACK, sizeof TRACEBACK - 1))
         return ML_PY_TB;
+    /* a runtime-prefixed line whose message is only "{": console.log of a
+     * pretty-printed object (JSON.stringify(x, null, 4), Powertools'
+     * dev mode), one event in CloudWatch */
+    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, LIT("{")))
+        return ML_JSON;
     if (r->level >= LL_ERROR || r->outcome != LO_NONE || exception_name(r->body.p, r->body.len, 0))
         return ML_ERROR;
+    /* the same object as the CloudWatch console shows it expanded: the
+     * prefix with nothing after it, then "{" on a line of its own (an
+     * error line with an empty message is an error line: "{" may follow) */
+    if (r->kind == LK_APP && r->body.p > line && is_line(r->body.p, r->body.len, "", 0))
+        return ML_JSON_HEAD;
     return ML_NONE;
 }
 
@@ -136,6 +146,8 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
         return is_line(p, n, TRACEBACK, sizeof TRACEBACK - 1) ? ML_PY_TB : ML_NONE;
     case ML_REPORT:
         return report_fields(p, n) ? ML_REPORT : ML_NONE;
+    case ML_JSON_HEAD:
+        return is_line(p, n, LIT("{")) ? ML_JSON : ML_NONE;
     case ML_JSON:
         if (is_line(p, n, LIT("}")))
             return ML_CLOSED;

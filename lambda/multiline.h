@@ -20,7 +20,9 @@ typedef enum ml_state {
     ML_PY_END,     /* after a traceback's final "ErrorType: message" line */
     ML_PY_CHAIN,   /* after "During handling of the above exception ..." */
     ML_REPORT,     /* a text REPORT short of its numbers: lines of its fields */
-    ML_JSON,       /* inside a pretty-printed JSON object after an error line */
+    ML_JSON_HEAD,  /* a prefixed line with an empty message: a "{" line may follow */
+    ML_JSON,       /* inside a pretty-printed JSON object (after an error line, or
+                      opened by a prefixed line) */
     ML_CLOSED,     /* that object's closing brace: nothing more joins */
 } ml_state_t;
 

@@ -169,4 +169,40 @@ wait "$AGENT"
 AGENT=
 check_eq "4. 6 events in all, nothing doubled" "$(sql "$DB" "SELECT count(*) FROM events")" 6
 
+# ---- 5. console.log of a pretty-printed object: one event, read as JSON ------
+# (made-up values; the shape of Node's console.log(JSON.stringify(doc, null, 4)))
+L=$T/pretty/logs/fn
+mkdir -p "$L"
+{
+    echo "START RequestId: $REQ Version: \$LATEST"
+    echo "$TS$TAB$REQ${TAB}INFO$TAB{"
+    echo '    "_aws": {'
+    echo '        "Timestamp": 1709572958000,'
+    echo '        "CloudWatchMetrics": [{"Namespace": "Shop", "Dimensions": [["svc"]],'
+    echo '                               "Metrics": [{"Name": "Carts", "Unit": "Count"}]}]'
+    echo '    },'
+    echo '    "svc": "cart",'
+    echo '    "Carts": [2, 5]'
+    echo '}'
+    echo "$TS$TAB$REQ${TAB}INFO${TAB}after"
+    echo "$TS$TAB$REQ${TAB}INFO$TAB"
+    echo '{'
+    echo '    "_aws": {"Timestamp": 1709572958000, "CloudWatchMetrics": [{"Namespace": "Shop", "Dimensions": [["svc"]],'
+    echo '             "Metrics": [{"Name": "Carts", "Unit": "Count"}]}]},'
+    echo '    "svc": "cart", "Carts": 4'
+    echo '}'
+    echo '{'
+    echo '  "bare": 1'
+    echo '}'
+    echo "END RequestId: $REQ"
+} >"$L/s.log"
+DB=$T/pretty.db
+check "5. imports" "$OBSAGENT" --once --no-progress --db "$DB" "$T/pretty/logs"
+check_eq "5. each prefixed object is one event, its fields read" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || group_concat(json_extract(substr(CAST(message AS BLOB), json_at + 1), '\$.svc')) FROM events WHERE message LIKE '%' || char(10) || '}'")" "2 cart,cart"
+check_eq "5. their EMF documents give their three values" \
+    "$(sql "$DB" "SELECT count(*) || ' ' || sum(value) FROM metric_points")" "3 11.0"
+check_eq "5. the line after the first, and a bare '{' object, stay separate events" \
+    "$(sql "$DB" "SELECT count(*) FROM events")" 8
+
 finish

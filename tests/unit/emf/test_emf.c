@@ -185,6 +185,18 @@ static void check_errors_(int line, const char *want)
         CHECK_REASON(s);                                                  \
     } while (0)
 
+/* A dimension value CloudWatch refuses costs the dimensions, not the
+ * metric: one point, no dimension, and the reason (docs/emf.md, "Dimension
+ * values CloudWatch refuses"). */
+#define CHECK_UNDIMENSIONED(s)                                            \
+    do {                                                                  \
+        CHECK_EQ_INT(res.status, EMF_INVALID);                            \
+        CHECK_EQ_INT(res.npoints, 1);                                     \
+        CHECK_EQ_INT(res.npoints ? res.points[0].ndims : -1, 0);          \
+        CHECK_EQ_INT(res.nerrors, 1);                                     \
+        CHECK_REASON(s);                                                  \
+    } while (0)
+
 static char *repeat(char ch, int n)
 {
     char *s = malloc((size_t)n + 1);
@@ -332,7 +344,7 @@ static void test_i3_target_string(void)
 static void test_i4_dimension_not_string(void)
 {
     DOC("'A'", "[['Region']]", "[{'Name':'Latency'}]", "'Region':5,'Latency':1");
-    CHECK_DROPPED("CloudWatch would drop directive 1: dimension \"Region\" is not a string at the root (found a number)");
+    CHECK_UNDIMENSIONED("CloudWatch would publish directive 1's metrics without dimensions: dimension \"Region\" is not a string at the root (found a number)");
     done();
 }
 
@@ -690,25 +702,26 @@ static void test_dimension_structure_faults(void)
          "{'Namespace':'B','Dimensions':[['S']],'Metrics':[{'Name':'L'}]}]},'L':1,'S':true}");
     CHECK_EQ_INT(res.status, EMF_INVALID);
     CHECK_EQ_INT(res.nerrors, 1);
-    CHECK_REASON("CloudWatch would drop directive 2: dimension \"S\" is not a string at the root (found a boolean)");
-    CHECK_EQ_INT(res.npoints, 1);
+    CHECK_REASON("CloudWatch would publish directive 2's metrics without dimensions: dimension \"S\" is not a string at the root (found a boolean)");
+    CHECK_EQ_INT(res.npoints, 2);
     CHECK_POINT(0, "A", "L", "None", 60, EV, 1, "");
+    CHECK_POINT(1, "B", "L", "None", 60, EV, 1, "");
     done();
 }
 
 static void test_dimension_values(void)
 {
     DOC("'A'", "[['S']]", "[{'Name':'L'}]", "'L':1,'S':''");
-    CHECK_DROPPED("CloudWatch would drop directive 1: the value of dimension \"S\" is empty");
+    CHECK_UNDIMENSIONED("CloudWatch would publish directive 1's metrics without dimensions: the value of dimension \"S\" is empty");
     DOC("'A'", "[['S']]", "[{'Name':'L'}]", "'L':1,'S':' '");
-    CHECK_DROPPED("the value of dimension \"S\" is blank");
+    CHECK_UNDIMENSIONED("the value of dimension \"S\" is blank");
     DOC("'A'", "[['S']]", "[{'Name':'L'}]", "'L':1,'S':'caf\xc3\xa9'");
-    CHECK_DROPPED("the value of dimension \"S\" contains a non-ASCII character");
+    CHECK_UNDIMENSIONED("the value of dimension \"S\" contains a non-ASCII character");
     RUN("{\"_aws\":{\"CloudWatchMetrics\":[{\"Namespace\":\"A\",\"Dimensions\":[[\"S\"]],"
         "\"Metrics\":[{\"Name\":\"L\"}]}]},\"L\":1,\"S\":\"a\\tb\"}");
-    CHECK_DROPPED("the value of dimension \"S\" contains a control character");
+    CHECK_UNDIMENSIONED("the value of dimension \"S\" contains a control character");
     DOC("'A'", "[['S']]", "[{'Name':'L'}]", "'L':1,'S':null");
-    CHECK_DROPPED("dimension \"S\" is not a string at the root (found null)");
+    CHECK_UNDIMENSIONED("dimension \"S\" is not a string at the root (found null)");
     done();
 }
 
@@ -727,7 +740,7 @@ static void test_dimension_lengths(void)
     CHECK_EQ_INT(strlen(res.points[0].dims[0].value), 1024);
     snprintf(rest, n, "'L':1,'%s':'%s'", k250, v1025);
     DOC("'A'", dims, "[{'Name':'L'}]", rest);
-    CHECK_DROPPED("is 1025 characters long (limit 1024)");
+    CHECK_UNDIMENSIONED("is 1025 characters long (limit 1024)");
     snprintf(dims, n, "[['%s']]", k251);
     snprintf(rest, n, "'L':1,'%s':'v'", k251);
     DOC("'A'", dims, "[{'Name':'L'}]", rest);

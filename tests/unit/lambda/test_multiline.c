@@ -221,6 +221,41 @@ static void test_ruby_error_object(void)
     CHECK_EQ_INT(next(ML_STACK, "{"), ML_NONE);
 }
 
+/* console.log of a pretty-printed object: the runtime prefix, then a
+ * message that is only "{", its members indented, and a closing brace in the
+ * first column, which CloudWatch holds as one event (made-up values). A bare
+ * "{" line (no prefix) and a prefixed line with more text than "{" open
+ * nothing. */
+static void test_prefixed_pretty_object(void)
+{
+    ml_state_t st = opens(TS "\t" REQ "\tINFO\t{");
+    CHECK_EQ_INT(st, ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"_aws\": {"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"Timestamp\": 1700000000000"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  },"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"Hits\": 3"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(next(st, "  \"late\": 1"), ML_NONE);
+    CHECK_EQ_INT(next(ML_JSON, TS "\t" REQ "\tINFO\tnext"), ML_NONE);
+    CHECK_EQ_INT(opens("[INFO]\t" TS "\t" REQ "\t{"), ML_JSON);
+    CHECK_EQ_INT(opens("{"), ML_NONE);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\t{ \"a\": 1"), ML_NONE);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tINFO\tpayload {"), ML_NONE);
+    /* as the console shows it expanded: the prefix alone, then "{" */
+    CHECK_EQ_INT(st = opens(TS "\t" REQ "\tINFO\t"), ML_JSON_HEAD);
+    CHECK_EQ_INT(next(st, "  \"_aws\": {"), ML_NONE);
+    CHECK_EQ_INT(next(st, "processed 2 records"), ML_NONE);
+    CHECK_EQ_INT(st = next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"Hits\": 3"), ML_JSON);
+    CHECK_EQ_INT(next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(opens(""), ML_NONE);
+    /* at level ERROR the empty message is an error line, which a frame or
+     * a "{" may continue */
+    CHECK_EQ_INT(st = opens(TS "\t" REQ "\tERROR\t"), ML_ERROR);
+    CHECK_EQ_INT(next(st, "{"), ML_JSON);
+    CHECK_EQ_INT(opens(TS "\t" REQ "\tERROR\t{"), ML_JSON);
+}
+
 TEST_LIST = {
     TEST(test_python_lambda_uncaught),
     TEST(test_python_traceback_chain),
@@ -231,5 +266,6 @@ TEST_LIST = {
     TEST(test_conservative),
     TEST(test_report_fields_on_lines),
     TEST(test_ruby_error_object),
+    TEST(test_prefixed_pretty_object),
     TEST_END,
 };
