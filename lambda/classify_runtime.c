@@ -89,6 +89,21 @@ static size_t blanks(const char *p, size_t n, size_t i)
     return i;
 }
 
+/* "Task timed out after N seconds" at p[i]: the line is a timeout, its
+ * body that text. 0 when it is not there. */
+static int timeout_at(const char *p, size_t n, size_t i, lambda_line_t *out)
+{
+    static const char head[] = "Task timed out after ";
+    if (!cl_has_prefix(p + i, n - i, head, sizeof head - 1))
+        return 0;
+    out->kind = LK_TIMEOUT;
+    out->outcome = LO_TIMEOUT;
+    out->body = sub(p, i, n);
+    i += sizeof head - 1;
+    out->timeout_s = classify__number(p + i, n - i, NULL);
+    return 1;
+}
+
 static void set_level(lambda_line_t *out, obs_span_t text)
 {
     out->level_text = text;
@@ -164,14 +179,8 @@ static int tab_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t
     out->ts_ms = ts;
     out->request_id = request_id(sub(p, i, e));
     i = e + 1;
-    if (cl_has_prefix(p + i, n - i, LIT("Task timed out after "))) {
-        out->kind = LK_TIMEOUT;
-        out->outcome = LO_TIMEOUT;
-        out->body = sub(p, i, n);
-        i += sizeof "Task timed out after " - 1;
-        out->timeout_s = classify__number(p + i, n - i, NULL);
+    if (timeout_at(p, n, i, out))
         return 1;
-    }
     e = find(p, n, i, '\t');
     if (e > i && (word_in(p + i, e - i, NODE_LEVELS) || word_in(p + i, e - i, DOTNET_LEVELS))) {
         set_level(out, sub(p, i, e));
@@ -306,14 +315,9 @@ static int go_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t 
 static int spaced_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
 {
     i = blanks(p, n, i);
-    if (cl_has_prefix(p + i, n - i, LIT("Task timed out after "))) {
+    if (timeout_at(p, n, i, out)) {
         out->has_ts = 1;
         out->ts_ms = ts;
-        out->kind = LK_TIMEOUT;
-        out->outcome = LO_TIMEOUT;
-        out->body = sub(p, i, n);
-        i += sizeof "Task timed out after " - 1;
-        out->timeout_s = classify__number(p + i, n - i, NULL);
         return 1;
     }
     size_t e = i;
@@ -350,17 +354,11 @@ static int spaced_line(const char *p, size_t n, size_t i, int64_t ts, lambda_lin
 static int space_timeout_line(const char *p, size_t n, size_t i, int64_t ts, lambda_line_t *out)
 {
     size_t e = find(p, n, i, ' ');
-    if (e >= n || e == i || e - i > 128 || memchr(p + i, '\t', e - i) ||
-        !cl_has_prefix(p + e + 1, n - e - 1, LIT("Task timed out after ")))
+    if (e >= n || e == i || e - i > 128 || memchr(p + i, '\t', e - i) || !timeout_at(p, n, e + 1, out))
         return 0;
     out->has_ts = 1;
     out->ts_ms = ts;
     out->request_id = request_id(sub(p, i, e));
-    out->kind = LK_TIMEOUT;
-    out->outcome = LO_TIMEOUT;
-    out->body = sub(p, e + 1, n);
-    i = e + 1 + sizeof "Task timed out after " - 1;
-    out->timeout_s = classify__number(p + i, n - i, NULL);
     return 1;
 }
 

@@ -52,22 +52,7 @@ static int event(const decode_doc_t *d, obs_span_t v, size_t k)
 /* The elements of the events array whose '[' is at s->i. */
 static int events(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 {
-    s->i++;
-    for (int first = 1;; first = 0) {
-        int more = decode__element(s, first);
-        if (more < 0)
-            return decode__fail_scan(d, s, "in the \"events\" array");
-        if (!more)
-            return 0;
-        obs_span_t v;
-        char label[40];
-        snprintf(label, sizeof label, "event %zu", *k + 1);
-        if (decode__value(s, &v))
-            return decode__fail_scan(d, s, label);
-        int rc = event(d, v, ++*k);
-        if (rc)
-            return rc;
-    }
+    return decode__elements(d, s, k, "in the \"events\" array", "event", event);
 }
 
 /* One object of the CLI's output, its '{' at s->i. */

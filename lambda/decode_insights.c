@@ -125,22 +125,7 @@ static int row(const decode_doc_t *d, obs_span_t v, size_t k)
 /* The rows of the array whose '[' is at s->i. */
 static int rows(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 {
-    s->i++;
-    for (int first = 1;; first = 0) {
-        int more = decode__element(s, first);
-        if (more < 0)
-            return decode__fail_scan(d, s, "in the array of results");
-        if (!more)
-            return 0;
-        char label[40];
-        snprintf(label, sizeof label, "result %zu", *k + 1);
-        obs_span_t v;
-        if (decode__value(s, &v))
-            return decode__fail_scan(d, s, label);
-        int rc = row(d, v, ++*k);
-        if (rc)
-            return rc;
-    }
+    return decode__elements(d, s, k, "in the array of results", "result", row);
 }
 
 /* An object at the top: get-query-results' output when it has a "results"

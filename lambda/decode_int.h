@@ -69,6 +69,13 @@ typedef int (*decode_top_fn)(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 int decode__top_values(const decode_doc_t *d, decode_top_fn on_object, decode_top_fn on_array,
                        const char *expected);
 
+/* Each element of the array whose '[' is at s->i to fn, with its number
+ * (++*k); `array` names the array in a fault ("in the batch"), `noun` an
+ * element ("event": "event 3"). Returns 0 at the ']', or the first error. */
+typedef int (*decode_element_fn)(const decode_doc_t *d, obs_span_t v, size_t k);
+int decode__elements(const decode_doc_t *d, decode_scan_t *s, size_t *k, const char *array, const char *noun,
+                     decode_element_fn fn);
+
 /* Parse the value v (bytes of the document) with cJSON into *out (free it
  * with cJSON_Delete). Fails naming `label` ("event 3") when v is not valid
  * JSON, or holds \u0000, which a C string from cJSON cannot keep. */

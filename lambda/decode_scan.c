@@ -209,6 +209,27 @@ int decode__fail_scan(const decode_doc_t *d, const decode_scan_t *s, const char 
     return decode__fail(d, s->at, "%s: expected %s, found %s", prefix, s->what, found);
 }
 
+int decode__elements(const decode_doc_t *d, decode_scan_t *s, size_t *k, const char *array, const char *noun,
+                     decode_element_fn fn)
+{
+    s->i++;
+    for (int first = 1;; first = 0) {
+        int more = decode__element(s, first);
+        if (more < 0)
+            return decode__fail_scan(d, s, array);
+        if (!more)
+            return 0;
+        obs_span_t v;
+        char label[48];
+        snprintf(label, sizeof label, "%s %zu", noun, *k + 1);
+        if (decode__value(s, &v))
+            return decode__fail_scan(d, s, label);
+        int rc = fn(d, v, ++*k);
+        if (rc)
+            return rc;
+    }
+}
+
 /* Where the escape \u0000 is in v, or v.len. */
 static size_t nul_escape(obs_span_t v)
 {

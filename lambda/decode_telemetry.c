@@ -47,22 +47,7 @@ static int event(const decode_doc_t *d, obs_span_t v, size_t k)
 /* The events of a batch whose '[' is at s->i. */
 static int batch(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 {
-    s->i++;
-    for (int first = 1;; first = 0) {
-        int more = decode__element(s, first);
-        if (more < 0)
-            return decode__fail_scan(d, s, "in the batch");
-        if (!more)
-            return 0;
-        obs_span_t v;
-        char label[40];
-        snprintf(label, sizeof label, "event %zu", *k + 1);
-        if (decode__value(s, &v))
-            return decode__fail_scan(d, s, label);
-        int rc = event(d, v, ++*k);
-        if (rc)
-            return rc;
-    }
+    return decode__elements(d, s, k, "in the batch", "event", event);
 }
 
 /* One event object at the top of the document, its '{' at s->i. */
