@@ -6,9 +6,11 @@
  * outcome lines of the same batch make one upsert, not one each (the
  * invocations table, keyed by request id text, cost 12-15% of an import's
  * CPU when written per line). A request id not in the table is looked up in the store
- * first (unless the store held no invocation when it was opened and none
- * has been let go since: then it cannot be there). */
+ * first, unless it cannot be there: the store held no invocation when it
+ * was opened and none has been let go since, or no id written or stored
+ * has its hash (rid_set.h; a lookup waits for the writer thread). */
 #include "agent/invocations.h"
+#include "agent/rid_set.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -55,6 +57,7 @@ struct invocations {
     inv_t **tab;                 /* open addressing; NULL = empty */
     size_t cap, n;
     int store_may_have;          /* a request id not in tab may be in the store */
+    rid_set_t *written;          /* ... and then only one whose hash is here (while complete) */
     inv_t **dirty;               /* changed and not written yet */
     size_t ndirty, dirty_cap;
     invocations_counts_t counts; /* since the last reset */
@@ -68,11 +71,26 @@ static uint64_t hash_of(const char *p, size_t n)
     return h;
 }
 
+static void note_stored(void *ctx, const char *rid, size_t len)
+{
+    invocations_t *iv = ctx;
+    rid_set_add(iv->written, hash_of(rid, len < 63 ? len : 63));   /* as find() hashes */
+}
+
 invocations_t *invocations_new(store_t *st)
 {
     invocations_t *iv = xcalloc(1, sizeof *iv);
     iv->st = st;
     iv->store_may_have = store_has_invocations(st);
+    iv->written = rid_set_new();
+    if (iv->store_may_have) {
+        /* the ids already stored: one scan of the key index at start
+         * instead of a lookup per new request id */
+        int complete = 0;
+        obs_err_t err;
+        if (store_invocation_ids(st, RID_SET_MAX, note_stored, iv, &complete, &err) || !complete)
+            rid_set_give_up(iv->written);
+    }
     return iv;
 }
 
@@ -94,6 +112,7 @@ void invocations_free(invocations_t *iv)
         return;
     clear(iv);
     free(iv->dirty);
+    rid_set_free(iv->written);
     free(iv);
 }
 
@@ -160,7 +179,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
     e->start_ts = e->end_ts = e->counted_ts = -1;
     e->duration = e->billed = e->init = e->restore = NAN;
     e->memory_size = e->max_memory_used = -1;
-    if (iv->store_may_have) {
+    if (iv->store_may_have && rid_set_may_have(iv->written, h)) {
         store_invocation_row_t row;
         int found;
         if (store_invocation_get(iv->st, obs_span(e->rid, n), &row, &found, err)) {
@@ -318,6 +337,7 @@ static int write_row(invocations_t *iv, const inv_t *e, obs_err_t *err)
     w.emulated = e->emulated;
     w.init_type = init_type_of(e);
     w.timing = e->timing;
+    rid_set_add(iv->written, e->hash);
     return store_invocation_merge(iv->st, &w, err);
 }
 

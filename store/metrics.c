@@ -75,6 +75,9 @@ static int series_id(store_t *st, const store_metric_point_t *p, int64_t *id, ob
             goto out;
         }
     }
+    /* a series not seen since open: the writer thread must be done first */
+    if ((rc = store__sync(st, err)))
+        goto out;
     sqlite3_stmt *f = st->stmt[STMT_SERIES_FIND];
     sqlite3_bind_text(f, 1, p->ns, -1, SQLITE_STATIC);
     sqlite3_bind_text(f, 2, p->name, -1, SQLITE_STATIC);
@@ -183,15 +186,13 @@ int store_metric_point_add(store_t *st, const char *function, int64_t event_id,
     int rc;
     if ((rc = store__begin(st, err)) || (rc = series_id(st, p, &id, err)))
         return rc;
-    sqlite3_stmt *s = st->stmt[STMT_POINT_INSERT];
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, p->ts_ms);
-    sqlite3_bind_double(s, 3, p->value);
-    sqlite3_bind_int64(s, 4, event_id);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return store__dberr(st, err, "storing a metric point");
+    if ((rc = store__wq_start(st->wq, STMT_POINT_INSERT, "storing a metric point", err)))
+        return rc;
+    store__wq_int(st->wq, id);
+    store__wq_int(st->wq, p->ts_ms);
+    store__wq_real(st->wq, p->value);
+    store__wq_int(st->wq, event_id);
+    store__wq_end(st->wq);
 
     int64_t minute = p->ts_ms - (((p->ts_ms % 60000) + 60000) % 60000);
     store_metric_slot_t *m = mslot(st, id, minute);

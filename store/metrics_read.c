@@ -84,6 +84,9 @@ static int64_t floor_minute(int64_t ms)
 int store_metric_series_list(store_t *st, const store_metric_filter_t *f, store_metric_series_t **out,
                              int *n, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     sqlite3_stmt *s;
     store_metric_series_t *v = NULL;
     int cnt = 0, cap = 0, rc;
@@ -178,6 +181,9 @@ void store_metric_series_free(store_metric_series_t *v, int n)
 int store_emf_errors_list(store_t *st, int64_t since_ms, int64_t until_ms, store_emf_error_t **out,
                           int *n, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     sqlite3_stmt *s;
     store_emf_error_t *v = NULL;
     int cnt = 0, cap = 0, rc;

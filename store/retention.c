@@ -60,6 +60,9 @@ static int events_bound(store_t *st, int64_t cutoff, int limit, int64_t *bound, 
 int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_retention_counts_t *del,
                            int *done, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     int64_t bound = cutoff_ms, n = 0;
     int rc;
     memset(del, 0, sizeof *del);
@@ -122,6 +125,9 @@ static int one_int(store_t *st, const char *sql, int64_t a, int64_t b, int64_t n
 
 int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     int rc = one_int(st, SQL_RET_EVENTS_NTH, n < 1 ? 1 : n, 0, -1, bound, err);
     if (!rc && *bound < 0)   /* fewer than n: all of them */
         rc = one_int(st, SQL_RET_EVENTS_LAST, 0, 0, -1, bound, err);
@@ -131,6 +137,9 @@ int store_events_bound(store_t *st, int n, int64_t *bound, obs_err_t *err)
 int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int limit, int64_t *deleted,
                                   int *done, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     int64_t bound;
     int rc;
     *deleted = 0;
@@ -155,6 +164,9 @@ int store_retention_delete_absurd(store_t *st, int64_t arrived_before_ms, int li
 
 int store_oldest_ms(store_t *st, int64_t *out, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     sqlite3_stmt *s = NULL;
     int rc = prep(st, SQL_RET_OLDEST, &s, err);
     if (rc)
@@ -192,6 +204,9 @@ static int64_t wal_size(store_t *st)
 
 int store_size(store_t *st, store_size_t *out, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     int64_t pages = 0, free_pages = 0, page_size = 0;
     int rc;
     if ((rc = pragma_int(st, "PRAGMA page_count", &pages, err)) ||
@@ -206,14 +221,22 @@ int store_size(store_t *st, store_size_t *out, obs_err_t *err)
 
 int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     char sql[128];
     int64_t pages = bytes / 4096;   /* SQLite's default page size */
     if (pages < 100)
         pages = 100;
     if (pages > 16384)
         pages = 16384;  /* the writer's default checkpoint (SQL_PRAGMAS_WRITER) */
-    snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%lld; PRAGMA journal_size_limit=%lld;",
-             (long long)pages, (long long)pages * 4096);
+    /* the checkpointer's threshold when it runs (a pragma would put
+     * SQLite's automatic checkpoint back in its place) */
+    if (st->ckpt)
+        store__ckpt_set_pages(st->ckpt, (int)pages);
+    snprintf(sql, sizeof sql, st->ckpt ? "PRAGMA journal_size_limit=%lld;"
+                                        : "PRAGMA wal_autocheckpoint=%lld; PRAGMA journal_size_limit=%lld;",
+             st->ckpt ? (long long)pages * 4096 : (long long)pages, (long long)pages * 4096);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "limiting the WAL");
     st->wal_limit = pages * 4096;
@@ -222,6 +245,7 @@ int store_limit_wal(store_t *st, int64_t bytes, obs_err_t *err)
 
 int store_wal_blocked(store_t *st, int64_t *wal_bytes)
 {
+    store__sync(st, NULL);
     *wal_bytes = st->wal_limit > 0 ? wal_size(st) : 0;
     if (st->wal_limit <= 0 || st->in_txn || *wal_bytes <= STORE_WAL_OVER * st->wal_limit)
         return 0;

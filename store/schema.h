@@ -401,7 +401,7 @@
 #define SQL_STREAM_FIND \
 "SELECT id, runtime_version FROM streams WHERE log_group = ?1 AND stream = ?2"
 #define SQL_STREAM_INSERT \
-"INSERT INTO streams(function, log_group, stream) VALUES(?1, ?2, ?3)"
+"INSERT INTO streams(function, log_group, stream, id) VALUES(?1, ?2, ?3, ?4)"
 #define SQL_STREAM_TOUCH \
 "UPDATE streams SET first_ts = min(coalesce(first_ts, ?2), ?2),\n" \
 "  last_ts = max(coalesce(last_ts, ?3), ?3),\n" \
@@ -412,9 +412,9 @@
 "  message, flags, duration, billed_duration, memory_size, max_memory_used,\n" \
 "  init_duration, restore_duration, billed_restore_duration, xray_trace_id,\n" \
 "  xray_segment_id, status, error_type, outcome, throttle, json_at, raw, emf,\n" \
-"  emf_error)\n" \
+"  emf_error, id)\n" \
 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,\n" \
-"  ?20,?21,?22,?23,?24,?25,?26)"
+"  ?20,?21,?22,?23,?24,?25,?26,?27)"
 #define SQL_FTS_INSERT \
 "INSERT INTO events_fts(rowid, message) VALUES(?1, ?2)"
 

@@ -89,7 +89,7 @@ static int open_common(const char *path, int flags, store_t **out, obs_err_t *er
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
-    /* the writer's tokenizer notes new tokens for fts_vocab (vocab.c) */
+    /* the writer's tokenizer notes new tokens for fts_vocab (fts_tokenizer.c) */
     rc = store__register_tokenizer(st->db, (flags & SQLITE_OPEN_READWRITE) ? &st->vocab : NULL, err);
     /* the sketch functions: rollup upserts and the v5 migration (writer),
      * merged percentiles of rollups (readers) */
@@ -153,6 +153,13 @@ static int open_writer(const char *path, const store_opts_t *opts, store_t **out
     /* open_common registered obs_sketch_of(), which the v5 backfill uses */
     if ((rc = store__migrate(st->db, err)) || (rc = store__prepare_writer(st, err)))
         goto fail;
+    /* row writes on a second thread (wqueue.h); OBS_WRITER_THREAD=0 keeps
+     * them on this one (same statements, same order: for A/B benchmarks) */
+    const char *wt = getenv("OBS_WRITER_THREAD");
+    int threads = !(wt && strcmp(wt, "0") == 0);
+    st->wq = store__wq_new(st->db, st->stmt, threads);
+    if (threads)
+        st->ckpt = store__ckpt_start(path, st->db, STORE_CHECKPOINT_PAGES);
     *out = st;
     return 0;
 fail:
@@ -252,6 +259,7 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
 
 struct sqlite3 *store_db(store_t *st)
 {
+    store__sync(st, NULL);
     return st->db;
 }
 
@@ -283,6 +291,8 @@ static int counters_pending(const store_t *st)
 int store_commit(store_t *st, obs_err_t *err)
 {
     int rc;
+    if ((rc = store__sync(st, err)))
+        return rc;
     if (!st->in_txn && !st->rollup_used && !st->mslot_used && !st->vocab.npending &&
         !counters_pending(st))
         return 0;
@@ -305,10 +315,13 @@ int64_t store_commits(const store_t *st)
 
 void store_rollback(store_t *st)
 {
+    if (st->wq)
+        store__wq_clear_error(st->wq);   /* waits for the writer first */
     if (!st->in_txn)
         return;
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_txn = 0;
+    store__known_free(st);   /* the batch's new streams and checkpoints are gone */
     store__rollups_free(st);
     store__metrics_reset(st, 0);  /* series ids inserted by the batch are gone */
     store__vocab_free(&st->vocab);  /* and so are the batch's new tokens */
@@ -328,12 +341,15 @@ int store_in_txn(const store_t *st)
 
 int store_txn_idle(const store_t *st)
 {
+    if (st->wq && store__wq_count(st->wq))
+        return 0;   /* statements recorded in the batch */
     return st->in_txn && sqlite3_total_changes64(st->db) == st->txn_changes && !st->rollup_used &&
            !st->mslot_used && !st->vocab.npending && !counters_pending(st);
 }
 
 void store_set_busy_timeout(store_t *st, int ms)
 {
+    store__sync(st, NULL);
     sqlite3_busy_timeout(st->db, ms);
 }
 
@@ -370,6 +386,11 @@ int store_close(store_t *st, obs_err_t *err)
         return 0;
     if (!st->readonly)
         rc = store_commit(st, err);
+    store__wq_free(st->wq);   /* waits for the writer and stops it */
+    st->wq = NULL;
+    store__ckpt_stop(st->ckpt, st->db);
+    st->ckpt = NULL;
+    store__known_free(st);
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     store__rollups_free(st);

@@ -200,6 +200,10 @@ int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_ro
                          obs_err_t *err);
 /* Does the store hold any invocation at all? (1/0; 1 when it cannot tell) */
 int store_has_invocations(store_t *st);
+/* Call fn with each stored request id, up to max of them: *complete is 1
+ * when that was all, 0 when the store holds more (fn saw max). */
+int store_invocation_ids(store_t *st, int64_t max, void (*fn)(void *ctx, const char *rid, size_t len),
+                         void *ctx, int *complete, obs_err_t *err);
 void store_rollup_add(store_t *st, const char *function, int64_t ts_ms,
                       const store_rollup_delta_t *d);
 
@@ -426,7 +430,7 @@ typedef struct store_spans_query {
 int store_spans_read(store_t *st, const store_spans_query_t *q, store_spans_t *out, obs_err_t *err);
 void store_spans_free(store_spans_t *s);
 
-/* ---- concurrency per function now (store/concurrency.c) ----------------- */
+/* ---- concurrency per function now (store/spans.c) ----------------- */
 /* For obstop and /metrics: each function's concurrent executions at an
  * instant and their peak over a window (and per bucket of it), from the
  * spans above (emulated invocations left out), and the account-wide total

@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include "common/sketch.h"
+#include "store/wqueue.h"
 
 #include <sqlite3.h>
 
@@ -92,7 +93,41 @@ struct store {
     int sfn_cap, sfn_used;
     store_vocab_t vocab;
     int64_t wal_limit;            /* store_limit_wal's bytes (0: none) */
+    store_wq_t *wq;               /* the writer's statement queue (wqueue.h); NULL for a reader */
+    int64_t next_event_id;        /* the id the next event gets (read at BEGIN) */
+    int64_t next_stream_id;       /* ... and the next new stream (writer_known.c) */
+    struct store_known_stream *kstreams;  /* writer_known.c */
+    int kstream_cap, kstream_used;
+    struct store_known_source *ksources;
+    int ksource_cap, ksource_used;
+    int known_state;              /* STORE_KNOWN_* */
+    struct store_ckpt *ckpt;      /* checkpointer.c; NULL: SQLite's automatic checkpoint */
 };
+
+/* ---- checkpointer.c: WAL checkpoints on a thread of their own -------------- */
+typedef struct store_ckpt store_ckpt_t;
+#define STORE_CHECKPOINT_PAGES 16384   /* 64 MiB of WAL, as SQL_PRAGMAS_WRITER's */
+/* Checkpoint path's WAL on another thread and connection whenever a commit
+ * of writer leaves more than pages in it; NULL (nothing changed) when
+ * threads are not available. */
+store_ckpt_t *store__ckpt_start(const char *path, sqlite3 *writer, int pages);
+void store__ckpt_set_pages(store_ckpt_t *ck, int pages);
+void store__ckpt_stop(store_ckpt_t *ck, sqlite3 *writer);
+
+/* ---- writer_known.c: streams and checkpoints held in memory ---------------- */
+enum { STORE_KNOWN_UNLOADED, STORE_KNOWN_ALL, STORE_KNOWN_SOME };
+#define STORE_KNOWN_MAX 65536
+void store__known_free(store_t *st);
+/* (writer.c) A checkpoint as SQLite holds it, after the writer ran. */
+int store__source_read(store_t *st, int64_t dev, int64_t ino, store_source_t *out, char **path_out,
+                       int *found_out, obs_err_t *err);
+
+/* Before any use of the connection other than recording a statement: wait
+ * for the writer thread to run what it was given; its failure, if any. */
+static inline int store__sync(store_t *st, obs_err_t *err)
+{
+    return st->wq ? store__wq_sync(st->wq, err) : 0;
+}
 
 /* ---- schema.c ------------------------------------------------------------ */
 int store__check(sqlite3 *db, int *version, obs_err_t *err);
@@ -121,7 +156,7 @@ int store__begin(store_t *st, obs_err_t *err);
  * OBS_EFULL (full) or OBS_EDB. */
 int store__dberr(store_t *st, obs_err_t *err, const char *what);
 
-/* ---- rollup.c, metrics.c, vocab.c: what a batch accumulates -------------- */
+/* ---- rollup.c, metrics.c, fts_tokenizer.c: what a batch accumulates -------------- */
 int store__flush_rollups(store_t *st, obs_err_t *err);
 void store__rollups_free(store_t *st);
 int store__flush_metrics(store_t *st, obs_err_t *err);

@@ -92,6 +92,9 @@ static int selected(const store_summary_filter_t *f, const char *fn)
 int store_summary(store_t *st, const store_summary_filter_t *f, store_fn_summary_t **out, int *n,
                   obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     sqlite3_stmt *s;
     int cap = 8, cnt = 0, rc;
     store_fn_summary_t *rows = xcalloc((size_t)cap, sizeof *rows);

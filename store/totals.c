@@ -138,6 +138,9 @@ static int read_counters(store_t *st, store_totals_t *t)
 
 int store_totals_read(store_t *st, int max_series, store_totals_t *out, obs_err_t *err)
 {
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     memset(out, 0, sizeof *out);
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return store__dberr(st, err, "reading the totals");

@@ -53,6 +53,20 @@ int store__begin(store_t *st, obs_err_t *err)
     }
     st->in_txn = 1;
     st->txn_rows = 0;
+    if (st->wq)
+        store__wq_clear_count(st->wq);
+    /* events get their ids from the writer (store_event_append): the next
+     * after the newest, as SQLite would give */
+    sqlite3_stmt *q;
+    st->next_event_id = st->next_stream_id = 1;
+    if (sqlite3_prepare_v2(st->db, "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM streams)",
+                           -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            st->next_event_id = sqlite3_column_int64(q, 0) + 1;
+            st->next_stream_id = sqlite3_column_int64(q, 1) + 1;
+        }
+        sqlite3_finalize(q);
+    }
     st->txn_changes = sqlite3_total_changes64(st->db);
     st->txn_started_ms = obs_mono_ms();
     return 0;

@@ -1,6 +1,8 @@
-/* store/writer.c — the rows of a batch: streams, events (+ their full-text
- * entries), invocation merges and source checkpoints. Every call joins the
- * open transaction (store.c starts it on first use). */
+/* store/writer.c — the rows of a batch: events (+ their full-text
+ * entries), stream touches, invocation merges, X-Ray traces, missed data;
+ * recorded into the writer's queue (wqueue.h), run by its thread. Every call
+ * joins the open transaction (txn.c starts it on first use). Streams and
+ * checkpoints: writer_known.c. */
 #include "store/schema.h"
 #include "store/store_int.h"
 #include "common/clock.h"
@@ -18,30 +20,6 @@ static void bind_span(sqlite3_stmt *s, int i, obs_span_t v)
         sqlite3_bind_null(s, i);
 }
 
-static void bind_str(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-static void bind_real(sqlite3_stmt *s, int i, double v)
-{
-    if (isnan(v))
-        sqlite3_bind_null(s, i);
-    else
-        sqlite3_bind_double(s, i, v);
-}
-
-static void bind_int(sqlite3_stmt *s, int i, int64_t v)
-{
-    if (v < 0)
-        sqlite3_bind_null(s, i);
-    else
-        sqlite3_bind_int64(s, i, v);
-}
-
 /* Step a write statement to completion, then reset and unbind it. */
 static int run(store_t *st, sqlite3_stmt *s, obs_err_t *err, const char *what)
 {
@@ -54,140 +32,138 @@ static int run(store_t *st, sqlite3_stmt *s, obs_err_t *err, const char *what)
     return ok ? 0 : OBS_EDB;
 }
 
-int store_stream_id(store_t *st, const char *function, const char *log_group, const char *stream,
-                    int64_t *id_out, obs_err_t *err)
+/* Start recording a row write: the transaction, then the statement. */
+static int wq_start(store_t *st, int stmt, const char *what, obs_err_t *err)
 {
-    sqlite3_stmt *f = st->stmt[STMT_STREAM_FIND];
-    int rc;
-    if ((rc = store__begin(st, err)))
-        return rc;
-    sqlite3_bind_text(f, 1, log_group, -1, SQLITE_STATIC);
-    sqlite3_bind_text(f, 2, stream, -1, SQLITE_STATIC);
-    rc = sqlite3_step(f);
-    if (rc == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(f, 0);
-        sqlite3_reset(f);
-        return 0;
-    }
-    sqlite3_reset(f);
-    if (rc != SQLITE_DONE)
-        return store__dberr(st, err, "looking up a stream");
+    int rc = store__begin(st, err);
+    return rc ? rc : store__wq_start(st->wq, stmt, what, err);
+}
 
-    sqlite3_stmt *ins = st->stmt[STMT_STREAM_INSERT];
-    sqlite3_bind_text(ins, 1, function, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 2, log_group, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 3, stream, -1, SQLITE_STATIC);
-    if ((rc = run(st, ins, err, "adding a stream")))
-        return rc;
-    *id_out = sqlite3_last_insert_rowid(st->db);
-    return 0;
+static void wq_int(store_wq_t *q, int64_t v)
+{
+    if (v < 0)
+        store__wq_null(q);
+    else
+        store__wq_int(q, v);
 }
 
 int store_stream_touch(store_t *st, int64_t id, int64_t first_ts, int64_t last_ts,
                        const char *runtime_version, obs_err_t *err)
 {
-    sqlite3_stmt *s = st->stmt[STMT_STREAM_TOUCH];
     int rc;
-    if ((rc = store__begin(st, err)))
+    if ((rc = wq_start(st, STMT_STREAM_TOUCH, "updating a stream", err)))
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, first_ts);
-    sqlite3_bind_int64(s, 3, last_ts);
-    bind_str(s, 4, runtime_version);
-    return run(st, s, err, "updating a stream");
+    store__wq_int(st->wq, id);
+    store__wq_int(st->wq, first_ts);
+    store__wq_int(st->wq, last_ts);
+    store__wq_str(st->wq, runtime_version);
+    store__wq_end(st->wq);
+    return 0;
 }
 
 int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out, obs_err_t *err)
 {
-    sqlite3_stmt *s = st->stmt[STMT_EVENT_INSERT];
+    store_wq_t *q = st->wq;
     int rc;
-    if ((rc = store__begin(st, err)))
+    if ((rc = wq_start(st, STMT_EVENT_INSERT, "storing an event", err)))
         return rc;
-    sqlite3_bind_int64(s, 1, ev->ts_ms);
-    sqlite3_bind_int64(s, 2, ev->ingest_ms);
-    sqlite3_bind_int64(s, 3, ev->stream_id);
-    sqlite3_bind_int(s, 4, ev->kind);
-    bind_str(s, 5, ev->type);
-    bind_span(s, 6, ev->request_id);
-    bind_str(s, 7, ev->level);
-    sqlite3_bind_text(s, 8, ev->message.p ? ev->message.p : "", (int)ev->message.len, SQLITE_STATIC);
-    sqlite3_bind_int(s, 9, ev->flags);
-    bind_real(s, 10, ev->duration);
-    bind_real(s, 11, ev->billed_duration);
-    bind_int(s, 12, ev->memory_size);
-    bind_int(s, 13, ev->max_memory_used);
-    bind_real(s, 14, ev->init_duration);
-    bind_real(s, 15, ev->restore_duration);
-    bind_real(s, 16, ev->billed_restore_duration);
-    bind_span(s, 17, ev->xray_trace_id);
-    bind_span(s, 18, ev->xray_segment_id);
-    bind_span(s, 19, ev->status);
-    bind_span(s, 20, ev->error_type);
+    /* the id is given here, not by SQLite, so that the next line need not
+     * wait for the writer thread to learn it (its full-text entry, its
+     * metric points) */
+    int64_t id = st->next_event_id++;
+    store__wq_int(q, ev->ts_ms);
+    store__wq_int(q, ev->ingest_ms);
+    store__wq_int(q, ev->stream_id);
+    store__wq_int(q, ev->kind);
+    store__wq_str(q, ev->type);
+    store__wq_span(q, ev->request_id);
+    store__wq_str(q, ev->level);
+    store__wq_text(q, ev->message.p ? ev->message.p : "", ev->message.p ? ev->message.len : 0);
+    store__wq_int(q, ev->flags);
+    store__wq_real(q, ev->duration);
+    store__wq_real(q, ev->billed_duration);
+    wq_int(q, ev->memory_size);
+    wq_int(q, ev->max_memory_used);
+    store__wq_real(q, ev->init_duration);
+    store__wq_real(q, ev->restore_duration);
+    store__wq_real(q, ev->billed_restore_duration);
+    store__wq_span(q, ev->xray_trace_id);
+    store__wq_span(q, ev->xray_segment_id);
+    store__wq_span(q, ev->status);
+    store__wq_span(q, ev->error_type);
     if (ev->outcome)
-        sqlite3_bind_int(s, 21, ev->outcome);
-    bind_str(s, 22, ev->throttle);
-    bind_int(s, 23, ev->json_at);
+        store__wq_int(q, ev->outcome);
+    else
+        store__wq_null(q);
+    store__wq_str(q, ev->throttle);
+    wq_int(q, ev->json_at);
     if (ev->raw.p)
-        sqlite3_bind_blob(s, 24, ev->raw.p, (int)ev->raw.len, SQLITE_STATIC);
+        store__wq_blob(q, ev->raw.p, ev->raw.len);
+    else
+        store__wq_null(q);
     if (ev->emf)
-        sqlite3_bind_int(s, 25, ev->emf);
-    bind_str(s, 26, ev->emf_error);
-    if ((rc = run(st, s, err, "storing an event")))
-        return rc;
-    int64_t rowid = sqlite3_last_insert_rowid(st->db);
+        store__wq_int(q, ev->emf);
+    else
+        store__wq_null(q);
+    store__wq_str(q, ev->emf_error);
+    store__wq_int(q, id);
+    store__wq_end(q);
     if (ev->full_text && ev->message.len) {
-        sqlite3_stmt *f = st->stmt[STMT_FTS_INSERT];
-        sqlite3_bind_int64(f, 1, rowid);
-        sqlite3_bind_text(f, 2, ev->message.p, (int)ev->message.len, SQLITE_STATIC);
-        if ((rc = run(st, f, err, "indexing an event")))
+        if ((rc = store__wq_start(q, STMT_FTS_INSERT, "indexing an event", err)))
             return rc;
+        store__wq_int(q, id);
+        store__wq_text(q, ev->message.p, ev->message.len);
+        store__wq_end(q);
     }
     st->txn_rows++;
     if (rowid_out)
-        *rowid_out = rowid;
+        *rowid_out = id;
     return 0;
 }
 
 int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t *err)
 {
-    sqlite3_stmt *s = st->stmt[STMT_INVOCATION_UPSERT];
+    store_wq_t *q = st->wq;
     int rc;
-    if ((rc = store__begin(st, err)))
+    if ((rc = wq_start(st, STMT_INVOCATION_UPSERT, "updating an invocation", err)))
         return rc;
-    bind_span(s, 1, inv->request_id);
-    sqlite3_bind_int64(s, 2, inv->stream_id);
-    bind_int(s, 3, inv->start_ts);
-    bind_int(s, 4, inv->end_ts);
-    bind_span(s, 5, inv->version);
-    bind_real(s, 6, inv->duration);
-    bind_real(s, 7, inv->billed_duration);
-    bind_int(s, 8, inv->memory_size);
-    bind_int(s, 9, inv->max_memory_used);
-    bind_real(s, 10, inv->init_duration);
-    bind_real(s, 11, inv->restore_duration);
-    sqlite3_bind_int(s, 12, inv->cold);
-    sqlite3_bind_int(s, 13, inv->outcome);
-    bind_span(s, 14, inv->error_type);
-    bind_str(s, 15, inv->runtime_version);
-    bind_span(s, 16, inv->xray_trace_id);
-    sqlite3_bind_int(s, 17, inv->emulated);
+    store__wq_span(q, inv->request_id);
+    store__wq_int(q, inv->stream_id);
+    wq_int(q, inv->start_ts);
+    wq_int(q, inv->end_ts);
+    store__wq_span(q, inv->version);
+    store__wq_real(q, inv->duration);
+    store__wq_real(q, inv->billed_duration);
+    wq_int(q, inv->memory_size);
+    wq_int(q, inv->max_memory_used);
+    store__wq_real(q, inv->init_duration);
+    store__wq_real(q, inv->restore_duration);
+    store__wq_int(q, inv->cold);
+    store__wq_int(q, inv->outcome);
+    store__wq_span(q, inv->error_type);
+    store__wq_str(q, inv->runtime_version);
+    store__wq_span(q, inv->xray_trace_id);
+    store__wq_int(q, inv->emulated);
     if (inv->init_type > 0)
-        sqlite3_bind_int(s, 18, inv->init_type);
-    sqlite3_bind_int(s, 19, inv->timing);
-    return run(st, s, err, "updating an invocation");
+        store__wq_int(q, inv->init_type);
+    else
+        store__wq_null(q);
+    store__wq_int(q, inv->timing);
+    store__wq_end(q);
+    return 0;
 }
 
 int store_event_set_xray(store_t *st, int64_t event_id, obs_span_t trace_id, obs_span_t segment_id,
                          obs_err_t *err)
 {
-    sqlite3_stmt *s = st->stmt[STMT_EVENT_SET_XRAY];
     int rc;
-    if ((rc = store__begin(st, err)))
+    if ((rc = wq_start(st, STMT_EVENT_SET_XRAY, "giving a REPORT its X-Ray trace", err)))
         return rc;
-    sqlite3_bind_int64(s, 1, event_id);
-    bind_span(s, 2, trace_id);
-    bind_span(s, 3, segment_id);
-    return run(st, s, err, "giving a REPORT its X-Ray trace");
+    store__wq_int(st->wq, event_id);
+    store__wq_span(st->wq, trace_id);
+    store__wq_span(st->wq, segment_id);
+    store__wq_end(st->wq);
+    return 0;
 }
 
 static void col_copy(sqlite3_stmt *s, int i, char *out, size_t size)
@@ -210,6 +186,9 @@ int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_ro
                          obs_err_t *err)
 {
     sqlite3_stmt *s = st->stmt[STMT_INVOCATION_GET];
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     bind_span(s, 1, request_id);
     int rc = sqlite3_step(s);
     *found = rc == SQLITE_ROW;
@@ -243,12 +222,35 @@ int store_has_invocations(store_t *st)
 {
     sqlite3_stmt *q;
     int any = 1;
+    store__sync(st, NULL);
     if (sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM invocations)", -1, &q, NULL) == SQLITE_OK) {
         if (sqlite3_step(q) == SQLITE_ROW)
             any = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
     }
     return any;
+}
+
+int store_invocation_ids(store_t *st, int64_t max, void (*fn)(void *ctx, const char *rid, size_t len),
+                         void *ctx, int *complete, obs_err_t *err)
+{
+    sqlite3_stmt *q;
+    int64_t n = 0;
+    int rc = store__sync(st, err), step;
+    *complete = 0;
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(st->db, "SELECT request_id FROM invocations", -1, &q, NULL) != SQLITE_OK)
+        return store__dberr(st, err, "reading request ids");
+    while ((step = sqlite3_step(q)) == SQLITE_ROW && n < max) {
+        fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+        n++;
+    }
+    *complete = step == SQLITE_DONE;
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = store__dberr(st, err, "reading request ids");
+    sqlite3_finalize(q);
+    return rc;
 }
 
 static void source_row(sqlite3_stmt *s, int c, store_source_t *out)
@@ -264,10 +266,13 @@ static void source_row(sqlite3_stmt *s, int c, store_source_t *out)
     out->rotated = sqlite3_column_int(s, c + 8);
 }
 
-int store_source_find(store_t *st, int64_t dev, int64_t ino, store_source_t *out, char **path_out,
-                      int *found_out, obs_err_t *err)
+int store__source_read(store_t *st, int64_t dev, int64_t ino, store_source_t *out, char **path_out,
+                        int *found_out, obs_err_t *err)
 {
     sqlite3_stmt *s = st->stmt[STMT_SOURCE_FIND];
+    int sync_rc = store__sync(st, err);
+    if (sync_rc)
+        return sync_rc;
     sqlite3_bind_int64(s, 1, dev);
     sqlite3_bind_int64(s, 2, ino);
     int rc = sqlite3_step(s);
@@ -289,44 +294,13 @@ int store_source_find(store_t *st, int64_t dev, int64_t ino, store_source_t *out
     return 0;
 }
 
-int store_source_put(store_t *st, const char *path, const store_source_t *src, obs_err_t *err)
-{
-    sqlite3_stmt *s = st->stmt[STMT_SOURCE_UPSERT];
-    int rc;
-    if ((rc = store__begin(st, err)))
-        return rc;
-    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, src->dev);
-    sqlite3_bind_int64(s, 3, src->ino);
-    sqlite3_bind_int64(s, 4, (int64_t)src->fingerprint);
-    sqlite3_bind_int64(s, 5, src->fingerprint_len);
-    sqlite3_bind_int64(s, 6, (int64_t)src->window_fp);
-    sqlite3_bind_int64(s, 7, src->window_len);
-    sqlite3_bind_int64(s, 8, src->offset);
-    sqlite3_bind_int64(s, 9, src->size > src->offset ? src->size : src->offset);
-    if (src->stream_id > 0)
-        sqlite3_bind_int64(s, 10, src->stream_id);
-    sqlite3_bind_int64(s, 11, src->updated_ms > 0 ? src->updated_ms : obs_wall_ms());
-    sqlite3_bind_int(s, 12, src->rotated != 0);
-    return run(st, s, err, "saving a checkpoint");
-}
-
-int store_source_delete(store_t *st, int64_t dev, int64_t ino, obs_err_t *err)
-{
-    sqlite3_stmt *s = st->stmt[STMT_SOURCE_DELETE];
-    int rc;
-    if ((rc = store__begin(st, err)))
-        return rc;
-    sqlite3_bind_int64(s, 1, dev);
-    sqlite3_bind_int64(s, 2, ino);
-    return run(st, s, err, "removing a checkpoint");
-}
-
 int store_sources_each(store_t *st, int (*fn)(void *ctx, const char *path, const store_source_t *src),
                        void *ctx, obs_err_t *err)
 {
     sqlite3_stmt *s;
-    int rc = 0, step;
+    int rc = store__sync(st, err), step;
+    if (rc)
+        return rc;
     if (sqlite3_prepare_v2(st->db, SQL_SOURCES_ALL, -1, &s, NULL) != SQLITE_OK)
         return store__dberr(st, err, "reading checkpoints");
     while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -345,7 +319,7 @@ int store_missed_add(store_t *st, const char *path, int64_t bytes, const char *r
 {
     sqlite3_stmt *s = st->stmt[STMT_MISSED_ADD];
     int rc;
-    if ((rc = store__begin(st, err)))
+    if ((rc = store__sync(st, err)) || (rc = store__begin(st, err)))
         return rc;
     sqlite3_bind_int64(s, 1, obs_wall_ms());
     sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);

@@ -1,6 +1,6 @@
 /* tui/model_concur.c — the concurrency obstop shows, per function and
  * account-wide: each minute's peak, the environments' first invocations by
- * how they started (store/concurrency.c), and what is in flight now.
+ * how they started (store/spans.c), and what is in flight now.
  *
  * Kept between refreshes, as a minute's figures change only when lines of
  * invocations open in it arrive or while one is in flight: a refresh reads

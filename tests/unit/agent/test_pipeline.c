@@ -41,7 +41,6 @@ typedef struct fx {
     pipeline_t *pl;
     pipeline_stream_t *ps;
     multiline_event_t ml;   /* the source of the lines fed to ps */
-    sqlite3 *sql;
 } fx_t;
 
 static void fx_open(fx_t *f)
@@ -54,7 +53,6 @@ static void fx_open(fx_t *f)
         fprintf(stderr, "store_open: %s\n", err.msg);
         exit(2);
     }
-    f->sql = store_db(f->st);
     f->pl = pipeline_new(f->st);
     CHECK_EQ_INT(pipeline_stream_open(f->pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f->ps,
                                       &err),
@@ -186,27 +184,27 @@ static void test_time_head_lines_take_first_timed(void)
     feed(&f, "INIT_START Runtime Version: nodejs:20.v22\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:ab");
     feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
     /* held until a timed line: nothing stored yet */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 0);
     feed(&f, T0 "\t" REQ1 "\tINFO\thello");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 3);
     feed(&f, "END RequestId: " REQ1);
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\t"
              "Max Memory Used: 70 MB");
     sync_commit(&f);
 
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 5);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 5);
     static const int kinds[] = { LK_INIT_START, LK_START, LK_APP, LK_END, LK_REPORT };
     static const int tflags[] = { EVF_TIME_FROM_NEXT, EVF_TIME_FROM_NEXT, 0, EVF_TIME_INHERITED,
                                   EVF_TIME_INHERITED };
     for (int i = 1; i <= 5; i++) {
-        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "kind")), kinds[i - 1]);
-        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "ts")), T0_MS);
-        CHECK_EQ_INT(q_int(f.sql, EV(f, i, "flags & 176")), tflags[i - 1]);   /* 16|32|128 */
+        CHECK_EQ_INT(q_int(store_db(f.st), EV(f, i, "kind")), kinds[i - 1]);
+        CHECK_EQ_INT(q_int(store_db(f.st), EV(f, i, "ts")), T0_MS);
+        CHECK_EQ_INT(q_int(store_db(f.st), EV(f, i, "flags & 176")), tflags[i - 1]);   /* 16|32|128 */
     }
-    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations"), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT first_ts FROM streams"), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT last_ts FROM streams"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT start_ts FROM invocations"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT end_ts FROM invocations"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT first_ts FROM streams"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT last_ts FROM streams"), T0_MS);
     fx_close(&f);
 }
 
@@ -219,16 +217,16 @@ static void test_time_inherited_mid_stream(void)
     feed(&f, T2 "\t" REQ1 "\tINFO\tlater");
     feed(&f, "END RequestId: " REQ1);
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags")), 0);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "flags")), EVF_TIME_INHERITED);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "kind")), LK_PLAIN);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "ts")), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 4, "ts")), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 4, "flags")), EVF_TIME_INHERITED);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT first_ts FROM streams"), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT last_ts FROM streams"), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "flags")), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "flags")), EVF_TIME_INHERITED);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "kind")), LK_PLAIN);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "ts")), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 4, "ts")), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 4, "flags")), EVF_TIME_INHERITED);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT first_ts FROM streams"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT last_ts FROM streams"), T2_MS);
     fx_close(&f);
 }
 
@@ -240,19 +238,19 @@ static void test_time_arrival_when_no_timed_line(void)
     feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
     feed(&f, "print output");
     feed(&f, "END RequestId: " REQ1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 0);
     sync_commit(&f);
     int64_t after = obs_wall_ms();
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 32"), 3);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & (16 | 128)"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE ts < %lld OR ts > %lld",
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE flags & 32"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE flags & (16 | 128)"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE ts < %lld OR ts > %lld",
                        (long long)before, (long long)after),
                  0);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "kind")), LK_START);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "kind")), LK_PLAIN);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_END);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts BETWEEN %lld AND %lld FROM invocations", (long long)before,
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "kind")), LK_START);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "kind")), LK_PLAIN);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "kind")), LK_END);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT start_ts BETWEEN %lld AND %lld FROM invocations", (long long)before,
                        (long long)after),
                  1);
     fx_close(&f);
@@ -273,40 +271,40 @@ static void test_invocation_cold_report(void)
              "SegmentId: 3d752xmpl1bbe37e\tSampled: true");
     sync_commit(&f);
 
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM invocations"), 1);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM invocations"), REQ1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations"), T0_MS);   /* START inherits */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T1_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations"), 1);
-    CHECK_NEAR(q_real(f.sql, "SELECT duration FROM invocations"), 128.83, 1e-9);
-    CHECK_NEAR(q_real(f.sql, "SELECT billed_duration FROM invocations"), 296, 0);
-    CHECK_NEAR(q_real(f.sql, "SELECT init_duration FROM invocations"), 166.62, 1e-9);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM invocations"), 128000000);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT max_memory_used FROM invocations"), 74000000);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), 0);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT version FROM invocations"), "$LATEST");
-    CHECK_EQ_STR(q_text(f.sql, "SELECT xray_trace_id FROM invocations"), "1-5d9d007f-0a8c7fd02xmpl480aed55ef0");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT stream_id FROM invocations"), pipeline_stream_id(f.ps));
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM invocations"), 1);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT request_id FROM invocations"), REQ1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT start_ts FROM invocations"), T0_MS);   /* START inherits */
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT end_ts FROM invocations"), T1_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations"), 1);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT duration FROM invocations"), 128.83, 1e-9);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT billed_duration FROM invocations"), 296, 0);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT init_duration FROM invocations"), 166.62, 1e-9);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT memory_size FROM invocations"), 128000000);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT max_memory_used FROM invocations"), 74000000);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM invocations"), 0);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT version FROM invocations"), "$LATEST");
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT xray_trace_id FROM invocations"), "1-5d9d007f-0a8c7fd02xmpl480aed55ef0");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT stream_id FROM invocations"), pipeline_stream_id(f.ps));
 
     /* the REPORT event row carries the numbers too */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM events WHERE kind = %d", LK_REPORT), 128000000);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM events WHERE kind = %d", LK_REPORT), REQ1);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT type FROM events WHERE kind = %d", LK_REPORT), "REPORT");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome IS NULL FROM events WHERE kind = %d", LK_REPORT), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT memory_size FROM events WHERE kind = %d", LK_REPORT), 128000000);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT request_id FROM events WHERE kind = %d", LK_REPORT), REQ1);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT type FROM events WHERE kind = %d", LK_REPORT), "REPORT");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome IS NULL FROM events WHERE kind = %d", LK_REPORT), 1);
 
     /* rollup: one invocation, cold, its numbers */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT minute FROM rollup_minute"), MINUTE_OF(T0_MS));
-    CHECK_EQ_STR(q_text(f.sql, "SELECT function FROM rollup_minute"), "fn");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute"), 5);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT invocations FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold_starts FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT errors + timeouts + crashes + oom FROM rollup_minute"), 0);
-    CHECK_NEAR(q_real(f.sql, "SELECT duration_sum FROM rollup_minute"), 128.83, 1e-9);
-    CHECK_NEAR(q_real(f.sql, "SELECT init_max FROM rollup_minute"), 166.62, 1e-9);
-    CHECK_NEAR(q_real(f.sql, "SELECT gb_seconds FROM rollup_minute"), 0.296 * 0.125, 1e-12);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM rollup_minute"), 128000000);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT max_memory_used FROM rollup_minute"), 74000000);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT minute FROM rollup_minute"), MINUTE_OF(T0_MS));
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT function FROM rollup_minute"), "fn");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT events FROM rollup_minute"), 5);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT invocations FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold_starts FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT errors + timeouts + crashes + oom FROM rollup_minute"), 0);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT duration_sum FROM rollup_minute"), 128.83, 1e-9);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT init_max FROM rollup_minute"), 166.62, 1e-9);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT gb_seconds FROM rollup_minute"), 0.296 * 0.125, 1e-12);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT memory_size FROM rollup_minute"), 128000000);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT max_memory_used FROM rollup_minute"), 74000000);
 
     const pipeline_stats_t *s = pipeline_stats(f.pl);
     CHECK_EQ_INT(s->invocations, 1);
@@ -324,11 +322,11 @@ static void test_invocation_warm(void)
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 1024 MB\t"
              "Max Memory Used: 80 MB");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT memory_size FROM invocations"), 1024000000);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT init_duration IS NULL FROM invocations"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold_starts FROM rollup_minute"), 0);
-    CHECK_NEAR(q_real(f.sql, "SELECT gb_seconds FROM rollup_minute"), 0.002, 1e-12);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT memory_size FROM invocations"), 1024000000);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT init_duration IS NULL FROM invocations"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold_starts FROM rollup_minute"), 0);
+    CHECK_NEAR(q_real(store_db(f.st), "SELECT gb_seconds FROM rollup_minute"), 0.002, 1e-12);
     fx_close(&f);
 }
 
@@ -345,16 +343,16 @@ static void test_timeout_old_style(void)
     feed(&f, "REPORT RequestId: " REQ2 "\tDuration: 3004.92 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
              "Max Memory Used: 33 MB");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_TIMEOUT);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations"), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT request_id FROM events WHERE kind = %d", LK_TIMEOUT), REQ2);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events WHERE kind = %d", LK_TIMEOUT), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(timeouts) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(errors) + sum(crashes) + sum(oom) FROM rollup_minute"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM invocations"), LO_TIMEOUT);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT end_ts FROM invocations"), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT request_id FROM events WHERE kind = %d", LK_TIMEOUT), REQ2);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT ts FROM events WHERE kind = %d", LK_TIMEOUT), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(timeouts) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(errors) + sum(crashes) + sum(oom) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(invocations) FROM rollup_minute"), 1);
     /* the REPORT is in T2's minute (inherited), the first line in T0's: same minute */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM rollup_minute"), 1);
     CHECK_EQ_INT(pipeline_stats(f.pl)->timeouts, 1);
     fx_close(&f);
 }
@@ -370,12 +368,12 @@ static void test_emulator_failure_after_success(void)
     feed(&f, "RequestId: " REQ1 "  Duration: 12.34 ms  Billed Duration: 13 ms");
     feed(&f, "\xE2\x9C\x96 [504] - Lambda timeout.");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM invocations"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_NONE);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE kind = %d AND request_id IS NOT NULL",
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM invocations"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM invocations"), LO_NONE);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM events WHERE kind = %d", LK_TIMEOUT), LO_TIMEOUT);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE kind = %d AND request_id IS NOT NULL",
                        LK_TIMEOUT), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(timeouts) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(timeouts) FROM rollup_minute"), 0);
     CHECK_EQ_INT(pipeline_stats(f.pl)->outcome_unattributed, 1);
     fx_close(&f);
 }
@@ -403,12 +401,12 @@ static void test_crash_oom_when_memory_full(void)
     fx_t f;
     fx_open(&f);
     crash_run(&f, 128);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_OOM);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT error_type FROM invocations"), "Runtime.ExitError");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(oom) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(crashes) FROM rollup_minute"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_RUNTIME_EXIT), LO_CRASH);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM events WHERE kind = %d", LK_ERROR_TYPE), LO_CRASH);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM invocations"), LO_OOM);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT error_type FROM invocations"), "Runtime.ExitError");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(oom) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(crashes) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM events WHERE kind = %d", LK_RUNTIME_EXIT), LO_CRASH);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM events WHERE kind = %d", LK_ERROR_TYPE), LO_CRASH);
     CHECK_EQ_INT(pipeline_stats(f.pl)->oom, 1);
     CHECK_EQ_INT(pipeline_stats(f.pl)->crashes, 0);
     fx_close(&f);
@@ -419,10 +417,10 @@ static void test_crash_not_oom_with_memory_left(void)
     fx_t f;
     fx_open(&f);
     crash_run(&f, 100);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT outcome FROM invocations"), LO_CRASH);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT error_type FROM invocations"), "Runtime.ExitError");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(crashes) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(oom) FROM rollup_minute"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT outcome FROM invocations"), LO_CRASH);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT error_type FROM invocations"), "Runtime.ExitError");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(crashes) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(oom) FROM rollup_minute"), 0);
     CHECK_EQ_INT(pipeline_stats(f.pl)->crashes, 1);
     fx_close(&f);
 }
@@ -457,14 +455,14 @@ static void test_init_start_cold_and_runtime_version(void)
     feed(&f, "REPORT RequestId: " REQ3 "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
              "Max Memory Used: 41 MB");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ1 "'"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ2 "'"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '" REQ3 "'"), 0);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM streams"), "python:3.12.v18");
-    CHECK_EQ_STR(q_text(f.sql, "SELECT runtime_version FROM invocations WHERE request_id = '" REQ1 "'"),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations WHERE request_id = '" REQ1 "'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations WHERE request_id = '" REQ2 "'"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations WHERE request_id = '" REQ3 "'"), 0);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT runtime_version FROM streams"), "python:3.12.v18");
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT runtime_version FROM invocations WHERE request_id = '" REQ1 "'"),
                  "python:3.12.v18");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(cold_starts) FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(invocations) FROM rollup_minute"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(cold_starts) FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(invocations) FROM rollup_minute"), 3);
     CHECK_EQ_INT(pipeline_stats(f.pl)->cold_starts, 1);
     fx_close(&f);
 }
@@ -518,14 +516,14 @@ static void test_init_kinds(void)
     }
     sync_commit(&f);
     for (size_t i = 0; i < OBS_ARRAY_LEN(cases); i++) {
-        CHECK_EQ_INT(q_int(f.sql, "SELECT coalesce(init_type, 0) FROM invocations WHERE request_id = '%s'",
+        CHECK_EQ_INT(q_int(store_db(f.st), "SELECT coalesce(init_type, 0) FROM invocations WHERE request_id = '%s'",
                            cases[i].rid),
                      cases[i].kind);
-        CHECK_EQ_INT(q_int(f.sql, "SELECT cold FROM invocations WHERE request_id = '%s'", cases[i].rid),
+        CHECK_EQ_INT(q_int(store_db(f.st), "SELECT cold FROM invocations WHERE request_id = '%s'", cases[i].rid),
                      cases[i].cold);
     }
-    CHECK_EQ_INT(q_int(f.sql, "SELECT sum(cold_starts) FROM rollup_minute"), 3);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT init_type_name FROM invocations_v WHERE request_id = 'a3'"),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(cold_starts) FROM rollup_minute"), 3);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT init_type_name FROM invocations_v WHERE request_id = 'a3'"),
                  "provisioned-concurrency");
     fx_close(&f);
 }
@@ -551,13 +549,13 @@ static void test_invocation_timing(void)
     feed(&f, "REPORT RequestId: j1\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
              "Max Memory Used: 41 MB");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ1 "'"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = 'h1'"), STORE_TIMING_START_LATE);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = '" REQ3 "'"),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT timing FROM invocations WHERE request_id = '" REQ1 "'"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT timing FROM invocations WHERE request_id = 'h1'"), STORE_TIMING_START_LATE);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT timing FROM invocations WHERE request_id = '" REQ3 "'"),
                  STORE_TIMING_START | STORE_TIMING_END);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT start_ts FROM invocations WHERE request_id = '" REQ3 "'"), T1_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT end_ts FROM invocations WHERE request_id = '" REQ3 "'"), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT timing FROM invocations WHERE request_id = 'j1'"), STORE_TIMING_START);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT start_ts FROM invocations WHERE request_id = '" REQ3 "'"), T1_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT end_ts FROM invocations WHERE request_id = '" REQ3 "'"), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT timing FROM invocations WHERE request_id = 'j1'"), STORE_TIMING_START);
     fx_close(&f);
 }
 
@@ -571,12 +569,12 @@ static void test_nul_bytes(void)
     feed_n(&f, line, sizeof line - 1);
     sync_commit(&f);
     static const char want[] = T0 "\t" REQ1 "\tINFO\ta\xe2\x90\x80" "b\xe2\x90\x80";
-    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
-    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(line, sizeof line - 1));
-    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 2 FROM events"), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events"), T0_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT kind FROM events"), LK_APP);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT hex(raw) FROM events"), hex_of(line, sizeof line - 1));
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT flags & 2 FROM events"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT ts FROM events"), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT kind FROM events"), LK_APP);
     CHECK_EQ_INT(pipeline_stats(f.pl)->nul, 1);
     fx_close(&f);
 }
@@ -590,10 +588,10 @@ static void test_nul_bytes_in_held_line(void)
     feed_n(&f, line, 3);
     feed(&f, T0 "\t" REQ1 "\tINFO\tnext");
     sync_commit(&f);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(message)")), "78E2908079");
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(raw)")), "780079");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags")), EVF_NUL | EVF_TIME_FROM_NEXT);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "hex(message)")), "78E2908079");
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "hex(raw)")), "780079");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "flags")), EVF_NUL | EVF_TIME_FROM_NEXT);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "ts")), T0_MS);
     CHECK_EQ_INT(pipeline_stats(f.pl)->nul, 1);
     fx_close(&f);
 }
@@ -606,10 +604,10 @@ static void test_invalid_utf8(void)
     feed(&f, line);
     feed(&f, T0 "\t" REQ1 "\tINFO\tgood caf\xc3\xa9");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "flags & 2")), 2);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "hex(message)")), hex_of(line, sizeof line - 1));
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "raw IS NULL")), 1);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "flags")), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "flags & 2")), 2);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "hex(message)")), hex_of(line, sizeof line - 1));
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "raw IS NULL")), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "flags")), 0);
     CHECK_EQ_INT(pipeline_stats(f.pl)->invalid_utf8, 1);
     fx_close(&f);
 }
@@ -622,8 +620,8 @@ static void test_empty_line_not_stored(void)
     feed_n(&f, "", 0);
     feed(&f, T0 "\t" REQ1 "\tINFO\ttwo");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 2);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE message = ''"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE message = ''"), 0);
     const pipeline_stats_t *s = pipeline_stats(f.pl);
     CHECK_EQ_INT(s->empty, 1);
     CHECK_EQ_INT(s->lines, 3);
@@ -643,11 +641,11 @@ static void test_json_at(void)
     feed(&f, "{\"time\":\"" T1 "\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"" REQ2 "\"}}");
     sync_commit(&f);
     int64_t want = (int64_t)(strchr(line, '{') - line);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "json_at")), want);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "substr(message, json_at + 1)")), "{\"orderId\":42,\"ok\":true}");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "json_at IS NULL")), 1);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "json_at")), 0);   /* a JSON-format record */
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_START);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "json_at")), want);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "substr(message, json_at + 1)")), "{\"orderId\":42,\"ok\":true}");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "json_at IS NULL")), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "json_at")), 0);   /* a JSON-format record */
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "kind")), LK_START);
     fx_close(&f);
 }
 
@@ -658,12 +656,12 @@ static void test_throttle_signal(void)
     feed(&f, T0 "\t" REQ1 "\tERROR\tThrottlingException: Rate exceeded");
     feed(&f, T0 "\t" REQ1 "\tINFO\tall fine");
     sync_commit(&f);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "throttle")), "ThrottlingException");
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "level")), "ERROR");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "throttle IS NULL")), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT throttle_signals FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT error_lines FROM rollup_minute"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute"), 2);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "throttle")), "ThrottlingException");
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "level")), "ERROR");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "throttle IS NULL")), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT throttle_signals FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT error_lines FROM rollup_minute"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT events FROM rollup_minute"), 2);
     CHECK_EQ_INT(pipeline_stats(f.pl)->throttle, 1);
     fx_close(&f);
 }
@@ -679,13 +677,13 @@ static void test_full_text_every_line_and_vocab(void)
     feed(&f, T0 "\t" REQ1 "\tINFO\tcharging customer");
     feed(&f, "START RequestId: " REQ2 " Version: charging");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'charging'"), 2);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'customer'"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'requestid'"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token IN "
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'charging'"), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'customer'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'requestid'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM fts_vocab WHERE token IN "
                               "('charging', 'customer', 'start', 'requestid', 'version', 'info')"), 6);
     /* ids and numbers are not tokens (obsword skips them) */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token GLOB '*[0-9]*' "
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM fts_vocab WHERE token GLOB '*[0-9]*' "
                               "AND token NOT GLOB '*[g-z]*'"), 0);
     fx_close(&f);
 }
@@ -711,8 +709,8 @@ static void test_vocab_cache_bounded(void)
             most = f.st->vocab.used;
     }
     CHECK(most <= 16 + 10 + 4);   /* the limit, one batch's new tokens, the shared ones */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token GLOB 'word[g-z][g-z]'"), 100);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'shared'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM fts_vocab WHERE token GLOB 'word[g-z][g-z]'"), 100);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM fts_vocab WHERE token = 'shared'"), 1);
     /* rolled back: its new token is queued again by the next batch */
     feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
     obs_err_t err;
@@ -724,7 +722,7 @@ static void test_vocab_cache_bounded(void)
     CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f.ps, &err), 0);
     feed(&f, T0 "\t" REQ1 "\tINFO\tphantom");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM fts_vocab WHERE token = 'phantom'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM fts_vocab WHERE token = 'phantom'"), 1);
     fx_close(&f);
 }
 
@@ -779,23 +777,23 @@ static void test_stats_counts(void)
     CHECK_EQ_INT(s->by_kind[LK_REPORT], 1);
     CHECK_EQ_INT(s->by_kind[LK_TIMEOUT], 0);
     CHECK_EQ_INT(s->invocations, 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 9);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 1"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE flags & 8"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events WHERE kind = %d AND level = 'WARN'", LK_APP), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 9);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE flags & 1"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE flags & 8"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events WHERE kind = %d AND level = 'WARN'", LK_APP), 1);
 
     /* counters written at sync */
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 10);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'events'"), 9);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'empty_lines'"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'bytes'"), (int64_t)bytes + 504);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'truncated_lines'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'lines'"), 10);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'events'"), 9);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'empty_lines'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'bytes'"), (int64_t)bytes + 504);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'truncated_lines'"), 1);
 
     /* a second sync adds only what is new */
     feed(&f, T1 "\t" REQ1 "\tINFO\tthree");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 11);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'events'"), 10);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'lines'"), 11);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'events'"), 10);
     CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 11);
     fx_close(&f);
 }
@@ -819,13 +817,13 @@ static void test_two_streams_independent(void)
     line_t l2 = { T2 "\tx\tINFO\tstream 2 timed", sizeof(T2 "\tx\tINFO\tstream 2 timed") - 1, 0 };
     CHECK_EQ_INT(pipeline_line(f.pl, other, NULL, &l2, l2.len + 1, &err), 0);
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT ts FROM events WHERE message = 'untimed in stream 2'"), T2_MS);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT flags FROM events WHERE message = 'untimed in stream 2'"),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT ts FROM events WHERE message = 'untimed in stream 2'"), T2_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT flags FROM events WHERE message = 'untimed in stream 2'"),
                  EVF_TIME_FROM_NEXT);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT stream_id FROM events WHERE message = 'untimed in stream 2'"),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT stream_id FROM events WHERE message = 'untimed in stream 2'"),
                  pipeline_stream_id(other));
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM rollup_minute"), 2);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT events FROM rollup_minute WHERE function = 'fn2'"), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT events FROM rollup_minute WHERE function = 'fn2'"), 2);
     fx_close(&f);
 }
 
@@ -853,24 +851,24 @@ static void test_multiline_python_traceback(void)
     feed(&f, "REPORT RequestId: " REQ1 "\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\t"
              "Max Memory Used: 20 MB");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 5);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), PY_ERR "\n" PY_TB "\n" PY_F1 "\n" PY_F2);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "level")), "ERROR");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "kind")), LK_APP);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "error_type")), "ZeroDivisionError");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 3, "ts")), T0_MS);  /* inherited, as its first line */
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 4, "message")), "END RequestId: " REQ1);
-    CHECK_EQ_STR(q_text(f.sql, "SELECT outcome_name FROM invocations_v"), "error");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'traceback'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 5);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 3, "message")), PY_ERR "\n" PY_TB "\n" PY_F1 "\n" PY_F2);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 3, "level")), "ERROR");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "kind")), LK_APP);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 3, "error_type")), "ZeroDivisionError");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 3, "ts")), T0_MS);  /* inherited, as its first line */
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 4, "message")), "END RequestId: " REQ1);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT outcome_name FROM invocations_v"), "error");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'traceback'"), 1);
     const pipeline_stats_t *s = pipeline_stats(f.pl);
     CHECK_EQ_INT(s->lines, 8);
     CHECK_EQ_INT(s->events, 5);
     CHECK_EQ_INT(s->multiline_events, 1);
     CHECK_EQ_INT(s->multiline_joined, 3);
     CHECK_EQ_INT(s->errors, 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_joined'"), 3);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'multiline_events'"), 1);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT value FROM agent_counters WHERE name = 'lines'"), 8);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'multiline_joined'"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'multiline_events'"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT value FROM agent_counters WHERE name = 'lines'"), 8);
     fx_close(&f);
 }
 
@@ -885,7 +883,7 @@ static void test_multiline_pending_until_next_line(void)
     feed(&f, "    at Runtime.handler (file:///var/task/index.mjs:3:9)");
     CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
     CHECK_EQ_INT(store_commit(f.st, &err), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 0);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 0);
     CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 0);
     CHECK_EQ_INT(multiline_unstored(&f.ml),
                  (int64_t)sizeof(T0 "\t" REQ1 "\tERROR\tError: boom") +
@@ -895,11 +893,11 @@ static void test_multiline_pending_until_next_line(void)
     CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
     CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
     CHECK_EQ_INT(store_commit(f.st, &err), 0);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 2);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "ts")), T0_MS);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "request_id")), REQ1);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 1, "length(message) - length(replace(message, char(10), ''))")), 2);
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T1_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "request_id")), REQ1);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 1, "length(message) - length(replace(message, char(10), ''))")), 2);
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "ts")), T1_MS);
     CHECK_EQ_INT(pipeline_stats(f.pl)->lines, 4);
     fx_close(&f);
 }
@@ -916,7 +914,7 @@ static void test_multiline_off(void)
     feed(&f, PY_F1);
     CHECK_EQ_INT(multiline_unstored(&f.ml), 0);
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 3);
     CHECK_EQ_INT(pipeline_stats(f.pl)->multiline_joined, 0);
     fx_close(&f);
 }
@@ -934,10 +932,10 @@ static void test_multiline_capped(void)
     feed(&f, "    at c (x.js:3:1)");
     feed(&f, T1 "\t" REQ1 "\tINFO\tafter");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 1, "substr(message, -19)")), "    at a (x.js:1:1)");
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "message")), "    at b (x.js:2:1)\n    at c (x.js:3:1)");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 1, "substr(message, -19)")), "    at a (x.js:1:1)");
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 2, "message")), "    at b (x.js:2:1)\n    at c (x.js:3:1)");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "ts")), T0_MS);
     const pipeline_stats_t *s = pipeline_stats(f.pl);
     CHECK_EQ_INT(s->multiline_capped, 1);
     CHECK_EQ_INT(s->multiline_joined, 2);
@@ -966,12 +964,12 @@ static void test_multiline_chain_blank_and_throttle(void)
     feed_n(&f, "", 0);
     feed(&f, "processed 0 records");
     sync_commit(&f);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 3);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "substr(message, -61)")),
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 3);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 2, "substr(message, -61)")),
                  "\n\nTraceback (most recent call last):\nValueError: retry failed");
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 2, "throttle")), "ThrottlingException");
-    CHECK_EQ_INT(q_int(f.sql, EV(f, 2, "ts")), T0_MS);
-    CHECK_EQ_STR(q_text(f.sql, EV(f, 3, "message")), "processed 0 records");
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 2, "throttle")), "ThrottlingException");
+    CHECK_EQ_INT(q_int(store_db(f.st), EV(f, 2, "ts")), T0_MS);
+    CHECK_EQ_STR(q_text(store_db(f.st), EV(f, 3, "message")), "processed 0 records");
     const pipeline_stats_t *s = pipeline_stats(f.pl);
     CHECK_EQ_INT(s->lines, 12);
     CHECK_EQ_INT(s->empty, 2);
@@ -992,11 +990,11 @@ static void test_multiline_nul_bytes(void)
     sync_commit(&f);
     static const char want[] = T0 "\t" REQ1 "\tERROR\tError: a\xe2\x90\x80" "b\n    at x (y.js:1:1)";
     static const char raw[] = T0 "\t" REQ1 "\tERROR\tError: a\0b\n    at x (y.js:1:1)";
-    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
-    CHECK_EQ_STR(q_text(f.sql, "SELECT hex(raw) FROM events"), hex_of(raw, sizeof raw - 1));
-    CHECK_EQ_STR(q_text(f.sql, "SELECT level FROM events"), "ERROR");
-    CHECK_EQ_INT(q_int(f.sql, "SELECT flags & 4 FROM events"), 4);
-    CHECK_EQ_INT(q_int(f.sql, "SELECT count(*) FROM events"), 1);
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT hex(message) FROM events"), hex_of(want, sizeof want - 1));
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT hex(raw) FROM events"), hex_of(raw, sizeof raw - 1));
+    CHECK_EQ_STR(q_text(store_db(f.st), "SELECT level FROM events"), "ERROR");
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT flags & 4 FROM events"), 4);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM events"), 1);
     fx_close(&f);
 }
 
