@@ -18,7 +18,7 @@
 #include <string.h>
 
 struct store_known_stream {
-    char *key;                /* "log_group\x1fstream", owned; NULL = empty */
+    char *key;                /* stream_key(), owned; NULL = empty */
     int64_t id;
 };
 
@@ -54,13 +54,16 @@ void store__known_free(store_t *st)
 
 /* ---- streams ----------------------------------------------------------------- */
 
+/* "LEN:log_groupstream", LEN the log group's length: a separator alone
+ * would let ("a\x1fb", "c") and ("a", "b\x1fc") share a key (and a stream
+ * id), as names are any bytes but NUL */
 static char *stream_key(const char *log_group, const char *stream)
 {
     size_t a = strlen(log_group), b = strlen(stream);
-    char *k = xmalloc(a + b + 2);
-    memcpy(k, log_group, a);
-    k[a] = '\x1f';
-    memcpy(k + a + 1, stream, b + 1);
+    char *k = xmalloc(24 + a + b);
+    int n = snprintf(k, 24, "%zu:", a);
+    memcpy(k + n, log_group, a);
+    memcpy(k + n + a, stream, b + 1);
     return k;
 }
 
