@@ -8,7 +8,8 @@
  * round trip with size = max(size, offset), stream_id 0 for none,
  * updated_ms = now for 0; before commit, after reopen, gone after a
  * rollback; past STORE_KNOWN_MAX), and event ids (1..n in order, rowid_out
- * = the table's id, restarting from the table's max after a rollback). */
+ * = the table's id, restarting from the table's max after a rollback), and
+ * a row write failing on the writer's side: sticky until the rollback. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 #include "tests/unit/tmpdir.h"
@@ -383,6 +384,55 @@ static void event_ids(void)
     tmpdir_remove(t.dir);
 }
 
+/* A row write that fails on the writer's side (its id taken behind the
+ * store's back) fails the batch: every store call after it returns the
+ * failure, naming the write, until the batch is rolled back; then the
+ * store works again, from the table's ids. */
+static void write_failure(void)
+{
+    tmp_t t;
+    store_t *st = tmp_open(&t);
+    obs_err_t err;
+    int64_t s = sid(st, "g", "s");
+    for (int i = 1; i <= 10; i++)
+        CHECK_EQ_INT(append(st, s, i, "ok"), i);
+    commit(st);
+    CHECK_EQ_INT(append(st, s, 11, "ok"), 11);
+    int64_t doomed = sid(st, "g", "doomed");
+    CHECK(sqlite3_exec(store_db(st), "INSERT INTO events(id, ts, ingest_ts, stream_id, kind, message) "
+                                     "VALUES(12, 0, 0, 1, 0, 'behind its back')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    int64_t id = -1;
+    store_event_t ev;
+    memset(&ev, 0, sizeof ev);
+    ev.stream_id = s;
+    ev.message = obs_span("clash", 5);
+    ev.duration = ev.billed_duration = ev.init_duration = NAN;
+    ev.restore_duration = ev.billed_restore_duration = NAN;
+    ev.memory_size = ev.max_memory_used = ev.json_at = -1;
+    CHECK_EQ_INT(store_event_append(st, &ev, &id, &err), 0);   /* recorded; fails when run */
+    CHECK_EQ_INT(id, 12);
+    memset(&err, 0, sizeof err);
+    CHECK_EQ_INT(store_commit(st, &err), OBS_EDB);
+    CHECK(strstr(err.msg, "storing an event") != NULL);
+    memset(&err, 0, sizeof err);
+    CHECK_EQ_INT(store_event_append(st, &ev, &id, &err), OBS_EDB);
+    CHECK(strstr(err.msg, "storing an event") != NULL);
+    CHECK_EQ_INT(store_commit(st, NULL), OBS_EDB);
+    store_rollback(st);
+    CHECK_EQ_INT(events_where(st, "1"), 10);
+    CHECK_EQ_INT(table_sid(st, "g", "doomed"), -1);
+    CHECK_EQ_INT(append(st, s, 11, "again"), 11);
+    int64_t d2 = sid(st, "g", "doomed");
+    CHECK_EQ_INT(d2, doomed);   /* the next after the largest again */
+    commit(st);
+    CHECK_EQ_INT(table_sid(st, "g", "doomed"), d2);
+    CHECK_EQ_INT(events_where(st, "id = 11 AND message = 'again'"), 1);
+    CHECK_EQ_INT(events_where(st, "1"), 11);
+    store_close(st, NULL);
+    tmpdir_remove(t.dir);
+}
+
 /* ---- both modes ---------------------------------------------------------------- */
 
 #define BOTH(fn)                                                   \
@@ -394,6 +444,7 @@ BOTH(streams_past_max)
 BOTH(sources_roundtrip)
 BOTH(sources_past_max)
 BOTH(event_ids)
+BOTH(write_failure)
 
 TEST_LIST = {
     TEST(test_streams_stable_thread),   TEST(test_streams_stable_no_thread),
@@ -402,5 +453,6 @@ TEST_LIST = {
     TEST(test_sources_roundtrip_thread), TEST(test_sources_roundtrip_no_thread),
     TEST(test_sources_past_max_thread), TEST(test_sources_past_max_no_thread),
     TEST(test_event_ids_thread),        TEST(test_event_ids_no_thread),
+    TEST(test_write_failure_thread),    TEST(test_write_failure_no_thread),
     TEST_END,
 };
