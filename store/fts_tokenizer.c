@@ -10,6 +10,7 @@
  * than OBSWORD_MAX_TOKEN bytes. Skipping these keeps the vocabulary small
  * (request ids and numbers are unique per line) and the index cheap. */
 #include "store/store_int.h"
+#include "common/buf.h"
 #include "common/xalloc.h"
 
 #include <sqlite3.h>
@@ -39,31 +40,11 @@ static int skipped(const unsigned char *t, int n)
     return digit;
 }
 
-/* The tokenizer instance is the vocabulary to note tokens in (the writer),
- * or a dummy non-NULL handle (readers). */
-static char no_vocab;
-
-static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+/* Call fn with each token of s[0..n) as the rule above says: folded, at
+ * most OBSWORD_MAX_TOKEN bytes, with where it starts. */
+static int each_token(const unsigned char *s, int n, int (*fn)(void *, const char *, int, int, int), void *ctx)
 {
-    (void)argv;
-    if (argc != 0)
-        return SQLITE_ERROR;
-    *out = (Fts5Tokenizer *)(ctx ? ctx : &no_vocab);
-    return SQLITE_OK;
-}
-
-static void tok_delete(Fts5Tokenizer *t)
-{
-    (void)t;
-}
-
-static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
-                        int (*emit)(void *, int, const char *, int, int, int))
-{
-    const unsigned char *s = (const unsigned char *)text;
     unsigned char folded[OBSWORD_MAX_TOKEN];
-    store_vocab_t *vocab = (void *)t != (void *)&no_vocab && (flags & FTS5_TOKENIZE_DOCUMENT)
-                               ? (store_vocab_t *)t : NULL;
     for (int i = 0; i < n;) {
         if (!is_token_byte(s[i])) {
             i++;
@@ -81,13 +62,90 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
             unsigned char c = s[start + k];
             folded[k] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
         }
-        if (vocab)
-            store__vocab_note(vocab, (const char *)folded, len);
-        int rc = emit(ctx, 0, (const char *)folded, len, start, start + len);
+        int rc = fn(ctx, (const char *)folded, len, start, start + len);
         if (rc != SQLITE_OK)
             return rc;
     }
     return SQLITE_OK;
+}
+
+/* The tokens of a message as the writer's thread hands them to FTS5: a NUL,
+ * then each token followed by a NUL (stored messages hold no NUL byte: they
+ * are replaced, see the schema's flags). */
+typedef struct token_string {
+    buf_t *out;
+    store_vocab_t *vocab;
+} token_string_t;
+
+static int put_token(void *ctx, const char *tok, int len, int start, int end)
+{
+    (void)start;
+    (void)end;
+    token_string_t *ts = ctx;
+    store__vocab_note(ts->vocab, tok, len);
+    buf_put(ts->out, tok, (size_t)len);
+    buf_putc(ts->out, '\0');
+    return SQLITE_OK;
+}
+
+void store__obsword_tokens(store_vocab_t *vocab, const char *text, size_t n, buf_t *out)
+{
+    token_string_t ts = { out, vocab };
+    out->len = 0;
+    buf_putc(out, '\0');
+    each_token((const unsigned char *)text, (int)n, put_token, &ts);
+}
+
+static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    static char instance;
+    (void)ctx;
+    (void)argv;
+    if (argc != 0)
+        return SQLITE_ERROR;
+    *out = (Fts5Tokenizer *)&instance;
+    return SQLITE_OK;
+}
+
+static void tok_delete(Fts5Tokenizer *t)
+{
+    (void)t;
+}
+
+typedef struct emit_ctx {
+    void *ctx;
+    int (*emit)(void *, int, const char *, int, int, int);
+} emit_ctx_t;
+
+static int emit_token(void *c, const char *tok, int len, int start, int end)
+{
+    emit_ctx_t *e = c;
+    return e->emit(e->ctx, 0, tok, len, start, end);
+}
+
+/* A document that starts with a NUL was tokenized already (store_event_append
+ * on the parsing thread, store__obsword_tokens): its NUL-ended tokens are
+ * taken as they are. Anything else (a query, a message being deleted) is
+ * tokenized by the rule. */
+static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
+                        int (*emit)(void *, int, const char *, int, int, int))
+{
+    (void)t;
+    if (n > 0 && text[0] == '\0' && (flags & FTS5_TOKENIZE_DOCUMENT)) {
+        for (int i = 1; i < n;) {
+            const char *z = memchr(text + i, '\0', (size_t)(n - i));
+            int end = z ? (int)(z - text) : n;
+            if (end > i) {
+                int rc = emit(ctx, 0, text + i, end - i, i, end);
+                if (rc != SQLITE_OK)
+                    return rc;
+            }
+            i = end + 1;
+        }
+        return SQLITE_OK;
+    }
+    emit_ctx_t e = { ctx, emit };
+    return each_token((const unsigned char *)text, n, emit_token, &e);
 }
 
 static fts5_api *fts5_api_of(sqlite3 *db)
@@ -104,16 +162,16 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 
 int store_register_tokenizer(sqlite3 *db, obs_err_t *err)
 {
-    return store__register_tokenizer(db, NULL, err);
+    return store__register_tokenizer(db, err);
 }
 
-int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err)
+int store__register_tokenizer(sqlite3 *db, obs_err_t *err)
 {
     static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
     fts5_api *api = fts5_api_of(db);
     if (!api)
         return obs_err_set(err, OBS_EDB, "this SQLite has no FTS5 (%s)", sqlite3_libversion());
-    if (api->xCreateTokenizer(api, "obsword", vocab, &tok, NULL) != SQLITE_OK)
+    if (api->xCreateTokenizer(api, "obsword", NULL, &tok, NULL) != SQLITE_OK)
         return obs_err_set(err, OBS_EDB, "registering the obsword tokenizer: %s", sqlite3_errmsg(db));
     return 0;
 }

@@ -89,8 +89,7 @@ static int open_common(const char *path, int flags, store_t **out, obs_err_t *er
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
-    /* the writer's tokenizer notes new tokens for fts_vocab (fts_tokenizer.c) */
-    rc = store__register_tokenizer(st->db, (flags & SQLITE_OPEN_READWRITE) ? &st->vocab : NULL, err);
+    rc = store__register_tokenizer(st->db, err);
     /* the sketch functions: rollup upserts and the v5 migration (writer),
      * merged percentiles of rollups (readers) */
     if (!rc)
@@ -397,6 +396,7 @@ int store_close(store_t *st, obs_err_t *err)
     store__metrics_reset(st, 0);
     sqlite3_close(st->db);
     store__vocab_free(&st->vocab);
+    buf_free(&st->tokens);
     for (int i = 0; i < st->ncounters; i++)
         free(st->counters[i].name);
     free(st->counters);

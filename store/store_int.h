@@ -5,6 +5,7 @@
 
 #include "store/store.h"
 
+#include "common/buf.h"
 #include "common/sketch.h"
 #include "store/wqueue.h"
 
@@ -95,6 +96,7 @@ struct store {
     int64_t wal_limit;            /* store_limit_wal's bytes (0: none) */
     store_wq_t *wq;               /* the writer's statement queue (wqueue.h); NULL for a reader */
     int64_t next_event_id;        /* the id the next event gets (read at BEGIN) */
+    buf_t tokens;                 /* an event's tokens for the full-text index */
     int64_t next_stream_id;       /* ... and the next new stream (writer_known.c) */
     struct store_known_stream *kstreams;  /* writer_known.c */
     int kstream_cap, kstream_used;
@@ -167,7 +169,10 @@ void store__vocab_free(store_vocab_t *v);
 
 /* ---- sketch_sql.c, fts_tokenizer.c: what a connection registers ---------- */
 int store__register_functions(sqlite3 *db, obs_err_t *err);
-/* Register obsword; with vocab set, document tokens are noted in it. */
-int store__register_tokenizer(sqlite3 *db, store_vocab_t *vocab, obs_err_t *err);
+/* Register obsword on a connection. */
+int store__register_tokenizer(sqlite3 *db, obs_err_t *err);
+/* The tokens of text, each noted in vocab, as the string the writer thread
+ * gives FTS5 (fts_tokenizer.c: tokenized here, on the parsing thread). */
+void store__obsword_tokens(store_vocab_t *vocab, const char *text, size_t n, buf_t *out);
 
 #endif

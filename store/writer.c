@@ -109,10 +109,13 @@ int store_event_append(store_t *st, const store_event_t *ev, int64_t *rowid_out,
     store__wq_int(q, id);
     store__wq_end(q);
     if (ev->full_text && ev->message.len) {
+        /* tokenized here, on the parsing thread; the writer's FTS5 takes
+         * the tokens as they are */
+        store__obsword_tokens(&st->vocab, ev->message.p, ev->message.len, &st->tokens);
         if ((rc = store__wq_start(q, STMT_FTS_INSERT, "indexing an event", err)))
             return rc;
         store__wq_int(q, id);
-        store__wq_text(q, ev->message.p, ev->message.len);
+        store__wq_text(q, st->tokens.p, st->tokens.len);
         store__wq_end(q);
     }
     st->txn_rows++;

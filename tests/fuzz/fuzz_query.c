@@ -34,7 +34,7 @@ static sqlite3 *schema_db(void)
 {
     static sqlite3 *db;
     obs_err_t err;
-    if (!db && (sqlite3_open(":memory:", &db) != SQLITE_OK || store__register_tokenizer(db, NULL, &err) ||
+    if (!db && (sqlite3_open(":memory:", &db) != SQLITE_OK || store__register_tokenizer(db, &err) ||
                 store__register_functions(db, &err) || store__migrate(db, &err) ||
                 query_sqlfuncs_register(db, NULL, &err)))
         abort();
