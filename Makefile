@@ -6,7 +6,9 @@
 #   make demo       build, generate sample logs, import them, print a summary
 #   make bench      import, query, obstop-frame, EMF-endpoint, /metrics,
 #                   follow-mode and ClickHouse (forwarding, queries on both
-#                   engines) benchmarks (BENCH_QUERY=0, ... skip one)
+#                   engines) benchmarks (BENCH_QUERY=0, ... skip one);
+#                   BENCH_COMPRESS=1 adds what zstd would make of the
+#                   message text (bench/bench_compress.sh, needs libzstd)
 #   make fuzz       run each libFuzzer target (clang) for FUZZ_SECONDS (60)
 #   make soak       the follow-mode suite with 10x longer kill-and-rotate soaks
 #                   (rename; copytruncate through symlinked paths), the
@@ -150,6 +152,11 @@ $(BUILD)/lambdagen: $(BUILD)/tests/gen/lambdagen.o
 $(BUILD)/bench_raw_insert: $(BUILD)/bench/bench_raw_insert.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
+# not in TOOLS: it alone links libzstd (a bench dependency), so `make` and
+# `make test` never need it; make bench builds it for BENCH_COMPRESS=1
+$(BUILD)/bench_compress: $(BUILD)/bench/bench_compress.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS) -lzstd
 $(BUILD)/bench_frame: $(BUILD)/bench/bench_frame.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(SAN_LD) -o $@ $^ $(LDLIBS)
@@ -206,6 +213,8 @@ bench: deps-test deps-bench all
 	@if [ "$${BENCH_FOLLOW:-1}" != 0 ]; then echo; BUILD=$(BUILD) sh bench/bench_follow.sh; fi
 	@echo
 	@BUILD=$(BUILD) sh bench/bench_clickhouse.sh
+	@if [ "$${BENCH_COMPRESS:-0}" = 1 ]; then echo; $(MAKE) --no-print-directory $(BUILD)/bench_compress && \
+	  BUILD=$(BUILD) sh bench/bench_compress.sh; fi
 
 # Fuzzing: each tests/fuzz/fuzz_X.c is built by clang with libFuzzer + ASan +
 # UBSan into build-fuzz/ (over the library built the same way, once), and
