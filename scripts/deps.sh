@@ -21,7 +21,9 @@
 #           and curl (the forwarder and obsq --engine against a real
 #           ClickHouse, tests/e2e/test_clickhouse.sh)
 #   deb:    dpkg-shlibdeps (make deb: Depends from the shared libraries)
-#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh);
+#   bench:  ripgrep (the text-search baseline of bench/bench_query.sh),
+#           libzstd (bench/bench_compress.c, BENCH_COMPRESS=1; the only
+#           program linked with it, built by make bench alone);
 #           make bench also installs the test group: bench_clickhouse.sh
 #           starts clickhouse-server and uses curl and node as the tests do
 #   fuzz:   clang and its libFuzzer runtime (make fuzz; libclang-rt-dev is
@@ -60,6 +62,7 @@ test:file:/usr/sbin/clickhouse-server:clickhouse-server
 test:cmd:curl:curl
 deb:cmd:dpkg-shlibdeps:dpkg-dev
 bench:cmd:rg:ripgrep
+bench:pc:libzstd:libzstd-dev
 fuzz:cmd:clang:clang
 fuzz:rt:fuzzer:libclang-rt-dev
 "
