@@ -3,7 +3,8 @@
 # corpus (10% of lines EMF documents), import it with obsagent --once (full
 # pipeline: framing, classifier, EMF extraction, events + full-text index,
 # invocations, rollups, metric points and rollups, checkpoints), and again
-# with --no-emf to show what EMF extraction costs; then insert the same lines
+# with --no-emf to show what EMF extraction costs, and on one thread
+# (OBS_WRITER_THREAD=0) to show what the writer thread gains; then insert the same lines
 # into the same schema without parsing (the ceiling), with and without the
 # full-text index. Prints lines/s and MB/s for each.
 # BENCH_LINES overrides the corpus size; BENCH_DIR the scratch directory.
@@ -27,6 +28,13 @@ echo "obsagent --once (full pipeline):"
 head -n 1 "$dir/with.txt" | sed 's/^/  /'
 grep '^  emf' "$dir/with.txt"
 echo "  store: $(du -m "$dir/obs.db" | cut -f1) MB"
+echo "obsagent --once on one thread (OBS_WRITER_THREAD=0: row writes and checkpoints on the main thread):"
+OBS_WRITER_THREAD=0 "$BUILD"/obsagent --once --no-progress --db "$dir/onethread.db" "$dir/logs" > "$dir/onethread.txt"
+head -n 1 "$dir/onethread.txt" | sed 's/^/  /'
+one=$(head -n 1 "$dir/onethread.txt" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+withthr=$(head -n 1 "$dir/with.txt" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+echo "  the writer thread takes $(awk -v a="$withthr" -v b="$one" 'BEGIN { printf "%.0f%%", (b - a) * 100 / b }') off the import time"
+rm -f "$dir"/onethread.db*
 echo "obsagent --once --no-emf (the same without EMF extraction):"
 "$BUILD"/obsagent --once --no-progress --no-emf --db "$dir/noemf.db" "$dir/logs" > "$dir/without.txt"
 head -n 1 "$dir/without.txt" | sed 's/^/  /'
