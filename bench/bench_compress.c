@@ -104,18 +104,20 @@ static void load(sqlite3 *h, corpus_t *c)
     sqlite3_finalize(st);
 }
 
-/* the dictionary a store would train once it holds its first `rows` events:
- * the messages of the lowest ids */
-static size_t train(sqlite3 *h, size_t rows, size_t dict_cap, void *dict, double *secs)
+/* the dictionary a store would train: on `rows` of its messages, evenly
+ * spaced by id (the first rows by id would be one function's: obsagent
+ * --once reads the corpus a file at a time) */
+static size_t train(sqlite3 *h, size_t n, size_t rows, size_t dict_cap, void *dict, double *secs)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(h, "SELECT CAST(message AS BLOB) FROM events ORDER BY id LIMIT ?", -1, &st, NULL))
+    if (sqlite3_prepare_v2(h, "SELECT CAST(message AS BLOB) FROM events ORDER BY id", -1, &st, NULL))
         die("sample", sqlite3_errmsg(h));
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)rows);
-    size_t cap = 1 << 20, len = 0, k = 0;
+    size_t cap = 1 << 20, len = 0, k = 0, seen = 0;
     char *buf = xmalloc(cap);
     size_t *sizes = xmalloc(rows * sizeof *sizes);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (k < rows && sqlite3_step(st) == SQLITE_ROW) {
+        if (seen++ * rows / n != k)  /* row `seen` is the k-th of the sample */
+            continue;
         size_t l = (size_t)sqlite3_column_bytes(st, 0);
         while (len + l > cap)
             buf = xrealloc(buf, cap *= 2);
@@ -373,6 +375,8 @@ int main(int argc, char **argv)
         die(argv[a], "no events");
     if (!sample)
         sample = c.n / 100 > 10000 ? c.n / 100 : 10000;
+    if (sample > c.n)
+        sample = c.n;
     long long text_hdrs = 0;
     for (size_t i = 0; i < c.n; i++)
         text_hdrs += text_hdr(c.off[i + 1] - c.off[i]);
@@ -400,14 +404,14 @@ int main(int argc, char **argv)
     for (int d = 0; d < 2; d++) {
         void *dict = xmalloc(dict_caps[d]);
         double secs;
-        size_t dlen = train(h, sample, dict_caps[d], dict, &secs);
+        size_t dlen = train(h, c.n, sample, dict_caps[d], dict, &secs);
         for (int l = 0; l < 2; l++) {
             snprintf(r.name, sizeof r.name, "per row, dict %zu KiB, level %d", dict_caps[d] >> 10, levels[l]);
             per_row(&c, levels[l], dict, dlen, &r);
             print(&c, &r, store, logs);
         }
-        printf("  (dictionary: %zu bytes from the first %zu rows by id, trained in %.2f s)\n", dlen,
-               sample < c.n ? sample : c.n, secs);
+        printf("  (dictionary: %zu bytes from %zu rows evenly spaced by id, trained in %.2f s)\n", dlen,
+               sample, secs);
         free(dict);
     }
     static const size_t limits[] = { 4 << 10, 16 << 10, 64 << 10 };
