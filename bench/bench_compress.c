@@ -2,7 +2,7 @@
  * (issue #18; measured, nothing of it is built): reads every event's message
  * of a store in (stream_id, id) order and compresses it with libzstd in
  * several designs — per row without a dictionary, per row with a dictionary
- * trained on the store's first rows, blocks of consecutive lines of a stream —
+ * trained on a sample of its rows, blocks of consecutive lines of a stream —
  * timing compression and decompression (which must give back every byte, or
  * the tool fails), and estimates the store's size if events.message held each
  * design's output. The only program linked with -lzstd. */
