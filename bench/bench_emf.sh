@@ -19,7 +19,7 @@ fi
 cd "$(dirname "$0")/.."
 BUILD=$(cd "$BUILD" && pwd)
 dir=$(mktemp -d /tmp/obs-benche.XXXXXX)
-trap 'kill "${agent:-0}" 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill "${agent:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 
 start() {

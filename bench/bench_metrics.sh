@@ -16,7 +16,7 @@ fi
 cd "$(dirname "$0")/.."
 BUILD=$(cd "$BUILD" && pwd)
 dir=$(mktemp -d /tmp/obs-benchm.XXXXXX)
-trap 'kill "${agent:-0}" 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill "${agent:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 db=${BENCH_METRICS_DB:-}
 if [ -z "$db" ]; then
     db=$dir/obs.db
