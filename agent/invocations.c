@@ -6,10 +6,10 @@
  * outcome lines of the same batch make one upsert, not one each (the
  * invocations table, keyed by request id text, cost 12-15% of an import's
  * CPU when written per line). A request id not in the table is looked up in the store
- * first, unless it cannot be there: the store held no invocation when it
- * was opened and none has been let go since, or no id written or stored
+ * first, unless it cannot be there: no id stored at open or written since
  * has its hash (rid_set.h; a lookup waits for the writer thread). */
 #include "agent/invocations.h"
+#include "common/hash.h"
 #include "agent/rid_set.h"
 #include "common/xalloc.h"
 
@@ -56,41 +56,29 @@ struct invocations {
     store_t *st;
     inv_t **tab;                 /* open addressing; NULL = empty */
     size_t cap, n;
-    int store_may_have;          /* a request id not in tab may be in the store */
-    rid_set_t *written;          /* ... and then only one whose hash is here (while complete) */
+    rid_set_t *written;          /* the hashes of the ids stored: one not here is not in the store */
     inv_t **dirty;               /* changed and not written yet */
     size_t ndirty, dirty_cap;
     invocations_counts_t counts; /* since the last reset */
 };
 
-static uint64_t hash_of(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
 static void note_stored(void *ctx, const char *rid, size_t len)
 {
     invocations_t *iv = ctx;
-    rid_set_add(iv->written, hash_of(rid, len < 63 ? len : 63));   /* as find() hashes */
+    rid_set_add(iv->written, obs_fnv(OBS_FNV_INIT, rid, len < 63 ? len : 63));   /* as find() hashes */
 }
 
 invocations_t *invocations_new(store_t *st)
 {
     invocations_t *iv = xcalloc(1, sizeof *iv);
     iv->st = st;
-    iv->store_may_have = store_has_invocations(st);
     iv->written = rid_set_new();
-    if (iv->store_may_have) {
-        /* the ids already stored: one scan of the key index at start
-         * instead of a lookup per new request id */
-        int complete = 0;
-        obs_err_t err;
-        if (store_invocation_ids(st, RID_SET_MAX, note_stored, iv, &complete, &err) || !complete)
-            rid_set_give_up(iv->written);
-    }
+    /* the ids already stored: one scan of the key index at start instead
+     * of a lookup per new request id */
+    int complete = 0;
+    obs_err_t err;
+    if (store_invocation_ids(st, RID_SET_MAX, note_stored, iv, &complete, &err) || !complete)
+        rid_set_give_up(iv->written);
     return iv;
 }
 
@@ -121,7 +109,6 @@ void invocations_reset(invocations_t *iv)
     /* what was merged since the last commit is gone with the batch; what
      * was committed is read back from the store when needed */
     clear(iv);
-    iv->store_may_have = 1;
     memset(&iv->counts, 0, sizeof iv->counts);
 }
 
@@ -164,7 +151,7 @@ static void copy_span(char *dst, size_t size, obs_span_t v)
 static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t rid, obs_err_t *err)
 {
     size_t n = rid.len < 63 ? rid.len : 63;
-    uint64_t h = hash_of(rid.p, n);
+    uint64_t h = obs_fnv(OBS_FNV_INIT, rid.p, n);
     if ((iv->n + 1) * 2 > iv->cap)
         grow(iv);
     inv_t **s = slot(iv->tab, iv->cap, h, rid.p, n);
@@ -179,7 +166,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
     e->start_ts = e->end_ts = e->counted_ts = -1;
     e->duration = e->billed = e->init = e->restore = NAN;
     e->memory_size = e->max_memory_used = -1;
-    if (iv->store_may_have && rid_set_may_have(iv->written, h)) {
+    if (rid_set_may_have(iv->written, h)) {
         store_invocation_row_t row;
         int found;
         if (store_invocation_get(iv->st, obs_span(e->rid, n), &row, &found, err)) {
@@ -451,9 +438,7 @@ int invocations_flush(invocations_t *iv, obs_err_t *err)
         e->dirty = 0;
     }
     iv->ndirty = 0;
-    if (iv->n > INVOCATIONS_CACHE_MAX) {
+    if (iv->n > INVOCATIONS_CACHE_MAX)
         clear(iv);   /* all written: read back from the store when seen again */
-        iv->store_may_have = 1;
-    }
     return 0;
 }

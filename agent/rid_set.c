@@ -48,6 +48,9 @@ void rid_set_add(rid_set_t *s, uint64_t h)
     if (s->gave_up)
         return;
     h = h ? h : 1;
+    size_t k = slot(s->tab, s->cap, h);
+    if (s->tab[k])
+        return;   /* there already */
     if ((s->n + 1) * 2 > s->cap) {
         if (s->n >= RID_SET_MAX) {
             rid_set_give_up(s);
@@ -61,12 +64,10 @@ void rid_set_add(rid_set_t *s, uint64_t h)
         free(s->tab);
         s->tab = tab;
         s->cap = cap;
+        k = slot(s->tab, s->cap, h);
     }
-    size_t k = slot(s->tab, s->cap, h);
-    if (!s->tab[k]) {
-        s->tab[k] = h;
-        s->n++;
-    }
+    s->tab[k] = h;
+    s->n++;
 }
 
 int rid_set_may_have(const rid_set_t *s, uint64_t h)

@@ -3,6 +3,7 @@
  * root with many gets an open-addressing hash table so that thousands of
  * references against thousands of members stay linear, not quadratic. */
 #include "emf/emf_int.h"
+#include "common/hash.h"
 
 #include "common/xalloc.h"
 
@@ -13,16 +14,6 @@
 
 /* Below this many members a linear search is faster than hashing. */
 #define INDEX_MIN_MEMBERS 16
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 void emf__index_init(emf_index_t *ix, const cJSON *root)
 {
@@ -42,7 +33,7 @@ void emf__index_init(emf_index_t *ix, const cJSON *root)
     for (const cJSON *it = root->child; it; it = it->next) {
         if (!it->string)
             continue;
-        size_t k = (size_t)hash(it->string) & ix->mask;
+        size_t k = (size_t)obs_fnv_str(OBS_FNV_INIT, it->string) & ix->mask;
         /* keep the first member of a name, like cJSON's own lookup */
         while (ix->slots[k] && strcmp(ix->slots[k]->string, it->string) != 0)
             k = (k + 1) & ix->mask;
@@ -55,7 +46,7 @@ const cJSON *emf__index_get(const emf_index_t *ix, const char *key)
 {
     if (!ix->slots)
         return cJSON_GetObjectItemCaseSensitive(ix->root, key);
-    size_t k = (size_t)hash(key) & ix->mask;
+    size_t k = (size_t)obs_fnv_str(OBS_FNV_INIT, key) & ix->mask;
     while (ix->slots[k]) {
         if (strcmp(ix->slots[k]->string, key) == 0)
             return ix->slots[k];

@@ -26,15 +26,12 @@ static int event(const decode_doc_t *d, obs_span_t v, size_t k)
     snprintf(label, sizeof label, "event %zu", k);
     size_t at = (size_t)(v.p - d->p);
     cJSON *e;
-    int rc = decode__parse(d, v, label, &e);
+    int rc = decode__parse_object(d, v, label, &e);
     if (rc)
         return rc;
     decode_record_t r = { 0 };
     obs_span_t msg;
-    if (!cJSON_IsObject(e))
-        rc = decode__fail(d, at, "%s is %s, not an object", label, decode__json_type(e));
-    if (!rc)
-        rc = decode__get_string(d, at, label, e, "message", &msg);
+    rc = decode__get_string(d, at, label, e, "message", &msg);
     if (!rc && !msg.p)
         rc = decode__fail(d, at, "%s has no \"message\"", label);
     if (!rc)

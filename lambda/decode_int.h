@@ -81,6 +81,9 @@ int decode__elements(const decode_doc_t *d, decode_scan_t *s, size_t *k, const c
  * JSON, or holds \u0000, which a C string from cJSON cannot keep. */
 struct cJSON;
 int decode__parse(const decode_doc_t *d, obs_span_t v, const char *label, struct cJSON **out);
+/* The same, and fails naming `label` ("event 3 is an array, not an object")
+ * when v is not a JSON object. */
+int decode__parse_object(const decode_doc_t *d, obs_span_t v, const char *label, struct cJSON **out);
 /* Skip the value at s->i, checking it is valid JSON (parsed alone). */
 int decode__skip(const decode_doc_t *d, decode_scan_t *s, const char *label);
 

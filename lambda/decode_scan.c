@@ -290,6 +290,17 @@ int decode__parse(const decode_doc_t *d, obs_span_t v, const char *label, cJSON 
     return 0;
 }
 
+int decode__parse_object(const decode_doc_t *d, obs_span_t v, const char *label, cJSON **out)
+{
+    int rc = decode__parse(d, v, label, out);
+    if (!rc && !cJSON_IsObject(*out)) {
+        rc = decode__fail(d, (size_t)(v.p - d->p), "%s is %s, not an object", label, decode__json_type(*out));
+        cJSON_Delete(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int decode__skip(const decode_doc_t *d, decode_scan_t *s, const char *label)
 {
     obs_span_t v;

@@ -68,14 +68,11 @@ static int envelope(const decode_doc_t *d, obs_span_t v, size_t k)
     snprintf(label, sizeof label, "envelope %zu", k);
     size_t at = (size_t)(v.p - d->p);
     cJSON *env;
-    int rc = decode__parse(d, v, label, &env);
+    int rc = decode__parse_object(d, v, label, &env);
     if (rc)
         return rc;
     obs_span_t type, group, stream;
-    if (!cJSON_IsObject(env))
-        rc = decode__fail(d, at, "%s is %s, not an object", label, decode__json_type(env));
-    if (!rc)
-        rc = decode__get_string(d, at, label, env, "messageType", &type);
+    rc = decode__get_string(d, at, label, env, "messageType", &type);
     if (!rc && !type.p)
         rc = decode__fail(d, at, "%s has no \"messageType\" (DATA_MESSAGE or CONTROL_MESSAGE)",
                           label);

@@ -10,6 +10,7 @@
  * than OBSWORD_MAX_TOKEN bytes. Skipping these keeps the vocabulary small
  * (request ids and numbers are unique per line) and the index cheap. */
 #include "store/store_int.h"
+#include "common/hash.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
 
@@ -184,17 +185,9 @@ int store__register_tokenizer(sqlite3 *db, obs_err_t *err)
  * The query planner looks up tokens containing a fragment here
  * (query/vocab.c, query/prefilter.c). */
 
-static uint64_t hash(const char *s, int len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 static char **slot(char **set, int cap, const char *tok, int len)
 {
-    uint64_t i = hash(tok, len) & (uint64_t)(cap - 1);
+    uint64_t i = obs_fnv(OBS_FNV_INIT, tok, (size_t)len) & (uint64_t)(cap - 1);
     while (set[i] && !(strncmp(set[i], tok, (size_t)len) == 0 && set[i][len] == '\0'))
         i = (i + 1) & (uint64_t)(cap - 1);
     return &set[i];

@@ -4,6 +4,7 @@
  * of a minute already stored is merged with the batch's by the SQL function
  * obs_sketch_merge() (store/sketch_sql.c). */
 #include "store/store_int.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -12,13 +13,6 @@
 #include <string.h>
 
 #define SERIES_CACHE_MAX 100000
-
-static uint64_t fnv(const char *s, uint64_t h)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h;
-}
 
 static uint64_t mix(uint64_t a, uint64_t b)
 {
@@ -29,7 +23,7 @@ static uint64_t mix(uint64_t a, uint64_t b)
 
 static store_series_entry_t *series_slot(store_series_entry_t *tab, int cap, const char *key)
 {
-    uint64_t i = fnv(key, 1469598103934665603ULL) & (uint64_t)(cap - 1);
+    uint64_t i = obs_fnv_str(OBS_FNV_INIT, key) & (uint64_t)(cap - 1);
     while (tab[i].key && strcmp(tab[i].key, key) != 0)
         i = (i + 1) & (uint64_t)(cap - 1);
     return &tab[i];
@@ -159,7 +153,7 @@ static void note_function(store_t *st, int64_t series, const char *function)
             store_series_fn_t *o = &st->sfn[i];
             if (!o->series_id)
                 continue;
-            uint64_t k = mix((uint64_t)o->series_id, fnv(o->function, 0)) & (uint64_t)(cap - 1);
+            uint64_t k = mix((uint64_t)o->series_id, obs_fnv_str(0, o->function)) & (uint64_t)(cap - 1);
             while (tab[k].series_id)
                 k = (k + 1) & (uint64_t)(cap - 1);
             tab[k] = *o;
@@ -168,7 +162,7 @@ static void note_function(store_t *st, int64_t series, const char *function)
         st->sfn = tab;
         st->sfn_cap = cap;
     }
-    uint64_t k = mix((uint64_t)series, fnv(function, 0)) & (uint64_t)(st->sfn_cap - 1);
+    uint64_t k = mix((uint64_t)series, obs_fnv_str(0, function)) & (uint64_t)(st->sfn_cap - 1);
     while (st->sfn[k].series_id) {
         if (st->sfn[k].series_id == series && strcmp(st->sfn[k].function, function) == 0)
             return;

@@ -6,6 +6,7 @@
  * (merged into the stored minute by obs_sketch_merge). Each minute's sums
  * go into its hour's row of rollup_hour too (schema v5). */
 #include "store/store_int.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -14,10 +15,7 @@
 
 static uint64_t slot_hash(const char *fn, int64_t minute)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)fn; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return (h ^ (uint64_t)minute) * 0x9E3779B97F4A7C15ULL;
+    return (obs_fnv_str(OBS_FNV_INIT, fn) ^ (uint64_t)minute) * 0x9E3779B97F4A7C15ULL;
 }
 
 static void slot_init(store_rollup_slot_t *s, const char *fn, int64_t minute)

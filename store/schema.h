@@ -402,6 +402,15 @@
 "SELECT id, runtime_version FROM streams WHERE log_group = ?1 AND stream = ?2"
 #define SQL_STREAM_INSERT \
 "INSERT INTO streams(function, log_group, stream, id) VALUES(?1, ?2, ?3, ?4)"
+/* the writer's ids: the next after the newest (txn.c); every stream, as
+ * the writer keeps them in memory (writer_known.c) */
+#define SQL_NEXT_IDS \
+"SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM streams)"
+#define SQL_STREAMS_ALL \
+"SELECT id, log_group, stream FROM streams"
+/* every stored request id (agent/rid_set.h keeps their hashes) */
+#define SQL_INVOCATION_IDS \
+"SELECT request_id FROM invocations"
 #define SQL_STREAM_TOUCH \
 "UPDATE streams SET first_ts = min(coalesce(first_ts, ?2), ?2),\n" \
 "  last_ts = max(coalesce(last_ts, ?3), ?3),\n" \

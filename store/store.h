@@ -198,8 +198,6 @@ int store_event_set_xray(store_t *st, int64_t event_id, obs_span_t trace_id, obs
  * *found 1 with *out filled, or 0. 0, or OBS_EDB. */
 int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_row_t *out, int *found,
                          obs_err_t *err);
-/* Does the store hold any invocation at all? (1/0; 1 when it cannot tell) */
-int store_has_invocations(store_t *st);
 /* Call fn with each stored request id, up to max of them: *complete is 1
  * when that was all, 0 when the store holds more (fn saw max). */
 int store_invocation_ids(store_t *st, int64_t max, void (*fn)(void *ctx, const char *rid, size_t len),

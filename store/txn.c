@@ -2,6 +2,7 @@
  * after the test hook's page cap), and what a failed SQLite call means for
  * it (store__dberr: locked, full, or another error). A leaf of store/: the
  * files that write call it, it calls none of them. */
+#include "store/schema.h"
 #include "store/store_int.h"
 #include "common/clock.h"
 
@@ -59,8 +60,7 @@ int store__begin(store_t *st, obs_err_t *err)
      * after the newest, as SQLite would give */
     sqlite3_stmt *q;
     st->next_event_id = st->next_stream_id = 1;
-    if (sqlite3_prepare_v2(st->db, "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM streams)",
-                           -1, &q, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, SQL_NEXT_IDS, -1, &q, NULL) == SQLITE_OK) {
         if (sqlite3_step(q) == SQLITE_ROW) {
             st->next_event_id = sqlite3_column_int64(q, 0) + 1;
             st->next_stream_id = sqlite3_column_int64(q, 1) + 1;

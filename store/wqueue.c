@@ -35,6 +35,7 @@ struct store_wq {
     wq_block_t *cur;          /* being filled; not seen by the writer */
     size_t op_at;             /* where the open statement starts in cur */
     int in_op;
+    int nvalues;              /* values of the open statement so far */
     int64_t count;
 
     /* shared, under mu */
@@ -104,7 +105,7 @@ static void fail(store_wq_t *q, const char *what)
     snprintf(msg, sizeof msg, "%s: %s", what, sqlite3_errmsg(q->db));
     pthread_mutex_lock(&q->mu);
     if (!q->failed) {
-        q->failed = 1;
+        __atomic_store_n(&q->failed, 1, __ATOMIC_RELEASE);
         q->fail_code = code;
         memcpy(q->fail_msg, msg, sizeof msg);
     }
@@ -285,17 +286,13 @@ static unsigned char *room(store_wq_t *q, size_t n)
 
 int store__wq_start(store_wq_t *q, int stmt, const char *what, obs_err_t *err)
 {
-    if (q->threaded) {
-        pthread_mutex_lock(&q->mu);
-        int failed = q->failed;
-        pthread_mutex_unlock(&q->mu);
-        if (failed)
-            return store__wq_sync(q, err);
-    } else if (q->failed) {
+    /* the writer sets it under mu; a read without the lock sees it by the
+     * next statement at the latest, and sync reads it under the lock */
+    if (__atomic_load_n(&q->failed, __ATOMIC_ACQUIRE))
         return store__wq_sync(q, err);
-    }
     q->op_at = q->cur->used;
     q->in_op = 1;
+    q->nvalues = 0;
     wq_head_t h = { what, (uint16_t)stmt, 0 };
     memcpy(room(q, sizeof h), &h, sizeof h);
     return 0;
@@ -313,11 +310,7 @@ static void value(store_wq_t *q, int tag, const void *p, size_t n, int with_len)
     }
     if (n)
         memcpy(d, p, n);
-    /* one more value in the open statement's header */
-    wq_head_t h;
-    memcpy(&h, q->cur->data + q->op_at, sizeof h);
-    h.nvalues++;
-    memcpy(q->cur->data + q->op_at, &h, sizeof h);
+    q->nvalues++;
 }
 
 void store__wq_null(store_wq_t *q)
@@ -366,6 +359,11 @@ void store__wq_blob(store_wq_t *q, const void *p, size_t len)
 
 void store__wq_end(store_wq_t *q)
 {
+    /* the header learns how many values follow it */
+    wq_head_t h;
+    memcpy(&h, q->cur->data + q->op_at, sizeof h);
+    h.nvalues = (uint16_t)q->nvalues;
+    memcpy(q->cur->data + q->op_at, &h, sizeof h);
     q->in_op = 0;
     q->count++;
     /* without a thread: run it now; with one: give it at once when the
@@ -395,7 +393,7 @@ void store__wq_clear_error(store_wq_t *q)
 {
     store__wq_sync(q, NULL);
     pthread_mutex_lock(&q->mu);
-    q->failed = 0;
+    __atomic_store_n(&q->failed, 0, __ATOMIC_RELEASE);
     q->fail_code = 0;
     q->fail_msg[0] = 0;
     pthread_mutex_unlock(&q->mu);

@@ -221,19 +221,6 @@ int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_ro
     return 0;
 }
 
-int store_has_invocations(store_t *st)
-{
-    sqlite3_stmt *q;
-    int any = 1;
-    store__sync(st, NULL);
-    if (sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM invocations)", -1, &q, NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW)
-            any = sqlite3_column_int(q, 0);
-        sqlite3_finalize(q);
-    }
-    return any;
-}
-
 int store_invocation_ids(store_t *st, int64_t max, void (*fn)(void *ctx, const char *rid, size_t len),
                          void *ctx, int *complete, obs_err_t *err)
 {
@@ -243,7 +230,7 @@ int store_invocation_ids(store_t *st, int64_t max, void (*fn)(void *ctx, const c
     *complete = 0;
     if (rc)
         return rc;
-    if (sqlite3_prepare_v2(st->db, "SELECT request_id FROM invocations", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, SQL_INVOCATION_IDS, -1, &q, NULL) != SQLITE_OK)
         return store__dberr(st, err, "reading request ids");
     while ((step = sqlite3_step(q)) == SQLITE_ROW && n < max) {
         fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));

@@ -9,6 +9,7 @@
  * each). Past it, what is not in memory is read from SQLite again (waiting
  * for the writer); a rolled-back batch empties both (they are read again). */
 #include "store/schema.h"
+#include "common/hash.h"
 #include "store/store_int.h"
 #include "common/clock.h"
 #include "common/xalloc.h"
@@ -28,14 +29,6 @@ struct store_known_source {
     store_source_t row;
     char *path;               /* owned */
 };
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ULL;
-    return h;
-}
 
 void store__known_free(store_t *st)
 {
@@ -69,7 +62,7 @@ static char *stream_key(const char *log_group, const char *stream)
 
 static struct store_known_stream *stream_slot(struct store_known_stream *tab, int cap, const char *key)
 {
-    uint64_t k = fnv(key, strlen(key), 1469598103934665603ULL) & (uint64_t)(cap - 1);
+    uint64_t k = obs_fnv_str(OBS_FNV_INIT, key) & (uint64_t)(cap - 1);
     while (tab[k].key && strcmp(tab[k].key, key) != 0)
         k = (k + 1) & (uint64_t)(cap - 1);
     return &tab[k];
@@ -109,7 +102,7 @@ static struct store_known_source *source_slot(struct store_known_source *tab, in
                                               int64_t ino)
 {
     int64_t key[2] = { dev, ino };
-    uint64_t k = fnv(key, sizeof key, 1469598103934665603ULL) & (uint64_t)(cap - 1);
+    uint64_t k = obs_fnv(OBS_FNV_INIT, key, sizeof key) & (uint64_t)(cap - 1);
     while (tab[k].used && !(tab[k].row.dev == dev && tab[k].row.ino == ino))
         k = (k + 1) & (uint64_t)(cap - 1);
     return &tab[k];
@@ -157,7 +150,7 @@ static int load(store_t *st, obs_err_t *err)
     int rc, step, complete = 1;
     if ((rc = store__sync(st, err)))
         return rc;
-    if (sqlite3_prepare_v2(st->db, "SELECT id, log_group, stream FROM streams", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, SQL_STREAMS_ALL, -1, &q, NULL) != SQLITE_OK)
         return store__dberr(st, err, "reading streams");
     while ((step = sqlite3_step(q)) == SQLITE_ROW)
         if (!stream_put(st, stream_key((const char *)sqlite3_column_text(q, 1),

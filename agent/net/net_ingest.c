@@ -7,6 +7,7 @@
  * record's sender waits for that commit (inbox.h, acknowledgements): its
  * 200 means stored. */
 #include "agent/net/net_ingest.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 #include "common/clock.h"
 
@@ -55,11 +56,10 @@ void net_ingest_free(net_ingest_t *ni)
     free(ni);
 }
 
+/* FNV-1a of s, then of a separator */
 static uint64_t hash(uint64_t h, const char *s)
 {
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (h ^ 0x1f) * 1099511628211ULL;
+    return (obs_fnv_str(h, s) ^ 0x1f) * 1099511628211ULL;
 }
 
 /* The pipeline stream of an item's route (a direct-mapped cache in front of
@@ -71,7 +71,7 @@ static int stream_of(net_ingest_t *ni, const inbox_item_t *it, pipeline_stream_t
         forget_routes(ni);
         ni->epoch = pipeline_epoch(ni->pl);
     }
-    uint64_t h = hash(hash(hash(1469598103934665603ULL, it->function), it->log_group), it->stream);
+    uint64_t h = hash(hash(hash(OBS_FNV_INIT, it->function), it->log_group), it->stream);
     route_slot_t *slot = &ni->cache[h % CACHE_SIZE];
     if (slot->function && strcmp(slot->stream, it->stream) == 0 && strcmp(slot->function, it->function) == 0 &&
         strcmp(slot->log_group, it->log_group) == 0) {

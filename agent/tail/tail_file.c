@@ -8,6 +8,7 @@
  * the store are its callers' (a decoder can sit between its line reader and
  * the pipeline). */
 #include "agent/tail/tail_int.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -153,11 +154,11 @@ static void ring_add(tailed_t *t, const char *buf, int64_t n, int64_t at)
  * hold them all. */
 static int ring_hash(const tailed_t *t, int64_t from, int64_t to, uint64_t *out)
 {
-    uint64_t h = IDENT_HASH_INIT;
+    uint64_t h = OBS_FNV_INIT;
     if (from < t->ring_from || to > t->pos || from > to)
         return -1;
     for (int64_t o = from; o < to; o++)
-        h = ident_hash(h, &t->ring[o % TAIL_RING], 1);
+        h = obs_fnv(h, &t->ring[o % TAIL_RING], 1);
     *out = h;
     return 0;
 }

@@ -2,28 +2,21 @@
  * whether an open file is the file a checkpoint describes (see tail_int.h).
  * A leaf of agent/tail/: pread and hashing, no store, no pipeline. */
 #include "agent/tail/tail_int.h"
+#include "common/hash.h"
 
 #include <string.h>
 #include <unistd.h>
 
-uint64_t ident_hash(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ULL;
-    return h;
-}
-
 int ident_hash_at(int fd, int64_t from, int64_t len, uint64_t *out)
 {
     unsigned char buf[4096];
-    uint64_t h = IDENT_HASH_INIT;
+    uint64_t h = OBS_FNV_INIT;
     while (len > 0) {
         size_t want = len < (int64_t)sizeof buf ? (size_t)len : sizeof buf;
         ssize_t n = pread(fd, buf, want, (off_t)from);
         if (n != (ssize_t)want)
             return -1;
-        h = ident_hash(h, buf, want);
+        h = obs_fnv(h, buf, want);
         from += n;
         len -= n;
     }

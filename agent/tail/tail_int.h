@@ -26,10 +26,6 @@
 #define IDENT_HEAD_MAX 1024
 #define IDENT_WINDOW_MAX 1024
 
-/* FNV-1a, continued from h (start with IDENT_HASH_INIT). */
-#define IDENT_HASH_INIT 1469598103934665603ULL
-uint64_t ident_hash(uint64_t h, const void *p, size_t n);
-
 /* Hash of the len bytes of fd at from (pread); -1 when fewer are there. */
 int ident_hash_at(int fd, int64_t from, int64_t len, uint64_t *out);
 

@@ -3,20 +3,13 @@
  * step does not repeat itself, and a counter per reason. A leaf of
  * agent/tail/. */
 #include "agent/tail/tail_int.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t key_hash(const char *k)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *k; k++)
-        h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-    return h;
-}
 
 /* Insert k (owned) unless present: 1 when it was new. */
 static int set_add(tail_skips_t *s, char *k)
@@ -27,7 +20,7 @@ static int set_add(tail_skips_t *s, char *k)
         for (int i = 0; i < s->cap; i++) {
             if (!s->keys[i])
                 continue;
-            uint64_t j = key_hash(s->keys[i]) % (uint64_t)cap;
+            uint64_t j = obs_fnv_str(OBS_FNV_INIT, s->keys[i]) % (uint64_t)cap;
             while (keys[j])
                 j = (j + 1) % (uint64_t)cap;
             keys[j] = s->keys[i];
@@ -36,7 +29,7 @@ static int set_add(tail_skips_t *s, char *k)
         s->keys = keys;
         s->cap = cap;
     }
-    uint64_t j = key_hash(k) % (uint64_t)s->cap;
+    uint64_t j = obs_fnv_str(OBS_FNV_INIT, k) % (uint64_t)s->cap;
     while (s->keys[j]) {
         if (strcmp(s->keys[j], k) == 0) {
             free(k);
