@@ -110,10 +110,12 @@ struct store {
 typedef struct store_ckpt store_ckpt_t;
 #define STORE_CHECKPOINT_PAGES 16384   /* 64 MiB of WAL, as SQL_PRAGMAS_WRITER's */
 /* Checkpoint path's WAL on another thread and connection whenever a commit
- * of writer leaves more than pages in it; NULL (nothing changed) when
- * threads are not available. */
+ * of writer leaves more than pages in it, and on the committing thread past
+ * twice that; NULL (nothing changed) when threads are not available. */
 store_ckpt_t *store__ckpt_start(const char *path, sqlite3 *writer, int pages);
 void store__ckpt_set_pages(store_ckpt_t *ck, int pages);
+/* Checkpoints run by commits past twice the threshold (0 for NULL). */
+int64_t store__ckpt_catchups(store_ckpt_t *ck);
 void store__ckpt_stop(store_ckpt_t *ck, sqlite3 *writer);
 
 /* ---- writer_known.c: streams and checkpoints held in memory ---------------- */
