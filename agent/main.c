@@ -212,6 +212,21 @@ int main(int argc, char **argv)
         return 1;
     }
     obs_log(OBS_LOG_DEBUG, "store %s open; %d path%s", cli.db, cli.npaths, cli.npaths == 1 ? "" : "s");
+    if (!cli.once) {
+        /* an import that was killed left the time indexes to build (an
+         * import that runs now builds them at its end) */
+        int64_t built = 0;
+        double t0 = obs_mono_s();
+        if (store_build_deferred(st, &built, &err)) {
+            obs_log(OBS_LOG_ERROR, "%s", err.msg);
+            store_close(st, NULL);
+            agent_cli_free(&cli);
+            return 1;
+        }
+        if (built)
+            obs_log(OBS_LOG_INFO, "built the %lld time index%s an interrupted import left, in %.1f s",
+                    (long long)built, built == 1 ? "" : "es", obs_mono_s() - t0);
+    }
     forward_t *fwd = NULL;
     if (cli.forward) {
         forward_opts_t fo = { cli.forward, cli.db, cli.ro.max_age_ms, 0 };
@@ -274,9 +289,11 @@ int main(int argc, char **argv)
     }
     if (!rc && rep.interrupted)
         obs_log(OBS_LOG_WARN, "interrupted in file %d of %d (%.1f of %.1f MB read, %lld lines); what was read "
-                "is stored, and running the same command again resumes where it stopped",
+                "is stored, and running the same command again resumes where it stopped%s",
                 rep.files_done, rep.files_found, (double)rep.bytes_done / 1e6, (double)rep.bytes_total / 1e6,
-                (long long)pipeline_stats(pl)->lines);
+                (long long)pipeline_stats(pl)->lines,
+                rep.indexes_left ? " (queries scan by time until then: the time indexes are built at the "
+                                   "end of an import, or when obsagent next opens the store)" : "");
     pipeline_free(pl);
     agent_cli_free(&cli);
     return rc || rep.files_failed || missing ? 1 : rep.interrupted ? 130 : 0;

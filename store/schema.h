@@ -380,10 +380,31 @@
 "ALTER TABLE rollup_minute ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0;\n" \
 "ALTER TABLE rollup_hour ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0;\n"
 
+/* ---- v13: indexes a bulk import builds at its end ------------------------- */
+/* An import into a store that holds less than it brings drops the indexes
+ * by time of events and builds them once at its end, sorting (store/schema.c,
+ * store_defer_time_indexes): each index dropped is named here, with its
+ * CREATE statement, in the transaction that drops it, so that one a kill
+ * left out is built by the next obsagent (agent/main.c, tail_import.c). */
+#define SQL_V13 \
+"CREATE TABLE deferred_index(name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, \
-                           SQL_V11, SQL_V12 }
-#define STORE_SCHEMA_VERSION 12
+                           SQL_V11, SQL_V12, SQL_V13 }
+#define STORE_SCHEMA_VERSION 13
+
+/* ---- deferred indexes (v13) -------------------------------------------- */
+
+#define SQL_DEFERRED_COUNT "SELECT count(*) FROM deferred_index"
+#define SQL_DEFERRED_LIST "SELECT name, sql FROM deferred_index ORDER BY name"
+#define SQL_DEFERRED_ADD \
+"INSERT OR IGNORE INTO deferred_index(name, sql)\n" \
+"  SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name = ?1"
+#define SQL_DEFERRED_DONE "DELETE FROM deferred_index WHERE name = ?1"
+#define SQL_INDEX_EXISTS "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1"
+/* the events a store holds, at most (retention leaves gaps in the ids) */
+#define SQL_EVENTS_SPAN "SELECT coalesce(max(id) - min(id) + 1, 0) FROM events"
 
 /* ---- connection pragmas ------------------------------------------------ */
 

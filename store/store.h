@@ -241,6 +241,18 @@ int store_txn_idle(const store_t *st);
 /* How long a write waits for another connection's lock (default 5000 ms). */
 void store_set_busy_timeout(store_t *st, int ms);
 
+/* A bulk import: when input_bytes is at least STORE_DEFER_BYTES_PER_EVENT
+ * times the events the store holds, drop the indexes of events by time
+ * (events_ts, events_report: each insert lands anywhere in them) and name
+ * them in deferred_index, in a transaction of their own; *deferred_out = 1
+ * then, and also when a killed import left them to build. store_build_deferred
+ * builds what deferred_index names, sorting once (*built_out: how many).
+ * Both run between batches (after store_commit; else an error). Queries
+ * meanwhile scan where they would have used the indexes. */
+#define STORE_DEFER_BYTES_PER_EVENT 200
+int store_defer_time_indexes(store_t *st, int64_t input_bytes, int *deferred_out, obs_err_t *err);
+int store_build_deferred(store_t *st, int64_t *built_out, obs_err_t *err);
+
 /* Commit when the batch is full (batch_rows) or old (batch_ms). Call only at
  * a point where every pending row's checkpoint has been put. */
 int store_maybe_commit(store_t *st, obs_err_t *err);

@@ -119,6 +119,7 @@ typedef struct import_report {
     int interrupted;              /* stopped by opts->stop: files_done of files_found read */
     int files_done;
     int64_t bytes_done, bytes_total;
+    int indexes_left;             /* interrupted: the time indexes wait for the next open */
 } import_report_t;
 
 /* Import every path ("-" = stdin). Stops at the first store error; a file

@@ -371,6 +371,11 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
         pg.total_bytes += fl.v[i].size;
     c.pg = &pg;
     c.stop = o->stop;
+    /* bringing at least as much as the store holds: the indexes by time are
+     * built once at the end (store.h, store_defer_time_indexes) */
+    int deferred = 0;
+    if ((rc = store_commit(st, err)) || (rc = store_defer_time_indexes(st, pg.total_bytes, &deferred, err)))
+        goto out;
     /* what was rotated away, copied or lost since the last run */
     if ((rc = tail__recover(st, &c.sc, &fl, &fs, err)))
         goto out;
@@ -395,6 +400,14 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
         goto out;
     rc = store_commit(st, err);   /* interrupted too: what was read is stored */
     rep->interrupted = stopped(&c);
+    if (!rc && deferred && !rep->interrupted) {
+        /* a part of the import's time: with the indexes, queries need not scan */
+        progress_draw(&pg, pipeline_stats(pl), 1);
+        if (pg.on)
+            fprintf(stderr, "  building the time indexes");
+        rc = store_build_deferred(st, NULL, err);
+    }
+    rep->indexes_left = deferred && rep->interrupted;
 out:
     rep->files_done = pg.file_no;
     rep->bytes_done = pg.done_bytes;

@@ -6,7 +6,8 @@
  * v8 store v9's init types (from the durations its REPORTs had) and timing,
  * a v9 store v10's flags on its events of absurd times, a v10 store v11's
  * forwarding watermark, a v11 store v12's evicted counts (0 for the rollups
- * it had); a read-only open of an old store refuses
+ * it had), a v12 store v13's empty deferred_index (its time indexes
+ * intact); a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -48,6 +49,8 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
+/* Take v13's deferred_index away (a v12 store). */
+#define UNDO_V13 "DROP TABLE deferred_index;"
 /* Take v12's evicted counts away (a v11 store). */
 #define UNDO_V12 \
     "ALTER TABLE rollup_minute DROP COLUMN evicted; ALTER TABLE rollup_hour DROP COLUMN evicted;"
@@ -137,7 +140,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 12);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 13);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors + evicted FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -180,7 +183,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -218,7 +221,7 @@ static void test_v5_migrates_to_v6(void)
  * invocations after. */
 static void test_v6_migrates_to_v7(void)
 {
-    store_t *st = downgraded("v6", UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
+    store_t *st = downgraded("v6", UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                              "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                              "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                              "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
@@ -269,7 +272,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V12 UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
+                              UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -309,7 +312,7 @@ static void test_v7_sources_migrate_to_v8(void)
  * timing 0, and the view names the kind. */
 static void test_v8_migrates_to_v9(void)
 {
-    store_t *st = downgraded("v8", UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
+    store_t *st = downgraded("v8", UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                              "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                              "  VALUES('cold', 1, 20, 150.5, 1);"
@@ -337,7 +340,7 @@ static void test_v8_migrates_to_v9(void)
  * them by arrival is made (v10). */
 static void test_v9_flags_absurd_times(void)
 {
-    store_t *st = downgraded("v9", UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
+    store_t *st = downgraded("v9", UNDO_V13 UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
                              "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
                              "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
@@ -365,7 +368,7 @@ static void test_v9_flags_absurd_times(void)
  * max(id) + 1, are above it), never when it deletes older ones. */
 static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
 {
-    store_t *st = downgraded("v10", UNDO_V12 UNDO_V11 "PRAGMA user_version=10;");
+    store_t *st = downgraded("v10", UNDO_V13 UNDO_V12 UNDO_V11 "PRAGMA user_version=10;");
     sqlite3 *db;
     if (!st)
         return;
@@ -394,7 +397,7 @@ static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
  * none of their events was evicted. */
 static void test_v11_migrates_to_v12_nothing_evicted(void)
 {
-    store_t *st = downgraded("v11", UNDO_V12
+    store_t *st = downgraded("v11", UNDO_V13 UNDO_V12
                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 7);"
                              "INSERT INTO rollup_hour(function, hour, events) VALUES('fn', 0, 7);"
                              "PRAGMA user_version=11;");
@@ -409,7 +412,22 @@ static void test_v11_migrates_to_v12_nothing_evicted(void)
     cleanup();
 }
 
+/* v12 -> v13: nothing is deferred, the time indexes stay. */
+static void test_v12_migrates_to_v13_nothing_deferred(void)
+{
+    store_t *st = downgraded("v12", UNDO_V13 "PRAGMA user_version=12;");
+    if (!st)
+        return;
+    sqlite3 *db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM deferred_index"), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('events_ts', 'events_report')"), 2);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
+    TEST(test_v12_migrates_to_v13_nothing_deferred),
     TEST(test_v11_migrates_to_v12_nothing_evicted),
     TEST(test_v9_flags_absurd_times),
     TEST(test_v10_migrates_to_v11_watermark_follows_deletes),
