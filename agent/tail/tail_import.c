@@ -325,6 +325,24 @@ static int import_stdin(reader_ctx_t *c, import_report_t *rep, obs_err_t *err)
     return rc == 1 ? 0 : rc;
 }
 
+/* What the files hold past their checkpoints: what this import will read
+ * (a file whose checkpoint no longer fits counts whole). */
+static int64_t unread_bytes(store_t *st, const file_list_t *fl)
+{
+    int64_t n = 0;
+    for (int i = 0; i < fl->n; i++) {
+        store_source_t src;
+        int found = 0;
+        obs_err_t e;
+        if (store_source_find(st, fl->v[i].dev, fl->v[i].ino, &src, NULL, &found, &e) == 0 && found &&
+            src.offset <= fl->v[i].size)
+            n += fl->v[i].size - src.offset;
+        else
+            n += fl->v[i].size;
+    }
+    return n;
+}
+
 int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *const *paths, int npaths,
                  import_report_t *rep, obs_err_t *err)
 {
@@ -374,7 +392,8 @@ int import_paths(store_t *st, pipeline_t *pl, const import_opts_t *o, char *cons
     /* bringing at least as much as the store holds: the indexes by time are
      * built once at the end (store.h, store_defer_time_indexes) */
     int deferred = 0;
-    if ((rc = store_commit(st, err)) || (rc = store_defer_time_indexes(st, pg.total_bytes, &deferred, err)))
+    if ((rc = store_commit(st, err)) ||
+        (rc = store_defer_time_indexes(st, unread_bytes(st, &fl), &deferred, err)))
         goto out;
     /* what was rotated away, copied or lost since the last run */
     if ((rc = tail__recover(st, &c.sc, &fl, &fs, err)))

@@ -71,6 +71,24 @@ fi
 check_eq "3. resumed: built, nothing pending" "$(idx "$T/int.db") $(pending "$T/int.db")" "2 0"
 check_eq "3. every line once" "$(events "$T/int.db")" "$LINES $LINES"
 
+# 5. what an import will read is what its files hold past their checkpoints:
+# running the same import again on lines long enough that the files' sizes
+# pass 200 bytes per stored event leaves the indexes as they are (their root
+# pages do not move), and so does a small addition
+mkdir -p "$T/long/fn"
+awk 'BEGIN { for (i = 0; i < 4000; i++) { s = sprintf("2026-11-01T00:%02d:%02d.000Z\tinfo\tline %d ", (i / 60) % 60, i % 60, i);
+      while (length(s) < 420) s = s "payload "; print s } }' >"$T/long/fn/s.log"
+"$OBSAGENT" --once -q --db "$T/long.db" "$T/long" >"$T/long1.out" 2>&1 || fail "5. import" "$T/long1.out"
+roots() { sql "$T/long.db" "SELECT group_concat(rootpage) FROM (SELECT rootpage FROM sqlite_schema WHERE name IN ('events_ts', 'events_report') ORDER BY name)"; }
+r1=$(roots)
+check_eq "5. imported, indexes built" "$(idx "$T/long.db") $(pending "$T/long.db")" "2 0"
+"$OBSAGENT" --once -q --db "$T/long.db" "$T/long" >"$T/long2.out" 2>&1 || fail "5. again" "$T/long2.out"
+check_eq "5. the same import again: nothing read, the indexes not rebuilt" "$(roots)" "$r1"
+echo "2026-11-01T02:00:00.000Z	info	one more" >>"$T/long/fn/s.log"
+"$OBSAGENT" --once -q --db "$T/long.db" "$T/long" >"$T/long3.out" 2>&1 || fail "5. one line more" "$T/long3.out"
+check_eq "5. one line more: the indexes not rebuilt" "$(roots)" "$r1"
+check_eq "5. every line once" "$(events "$T/long.db")" "4001 4001"
+
 # 4. SIGKILL during the import: a follow agent's open builds them
 "$OBSAGENT" --once --no-progress --db "$T/kill.db" "$T/logs" >"$T/kill.out" 2>&1 &
 pid=$!
