@@ -43,6 +43,7 @@ check_eq "2. every line once" "$(events "$T/parts.db")" "$LINES $LINES"
 "$OBSQ" --db "$T/parts.db" "$Q" >"$T/q_parts" 2>&1
 check_grep "2. the REPORT query answers" "$T/q_once" "[0-9]"
 check "2. REPORT stats by hour: same answer from either store" cmp -s "$T/q_once" "$T/q_parts"
+check_fail "2. no note once the indexes are built" grep -q "indexes by time are not built" "$T/q_once"
 "$OBSQ" --db "$T/once.db" "$Q2" >"$T/q2_once" 2>&1
 "$OBSQ" --db "$T/parts.db" "$Q2" >"$T/q2_parts" 2>&1
 check "2. count by 30 minutes: same answer" cmp -s "$T/q2_once" "$T/q2_parts"
@@ -63,6 +64,7 @@ if [ "$rc" -eq 130 ]; then
     "$OBSQ" --db "$T/int.db" --start 2026-11-01T01:00:00Z --end 2027-01-01T00:00:00Z 'stats count(*) as n' \
         >"$T/q_int" 2>&1
     check_grep "3. a query by time meanwhile counts what is stored" "$T/q_int" "(^|[^0-9])$stored([^0-9]|$)"
+    check_grep "3. and notes why it scans" "$T/q_int" "^note: the store's indexes by time are not built yet"
 else
     # the import ended before the signal came: nothing to check but the end state
     check_eq "3. the import ended (exit 0)" "$rc" 0
