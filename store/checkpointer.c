@@ -16,7 +16,8 @@
  * what is left itself, on the writer's connection between two transactions
  * (PASSIVE again: a reader's snapshot still holds its frames), and the next
  * write starts the WAL over. The WAL then stays under twice the threshold
- * plus one batch's pages (docs/operations.md, "Bounds"). */
+ * plus two batches' pages (the second when this thread held a lock at the
+ * moment the WAL could have started over; docs/security.md, "Bounds"). */
 #include "store/store_int.h"
 #include "common/xalloc.h"
 
