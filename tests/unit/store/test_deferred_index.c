@@ -83,31 +83,39 @@ static int64_t indexes_present(store_t *st)
 }
 
 /* n events whose times come in no order, every 5th a REPORT of duration i */
-static void append(fixture_t *f, int from, int n)
+/* Event i (its time in no order, every 5th a REPORT of duration i) into the
+ * open batch. */
+static void append_one(fixture_t *f, int i)
 {
     obs_err_t err;
     char msg[96];
-    for (int i = from; i < from + n; i++) {
-        store_event_t ev;
-        memset(&ev, 0, sizeof ev);
-        ev.ts_ms = 1700000000000LL + (int64_t)((i * 7919) % 100000) * 1000;
-        ev.ingest_ms = ev.ts_ms;
-        ev.stream_id = f->stream;
-        ev.duration = ev.billed_duration = ev.init_duration = NAN;
-        ev.restore_duration = ev.billed_restore_duration = NAN;
-        ev.memory_size = ev.max_memory_used = ev.json_at = -1;
-        if (i % 5 == 0) {
-            ev.kind = STORE_KIND_REPORT;
-            ev.type = "REPORT";
-            ev.duration = i;
-            snprintf(msg, sizeof msg, "REPORT RequestId: r%d Duration: %d ms", i, i);
-        } else {
-            snprintf(msg, sizeof msg, "line %d of the handler", i);
-        }
-        ev.message = obs_span(msg, strlen(msg));
-        ev.full_text = 1;
-        CHECK_EQ_INT(store_event_append(f->st, &ev, NULL, &err), 0);
+    store_event_t ev;
+    memset(&ev, 0, sizeof ev);
+    ev.ts_ms = 1700000000000LL + (int64_t)((i * 7919) % 100000) * 1000;
+    ev.ingest_ms = ev.ts_ms;
+    ev.stream_id = f->stream;
+    ev.duration = ev.billed_duration = ev.init_duration = NAN;
+    ev.restore_duration = ev.billed_restore_duration = NAN;
+    ev.memory_size = ev.max_memory_used = ev.json_at = -1;
+    if (i % 5 == 0) {
+        ev.kind = STORE_KIND_REPORT;
+        ev.type = "REPORT";
+        ev.duration = i;
+        snprintf(msg, sizeof msg, "REPORT RequestId: r%d Duration: %d ms", i, i);
+    } else {
+        snprintf(msg, sizeof msg, "line %d of the handler", i);
     }
+    ev.message = obs_span(msg, strlen(msg));
+    ev.full_text = 1;
+    CHECK_EQ_INT(store_event_append(f->st, &ev, NULL, &err), 0);
+}
+
+/* Events from..from+n-1, committed. */
+static void append(fixture_t *f, int from, int n)
+{
+    obs_err_t err;
+    for (int i = from; i < from + n; i++)
+        append_one(f, i);
     CHECK_EQ_INT(store_commit(f->st, &err), 0);
 }
 
@@ -210,15 +218,7 @@ static void a_kill_leaves_them_to_the_next_open(void)
     int64_t range_more = q_int(f.st, RANGE_COUNT);
     CHECK(range_more > range);
     /* not inside a batch */
-    store_event_t ev;
-    memset(&ev, 0, sizeof ev);
-    ev.ts_ms = ev.ingest_ms = 1;
-    ev.stream_id = f.stream;
-    ev.duration = ev.billed_duration = ev.init_duration = NAN;
-    ev.restore_duration = ev.billed_restore_duration = NAN;
-    ev.memory_size = ev.max_memory_used = ev.json_at = -1;
-    ev.message = obs_span("open batch", 10);
-    CHECK_EQ_INT(store_event_append(f.st, &ev, NULL, &err), 0);
+    append_one(&f, 3001);
     CHECK_EQ_INT(store_build_deferred(f.st, NULL, &err), OBS_EDB);
     CHECK(strstr(err.msg, "not committed") != NULL);
     CHECK_EQ_INT(store_defer_time_indexes(f.st, 1000000, &deferred, &err), OBS_EDB);
