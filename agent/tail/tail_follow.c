@@ -91,6 +91,7 @@ static int restart(follower_t *f, tailed_t *t, obs_err_t *err)
         rc = tail__add(f, &fs.v[i], err);
     tail__founds_free(&fs);
     tail_file_start(t, 0, NULL, f->o->max_line);
+    t->empty_seen_ms = 0;   /* its next look says when it was empty */
     t->dirty = 1;
     store_counter_add(f->st, "files_truncated", 1);
     return rc;
@@ -110,6 +111,26 @@ static int lost_rotated(follower_t *f, tailed_t *t, obs_err_t *err)
                           "a rotated file rewritten before it was read to its end", err);
     if (!rc)
         rc = store_source_delete(f->st, t->dev, t->ino, err);
+    return rc;
+}
+
+/* t's first bytes, nothing read of it before (t->empty_seen_ms): a copy
+ * made by copytruncate before they were written holds bytes that were never
+ * read, and nothing else says so (the file only grew, as far as what was
+ * read of it can tell). Its siblings written since it was seen empty that
+ * no checkpoint knows and that are not a copy of it are read from their
+ * head. */
+static int first_bytes(follower_t *f, tailed_t *t, obs_err_t *err)
+{
+    tail_scope_t sc;
+    tail_founds_t fs = { 0 };
+    int64_t seen_ms = t->empty_seen_ms;
+    t->empty_seen_ms = 0;
+    tail__scope(f, &sc);
+    int rc = tail__live_siblings(f->st, &sc, t->path, seen_ms, &fs, err);
+    for (int i = 0; i < fs.n && !rc; i++)
+        rc = tail__add(f, &fs.v[i], err);
+    tail__founds_free(&fs);
     return rc;
 }
 
@@ -155,6 +176,12 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
             return rc;
         t->size_seen = (int64_t)sb.st_size;
         if ((rc = tail_file_stream(t, f->pl, err)))
+            return rc;
+    }
+    if (t->pos == 0 && !t->rotated) {
+        if (ch == TAIL_UNCHANGED && !t->empty_seen_ms)
+            t->empty_seen_ms = t->mtime_seen;   /* empty since (at least) its mtime */
+        else if (ch == TAIL_GREW && t->empty_seen_ms && (rc = first_bytes(f, t, err)))
             return rc;
     }
     if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)

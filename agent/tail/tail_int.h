@@ -237,6 +237,11 @@ typedef struct tailed {
     int committed;
     store_source_t done;
     int64_t first_offset;
+    /* nothing read of it yet (at offset 0): the file's mtime when it was
+     * first seen so (a look, or a checkpoint at 0), else 0. Its first bytes
+     * may come after a copytruncate that took bytes it never read; its
+     * siblings written since are looked at then (tail_follow.c). */
+    int64_t empty_seen_ms;
 } tailed_t;
 
 /* Take an open file in (fd is the object's now). spelled: see file_entry_t. */
@@ -390,12 +395,14 @@ int tail__content_gone(store_t *st, const tail_scope_t *sc, const char *path, co
  * offset; bytes the copy lacks are counted as missed). */
 int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_founds_t *out, obs_err_t *err);
 
-/* A path just found naming a new file (t: the one it named, now rotated):
- * its rotated siblings that no checkpoint and no tailed file knows and that
- * were written since t was last looked at were rotated away between two
- * scans: to *out, from their head. */
-int tail__live_siblings(store_t *st, const tail_scope_t *sc, const tailed_t *t, tail_founds_t *out,
-                        obs_err_t *err);
+/* A followed path just found naming a new file, or whose file, nothing
+ * read of it yet, has its first bytes now: its rotated siblings that no
+ * checkpoint and no tailed file knows, that are not a copy of the file at
+ * the path now, and that were written since seen_ms (the mtime of the
+ * path's file when last looked at) were rotated away between two looks: to
+ * *out, from their head. */
+int tail__live_siblings(store_t *st, const tail_scope_t *sc, const char *path, int64_t seen_ms,
+                        tail_founds_t *out, obs_err_t *err);
 
 /* ---- follow mode: the follower --------------------------------------------- */
 

@@ -496,18 +496,36 @@ static char **listed(listing_t *ls, const char *dir, int *n)
     return ls->names;
 }
 
+/* Is the file (fd, size) a copy of the file now at `now` (its first bytes,
+ * up to a KiB, are that file's; a file truncated since is shorter than
+ * them)? Such a copy's lines are read from the file itself. */
+static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
+{
+    int64_t len = size < IDENT_HEAD_MAX ? size : IDENT_HEAD_MAX;
+    uint64_t a, b;
+    return now >= 0 && len > 0 && now_size >= len && ident_hash_at(fd, 0, len, &a) == 0 &&
+           ident_hash_at(now, 0, len, &b) == 0 && a == b;
+}
+
 /* Rotated siblings of a followed path that no checkpoint knows, not a copy
- * of what one read, and written after the path's file as last seen (mtime
- * against mtime: the writer's clock): rotated away before the agent saw
- * them (twice or more while it was down). Read from their head. Only the
- * names that start with the file's stem are looked at (a binary search in
- * the sorted listing). */
+ * of what one read nor of the file at the path now, and written after the
+ * path's file as last seen (mtime against mtime: the writer's clock):
+ * rotated away before the agent saw them (twice or more while it was down,
+ * or a copytruncate of bytes it had not read). Read from their head. Only
+ * the names that start with the file's stem are looked at (a binary search
+ * in the sorted listing). */
 static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *rs, listing_t *ls,
                             const char *path, int64_t seen_ms, tail_founds_t *out)
 {
     char dir[PATH_MAX], prefix[PATH_MAX];
     const char *base;
+    struct stat nsb;
     int n;
+    int now = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (now >= 0 && fstat(now, &nsb) != 0) {
+        close(now);
+        now = -1;
+    }
     split(path, dir, sizeof dir, &base);
     char **names = listed(ls, dir, &n);
     const char *dot = strrchr(base, '.');
@@ -529,7 +547,8 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         int fd = open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;
-        if (ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) || known(rs, fd, &sb)) {
+        if (ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) || known(rs, fd, &sb) ||
+            copy_of_now(fd, (int64_t)sb.st_size, now, now >= 0 ? (int64_t)nsb.st_size : 0)) {
             close(fd);
         } else {
             obs_log(OBS_LOG_INFO, "%s: rotated away unread (after %s was last looked at): read from its head",
@@ -539,6 +558,8 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         }
         free(p);
     }
+    if (now >= 0)
+        close(now);
     return 0;
 }
 
@@ -623,14 +644,14 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
     return 0;
 }
 
-int tail__live_siblings(store_t *st, const tail_scope_t *sc, const tailed_t *t, tail_founds_t *out,
-                        obs_err_t *err)
+int tail__live_siblings(store_t *st, const tail_scope_t *sc, const char *path, int64_t seen_ms,
+                        tail_founds_t *out, obs_err_t *err)
 {
     rows_t rs = { 0 };
     listing_t ls = { "", NULL, 0 };
     int rc = store_sources_each(st, collect_row, &rs, err);
     if (!rc)
-        rc = unknown_siblings(st, sc, &rs, &ls, t->path, t->mtime_seen, out);
+        rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, out);
     free_names(ls.names);
     rows_free(&rs);
     return rc;

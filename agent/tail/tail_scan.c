@@ -81,6 +81,8 @@ static int add_tailed(follower_t *f, tail_found_t *found, const store_source_t *
     int64_t now = obs_mono_ms();
     t->first_offset = found->offset;
     t->rotated = found->rotated;
+    if (ck && ck->offset == 0 && found->offset == 0 && !t->rotated)
+        t->empty_seen_ms = ck->updated_ms;   /* nothing read of it when it was last looked at */
     t->rotated_ms = now;
     t->last_data_ms = t->last_used_ms = now;
     t->used_turn = f->turn;
@@ -263,7 +265,7 @@ int tail__scan(follower_t *f, obs_err_t *err)
             tail_founds_t fs = { 0 };
             tail__mark_rotated(f, t);
             tail__scope(f, &sc);
-            rc = tail__live_siblings(f->st, &sc, t, &fs, err);
+            rc = tail__live_siblings(f->st, &sc, e->path, t->mtime_seen, &fs, err);
             if (!rc)
                 rc = add_founds(f, &fs, err);
             else

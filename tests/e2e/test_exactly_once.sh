@@ -10,7 +10,9 @@
 # common 2 KiB banner. (3) One file, many names: a path spelled three ways,
 # a symlink beside its file, a symlinked path re-pointed, a symlink loop, a
 # tree 40 directories deep. (4) One writer per store: a follow agent and
-# --once, two agents started at once on a new store.
+# --once, two agents started at once on a new store. (5) Rotations between
+# two looks of a running agent (SIGSTOP): copytruncate of bytes never read,
+# a backup copy, numbered renames twice.
 . "$(dirname "$0")/lib.sh"
 need obsagent
 command -v sqlite3 >/dev/null 2>&1 || { fail "sqlite3 CLI not found"; finish; }
@@ -326,6 +328,103 @@ while [ $k -le 5 ]; do
 done
 check_eq "4. two agents started at once on a new store (5 times): one runs, the other names it, 50 lines once" \
     "$bad" 0
+
+# ---- 5. rotations between two looks of a running agent -----------------------------------
+# The agent stopped (SIGSTOP: a paused container, a loaded machine, a store
+# locked for a while) while the writer rotates, so that the agent's next look
+# finds the result of more than one change.
+section 5
+# sleep_looked — long enough for the agent to have looked at its
+# files since the last change and committed what it saw (poll 100 ms, batch 1 s)
+sleep_looked() { sleep 1.3; }
+
+# copytruncate of bytes the agent never read: it had read its file to the
+# end, seen it truncated (empty), and then the next 100 lines were written,
+# copied away and truncated before it looked again; the file only seems to
+# have grown (from 0), the lines are in the copy alone
+L=$T/g5/logs
+DB=$T/g5.db
+ERR=$T/g5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" g5 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" g5 100 >/dev/null
+cp "$F" "$F.1" && : >"$F"
+sleep_looked
+kill -STOP "$AGENT"
+$WRITER "$F" g5 101 200
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" g5 201 250
+kill -CONT "$AGENT"
+wait_count "$DB" g5 250 >/dev/null
+sleep 0.3
+stop_agent "5. copytruncate of unread bytes" "$ERR"
+expect_exact "5. copytruncate of bytes never read, between two looks: 250 lines once each" "$DB" g5 250 "$ERR" "$L"
+check_grep "5. ... the copy said read from its head" "$ERR" "$F.1: rotated away unread .*read from its head"
+
+# the same while the agent is down: its checkpoint says nothing was read of
+# the (empty) file; restarted after the copy and the truncation
+$WRITER "$F" g5 251 350
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" g5 350 >/dev/null
+cp "$F" "$F.1" && : >"$F"
+sleep_looked
+kill_agent
+$WRITER "$F" g5 351 450
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" g5 451 500
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" g5 500 >/dev/null
+sleep 0.3
+stop_agent "5. copytruncate of unread bytes while down" "$ERR"
+expect_exact "5. ... and while the agent is down: 500 lines once each" "$DB" g5 500 "$ERR" "$L"
+
+# a copy that was not followed by a truncation (a backup, cp s.log
+# s.log.bak) of a file nothing was read of: its lines are read from the file,
+# not twice
+L=$T/b5/logs
+DB=$T/b5.db
+ERR=$T/b5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+: >"$F"
+start_agent "$L" "$DB" "$ERR"
+sleep_looked
+kill -STOP "$AGENT"
+$WRITER "$F" b5 1 100
+cp "$F" "$F.bak"
+$WRITER "$F" b5 101 120
+kill -CONT "$AGENT"
+wait_count "$DB" b5 120 >/dev/null
+sleep 0.5
+stop_agent "5. a backup copy" "$ERR"
+expect_exact "5. a copy of a file nothing was read of, the file not truncated: 120 lines once each" \
+    "$DB" b5 120 "$ERR" "$L"
+
+# logrotate's numbered renames, twice between two looks: s.log -> s.log.1,
+# a new s.log written, s.log.1 -> s.log.2, s.log -> s.log.1, a new s.log;
+# the middle file (s.log.1 now) was never seen under any name
+L=$T/r5/logs
+DB=$T/r5.db
+ERR=$T/r5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" r5 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" r5 100 >/dev/null
+sleep_looked
+kill -STOP "$AGENT"
+$WRITER "$F" r5 101 150
+mv "$F" "$F.1"
+$WRITER "$F" r5 151 250
+mv "$F.1" "$F.2" && mv "$F" "$F.1"
+$WRITER "$F" r5 251 300
+kill -CONT "$AGENT"
+wait_count "$DB" r5 300 >/dev/null
+sleep 0.3
+stop_agent "5. renamed twice" "$ERR"
+expect_exact "5. numbered renames twice between two looks: 300 lines once each" "$DB" r5 300 "$ERR" "$L"
 
 section end
 finish
