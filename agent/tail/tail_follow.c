@@ -79,14 +79,14 @@ static int flush_event(follower_t *f, tailed_t *t, obs_err_t *err)
  * of that content is read from its copy when copytruncate made one (from
  * the start of the partial line), and the file from 0. The pending
  * multi-line event was read from the old content: stored first. */
-static int restart(follower_t *f, tailed_t *t, obs_err_t *err)
+static int restart(follower_t *f, tailed_t *t, int64_t seen_ms, obs_err_t *err)
 {
     tail_scope_t sc;
     tail_founds_t fs = { 0 };
     int rc = flush_event(f, t, err);
     tail__scope(f, &sc);
     if (!rc)
-        rc = tail__live_copy(f->st, &sc, t, &fs, err);
+        rc = tail__live_copy(f->st, &sc, t, seen_ms, &fs, err);
     for (int i = 0; i < fs.n && !rc; i++)
         rc = tail__add(f, &fs.v[i], err);
     tail__founds_free(&fs);
@@ -166,13 +166,13 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     }
     if ((rc = tail_file_stream(t, f->pl, err)))
         return rc;
-    int64_t size_before = t->size_seen;
+    int64_t size_before = t->size_seen, mtime_before = t->mtime_seen;
     tail_change_t ch = tail_file_check(t, &sb);
     if (ch == TAIL_TRUNCATED || ch == TAIL_REWRITTEN) {
         t->size_seen = size_before;   /* what its content was known to have */
         if (t->rotated)
             return lost_rotated(f, t, err);
-        if ((rc = restart(f, t, err)))
+        if ((rc = restart(f, t, mtime_before, err)))
             return rc;
         t->size_seen = (int64_t)sb.st_size;
         if ((rc = tail_file_stream(t, f->pl, err)))

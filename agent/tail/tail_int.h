@@ -391,9 +391,13 @@ int tail__content_gone(store_t *st, const tail_scope_t *sc, const char *path, co
                        obs_err_t *err);
 
 /* A file just found truncated or rewritten while it was read (t: what was
- * read of it): its copy among its siblings, if any, to *out (at t's read
- * offset; bytes the copy lacks are counted as missed). */
-int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_founds_t *out, obs_err_t *err);
+ * read of it; seen_ms: its mtime when last looked at): its copy among its
+ * siblings, if any, to *out (at t's read offset; bytes the copy lacks are
+ * counted as missed), and siblings written since that no checkpoint knows
+ * (it was copied and truncated again before this look: from their head;
+ * the copy of what was read is gone then, counted as missed). */
+int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, int64_t seen_ms, tail_founds_t *out,
+                    obs_err_t *err);
 
 /* A followed path just found naming a new file, or whose file, nothing
  * read of it yet, has its first bytes now: its rotated siblings that no

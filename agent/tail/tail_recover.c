@@ -591,7 +591,8 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
 
 /* ---- while running ---------------------------------------------------------------- */
 
-int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_founds_t *out, obs_err_t *err)
+int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, int64_t seen_ms, tail_founds_t *out,
+                    obs_err_t *err)
 {
     store_source_t k;
     char *cpath = NULL;
@@ -602,23 +603,36 @@ int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, tail_found
     int fd = find_copy(st, sc, t->path, &k, t->dev, t->ino, out, &cpath, &csb, &how, err, &rc);
     if (rc)
         return rc;
-    if (fd < 0) {
-        if (k.size > k.offset)
-            return tail__missed(st, t->path, k.offset, k.size - k.offset,
-                                "truncated (or rewritten) before it was read to its end, and no copy of it "
-                                "was found",
-                                err);
-        return 0;
+    if (fd >= 0) {
+        int64_t from = how == 1 ? k.offset : (int64_t)csb.st_size;
+        obs_log(OBS_LOG_INFO, "%s was truncated; its copy %s is read from byte %lld", t->path, cpath,
+                (long long)from);
+        store_counter_add(st, "files_recovered", 1);
+        found_add(out, sc, cpath, t->name_as ? t->name_as : t->path, fd, &csb, from, 1, &k);
+        free(cpath);
+        if (how == 1 && k.size > (int64_t)csb.st_size &&
+            (rc = tail__missed(st, t->path, (int64_t)csb.st_size, k.size - (int64_t)csb.st_size,
+                               "copytruncate: lines written between the copy and the truncation", err)))
+            return rc;
     }
-    int64_t from = how == 1 ? k.offset : (int64_t)csb.st_size;
-    obs_log(OBS_LOG_INFO, "%s was truncated; its copy %s is read from byte %lld", t->path, cpath, (long long)from);
-    store_counter_add(st, "files_recovered", 1);
-    found_add(out, sc, cpath, t->name_as ? t->name_as : t->path, fd, &csb, from, 1, &k);
-    if (how == 1 && k.size > (int64_t)csb.st_size)
-        rc = tail__missed(st, t->path, (int64_t)csb.st_size, k.size - (int64_t)csb.st_size,
-                          "copytruncate: lines written between the copy and the truncation", err);
-    free(cpath);
-    return rc;
+    /* copies made since the last look that hold bytes never read: the file
+     * copied and truncated again (the copy of what was read overwritten by
+     * the next one), or numbered copies shifted */
+    int before = out->n;
+    rc = tail__live_siblings(st, sc, t->path, seen_ms, out, err);
+    if (rc || fd >= 0)
+        return rc;
+    if (out->n > before)
+        return tail__missed(st, t->path, k.offset, k.size - k.offset,
+                            "truncated, copied and truncated again before it was looked at: the copy of what "
+                            "was read was overwritten",
+                            err);
+    if (k.size > k.offset)
+        return tail__missed(st, t->path, k.offset, k.size - k.offset,
+                            "truncated (or rewritten) before it was read to its end, and no copy of it "
+                            "was found",
+                            err);
+    return 0;
 }
 
 int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, const char *path,

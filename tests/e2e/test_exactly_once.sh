@@ -12,7 +12,8 @@
 # tree 40 directories deep. (4) One writer per store: a follow agent and
 # --once, two agents started at once on a new store. (5) Rotations between
 # two looks of a running agent (SIGSTOP): copytruncate of bytes never read,
-# a backup copy, numbered renames twice.
+# a backup copy, numbered renames twice, copytruncate twice (the copy's name
+# reused, and numbered copies).
 . "$(dirname "$0")/lib.sh"
 need obsagent
 command -v sqlite3 >/dev/null 2>&1 || { fail "sqlite3 CLI not found"; finish; }
@@ -425,6 +426,60 @@ wait_count "$DB" r5 300 >/dev/null
 sleep 0.3
 stop_agent "5. renamed twice" "$ERR"
 expect_exact "5. numbered renames twice between two looks: 300 lines once each" "$DB" r5 300 "$ERR" "$L"
+
+# copytruncate twice between two looks, the copy's name reused: the copy of
+# what the agent was reading (lines 101-150 after its offset) is overwritten
+# by the next copy, which holds lines 151-250 it never saw. Those are read
+# from the copy's head; 101-150 are gone from the disk and counted as missed
+L=$T/t5/logs
+DB=$T/t5.db
+ERR=$T/t5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" t5 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" t5 100 >/dev/null
+sleep_looked
+kill -STOP "$AGENT"
+$WRITER "$F" t5 101 150
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" t5 151 250
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" t5 251 300
+kill -CONT "$AGENT"
+wait_count "$DB" t5 250 >/dev/null
+sleep 0.5
+stop_agent "5. copytruncate twice" "$ERR"
+check_eq "5. copytruncate twice between two looks: lines 1-100 and 151-300 once each (101-150 overwritten)" \
+    "$(counts "$DB" t5) $(numbers "$DB" t5 | ranges)" "250 250 1-100, 151-300"
+check_eq "5. ... the overwritten copy counted as missed" "$(counter "$DB" files_missed)" 1
+check_grep "5. ... and said, with the file's name" "$ERR" "missed: $F: truncated, copied and truncated again"
+
+# numbered copies (logrotate's copytruncate with rotate N: s.log.1 ->
+# s.log.2, cp s.log s.log.1, truncate), twice between two looks: the copy of
+# what was read is s.log.2 now (read on from the agent's offset), s.log.1
+# holds lines never seen (read from its head)
+L=$T/n5/logs
+DB=$T/n5.db
+ERR=$T/n5.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" n5 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" n5 100 >/dev/null
+sleep_looked
+kill -STOP "$AGENT"
+$WRITER "$F" n5 101 150
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" n5 151 250
+mv "$F.1" "$F.2" && cp "$F" "$F.1" && : >"$F"
+$WRITER "$F" n5 251 300
+kill -CONT "$AGENT"
+wait_count "$DB" n5 300 >/dev/null
+sleep 0.5
+stop_agent "5. numbered copies" "$ERR"
+expect_exact "5. numbered copytruncate twice between two looks: 300 lines once each" "$DB" n5 300 "$ERR" "$L"
+check_eq "5. ... nothing counted as missed" "$(counter "$DB" files_missed)" 0
 
 section end
 finish
