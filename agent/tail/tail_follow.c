@@ -371,6 +371,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         free_paths(&f);
         return rc;
     }
+    f.listings = tail__listings_new();
 
     if (npaths == 0 && o->extra.fd < 0)   /* what main() allows only with /metrics */
         obs_log(OBS_LOG_INFO, "no path and no network input: serving %s's metrics only (Ctrl-C or SIGTERM "
@@ -488,6 +489,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     drop_all(&f);
     free(f.v);
     free_paths(&f);
+    tail__listings_free(f.listings);
     tail__skips_free(&f.skips);
     if (f.ifd >= 0)
         close(f.ifd);

@@ -351,7 +351,18 @@ typedef struct tail_scope {
     int npaths;
     tailed_t *const *tailed;  /* the files tailed now (their identities are known) */
     int ntailed;
+    struct tail_listings *listings;  /* directory listings kept between looks, or NULL */
 } tail_scope_t;
+
+/* The listings of the directories whose rotated siblings were looked for
+ * last (tail_recover.c): a listing is used again while its directory's
+ * mtime has not changed since it was taken (and had not changed in the
+ * 100 ms before: a change in the same clock tick could not be seen). At
+ * most TAIL_LISTINGS directories. */
+#define TAIL_LISTINGS 16
+typedef struct tail_listings tail_listings_t;
+tail_listings_t *tail__listings_new(void);
+void tail__listings_free(tail_listings_t *ls);
 
 /* Is path under (or one of, or matched by a glob of) the run's arguments? */
 int tail__ours(const tail_scope_t *sc, const char *path);
@@ -447,6 +458,7 @@ typedef struct follower {
     const char **excl;     /* the globs in effect (borrowed strings) */
     int nexcl;
     int said_unrecognised; /* the first unrecognised platform-like line was logged */
+    tail_listings_t *listings;  /* where rotated siblings were looked for last */
 } follower_t;
 
 /* ---- tail_fdlimit.c: open files, at most max_open ------------------------- */

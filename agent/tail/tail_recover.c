@@ -8,6 +8,7 @@
  * rotated. It returns what to read as data (tail_founds_t); it never reads
  * a line itself. */
 #include "agent/tail/tail_int.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -337,6 +338,7 @@ typedef struct row {
 typedef struct rows {
     row_t *v;
     int n;
+    int loaded;   /* read from the store (when first needed) */
 } rows_t;
 
 static int collect_row(void *ctx, const char *path, const store_source_t *src)
@@ -474,19 +476,35 @@ static int known(const rows_t *rs, int fd, const struct stat *sb)
     return 0;
 }
 
-/* The last directory listed (rows come sorted by path: a directory's rows
- * are read one after the other). */
+/* A directory listed: the last one (rows come sorted by path: a
+ * directory's rows are read one after the other), or one of the follower's
+ * (tail_listings_t). Listed again when the directory's mtime is not the one
+ * it had then, or was less than 100 ms before the listing (a change in the
+ * same clock tick leaves the mtime as it was). */
 typedef struct listing {
     char dir[PATH_MAX];
     char **names;
     int n;
+    struct timespec mtime;
+    int64_t taken_ms;   /* wall clock */
 } listing_t;
+
+struct tail_listings {
+    listing_t v[TAIL_LISTINGS];
+    int next;   /* the one replaced next */
+};
 
 static char **listed(listing_t *ls, const char *dir, int *n)
 {
-    if (!ls->names || strcmp(ls->dir, dir) != 0) {
+    struct stat sb;
+    int have = stat(dir, &sb) == 0;
+    int64_t m = have ? (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000 : 0;
+    if (!ls->names || strcmp(ls->dir, dir) != 0 || !have || sb.st_mtim.tv_sec != ls->mtime.tv_sec ||
+        sb.st_mtim.tv_nsec != ls->mtime.tv_nsec || ls->taken_ms - m < 100) {
         free_names(ls->names);
         snprintf(ls->dir, sizeof ls->dir, "%s", dir);
+        ls->mtime = have ? sb.st_mtim : (struct timespec){ 0, 0 };
+        ls->taken_ms = obs_wall_ms();
         ls->names = list_dir(dir);
         ls->n = 0;
         while (ls->names && ls->names[ls->n])
@@ -494,6 +512,33 @@ static char **listed(listing_t *ls, const char *dir, int *n)
     }
     *n = ls->n;
     return ls->names;
+}
+
+tail_listings_t *tail__listings_new(void)
+{
+    return xcalloc(1, sizeof(tail_listings_t));
+}
+
+void tail__listings_free(tail_listings_t *ls)
+{
+    if (!ls)
+        return;
+    for (int i = 0; i < TAIL_LISTINGS; i++)
+        free_names(ls->v[i].names);
+    free(ls);
+}
+
+/* The follower's listing of dir (the oldest one taken over when it has none). */
+static listing_t *listing_of(tail_listings_t *ls, const char *dir)
+{
+    for (int i = 0; i < TAIL_LISTINGS; i++)
+        if (ls->v[i].names && strcmp(ls->v[i].dir, dir) == 0)
+            return &ls->v[i];
+    listing_t *l = &ls->v[ls->next];
+    ls->next = (ls->next + 1) % TAIL_LISTINGS;
+    free_names(l->names);
+    l->names = NULL;
+    return l;
 }
 
 /* Is the file (fd, size) a copy of the file now at `now` (its first bytes,
@@ -514,9 +559,10 @@ static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
  * or a copytruncate of bytes it had not read). Read from their head. Only
  * the names that start with the file's stem are looked at (a binary search
  * in the sorted listing). */
-static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *rs, listing_t *ls,
-                            const char *path, int64_t seen_ms, tail_founds_t *out)
+static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, listing_t *ls,
+                            const char *path, int64_t seen_ms, tail_founds_t *out, obs_err_t *err)
 {
+    int rc = 0;
     char dir[PATH_MAX], prefix[PATH_MAX];
     const char *base;
     struct stat nsb;
@@ -527,7 +573,7 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         now = -1;
     }
     split(path, dir, sizeof dir, &base);
-    char **names = listed(ls, dir, &n);
+    char **names = listed(sc->listings ? listing_of(sc->listings, dir) : ls, dir, &n);
     const char *dot = strrchr(base, '.');
     snprintf(prefix, sizeof prefix, "%.*s", dot && dot != base ? (int)(dot - base) + 1 : (int)strlen(base), base);
     size_t pl = strlen(prefix);
@@ -547,8 +593,13 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
         int fd = open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;
-        if (ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) || known(rs, fd, &sb) ||
-            copy_of_now(fd, (int64_t)sb.st_size, now, now >= 0 ? (int64_t)nsb.st_size : 0)) {
+        int skip = ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) ||
+                   copy_of_now(fd, (int64_t)sb.st_size, now, now >= 0 ? (int64_t)nsb.st_size : 0);
+        if (!skip && !rs->loaded) {   /* the checkpoints, read once, only for a file that may be unread */
+            rs->loaded = 1;
+            rc = store_sources_each(st, collect_row, rs, err);
+        }
+        if (skip || rc || known(rs, fd, &sb)) {
             close(fd);
         } else {
             obs_log(OBS_LOG_INFO, "%s: rotated away unread (after %s was last looked at): read from its head",
@@ -557,18 +608,20 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, const rows_t *r
             found_add(out, sc, p, path, fd, &sb, 0, 1, NULL);
         }
         free(p);
+        if (rc)
+            break;
     }
     if (now >= 0)
         close(now);
-    return 0;
+    return rc;
 }
 
 int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanned, tail_founds_t *out,
                   obs_err_t *err)
 {
-    rows_t rs = { 0 };
+    rows_t rs = { NULL, 0, 1 };
     ids_t ids;
-    listing_t ls = { "", NULL, 0 };
+    listing_t ls = { 0 };
     int rc = store_sources_each(st, collect_row, &rs, err);
     char *ours = xcalloc((size_t)rs.n + 1, 1);
     ids_of(scanned, &ids);
@@ -581,7 +634,7 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
      * a dropped row's content still counts as known) */
     for (int i = 0; i < rs.n && !rc; i++)
         if (!rs.v[i].src.rotated && ours[i])
-            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, out);
+            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, out, err);
     free_names(ls.names);
     free(ids.v);
     free(ours);
@@ -662,10 +715,8 @@ int tail__live_siblings(store_t *st, const tail_scope_t *sc, const char *path, i
                         tail_founds_t *out, obs_err_t *err)
 {
     rows_t rs = { 0 };
-    listing_t ls = { "", NULL, 0 };
-    int rc = store_sources_each(st, collect_row, &rs, err);
-    if (!rc)
-        rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, out);
+    listing_t ls = { 0 };
+    int rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, out, err);
     free_names(ls.names);
     rows_free(&rs);
     return rc;

@@ -30,6 +30,7 @@ void tail__scope(const follower_t *f, tail_scope_t *sc)
     sc->npaths = f->npaths;
     sc->tailed = f->v;
     sc->ntailed = f->n;
+    sc->listings = f->listings;
 }
 
 static int seen_path(const follower_t *f, const char *path)
