@@ -454,7 +454,29 @@ static int cand_holds(const cand_t *c, const store_source_t *k)
     } else if (ident_hash_at(c->fd, 0, k->fingerprint_len, &h) != 0 || h != k->fingerprint) {
         return 0;
     }
-    return holds(c->fd, (int64_t)c->sb->st_size, k) != 0;
+    return holds(c->fd, (int64_t)c->sb->st_size, k);
+}
+
+/* A candidate whose first bytes are what row r read, shorter than what it
+ * read (a copy taken before the last bytes were read, as holds() judges by
+ * the first KiB alone): when r's file is still there, holding what r read,
+ * the candidate's last KiB must be its bytes at the same place too (files
+ * behind a common banner differ there). Can't tell: 1. */
+static int part_of_rows_file(const row_t *r, int fd, const struct stat *sb)
+{
+    char *p = NULL;
+    struct stat xs;
+    uint64_t a, b;
+    int64_t size = (int64_t)sb->st_size, len = size < IDENT_HEAD_MAX ? size : IDENT_HEAD_MAX;
+    int xfd = tail__open_identity(r->path, r->src.dev, r->src.ino, &p, &xs);
+    free(p);
+    if (xfd < 0)
+        return 1;
+    int same = ident_judge(xfd, &xs, &r->src) != IDENT_SAME ||
+               ((int64_t)xs.st_size >= size && ident_hash_at(fd, size - len, len, &a) == 0 &&
+                ident_hash_at(xfd, size - len, len, &b) == 0 && a == b);
+    close(xfd);
+    return same;
 }
 
 /* Is the file a row's (its identity, still holding that row's content), or
@@ -470,7 +492,8 @@ static int known(const rows_t *rs, int fd, const struct stat *sb)
         if (s->dev == (int64_t)sb->st_dev && s->ino == (int64_t)sb->st_ino &&
             ident_judge(fd, sb, s) == IDENT_SAME)
             return 1;
-        if (cand_holds(&c, s))
+        int h = cand_holds(&c, s);
+        if (h == 1 || (h == 2 && part_of_rows_file(&rs->v[i], fd, sb)))
             return 1;   /* a copy of what a checkpoint read */
     }
     return 0;
@@ -541,15 +564,18 @@ static listing_t *listing_of(tail_listings_t *ls, const char *dir)
     return l;
 }
 
-/* Is the file (fd, size) a copy of the file now at `now` (its first bytes,
- * up to a KiB, are that file's; a file truncated since is shorter than
- * them)? Such a copy's lines are read from the file itself. */
+/* Is the file (fd, size) a copy of the file now at `now`: a copy of it as it
+ * was, which has only grown since (its first KiB and the KiB before the
+ * copy's end are the same bytes in both; a file truncated since, or another
+ * file behind a common banner, differs)? Its lines are read from the file. */
 static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
 {
     int64_t len = size < IDENT_HEAD_MAX ? size : IDENT_HEAD_MAX;
     uint64_t a, b;
-    return now >= 0 && len > 0 && now_size >= len && ident_hash_at(fd, 0, len, &a) == 0 &&
-           ident_hash_at(now, 0, len, &b) == 0 && a == b;
+    if (now < 0 || len <= 0 || now_size < size)
+        return 0;
+    return ident_hash_at(fd, 0, len, &a) == 0 && ident_hash_at(now, 0, len, &b) == 0 && a == b &&
+           ident_hash_at(fd, size - len, len, &a) == 0 && ident_hash_at(now, size - len, len, &b) == 0 && a == b;
 }
 
 /* Rotated siblings of a followed path that no checkpoint knows, not a copy

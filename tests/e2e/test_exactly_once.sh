@@ -185,6 +185,22 @@ sleep 0.5
 stop_agent "2. banner: restart" "$ERR"
 expect_exact "2. common 2 KiB banner, new file on the old inode: its 500 lines once each (none skipped)" \
     "$DB" dbnb 500 "$ERR" "$L"
+# the same banner, numbered renames twice while the agent is down: the
+# middle file (s.log.1 now) starts as the new s.log does, and is no copy of it
+$WRITER "$F" dbnb 501 550
+mv "$F" "$F.1"
+cat "$T/banner" >"$F"
+$WRITER "$F" dbnc 1 100
+mv "$F.1" "$F.2" && mv "$F" "$F.1"
+cat "$T/banner" >"$F"
+$WRITER "$F" dbnd 1 300
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" dbnd 300 >/dev/null
+sleep 0.5
+stop_agent "2. banner: renamed twice" "$ERR"
+expect_exact "2. ... renamed twice while down: the old file's 550 lines once each" "$DB" dbnb 550 "$ERR" "$L"
+expect_exact "2. ... the middle file's 100 lines once each" "$DB" dbnc 100 "$ERR" "$L"
+expect_exact "2. ... the new file's 300 lines once each" "$DB" dbnd 300 "$ERR" "$L"
 
 # ---- 3. one file, many names ------------------------------------------------------
 section 3
