@@ -586,7 +586,7 @@ static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
  * the names that start with the file's stem are looked at (a binary search
  * in the sorted listing). */
 static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, listing_t *ls,
-                            const char *path, int64_t seen_ms, tail_founds_t *out, obs_err_t *err)
+                            const char *path, int64_t seen_ms, int live, tail_founds_t *out, obs_err_t *err)
 {
     int rc = 0;
     char dir[PATH_MAX], prefix[PATH_MAX];
@@ -616,6 +616,8 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, lis
         struct stat sb;
         if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
             continue;
+        if (live && !files_ignored_name(names[i]))
+            continue;   /* app.log.json, app.log-20261121: the scan reads it, as a file of its own */
         int fd = open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;
@@ -660,7 +662,7 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
      * a dropped row's content still counts as known) */
     for (int i = 0; i < rs.n && !rc; i++)
         if (!rs.v[i].src.rotated && ours[i])
-            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, out, err);
+            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, 0, out, err);
     free_names(ls.names);
     free(ids.v);
     free(ours);
@@ -742,7 +744,7 @@ int tail__live_siblings(store_t *st, const tail_scope_t *sc, const char *path, i
 {
     rows_t rs = { 0 };
     listing_t ls = { 0 };
-    int rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, out, err);
+    int rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, 1, out, err);
     free_names(ls.names);
     rows_free(&rs);
     return rc;

@@ -397,9 +397,11 @@ sleep 0.3
 stop_agent "5. copytruncate of unread bytes while down" "$ERR"
 expect_exact "5. ... and while the agent is down: 500 lines once each" "$DB" g5 500 "$ERR" "$L"
 
-# a copy that was not followed by a truncation (a backup, cp s.log
-# s.log.bak) of a file nothing was read of: its lines are read from the file,
-# not twice
+# a copy that was not followed by a truncation (logrotate's `copy`: cp
+# s.log s.log.1, the file left as it is) of a file nothing was read of: its
+# lines are read from the file, not twice; and a file beside it whose name
+# starts as its does (s.log.json), written meanwhile, is a file of its own:
+# read under its own name, not as a rotated copy of s.log
 L=$T/b5/logs
 DB=$T/b5.db
 ERR=$T/b5.err
@@ -409,15 +411,20 @@ mkdir -p "$L/fn"
 start_agent "$L" "$DB" "$ERR"
 sleep_looked
 kill -STOP "$AGENT"
+$WRITER "$F.json" b5j 1 50
 $WRITER "$F" b5 1 100
-cp "$F" "$F.bak"
+cp "$F" "$F.1"
 $WRITER "$F" b5 101 120
 kill -CONT "$AGENT"
 wait_count "$DB" b5 120 >/dev/null
 sleep 0.5
-stop_agent "5. a backup copy" "$ERR"
+stop_agent "5. a copy" "$ERR"
 expect_exact "5. a copy of a file nothing was read of, the file not truncated: 120 lines once each" \
     "$DB" b5 120 "$ERR" "$L"
+expect_exact "5. ... s.log.json's 50 lines once each" "$DB" b5j 50 "$ERR" "$L"
+stream_of() { sql "$DB" "SELECT DISTINCT s.stream FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.message LIKE '%line-$1-%'"; }
+check "5. ... under a stream of its own, not s.log's ($(stream_of b5j | tr '\n' ' ')vs $(stream_of b5))" \
+    test "$(stream_of b5j)" != "$(stream_of b5)"
 
 # logrotate's numbered renames, twice between two looks: s.log -> s.log.1,
 # a new s.log written, s.log.1 -> s.log.2, s.log -> s.log.1, a new s.log;
