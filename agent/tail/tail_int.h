@@ -354,15 +354,31 @@ typedef struct tail_scope {
     struct tail_listings *listings;  /* directory listings kept between looks, or NULL */
 } tail_scope_t;
 
+/* ---- directories (tail_dirs.c) ------------------------------------------ */
+
+/* path as its directory ("." when none) and its last part (in path). */
+void tail__split(const char *path, char *dir, size_t n, const char **base);
+/* The names in dir, sorted, NULL-terminated (NULL when it cannot be
+ * listed); free with tail__free_names. */
+char **tail__list_dir(const char *dir);
+void tail__free_names(char **v);
+/* Open the regular file dir/name (*path_out, *sb); -1 when it is not one. */
+int tail__open_reg(const char *dir, const char *name, char **path_out, struct stat *sb);
+/* Open the regular file of identity (dev, ino) in dir, under any name; -1. */
+int tail__open_by_identity(const char *dir, int64_t dev, int64_t ino, char **path_out, struct stat *sb);
+/* The same in path's directory. */
+int tail__open_identity(const char *path, int64_t dev, int64_t ino, char **path_out, struct stat *sb);
 /* The listings of the directories whose rotated siblings were looked for
- * last (tail_recover.c): a listing is used again while its directory's
- * mtime has not changed since it was taken (and had not changed in the
- * 100 ms before: a change in the same clock tick could not be seen). At
- * most TAIL_LISTINGS directories. */
+ * last: a listing is used again while its directory's mtime has not changed
+ * since it was taken (and had not changed in the 100 ms before: a change in
+ * the same clock tick could not be seen). At most TAIL_LISTINGS
+ * directories, the oldest taken over. */
 #define TAIL_LISTINGS 16
 typedef struct tail_listings tail_listings_t;
 tail_listings_t *tail__listings_new(void);
 void tail__listings_free(tail_listings_t *ls);
+/* dir's names, sorted (*n of them), from ls or listed now; owned by ls. */
+char **tail__listed(tail_listings_t *ls, const char *dir, int *n);
 
 /* Is path under (or one of, or matched by a glob of) the run's arguments? */
 int tail__ours(const tail_scope_t *sc, const char *path);
@@ -371,9 +387,6 @@ const char *tail__root_of(const tail_scope_t *sc, const char *path);
 /* The argument's spelling when path is a file argument, else NULL. */
 const char *tail__spelled(const tail_scope_t *sc, const char *path);
 
-/* The file of identity (dev, ino) in path's directory, under any name:
- * open (with *path_out, *sb), or -1. */
-int tail__open_identity(const char *path, int64_t dev, int64_t ino, char **path_out, struct stat *sb);
 
 /* Is the new file (fd, sb, named path) a copy of what a tailed file of
  * its directory read (a sibling holding its content: cp app.log

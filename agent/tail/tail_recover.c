@@ -5,15 +5,12 @@
  * the offset read to), rotated siblings no checkpoint knows, and, when none
  * of them holds it, content counted as missed (tail_missed.c). Used at start
  * by both modes, and by follow mode when it sees a file truncated or
- * rotated. It returns what to read as data (tail_founds_t); it never reads
- * a line itself. */
+ * rotated, or a file it had read nothing of get its first bytes. It returns
+ * what to read as data (tail_founds_t); it never reads a line itself. */
 #include "agent/tail/tail_int.h"
-#include "common/clock.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -140,100 +137,6 @@ static int tailed_now(const tail_scope_t *sc, const struct stat *sb)
     return 0;
 }
 
-/* ---- directories ------------------------------------------------------------ */
-
-static void split(const char *path, char *dir, size_t n, const char **base)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        snprintf(dir, n, ".");
-        *base = path;
-    } else {
-        snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-        *base = slash + 1;
-    }
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in dir, sorted (NULL-terminated; free with free_names). */
-static char **list_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char **v = NULL;
-    int n = 0, cap = 0;
-    if (!d)
-        return NULL;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (n + 1 >= cap) {
-            cap = cap ? cap * 2 : 16;
-            v = xrealloc(v, (size_t)cap * sizeof *v);
-        }
-        v[n++] = xstrdup(e->d_name);
-    }
-    closedir(d);
-    if (!v)
-        v = xcalloc(1, sizeof *v);
-    v[n] = NULL;
-    if (n > 1)
-        qsort(v, (size_t)n, sizeof *v, cmp_name);
-    return v;
-}
-
-static void free_names(char **v)
-{
-    for (int i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* Open the regular file dir/name; -1 when it is not one. */
-static int open_reg(const char *dir, const char *name, char **path_out, struct stat *sb)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = xmalloc(n);
-    snprintf(p, n, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name);
-    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0 || fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
-        if (fd >= 0)
-            close(fd);
-        free(p);
-        return -1;
-    }
-    *path_out = p;
-    return fd;
-}
-
-/* The file of identity (dev, ino) in dir, under any name: open, or -1. */
-static int open_by_identity(const char *dir, int64_t dev, int64_t ino, char **path_out, struct stat *sb)
-{
-    char **names = list_dir(dir);
-    int fd = -1;
-    for (int i = 0; fd < 0 && names && names[i]; i++) {
-        char p[PATH_MAX + 256];
-        struct stat s;
-        snprintf(p, sizeof p, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names[i]);
-        if (stat(p, &s) == 0 && S_ISREG(s.st_mode) && (int64_t)s.st_dev == dev && (int64_t)s.st_ino == ino)
-            fd = open_reg(dir, names[i], path_out, sb);
-    }
-    free_names(names);
-    return fd;
-}
-
-int tail__open_identity(const char *path, int64_t dev, int64_t ino, char **path_out, struct stat *sb)
-{
-    char dir[PATH_MAX];
-    const char *base;
-    split(path, dir, sizeof dir, &base);
-    return open_by_identity(dir, dev, ino, path_out, sb);
-}
-
 /* ---- content ------------------------------------------------------------------ */
 
 /* Does the file (fd, size) hold the content k describes? 1: all of it up to
@@ -264,14 +167,14 @@ static int find_copy(store_t *st, const tail_scope_t *sc, const char *path, cons
     const char *base;
     int fd = -1;
     *rc = 0;
-    split(path, dir, sizeof dir, &base);
-    char **names = list_dir(dir);
+    tail__split(path, dir, sizeof dir, &base);
+    char **names = tail__list_dir(dir);
     for (int i = 0; fd < 0 && !*rc && names && names[i]; i++) {
         char *p = NULL;
         struct stat sb;
         if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
             continue;
-        int cfd = open_reg(dir, names[i], &p, &sb);
+        int cfd = tail__open_reg(dir, names[i], &p, &sb);
         if (cfd < 0)
             continue;
         int skip = ((int64_t)sb.st_dev == skip_dev && (int64_t)sb.st_ino == skip_ino) ||
@@ -294,7 +197,7 @@ static int find_copy(store_t *st, const tail_scope_t *sc, const char *path, cons
             free(p);
         }
     }
-    free_names(names);
+    tail__free_names(names);
     return fd;
 }
 
@@ -403,8 +306,8 @@ static int recover_row(store_t *st, const tail_scope_t *sc, const ids_t *scanned
     int fd, rc = 0;
     if (ids_has(scanned, r->src.dev, r->src.ino))
         return 0;
-    split(r->path, dir, sizeof dir, &base);
-    fd = open_by_identity(dir, r->src.dev, r->src.ino, &p, &sb);
+    tail__split(r->path, dir, sizeof dir, &base);
+    fd = tail__open_by_identity(dir, r->src.dev, r->src.ino, &p, &sb);
     if (fd >= 0 && ident_judge(fd, &sb, &r->src) == IDENT_SAME) {
         if (r->src.offset < (int64_t)sb.st_size) {
             /* rotated away with lines unread: read them */
@@ -499,71 +402,6 @@ static int known(const rows_t *rs, int fd, const struct stat *sb)
     return 0;
 }
 
-/* A directory listed: the last one (rows come sorted by path: a
- * directory's rows are read one after the other), or one of the follower's
- * (tail_listings_t). Listed again when the directory's mtime is not the one
- * it had then, or was less than 100 ms before the listing (a change in the
- * same clock tick leaves the mtime as it was). */
-typedef struct listing {
-    char dir[PATH_MAX];
-    char **names;
-    int n;
-    struct timespec mtime;
-    int64_t taken_ms;   /* wall clock */
-} listing_t;
-
-struct tail_listings {
-    listing_t v[TAIL_LISTINGS];
-    int next;   /* the one replaced next */
-};
-
-static char **listed(listing_t *ls, const char *dir, int *n)
-{
-    struct stat sb;
-    int have = stat(dir, &sb) == 0;
-    int64_t m = have ? (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000 : 0;
-    if (!ls->names || strcmp(ls->dir, dir) != 0 || !have || sb.st_mtim.tv_sec != ls->mtime.tv_sec ||
-        sb.st_mtim.tv_nsec != ls->mtime.tv_nsec || ls->taken_ms - m < 100) {
-        free_names(ls->names);
-        snprintf(ls->dir, sizeof ls->dir, "%s", dir);
-        ls->mtime = have ? sb.st_mtim : (struct timespec){ 0, 0 };
-        ls->taken_ms = obs_wall_ms();
-        ls->names = list_dir(dir);
-        ls->n = 0;
-        while (ls->names && ls->names[ls->n])
-            ls->n++;
-    }
-    *n = ls->n;
-    return ls->names;
-}
-
-tail_listings_t *tail__listings_new(void)
-{
-    return xcalloc(1, sizeof(tail_listings_t));
-}
-
-void tail__listings_free(tail_listings_t *ls)
-{
-    if (!ls)
-        return;
-    for (int i = 0; i < TAIL_LISTINGS; i++)
-        free_names(ls->v[i].names);
-    free(ls);
-}
-
-/* The follower's listing of dir (the oldest one taken over when it has none). */
-static listing_t *listing_of(tail_listings_t *ls, const char *dir)
-{
-    for (int i = 0; i < TAIL_LISTINGS; i++)
-        if (ls->v[i].names && strcmp(ls->v[i].dir, dir) == 0)
-            return &ls->v[i];
-    listing_t *l = &ls->v[ls->next];
-    ls->next = (ls->next + 1) % TAIL_LISTINGS;
-    free_names(l->names);
-    l->names = NULL;
-    return l;
-}
-
 /* Is the file (fd, size) a copy of the file now at `now`: a copy of it as it
  * was, which has only grown since (its first KiB and the KiB before the
  * copy's end are the same bytes in both; a file truncated since, or another
@@ -585,7 +423,7 @@ static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
  * or a copytruncate of bytes it had not read). Read from their head. Only
  * the names that start with the file's stem are looked at (a binary search
  * in the sorted listing). */
-static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, listing_t *ls,
+static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, tail_listings_t *ls,
                             const char *path, int64_t seen_ms, int live, tail_founds_t *out, obs_err_t *err)
 {
     int rc = 0;
@@ -598,8 +436,8 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, lis
         close(now);
         now = -1;
     }
-    split(path, dir, sizeof dir, &base);
-    char **names = listed(sc->listings ? listing_of(sc->listings, dir) : ls, dir, &n);
+    tail__split(path, dir, sizeof dir, &base);
+    char **names = tail__listed(ls, dir, &n);
     const char *dot = strrchr(base, '.');
     snprintf(prefix, sizeof prefix, "%.*s", dot && dot != base ? (int)(dot - base) + 1 : (int)strlen(base), base);
     size_t pl = strlen(prefix);
@@ -618,7 +456,7 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, lis
             continue;
         if (live && !files_ignored_name(names[i]))
             continue;   /* app.log.json, app.log-20261121: the scan reads it, as a file of its own */
-        int fd = open_reg(dir, names[i], &p, &sb);
+        int fd = tail__open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;
         int skip = ident_mtime_ms(&sb) < seen_ms || tailed_now(sc, &sb) || in_founds(out, &sb) ||
@@ -649,7 +487,7 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
 {
     rows_t rs = { NULL, 0, 1 };
     ids_t ids;
-    listing_t ls = { 0 };
+    tail_listings_t *ls = tail__listings_new();
     int rc = store_sources_each(st, collect_row, &rs, err);
     char *ours = xcalloc((size_t)rs.n + 1, 1);
     ids_of(scanned, &ids);
@@ -662,8 +500,8 @@ int tail__recover(store_t *st, const tail_scope_t *sc, const file_list_t *scanne
      * a dropped row's content still counts as known) */
     for (int i = 0; i < rs.n && !rc; i++)
         if (!rs.v[i].src.rotated && ours[i])
-            rc = unknown_siblings(st, sc, &rs, &ls, rs.v[i].path, rs.v[i].src.updated_ms, 0, out, err);
-    free_names(ls.names);
+            rc = unknown_siblings(st, sc, &rs, ls, rs.v[i].path, rs.v[i].src.updated_ms, 0, out, err);
+    tail__listings_free(ls);
     free(ids.v);
     free(ours);
     rows_free(&rs);
@@ -721,13 +559,13 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
 {
     char dir[PATH_MAX], tdir[PATH_MAX];
     const char *base, *tbase;
-    split(path, dir, sizeof dir, &base);
+    tail__split(path, dir, sizeof dir, &base);
     for (int i = 0; i < sc->ntailed; i++) {
         const tailed_t *t = sc->tailed[i];
         store_source_t k;
         if (t->rotated || t->dead)
             continue;
-        split(t->path, tdir, sizeof tdir, &tbase);
+        tail__split(t->path, tdir, sizeof tdir, &tbase);
         if (strcmp(dir, tdir) != 0 || !ident_sibling_name(tbase, base))
             continue;
         tail_file_known_at(t, t->vend, &k);
@@ -743,9 +581,9 @@ int tail__live_siblings(store_t *st, const tail_scope_t *sc, const char *path, i
                         tail_founds_t *out, obs_err_t *err)
 {
     rows_t rs = { 0 };
-    listing_t ls = { 0 };
-    int rc = unknown_siblings(st, sc, &rs, &ls, path, seen_ms, 1, out, err);
-    free_names(ls.names);
+    tail_listings_t *own = sc->listings ? NULL : tail__listings_new();
+    int rc = unknown_siblings(st, sc, &rs, own ? own : sc->listings, path, seen_ms, 1, out, err);
+    tail__listings_free(own);
     rows_free(&rs);
     return rc;
 }
