@@ -354,16 +354,32 @@ section 5
 # sleep_looked — long enough for the agent to have looked at its
 # files since the last change and committed what it saw (poll 100 ms, batch 1 s)
 sleep_looked() { sleep 1.3; }
+# files_of TAG — $L, $DB, $ERR, $F for a case, made
+files_of() { L=$T/$1/logs DB=$T/$1.db ERR=$T/$1.err F=$T/$1/logs/fn/s.log; mkdir -p "$L/fn"; }
+# read_then_stop TAG — 100 lines written and read, the agent stopped (SIGSTOP)
+read_then_stop()
+{
+    files_of "$1"
+    $WRITER "$F" "$1" 1 100
+    start_agent "$L" "$DB" "$ERR"
+    wait_count "$DB" "$1" 100 >/dev/null
+    sleep_looked
+    kill -STOP "$AGENT"
+}
+# resume TAG N DESC — SIGCONT, until N lines TAG are stored, then SIGTERM
+resume()
+{
+    kill -CONT "$AGENT"
+    wait_count "$DB" "$1" "$2" >/dev/null
+    sleep 0.5
+    stop_agent "5. $3" "$ERR"
+}
 
 # copytruncate of bytes the agent never read: it had read its file to the
 # end, seen it truncated (empty), and then the next 100 lines were written,
 # copied away and truncated before it looked again; the file only seems to
 # have grown (from 0), the lines are in the copy alone
-L=$T/g5/logs
-DB=$T/g5.db
-ERR=$T/g5.err
-F=$L/fn/s.log
-mkdir -p "$L/fn"
+files_of g5
 $WRITER "$F" g5 1 100
 start_agent "$L" "$DB" "$ERR"
 wait_count "$DB" g5 100 >/dev/null
@@ -373,10 +389,7 @@ kill -STOP "$AGENT"
 $WRITER "$F" g5 101 200
 cp "$F" "$F.1" && : >"$F"
 $WRITER "$F" g5 201 250
-kill -CONT "$AGENT"
-wait_count "$DB" g5 250 >/dev/null
-sleep 0.3
-stop_agent "5. copytruncate of unread bytes" "$ERR"
+resume g5 250 "copytruncate of unread bytes"
 expect_exact "5. copytruncate of bytes never read, between two looks: 250 lines once each" "$DB" g5 250 "$ERR" "$L"
 check_grep "5. ... the copy said read from its head" "$ERR" "$F.1: rotated away unread .*read from its head"
 
@@ -402,11 +415,7 @@ expect_exact "5. ... and while the agent is down: 500 lines once each" "$DB" g5 
 # lines are read from the file, not twice; and a file beside it whose name
 # starts as its does (s.log.json), written meanwhile, is a file of its own:
 # read under its own name, not as a rotated copy of s.log
-L=$T/b5/logs
-DB=$T/b5.db
-ERR=$T/b5.err
-F=$L/fn/s.log
-mkdir -p "$L/fn"
+files_of b5
 : >"$F"
 start_agent "$L" "$DB" "$ERR"
 sleep_looked
@@ -415,10 +424,7 @@ $WRITER "$F.json" b5j 1 50
 $WRITER "$F" b5 1 100
 cp "$F" "$F.1"
 $WRITER "$F" b5 101 120
-kill -CONT "$AGENT"
-wait_count "$DB" b5 120 >/dev/null
-sleep 0.5
-stop_agent "5. a copy" "$ERR"
+resume b5 120 "a copy"
 expect_exact "5. a copy of a file nothing was read of, the file not truncated: 120 lines once each" \
     "$DB" b5 120 "$ERR" "$L"
 expect_exact "5. ... s.log.json's 50 lines once each" "$DB" b5j 50 "$ERR" "$L"
@@ -429,50 +435,26 @@ check "5. ... under a stream of its own, not s.log's ($(stream_of b5j | tr '\n' 
 # logrotate's numbered renames, twice between two looks: s.log -> s.log.1,
 # a new s.log written, s.log.1 -> s.log.2, s.log -> s.log.1, a new s.log;
 # the middle file (s.log.1 now) was never seen under any name
-L=$T/r5/logs
-DB=$T/r5.db
-ERR=$T/r5.err
-F=$L/fn/s.log
-mkdir -p "$L/fn"
-$WRITER "$F" r5 1 100
-start_agent "$L" "$DB" "$ERR"
-wait_count "$DB" r5 100 >/dev/null
-sleep_looked
-kill -STOP "$AGENT"
+read_then_stop r5
 $WRITER "$F" r5 101 150
 mv "$F" "$F.1"
 $WRITER "$F" r5 151 250
 mv "$F.1" "$F.2" && mv "$F" "$F.1"
 $WRITER "$F" r5 251 300
-kill -CONT "$AGENT"
-wait_count "$DB" r5 300 >/dev/null
-sleep 0.3
-stop_agent "5. renamed twice" "$ERR"
+resume r5 300 "renamed twice"
 expect_exact "5. numbered renames twice between two looks: 300 lines once each" "$DB" r5 300 "$ERR" "$L"
 
 # copytruncate twice between two looks, the copy's name reused: the copy of
 # what the agent was reading (lines 101-150 after its offset) is overwritten
 # by the next copy, which holds lines 151-250 it never saw. Those are read
 # from the copy's head; 101-150 are gone from the disk and counted as missed
-L=$T/t5/logs
-DB=$T/t5.db
-ERR=$T/t5.err
-F=$L/fn/s.log
-mkdir -p "$L/fn"
-$WRITER "$F" t5 1 100
-start_agent "$L" "$DB" "$ERR"
-wait_count "$DB" t5 100 >/dev/null
-sleep_looked
-kill -STOP "$AGENT"
+read_then_stop t5
 $WRITER "$F" t5 101 150
 cp "$F" "$F.1" && : >"$F"
 $WRITER "$F" t5 151 250
 cp "$F" "$F.1" && : >"$F"
 $WRITER "$F" t5 251 300
-kill -CONT "$AGENT"
-wait_count "$DB" t5 250 >/dev/null
-sleep 0.5
-stop_agent "5. copytruncate twice" "$ERR"
+resume t5 250 "copytruncate twice"
 check_eq "5. copytruncate twice between two looks: lines 1-100 and 151-300 once each (101-150 overwritten)" \
     "$(counts "$DB" t5) $(numbers "$DB" t5 | ranges)" "250 250 1-100, 151-300"
 check_eq "5. ... the overwritten copy counted as missed" "$(counter "$DB" files_missed)" 1
@@ -482,25 +464,13 @@ check_grep "5. ... and said, with the file's name" "$ERR" "missed: $F: truncated
 # s.log.2, cp s.log s.log.1, truncate), twice between two looks: the copy of
 # what was read is s.log.2 now (read on from the agent's offset), s.log.1
 # holds lines never seen (read from its head)
-L=$T/n5/logs
-DB=$T/n5.db
-ERR=$T/n5.err
-F=$L/fn/s.log
-mkdir -p "$L/fn"
-$WRITER "$F" n5 1 100
-start_agent "$L" "$DB" "$ERR"
-wait_count "$DB" n5 100 >/dev/null
-sleep_looked
-kill -STOP "$AGENT"
+read_then_stop n5
 $WRITER "$F" n5 101 150
 cp "$F" "$F.1" && : >"$F"
 $WRITER "$F" n5 151 250
 mv "$F.1" "$F.2" && cp "$F" "$F.1" && : >"$F"
 $WRITER "$F" n5 251 300
-kill -CONT "$AGENT"
-wait_count "$DB" n5 300 >/dev/null
-sleep 0.5
-stop_agent "5. numbered copies" "$ERR"
+resume n5 300 "numbered copies"
 expect_exact "5. numbered copytruncate twice between two looks: 300 lines once each" "$DB" n5 300 "$ERR" "$L"
 check_eq "5. ... nothing counted as missed" "$(counter "$DB" files_missed)" 0
 
