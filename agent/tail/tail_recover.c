@@ -416,6 +416,17 @@ static int copy_of_now(int fd, int64_t size, int now, int64_t now_size)
            ident_hash_at(fd, size - len, len, &a) == 0 && ident_hash_at(now, size - len, len, &b) == 0 && a == b;
 }
 
+/* A sibling's name (ident_sibling_name) that goes on with a number after
+ * base: app.log.1, app.log-20261121, app.log_2, app.1.log; not app.log.json
+ * or app.log-old, which are files of their own. */
+static int numbered_after(const char *base, const char *name)
+{
+    size_t bl = strlen(base);
+    if (strncmp(name, base, bl) != 0)
+        return 1;   /* app.1.log: a number by ident_sibling_name's rule */
+    return name[bl] && name[bl + 1] >= '0' && name[bl + 1] <= '9';
+}
+
 /* Rotated siblings of a followed path that no checkpoint knows, not a copy
  * of what one read nor of the file at the path now, and written after the
  * path's file as last seen (mtime against mtime: the writer's clock):
@@ -454,8 +465,8 @@ static int unknown_siblings(store_t *st, const tail_scope_t *sc, rows_t *rs, tai
         struct stat sb;
         if (!ident_sibling_name(base, names[i]) || files_archive_name(names[i]))
             continue;
-        if (live && !files_ignored_name(names[i]))
-            continue;   /* app.log.json, app.log-20261121: the scan reads it, as a file of its own */
+        if (live ? !files_ignored_name(names[i]) : !numbered_after(base, names[i]))
+            continue;   /* app.log.json (and, while running, app.log-20261121): a file of its own, the scan's */
         int fd = tail__open_reg(dir, names[i], &p, &sb);
         if (fd < 0)
             continue;

@@ -97,6 +97,18 @@ down_restart()   # NAME N
     stop_agent "2. $1: restart" "$ERR"
 }
 
+# stream_of TAG — the streams lines TAG are stored under
+stream_of() { sql "$DB" "SELECT DISTINCT s.stream FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.message LIKE '%line-$1-%'"; }
+
+# a file beside s.log whose name starts as its does (s.log.json), new while
+# the agent was down: a file of its own, not a copy rotated away unread
+down_start djs
+$WRITER "$F.json" djsj 1 50
+down_restart djs 150
+expect_exact "2. s.log.json new while down: its 50 lines once each" "$DB" djsj 50 "$ERR" "$L"
+check "2. ... under a stream of its own, not s.log's ($(stream_of djsj | tr '\n' ' ')vs $(stream_of djs))" \
+    test "$(stream_of djsj)" != "$(stream_of djs)"
+
 # rename + create (logrotate's default), twice
 down_start drn
 mv "$F" "$F.1"
@@ -428,7 +440,6 @@ resume b5 120 "a copy"
 expect_exact "5. a copy of a file nothing was read of, the file not truncated: 120 lines once each" \
     "$DB" b5 120 "$ERR" "$L"
 expect_exact "5. ... s.log.json's 50 lines once each" "$DB" b5j 50 "$ERR" "$L"
-stream_of() { sql "$DB" "SELECT DISTINCT s.stream FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.message LIKE '%line-$1-%'"; }
 check "5. ... under a stream of its own, not s.log's ($(stream_of b5j | tr '\n' ' ')vs $(stream_of b5))" \
     test "$(stream_of b5j)" != "$(stream_of b5)"
 
