@@ -173,6 +173,16 @@ static void watch_dir_of(follower_t *f, const char *path, int is_dir)
                                        IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF);
 }
 
+/* A path the scan found is read now: what was said of it not being read
+ * is forgotten (said again if it recurs). Not before it is taken: a path
+ * skipped again at every scan would be said at every scan. */
+static int take(follower_t *f, tail_found_t *found, const store_source_t *ck, obs_err_t *err)
+{
+    if (tail__skip_clear(&f->skips, found->path))
+        obs_log(OBS_LOG_INFO, "%s can be read now", found->path);
+    return add_tailed(f, found, ck, err);
+}
+
 /* A file the scan found that no tailed file is: where to start it. */
 static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
 {
@@ -195,8 +205,6 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
         close(fd);
         return 0;
     }
-    if (tail__skip_clear(&f->skips, e->path))
-        obs_log(OBS_LOG_INFO, "%s can be read now", e->path);
     tail__scope(f, &sc);
     tail_found_t found = { (char *)e->path, (char *)e->root, (char *)e->spelled, NULL, fd, sb, 0, 0, 0, { 0 } };
     tailed_t probe = { 0 };
@@ -210,7 +218,7 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
     if (!rc && known == TAIL_RESUME) {
         found.offset = old.offset;
         free(old_path);
-        return add_tailed(f, &found, &old, err);
+        return take(f, &found, &old, err);
     }
     if (!rc && known == TAIL_REPLACED) {
         /* its identity's checkpoint describes content that is not here:
@@ -240,7 +248,7 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
         return 0;
     }
     found.offset = f->first_scan && f->o->from_tail && !seen_path(f, e->path) ? (int64_t)sb.st_size : 0;
-    return add_tailed(f, &found, NULL, err);
+    return take(f, &found, NULL, err);
 }
 
 int tail__scan(follower_t *f, obs_err_t *err)

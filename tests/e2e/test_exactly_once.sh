@@ -443,6 +443,18 @@ expect_exact "5. ... s.log.json's 50 lines once each" "$DB" b5j 50 "$ERR" "$L"
 check "5. ... under a stream of its own, not s.log's ($(stream_of b5j | tr '\n' ' ')vs $(stream_of b5))" \
     test "$(stream_of b5j)" != "$(stream_of b5)"
 
+# a copy of what was read under a name the scan follows (s.log-backup): not
+# read, and said once, not at every scan (poll 100 ms: ~10 scans here)
+files_of k5
+$WRITER "$F" k5 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" k5 100 >/dev/null
+cp "$F" "$F-backup"
+sleep 1
+stop_agent "5. a backup copy" "$ERR"
+expect_exact "5. a copy of what was read under a name the scan follows: its lines not read again" "$DB" k5 100 "$ERR" "$L"
+check_eq "5. ... said once" "$(grep -c "not read: $F-backup: a copy of" "$ERR")" 1
+
 # logrotate's numbered renames, twice between two looks: s.log -> s.log.1,
 # a new s.log written, s.log.1 -> s.log.2, s.log -> s.log.1, a new s.log;
 # the middle file (s.log.1 now) was never seen under any name
