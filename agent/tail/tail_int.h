@@ -389,8 +389,8 @@ const char *tail__spelled(const tail_scope_t *sc, const char *path);
 
 
 /* Is the new file (fd, sb, named path) a copy of what a tailed file of
- * its directory read (a sibling holding its content: cp app.log
- * app.log-20261121)? *of: that file. */
+ * its directory read, or of that file as it was (a sibling holding its
+ * content: cp app.log app.log-20261121)? *of: that file. */
 int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, const char *path,
                          const tailed_t **of);
 

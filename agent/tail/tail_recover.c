@@ -580,7 +580,12 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
         if (strcmp(dir, tdir) != 0 || !ident_sibling_name(tbase, base))
             continue;
         tail_file_known_at(t, t->vend, &k);
-        if (holds(fd, (int64_t)sb->st_size, &k)) {
+        struct stat tsb;
+        /* a copy of what it read, or of its file as it was (nothing read of
+         * it yet: every byte of the copy is still in the file) */
+        if (holds(fd, (int64_t)sb->st_size, &k) ||
+            (t->fd >= 0 && fstat(t->fd, &tsb) == 0 &&
+             copy_of_now(fd, (int64_t)sb->st_size, t->fd, (int64_t)tsb.st_size))) {
             *of = t;
             return 1;
         }

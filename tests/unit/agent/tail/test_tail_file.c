@@ -4,7 +4,8 @@
  * same file under another name); copytruncate (truncated, and truncated then
  * grown past the offset); a rewrite in place of the same size; delete and
  * recreate reusing the inode, with a common 2 KiB banner; a checkpoint taken
- * before any byte was read; rotated sibling names. And what tail_recover.c
+ * before any byte was read; a copy of a file nothing was read of; rotated
+ * sibling names. And what tail_recover.c
  * does with a checkpoint whose content went elsewhere: a copytruncate copy
  * found by content (read on from the offset), a shorter copy (read already),
  * a file renamed away while down (found by identity), content gone (counted
@@ -267,6 +268,46 @@ static void test_empty_checkpoint(void)
     tmpdir_remove(dir);
 }
 
+/* A new sibling that is a copy of a tailed file nothing was read of (cp,
+ * the file left to grow) is a copy of it, read through the file; one that
+ * only shares its first KiB (a common banner) is not. */
+static void test_copy_of_unread_file(void)
+{
+    char p[128], q[128];
+    struct stat sb;
+    const tailed_t *of = NULL;
+    tmpdir_make(dir, sizeof dir, "tailfile");
+    write_banner("s.log");
+    append("s.log", "a", 1, 100);
+    path_of(p, sizeof p, "s.log");
+    tailed_t *t = open_tailed("s.log");   /* nothing read */
+    tailed_t *v[1] = { t };
+    tail_scope_t sc = { 0 };
+    sc.tailed = v;
+    sc.ntailed = 1;
+    path_of(q, sizeof q, "s.log-backup");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p, q);
+    CHECK(system(cmd) == 0);
+    append("s.log", "a", 101, 20);
+    int fd = open(q, O_RDONLY);
+    CHECK(fd >= 0 && fstat(fd, &sb) == 0);
+    CHECK_EQ_INT(tail__copy_of_tailed(&sc, fd, &sb, q, &of), 1);
+    CHECK(of == t);
+    close(fd);
+    /* the same banner, other lines: no copy */
+    path_of(q, sizeof q, "s.log-other");
+    unlink(q);
+    write_banner("s.log-other");
+    append("s.log-other", "b", 1, 50);
+    fd = open(q, O_RDONLY);
+    CHECK(fd >= 0 && fstat(fd, &sb) == 0);
+    CHECK_EQ_INT(tail__copy_of_tailed(&sc, fd, &sb, q, &of), 0);
+    close(fd);
+    tail_file_free(t);
+    tmpdir_remove(dir);
+}
+
 static void test_sibling_names(void)
 {
     CHECK(ident_sibling_name("app.log", "app.log.1"));
@@ -499,6 +540,7 @@ TEST_LIST = {
     TEST(test_rewrite_same_size),
     TEST(test_common_banner),
     TEST(test_empty_checkpoint),
+    TEST(test_copy_of_unread_file),
     TEST(test_sibling_names),
     TEST(test_recover_copytruncate_copy),
     TEST(test_recover_shorter_copy),
