@@ -424,7 +424,8 @@ int tail__live_copy(store_t *st, const tail_scope_t *sc, tailed_t *t, int64_t se
                     obs_err_t *err);
 
 /* A followed path just found naming a new file, or whose file, nothing
- * read of it yet, has its first bytes now: its rotated siblings that no
+ * read of it yet, has its first bytes now: its rotated siblings (the
+ * numbered names the scan never follows: app.log.1, app.1.log) that no
  * checkpoint and no tailed file knows, that are not a copy of the file at
  * the path now, and that were written since seen_ms (the mtime of the
  * path's file when last looked at) were rotated away between two looks: to
