@@ -218,6 +218,30 @@ int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof)
     return got;
 }
 
+int64_t tail_file_skip_hole(tailed_t *t)
+{
+    unsigned char buf[4096];
+    int64_t at = 0;
+    if (t->pos != 0 || t->lr.end != t->lr.start || !t->regular || t->fd < 0)
+        return 0;
+    for (;;) {
+        ssize_t n = pread(t->fd, buf, sizeof buf, (off_t)at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        ssize_t i = 0;
+        while (i < n && buf[i] == 0)
+            i++;
+        at += i;
+        if (i < n)
+            break;
+    }
+    if (at > 0)
+        tail_file_start(t, at, NULL, t->lr.max_line);
+    return at;
+}
+
 int64_t tail_file_consumed(const tailed_t *t)
 {
     return t->start + t->lr.consumed - multiline_unstored(&t->ml);

@@ -184,6 +184,11 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         else if (ch == TAIL_GREW && t->empty_seen_ms && (rc = first_bytes(f, t, err)))
             return rc;
     }
+    int64_t hole = ch != TAIL_UNCHANGED ? tail_file_skip_hole(t) : 0;
+    if (hole) {
+        tail__hole_skipped(f->st, t->path, hole);
+        t->dirty = 1;
+    }
     if (lseek(t->fd, t->pos, SEEK_SET) != t->pos)
         return 0;
     while (got < READ_BUDGET && tail__bp_may_read(f) && !eof) {

@@ -84,6 +84,9 @@ static int checkpoint(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
 static int read_to_end(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
 {
     int rc = 0, eof = 0;
+    int64_t hole = ckpt ? tail_file_skip_hole(t) : 0;
+    if (hole)
+        tail__hole_skipped(c->st, t->path, hole);
     if (ckpt && lseek(t->fd, t->pos, SEEK_SET) != t->pos)
         return obs_err_set(err, OBS_EIO, "seeking in %s: %s", t->path, strerror(errno));
     while (!eof && !rc && !stopped(c)) {

@@ -75,6 +75,9 @@ void tail__skip(tail_skips_t *s, store_t *st, int level, const char *counter, co
  * it had been said unreadable. */
 int tail__skip_clear(tail_skips_t *s, const char *path);
 void tail__skips_free(tail_skips_t *s);
+/* Say and count (nul_hole_bytes) the NUL bytes a file started with, skipped
+ * (tail_file_skip_hole). */
+void tail__hole_skipped(store_t *st, const char *path, int64_t bytes);
 
 /* ---- tail_missed.c: data that is gone -------------------------------------- */
 
@@ -280,6 +283,14 @@ void tail_file_start(tailed_t *t, int64_t offset, const store_source_t *ck, size
  * taken and 0 is returned with *eof set (the next tail_file_check says
  * TAIL_REWRITTEN). Returns the bytes read, or -1 (errno set). */
 int64_t tail_file_read(tailed_t *t, int64_t budget, int *eof);
+
+/* Nothing read of t yet (at offset 0): the NUL bytes it starts with, if
+ * any, are skipped (t starts again after them) and their count returned
+ * (0: none). They are a hole, not text: a writer that does not append
+ * (O_APPEND) goes on writing at its old offset after copytruncate empties
+ * the file, and the file reads as that many NUL bytes before its next line.
+ * A file of NUL bytes only is skipped to its end. */
+int64_t tail_file_skip_hole(tailed_t *t);
 
 /* Offset of the last stored line: what the checkpoint says. */
 int64_t tail_file_consumed(const tailed_t *t);

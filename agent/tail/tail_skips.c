@@ -89,6 +89,13 @@ int tail__skip_clear(tail_skips_t *s, const char *path)
     return was_unreadable;
 }
 
+void tail__hole_skipped(store_t *st, const char *path, int64_t bytes)
+{
+    obs_log(OBS_LOG_INFO, "%s: the %lld NUL bytes it starts with are skipped (a hole: a writer that does not "
+            "append goes on at its old offset after copytruncate empties the file)", path, (long long)bytes);
+    store_counter_add(st, "nul_hole_bytes", bytes);
+}
+
 void tail__skips_free(tail_skips_t *s)
 {
     for (int i = 0; i < s->cap; i++)

@@ -2,7 +2,8 @@
 # tests/e2e/test_follow.sh — obsagent's follow mode (no --once) neither loses
 # nor doubles a line: every written line is numbered (line-TAG-N) and the
 # store must hold each exactly once, across appends, new files, rename
-# rotation, copytruncate, delete + recreate, partial last lines, SIGTERM,
+# rotation, copytruncate (also under a writer that does not append: the
+# hole it leaves is skipped), delete + recreate, partial last lines, SIGTERM,
 # SIGKILL + restart, and short soaks of all of them together (rename
 # rotation; copytruncate through symlinked paths).
 #
@@ -190,6 +191,32 @@ not_in "$T/s3b.files" "$T/s3b.stored" |
     awk -v a="${LAST_COPY:-0}" -v b="${FIRST_AFTER:-801}" '$1 <= a || $1 >= b' >"$T/s3b.stray"
 check_eq "3b. nothing stored that is in neither file, but lines written between the copy and the truncation" \
     "$(tr '\n' ' ' <"$T/s3b.stray")" ""
+
+# 3c: a writer that does not append (O_APPEND): after copytruncate it goes on
+# at its old offset (dd seek= conv=notrunc), and the file reads as a hole of
+# NUL bytes before its next line. The hole is skipped, said and counted; no
+# line is stored with it
+L=$T/s3c/logs
+DB=$T/s3c.db
+ERR=$T/s3c.err
+F=$L/fn/s.log
+mkdir -p "$L/fn"
+$WRITER "$F" s3c 1 100
+start_agent "$L" "$DB" "$ERR"
+wait_count "$DB" s3c 100 >/dev/null
+SIZE=$(wc -c <"$F" | tr -d ' ')
+cp "$F" "$F.1" && : >"$F"
+$WRITER "$T/s3c.next" s3c 101 150
+dd if="$T/s3c.next" of="$F" bs=4096 seek="$SIZE" oflag=seek_bytes conv=notrunc status=none
+wait_count "$DB" s3c 150 >/dev/null
+sleep 0.3
+stop_agent "3c." "$ERR"
+expect_exact "3c. copytruncate under a writer that does not append: 150 lines once each" "$DB" s3c 150 "$ERR" "$L"
+check_eq "3c. ... no event holds the hole's NUL bytes" \
+    "$(sql "$DB" "SELECT count(*) FROM events WHERE instr(message, char(9216)) > 0 OR length(message) > 200")" 0
+check_eq "3c. ... the hole counted (nul_hole_bytes: the old size)" \
+    "$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'nul_hole_bytes'), 0)")" "$SIZE"
+check_grep "3c. ... and said" "$ERR" "$F: the $SIZE NUL bytes it starts with are skipped"
 
 # ---- 4. delete and recreate -------------------------------------------------
 section 4

@@ -4,8 +4,8 @@
  * same file under another name); copytruncate (truncated, and truncated then
  * grown past the offset); a rewrite in place of the same size; delete and
  * recreate reusing the inode, with a common 2 KiB banner; a checkpoint taken
- * before any byte was read; a copy of a file nothing was read of; rotated
- * sibling names. And what tail_recover.c
+ * before any byte was read; a copy of a file nothing was read of; a file
+ * that starts with a hole of NUL bytes; rotated sibling names. And what tail_recover.c
  * does with a checkpoint whose content went elsewhere: a copytruncate copy
  * found by content (read on from the offset), a shorter copy (read already),
  * a file renamed away while down (found by identity), content gone (counted
@@ -308,6 +308,45 @@ static void test_copy_of_unread_file(void)
     tmpdir_remove(dir);
 }
 
+/* A file that starts with NUL bytes (the hole a writer without O_APPEND
+ * leaves after copytruncate) is read from its first other byte; one that
+ * does not, or that was read already, is left as it is. */
+static void test_skip_hole(void)
+{
+    char p[128];
+    int eof = 0;
+    tmpdir_make(dir, sizeof dir, "tailfile");
+    path_of(p, sizeof p, "s.log");
+    FILE *f = fopen(p, "w");
+    for (int i = 0; i < 9000; i++)
+        fputc(0, f);
+    fclose(f);
+    append("s.log", "a", 1, 3);
+    tailed_t *t = open_tailed("s.log");
+    CHECK_EQ_INT(tail_file_skip_hole(t), 9000);
+    CHECK_EQ_INT(t->pos, 9000);
+    CHECK_EQ_INT(read_all(t), 3);
+    CHECK_EQ_INT(tail_file_consumed(t), 9000 + 3 * 41);   /* 41-byte lines */
+    CHECK_EQ_INT(tail_file_skip_hole(t), 0);   /* read already */
+    tail_file_free(t);
+    append("o.log", "a", 1, 2);
+    t = open_tailed("o.log");
+    CHECK_EQ_INT(tail_file_skip_hole(t), 0);
+    tail_file_free(t);
+    path_of(p, sizeof p, "z.log");   /* NUL bytes only: to its end */
+    f = fopen(p, "w");
+    for (int i = 0; i < 100; i++)
+        fputc(0, f);
+    fclose(f);
+    t = open_tailed("z.log");
+    CHECK_EQ_INT(tail_file_skip_hole(t), 100);
+    lseek(t->fd, t->pos, SEEK_SET);   /* as its callers do before reading */
+    CHECK_EQ_INT(tail_file_read(t, 1 << 20, &eof), 0);
+    CHECK(eof);
+    tail_file_free(t);
+    tmpdir_remove(dir);
+}
+
 static void test_sibling_names(void)
 {
     CHECK(ident_sibling_name("app.log", "app.log.1"));
@@ -541,6 +580,7 @@ TEST_LIST = {
     TEST(test_common_banner),
     TEST(test_empty_checkpoint),
     TEST(test_copy_of_unread_file),
+    TEST(test_skip_hole),
     TEST(test_sibling_names),
     TEST(test_recover_copytruncate_copy),
     TEST(test_recover_shorter_copy),
