@@ -75,6 +75,16 @@ static int flush_event(follower_t *f, tailed_t *t, obs_err_t *err)
     return pipeline_flush(f->pl, t->ps, &t->ml, err);
 }
 
+/* What a recovery found (fs), read from now on unless rc says it failed;
+ * fs is emptied either way. */
+static int take_founds(follower_t *f, tail_founds_t *fs, int rc, obs_err_t *err)
+{
+    for (int i = 0; i < fs->n && !rc; i++)
+        rc = tail__add(f, &fs->v[i], err);
+    tail__founds_free(fs);
+    return rc;
+}
+
 /* The file no longer holds what was read (truncated, rewritten): the rest
  * of that content is read from its copy when copytruncate made one (from
  * the start of the partial line), and the file from 0. The pending
@@ -87,9 +97,7 @@ static int restart(follower_t *f, tailed_t *t, int64_t seen_ms, obs_err_t *err)
     tail__scope(f, &sc);
     if (!rc)
         rc = tail__live_copy(f->st, &sc, t, seen_ms, &fs, err);
-    for (int i = 0; i < fs.n && !rc; i++)
-        rc = tail__add(f, &fs.v[i], err);
-    tail__founds_free(&fs);
+    rc = take_founds(f, &fs, rc, err);
     tail_file_start(t, 0, NULL, f->o->max_line);
     t->empty_seen_ms = 0;   /* its next look says when it was empty */
     t->dirty = 1;
@@ -127,11 +135,7 @@ static int first_bytes(follower_t *f, tailed_t *t, obs_err_t *err)
     int64_t seen_ms = t->empty_seen_ms;
     t->empty_seen_ms = 0;
     tail__scope(f, &sc);
-    int rc = tail__live_siblings(f->st, &sc, t->path, seen_ms, &fs, err);
-    for (int i = 0; i < fs.n && !rc; i++)
-        rc = tail__add(f, &fs.v[i], err);
-    tail__founds_free(&fs);
-    return rc;
+    return take_founds(f, &fs, tail__live_siblings(f->st, &sc, t->path, seen_ms, &fs, err), err);
 }
 
 /* Read what is new in t; returns 0 or a store error. */
@@ -310,9 +314,7 @@ static int start_files(follower_t *f, obs_err_t *err)
     tail__scope(f, &sc);
     if (!rc)
         rc = tail__recover(f->st, &sc, &fl, &fs, err);
-    for (int i = 0; i < fs.n && !rc; i++)
-        rc = tail__add(f, &fs.v[i], err);
-    tail__founds_free(&fs);
+    rc = take_founds(f, &fs, rc, err);
     files_list_free(&fl);
     return rc;
 }
