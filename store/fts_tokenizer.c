@@ -219,14 +219,13 @@ void store__vocab_note(store_vocab_t *v, const char *tok, int len)
 
 int store__flush_vocab(store_t *st, obs_err_t *err)
 {
-    sqlite3_stmt *q = st->stmt[STMT_VOCAB_ADD];
     store_vocab_t *v = &st->vocab;
     for (int i = 0; i < v->npending; i++) {
-        sqlite3_bind_text(q, 1, v->pending[i], -1, SQLITE_STATIC);
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (rc != SQLITE_DONE)
-            return store__dberr(st, err, "updating the full-text vocabulary");
+        int rc = store__wq_start(st->wq, STMT_VOCAB_ADD, "updating the full-text vocabulary", err);
+        if (rc)
+            return rc;
+        store__wq_str(st->wq, v->pending[i]);   /* copied: the set may be freed below */
+        store__wq_end(st->wq);
     }
     v->npending = 0;
     if (v->used > (v->max_cached > 0 ? v->max_cached : STORE_VOCAB_CACHE_MAX))

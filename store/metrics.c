@@ -203,36 +203,35 @@ int store_metric_point_add(store_t *st, const char *function, int64_t event_id,
 
 int store__flush_metrics(store_t *st, obs_err_t *err)
 {
-    sqlite3_stmt *q = st->stmt[STMT_METRIC_ROLLUP_UPSERT];
-    sqlite3_stmt *f = st->stmt[STMT_SERIES_FUNCTION_ADD];
+    store_wq_t *q = st->wq;
+    int rc;
     for (int i = 0; i < st->mslot_cap; i++) {
         store_metric_slot_t *m = &st->mslots[i];
         if (!m->series_id)
             continue;
+        if ((rc = store__wq_start(q, STMT_METRIC_ROLLUP_UPSERT, "updating metric rollups", err)))
+            return rc;
         size_t len;
         unsigned char *blob = sketch_encode(&m->sketch, &len);
-        sqlite3_bind_int64(q, 1, m->series_id);
-        sqlite3_bind_int64(q, 2, m->minute_ms);
-        sqlite3_bind_int64(q, 3, m->count);
-        sqlite3_bind_double(q, 4, m->sum);
-        sqlite3_bind_double(q, 5, m->min);
-        sqlite3_bind_double(q, 6, m->max);
-        sqlite3_bind_blob(q, 7, blob, (int)len, free);
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (rc != SQLITE_DONE)
-            return store__dberr(st, err, "updating metric rollups");
+        store__wq_int(q, m->series_id);
+        store__wq_int(q, m->minute_ms);
+        store__wq_int(q, m->count);
+        store__wq_real(q, m->sum);
+        store__wq_real(q, m->min);
+        store__wq_real(q, m->max);
+        store__wq_blob(q, blob, len);
+        store__wq_end(q);
+        free(blob);
     }
     for (int i = 0; i < st->sfn_cap; i++) {
         store_series_fn_t *e = &st->sfn[i];
         if (!e->series_id)
             continue;
-        sqlite3_bind_int64(f, 1, e->series_id);
-        sqlite3_bind_text(f, 2, e->function, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(f);
-        sqlite3_reset(f);
-        if (rc != SQLITE_DONE)
-            return store__dberr(st, err, "recording a series' function");
+        if ((rc = store__wq_start(q, STMT_SERIES_FUNCTION_ADD, "recording a series' function", err)))
+            return rc;
+        store__wq_int(q, e->series_id);
+        store__wq_str(q, e->function);
+        store__wq_end(q);
     }
     store__metrics_reset(st, 1);
     return 0;

@@ -45,46 +45,54 @@ static unsigned char *encode(const sketch_t *sk, size_t *len)
     return sketch_count(sk) ? sketch_encode(sk, len) : NULL;
 }
 
-/* Upsert slot s's sums into q's row of (function, key); the sketches are
- * given encoded. */
-static int upsert(sqlite3_stmt *q, const store_rollup_slot_t *s, int64_t key, const unsigned char *dur,
-                  size_t dur_len, const unsigned char *init, size_t init_len)
+/* Record the upsert of slot s's sums into stmt's row of (function, key) in
+ * the writer's queue; the sketches are given encoded (copied). */
+static int upsert(store_t *st, int stmt, const store_rollup_slot_t *s, int64_t key, const unsigned char *dur,
+                  size_t dur_len, const unsigned char *init, size_t init_len, obs_err_t *err)
 {
-    sqlite3_bind_text(q, 1, s->function, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, key);
-    sqlite3_bind_int(q, 3, s->sum.events);
-    sqlite3_bind_int(q, 4, s->sum.error_lines);
-    sqlite3_bind_int(q, 5, s->sum.invocations);
-    sqlite3_bind_int(q, 6, s->sum.errors);
-    sqlite3_bind_int(q, 7, s->sum.timeouts);
-    sqlite3_bind_int(q, 8, s->sum.crashes);
-    sqlite3_bind_int(q, 9, s->sum.oom);
-    sqlite3_bind_int(q, 10, s->sum.cold_starts);
-    sqlite3_bind_int(q, 11, s->sum.throttle_signals);
-    sqlite3_bind_double(q, 12, s->sum.duration);
-    if (!isnan(s->duration_max))
-        sqlite3_bind_double(q, 13, s->duration_max);
-    sqlite3_bind_double(q, 14, s->sum.billed);
-    sqlite3_bind_double(q, 15, s->sum.gb_seconds);
-    sqlite3_bind_double(q, 16, s->sum.init);
-    if (!isnan(s->init_max))
-        sqlite3_bind_double(q, 17, s->init_max);
+    store_wq_t *q = st->wq;
+    int rc = store__wq_start(q, stmt, "updating rollups", err);
+    if (rc)
+        return rc;
+    store__wq_str(q, s->function);
+    store__wq_int(q, key);
+    store__wq_int(q, s->sum.events);
+    store__wq_int(q, s->sum.error_lines);
+    store__wq_int(q, s->sum.invocations);
+    store__wq_int(q, s->sum.errors);
+    store__wq_int(q, s->sum.timeouts);
+    store__wq_int(q, s->sum.crashes);
+    store__wq_int(q, s->sum.oom);
+    store__wq_int(q, s->sum.cold_starts);
+    store__wq_int(q, s->sum.throttle_signals);
+    store__wq_real(q, s->sum.duration);
+    store__wq_real(q, s->duration_max);   /* NaN: NULL */
+    store__wq_real(q, s->sum.billed);
+    store__wq_real(q, s->sum.gb_seconds);
+    store__wq_real(q, s->sum.init);
+    store__wq_real(q, s->init_max);
     if (s->sum.max_memory_used >= 0)
-        sqlite3_bind_int64(q, 18, s->sum.max_memory_used);
+        store__wq_int(q, s->sum.max_memory_used);
+    else
+        store__wq_null(q);
     if (s->sum.memory_size >= 0)
-        sqlite3_bind_int64(q, 19, s->sum.memory_size);
-    sqlite3_bind_int(q, 20, s->sum.emf_documents);
-    sqlite3_bind_int(q, 21, s->sum.emf_parsing_errors);
-    sqlite3_bind_int(q, 22, s->sum.emf_validation_errors);
+        store__wq_int(q, s->sum.memory_size);
+    else
+        store__wq_null(q);
+    store__wq_int(q, s->sum.emf_documents);
+    store__wq_int(q, s->sum.emf_parsing_errors);
+    store__wq_int(q, s->sum.emf_validation_errors);
     if (dur)
-        sqlite3_bind_blob(q, 23, dur, (int)dur_len, SQLITE_STATIC);
+        store__wq_blob(q, dur, dur_len);
+    else
+        store__wq_null(q);
     if (init)
-        sqlite3_bind_blob(q, 24, init, (int)init_len, SQLITE_STATIC);
-    sqlite3_bind_int(q, 25, s->sum.emulated);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    return rc;
+        store__wq_blob(q, init, init_len);
+    else
+        store__wq_null(q);
+    store__wq_int(q, s->sum.emulated);
+    store__wq_end(q);
+    return 0;
 }
 
 static store_rollup_slot_t *find_slot(store_rollup_slot_t *tab, int cap, const char *fn, int64_t minute)
@@ -165,7 +173,6 @@ void store_rollup_add(store_t *st, const char *function, int64_t ts_ms, const st
 
 int store__flush_rollups(store_t *st, obs_err_t *err)
 {
-    sqlite3_stmt *minute = st->stmt[STMT_ROLLUP_UPSERT], *hour = st->stmt[STMT_ROLLUP_HOUR_UPSERT];
     for (int i = 0; i < st->rollup_cap; i++) {
         store_rollup_slot_t *s = &st->rollups[i];
         if (!s->function)
@@ -173,13 +180,13 @@ int store__flush_rollups(store_t *st, obs_err_t *err)
         size_t dl, il;
         unsigned char *dur = encode(&s->duration_sk, &dl), *init = encode(&s->init_sk, &il);
         int64_t h = s->minute_ms - (((s->minute_ms % 3600000) + 3600000) % 3600000);
-        int rc = upsert(minute, s, s->minute_ms, dur, dl, init, il);
-        if (rc == SQLITE_DONE)
-            rc = upsert(hour, s, h, dur, dl, init, il);
+        int rc = upsert(st, STMT_ROLLUP_UPSERT, s, s->minute_ms, dur, dl, init, il, err);
+        if (!rc)
+            rc = upsert(st, STMT_ROLLUP_HOUR_UPSERT, s, h, dur, dl, init, il, err);
         free(dur);
         free(init);
-        if (rc != SQLITE_DONE)
-            return store__dberr(st, err, "updating rollups");
+        if (rc)
+            return rc;
         slot_done(s);
     }
     st->rollup_used = 0;

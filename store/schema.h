@@ -570,6 +570,11 @@
 #define SQL_MISSED_TRIM \
 "DELETE FROM missed WHERE id <= (SELECT max(id) FROM missed) - 1000"
 
+/* A batch's end and the next one's start, when the writer thread runs them
+ * (store_commit, store_commit_async). */
+#define SQL_COMMIT "COMMIT"
+#define SQL_BEGIN "BEGIN IMMEDIATE"
+
 #define SQL_COUNTER_ADD \
 "INSERT INTO agent_counters(name, value) VALUES(?1, ?2)\n" \
 "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"

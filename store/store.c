@@ -156,7 +156,7 @@ static int open_writer(const char *path, const store_opts_t *opts, store_t **out
      * them on this one (same statements, same order: for A/B benchmarks) */
     const char *wt = getenv("OBS_WRITER_THREAD");
     int threads = !(wt && strcmp(wt, "0") == 0);
-    st->wq = store__wq_new(st->db, st->stmt, threads);
+    st->wq = store__wq_new(st->db, st->stmt, threads, STMT_COMMIT);
     if (threads)
         st->ckpt = store__ckpt_start(path, st->db, STORE_CHECKPOINT_PAGES);
     *out = st;
@@ -247,6 +247,8 @@ int store__prepare_writer(store_t *st, obs_err_t *err)
         [STMT_SOURCE_DELETE] = SQL_SOURCE_DELETE,
         [STMT_MISSED_ADD] = SQL_MISSED_ADD,
         [STMT_MISSED_TRIM] = SQL_MISSED_TRIM,
+        [STMT_COMMIT] = SQL_COMMIT,
+        [STMT_BEGIN] = SQL_BEGIN,
     };
     for (int i = 0; i < STMT__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
@@ -264,16 +266,15 @@ struct sqlite3 *store_db(store_t *st)
 
 static int flush_counters(store_t *st, obs_err_t *err)
 {
-    sqlite3_stmt *s = st->stmt[STMT_COUNTER_ADD];
     for (int i = 0; i < st->ncounters; i++) {
         if (!st->counters[i].delta)
             continue;
-        sqlite3_bind_text(s, 1, st->counters[i].name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, st->counters[i].delta);
-        int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return store__dberr(st, err, "updating agent counters");
+        int rc = store__wq_start(st->wq, STMT_COUNTER_ADD, "updating agent counters", err);
+        if (rc)
+            return rc;
+        store__wq_str(st->wq, st->counters[i].name);
+        store__wq_int(st->wq, st->counters[i].delta);
+        store__wq_end(st->wq);
         st->counters[i].delta = 0;
     }
     return 0;
@@ -287,29 +288,58 @@ static int counters_pending(const store_t *st)
     return 0;
 }
 
-int store_commit(store_t *st, obs_err_t *err)
+/* The batch's sums (rollups, metric rollups, new tokens, counters) and its
+ * COMMIT, recorded in the writer's queue behind its rows; 1 when there is
+ * nothing to commit. */
+static int record_commit(store_t *st, obs_err_t *err)
 {
     int rc;
-    if ((rc = store__sync(st, err)))
-        return rc;
     if (!st->in_txn && !st->rollup_used && !st->mslot_used && !st->vocab.npending &&
         !counters_pending(st))
-        return 0;
+        return 1;
     if ((rc = store__begin(st, err)))
         return rc;
     if ((rc = store__flush_rollups(st, err)) || (rc = store__flush_metrics(st, err)) ||
-        (rc = store__flush_vocab(st, err)) || (rc = flush_counters(st, err)))
+        (rc = store__flush_vocab(st, err)) || (rc = flush_counters(st, err)) ||
+        (rc = store__wq_start(st->wq, STMT_COMMIT, "committing a batch", err)))
         return rc;
-    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        return store__dberr(st, err, "committing a batch");
+    store__wq_end(st->wq);
+    return 0;
+}
+
+int store_commit(store_t *st, obs_err_t *err)
+{
+    int rc = record_commit(st, err);
+    if (rc == 1)
+        return store__sync(st, err);
+    if (rc || (rc = store__sync(st, err)))
+        return rc;
     st->in_txn = 0;
-    st->commits++;
+    return 0;
+}
+
+int store_commit_async(store_t *st, obs_err_t *err)
+{
+    int rc = record_commit(st, err);
+    if (rc == 1)
+        return 0;
+    if (rc || (rc = store__wq_start(st->wq, STMT_BEGIN, "starting the next batch", err)))
+        return rc;
+    store__wq_end(st->wq);
+    store__wq_give(st->wq);
+    /* the next batch is open as far as this thread is concerned: its events
+     * and streams take the ids after this one's, as they would after a
+     * BEGIN here (the writer lock keeps every other agent out) */
+    st->txn_rows = 0;
+    store__wq_clear_count(st->wq);
+    st->txn_changes = -1;   /* unknown until a sync: store_txn_idle says no */
+    st->txn_started_ms = obs_mono_ms();
     return 0;
 }
 
 int64_t store_commits(const store_t *st)
 {
-    return st->commits;
+    return st->wq ? store__wq_counted(st->wq) : 0;
 }
 
 void store_rollback(store_t *st)
@@ -342,7 +372,8 @@ int store_txn_idle(const store_t *st)
 {
     if (st->wq && store__wq_count(st->wq))
         return 0;   /* statements recorded in the batch */
-    return st->in_txn && sqlite3_total_changes64(st->db) == st->txn_changes && !st->rollup_used &&
+    return st->in_txn && st->txn_changes >= 0 && sqlite3_total_changes64(st->db) == st->txn_changes &&
+           !st->rollup_used &&
            !st->mslot_used && !st->vocab.npending && !counters_pending(st);
 }
 
@@ -352,13 +383,20 @@ void store_set_busy_timeout(store_t *st, int ms)
     sqlite3_busy_timeout(st->db, ms);
 }
 
+static int batch_due(const store_t *st)
+{
+    return st->in_txn &&
+           (st->txn_rows >= st->opts.batch_rows || obs_mono_ms() - st->txn_started_ms >= st->opts.batch_ms);
+}
+
 int store_maybe_commit(store_t *st, obs_err_t *err)
 {
-    if (!st->in_txn)
-        return 0;
-    if (st->txn_rows >= st->opts.batch_rows || obs_mono_ms() - st->txn_started_ms >= st->opts.batch_ms)
-        return store_commit(st, err);
-    return 0;
+    return batch_due(st) ? store_commit(st, err) : 0;
+}
+
+int store_maybe_commit_async(store_t *st, obs_err_t *err)
+{
+    return batch_due(st) ? store_commit_async(st, err) : 0;
 }
 
 void store_counter_add(store_t *st, const char *name, int64_t delta)

@@ -258,11 +258,20 @@ int store_build_deferred(store_t *st, int64_t *built_out, obs_err_t *err);
 int store_maybe_commit(store_t *st, obs_err_t *err);
 /* Commit now (no-op when nothing is pending). */
 int store_commit(store_t *st, obs_err_t *err);
+/* A bulk import's commits: the batch's COMMIT and the next batch's BEGIN
+ * are given to the writer thread, and this thread goes on reading while it
+ * runs them. The next batch is open at once (its rows take the ids after
+ * this one's). A failure of either is returned by a later store call; what
+ * must not be acknowledged before it is stored waits for store_commit or
+ * for store_commits() to move. Without a writer thread both run before it
+ * returns. */
+int store_commit_async(store_t *st, obs_err_t *err);
+int store_maybe_commit_async(store_t *st, obs_err_t *err);
 /* Drop the open batch (after an error, so that no row is kept without its
  * checkpoint). */
 void store_rollback(store_t *st);
-/* Batches committed since the store was opened: a change says that what was
- * appended before it is durable. */
+/* Batches committed since the store was opened (counted when their COMMIT
+ * ran): a change says that what was appended before it is durable. */
 int64_t store_commits(const store_t *st);
 
 /* ---- retention (store/retention.c) ------------------------------------- */

@@ -17,7 +17,7 @@ enum store_stmt_id {
     STMT_ROLLUP_UPSERT, STMT_ROLLUP_HOUR_UPSERT, STMT_SOURCE_FIND, STMT_SOURCE_UPSERT, STMT_COUNTER_ADD,
     STMT_SERIES_FIND, STMT_SERIES_INSERT, STMT_POINT_INSERT, STMT_METRIC_ROLLUP_UPSERT,
     STMT_SERIES_FUNCTION_ADD, STMT_VOCAB_ADD, STMT_SOURCE_DELETE, STMT_INVOCATION_GET,
-    STMT_EVENT_SET_XRAY, STMT_MISSED_ADD, STMT_MISSED_TRIM,
+    STMT_EVENT_SET_XRAY, STMT_MISSED_ADD, STMT_MISSED_TRIM, STMT_COMMIT, STMT_BEGIN,
     STMT__COUNT
 };
 
@@ -77,7 +77,6 @@ struct store {
     store_opts_t opts;
     sqlite3_stmt *stmt[STMT__COUNT];
     int in_txn;
-    int64_t commits;              /* batches committed since open */
     int64_t txn_rows;
     int64_t txn_started_ms;
     int64_t txn_changes;       /* sqlite3_total_changes64() at BEGIN */

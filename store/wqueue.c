@@ -30,6 +30,8 @@ struct store_wq {
     sqlite3 *db;
     sqlite3_stmt **stmts;
     int threaded;
+    int counted;              /* the statement whose runs are counted */
+    int64_t ran;              /* its successful runs (atomic) */
 
     /* the producer's side */
     wq_block_t *cur;          /* being filled; not seen by the writer */
@@ -128,6 +130,8 @@ static void run_block(store_wq_t *q, const wq_block_t *b, int failed)
             if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
                 fail(q, h.what);
                 failed = 1;
+            } else if (h.stmt == q->counted) {
+                __atomic_add_fetch(&q->ran, 1, __ATOMIC_RELEASE);
             }
             sqlite3_reset(s);
         }
@@ -182,11 +186,12 @@ static void *writer_main(void *arg)
 
 /* ---- the producer's side ---------------------------------------------------- */
 
-store_wq_t *store__wq_new(sqlite3 *db, sqlite3_stmt **stmts, int threaded)
+store_wq_t *store__wq_new(sqlite3 *db, sqlite3_stmt **stmts, int threaded, int counted)
 {
     store_wq_t *q = xcalloc(1, sizeof *q);
     q->db = db;
     q->stmts = stmts;
+    q->counted = counted;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->work, NULL);
     pthread_cond_init(&q->done, NULL);
@@ -372,6 +377,12 @@ void store__wq_end(store_wq_t *q)
         give(q, q->cur->used, 0);
 }
 
+void store__wq_give(store_wq_t *q)
+{
+    if (q->cur->used && !q->in_op)
+        give(q, q->cur->used, 0);
+}
+
 int store__wq_sync(store_wq_t *q, obs_err_t *err)
 {
     if (q->cur->used && !q->in_op)
@@ -397,6 +408,11 @@ void store__wq_clear_error(store_wq_t *q)
     q->fail_code = 0;
     q->fail_msg[0] = 0;
     pthread_mutex_unlock(&q->mu);
+}
+
+int64_t store__wq_counted(const store_wq_t *q)
+{
+    return __atomic_load_n(&q->ran, __ATOMIC_ACQUIRE);
 }
 
 int64_t store__wq_count(const store_wq_t *q)

@@ -32,8 +32,9 @@ typedef struct store_wq store_wq_t;
 
 /* A queue that runs statements of stmts[] on db. threaded = 0 runs each
  * statement as soon as it is recorded (same code, one thread): obsagent's
- * OBS_WRITER_THREAD=0, and SQLite builds without thread support. */
-store_wq_t *store__wq_new(sqlite3 *db, sqlite3_stmt **stmts, int threaded);
+ * OBS_WRITER_THREAD=0, and SQLite builds without thread support. The runs
+ * of stmts[counted] that succeed are counted (the store: its COMMITs). */
+store_wq_t *store__wq_new(sqlite3 *db, sqlite3_stmt **stmts, int threaded, int counted);
 /* Wait for the writer, stop it, free everything. */
 void store__wq_free(store_wq_t *q);
 int store__wq_threaded(const store_wq_t *q);
@@ -52,6 +53,9 @@ void store__wq_span(store_wq_t *q, obs_span_t v);  /* empty: NULL */
 void store__wq_blob(store_wq_t *q, const void *p, size_t len);
 void store__wq_end(store_wq_t *q);
 
+/* Hand every statement recorded so far to the writer now, without waiting
+ * for it (else the last ones wait for their block to fill or a sync). */
+void store__wq_give(store_wq_t *q);
 /* Wait until every recorded statement ran; then the connection is the
  * caller's until the next start. Returns the first failure since the last
  * clear (OBS_EBUSY, OBS_EFULL or OBS_EDB, as store__dberr words them), or 0.
@@ -59,6 +63,8 @@ void store__wq_end(store_wq_t *q);
 int store__wq_sync(store_wq_t *q, obs_err_t *err);
 /* Forget a failure (the batch it broke was rolled back). */
 void store__wq_clear_error(store_wq_t *q);
+/* Successful runs of stmts[counted] so far (any thread may ask). */
+int64_t store__wq_counted(const store_wq_t *q);
 /* Statements recorded since the last clear_count (store_txn_idle). */
 int64_t store__wq_count(const store_wq_t *q);
 void store__wq_clear_count(store_wq_t *q);

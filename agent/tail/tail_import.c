@@ -77,7 +77,7 @@ static int checkpoint(reader_ctx_t *c, tailed_t *t, int ckpt, obs_err_t *err)
         tail_file_describe(t);
         rc = store_source_put(c->st, t->path, &t->src, err);
     }
-    return rc ? rc : store_maybe_commit(c->st, err);
+    return rc ? rc : store_maybe_commit_async(c->st, err);
 }
 
 /* Read t from its start offset to its end through the pipeline. */

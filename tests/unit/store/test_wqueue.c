@@ -273,7 +273,7 @@ static void run_seq(int threaded, uint64_t seed)
 {
     db_t d;
     db_open(&d);
-    store_wq_t *q = store__wq_new(d.db, d.stmts, threaded);
+    store_wq_t *q = store__wq_new(d.db, d.stmts, threaded, -1);
     CHECK_EQ_INT(store__wq_threaded(q), threaded && sqlite3_threadsafe());
     int64_t fold = record_seq(q, seed, SEQ_N);
     CHECK_EQ_INT(store__wq_count(q), SEQ_N);
@@ -300,7 +300,7 @@ static void test_threaded_same_as_unthreaded(void)
     db_t a, b;
     db_open(&a);
     db_open(&b);
-    store_wq_t *qa = store__wq_new(a.db, a.stmts, 1), *qb = store__wq_new(b.db, b.stmts, 0);
+    store_wq_t *qa = store__wq_new(a.db, a.stmts, 1, -1), *qb = store__wq_new(b.db, b.stmts, 0, -1);
     int64_t fa = record_seq(qa, 1234, SEQ_N), fb = record_seq(qb, 1234, SEQ_N);
     CHECK_EQ_INT(fa, fb);
     /* the threaded one is freed without a sync: free runs what is pending */
@@ -342,7 +342,7 @@ static void test_statement_larger_than_block(void)
     for (int threaded = 0; threaded <= 1; threaded++) {
         db_t d;
         db_open(&d);
-        store_wq_t *q = store__wq_new(d.db, d.stmts, threaded);
+        store_wq_t *q = store__wq_new(d.db, d.stmts, threaded, -1);
         size_t big = 1 << 20;
         char *text = malloc(big);
         for (size_t i = 0; i < big; i++)
@@ -409,7 +409,7 @@ static void fail_case(int threaded, int64_t bad_k, const char *why)
 {
     db_t d;
     db_open(&d);
-    store_wq_t *q = store__wq_new(d.db, d.stmts, threaded);
+    store_wq_t *q = store__wq_new(d.db, d.stmts, threaded, -1);
     obs_err_t err;
     memset(&err, 0, sizeof err);
     CHECK_EQ_INT(u_insert(q, 1, "adding one", NULL), 0);
@@ -473,7 +473,7 @@ static void test_free_runs_pending(void)
 {
     db_t d;
     db_open(&d);
-    store_wq_t *q = store__wq_new(d.db, d.stmts, 1);
+    store_wq_t *q = store__wq_new(d.db, d.stmts, 1, -1);
     char text[3000];
     memset(text, 'q', sizeof text);
     for (int k = 1; k <= 5000; k++) {
@@ -492,7 +492,7 @@ static void test_count(void)
 {
     db_t d;
     db_open(&d);
-    store_wq_t *q = store__wq_new(d.db, d.stmts, 1);
+    store_wq_t *q = store__wq_new(d.db, d.stmts, 1, -1);
     CHECK_EQ_INT(store__wq_count(q), 0);
     CHECK_EQ_INT(u_insert(q, 1, "x", NULL), 0);
     CHECK_EQ_INT(u_insert(q, 2, "x", NULL), 0);
