@@ -6,6 +6,7 @@
  * event's way through is pipeline_event.c's. */
 #include "agent/pipeline_int.h"
 #include "common/clock.h"
+#include "lambda/log_group.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
@@ -311,8 +312,8 @@ static int join(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, co
 
 /* The stream a decoded record goes to: the source's own, or the one its
  * wrapper names (`sam logs`' and `aws logs tail`'s stream, a document's
- * stream and group, the function `sam local` names; a group
- * "/aws/lambda/NAME" names the function NAME), the last one opened
+ * stream and group, the function `sam local` names; a Lambda group names
+ * its function: lambda/log_group.h), the last one opened
  * remembered (consecutive lines mostly name the same). */
 static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *rec, pipeline_stream_t **out,
                  obs_err_t *err)
@@ -322,12 +323,11 @@ static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *
         return 0;
     }
     char fn[256], group[512], name[512];
-    static const char lambda_group[] = "/aws/lambda/";
-    size_t lg = sizeof lambda_group - 1;
+    obs_span_t of_group = lambda_group_function(rec->log_group);
     if (rec->function.len)
         snprintf(fn, sizeof fn, "%.*s", (int)rec->function.len, rec->function.p);
-    else if (rec->log_group.len > lg && memcmp(rec->log_group.p, lambda_group, lg) == 0)
-        snprintf(fn, sizeof fn, "%.*s", (int)(rec->log_group.len - lg), rec->log_group.p + lg);
+    else if (of_group.len)
+        snprintf(fn, sizeof fn, "%.*s", (int)of_group.len, of_group.p);
     else
         snprintf(fn, sizeof fn, "%s", src->function);
     if (rec->log_group.len)

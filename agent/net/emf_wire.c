@@ -2,6 +2,7 @@
  * (emf_wire.h). Pure. */
 #include "agent/net/emf_wire.h"
 #include "common/xalloc.h"
+#include "lambda/log_group.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -120,10 +121,10 @@ void emf_route(const char *doc, size_t len, const char *default_stream, emf_rout
     }
     out->has_group = group != NULL;
     snprintf(out->log_group, sizeof out->log_group, "%s", group ? group : EMF_DEFAULT_LOG_GROUP);
-    const char *fn = out->log_group;
-    if (strncmp(fn, "/aws/lambda/", 12) == 0 && fn[12])
-        fn += 12;
-    snprintf(out->function, sizeof out->function, "%s", fn);
+    obs_span_t fn = lambda_group_function(obs_span(out->log_group, strlen(out->log_group)));
+    if (!fn.len)
+        fn = obs_span(out->log_group, strlen(out->log_group));
+    snprintf(out->function, sizeof out->function, "%.*s", (int)fn.len, fn.p);
     snprintf(out->stream, sizeof out->stream, "%s", stream ? stream : default_stream);
     cJSON_Delete(j);
 }

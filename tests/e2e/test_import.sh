@@ -183,6 +183,26 @@ for k in NODE PY GO JS JP; do
     check_eq "time of $k-style lines: parsed from the line (ms)" "$got" "1|0"
 done
 
+# ---- the function a log group names ---------------------------------------
+# a subscription payload of a Lambda@Edge replica: its group is
+# /aws/lambda/us-east-1.NAME in the Region that ran it; the function is NAME
+EDGE=$T/edge
+mkdir -p "$EDGE"
+printf '%s\n' '{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"/aws/lambda/us-east-1.img-resize","logStream":"2024/05/09/[3]0f2b9b3e6b1a4c55","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1715212800000,"message":"START RequestId: 5d1a4f0e-1c2b-4d3e-9f8a-0b1c2d3e4f5a Version: 3\n"},{"id":"2","timestamp":1715212800100,"message":"REPORT RequestId: 5d1a4f0e-1c2b-4d3e-9f8a-0b1c2d3e4f5a\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"}]}' \
+    '{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"/aws/lambda/orders","logStream":"2024/05/09/[$LATEST]aa","subscriptionFilters":["f"],"logEvents":[{"id":"3","timestamp":1715212800000,"message":"hello\n"}]}' \
+    '{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"/aws/apigateway/welcome","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"4","timestamp":1715212800000,"message":"gw\n"}]}' \
+    > "$EDGE/payloads.json"
+"$OBSAGENT" --once -q --db "$EDGE/e.db" "$EDGE/payloads.json" >"$T/out" 2>&1 || fail "edge payloads: import" "$T/out"
+check_eq "a group names its function (Lambda@Edge's replica group too); another keeps the file's" \
+    "$(sql "$EDGE/e.db" "SELECT DISTINCT s.function || ' ' || s.log_group FROM events e
+                         JOIN streams s ON s.id = e.stream_id ORDER BY s.log_group")" \
+    "edge /aws/apigateway/welcome
+orders /aws/lambda/orders
+img-resize /aws/lambda/us-east-1.img-resize"
+check_eq "the replica's invocation is the function's" \
+    "$(sql "$EDGE/e.db" "SELECT s.function, i.duration FROM invocations i JOIN streams s ON s.id = i.stream_id")" \
+    "img-resize|12.0"
+
 # one sample, for the eye
 [ -z "${E2E_VERBOSE:-}" ] || sql "$DB" "SELECT s.function, e.ts, e.flags, e.type, e.duration, e.memory_size, substr(e.message, 1, 60) FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.type = 'REPORT' LIMIT 1" | sed 's/^/     sample: /'
 
