@@ -1,5 +1,5 @@
 /* lambda/classify_json.c — the JSON log format: application records
- * ({"timestamp","level"|"log_level","message","requestId"|"AWSrequestId",...})
+ * ({"timestamp","level"|"log_level","message","requestId"|"AWSRequestId",...})
  * and system records ({"time","type":"platform.*","record":{...}}), and
  * the Telemetry API's elements logged one a line. cJSON does the parsing
  * (classify__parse_object, classify_common.c); every span set here points
@@ -212,11 +212,14 @@ static void app_record(lambda_line_t *out, const cJSON *root)
     if (!has_time)
         set_time(out, cJSON_GetObjectItemCaseSensitive(root, "_aws"), emf_key);
 
-    out->request_id = str_span(root, "requestId");
-    if (!out->request_id.p)
-        out->request_id = str_span(root, "AWSrequestId");
-    if (!out->request_id.p)
-        out->request_id = str_span(root, "function_request_id");
+    /* Lambda's JSON format; the Java runtime's and its Log4j2 layout's;
+     * loggers that copy the context's awsRequestId (Node) or
+     * aws_request_id (Python); Powertools */
+    static const char *const rid_keys[] = { "requestId", "AWSRequestId", "awsRequestId", "AWSrequestId",
+                                            "aws_request_id", "function_request_id", NULL };
+    out->request_id = obs_span(NULL, 0);
+    for (int i = 0; rid_keys[i] && !out->request_id.p; i++)
+        out->request_id = str_span(root, rid_keys[i]);
 
     obs_span_t msg = obs_span(NULL, 0);
     if (cJSON_IsString(message) && message->valuestring) {

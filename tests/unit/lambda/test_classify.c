@@ -707,10 +707,23 @@ static void test_json_app(void)
     CHECK(r.tree != NULL);
     CHECK_EQ_INT(r.json.len, buflen);
     CHECK_EQ_INT(r.outcome, LO_NONE);
-    /* Java */
+    /* Java: the runtime's JSON format and its Log4j2 layout write
+     * AWSRequestId; loggers copying the context write awsRequestId (Node),
+     * aws_request_id (Python) */
+    cls("{\"timestamp\":\"2023-11-01T00:21:51.358Z\",\"message\":\"Inside the handler function\",\"level\":\"INFO\","
+        "\"AWSRequestId\":\"93f25699-2cbf-4976-8f94-336a0aa98c6f\"}");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_SPAN(r.request_id, "93f25699-2cbf-4976-8f94-336a0aa98c6f");
+    CHECK_EQ_INT(r.level, LL_INFO);
     cls("{\"timestamp\":\"2024-10-27T19:17:45.586Z\",\"level\":\"WARN\",\"message\":\"m\",\"AWSrequestId\":\"j-1\"}");
     CHECK_SPAN(r.request_id, "j-1");
     CHECK_EQ_INT(r.level, LL_WARN);
+    cls("{\"msg\":\"loaded\",\"awsRequestId\":\"n-1\",\"level\":30}");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_SPAN(r.request_id, "n-1");
+    cls("{\"message\":\"m\",\"aws_request_id\":\"py-1\"}");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_SPAN(r.request_id, "py-1");
     /* Powertools-style keys; a message object leaves body = the whole line */
     cls("{\"level\":\"DEBUG\",\"function_request_id\":\"p-1\",\"message\":{\"a\":1}}");
     CHECK_EQ_INT(r.kind, LK_APP);
