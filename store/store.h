@@ -242,8 +242,10 @@ int store_txn_idle(const store_t *st);
 void store_set_busy_timeout(store_t *st, int ms);
 
 /* A bulk import: when input_bytes is at least STORE_DEFER_BYTES_PER_EVENT
- * times the events the store holds, drop the indexes of events by time
- * (events_ts, events_report: each insert lands anywhere in them) and name
+ * times the events the store holds, drop the indexes by time of events,
+ * invocations and metric points (events_ts, events_report, invocations_time,
+ * invocations_failed, invocations_cold, metric_points_ts: each insert lands
+ * anywhere in them) and name
  * them in deferred_index, in a transaction of their own; *deferred_out = 1
  * then, and also when a killed import left them to build. store_build_deferred
  * builds what deferred_index names, sorting once (*built_out: how many).

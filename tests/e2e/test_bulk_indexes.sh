@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/test_bulk_indexes.sh — an import bringing at least as much as
-# the store holds builds the indexes of events by time once, at its end
-# (store.h, store_defer_time_indexes): after it the store has them, as one
+# the store holds builds the indexes by time (of events, invocations and
+# metric points) once, at its end (store.h, store_defer_time_indexes): after
+# it the store has them, as a new store and one
 # imported in parts has, and both answer the same queries; an import stopped
 # by SIGINT says they wait, queries meanwhile answer as they would with them,
 # and the next run builds them; after a SIGKILL, the next open of a follow
@@ -14,6 +15,7 @@ need obsagent obsq lambdagen
 LINES=$(truth lines)
 idx() { sql "$1" "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('events_ts', 'events_report')"; }
 pending() { sql "$1" "SELECT count(*) FROM deferred_index"; }
+NDEFER=6   # the indexes by time an import defers: 2 of events, 3 of invocations, 1 of metric points
 events() { sql "$1" "SELECT count(*) || ' ' || count(DISTINCT id) FROM events"; }
 Q='filter @type = "REPORT" | stats count(*) as n, avg(@duration) as d by bin(1h) | sort bin(1h)'
 Q2='stats count(*) by bin(30m)'
@@ -26,6 +28,19 @@ check_eq "1. every line once" "$(events "$T/once.db")" "$LINES $LINES"
 check_eq "1. the indexes' definitions as a new store has them" \
     "$(sql "$T/once.db" "SELECT sql FROM sqlite_schema WHERE name = 'events_ts'")" \
     "CREATE INDEX events_ts ON events(ts)"
+# the same indexes by time as a store filled line by line (a follow agent's)
+mkdir -p "$T/none"
+"$OBSAGENT" --db "$T/fresh.db" "$T/none" >"$T/fresh.out" 2>&1 &
+fresh=$!
+wait_sql "$T/fresh.db" "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'metric_points_ts'" 1 ||
+    fail "1. a new store" "$T/fresh.out"
+kill -TERM "$fresh"
+wait "$fresh"
+TIMEIDX="'events_ts', 'events_report', 'invocations_time', 'invocations_failed', 'invocations_cold', 'metric_points_ts'"
+schema_of() { sql "$1" "SELECT name || ': ' || sql FROM sqlite_schema WHERE name IN ($TIMEIDX) ORDER BY name"; }
+check_eq "1. all $NDEFER indexes by time built, as a new store has them" "$(schema_of "$T/once.db")" "$(schema_of "$T/fresh.db")"
+check_eq "1. $NDEFER of them" "$(sql "$T/once.db" "SELECT count(*) FROM sqlite_schema WHERE name IN ($TIMEIDX)")" "$NDEFER"
+check_eq "1. integrity" "$(sql "$T/once.db" "PRAGMA integrity_check")" ok
 
 # 2. the same logs in two imports, the second into a store holding half
 # (functions in two groups): answers equal to the store built at once
@@ -57,7 +72,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 if [ "$rc" -eq 130 ]; then
-    check_eq "3. interrupted: the indexes wait" "$(pending "$T/int.db") $(idx "$T/int.db")" "2 0"
+    check_eq "3. interrupted: the indexes wait" "$(pending "$T/int.db") $(idx "$T/int.db")" "$NDEFER 0"
     check_grep "3. and it says so" "$T/int.out" "time indexes are built at the end of an import, or when obsagent next opens"
     stored=$(sql "$T/int.db" "SELECT count(*) FROM events WHERE ts >= strftime('%s', '2026-11-01 01:00:00') * 1000
         AND ts < strftime('%s', '2027-01-01 00:00:00') * 1000")
@@ -97,7 +112,7 @@ pid=$!
 wait_sql "$T/kill.db" "SELECT count(*) > 20000 FROM events" 1 || fail "4. rows before the kill"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-if [ "$(pending "$T/kill.db")" = 2 ]; then
+if [ "$(pending "$T/kill.db")" = "$NDEFER" ]; then
     "$OBSAGENT" --db "$T/kill.db" "$T/logs" >"$T/follow.out" 2>&1 &
     fpid=$!
     wait_sql "$T/kill.db" "SELECT count(*) FROM deferred_index" 0 || fail "4. follow open: nothing pending" "$T/follow.out"

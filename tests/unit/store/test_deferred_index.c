@@ -1,8 +1,10 @@
 /* tests/unit/store/test_deferred_index.c — the time indexes a bulk import
  * builds at its end (store_defer_time_indexes, store_build_deferred; schema
  * v13's deferred_index). Covers: an import bringing at least
- * STORE_DEFER_BYTES_PER_EVENT bytes per event held drops events_ts and
- * events_report and names them with their CREATE statements; a smaller one
+ * STORE_DEFER_BYTES_PER_EVENT bytes per event held drops the indexes by time
+ * (events_ts, events_report, invocations_time, invocations_failed,
+ * invocations_cold, metric_points_ts) and names them with their CREATE
+ * statements; a smaller one
  * keeps them (the boundary on both sides); queries answer the same before
  * and after the build, which gives back the same indexes (same SQL, used by
  * the planner, integrity_check ok); a store a kill left with them dropped
@@ -28,7 +30,17 @@ typedef struct fixture {
     store_t *st;
     int64_t stream;
     char ts_sql[256], report_sql[512];   /* as a fresh store has them */
+    char all_sql[2048];                  /* every deferred index's, by name */
 } fixture_t;
+
+/* the indexes by time a bulk import defers: of events, invocations and
+ * metric points */
+#define TIME_INDEXES \
+    "'events_ts', 'events_report', 'invocations_time', 'invocations_failed', 'invocations_cold', 'metric_points_ts'"
+#define NDEFER 6
+#define ALL_SQL \
+    "SELECT group_concat(name || ': ' || sql, char(10)) FROM (SELECT name, sql FROM sqlite_schema " \
+    "WHERE type = 'index' AND name IN (" TIME_INDEXES ") ORDER BY name)"
 
 static int64_t q_int(store_t *st, const char *sql)
 {
@@ -71,7 +83,11 @@ static void fixture_open(fixture_t *f)
     f->st = open_store(f->db);
     q_text(f->st, "SELECT sql FROM sqlite_schema WHERE name = 'events_ts'", f->ts_sql, sizeof f->ts_sql);
     q_text(f->st, "SELECT sql FROM sqlite_schema WHERE name = 'events_report'", f->report_sql, sizeof f->report_sql);
+    q_text(f->st, ALL_SQL, f->all_sql, sizeof f->all_sql);
     CHECK(strstr(f->ts_sql, "events(ts)") != NULL);
+    CHECK(strstr(f->all_sql, "invocations_time: CREATE INDEX invocations_time ON invocations(coalesce(end_ts, start_ts))") !=
+          NULL);
+    CHECK(strstr(f->all_sql, "metric_points_ts: CREATE INDEX metric_points_ts ON metric_points(ts)") != NULL);
     CHECK(strstr(f->report_sql, "WHERE kind") != NULL);
     CHECK_EQ_INT(store_stream_id(f->st, "fn", "/aws/lambda/fn", "s1", &f->stream, &err), 0);
     CHECK_EQ_INT(store_commit(f->st, &err), 0);
@@ -79,7 +95,7 @@ static void fixture_open(fixture_t *f)
 
 static int64_t indexes_present(store_t *st)
 {
-    return q_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('events_ts', 'events_report')");
+    return q_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (" TIME_INDEXES ")");
 }
 
 /* n events whose times come in no order, every 5th a REPORT of duration i */
@@ -125,13 +141,15 @@ static void append(fixture_t *f, int from, int n)
 
 static void expect_built_as_before(fixture_t *f)
 {
-    char sql[512];
-    CHECK_EQ_INT(indexes_present(f->st), 2);
+    char sql[2048];
+    CHECK_EQ_INT(indexes_present(f->st), NDEFER);
     CHECK_EQ_INT(q_int(f->st, "SELECT count(*) FROM deferred_index"), 0);
     q_text(f->st, "SELECT sql FROM sqlite_schema WHERE name = 'events_ts'", sql, sizeof sql);
     CHECK_EQ_STR(sql, f->ts_sql);
     q_text(f->st, "SELECT sql FROM sqlite_schema WHERE name = 'events_report'", sql, sizeof sql);
     CHECK_EQ_STR(sql, f->report_sql);
+    q_text(f->st, ALL_SQL, sql, sizeof sql);
+    CHECK_EQ_STR(sql, f->all_sql);
     q_text(f->st, "PRAGMA integrity_check", sql, sizeof sql);
     CHECK_EQ_STR(sql, "ok");
 }
@@ -146,13 +164,13 @@ static void defers_and_builds(void)
     CHECK_EQ_INT(store_defer_time_indexes(f.st, 1000000, &deferred, &err), 0);   /* an empty store */
     CHECK_EQ_INT(deferred, 1);
     CHECK_EQ_INT(indexes_present(f.st), 0);
-    CHECK_EQ_INT(q_int(f.st, "SELECT count(*) FROM deferred_index"), 2);
+    CHECK_EQ_INT(q_int(f.st, "SELECT count(*) FROM deferred_index"), NDEFER);
     append(&f, 0, 3000);
     int64_t range = q_int(f.st, RANGE_COUNT), sum = q_int(f.st, REPORT_SUM);
     CHECK(range > 500 && range < 1500);
     CHECK(sum > 0);
     CHECK_EQ_INT(store_build_deferred(f.st, &built, &err), 0);
-    CHECK_EQ_INT(built, 2);
+    CHECK_EQ_INT(built, NDEFER);
     expect_built_as_before(&f);
     CHECK_EQ_INT(q_int(f.st, RANGE_COUNT), range);
     CHECK_EQ_INT(q_int(f.st, REPORT_SUM), sum);
@@ -182,7 +200,7 @@ static void keeps_them_for_a_small_import(void)
     append(&f, 0, 1000);   /* ids 1..1000 */
     CHECK_EQ_INT(store_defer_time_indexes(f.st, STORE_DEFER_BYTES_PER_EVENT * 1000 - 1, &deferred, &err), 0);
     CHECK_EQ_INT(deferred, 0);
-    CHECK_EQ_INT(indexes_present(f.st), 2);
+    CHECK_EQ_INT(indexes_present(f.st), NDEFER);
     CHECK_EQ_INT(q_int(f.st, "SELECT count(*) FROM deferred_index"), 0);
     CHECK_EQ_INT(store_defer_time_indexes(f.st, STORE_DEFER_BYTES_PER_EVENT * 1000, &deferred, &err), 0);
     CHECK_EQ_INT(deferred, 1);
@@ -191,7 +209,7 @@ static void keeps_them_for_a_small_import(void)
     CHECK_EQ_INT(sqlite3_exec(store_db(f.st), f.ts_sql, NULL, NULL, NULL), SQLITE_OK);
     int64_t built = -1;
     CHECK_EQ_INT(store_build_deferred(f.st, &built, &err), 0);
-    CHECK_EQ_INT(built, 2);
+    CHECK_EQ_INT(built, NDEFER);
     expect_built_as_before(&f);
     store_close(f.st, NULL);
     tmpdir_remove(f.dir);
@@ -213,7 +231,7 @@ static void a_kill_leaves_them_to_the_next_open(void)
     CHECK_EQ_INT(indexes_present(f.st), 0);
     CHECK_EQ_INT(store_defer_time_indexes(f.st, 0, &deferred, &err), 0);
     CHECK_EQ_INT(deferred, 1);
-    CHECK_EQ_INT(q_int(f.st, "SELECT count(*) FROM deferred_index"), 2);
+    CHECK_EQ_INT(q_int(f.st, "SELECT count(*) FROM deferred_index"), NDEFER);
     append(&f, 2000, 1000);
     int64_t range_more = q_int(f.st, RANGE_COUNT);
     CHECK(range_more > range);
