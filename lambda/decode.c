@@ -2,6 +2,7 @@
  * input's format from its first lines (decode_sniff), and the formats'
  * names. Documents are decode_doc.c's. Each wrapper, as the tool prints it:
  *   sam logs    2023/06/02/[72]88ab...6a 2023-06-02T11:27:22.355000 START RequestId: ...
+ *               (the time naive UTC, no zone: a zone makes the line no SAM line)
  *   console     2023-12-15T13:28:12.634+08:00<TAB>INIT_START Runtime Version: ...
  *               the console's table as text: 2022-10-04T12:23:01.593-04:00 | START RequestId: ...
  *               (later rows "  | <time> | <message>", the expand column's cell first)
@@ -46,6 +47,22 @@ static size_t iso_t(const char *p, size_t n, int64_t *ms)
     if (n < 19 || p[4] != '-' || (p[10] != 'T' && p[10] != 't') || isotime_parse(p, n, ms, &used) != 0)
         return 0;
     return used;
+}
+
+/* `sam logs`' time at p: Python's isoformat() of a naive UTC time
+ * (samcli timestamp_to_iso), "YYYY-MM-DDTHH:MM:SS[.ffffff]" with no zone.
+ * Its length (its time in *ms), or 0. A time with a zone after a first
+ * word ("1.0 2026-11-01T00:00:00.000Z ..." of Route 53, an ALB's "http
+ * <time>Z ...") is some other log's own fields, not SAM's wrapper. */
+static size_t sam_time(const char *p, size_t n, int64_t *ms)
+{
+    size_t t = iso_t(p, n, ms);
+    if (t < 19 || (t > 19 && (t == 20 || p[19] != '.')))
+        return 0;
+    for (size_t k = 20; k < t; k++)
+        if (p[k] < '0' || p[k] > '9')
+            return 0;
+    return t;
 }
 
 /* A Lambda log stream name "YYYY/MM/DD/[version]...", exactly p[0..n);
@@ -115,14 +132,14 @@ static void record(decode_record_t *out, const char *msg, size_t n, int has_ts, 
 
 /* ---- one decoder per wrapper -------------------------------------------- */
 
-/* `sam logs`: "<stream> <ISO time> <message>" */
+/* `sam logs`: "<stream> <naive ISO time> <message>" */
 static int sam_logs_line(const char *p, size_t n, decode_record_t *out)
 {
     const char *sp = find(p, n, ' ');
     int64_t ms;
     if (!sp || sp == p || sp - p > 512 || find(p, (size_t)(sp - p), '\t') || iso_t(p, n, &ms))
         return 0;
-    size_t i = (size_t)(sp - p) + 1, t = iso_t(p + i, n - i, &ms);
+    size_t i = (size_t)(sp - p) + 1, t = sam_time(p + i, n - i, &ms);
     if (!t || (i + t < n && p[i + t] != ' '))
         return 0;
     out->stream = obs_span(p, (size_t)(sp - p));

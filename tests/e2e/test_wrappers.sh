@@ -55,6 +55,21 @@ for f in $files; do
 done
 check "wrapped $n inputs (at least 50)" test "$n" -ge 50
 
+# ---- other logs' own fields are no wrapper ------------------------------------
+# A word then a time with a zone (Route 53's query log "<version> <time>Z ...",
+# an ALB's "<type> <time>Z ...") is not `sam logs`' "<stream> <time>": SAM
+# prints a naive UTC time. The lines stay whole, in the path's stream.
+mkdir -p "$T/other/r53"
+cat >"$T/other/r53/s1.log" <<'EOF'
+1.0 2026-11-01T00:00:00.000Z Z123FAKE example0.com A NOERROR UDP IAD79-C3 192.0.2.0 -
+1.0 2026-11-01T00:01:00.000Z Z123FAKE example1.com AAAA SERVFAIL UDP IAD79-C3 192.0.2.1 -
+http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - -
+EOF
+"$OBSAGENT" --once -q --db "$T/other.db" "$T/other" >"$T/out" 2>&1 || fail "other logs: import" "$T/out"
+check_eq "other logs: each line whole" "$(lines_of "$T/other.db")" "$(cat "$T/other/r53/s1.log")"
+check_eq "other logs: in the path's stream" \
+    "$(sql "$T/other.db" "SELECT DISTINCT s.function || ' ' || s.stream FROM events e JOIN streams s ON s.id = e.stream_id")" "r53 s1"
+
 # ---- documents: each line one CloudWatch event -------------------------------
 # The file sits in a directory named "dl" (a download folder): a document that
 # names the log group names the function; one that does not (filter-log-events,
