@@ -35,7 +35,7 @@ typedef enum decode_format {
     DECODE_DOCKER,          /* `docker logs -t`: <RFC 3339 time with 9 decimals>Z <message> */
     DECODE_SAM_LOCAL,       /* `sam local` output: SAM's own lines name the function */
     /* documents */
-    DECODE_EVENTS_JSON,     /* `aws logs filter-log-events` / `get-log-events` output */
+    DECODE_EVENTS_JSON,     /* `aws logs filter-log-events` / `get-log-events` output; its events a line (`sam logs --output json`) */
     DECODE_INSIGHTS_JSON,   /* Logs Insights export: [{"@timestamp": ..., "@message": ...}, ...] */
     DECODE_INSIGHTS_CSV,    /* Logs Insights export: CSV with @timestamp and @message columns */
     DECODE_SUBSCRIPTION,    /* subscription filter / Firehose envelopes, one or several */

@@ -6,7 +6,8 @@
  * Sniffing reads the names of the first object's members (and of the first
  * element of its "events" or "results" array) with decode_scan.c's scanner,
  * as far as the bytes go, so a document cut short still sniffs as its
- * format. A JSON object that is none of these (a Lambda JSON log line, an
+ * format. A CloudWatch event a line (`sam logs --output json`) is
+ * events-json too. A JSON object that is none of these (a Lambda JSON log line, an
  * application's own JSON) is DECODE_AUTO: lines, not a document. */
 #include "lambda/decode_int.h"
 
@@ -32,6 +33,7 @@ enum {
     K_TIME = 1 << 18,           /* a Telemetry API event: time, type, record */
     K_TYPE = 1 << 19,
     K_RECORD = 1 << 20,
+    K_TIMESTAMP_MS = 1 << 21,   /* "timestamp" is a number (a CloudWatch event's ms) */
 };
 
 static const struct {
@@ -98,6 +100,8 @@ static unsigned keys_of(decode_scan_t *s, int top)
         for (size_t k = 0; k < OBS_ARRAY_LEN(keys); k++)
             if (decode__key_is(key, keys[k].name))
                 bits |= keys[k].bit;
+        if (decode__key_is(key, "timestamp") && s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9')
+            bits |= K_TIMESTAMP_MS;
         if (top && s->i < s->n && s->p[s->i] == '[') {
             if (decode__key_is(key, "events"))
                 bits |= first_element(*s, 0);
@@ -122,6 +126,12 @@ decode_format_t decode__doc_sniff(const char *p, size_t n)
             (k & (K_OWNER | K_LOG_GROUP | K_LOG_STREAM)) == (K_OWNER | K_LOG_GROUP | K_LOG_STREAM))
             return DECODE_SUBSCRIPTION;
         if ((k & K_EVENTS_OK) || ((k & K_EVENTS_EMPTY) && (k & K_TOKEN)))
+            return DECODE_EVENTS_JSON;
+        /* one of those events a line (`sam logs --output json`): its message,
+         * its time in ms and a key only CloudWatch's events have — a JSON
+         * log record's "timestamp" is text, and it has none of these */
+        if ((k & (K_MESSAGE | K_TIMESTAMP_MS)) == (K_MESSAGE | K_TIMESTAMP_MS) &&
+            (k & (K_STREAM_NAME | K_INGESTION | K_EVENT_ID)))
             return DECODE_EVENTS_JSON;
         if ((k & (K_RESULTS_OK | K_AT_MESSAGE)) || ((k & K_RESULTS_EMPTY) && (k & K_STATUS)))
             return DECODE_INSIGHTS_JSON;

@@ -13,8 +13,10 @@
  * get-log-events.rst. Neither names the log group: records have none.
  *
  * Also read: pages saved one after the other (`>>`: several objects in a
- * row), and the bare array `--query events` prints. Each event is parsed
- * alone (decode_scan.c finds it), so memory follows one event. */
+ * row), the bare array `--query events` prints, and the events themselves
+ * one a line (JSON Lines: `sam logs --output json` writes json.dumps of each
+ * filter-log-events event, samcli CWLogEventJSONMapper). Each event is
+ * parsed alone (decode_scan.c finds it), so memory follows one event. */
 #include "lambda/decode_int.h"
 
 #include <cjson/cJSON.h>
@@ -52,10 +54,32 @@ static int events(const decode_doc_t *d, decode_scan_t *s, size_t *k)
     return decode__elements(d, s, k, "in the \"events\" array", "event", event);
 }
 
-/* One object of the CLI's output, its '{' at s->i. */
+/* Does the object whose '{' is at s.i name a member `name` at its top? */
+static int has_member(decode_scan_t s, const char *name)
+{
+    s.i++;
+    for (int first = 1;; first = 0) {
+        obs_span_t key, v;
+        if (decode__member(&s, first, &key) != 1)
+            return 0;
+        if (decode__key_is(key, name))
+            return 1;
+        if (decode__value(&s, &v))
+            return 0;
+    }
+}
+
+/* One object of the CLI's output, its '{' at s->i: a page of events, or
+ * one event of JSON lines (a "message" and no "events"). */
 static int page(const decode_doc_t *d, decode_scan_t *s, size_t *k)
 {
     size_t start = s->i, seen = 0;
+    if (!has_member(*s, "events") && has_member(*s, "message")) {
+        obs_span_t v;
+        if (decode__value(s, &v))
+            return decode__fail_scan(d, s, "an event");
+        return event(d, v, ++*k);
+    }
     s->i++;
     for (int first = 1;; first = 0) {
         obs_span_t key;
@@ -84,8 +108,9 @@ static int page(const decode_doc_t *d, decode_scan_t *s, size_t *k)
             return rc;
     }
     if (!seen)
-        return decode__fail(d, start, "this object has no \"events\" array: it is not the "
-                            "output of aws logs filter-log-events or get-log-events");
+        return decode__fail(d, start, "this object has no \"events\" array and no \"message\": "
+                            "it is neither the output of aws logs filter-log-events or "
+                            "get-log-events nor one of their events");
     return 0;
 }
 

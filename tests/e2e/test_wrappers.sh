@@ -8,7 +8,8 @@
 # content), and compared with the plain import: the same lines, the same
 # invocations with the same fields, every event at its wrapper's time, in
 # the stream the wrapper names. The same for the documents that hold Lambda's
-# events (filter-log-events JSON, a Logs Insights export as JSON and CSV,
+# events (filter-log-events JSON, its events one a line as `sam logs --output
+# json` prints them, a Logs Insights export as JSON and CSV,
 # get-query-results, Firehose's gzipped subscription envelopes, a CloudWatch
 # export to S3 in its directory layout), with the function they name.
 . "$(dirname "$0")/lib.sh"
@@ -80,7 +81,7 @@ lines_by_time() { sql "$1" "SELECT message FROM events ORDER BY ts, id" | awk 'N
 n=0
 for f in $files; do
     fn=${f%%/*}
-    for fmt in events-json insights-json query-results insights-csv subscription export-gz; do
+    for fmt in events-json events-lines insights-json query-results insights-csv subscription export-gz; do
         case $fmt in
         insights-csv) file=$T/$fmt/$fn/dl/logs-insights-results.csv; want_fn=$fn ;;
         subscription) file=$T/$fmt/$fn/dl/to-firehose-1-2024-05-06-00-00-00-7b1c; want_fn=$fn ;;

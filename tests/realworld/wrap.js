@@ -16,6 +16,8 @@
 //   events-json    {"events": [{logStreamName, timestamp, message, ingestionTime, eventId}],
 //                  "searchedLogStreams": [...]}, in pages of 5 saved one after the
 //                  other                                               (aws logs filter-log-events)
+//   events-lines   one FilteredLogEvent a line, keys as the API gives them, in json.dumps'
+//                  spacing                                             (sam logs --output json)
 //   insights-json  [{"@timestamp": "YYYY-MM-DD HH:MM:SS.mmm", "@message", "@logStream",
 //                  "@log": "account:group"}], newest first             (Logs Insights export)
 //   query-results  {"results": [[{"field", "value"}, ...]], "statistics", "status"}
@@ -71,6 +73,10 @@ const documents = {
         searchedLogStreams: [{ logStreamName: stream, searchedCompletely: true }],
         nextToken: `token-${i}`,
     }, null, 4)).join('\n'),
+    // Python's json.dumps: ", " between members, ": " after a name
+    'events-lines': () => events.map(([t, m], k) => '{' + Object.entries({
+        logStreamName: stream, timestamp: t, message: m, ingestionTime: t + 250, eventId: `${t}${k}`,
+    }).map(([name, v]) => `${JSON.stringify(name)}: ${JSON.stringify(v)}`).join(', ') + '}\n').join(''),
     'insights-json': () => JSON.stringify(events.slice().reverse().map(([t, m]) => ({
         '@timestamp': insightsTime(t), '@message': m, '@logStream': stream, '@log': `123456789012:${group}`,
     })), null, 2),
