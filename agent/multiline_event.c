@@ -42,9 +42,13 @@ int multiline_append(multiline_event_t *ev, const line_t *line, size_t raw_bytes
     if (ev->lines >= MULTILINE_MAX_LINES || ev->len + 1 + line->len > max_bytes)
         return -1;
     reserve(ev, ev->len + 1 + line->len);
-    ev->buf[ev->len++] = '\n';
+    int empty_head = ev->len == 0;
+    if (!empty_head)
+        ev->buf[ev->len++] = '\n';
     memcpy(ev->buf + ev->len, line->p, line->len);
     ev->len += line->len;
+    if (empty_head)
+        ev->head = line->len;
     ev->blank_tail = line->len == 0 ? ev->blank_tail + 1 : 0;
     ev->state = st;
     count(ev, line, raw_bytes);

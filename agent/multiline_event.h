@@ -25,6 +25,8 @@ typedef struct multiline_event {
     int blank_tail;         /* trailing empty lines in buf (dropped when stored) */
     int truncated, no_newline;
     int64_t raw_bytes;      /* input bytes from its first line on, newlines included */
+    int whole;              /* one message a tool printed over its lines (a wrapper's
+                               pretty-printed JSON): classified whole, not by its head */
     int has_ts;             /* its first line's wrapper gave a time: */
     int64_t ts_ms;          /* that time */
     void *stream;           /* the stream it goes to (pipeline.c's) */
@@ -33,8 +35,10 @@ typedef struct multiline_event {
 /* Start a pending event with its first line. */
 void multiline_begin(multiline_event_t *ev, const line_t *line, size_t raw_bytes, ml_state_t st);
 
-/* Join a line (empty for a kept blank). Returns 0, or -1 when the event
- * would pass max_bytes or MULTILINE_MAX_LINES (nothing joined). */
+/* Join a line (empty for a kept blank). An event whose first line was
+ * empty (a wrapper's header with no message) starts with the line that
+ * joins it: no '\n' before it, and it is the head. Returns 0, or -1 when
+ * the event would pass max_bytes or MULTILINE_MAX_LINES (nothing joined). */
 int multiline_append(multiline_event_t *ev, const line_t *line, size_t raw_bytes, ml_state_t st,
                      size_t max_bytes);
 

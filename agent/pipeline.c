@@ -264,6 +264,14 @@ int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml,
 {
     if (!ml || ml->state == ML_NONE)
         return 0;
+    if (ml->len == 0) {   /* a wrapper's empty message nothing joined: empty lines */
+        pl->stats.lines += ml->lines;
+        pl->stats.bytes += ml->raw_bytes;
+        pl->stats.no_newline += ml->no_newline;
+        pl->stats.empty += ml->lines;
+        multiline_clear(ml);
+        return 0;
+    }
     int blank = multiline_trim(ml);
     int joined = ml->lines - 1 - blank;
     line_origin_t at = { ml->has_ts ? ml->ts_ms : -1, 0, 0 };
@@ -276,7 +284,7 @@ int pipeline_flush(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml,
     pl->stats.multiline_joined += joined;
     pl->stats.multiline_events += joined > 0;
     pipeline_stream_t *to = ml->stream ? ml->stream : ps;
-    int rc = pipeline__event(pl, to, &ev, ml->head, at, NULL, err);
+    int rc = pipeline__event(pl, to, &ev, ml->whole ? ml->len : ml->head, at, NULL, err);
     multiline_clear(ml);
     return rc;
 }
@@ -386,6 +394,16 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
         return rc;
     if (rc)
         return rc;
+    if (ml && wrapped && (opens = multiline_wrapped_opens(line.p, line.len)) != ML_NONE) {
+        /* a JSON message the tool pretty-printed after its wrapper: held
+         * until its lines are in, then read whole */
+        multiline_begin(ml, &line, raw_bytes, opens);
+        ml->whole = 1;
+        ml->stream = ps;
+        ml->has_ts = rec.has_ts;
+        ml->ts_ms = rec.ts_ms;
+        return 0;
+    }
     if (line.len == 0) {
         count_input(pl, line.flags, raw_bytes);
         pl->stats.empty++;

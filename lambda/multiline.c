@@ -92,6 +92,36 @@ ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
     return ML_NONE;
 }
 
+ml_state_t multiline_wrapped_opens(const char *msg, size_t len)
+{
+    if (is_line(msg, len, LIT("{")))
+        return ML_JSON;
+    return is_line(msg, len, "", 0) ? ML_WRAPPED_HEAD : ML_NONE;
+}
+
+/* A JSON scalar alone on its line: a number, a string, true, false, null
+ * (what aws logs tail --format json prints after a header for a message
+ * that is one). */
+static int json_scalar(const char *p, size_t n)
+{
+    while (n > 0 && cl_is_space(p[n - 1]))
+        n--;
+    if (n == 0)
+        return 0;
+    if (p[0] == '"')
+        return n >= 2 && p[n - 1] == '"';
+    if (is_line(p, n, LIT("true")) || is_line(p, n, LIT("false")) || is_line(p, n, LIT("null")))
+        return 1;
+    size_t i = p[0] == '-';
+    if (i >= n || p[i] < '0' || p[i] > '9')
+        return 0;
+    for (; i < n; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' || p[i] == 'E' || p[i] == '+' ||
+              p[i] == '-'))
+            return 0;
+    return 1;
+}
+
 ml_state_t multiline_report_opens(const lambda_line_t *r)
 {
     if (r->kind != LK_REPORT || r->tree || !r->type || strcmp(r->type, "REPORT") != 0)
@@ -148,10 +178,20 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
         return report_fields(p, n) ? ML_REPORT : ML_NONE;
     case ML_JSON_HEAD:
         return is_line(p, n, LIT("{")) ? ML_JSON : ML_NONE;
+    case ML_WRAPPED_HEAD:
+        if (is_line(p, n, LIT("{")))
+            return ML_JSON;
+        if (is_line(p, n, LIT("[")))
+            return ML_JSON_ARRAY;
+        return json_scalar(p, n) ? ML_CLOSED : ML_NONE;
     case ML_JSON:
         if (is_line(p, n, LIT("}")))
             return ML_CLOSED;
         return ws_led(p, n) ? ML_JSON : ML_NONE;
+    case ML_JSON_ARRAY:
+        if (is_line(p, n, LIT("]")))
+            return ML_CLOSED;
+        return ws_led(p, n) ? ML_JSON_ARRAY : ML_NONE;
     default:
         return ML_NONE;
     }

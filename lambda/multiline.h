@@ -22,7 +22,9 @@ typedef enum ml_state {
     ML_REPORT,     /* a text REPORT short of its numbers: lines of its fields */
     ML_JSON_HEAD,  /* a prefixed line with an empty message: a "{" line may follow */
     ML_JSON,       /* inside a pretty-printed JSON object (after an error line, or
-                      opened by a prefixed line) */
+                      opened by a prefixed line or a wrapper's "{") */
+    ML_WRAPPED_HEAD, /* a wrapper with an empty message: its JSON may follow */
+    ML_JSON_ARRAY, /* inside a pretty-printed JSON array (after ML_WRAPPED_HEAD) */
     ML_CLOSED,     /* that object's closing brace: nothing more joins */
 } ml_state_t;
 
@@ -31,6 +33,16 @@ typedef enum ml_state {
 /* The state of an event that starts with this line (classified as r):
  * ML_NONE when no line can continue it. */
 ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r);
+
+/* A wrapped line (sam logs, aws logs tail, a console copy ...) whose
+ * message, the wrapper taken off, is this: the event is a JSON message the
+ * tool pretty-printed over the lines after the wrapper. ML_JSON for a
+ * message that is only "{" (sam logs: samcli CWJsonFormatter prints
+ * json.dumps(message, indent=2) after its prefix); ML_WRAPPED_HEAD for an
+ * empty message (aws logs tail --format json prints a header, then "\n" and
+ * the JSON, indent 4: an object, an array or a scalar); else ML_NONE. The
+ * wrapper says where an event starts, as a runtime prefix does. */
+ml_state_t multiline_wrapped_opens(const char *msg, size_t len);
 
 /* A text REPORT line that lacks one of Duration, Billed Duration, Memory
  * Size or Max Memory Used opens an event to lines holding only REPORT fields

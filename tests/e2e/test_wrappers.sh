@@ -56,6 +56,44 @@ for f in $files; do
 done
 check "wrapped $n inputs (at least 50)" test "$n" -ge 50
 
+# ---- JSON messages a tool pretty-printed over several lines --------------------
+# `sam logs` prints a message that is a JSON object indented after its prefix
+# (samcli CWJsonFormatter, indent 2); `aws logs tail --format json` prints a
+# header, the time and the stream, then any JSON message indented on the lines
+# after it (indent 4). Each is one CloudWatch event: joined back, kept as
+# printed, read as the same message (compared here through SQLite's json()).
+# Every real stream, the JSON log format's too.
+all_files=$(cd "$REAL" && node -e '
+    const e = require("./expected.json").files;
+    for (const [f, v] of Object.entries(e)) if (!v.wrapper) console.log(f);')
+compact_of() {
+    sql "$1" "SELECT CASE WHEN json_valid(message) THEN json(message) ELSE message END FROM events ORDER BY id" | awk 'NF'
+}
+n=0
+for f in $all_files; do
+    fn=${f%%/*}
+    mkdir -p "$T/plainj/$fn"
+    cp "$REAL/$f" "$T/plainj/$fn/s.log"
+    "$OBSAGENT" --once -q --db "$T/plainj.$fn.db" "$T/plainj/$fn/s.log" >/dev/null 2>&1 || fail "$f: plain import"
+    for fmt in sam-logs-json tail-json; do
+        mkdir -p "$T/$fmt/$fn"
+        node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
+        db=$T/$fmt.$fn.db
+        "$OBSAGENT" --once -q --db "$db" "$T/$fmt/$fn/s.log" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
+        check_eq "$f as $fmt: the same messages" "$(compact_of "$db")" "$(compact_of "$T/plainj.$fn.db")"
+        check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plainj.$fn.db")"
+        check_eq "$f as $fmt: JSON messages read the same" \
+            "$(sql "$db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")" \
+            "$(sql "$T/plainj.$fn.db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")"
+        check_eq "$f as $fmt: every event at its wrapper's time" \
+            "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) OR (ts - $BASE) % 7 != 0")" 0
+        check_eq "$f as $fmt: in the stream the wrapper names" \
+            "$(sql "$db" "SELECT DISTINCT s.stream FROM events e JOIN streams s ON s.id = e.stream_id")" "$STREAM"
+        n=$((n + 1))
+    done
+done
+check "pretty-printed $n inputs (at least 30)" test "$n" -ge 30
+
 # ---- other logs' own fields are no wrapper ------------------------------------
 # A word then a time with a zone (Route 53's query log "<version> <time>Z ...",
 # an ALB's "<type> <time>Z ...") is not `sam logs`' "<stream> <time>": SAM

@@ -11,6 +11,11 @@
 //   tail       "<ISO time>Z <line>"                                   (aws logs tail --format short, S3 export)
 //   tail-long  "<YYYY-MM-DDTHH:MM:SS.ffffff+00:00> <stream> <line>"   (aws logs tail's default)
 //   docker     "<ISO time with 9 decimals>Z <line>"                   (docker logs -t)
+//   sam-logs-json  sam-logs, a line that is a JSON object pretty-printed after the
+//              prefix, indent 2                                       (sam logs: samcli CWJsonFormatter)
+//   tail-json  "<ISO time+00:00> <stream> ", then a line that is JSON pretty-printed
+//              on the lines after it, indent 4; other lines as tail-long
+//                                                                      (aws logs tail --format json)
 // and documents, each line one event of the stream (but an XRAY line, part of
 // the REPORT event before it), in the function FN:
 //   events-json    {"events": [{logStreamName, timestamp, message, ingestionTime, eventId}],
@@ -110,6 +115,51 @@ if (documents[format]) {
     process.exit(0);
 }
 
+// json.dumps(json.loads(text), indent=n) as Python prints it, but the literals
+// kept as written (numbers, escapes): JSON text re-indented, or null when
+// the text is not JSON
+function pretty(text, n) {
+    try {
+        JSON.parse(text);
+    } catch (e) {
+        return null;
+    }
+    let o = '', depth = 0;
+    const nl = () => '\n' + ' '.repeat(n * depth);
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            let j = i + 1;
+            while (text[j] !== '"')
+                j += text[j] === '\\' ? 2 : 1;
+            o += text.slice(i, j + 1);
+            i = j;
+        } else if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            let j = i + 1;
+            while (/\s/.test(text[j]))
+                j++;
+            if (text[j] === close) {
+                o += c + close;
+                i = j;
+            } else {
+                depth++;
+                o += c + nl();
+            }
+        } else if (c === '}' || c === ']') {
+            depth--;
+            o += nl() + c;
+        } else if (c === ',') {
+            o += ',' + nl();
+        } else if (c === ':') {
+            o += ': ';
+        } else if (!/\s/.test(c)) {
+            o += c;
+        }
+    }
+    return o;
+}
+
 const out = [];
 lines.forEach((line, k) => {
     if (line.trim() === '')
@@ -122,6 +172,16 @@ lines.forEach((line, k) => {
     case 'tail': out.push(`${p.date}T${p.hms}.${p.ms}Z ${line}`); break;
     case 'tail-long': out.push(`${p.date}T${p.hms}.${p.ms}000+00:00 ${stream} ${line}`); break;
     case 'docker': out.push(`${p.date}T${p.hms}.${p.ms}123456Z ${line}`); break;
+    case 'sam-logs-json': {   // isoformat(): no fraction when the microseconds are 0
+        const j = line.startsWith('{') ? pretty(line, 2) : null, frac = p.ms === '000' ? '' : `.${p.ms}000`;
+        out.push(`${stream} ${p.date}T${p.hms}${frac} ${j === null ? line : j}`);
+        break;
+    }
+    case 'tail-json': {   // isoformat(): no fraction when the microseconds are 0
+        const j = pretty(line, 4), frac = p.ms === '000' ? '' : `.${p.ms}000`;
+        out.push(`${p.date}T${p.hms}${frac}+00:00 ${stream} ${j === null ? line : '\n' + j}`);
+        break;
+    }
     default: console.error(`wrap.js: unknown format ${format}`); process.exit(2);
     }
 });

@@ -12,6 +12,26 @@ static line_t L(const char *s, int flags)
     return l;
 }
 
+/* An event begun by an empty line (a wrapper's header with no message:
+ * aws logs tail --format json) starts with the line that joins it. */
+static void test_empty_head(void)
+{
+    multiline_event_t ev = { 0 };
+    line_t h = L("", 0), a = L("{", 0), b = L("    \"level\": \"INFO\"", 0), c = L("}", 0);
+    multiline_begin(&ev, &h, 86, ML_WRAPPED_HEAD);
+    CHECK_EQ_INT(ev.len, 0);
+    CHECK_EQ_INT(multiline_append(&ev, &a, 2, ML_JSON, 1000), 0);
+    CHECK_EQ_INT(ev.head, 1);
+    CHECK_EQ_INT(multiline_append(&ev, &b, 22, ML_JSON, 1000), 0);
+    CHECK_EQ_INT(multiline_append(&ev, &c, 2, ML_CLOSED, 1000), 0);
+    CHECK_EQ_INT(ev.len, strlen("{\n    \"level\": \"INFO\"\n}"));
+    CHECK(memcmp(ev.buf, "{\n    \"level\": \"INFO\"\n}", ev.len) == 0);
+    CHECK_EQ_INT(ev.head, 1);
+    CHECK_EQ_INT(ev.lines, 4);
+    CHECK_EQ_INT(multiline_unstored(&ev), 86 + 2 + 22 + 2);
+    multiline_done(&ev);
+}
+
 static void test_event_buffer(void)
 {
     multiline_event_t ev = { 0 };
@@ -68,5 +88,6 @@ static void test_event_buffer(void)
 
 TEST_LIST = {
     TEST(test_event_buffer),
+    TEST(test_empty_head),
     TEST_END,
 };

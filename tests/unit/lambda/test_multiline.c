@@ -226,6 +226,46 @@ static void test_ruby_error_object(void)
  * first column, which CloudWatch holds as one event (made-up values). A bare
  * "{" line (no prefix) and a prefixed line with more text than "{" open
  * nothing. */
+/* A wrapper's message that is only "{" (sam logs: json.dumps(msg,
+ * indent=2) after its prefix) or empty (aws logs tail --format json: a
+ * header, then the JSON on the lines after it, indent 4): the tool's
+ * pretty-printed JSON, one event. */
+static void test_wrapped_pretty_json(void)
+{
+    CHECK_EQ_INT(multiline_wrapped_opens("{", 1), ML_JSON);
+    CHECK_EQ_INT(multiline_wrapped_opens("{ ", 2), ML_JSON);
+    CHECK_EQ_INT(multiline_wrapped_opens("", 0), ML_WRAPPED_HEAD);
+    CHECK_EQ_INT(multiline_wrapped_opens("{\"a\": 1}", 8), ML_NONE);
+    CHECK_EQ_INT(multiline_wrapped_opens("START RequestId: " REQ " Version: $LATEST", 52), ML_NONE);
+    CHECK_EQ_INT(multiline_wrapped_opens("[", 1), ML_NONE);
+    /* sam logs */
+    ml_state_t st = ML_JSON;
+    CHECK_EQ_INT(st = next(st, "  \"time\": \"2024-05-20T16:29:45.022Z\","), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  \"record\": {"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"requestId\": \"" REQ "\""), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "  }"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(next(st, "  \"late\": 1"), ML_NONE);
+    /* aws logs tail --format json: an object, an array, a scalar */
+    CHECK_EQ_INT(st = next(ML_WRAPPED_HEAD, "{"), ML_JSON);
+    CHECK_EQ_INT(st = next(st, "    \"level\": \"INFO\""), ML_JSON);
+    CHECK_EQ_INT(next(st, "}"), ML_CLOSED);
+    CHECK_EQ_INT(st = next(ML_WRAPPED_HEAD, "["), ML_JSON_ARRAY);
+    CHECK_EQ_INT(st = next(st, "    1,"), ML_JSON_ARRAY);
+    CHECK_EQ_INT(st = next(st, "    {"), ML_JSON_ARRAY);
+    CHECK_EQ_INT(st = next(st, "    }"), ML_JSON_ARRAY);
+    CHECK_EQ_INT(next(st, "]"), ML_CLOSED);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "2"), ML_CLOSED);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "-1.5e3"), ML_CLOSED);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "\"text\""), ML_CLOSED);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "null"), ML_CLOSED);
+    /* anything else after an empty message is not its JSON */
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "processed 2 records"), ML_NONE);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "  at f (index.js:1:1)"), ML_NONE);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "2 records"), ML_NONE);
+    CHECK_EQ_INT(next(ML_WRAPPED_HEAD, "START RequestId: " REQ " Version: $LATEST"), ML_NONE);
+}
+
 static void test_prefixed_pretty_object(void)
 {
     ml_state_t st = opens(TS "\t" REQ "\tINFO\t{");
@@ -267,5 +307,6 @@ TEST_LIST = {
     TEST(test_report_fields_on_lines),
     TEST(test_ruby_error_object),
     TEST(test_prefixed_pretty_object),
+    TEST(test_wrapped_pretty_json),
     TEST_END,
 };
