@@ -36,7 +36,8 @@
  *    field and accepted. "@x" is also accepted when "x" was created earlier
  *    (AWS's parse sample groups (?<method2>...) and uses @method2): the
  *    emitter resolves "@x" to the created "x" when "@x" itself wasn't.
- * Output names: the alias, else the expression text as written, trimmed. */
+ * Output names: the alias, else a field's name (backticks removed), else the
+ * expression text as written, trimmed. */
 #include "query/check.h"
 
 #include <ctype.h>
@@ -154,10 +155,19 @@ static char *node_text(const checker_t *ck, const qnode_t *n)
     return xstrndup(t + s, (size_t)(e - s));
 }
 
+/* An item's output name: its alias; a field's name (without the backticks
+ * it may be written with, as CloudWatch names the column: `detail-type`
+ * and detail.`instance-id` make detail-type and detail.instance-id, which
+ * later commands find written either way); else the expression's text. */
 static void name_item(const checker_t *ck, qitem_t *it)
 {
     free(it->name);
-    it->name = it->alias ? xstrdup(it->alias) : node_text(ck, it->expr);
+    if (it->alias)
+        it->name = xstrdup(it->alias);
+    else if (it->expr->kind == QN_FIELD && it->expr->str)
+        it->name = xstrdup(it->expr->str);
+    else
+        it->name = node_text(ck, it->expr);
 }
 
 /* A JSON field the query reads from events (obsq says when no event has it). */

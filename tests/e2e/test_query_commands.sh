@@ -67,6 +67,43 @@ check_eq "unnest a dotted path into a name used dotted" \
     '{"account.id":3}
 {"account.id":1}'
 
+# ---- backticked names: a column is named by the field, without the backticks ----
+mkdir -p "$T/eb/events"
+for i in 0 1 2 3 4 5; do
+    if [ $((i % 2)) = 0 ]; then dt='EC2 Instance State-change Notification'; st=running; else dt='Object Created'; st=stopped; fi
+    printf '2026-11-01T00:0%d:00.000Z {"detail-type":"%s","detail":{"state":"%s","instance-id":"i-%d"}}\n' "$i" "$dt" "$st" "$i"
+done >"$T/eb/events/s1.log"
+check "import the EventBridge events" "$OBSAGENT" --once --no-progress --db "$T/eb.db" --log-group eb "$T/eb"
+e() { "$OBSQ" --db "$T/eb.db" -o jsonl "$@" 2>"$T/err"; }
+check_eq "stats by \`detail-type\`: its column is detail-type, and sort finds it" \
+    "$(e --strict 'stats count(*) as n by `detail-type` | sort `detail-type` desc')" \
+    '{"detail-type":"Object Created","n":3}
+{"detail-type":"EC2 Instance State-change Notification","n":3}'
+check_eq "... display finds it" \
+    "$(e --strict 'stats count(*) as n by `detail-type` | display `detail-type`, n | sort n asc, `detail-type` asc')" \
+    '{"detail-type":"EC2 Instance State-change Notification","n":3}
+{"detail-type":"Object Created","n":3}'
+check_eq "... filter finds it" \
+    "$(e --strict 'stats count(*) as n by `detail-type`, detail.state | filter `detail-type` like "Object" | display detail.state, n')" \
+    '{"detail.state":"stopped","n":3}'
+check_eq "... a second stats groups by it" \
+    "$(e --strict 'stats count(*) as n by `detail-type` | stats sum(n) as total by `detail-type` | sort `detail-type` asc')" \
+    '{"detail-type":"EC2 Instance State-change Notification","total":3}
+{"detail-type":"Object Created","total":3}'
+check_eq "... fields, dedup and limit find it" \
+    "$(e --strict 'stats count(*) as n by `detail-type` | fields `detail-type` as t | sort t asc | dedup `detail-type` | limit 1')" \
+    '{"detail-type":"EC2 Instance State-change Notification","n":3,"t":"EC2 Instance State-change Notification"}'
+check_eq "detail.\`instance-id\` names the column detail.instance-id" \
+    "$(e --strict 'stats count(*) as n by detail.`instance-id` | sort detail.`instance-id` desc | limit 2')" \
+    '{"detail.instance-id":"i-5","n":1}
+{"detail.instance-id":"i-4","n":1}'
+check_eq "an alias in backticks, sorted on" \
+    "$(e --strict 'stats count(*) as `n-events` by `detail-type` | sort `n-events` desc, `detail-type` desc | display `n-events` | limit 1')" \
+    '{"n-events":3}'
+check_eq "fields \`detail-type\` then stats and sort on it" \
+    "$(e --strict 'fields `detail-type` | stats count(*) as n by `detail-type` | sort `detail-type` asc | limit 1')" \
+    '{"detail-type":"EC2 Instance State-change Notification","n":3}'
+
 # ---- leniency ---------------------------------------------------------------------
 plain=$(q 'filter ispresent(eventName) | stats count(*) as n by eventName')
 check_eq "sort on a field that does not exist after stats keeps the order" \

@@ -164,6 +164,34 @@ static void test_stats_rules(void)
     query_ast_free(q);
 }
 
+static void test_backticked_names(void)
+{
+    /* a field written in backticks names its column without them (as
+     * CloudWatch does), so later commands find it, written with backticks */
+    query_ast_t *q = ok("stats count(*) as n by `detail-type`, detail.`instance-id`, @`aws.tag.x`");
+    if (q) {
+        CHECK_EQ_STR(q->cmds[0].by[0].name, "detail-type");
+        CHECK_EQ_STR(q->cmds[0].by[1].name, "detail.instance-id");
+        CHECK_EQ_STR(q->cmds[0].by[2].name, "@aws.tag.x");
+        query_ast_free(q);
+    }
+    q = ok("fields `a-b`, `c d` as `e-f` | dedup `a-b` | limit 2");
+    if (q) {
+        CHECK_EQ_STR(q->cmds[0].items[0].name, "a-b");
+        CHECK_EQ_STR(q->cmds[0].items[1].name, "e-f");
+        CHECK_EQ_STR(q->cmds[1].items[0].name, "a-b");
+        query_ast_free(q);
+    }
+    /* strict: every command after the stats finds the key */
+    q = ok("stats count(*) as n by `detail-type`, detail.`instance-id` | sort `detail-type` desc"
+           " | filter `detail-type` like \"Object\" | fields detail.`instance-id` as id"
+           " | display `detail-type`, id, n | limit 3");
+    query_ast_free(q);
+    q = ok("stats count(*) as `my-n` by `detail-type` | stats sum(`my-n`) as total by `detail-type`"
+           " | sort `detail-type` | dedup `detail-type`");
+    query_ast_free(q);
+}
+
 static void test_order_rules(void)
 {
     query_ast_t *q = ok("fields a | sort a | dedup a | limit 5");
@@ -216,6 +244,7 @@ TEST_LIST = {
     TEST(test_resolution_and_names),
     TEST(test_created_at_fields),
     TEST(test_stats_rules),
+    TEST(test_backticked_names),
     TEST(test_order_rules),
     TEST(test_function_rules),
     TEST_END,
