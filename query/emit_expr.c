@@ -127,6 +127,13 @@ void emit__rel_show_clear(rel_t *r)
     r->nshow = 0;
 }
 
+void emit__rel_set_ties(rel_t *r, const char *ties)
+{
+    char *t = ties ? xstrdup(ties) : NULL;
+    free(r->ties);
+    r->ties = t;
+}
+
 void emit__new_ident(emitter_t *e, char out[16])
 {
     snprintf(out, 16, "c%d", ++e->ncols);

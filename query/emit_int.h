@@ -20,6 +20,9 @@ typedef struct rel {
     int n, cap;
     int has_event;       /* event columns (x_json, x_kind, ...) still present */
     char *order;         /* SQL ORDER BY terms, NULL = default */
+    char *ties;          /* the columns that order the rows naturally, ascending
+                            ("x_id": events in import order; a stats' keys), a
+                            sort's last terms; NULL: none (one row) */
     char **show;         /* names to output */
     char **show_path;    /* their path segments as the query wrote them
                             (qnode path: a.b is a JSON path), or NULL */
@@ -59,6 +62,8 @@ rcol_t *emit__rel_add(rel_t *r, const char *name, const char *ident, int is_time
 void emit__rel_clear_cols(rel_t *r);
 void emit__rel_show_add(rel_t *r, const char *name, const char *path);
 void emit__rel_show_clear(rel_t *r);
+/* The rows' natural order becomes ties (copied; NULL: none). */
+void emit__rel_set_ties(rel_t *r, const char *ties);
 void emit__new_ident(emitter_t *e, char out[16]);
 void emit__step_begin(emitter_t *e);
 

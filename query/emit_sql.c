@@ -58,6 +58,7 @@ static void rel_free(rel_t *r)
     free(r->show);
     free(r->show_path);
     free(r->order);
+    free(r->ties);
 }
 
 static void cmd_filter(emitter_t *e, const qcmd_t *c)
@@ -329,15 +330,19 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     e->rel.aggregated = 1;
     free(e->rel.order);
     e->rel.order = NULL;
-    buf_t ord = { 0 };
+    buf_t ord = { 0 }, ties = { 0 };
     for (int i = 0; i < total; i++) {
         emit__rel_add(&e->rel, out[i].name, out[i].ident, out[i].is_time, out[i].numeric)->fill_zero =
             out[i].fill_zero;
         emit__rel_show_add(&e->rel, out[i].name, NULL);
-        if (i < c->nby)
+        if (i < c->nby) {
             buf_printf(&ord, "%s%s ASC", i ? ", " : "", out[i].ident);
+            buf_printf(&ties, "%s%s", i ? ", " : "", out[i].ident);
+        }
     }
     e->rel.order = ord.p;  /* groups in key order unless sorted */
+    emit__rel_set_ties(&e->rel, ties.p);  /* one group per key: a total order */
+    free(ties.p);
     if (last_stats && tail_free && c->nby == 1 && by_is_bin(&c->by[0])) {
         plan->fill_column = 0;
         plan->fill_n = c->by[0].expr->args[0]->period.n;
@@ -350,10 +355,15 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
 
 /* A sort key on a field that exists nowhere (lenient checker) is empty on
  * every row: it is left out, so that it keeps the order; all of them: the
- * order stays as it was. */
+ * order stays as it was. Rows tied on every key come in their natural order
+ * (rel.ties: events in import order, a stats' groups by key), ascending
+ * after an ascending last key and descending after a descending one, so that
+ * desc is the exact reverse of asc and `sort @timestamp desc` is the
+ * default order (docs/query-language.md §3.5). */
 static void cmd_sort(emitter_t *e, const qcmd_t *c)
 {
     buf_t ord = { 0 };
+    int desc = 0;
     for (int i = 0; i < c->nkeys; i++) {
         if (c->keys[i].expr->missing)
             continue;
@@ -362,10 +372,19 @@ static void cmd_sort(emitter_t *e, const qcmd_t *c)
         buf_cat(&ord, "obs_sortkey(");
         emit__expr(e, &ord, c->keys[i].expr);
         buf_cat(&ord, c->keys[i].desc ? ") DESC" : ") ASC");
+        desc = c->keys[i].desc;
     }
     if (!ord.len) {
         free(ord.p);
         return;
+    }
+    for (const char *t = e->rel.ties; t && *t;) {
+        size_t n = strcspn(t, ",");
+        buf_cat(&ord, ", ");
+        buf_put(&ord, t, n);
+        buf_cat(&ord, desc ? " DESC" : " ASC");
+        t += n;
+        t += strspn(t, ", ");
     }
     free(e->rel.order);
     e->rel.order = ord.p;
@@ -462,11 +481,16 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
     emit__new_ident(e, ident);
     emit__step_begin(e);
     buf_printf(&e->sql,
-              "SELECT p.*, j.value AS %s FROM s%d p, json_each(CASE WHEN json_valid(%s) AND "
+              "SELECT p.*, j.value AS %s, j.key AS x_k%d FROM s%d p, json_each(CASE WHEN json_valid(%s) AND "
               "json_type(%s) = 'array' THEN %s ELSE json_array(%s) END) j)",
-              ident, e->step - 1, x.p, x.p, x.p, x.p);
+              ident, e->step, e->step - 1, x.p, x.p, x.p, x.p);
     emit__rel_add(&e->rel, c->unnest_into, ident, 0, 0);
     free(x.p);
+    /* the rows of one event: in the order of its array */
+    buf_t ties = { 0 };
+    buf_printf(&ties, "%s%sx_k%d", e->rel.ties ? e->rel.ties : "", e->rel.ties ? ", " : "", e->step);
+    emit__rel_set_ties(&e->rel, ties.p);
+    free(ties.p);
 }
 
 /* ---- the statement ------------------------------------------------------- */
@@ -630,6 +654,7 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     }
     buf_cat(&e->sql, ")");
     e->rel.has_event = 1;
+    emit__rel_set_ties(&e->rel, "x_id");  /* import order */
 }
 
 static void emit_final(emitter_t *e, const query_plan_opts_t *o, query_plan_t *plan)

@@ -213,16 +213,23 @@ static void cmd_stats(chem_t *e, const qcmd_t *c, int last_stats, int tail_free,
         e->has_event = 0;
         e->aggregated = 1;
         free(e->order);
-        buf_t ord = { 0 };
+        free(e->ties[0]);
+        free(e->ties[1]);
+        buf_t ord = { 0 }, desc = { 0 };
         for (int i = 0; i < total; i++) {
             ccol_t *col = ch__add(e, out[i].name, out[i].ident, out[i].ty, out[i].is_time);
             col->fill_zero = out[i].fill_zero;
             show_add(e, out[i].name);
-            if (i < c->nby)
+            if (i < c->nby) {
                 order_term(&ord, col, 0);
+                order_term(&desc, col, 1);
+            }
         }
         e->order = ord.len ? buf_take(&ord) : NULL;
+        e->ties[0] = e->order ? xstrdup(e->order) : NULL;
+        e->ties[1] = desc.len ? buf_take(&desc) : NULL;
         buf_free(&ord);
+        buf_free(&desc);
         if (last_stats && tail_free && c->nby == 1 && c->by[0].expr->kind == QN_CALL && c->by[0].expr->fn &&
             !strcmp(c->by[0].expr->fn->name, "bin")) {
             plan->fill_column = 0;
@@ -238,6 +245,7 @@ static void cmd_stats(chem_t *e, const qcmd_t *c, int last_stats, int tail_free,
 static void cmd_sort(chem_t *e, const qcmd_t *c)
 {
     buf_t ord = { 0 };
+    int desc = 0;
     for (int i = 0; i < c->nkeys && !e->rc; i++) {
         if (c->keys[i].expr->missing)
             continue;
@@ -258,14 +266,18 @@ static void cmd_sort(chem_t *e, const qcmd_t *c)
             buf_free(&h);
             snprintf(tmp.ident, sizeof tmp.ident, "%s", ident);
             order_term(&ord, &tmp, c->keys[i].desc);
+            desc = c->keys[i].desc;
         }
         ch__cx_free(&x);
     }
     if (ord.len && !e->rc) {
-        /* ties: in import order, as SQLite's stable sort of a scan gives them
-         * most often (its order of ties is not defined: docs/scale-out.md) */
+        /* ties: in the rows' natural order (events in import order, a
+         * stats' groups by key), in the last key's direction, as on the
+         * store (docs/query-language.md §3.5) */
         if (e->has_event)
-            buf_cat(&ord, ", x_id ASC");
+            buf_cat(&ord, desc ? ", x_id DESC" : ", x_id ASC");
+        else if (e->ties[desc])
+            buf_printf(&ord, ", %s", e->ties[desc]);
         free(e->order);
         e->order = buf_take(&ord);
     }
@@ -447,6 +459,8 @@ int query_ch_plan_build(const query_ast_t *q, const query_plan_opts_t *o, const 
     show_clear(&e);
     free(e.show);
     free(e.order);
+    free(e.ties[0]);
+    free(e.ties[1]);
     if (e.rc) {
         query_ch_plan_free(cp);
         return e.rc;

@@ -42,6 +42,9 @@ typedef struct chem {
     int has_event;            /* the event's columns (json arrays, ...) are here */
     int aggregated;
     char *order;              /* ORDER BY terms, NULL = default */
+    char *ties[2];            /* after a stats: its keys' ORDER BY terms, ascending
+                                 [0] and descending [1], a sort's last terms
+                                 (events: x_id, their import order) */
     char **show;
     int nshow;
     int show_from_display;

@@ -140,6 +140,7 @@ void emit__pattern(emitter_t *e, const qcmd_t *c)
     e->rel.aggregated = 1;
     free(e->rel.order);
     e->rel.order = xstrdup("x_ord ASC");
+    emit__rel_set_ties(&e->rel, "x_ord");
 }
 
 void emit__anomaly(emitter_t *e, const qcmd_t *c)
@@ -177,6 +178,9 @@ void emit__anomaly(emitter_t *e, const qcmd_t *c)
     buf_printf(&o, "%s%sx_aord ASC", ord ? ord : "", ord ? ", " : "");
     free(ord);
     e->rel.order = buf_take(&o);
+    buf_printf(&o, "%s%sx_aord", e->rel.ties ? e->rel.ties : "", e->rel.ties ? ", " : "");
+    emit__rel_set_ties(&e->rel, o.p);
+    free(o.p);
 }
 
 void emit__estimate(emitter_t *e, const qcmd_t *c)
@@ -195,4 +199,5 @@ void emit__estimate(emitter_t *e, const qcmd_t *c)
     e->rel.aggregated = 1;
     free(e->rel.order);
     e->rel.order = NULL;
+    emit__rel_set_ties(&e->rel, NULL);  /* one row */
 }

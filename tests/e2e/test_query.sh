@@ -330,6 +330,47 @@ check "-o table: one line per row, in bin order" node -e '
         process.exit(1);
     }' "$EXP" "$T/q2.table"
 
+# ---- sort: desc is the exact reverse of asc, ties in import order (§3.5) ----
+# j QUERY [OPTIONS] — the rows as JSON lines
+j() { "$OBSQ" --db "$DB" -o jsonl "$@" 2>"$T/j.err"; }
+rev() { awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }'; }
+j 'fields @timestamp, @message | sort @timestamp asc' >"$T/ts_asc"
+check "the corpus has events tied on @timestamp (what the next checks are about)" \
+    test "$(sed 's/,"@message".*//' "$T/ts_asc" | uniq -d | wc -l)" -gt 10
+check_eq "sort @timestamp desc is the exact reverse of asc" \
+    "$(j 'fields @timestamp, @message | sort @timestamp desc')" "$(rev <"$T/ts_asc")"
+check_eq "... and is the default order (newest first, ties newest import first)" \
+    "$(j 'fields @timestamp, @message')" "$(rev <"$T/ts_asc")"
+check_eq "sort @timestamp desc | limit 40: the first 40 of the reverse" \
+    "$(j 'fields @timestamp, @message | sort @timestamp desc | limit 40')" "$(rev <"$T/ts_asc" | head -n 40)"
+check_eq "sort @timestamp asc | limit 40: the first 40" \
+    "$(j 'fields @timestamp, @message | sort @timestamp asc | limit 40')" "$(head -n 40 "$T/ts_asc")"
+check_eq "sort on another field: desc is the exact reverse of asc" \
+    "$(j 'fields @type, @message | sort @type desc')" "$(j 'fields @type, @message | sort @type asc' | rev)"
+check_eq "... with a limit" \
+    "$(j 'fields @type, @message | sort @type desc | limit 100')" \
+    "$(j 'fields @type, @message | sort @type asc' | rev | head -n 100)"
+check_eq "several keys, every direction flipped: the exact reverse" \
+    "$(j 'fields @type, @logStream, @message | sort @type desc, @logStream asc')" \
+    "$(j 'fields @type, @logStream, @message | sort @type asc, @logStream desc' | rev)"
+check_eq "after stats: ties on the sorted column, desc the exact reverse of asc" \
+    "$(j 'stats count(*) as n by bin(1m) | sort n desc')" "$(j 'stats count(*) as n by bin(1m) | sort n asc' | rev)"
+check_eq "... and with a limit" \
+    "$(j 'stats count(*) as n by bin(1m) | sort n desc | limit 7')" \
+    "$(j 'stats count(*) as n by bin(1m) | sort n asc' | rev | head -n 7)"
+mkdir -p "$T/ties/app"
+for k in 1 2 3 4 5 6; do echo "2026-11-05T00:00:00.000Z line $k"; done >"$T/ties/app/s1.log"
+check "import six events of the same millisecond" "$OBSAGENT" --once --no-progress --db "$T/ties.db" "$T/ties"
+tq() { "$OBSQ" --db "$T/ties.db" -o csv "$1" 2>"$T/j.err" | tail -n +2 | tr '\n' ' '; }
+check_eq "tied events, sort asc: in import order" "$(tq 'fields @message | sort @timestamp asc')" \
+    '"line 1" "line 2" "line 3" "line 4" "line 5" "line 6" '
+check_eq "tied events, sort desc: in reverse import order" "$(tq 'fields @message | sort @timestamp desc')" \
+    '"line 6" "line 5" "line 4" "line 3" "line 2" "line 1" '
+check_eq "tied events, sort desc | limit 2" "$(tq 'fields @message | sort @timestamp desc | limit 2')" \
+    '"line 6" "line 5" '
+check_eq "tied events, no sort: newest import first" "$(tq 'fields @message')" \
+    '"line 6" "line 5" "line 4" "line 3" "line 2" "line 1" '
+
 # ---- syntax errors: exit 2, the query, a caret, what was expected ----------
 # bad N QUERY REGEX [OPTION] — exit 2, a caret line and REGEX on stderr
 bad()
