@@ -398,6 +398,38 @@ static void emit_args(emitter_t *e, buf_t *b, const qnode_t *n, int from)
     }
 }
 
+/* SQLite refuses a call of more than SQLITE_MAX_FUNCTION_ARG (127 by
+ * default) arguments. The variadic functions (concat, greatest, least,
+ * coalesce) mean the same over contiguous runs of their arguments, each
+ * folded by the function first (concat and coalesce are associative;
+ * greatest and least skip what a run gives no value for, and keep the first
+ * of equal values), so a longer call is written as a tree of calls of at
+ * most this many arguments each: depth 3 covers 2 million arguments. */
+#define EMIT_MAX_CALL_ARGS 127
+
+/* sql(args[from..to)) as such a tree; one argument of coalesce is itself. */
+static void emit_variadic(emitter_t *e, buf_t *b, const char *sql, const qnode_t *n, int from, int to)
+{
+    int count = to - from;
+    if (count == 1 && strcmp(sql, "coalesce") == 0) {
+        buf_cat(b, "(");
+        emit__expr(e, b, n->args[from]);
+        buf_cat(b, ")");
+        return;
+    }
+    int run = (count + EMIT_MAX_CALL_ARGS - 1) / EMIT_MAX_CALL_ARGS;  /* args per inner call */
+    buf_printf(b, "%s(", sql);
+    for (int i = from; i < to; i += run) {
+        if (i > from)
+            buf_cat(b, ", ");
+        if (run == 1)
+            emit__expr(e, b, n->args[i]);
+        else
+            emit_variadic(e, b, sql, n, i, i + run < to ? i + run : to);
+    }
+    buf_cat(b, ")");
+}
+
 /* A period of fixed length in ms (ms .. weeks), with the caps obs_datefloor
  * applies (300s counts as 60s); 0 for calendar units (months, quarters,
  * years) and invalid periods. */
@@ -446,9 +478,7 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
         emit__expr(e, b, n->args[0]);
         buf_cat(b, " IS NOT NULL)");
     } else if (strcmp(name, "coalesce") == 0) {
-        buf_cat(b, n->nargs > 1 ? "coalesce(" : "(");
-        emit_args(e, b, n, 0);
-        buf_cat(b, ")");
+        emit_variadic(e, b, "coalesce", n, 0, n->nargs);
     } else if (strcmp(name, "if") == 0) {
         buf_cat(b, "(CASE WHEN ");
         emit__expr(e, b, n->args[0]);
@@ -529,6 +559,8 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
         buf_cat(b, ", ");
         emit__expr(e, b, n->args[0]);
         buf_cat(b, ")");
+    } else if (fn->sql && fn->max_args < 0) {
+        emit_variadic(e, b, fn->sql, n, 0, n->nargs);
     } else if (fn->sql) {
         buf_printf(b, "%s(", fn->sql);
         emit_args(e, b, n, 0);

@@ -371,6 +371,18 @@ check_eq "tied events, sort desc | limit 2" "$(tq 'fields @message | sort @times
 check_eq "tied events, no sort: newest import first" "$(tq 'fields @message')" \
     '"line 6" "line 5" "line 4" "line 3" "line 2" "line 1" '
 
+# ---- functions of any number of arguments (SQLite's own limit is 127) ----
+# args N FORMAT — "FORMAT(1), FORMAT(2), ..., FORMAT(N)" (printf with %d)
+args() { seq 1 "$1" | awk -v f="$2" '{ printf "%s" f, (NR > 1 ? ", " : ""), $1 }'; }
+check_eq "concat of 300 arguments" \
+    "$(j "fields concat($(args 300 '"%d"')) as c | limit 1")" "{\"c\":\"$(seq -s '' 1 300)\"}"
+# (a query past the 128 KiB of one argument: from a file)
+echo "fields greatest($(args 128 '%d')) as g, least($(args 20000 '%d')) as l, greatest($(args 20000 '-%d')) as g2 | limit 1" >"$T/many.q"
+check_eq "greatest and least of 128 and 20000 arguments" "$(j --query-file "$T/many.q")" '{"g":128,"l":1,"g2":-1}'
+check_eq "coalesce of 129 arguments: the first that is not missing" \
+    "$(j "fields coalesce($(args 128 'nosuch%d'), \"last\") as c, coalesce($(args 200 'nosuch%d')) as n | limit 1")" \
+    '{"c":"last","n":null}'
+
 # ---- syntax errors: exit 2, the query, a caret, what was expected ----------
 # bad N QUERY REGEX [OPTION] — exit 2, a caret line and REGEX on stderr
 bad()
