@@ -288,17 +288,26 @@ static int init_type_named(obs_span_t v)
     return 0;
 }
 
-/* INIT_REPORT / RESTORE_REPORT: what the end of an init says of its kind. */
+/* INIT_REPORT / RESTORE_REPORT: what the end of an init says of its kind.
+ * An init that failed in the init phase is retried when the first request
+ * comes ("Phase: invoke"): that request waited for it, so it is no init
+ * ahead of requests; and its REPORT has no Init Duration, so it is no cold
+ * start by CloudWatch's measure either: it is counted as neither. */
 static void on_init_report(pipeline_stream_t *ps, const lambda_line_t *r)
 {
     int named = init_type_named(r->init_type);
+    if (r->kind == LK_INIT_REPORT && span_is("invoke", r->phase)) {
+        ps->init_open = 0;
+        ps->init_type = 0;
+        return;
+    }
     if (r->kind == LK_RESTORE_REPORT) {
         named = STORE_INIT_SNAP_START;
     } else if (!named && !r->tree) {
         /* a text INIT_REPORT that did not fail, in the init phase: written
          * for an environment initialised ahead of requests */
         int failed = r->status.len && !span_is("success", r->status);
-        if (failed || span_is("invoke", r->phase))
+        if (failed)
             return;
         if (ps->init_open && ps->init_type)
             return;

@@ -473,7 +473,9 @@ static void test_init_start_cold_and_runtime_version(void)
  * before the request); an INIT_REPORT that did not fail, ahead of the
  * request, is provisioned concurrency; a failed one is not; RESTORE_START
  * is SnapStart; JSON says its initializationType, and a provisioned
- * environment's Init Duration is not a cold start a request waited for. */
+ * environment's Init Duration is not a cold start a request waited for; an
+ * init retried in the invoke phase is no kind (neither ahead of requests
+ * nor a cold start by Init Duration). */
 static void test_init_kinds(void)
 {
     static const char *const report = "\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\t"
@@ -503,6 +505,17 @@ static void test_init_kinds(void)
         { { "{\"time\":\"" T0 "\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":"
             "\"on-demand\",\"phase\":\"init\"}}", NULL },
           "a8", "\tInit Duration: 80.00 ms", STORE_INIT_ON_DEMAND, 1 },
+        /* an init that failed, retried when the request came: the request
+         * waited for it (no init ahead of requests), and its REPORT has no
+         * Init Duration (no cold start by it): neither kind */
+        { { "INIT_START Runtime Version: provided:al2023.v12",
+            "INIT_REPORT Init Duration: 0.23 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.InvalidEntrypoint" },
+          "a9", "", 0, 0 },
+        { { "{\"time\":\"" T0 "\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":"
+            "\"on-demand\",\"phase\":\"init\"}}",
+            "{\"time\":\"" T0 "\",\"type\":\"platform.initReport\",\"record\":{\"initializationType\":"
+            "\"on-demand\",\"phase\":\"invoke\",\"status\":\"error\",\"metrics\":{\"durationMs\":10.5}}}" },
+          "a10", "", 0, 0 },
     };
     feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
     for (size_t i = 0; i < OBS_ARRAY_LEN(cases); i++) {
