@@ -80,8 +80,9 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
                    "interface emulator, serverless-offline): their memory figures are not real "
                    "and are left out\n", (long long)s->emulated);
     if (s->outcome_unattributed)
-        fprintf(f, "  unattributed %lld lines said how an invocation went without naming it while "
-                   "several were in flight (stored; no invocation marked)\n",
+        fprintf(f, "  unattributed %lld lines said how an invocation went without naming it, and no "
+                   "one invocation was in flight to take them (none, or several; stored, no invocation "
+                   "marked)\n",
                 (long long)s->outcome_unattributed);
     if (s->unrecognised)
         fprintf(f, "  unrecognised %lld lines look like Lambda's platform lines but are not a shape "

@@ -203,6 +203,15 @@ check_eq "the replica's invocation is the function's" \
     "$(sql "$EDGE/e.db" "SELECT s.function, i.duration FROM invocations i JOIN streams s ON s.id = i.stream_id")" \
     "img-resize|12.0"
 
+# a line that says how an invocation went without naming it, none in flight:
+# stored, counted, and the summary says why it went to none
+mkdir -p "$T/unattr/fn"
+printf '%s\n' 'INIT_REPORT Init Duration: 3000.00 ms	Phase: init	Status: timeout' 'Runtime.Unknown' > "$T/unattr/fn/s.log"
+"$OBSAGENT" --once --db "$T/unattr.db" "$T/unattr" >"$T/unattr.out" 2>&1 || fail "unattributed: import" "$T/unattr.out"
+check_grep "unattributed: said, with none in flight" "$T/unattr.out" \
+    "unattributed 1 lines said how an invocation went without naming it, and no one invocation was in flight"
+check_eq "unattributed: stored" "$(sql "$T/unattr.db" "SELECT count(*) FROM events")" 2
+
 # one sample, for the eye
 [ -z "${E2E_VERBOSE:-}" ] || sql "$DB" "SELECT s.function, e.ts, e.flags, e.type, e.duration, e.memory_size, substr(e.message, 1, 60) FROM events e JOIN streams s ON s.id = e.stream_id WHERE e.type = 'REPORT' LIMIT 1" | sed 's/^/     sample: /'
 
