@@ -2,6 +2,8 @@
  * result and dispatches on the first byte to the recognisers: text platform
  * lines (classify_text.c), runtime prefixes (classify_runtime.c), the JSON
  * log format (classify_json.c); then the throttle signals (throttle.c).
+ * A message that is the Python runtime's LAMBDA_WARNING and the record it
+ * wrote after it is read as that record (classify__warning_head).
  * What wraps a line (an export's time, `sam logs`' stream) is taken off
  * before: lambda/decode.c. */
 #include "lambda/classify.h"
@@ -52,11 +54,41 @@ static void led_platform_line(const char *line, size_t len, lambda_line_t *out)
         classify_result_done(&t);   /* an app line's tree (a Ruby error head's) */
 }
 
+/* The Python runtime's warning before an unhandled error (its runtime
+ * interface client from 2.0 until the warning became a logging record):
+ * "LAMBDA_WARNING: Unhandled exception. ... runtimes-update.html\r", written
+ * straight before the error record, one CloudWatch event with it — the
+ * JSON log format's error object or the text format's "[ERROR] Type: msg"
+ * and its traceback. The warning ends at its \r (a copy may have made it a
+ * line break). Warnings one after the other are skipped together, so the
+ * classifier never recurses more than once. */
+size_t classify__warning_head(const char *line, size_t len)
+{
+    static const char head[] = "LAMBDA_WARNING: ";
+    size_t at = 0;
+    while (cl_has_prefix(line + at, len - at, head, sizeof head - 1)) {
+        size_t i = at + sizeof head - 1;
+        while (i < len && line[i] != '\r' && line[i] != '\n')
+            i++;
+        while (i < len && (line[i] == '\r' || line[i] == '\n'))
+            i++;
+        if (i == len)
+            break;
+        at = i;
+    }
+    return at;
+}
+
 void classify_line(const char *line, size_t len, lambda_line_t *out)
 {
     classify__reset(out, line, len);
     if (!line || len == 0)
         return;
+    size_t warned = classify__warning_head(line, len);
+    if (warned) {   /* the record after the warning says what the event is */
+        classify_line(line + warned, len - warned, out);
+        return;
+    }
     switch (line[0]) {
     case '{':
         if (classify__json(line, len, out)) {

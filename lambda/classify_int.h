@@ -26,6 +26,11 @@ void classify__telemetry_done(lambda_line_t *out, struct cJSON *root);
 /* "<uuid> <LEVEL> message": log4j2's AWS pattern without its date */
 int classify__id_line(const char *line, size_t len, lambda_line_t *out); /* classify_runtime.c */
 
+/* classify.c: the length of the Python runtime's "LAMBDA_WARNING: ..."
+ * head of a line, through the line breaks after it, when a record follows
+ * it in the line; else 0. */
+size_t classify__warning_head(const char *line, size_t len);
+
 /* ---- classify_common.c: objects in a line -------------------------------- */
 
 /* Parse the first '{' in p[0..len) through to the end (only whitespace may

@@ -73,7 +73,8 @@ static const char CAUSE[] = "The above exception was the direct cause of the fol
 
 ml_state_t multiline_opens(const char *line, size_t len, const lambda_line_t *r)
 {
-    if ((r->kind != LK_APP && r->kind != LK_PLAIN) || (len > 0 && line[0] == '{'))
+    size_t at = classify__warning_head(line, len);   /* the record after the runtime's warning */
+    if ((r->kind != LK_APP && r->kind != LK_PLAIN) || (len > at && line[at] == '{'))
         return ML_NONE;
     if (is_line(r->body.p, r->body.len, TRACEBACK, sizeof TRACEBACK - 1))
         return ML_PY_TB;

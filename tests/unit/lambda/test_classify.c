@@ -585,6 +585,101 @@ static void test_python_uncaught(void)
     done();
 }
 
+/* The Python runtime's warning and the unhandled error after it, one
+ * CloudWatch event (its runtime interface client 2.0.x, Python 3.12+): the
+ * warning ends at a \r, then the error record the runtime wrote. */
+#define LAMBDA_WARN "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function " \
+                    "code. However, in rare cases, a Lambda runtime update can cause unexpected function " \
+                    "behavior. For more information, see " \
+                    "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html"
+#define PY_ERR_JSON "{\"timestamp\": \"2024-06-17T17:23:55Z\", \"log_level\": \"ERROR\", \"errorMessage\": " \
+                    "\"'utf-8' codec can't decode byte 0x80\", \"errorType\": \"UnicodeDecodeError\", " \
+                    "\"requestId\": \"ca52c236-a38d-40fc-aa6b-7e3be2b7aa55\", \"stackTrace\": " \
+                    "[\"  File \\\"/var/task/app.py\\\", line 35, in ensure_str\\n\"]}"
+
+static void test_python_unhandled_warning(void)
+{
+    /* the JSON log format: the error object after the warning */
+    cls(LAMBDA_WARN "\r" PY_ERR_JSON);
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_EQ_INT(r.level, LL_ERROR);
+    CHECK_SPAN(r.level_text, "ERROR");
+    CHECK_SPAN(r.request_id, "ca52c236-a38d-40fc-aa6b-7e3be2b7aa55");
+    CHECK_SPAN(r.error_type, "UnicodeDecodeError");
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_EQ_INT(r.has_ts, 1);
+    CHECK_EQ_INT(r.ts_ms, 1718645035000LL);
+    CHECK(r.tree != NULL);
+    CHECK_SPAN(r.json, PY_ERR_JSON);   /* the object: the tail of the message */
+    CHECK(r.json.p == buf + sizeof LAMBDA_WARN);
+    /* the text format: "[ERROR] Type: msg" and its traceback, the lines
+     * joined with \r (stdout) or \n (the telemetry sink) */
+    cls(LAMBDA_WARN "\r[ERROR] UnicodeDecodeError: 'utf-8' codec can't decode byte 0x80\r"
+        "Traceback (most recent call last):\r\xc2\xa0\xc2\xa0" "File \"/var/task/app.py\", line 35");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_EQ_INT(r.level, LL_ERROR);
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_SPAN(r.error_type, "UnicodeDecodeError");
+    CHECK_SPAN(r.request_id, NULL);   /* the runtime names none: the request in flight */
+    cls(LAMBDA_WARN "\r[ERROR] Runtime.ImportModuleError: Unable to import module 'app'\n"
+        "Traceback (most recent call last):");
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_SPAN(r.error_type, "Runtime.ImportModuleError");
+    /* a copy that made the \r a line break */
+    cls(LAMBDA_WARN "\n" PY_ERR_JSON);
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_SPAN(r.error_type, "UnicodeDecodeError");
+    cls(LAMBDA_WARN "\r\n[ERROR] KeyError: 'id'");
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_SPAN(r.error_type, "KeyError");
+    /* whatever record follows is what the event is: the runtime's other
+     * warning (a preview runtime) before an ordinary line */
+    cls("LAMBDA_WARNING: This is a preview runtime version and should not be used for production "
+        "workloads.\r[INFO]\t2025-08-31T22:12:58.534Z\t1c8df7d3-xmpl-46da-9778-518e6eca8125\tstarting");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_EQ_INT(r.level, LL_INFO);
+    CHECK_EQ_INT(r.outcome, LO_NONE);
+    CHECK_SPAN(r.request_id, "1c8df7d3-xmpl-46da-9778-518e6eca8125");
+    /* the warning alone (its own event, or its line of a copy) says nothing */
+    cls(LAMBDA_WARN);
+    CHECK_EQ_INT(r.kind, LK_PLAIN);
+    CHECK_EQ_INT(r.outcome, LO_NONE);
+    cls(LAMBDA_WARN "\r");
+    CHECK_EQ_INT(r.kind, LK_PLAIN);
+    CHECK_EQ_INT(r.level, LL_NONE);
+    cls(LAMBDA_WARN "\r\n\r");
+    CHECK_EQ_INT(r.kind, LK_PLAIN);
+    /* the logging record newer clients write it as stays a warning */
+    cls("[WARNING]\t2026-04-22T21:00:55.004Z\t\t" LAMBDA_WARN "\r");
+    CHECK_EQ_INT(r.kind, LK_APP);
+    CHECK_EQ_INT(r.level, LL_WARN);
+    CHECK_EQ_INT(r.outcome, LO_NONE);
+    /* warnings one after the other: the record after the last (and a
+     * line of nothing but warnings stays bounded: no deep recursion) */
+    cls(LAMBDA_WARN "\r" LAMBDA_WARN "\r[ERROR] KeyError: 'id'");
+    CHECK_EQ_INT(r.outcome, LO_ERROR);
+    CHECK_SPAN(r.error_type, "KeyError");
+    {
+        size_t unit = sizeof "LAMBDA_WARNING: x\r" - 1, count = 100000;
+        char *many = malloc(unit * count + 1);
+        for (size_t k = 0; k < count; k++)
+            memcpy(many + k * unit, "LAMBDA_WARNING: x\r", unit);
+        classify_n(many, unit * count);
+        CHECK_EQ_INT(r.kind, LK_PLAIN);
+        memcpy(many + unit * (count - 1), "[ERROR] E: x\r", unit - 4);
+        classify_n(many, unit * count - 4);
+        CHECK_EQ_INT(r.outcome, LO_ERROR);
+        free(many);
+    }
+    /* not the runtime's head */
+    cls("LAMBDA_WARNINGS: x\r[ERROR] KeyError: 'id'");
+    CHECK_EQ_INT(r.kind, LK_PLAIN);
+    CHECK_EQ_INT(r.outcome, LO_NONE);
+    cls("note: LAMBDA_WARNING: x\r" PY_ERR_JSON);
+    CHECK_EQ_INT(r.outcome, LO_NONE);
+    done();
+}
+
 static void test_java(void)
 {
     cls("[DEBUG] connecting to db");
@@ -1204,6 +1299,7 @@ TEST_LIST = {
     TEST(test_node_embedded_json),
     TEST(test_python),
     TEST(test_python_uncaught),
+    TEST(test_python_unhandled_warning),
     TEST(test_java),
     TEST(test_log4j),
     TEST(test_go),

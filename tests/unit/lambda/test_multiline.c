@@ -45,6 +45,22 @@ static void test_python_lambda_uncaught(void)
                  ML_ERROR);
 }
 
+/* The runtime's warning and the error after it in one line (a file that
+ * kept the \r between them): the text format's error opens as the error
+ * does, the JSON format's object never does. */
+static void test_python_unhandled_warning(void)
+{
+    ml_state_t st = opens("LAMBDA_WARNING: Unhandled exception. ... runtimes-update.html\r"
+                          "[ERROR] ZeroDivisionError: division by zero");
+    CHECK_EQ_INT(st, ML_ERROR);
+    CHECK_EQ_INT(st = next(st, "Traceback (most recent call last):"), ML_PY_TB);
+    CHECK_EQ_INT(opens("LAMBDA_WARNING: Unhandled exception. ... runtimes-update.html\r"
+                       "{\"timestamp\": \"2024-06-17T17:23:55Z\", \"log_level\": \"ERROR\", \"errorMessage\": \"x\", "
+                       "\"errorType\": \"KeyError\", \"requestId\": \"" REQ "\", \"stackTrace\": []}"),
+                 ML_NONE);
+    CHECK_EQ_INT(opens("LAMBDA_WARNING: Unhandled exception. ... runtimes-update.html"), ML_NONE);
+}
+
 /* A traceback printed whole (print_exc, an uncaught error outside Lambda),
  * with a chained exception: blank lines only between the chained parts. */
 static void test_python_traceback_chain(void)
@@ -298,6 +314,7 @@ static void test_prefixed_pretty_object(void)
 
 TEST_LIST = {
     TEST(test_python_lambda_uncaught),
+    TEST(test_python_unhandled_warning),
     TEST(test_python_traceback_chain),
     TEST(test_python_logging_exception),
     TEST(test_java_stack),
