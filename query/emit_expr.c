@@ -256,30 +256,53 @@ static int is_number_literal(const qnode_t *n)
                                     n->args[0]->kind == QN_NUMBER);
 }
 
-/* A typed numeric column or arithmetic: compare as is; anything else that
- * meets a number literal goes through obs_num() ("150" from parse = 150). */
-static int is_typed_numeric(const emitter_t *e, const qnode_t *n)
+/* A number by its kind: a number literal, arithmetic or a negation (whose
+ * operands are read as numbers, so it is a number or no value). */
+static int is_number_expr(const qnode_t *n)
 {
     if (is_number_literal(n))
         return 1;
-    if (n->kind == QN_FIELD) {
+    if (n->missing || n->colref)
+        return 0;
+    if (n->kind == QN_BINARY)
+        return n->op >= QOP_ADD && n->op <= QOP_POW;
+    return n->kind == QN_UNARY && n->op == QOP_NEG;
+}
+
+/* A number expression or a typed numeric column: read as it is. Anything
+ * else that is read as a number (compared with one, in arithmetic, in a
+ * numeric aggregate) goes through obs_numval(): numeric text is its number
+ * ("150" from parse = 150), other text is no value (NULL), as a missing
+ * field is. */
+static int is_typed_numeric(const emitter_t *e, const qnode_t *n)
+{
+    if (is_number_expr(n))
+        return 1;
+    if (n->kind == QN_FIELD && !n->missing && !n->colref) {
         const rcol_t *c = emit__rel_find(&e->rel, n->str);
         return c && c->numeric;
     }
-    if (n->kind == QN_BINARY)
-        return n->op >= QOP_ADD && n->op <= QOP_POW;
     return 0;
 }
 
-static void emit_operand(emitter_t *e, buf_t *b, const qnode_t *n, int coerce)
+/* n, read as a number when coerce: obs_num() keeps text that is no number
+ * (x in [1, "a"] compares each element with its own type), obs_numval()
+ * makes it no value. */
+static void emit_operand(emitter_t *e, buf_t *b, const qnode_t *n, const char *coerce)
 {
     if (coerce) {
-        buf_cat(b, "obs_num(");
+        buf_printf(b, "%s(", coerce);
         emit__expr(e, b, n);
         buf_cat(b, ")");
     } else {
         emit__expr(e, b, n);
     }
+}
+
+/* An operand of arithmetic: a number, or no value. */
+static void emit_num_operand(emitter_t *e, buf_t *b, const qnode_t *n)
+{
+    emit_operand(e, b, n, is_typed_numeric(e, n) ? NULL : "obs_numval");
 }
 
 static const char *sql_binop(qop_t op)
@@ -308,17 +331,17 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
     switch (n->op) {
     case QOP_POW:
         buf_cat(b, "pow(");
-        emit__expr(e, b, l);
+        emit_num_operand(e, b, l);
         buf_cat(b, ", ");
-        emit__expr(e, b, r);
+        emit_num_operand(e, b, r);
         buf_cat(b, ")");
         return;
     case QOP_DIV:
         /* Logs Insights divides as numbers: 7 / 2 = 3.5 */
         buf_cat(b, "(CAST(");
-        emit__expr(e, b, l);
+        emit_num_operand(e, b, l);
         buf_cat(b, " AS REAL) / ");
-        emit__expr(e, b, r);
+        emit_num_operand(e, b, r);
         buf_cat(b, ")");
         return;
     case QOP_LIKE:
@@ -342,11 +365,16 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
         return;
     case QOP_IN:
     case QOP_NOT_IN: {
-        int numbers = 0;
-        for (int i = 0; i < r->nargs; i++)
+        /* a list of numbers only: x is read as a number (other text is no
+         * value, as in x = 1 or x = 2); with text in it too, each element
+         * compares with its own type */
+        int numbers = 0, texts = 0;
+        for (int i = 0; i < r->nargs; i++) {
             numbers |= is_number_literal(r->args[i]);
+            texts |= !is_number_literal(r->args[i]);
+        }
         buf_cat(b, "(");
-        emit_operand(e, b, l, numbers && !is_typed_numeric(e, l));
+        emit_operand(e, b, l, !numbers || is_typed_numeric(e, l) ? NULL : texts ? "obs_num" : "obs_numval");
         buf_cat(b, n->op == QOP_IN ? " IN (" : " NOT IN (");
         for (int i = 0; i < r->nargs; i++) {
             if (i)
@@ -364,13 +392,16 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
         emit__fail(e, n, "operator not supported here%s", "");
         return;
     }
+    /* arithmetic reads both operands as numbers; a comparison with a number
+     * reads the other side as one */
+    int arith = n->op >= QOP_ADD && n->op <= QOP_MOD;
     int cmp = n->op >= QOP_EQ && n->op <= QOP_GE;
-    int coerce_l = cmp && is_number_literal(r) && !is_typed_numeric(e, l);
-    int coerce_r = cmp && is_number_literal(l) && !is_typed_numeric(e, r);
+    int coerce_l = (arith || (cmp && is_number_expr(r))) && !is_typed_numeric(e, l);
+    int coerce_r = (arith || (cmp && is_number_expr(l))) && !is_typed_numeric(e, r);
     buf_cat(b, "(");
-    emit_operand(e, b, l, coerce_l);
+    emit_operand(e, b, l, coerce_l ? "obs_numval" : NULL);
     buf_cat(b, op);
-    emit_operand(e, b, r, coerce_r);
+    emit_operand(e, b, r, coerce_r ? "obs_numval" : NULL);
     buf_cat(b, ")");
 }
 
@@ -541,13 +572,23 @@ static void emit_call(emitter_t *e, buf_t *b, const qnode_t *n)
     } else if (!strcmp(name, "avg") || !strcmp(name, "sum") || !strcmp(name, "min") ||
                !strcmp(name, "max") || !strcmp(name, "stddev") || !strcmp(name, "variance") ||
                !strcmp(name, "pct")) {
-        /* numeric aggregates see parse-extracted text as numbers; avg and
-         * sum skip other text (SQLite would count it as 0); min and max
-         * keep it, ordered after the numbers */
-        int strict = !strcmp(name, "avg") || !strcmp(name, "sum");
-        buf_printf(b, "%s(%s(", fn->sql, strict ? "obs_numval" : "obs_num");
-        emit__expr(e, b, n->args[0]);
-        buf_cat(b, ")");
+        /* numeric aggregates see parse-extracted text as numbers and skip
+         * other text (SQLite's avg and sum would count it as 0); pct,
+         * stddev and variance skip it themselves, and so do obs_min and
+         * obs_max while any value is a number (sqlfuncs_agg.c). A typed
+         * numeric column is read as it is (SQLite's min and max of an
+         * indexed column can then read the index's end). */
+        int minmax = !strcmp(name, "min") || !strcmp(name, "max");
+        if (minmax && is_typed_numeric(e, n->args[0]))
+            buf_printf(b, "%s(", name);
+        else if (minmax)
+            buf_printf(b, "obs_%s(", name);
+        else
+            buf_printf(b, "%s(", fn->sql);
+        if (minmax)
+            emit__expr(e, b, n->args[0]);
+        else
+            emit_num_operand(e, b, n->args[0]);
         if (n->nargs > 1) {
             buf_cat(b, ", ");
             emit__expr(e, b, n->args[1]);
@@ -618,7 +659,10 @@ void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
          * "-" needs no parentheses of its own (each level of nesting
          * counts against SQLite's parser stack) */
         buf_cat(b, n->op == QOP_NOT ? "(NOT coalesce(" : "(-");
-        emit__expr(e, b, n->args[0]);
+        if (n->op == QOP_NOT)
+            emit__expr(e, b, n->args[0]);
+        else
+            emit_num_operand(e, b, n->args[0]);
         buf_cat(b, n->op == QOP_NOT ? ", 0))" : ")");
         break;
     case QN_BINARY:

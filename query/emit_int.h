@@ -11,7 +11,7 @@ typedef struct rcol {
     char *name;          /* output name */
     char ident[16];      /* SQL column in the current step */
     int is_time;
-    int numeric;         /* a typed numeric column: compare without obs_num */
+    int numeric;         /* a typed numeric column: read without obs_numval */
     int fill_zero;       /* a count or sum: an empty bin shows 0 (else nothing) */
 } rcol_t;
 

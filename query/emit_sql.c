@@ -238,6 +238,18 @@ static int item_merge(const qnode_t *n)
          : !strcmp(f, "min") ? QMERGE_MIN : !strcmp(f, "max") ? QMERGE_MAX : -1;
 }
 
+/* Is a stats item's value always a number (or missing)? Not min and max
+ * (text when no value is a number) nor the pick functions and values: a
+ * later comparison with a number reads those through obs_numval(). */
+static int item_is_number(const qnode_t *n)
+{
+    if (n->kind != QN_CALL || !n->fn)
+        return 1;
+    const char *f = n->fn->name;
+    return strcmp(f, "min") && strcmp(f, "max") && strcmp(f, "earliest") && strcmp(f, "latest") &&
+           strcmp(f, "sortsfirst") && strcmp(f, "sortslast") && strcmp(f, "values");
+}
+
 /* Can the query run in parts (run_split.c)? Only when this stats is the
  * query's last command, so that the parts' rows are the answer:
  * - binned stats: parts are runs of whole bins, their rows concatenate;
@@ -302,7 +314,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
         out[c->nby + i].name = c->items[i].name;
         snprintf(out[c->nby + i].ident, sizeof out[c->nby + i].ident, "%s", ident);
         out[c->nby + i].is_time = emit__expr_is_time(e, c->items[i].expr);
-        out[c->nby + i].numeric = 1;
+        out[c->nby + i].numeric = item_is_number(c->items[i].expr);
         out[c->nby + i].fill_zero = is_count_or_sum(c->items[i].expr);
     }
     e->stats = NULL;

@@ -3,8 +3,9 @@
  * (query_plan_opts_t part_*, since/until): for binned stats a run of whole
  * bins — the parts' rows, each part's in bin order, concatenate; for a stats
  * without by a range of event ids — each part's one row merges column by
- * column (counts and sums add, minima and maxima compare as SQLite orders
- * values). There are a few parts per thread, taken in turn by whichever
+ * column (counts and sums add; minima and maxima compare by value, a
+ * number before any text, as obs_min and obs_max do: text is a part's
+ * answer only when none of its values is a number). There are a few parts per thread, taken in turn by whichever
  * thread is free: the calling thread starts at once on its connection while
  * the others open theirs, so a small query is done before they are ready,
  * and a part with more matches than the others does not hold up the run.
@@ -213,6 +214,8 @@ static int merge_value(qval_t *acc, qval_t *v, query_merge_t m, obs_err_t *err)
             acc->d = num(acc) + num(v);
             acc->type = QV_REAL;
         }
+    } else if ((v->type == QV_TEXT) != (acc->type == QV_TEXT)) {
+        keep_v = acc->type == QV_TEXT;  /* a number wins over text, for min and max */
     } else {
         int c = val_cmp(v, acc);
         keep_v = m == QMERGE_MIN ? c < 0 : c > 0;

@@ -1,7 +1,9 @@
 /* query/clickhouse/ch_expr.c — expressions in ClickHouse SQL (see
  * ch_int.h), each with a static type, computing what the SQLite dialect
  * computes: SQLite's comparisons between classes (NULL, numbers, text: a
- * number is less than any text), its three-valued AND/OR, a JSON
+ * number is less than any text) but where a side is a number (a literal,
+ * arithmetic), which reads the other as obs_numval() does (text that is no
+ * number is no value, as in arithmetic), its three-valued AND/OR, a JSON
  * field's value typed as json_extract() types it, division by zero as NULL
  * (how each type reads as a number or a boolean: ch_value.c). Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
  * binds nothing over HTTP. What this file cannot write exactly is refused. */
@@ -129,18 +131,11 @@ static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, c
         ch__num_lit(&r, ch__num_lit_value(lit));
         if (l->ty == CT_NUM || l->ty == CT_BOOL) {
             buf_printf(out, "(%s %s %s)", l->v.p, o, r.p);
-        } else if (l->ty == CT_TEXT) {  /* obs_num(l): numeric text is a number, other text is greater */
-            buf_printf(out, "if(isNull(%s), NULL, if(", l->v.p);
-            ch__text_isnum(out, l->v.p);
-            buf_cat(out, ", ");
-            ch__text_num(out, l->v.p);
-            buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
-        } else {
-            buf_printf(out, "if(%s = 0, NULL, if(", l->t.p);
-            ch__dyn_isnum(out, l->v.p, l->t.p);
-            buf_cat(out, ", ");
-            ch__dyn_num(out, l->v.p, l->t.p);
-            buf_printf(out, " %s %s, %d))", o, r.p, text_vs_number(op));
+        } else {  /* obs_numval(l): numeric text is a number, other text no value */
+            buf_t m = { 0 };
+            ch__num(&m, l);
+            buf_printf(out, "(%s %s %s)", m.p, o, r.p);
+            buf_free(&m);
         }
         buf_free(&r);
         return;
@@ -160,6 +155,17 @@ static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, c
         ch__refuse(e, at, "a number compared with a string (compare it with a number)");
     }
     buf_free(&r);
+}
+
+/* arithmetic or a negation: a number or no value, whatever its operands
+ * (the SQLite emitter's is_number_expr, less the literals handled apart) */
+static int is_number_expr(const qnode_t *n)
+{
+    if (n->missing || n->colref)
+        return 0;
+    if (n->kind == QN_BINARY)
+        return n->op >= QOP_ADD && n->op <= QOP_POW;
+    return n->kind == QN_UNARY && n->op == QOP_NEG;
 }
 
 static void compare(chem_t *e, const qnode_t *n, buf_t *out)
@@ -182,10 +188,19 @@ static void compare(chem_t *e, const qnode_t *n, buf_t *out)
     }
     cx_t b = { 0 };
     ch__expr(e, r, &b);
+    int lnum = is_number_expr(l), rnum = is_number_expr(r);
     if (!e->rc) {
-        if ((a.ty == CT_NUM || a.ty == CT_BOOL) && (b.ty == CT_NUM || b.ty == CT_BOOL))
+        if ((a.ty == CT_NUM || a.ty == CT_BOOL) && (b.ty == CT_NUM || b.ty == CT_BOOL)) {
             buf_printf(out, "(%s %s %s)", a.v.p, cmp_sql(op), b.v.p);
-        else if (a.ty == CT_TEXT && b.ty == CT_TEXT)
+        } else if ((lnum || rnum) && a.ty != CT_NULL && b.ty != CT_NULL) {
+            /* arithmetic on one side: the other is read as a number */
+            buf_t x = { 0 }, y = { 0 };
+            ch__num(&x, &a);
+            ch__num(&y, &b);
+            buf_printf(out, "(%s %s %s)", x.p, cmp_sql(op), y.p);
+            buf_free(&x);
+            buf_free(&y);
+        } else if (a.ty == CT_TEXT && b.ty == CT_TEXT)
             buf_printf(out, "(%s %s %s)", a.v.p, cmp_sql(op), b.v.p);
         else if (a.ty == CT_NULL || b.ty == CT_NULL)
             buf_cat(out, "CAST(NULL AS Nullable(UInt8))");
@@ -262,16 +277,31 @@ static void in_list(chem_t *e, const qnode_t *n, buf_t *out)
         ch__refuse(e, n, "in with something else than a list of literals");
         return;
     }
+    /* numbers only: x is read as a number, and other text is no value as
+     * in SQLite's obs_numval(x) IN (...); with text in the list, each
+     * element compares with its own type */
+    int numbers_only = list->nargs > 0;
+    for (int i = 0; i < list->nargs; i++)
+        numbers_only &= ch__is_num_lit(list->args[i]);
+    buf_t none = { 0 };
+    if (numbers_only && (a.ty == CT_TEXT || a.ty == CT_DYN)) {
+        buf_cat(&none, "isNull(");
+        ch__num(&none, &a);
+        buf_cat(&none, ")");
+    } else if (a.ty == CT_DYN) {
+        buf_printf(&none, "%s = 0", a.t.p);
+    } else {
+        buf_printf(&none, "isNull(%s)", a.v.p);
+    }
     buf_t any = { 0 };
     for (int i = 0; i < list->nargs && !e->rc; i++) {
         buf_printf(&any, "%sifNull(", i ? " OR " : "");
         compare_lit(e, n, &a, QOP_EQ, list->args[i], &any);
         buf_cat(&any, ", 0)");
     }
-    if (!e->rc && a.ty == CT_DYN)
-        buf_printf(out, "if(%s = 0, NULL, %s(%s))", a.t.p, n->op == QOP_NOT_IN ? "NOT " : "", any.p ? any.p : "0");
-    else if (!e->rc)
-        buf_printf(out, "if(isNull(%s), NULL, %s(%s))", a.v.p, n->op == QOP_NOT_IN ? "NOT " : "", any.p ? any.p : "0");
+    if (!e->rc)
+        buf_printf(out, "if(%s, NULL, %s(%s))", none.p, n->op == QOP_NOT_IN ? "NOT " : "", any.p ? any.p : "0");
+    buf_free(&none);
     buf_free(&any);
     ch__cx_free(&a);
 }
@@ -325,8 +355,8 @@ static void binary(chem_t *e, const qnode_t *n, cx_t *x)
     buf_t l = { 0 }, r = { 0 };
     ch__expr(e, n->args[0], &a);
     ch__expr(e, n->args[1], &b);
-    ch__arith_num(e, &a, &l, n);
-    ch__arith_num(e, &b, &r, n);
+    ch__num(&l, &a);
+    ch__num(&r, &b);
     x->ty = CT_NUM;
     if (!e->rc) {
         if (n->op == QOP_DIV)  /* as a number; by zero: NULL, as in SQLite */
@@ -455,7 +485,7 @@ static void aggregate(chem_t *e, const qnode_t *n, const char *name, cx_t *x)
             buf_printf(&x->v, "%s(%s)", name, a.v.p);
         } else {
             ch__cx_free(&a);
-            ch__refuse(e, n, "min and max of text or JSON values (SQLite orders numbers before text)");
+            ch__refuse(e, n, "min and max of text or JSON values (a number, or text when no value is one)");
             goto out;
         }
         ch__cx_free(&a);
@@ -647,7 +677,7 @@ void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
             buf_free(&b);
         } else {
             buf_t b = { 0 };
-            ch__arith_num(e, &a, &b, n);
+            ch__num(&b, &a);
             x->ty = CT_NUM;
             buf_printf(&x->v, "(-%s)", b.p ? b.p : "0");
             buf_free(&b);

@@ -62,8 +62,10 @@ const ccol_t *ch__find(const chem_t *e, const char *name);
 ccol_t *ch__add(chem_t *e, const char *name, const char *ident, cty_t ty, int is_time);
 /* x as a boolean / a number / a string for SQL that needs one (ch_value.c). */
 void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out);
-/* x as a number for arithmetic: text reads its numeric head, as in SQLite. */
-void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at);
+/* x as a Nullable number, as obs_numval() reads it: numeric text is its
+ * number, other text (and a JSON object or array) no value; what
+ * arithmetic and a comparison with a number read. */
+void ch__num(buf_t *b, const cx_t *x);
 /* A field named name that a text log format has (query/textfields.h):
  * its JSON key (key_q, quoted) first, else the line's word; 0 when name is
  * no such field or the relation has no message (ch_textfield.c). */

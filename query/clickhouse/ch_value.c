@@ -1,8 +1,8 @@
 /* query/clickhouse/ch_value.c — the dialect's values and bookkeeping (see
  * ch_int.h): a value of each static type read as SQLite reads it — numeric
- * text as obs_num() does, text in arithmetic by its numeric head, a JSON
- * field by the type the forwarder kept beside its text — as a number or a
- * boolean; number literals; the relation's columns; the first error, with
+ * text as obs_numval() does (other text is no value), text as a boolean
+ * by its numeric head, a JSON field by the type the forwarder kept beside
+ * its text — as a number or a boolean; number literals; the relation's columns; the first error, with
  * its position, and the refusal of what cannot be written exactly. */
 #include "query/clickhouse/ch_int.h"
 #include "common/xalloc.h"
@@ -111,17 +111,32 @@ void ch__dyn_isnum(buf_t *b, const char *v, const char *t)
     buf_cat(b, "))");
 }
 
-/* a number for arithmetic: text reads its numeric head, as SQLite does */
-void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at)
+/* x as a Nullable number, as obs_numval() reads it: numeric text is its
+ * number, other text no value */
+void ch__num(buf_t *b, const cx_t *x)
 {
     switch (x->ty) {
     case CT_NUM:
     case CT_BOOL:
         buf_printf(b, "%s", x->v.p);
         return;
+    case CT_TEXT:
+        ch__text_num(b, x->v.p);
+        return;
+    case CT_DYN:
+        ch__dyn_num(b, x->v.p, x->t.p);
+        return;
     case CT_NULL:
         buf_cat(b, "CAST(NULL AS Nullable(Float64))");
         return;
+    }
+}
+
+/* a value as a boolean reads as SQLite's WHERE reads text: by its numeric
+ * head (0 when none) */
+static void bool_num(const cx_t *x, buf_t *b)
+{
+    switch (x->ty) {
     case CT_TEXT:
         buf_printf(b, "toFloat64OrZero(replaceRegexpAll(extract(%s, " PREFIXRE "), " TRIMRE ", ''))", x->v.p);
         return;
@@ -129,12 +144,15 @@ void ch__arith_num(chem_t *e, const cx_t *x, buf_t *b, const qnode_t *at)
         buf_printf(b, "multiIf(%s IN (1, 2), toFloat64OrNull(%s), %s >= 3, toFloat64OrZero(replaceRegexpAll(extract(%s, "
                    PREFIXRE "), " TRIMRE ", '')), NULL)", x->t.p, x->v.p, x->t.p, x->v.p);
         return;
+    default:
+        ch__num(b, x);
+        return;
     }
-    ch__refuse(e, at, "this operand");
 }
 
 void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out)
 {
+    (void)e;
     switch (x->ty) {
     case CT_BOOL:
         buf_printf(out, "%s", x->v.p);
@@ -144,7 +162,7 @@ void ch__as_bool(chem_t *e, const cx_t *x, buf_t *out)
         return;
     default: {
         buf_t n = { 0 };
-        ch__arith_num(e, x, &n, NULL);
+        bool_num(x, &n);
         buf_printf(out, "(%s != 0)", n.p ? n.p : "NULL");
         buf_free(&n);
     }

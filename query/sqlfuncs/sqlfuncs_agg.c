@@ -1,6 +1,7 @@
 /* query/sqlfuncs/sqlfuncs_agg.c — the aggregates SQLite lacks: pct (exact
  * nearest-rank percentile), stddev and variance (population), values
- * (distinct values as a JSON array).
+ * (distinct values as a JSON array), and min and max that read values as
+ * numbers first.
  *
  * Inputs are taken as numbers when INTEGER, FLOAT or numeric text; other
  * values (NULL, non-numeric text) are skipped by pct/stddev/variance. An
@@ -12,7 +13,12 @@
  *   obs_stddev(v): sqrt of it. A single value gives 0.
  *   obs_values(v): distinct non-NULL values, first-seen order, as JSON array
  *     text (numbers as JSON numbers, text as JSON strings; 1 and "1" are
- *     distinct); at most 1,000 values are kept, later new values are dropped. */
+ *     distinct); at most 1,000 values are kept, later new values are dropped.
+ *   obs_min(v), obs_max(v): the smallest / largest number (numeric text read
+ *     as its number, an integer kept an integer; of equal numbers the first
+ *     stays); text that is no number is skipped while any value is a number,
+ *     and only when none is are the texts compared, by bytes (a field that
+ *     holds "-" where it has no number does not make max "-"). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +307,94 @@ static void values_final(sqlite3_context *c)
     st->n = 0;
 }
 
+/* ---- min / max ---- */
+
+typedef struct extreme_state {
+    sqlfn_num_t num;
+    int have_num, oom;
+    char *text;      /* the best text so far, while no value is a number */
+    int text_len, have_text;
+} extreme_state_t;
+
+static void extreme_step(sqlite3_context *c, sqlite3_value *v, int want_max)
+{
+    extreme_state_t *st = sqlite3_aggregate_context(c, sizeof *st);
+    sqlfn_num_t n;
+    if (!st) {
+        sqlite3_result_error_nomem(c);
+        return;
+    }
+    int t = sqlite3_value_type(v);
+    if (t == SQLITE_NULL || st->oom)
+        return;
+    if (query_sqlfuncs__num(v, &n)) {
+        int better;
+        if (!st->have_num)
+            better = 1;
+        else if (n.is_int && st->num.is_int)
+            better = want_max ? n.i > st->num.i : n.i < st->num.i;
+        else
+            better = want_max ? n.d > st->num.d : n.d < st->num.d;
+        if (better)
+            st->num = n;
+        st->have_num = 1;
+        return;
+    }
+    if (st->have_num)
+        return;
+    const unsigned char *s = sqlite3_value_text(v);
+    int len = sqlite3_value_bytes(v);
+    if (!s)
+        return;
+    if (st->have_text) {
+        int m = len < st->text_len ? len : st->text_len;
+        int cmp = memcmp(s, st->text, (size_t)m);
+        if (!cmp)
+            cmp = (len > st->text_len) - (len < st->text_len);
+        if (want_max ? cmp <= 0 : cmp >= 0)
+            return;
+    }
+    char *copy = sqlite3_realloc64(st->text, (sqlite3_uint64)len + 1);
+    if (!copy) {
+        st->oom = 1;
+        return;
+    }
+    memcpy(copy, s, (size_t)len);
+    copy[len] = '\0';
+    st->text = copy;
+    st->text_len = len;
+    st->have_text = 1;
+}
+
+static void min_step(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    extreme_step(c, argv[0], 0);
+}
+
+static void max_step(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    extreme_step(c, argv[0], 1);
+}
+
+static void extreme_final(sqlite3_context *c)
+{
+    extreme_state_t *st = sqlite3_aggregate_context(c, 0);
+    if (!st)
+        return;
+    if (st->oom)
+        sqlite3_result_error_nomem(c);
+    else if (st->have_num && st->num.is_int)
+        sqlite3_result_int64(c, st->num.i);
+    else if (st->have_num)
+        sqlite3_result_double(c, st->num.d);
+    else if (st->have_text)
+        sqlite3_result_text(c, st->text, st->text_len, SQLITE_TRANSIENT);
+    sqlite3_free(st->text);
+    st->text = NULL;
+}
+
 int query_sqlfuncs__register_agg(sqlite3 *db)
 {
     static const struct {
@@ -313,6 +407,8 @@ int query_sqlfuncs__register_agg(sqlite3 *db)
         { "obs_variance", 1, var_step, variance_final },
         { "obs_stddev", 1, var_step, stddev_final },
         { "obs_values", 1, values_step, values_final },
+        { "obs_min", 1, min_step, extreme_final },
+        { "obs_max", 1, max_step, extreme_final },
     };
     int rc = SQLITE_OK;
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof aggs / sizeof *aggs; i++)

@@ -14,7 +14,11 @@
 #   - a '/' in a regex's character class is part of it;
 #   - '!' before an operand is 'not' (filter !ispresent(f));
 #   - a dotted name reads a JSON key that holds dots, as CloudWatch's
-#     flattening does (OpenTelemetry's {"attributes": {"http.route": ...}}).
+#     flattening does (OpenTelemetry's {"attributes": {"http.route": ...}});
+#   - text that is no number ("-" in a NODATA record, a JSON "INFO") is no
+#     value where a number is read: a comparison with a number is false
+#     (and not of it true), arithmetic gives no value, max and min skip it
+#     while any value is a number (also when the query runs in parts).
 . "$(dirname "$0")/lib.sh"
 need obsagent obsq
 
@@ -74,6 +78,40 @@ check_eq "a custom-format line has no discovered field" \
     "$(q 'filter @message like "vpc-1" | fields srcAddr, action')" '{"srcAddr":null,"action":null}'
 q 'stats count(*) by dstAddr' >/dev/null
 check_eq "no note that a discovered field is in no event" "$(cat "$T/err")" ""
+
+# ---- text that is no number, where a number is read ---------------------------
+check_eq "a '-' word is no port: dstPort > 1024 keeps no NODATA record" \
+    "$(q 'fields dstPort, srcAddr, action | filter dstPort > 1024 | sort dstPort desc | limit 20')" ''
+check_eq "compared with arithmetic, the same" \
+    "$(q 'filter dstPort > 2 * 512 | stats count(*) as n')" '{"n":0}'
+check_eq "bytes > 999 counts the flows of 1000 bytes or more only" \
+    "$(q 'filter bytes > 999 | stats count(*) as n, sum(bytes) as b')" '{"n":2,"b":4000}'
+check_eq "JSON text is no number: msg > 5 and msg < 5 are both false" \
+    "$(q 'filter ispresent(msg) | stats sum(msg > 5) as gt, sum(msg < 5) as lt, count(msg != 5) as ne, sum(not (msg > 5)) as notgt')" \
+    '{"gt":null,"lt":null,"ne":0,"notgt":1}'
+check_eq "not of a comparison with no value is true, as for a missing field" \
+    "$(q 'filter logStatus = "NODATA" and not (dstPort > 1024) | fields action')" '{"action":"-"}'
+check_eq "a list of numbers reads a number: '-' is neither in nor not in it" \
+    "$(q 'filter logStatus = "NODATA" | stats sum(dstPort in [22, 443]) as isin, sum(dstPort not in [22, 443]) as notin')" \
+    '{"isin":null,"notin":null}'
+check_eq "a list with text compares each element with its own type" \
+    "$(q 'filter dstPort in [22, "-"] | stats count(*) as n')" '{"n":3}'
+check_eq "arithmetic with '-' gives no value, not 0 or -0" \
+    "$(q 'filter logStatus = "NODATA" | fields bytes / 1000 as kb, -bytes as neg, packets - 1 as p, bytes % 7 as m, packets ^ 2 as sq')" \
+    '{"kb":null,"neg":null,"p":null,"m":null,"sq":null}'
+check_eq "avg of an arithmetic skips the rows where it has no value" \
+    "$(q 'stats avg(packets - 1) as a, count(packets - 1) as n')" '{"a":5.8,"n":5}'
+check_eq "max and min skip '-' while a value is a number" \
+    "$(q 'stats max(dstPort) as mx, min(dstPort) as mn, max(bytes) as mxb')" '{"mx":443,"mn":22,"mxb":3000}'
+check_eq "max and min of text when no value is a number" \
+    "$(q 'stats max(action) as mx, min(action) as mn, max(logStatus) as ms')" '{"mx":"REJECT","mn":"-","ms":"SKIPDATA"}'
+check_eq "in parts, a number wins over a part's text" \
+    "$("$OBSQ" --db "$DB" -o jsonl --threads 4 'stats max(dstPort) as mx, min(dstPort) as mn, max(action) as a' 2>&1)" \
+    '{"mx":443,"mn":22,"a":"REJECT"}'
+"$OBSQ" --db "$DB" --explain --threads 4 'stats max(dstPort) as mx' >"$T/explain" 2>&1
+check_grep "... which runs in parts" "$T/explain" 'run as [0-9]+ parts'
+check_eq "a stats' max that is text is no number to a later comparison" \
+    "$(q 'stats max(action) as a by logStatus | filter a > 5 | display a')" ''
 
 # ---- Route 53 query log fields --------------------------------------------------
 check_eq "requests by resolver, as AWS's sample query asks" \

@@ -256,6 +256,35 @@ static void test_variance_stddev(void)
     CHECK_EQ_STR(q("SELECT obs_stddev(v) FROM w WHERE v = 'none'"), "(null)");
 }
 
+/* obs_min, obs_max: numbers (numeric text read as its number) first, text
+ * that is no number skipped while any value is one; only texts: by bytes */
+static void test_min_max(void)
+{
+    const char *mixed = " FROM (SELECT '-' AS v UNION ALL SELECT 1100 UNION ALL SELECT '900' UNION ALL SELECT NULL"
+                        " UNION ALL SELECT 'zz' UNION ALL SELECT 7.5)";
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT obs_max(v)%s", mixed);
+    CHECK_EQ_STR(q(sql), "1100");
+    snprintf(sql, sizeof sql, "SELECT obs_min(v)%s", mixed);
+    CHECK_EQ_STR(q(sql), "7.5");
+    snprintf(sql, sizeof sql, "SELECT typeof(obs_max(v))%s", mixed);
+    CHECK_EQ_STR(q(sql), "integer");
+    CHECK_EQ_STR(q("SELECT obs_max(v) FROM (SELECT '-' AS v UNION ALL SELECT ' 1.5e3 ')"), "1500.0");
+    CHECK_EQ_STR(q("SELECT obs_max(v) FROM (SELECT '-' AS v UNION ALL SELECT 'INFO' UNION ALL SELECT 'DEBUG')"), "INFO");
+    CHECK_EQ_STR(q("SELECT obs_min(v) FROM (SELECT '-' AS v UNION ALL SELECT 'INFO' UNION ALL SELECT 'DEBUG')"), "-");
+    CHECK_EQ_STR(q("SELECT obs_max(v) FROM (SELECT 'b' AS v UNION ALL SELECT 'ab' UNION ALL SELECT 'abc')"), "b");
+    CHECK_EQ_STR(q("SELECT obs_min(v) FROM (SELECT 'ab' AS v UNION ALL SELECT 'abc' UNION ALL SELECT 'b')"), "ab");
+    CHECK_EQ_STR(q("SELECT obs_max(v) FROM (SELECT 'x' AS v UNION ALL SELECT -3)"), "-3");
+    CHECK_EQ_STR(q("SELECT obs_max(NULL)"), "(null)");
+    CHECK_EQ_STR(q("SELECT obs_min(v) FROM (SELECT 1 AS v) WHERE v > 1"), "(null)");
+    /* of equal numbers the first stays, as SQLite's min and max keep it */
+    CHECK_EQ_STR(q("SELECT typeof(obs_max(v)) FROM (SELECT 2 AS v UNION ALL SELECT 2.0)"), "integer");
+    CHECK_EQ_STR(q("SELECT typeof(obs_min(v)) FROM (SELECT 2.0 AS v UNION ALL SELECT 2)"), "real");
+    CHECK_EQ_STR(q("SELECT group_concat(m, ',') FROM (SELECT g, obs_max(v) AS m FROM (SELECT 1 AS g, 'a' AS v"
+                   " UNION ALL SELECT 1, 5 UNION ALL SELECT 2, 'a' UNION ALL SELECT 2, 'c') GROUP BY g ORDER BY g)"),
+                 "5,c");
+}
+
 static void test_values(void)
 {
     CHECK_EQ_STR(q("SELECT obs_values(v) FROM (SELECT 'a' AS v UNION ALL SELECT 'b' UNION ALL SELECT 'a'"
@@ -388,6 +417,7 @@ TEST_LIST = {
     TEST(test_glob),
     TEST(test_pct),
     TEST(test_variance_stddev),
+    TEST(test_min_max),
     TEST(test_values),
     TEST(test_picks),
     TEST(test_natural_sort),
