@@ -38,9 +38,9 @@ static const obs_opt_t options[] = {
     { OPT_NO_EMF, 0, "no-emf", NULL, "do not extract EMF metrics (lines are still stored)", 0, NULL },
     { OPT_FORMAT, 0, "format", "NAME",
       "what wraps the lines (default auto: chosen per file by its content): lambda (none), sam-logs, "
-      "console, tail, docker, sam-local, events-json, insights-json, insights-csv, subscription, telemetry-json "
+      "console, tail, docker, sam-local, clock, events-json, insights-json, insights-csv, subscription, telemetry-json "
       "(docs/formats.md)", 0,
-      "auto lambda sam-logs console tail docker sam-local events-json insights-json insights-csv subscription telemetry-json" },
+      "auto lambda sam-logs console tail docker sam-local clock events-json insights-json insights-csv subscription telemetry-json" },
     { OPT_NO_MULTILINE, 0, "no-multiline", NULL,
       "store every line as an event of its own (default: stack traces and tracebacks written line by "
       "line become one event with the line that started them)", 0, NULL },
@@ -228,7 +228,7 @@ int agent_cli_parse(int argc, char **argv, agent_cli_t *cli)
         case OPT_FORMAT:
             if (decode_format_parse(optarg, &cli->format) != 0)
                 return bad_value("--format", optarg,
-                                 "auto, lambda, sam-logs, console, tail, docker, sam-local, events-json, "
+                                 "auto, lambda, sam-logs, console, tail, docker, sam-local, clock, events-json, "
                                  "insights-json, insights-csv, subscription or telemetry-json");
             break;
         case OPT_MULTILINE_TIMEOUT_MS:

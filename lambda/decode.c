@@ -14,7 +14,10 @@
  *               "Invoking app.handler (python3.12)"; the emulator's "(rapid)" lines;
  *               serverless-offline's summary of an invocation, "(λ: fn) RequestId: <id>  Duration:
  *               12.34 ms  Billed Duration: 13 ms" (its src/lambda/LambdaFunction.js)
- * The time a wrapper gives is CloudWatch's @timestamp of the event. */
+ *   clock       17:39:45 REPORT RequestId: ...  (a viewer that prints the time of day before
+ *               each event; sniffed only when a Lambda platform line follows it on some line)
+ * The time a wrapper gives is CloudWatch's @timestamp of the event (a clock's
+ * time of day has no date nor zone: it gives none). */
 #include "lambda/decode_int.h"
 #include "common/isotime.h"
 
@@ -123,6 +126,58 @@ static int spaced_runtime_rest(const char *rest, size_t n)
     return 1;
 }
 
+static int digits(const char *p, size_t n, int max)
+{
+    return n >= 2 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
+           (p[0] - '0') * 10 + (p[1] - '0') <= max;
+}
+
+/* A viewer's time of day at p, "HH:MM:SS[.frac]": its length, or 0. */
+static size_t clock_time(const char *p, size_t n)
+{
+    if (n < 8 || !digits(p, n, 23) || p[2] != ':' || !digits(p + 3, n - 3, 59) || p[5] != ':' ||
+        !digits(p + 6, n - 6, 60))
+        return 0;
+    size_t i = 8;
+    if (i < n && (p[i] == '.' || p[i] == ',')) {
+        size_t d = ++i;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i;
+}
+
+static size_t blanks(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* A time of day and the blanks after it: their length, or 0. */
+static size_t clock_prefix(const char *p, size_t n)
+{
+    size_t t = clock_time(p, n), b = t ? blanks(p + t, n - t) : 0;
+    return b ? t + b : 0;
+}
+
+/* Does a line of Lambda's platform start at p? What only Lambda writes
+ * (START/END/REPORT RequestId:, INIT_*, RESTORE_*): after a time of day, the
+ * evidence that the time is a viewer's, not an application's own. */
+static int platform_head(const char *p, size_t n)
+{
+    static const char *const heads[] = { "START RequestId: ", "END RequestId: ", "REPORT RequestId: ",
+                                         "INIT_START ", "INIT_REPORT ", "RESTORE_START ",
+                                         "RESTORE_REPORT " };
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+        if (has(p, n, heads[k]))
+            return 1;
+    return 0;
+}
+
 static void record(decode_record_t *out, const char *msg, size_t n, int has_ts, int64_t ts)
 {
     out->message = obs_span(msg, n);
@@ -228,6 +283,24 @@ static int tail_line(const char *p, size_t n, decode_record_t *out)
     return 1;
 }
 
+/* a viewer's time of day: "<HH:MM:SS[.frac]> <message>". The blanks after
+ * the time are the viewer's as many as it puts before a platform line of
+ * Lambda's (learnt from one: 1 or 2 in the logs seen); more are the
+ * message's own indentation, kept. No date and no zone: the record gets no
+ * time (the pipeline's time rules give it one). */
+static int clock_line(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
+{
+    size_t t = clock_time(p, n), b = t ? blanks(p + t, n - t) : 0;
+    if (!b)
+        return 0;
+    if (platform_head(p + t + b, n - t - b))
+        s->clock_blanks = b;
+    else if (s->clock_blanks && b > s->clock_blanks)
+        b = s->clock_blanks;
+    record(out, p + t + b, n - t - b, 0, 0);
+    return 1;
+}
+
 /* serverless-offline: "(λ: <function>) <message>" */
 static int offline_line(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
 {
@@ -298,6 +371,8 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
             return 1;
         sam_local_line(s, line, len, out);
         return 0;
+    case DECODE_CLOCK:
+        return clock_line(s, line, len, out);
     default:
         return 0;
     }
@@ -343,7 +418,7 @@ decode_format_t decode_sniff(const char *p, size_t n)
     decode_format_t doc = decode__doc_sniff(p + i, n - i);
     if (doc != DECODE_AUTO)
         return doc;
-    int count[DECODE__COUNT] = { 0 }, lines = 0;
+    int count[DECODE__COUNT] = { 0 }, lines = 0, clocked = 0, clock_platform = 0;
     while (i < n && lines < 200) {
         const char *nl = find(p + i, n - i, '\n');
         size_t e = nl ? (size_t)(nl - p) : n, len = e - i;
@@ -355,11 +430,19 @@ decode_format_t decode_sniff(const char *p, size_t n)
         if (len && p[i] != ' ' && p[i] != '\t' && p[i] != '}' && p[i] != ']') {
             count[line_shape(p + i, len)]++;
             lines++;
+            size_t c = clock_prefix(p + i, len);
+            clocked += c > 0;
+            clock_platform += c > 0 && platform_head(p + i + c, len - c);
         }
         i = e + 1;
     }
     if (count[DECODE_SAM_LOCAL])
         return DECODE_SAM_LOCAL;
+    /* a time of day before at least half of the lines, and a platform line
+     * of Lambda's after it on one: a viewer's (an application's own
+     * "HH:MM:SS ..." lines are never followed by Lambda's START) */
+    if (clock_platform && 2 * clocked >= lines)
+        return DECODE_CLOCK;
     /* the wrapper most lines have, if it starts at least half of them
      * (continuation lines of multi-line events are printed without it) */
     static const decode_format_t wrappers[] = { DECODE_SAM_LOGS, DECODE_CONSOLE, DECODE_TAIL, DECODE_DOCKER };

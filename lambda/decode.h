@@ -34,6 +34,7 @@ typedef enum decode_format {
     DECODE_TAIL,            /* `aws logs tail`, S3 export lines: <ISO time>Z [<stream> ]<message> */
     DECODE_DOCKER,          /* `docker logs -t`: <RFC 3339 time with 9 decimals>Z <message> */
     DECODE_SAM_LOCAL,       /* `sam local` output: SAM's own lines name the function */
+    DECODE_CLOCK,           /* a viewer's time of day: <HH:MM:SS[.frac]> <message> (no date: no time given) */
     /* documents */
     DECODE_EVENTS_JSON,     /* `aws logs filter-log-events` / `get-log-events` output; its events a line (`sam logs --output json`) */
     DECODE_INSIGHTS_JSON,   /* Logs Insights export: [{"@timestamp": ..., "@message": ...}, ...] */
@@ -70,11 +71,13 @@ int decode_is_document(decode_format_t f);
 
 /* ---- line wrappers -------------------------------------------------------- */
 
-/* What a line decoder remembers between lines (SAM's current function). */
+/* What a line decoder remembers between lines (SAM's current function, a
+ * clock's separator). */
 typedef struct decode_state {
     decode_format_t format;
     char function[128];     /* DECODE_SAM_LOCAL: the function SAM last named */
     int emulated;           /* an emulator's own lines were seen (SAM, RIE) */
+    size_t clock_blanks;    /* DECODE_CLOCK: the blanks after the time before a platform line, 0 unknown */
 } decode_state_t;
 
 void decode_state_init(decode_state_t *s, decode_format_t f);
@@ -103,7 +106,7 @@ int decode_document(decode_format_t f, const char *p, size_t n, decode_emit_fn e
 
 /* ---- names ---------------------------------------------------------------- */
 
-/* "lambda", "sam-logs", "console", "tail", "docker", "sam-local",
+/* "lambda", "sam-logs", "console", "tail", "docker", "sam-local", "clock",
  * "events-json", "insights-json", "insights-csv", "subscription",
  * "telemetry-json". */
 const char *decode_format_name(decode_format_t f);

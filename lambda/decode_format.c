@@ -12,6 +12,7 @@ static const char *const format_names[DECODE__COUNT] = {
     [DECODE_TAIL] = "tail",
     [DECODE_DOCKER] = "docker",
     [DECODE_SAM_LOCAL] = "sam-local",
+    [DECODE_CLOCK] = "clock",
     [DECODE_EVENTS_JSON] = "events-json",
     [DECODE_INSIGHTS_JSON] = "insights-json",
     [DECODE_INSIGHTS_CSV] = "insights-csv",

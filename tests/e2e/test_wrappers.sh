@@ -56,6 +56,89 @@ for f in $files; do
 done
 check "wrapped $n inputs (at least 50)" test "$n" -ge 50
 
+# ---- a viewer's time of day ------------------------------------------------------
+# "HH:MM:SS <line>" before each event's first line (a REPORT's XRAY line has
+# none): taken off when a platform line of Lambda's follows it on some line,
+# and the file reads as its plain lines. The time of day has no date and no
+# zone, so it gives no time: the events have the plain import's times (arrival
+# times aside; a line the plain import joined to the one before, a traceback's,
+# is an event of its own here, as the wrapper prints its time before it). A
+# file with no platform line is an application's own "HH:MM:SS ..." lines:
+# stored whole.
+times_of() { sql "$1" "SELECT DISTINCT CASE WHEN flags & 32 THEN 0 ELSE ts END FROM events ORDER BY 1"; }
+n=0
+whole=0
+for f in $files; do
+    fn=${f%%/*}
+    mkdir -p "$T/clock/$fn"
+    node "$HERE/../realworld/wrap.js" clock "$REAL/$f" "$BASE" "$STREAM" >"$T/clock/$fn/s.log"
+    db=$T/clock.$fn.db
+    "$OBSAGENT" --once -q --db "$db" "$T/clock/$fn/s.log" >"$T/out" 2>&1 || fail "$f as clock: import" "$T/out"
+    if grep -qE '^((START|END|REPORT) RequestId: |(INIT|RESTORE)_(START|REPORT) )' "$REAL/$f"; then
+        check_eq "$f as clock: the same lines" "$(lines_of "$db")" "$(lines_of "$T/plain.$fn.db")"
+        check_eq "$f as clock: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plain.$fn.db")"
+        check_eq "$f as clock: the plain lines' times" "$(times_of "$db")" "$(times_of "$T/plain.$fn.db")"
+        n=$((n + 1))
+    else
+        check_eq "$f as clock, no platform line: each line whole" "$(lines_of "$db")" "$(awk 'NF' "$T/clock/$fn/s.log")"
+        whole=$((whole + 1))
+    fi
+done
+check "clock: $n inputs read as their lines (at least 8), $whole kept whole (at least 1)" test "$n" -ge 8 -a "$whole" -ge 1
+
+# the probe's shapes (public GitHub logs, shortened): Python 3.12 under such a
+# viewer, one space and two after the time; out-of-memory and timeout REPORTs;
+# and an application's own lines that start with a time of day, Lambda's bare
+tabs() { sed 's/\\t/\t/g'; }
+mkdir -p "$T/clk/gate" "$T/clk/search" "$T/clk/app"
+tabs >"$T/clk/gate/ops.log" <<'EOF'
+16:36:11 INIT_START Runtime Version: python:3.12.mainlinev2.v43\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:36aeb19f
+16:36:11 START RequestId: 8d5958b5-559f-43f3-b278-b71dd7dd0e01 Version: $LATEST
+16:36:11 REPORT RequestId: 8d5958b5-559f-43f3-b278-b71dd7dd0e01\tDuration: 2.46 ms\tBilled Duration: 417 ms\tMemory Size: 1024 MB\tMax Memory Used: 95 MB\tInit Duration: 413.61 ms\t
+XRAY TraceId: 1-6ac7c67a-1c0aa43118a5d54708c0da61\tSegmentId: 2d54219895e821dd\tSampled: true
+17:39:34 START RequestId: 276ff3b9-1609-4ee7-a288-db3752630767 Version: $LATEST
+17:39:35 [contracts] cadence map: 1826 artifacts resolvable
+17:39:45 REPORT RequestId: 276ff3b9-1609-4ee7-a288-db3752630767\tDuration: 10935.70 ms\tBilled Duration: 10936 ms\tMemory Size: 1024 MB\tMax Memory Used: 1024 MB\tStatus: error\tError Type: Runtime.OutOfMemory
+XRAY TraceId: 1-6ac7d556-032906e375c910cf42cb849e\tSegmentId: 90cbc97f4ee64a7f\tSampled: true
+17:43:27 START RequestId: 054d8776-b852-42f6-a1a6-752552daea41 Version: $LATEST
+17:43:27 [contracts] cadence map: 1826 artifacts resolvable
+17:53:27 REPORT RequestId: 054d8776-b852-42f6-a1a6-752552daea41\tDuration: 600000.00 ms\tBilled Duration: 600000 ms\tMemory Size: 1024 MB\tMax Memory Used: 1024 MB\tStatus: timeout
+17:56:54 START RequestId: c14902aa-5807-41ca-a1b7-40cc90a7a544 Version: $LATEST
+EOF
+tabs >"$T/clk/search/s.log" <<'EOF'
+21:00:54  INIT_START Runtime Version: python:3.12.mainlinev2.v7\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:2b830756
+21:00:55  [ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'
+Traceback (most recent call last):
+21:00:55  INIT_REPORT Init Duration: 80.49 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ImportModuleError
+21:00:55  START RequestId: 12131914-ade7-4b3b-adbf-f01e971190d5 Version: $LATEST
+21:00:55  END RequestId: 12131914-ade7-4b3b-adbf-f01e971190d5
+21:00:55  REPORT RequestId: 12131914-ade7-4b3b-adbf-f01e971190d5\tDuration: 98.71 ms\tBilled Duration: 99 ms\tMemory Size: 512 MB\tMax Memory Used: 46 MB\tStatus: error\tError Type: Runtime.ImportModuleError
+EOF
+tabs >"$T/clk/app/s.log" <<'EOF'
+START RequestId: 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 Version: $LATEST
+12:00:01 fetching page 1
+12:00:02.250 fetching page 2
+END RequestId: 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0
+REPORT RequestId: 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB
+EOF
+"$OBSAGENT" --once -q --db "$T/clk.db" "$T/clk" >"$T/out" 2>&1 || fail "clock probe: import" "$T/out"
+check_eq "clock probe: invocations, outcomes, cold starts, memory" \
+    "$(sql "$T/clk.db" "SELECT request_id, outcome_name, cold, duration, memory_size, max_memory_used, error_type
+                        FROM invocations_v ORDER BY request_id")" \
+    "$(printf '%s\n' '054d8776-b852-42f6-a1a6-752552daea41|timeout|0|600000.0|1024000000|1024000000|' \
+        '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0|ok|0|1.0|128000000|60000000|' \
+        '12131914-ade7-4b3b-adbf-f01e971190d5|error|0|98.71|512000000|46000000|Runtime.ImportModuleError' \
+        '276ff3b9-1609-4ee7-a288-db3752630767|oom|0|10935.7|1024000000|1024000000|Runtime.OutOfMemory' \
+        '8d5958b5-559f-43f3-b278-b71dd7dd0e01|ok|1|2.46|1024000000|95000000|' \
+        'c14902aa-5807-41ca-a1b7-40cc90a7a544|ok|0||||')"
+check_eq "clock probe: no time of day left before a platform line" \
+    "$(sql "$T/clk.db" "SELECT count(*) FROM events WHERE message GLOB '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]* *_*'
+                        AND (message LIKE '%RequestId:%' OR message LIKE '%INIT_%')")" 0
+check_eq "clock probe: an application's own time of day is kept" \
+    "$(sql "$T/clk.db" "SELECT message FROM events e JOIN streams s ON s.id = e.stream_id
+                        WHERE s.function = 'app' AND message LIKE '12:%' ORDER BY e.id")" \
+    "$(printf '12:00:01 fetching page 1\n12:00:02.250 fetching page 2')"
+
 # ---- JSON messages a tool pretty-printed over several lines --------------------
 # `sam logs` prints a message that is a JSON object indented after its prefix
 # (samcli CWJsonFormatter, indent 2); `aws logs tail --format json` prints a

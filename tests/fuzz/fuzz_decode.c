@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f <= DECODE_AUTO || f >= DECODE__COUNT)
         abort();
     static const decode_format_t line_formats[] = { DECODE_LAMBDA, DECODE_SAM_LOGS, DECODE_CONSOLE,
-                                                    DECODE_TAIL, DECODE_DOCKER, DECODE_SAM_LOCAL };
+                                                    DECODE_TAIL, DECODE_DOCKER, DECODE_SAM_LOCAL, DECODE_CLOCK };
     decode_state_t st[1 + sizeof line_formats / sizeof line_formats[0]];
     decode_state_init(&st[0], decode_is_document(f) ? DECODE_LAMBDA : f);
     for (size_t k = 0; k < sizeof line_formats / sizeof line_formats[0]; k++)

@@ -11,6 +11,8 @@
 //   tail       "<ISO time>Z <line>"                                   (aws logs tail --format short, S3 export)
 //   tail-long  "<YYYY-MM-DDTHH:MM:SS.ffffff+00:00> <stream> <line>"   (aws logs tail's default)
 //   docker     "<ISO time with 9 decimals>Z <line>"                   (docker logs -t)
+//   clock      "<HH:MM:SS> <line>", an event's second line (the XRAY line of a REPORT)
+//              without it                                         (a viewer printing the time of day)
 //   sam-logs-json  sam-logs, a line that is a JSON object pretty-printed after the
 //              prefix, indent 2                                       (sam logs: samcli CWJsonFormatter)
 //   tail-json  "<ISO time+00:00> <stream> ", then a line that is JSON pretty-printed
@@ -172,6 +174,11 @@ lines.forEach((line, k) => {
     case 'tail': out.push(`${p.date}T${p.hms}.${p.ms}Z ${line}`); break;
     case 'tail-long': out.push(`${p.date}T${p.hms}.${p.ms}000+00:00 ${stream} ${line}`); break;
     case 'docker': out.push(`${p.date}T${p.hms}.${p.ms}123456Z ${line}`); break;
+    case 'clock': {   // the time before an event's first line only
+        const second = line.startsWith('XRAY TraceId:') && k > 0 && lines[k - 1].startsWith('REPORT RequestId:');
+        out.push(second ? line : `${p.hms} ${line}`);
+        break;
+    }
     case 'sam-logs-json': {   // isoformat(): no fraction when the microseconds are 0
         const j = line.startsWith('{') ? pretty(line, 2) : null, frac = p.ms === '000' ? '' : `.${p.ms}000`;
         out.push(`${stream} ${p.date}T${p.hms}${frac} ${j === null ? line : j}`);

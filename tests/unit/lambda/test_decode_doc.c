@@ -399,7 +399,7 @@ static void test_not_a_document(void)
     obs_err_t err = { 0 };
     static const decode_format_t lines[] = { DECODE_AUTO, DECODE_LAMBDA, DECODE_SAM_LOGS,
                                              DECODE_CONSOLE, DECODE_TAIL, DECODE_DOCKER,
-                                             DECODE_SAM_LOCAL, DECODE__COUNT };
+                                             DECODE_SAM_LOCAL, DECODE_CLOCK, DECODE__COUNT };
     for (size_t k = 0; k < OBS_ARRAY_LEN(lines); k++) {
         CHECK_EQ_INT(decode_document(lines[k], "x", 1, emit, &s, &err), OBS_EINVAL);
         CHECK(strstr(err.msg, "is not a document format") != NULL);
