@@ -372,7 +372,17 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
     pipeline_stream_t *ps = src;
     decode_record_t rec;
     if (src->dec.format != DECODE_LAMBDA) {
-        wrapped = decode_line(&src->dec, raw->p, raw->len, &rec) == 1;
+        int d = decode_line(&src->dec, raw->p, raw->len, &rec);
+        if (d < 0) {
+            /* the tool's own line: the pending event is stored first (a
+             * checkpoint never falls inside it), the line counted */
+            if (ml && ml->state != ML_NONE && (rc = pipeline_flush(pl, src, ml, err)))
+                return rc;
+            count_input(pl, raw->flags, raw_bytes);
+            pl->stats.wrapper_lines++;
+            return 0;
+        }
+        wrapped = d == 1;
         if (wrapped || rec.function.len) {
             if ((rc = route(pl, src, &rec, &ps, err)))
                 return rc;
@@ -517,6 +527,7 @@ int pipeline_sync(pipeline_t *pl, obs_err_t *err)
     push_counter(pl, "bytes", s->bytes, &y->bytes);
     push_counter(pl, "events", s->events, &y->events);
     push_counter(pl, "empty_lines", s->empty, &y->empty);
+    push_counter(pl, "wrapper_lines", s->wrapper_lines, &y->wrapper_lines);
     push_counter(pl, "truncated_lines", s->truncated, &y->truncated);
     push_counter(pl, "invalid_utf8_lines", s->invalid_utf8, &y->invalid_utf8);
     push_counter(pl, "nul_lines", s->nul, &y->nul);

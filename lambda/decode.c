@@ -6,6 +6,8 @@
  *   console     2023-12-15T13:28:12.634+08:00<TAB>INIT_START Runtime Version: ...
  *               the console's table as text: 2022-10-04T12:23:01.593-04:00 | START RequestId: ...
  *               (later rows "  | <time> | <message>", the expand column's cell first)
+ *               its expanded view: the time alone on a line, the message, "Copy" and the
+ *               message again (decode_expanded.c)
  *   tail        2024-09-10T13:32:01.978Z START RequestId: ...  (S3 export lines, `aws logs
  *               tail --format short`), 2024-01-02T03:04:05.123000+00:00 2024/01/02/[$LATEST]ab... START ...
  *               (`aws logs tail`'s default, with the stream)
@@ -249,10 +251,21 @@ static size_t table_row(const char *p, size_t n, int64_t *ms, size_t *msg, size_
     return t;
 }
 
-/* a console copy: "<ISO time>\t<message>", or a row of the console's
- * table (table_row) */
-static int console_line(const char *p, size_t n, decode_record_t *out)
+/* a console copy: "<ISO time>\t<message>", a row of the console's table
+ * (table_row), or a line of its expanded view (decode_expanded.c) */
+static int console_line(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
 {
+    switch (decode__expanded(s, p, n, out)) {
+    case EXPANDED_OWN:
+    case EXPANDED_COPY:
+        return -1;
+    case EXPANDED_RECORD:
+        return 1;
+    case EXPANDED_LINE:
+        return 0;
+    default:
+        break;
+    }
     int64_t ms;
     size_t msg, end, t = iso_t(p, n, &ms);
     if (t && t < n && p[t] == '\t') {
@@ -359,7 +372,7 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
     case DECODE_SAM_LOGS:
         return sam_logs_line(line, len, out);
     case DECODE_CONSOLE:
-        return console_line(line, len, out);
+        return console_line(s, line, len, out);
     case DECODE_TAIL:
     case DECODE_DOCKER:
         if (tail_line(line, len, out))
@@ -419,11 +432,21 @@ decode_format_t decode_sniff(const char *p, size_t n)
     if (doc != DECODE_AUTO)
         return doc;
     int count[DECODE__COUNT] = { 0 }, lines = 0, clocked = 0, clock_platform = 0;
+    decode_state_t expanded;   /* the console's expanded view: an event is a vote when its second copy comes */
+    decode_state_init(&expanded, DECODE_CONSOLE);
     while (i < n && lines < 200) {
         const char *nl = find(p + i, n - i, '\n');
         size_t e = nl ? (size_t)(nl - p) : n, len = e - i;
         if (len && p[i + len - 1] == '\r')
             len--;
+        decode_record_t r;
+        decode_expanded_t x = decode__expanded(&expanded, p + i, len, &r);
+        if (x != EXPANDED_NO) {
+            count[DECODE_CONSOLE] += x == EXPANDED_COPY;
+            lines += x == EXPANDED_COPY;
+            i = e + 1;
+            continue;
+        }
         /* a line led by a blank or a closing bracket is no wrapper's first
          * line: a continuation (stack frames, the members of a pretty-printed
          * object), which does not vote */

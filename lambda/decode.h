@@ -78,15 +78,21 @@ typedef struct decode_state {
     char function[128];     /* DECODE_SAM_LOCAL: the function SAM last named */
     int emulated;           /* an emulator's own lines were seen (SAM, RIE) */
     size_t clock_blanks;    /* DECODE_CLOCK: the blanks after the time before a platform line, 0 unknown */
+    int exp_phase;          /* DECODE_CONSOLE: where in an expanded event (decode_expanded.c) */
+    int exp_lines;          /* its message's lines so far */
+    int64_t exp_ts_ms;      /* its time */
+    uint64_t exp_hash;      /* its message's bytes but blanks, hashed: the second copy's check */
 } decode_state_t;
 
 void decode_state_init(decode_state_t *s, decode_format_t f);
 
 /* Take the wrapper off one line (no newline). Returns 1 with *out filled
  * (out->message is the rest of the line), 0 when the line does not carry
- * the wrapper (it passes as is: out->message is the whole line, no time),
- * or -1 when the line is the tool's own and not a log line (SAM's
- * "Mounting ..."; out->function may name the function from then on). */
+ * the wrapper (it passes as is: out->message is the whole line, no time;
+ * out->function may name the function `sam local` runs from then on), or
+ * -1 when the line is the tool's own and no log line: the console's
+ * expanded view's time line, its Copy label and its second copy of the
+ * message (not stored; counted). */
 int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t *out);
 
 /* ---- documents ------------------------------------------------------------ */

@@ -125,4 +125,25 @@ int decode__telemetry(const decode_doc_t *d);   /* decode_telemetry.c */
 /* decode_csv.c: does the first row of p[0..n) name a @message column? */
 int decode__csv_sniff(const char *p, size_t n);
 
+/* ---- decode_expanded.c: the console's expanded view ----------------------
+ * What one line is in it: not its (EXPANDED_NO: the console's other shapes
+ * are tried); the console's own (its time line, its Copy label:
+ * EXPANDED_OWN); the second copy of the message (EXPANDED_COPY, the console's
+ * own too); the message's first line (EXPANDED_RECORD: *out has it and the
+ * time); a later line of the message or an empty line (EXPANDED_LINE: it
+ * passes as is). */
+typedef enum decode_expanded {
+    EXPANDED_NO = 0,
+    EXPANDED_OWN,
+    EXPANDED_COPY,
+    EXPANDED_RECORD,
+    EXPANDED_LINE,
+} decode_expanded_t;
+
+/* A message's lines at most before the second copy: past it, no expanded
+ * view after all (the lines pass as they are). */
+#define DECODE_EXPANDED_MAX_LINES 1000
+
+decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, decode_record_t *out);
+
 #endif

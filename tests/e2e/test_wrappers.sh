@@ -177,6 +177,79 @@ for f in $all_files; do
 done
 check "pretty-printed $n inputs (at least 30)" test "$n" -ge 30
 
+# ---- the console's expanded view copied ----------------------------------------
+# Each event: its time alone on a line, the message (a JSON object pretty-printed),
+# an empty line, then Copy and the message again on one line, or the compact JSON.
+# One event per time line, at that time, the message once: the same messages, read
+# the same, as the plain import's (a REPORT's XRAY line, the same event's second
+# line here, takes the time before it, as in an export). Every real stream.
+n=0
+for f in $all_files; do
+    fn=${f%%/*}
+    fmt=console-expanded
+    mkdir -p "$T/$fmt/$fn"
+    node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
+    db=$T/$fmt.$fn.db
+    "$OBSAGENT" --once -q --db "$db" "$T/$fmt/$fn/s.log" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
+    check_eq "$f as $fmt: the same messages" "$(compact_of "$db")" "$(compact_of "$T/plainj.$fn.db")"
+    check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plainj.$fn.db")"
+    check_eq "$f as $fmt: JSON messages read the same" \
+        "$(sql "$db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")" \
+        "$(sql "$T/plainj.$fn.db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")"
+    check_eq "$f as $fmt: every event at its time line's time" \
+        "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) AND NOT (flags & (32 | 128) = 0
+                      AND message LIKE 'XRAY TraceId:%') OR (ts - $BASE) % 7 != 0")" 0
+    check_eq "$f as $fmt: no line of the console's own stored" \
+        "$(sql "$db" "SELECT count(*) FROM events WHERE message = 'Copy' OR message GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*-05:00'")" 0
+    n=$((n + 1))
+done
+check "expanded $n inputs (at least 15)" test "$n" -ge 15
+
+# the probe's shape (a public GitHub log, shortened): one event over two lines, its
+# second copy joined with a space; the offset applied; the console's own lines
+# counted, not stored; a line after Copy that is not the message again is stored
+mkdir -p "$T/exp/myIPFunctionGo"
+tabs >"$T/exp/myIPFunctionGo/2024-02-25.log" <<'EOF'
+2024-02-25T14:36:29.053-05:00
+START RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Version: $LATEST
+
+Copy
+START RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Version: $LATEST
+
+2024-02-25T14:36:29.075-05:00
+RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]
+Runtime.InvalidEntrypoint
+
+Copy
+RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap] Runtime.InvalidEntrypoint
+
+2024-02-25T14:36:29.076-05:00
+END RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c
+
+Copy
+END RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c
+
+2024-02-25T14:36:29.077-05:00
+REPORT RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c\tDuration: 30.32 ms\tBilled Duration: 31 ms\tMemory Size: 128 MB\tMax Memory Used: 2 MB\t
+
+Copy
+not the message again
+EOF
+"$OBSAGENT" --once --db "$T/exp.db" "$T/exp" >"$T/out" 2>&1 || fail "expanded probe: import" "$T/out"
+check_eq "expanded probe: each message once, at its time" \
+    "$(sql "$T/exp.db" "SELECT ts, message FROM events ORDER BY id")" \
+    "$(printf '%s\n' '1708889789053|START RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Version: $LATEST' \
+        "1708889789075|RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]" \
+        '1708889789075|Runtime.InvalidEntrypoint' \
+        '1708889789076|END RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c' \
+        "$(printf '1708889789077|REPORT RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c\tDuration: 30.32 ms\tBilled Duration: 31 ms\tMemory Size: 128 MB\tMax Memory Used: 2 MB\t')" \
+        '1708889789077|not the message again')"
+check_eq "expanded probe: the invocation" \
+    "$(sql "$T/exp.db" "SELECT request_id, outcome_name, duration, error_type FROM invocations_v")" \
+    'd619c06a-7b1b-40e8-95d9-5adf1b31983c|error|30.32|Runtime.InvalidEntrypoint'
+check_grep "expanded probe: the console's own lines counted" "$T/out" \
+    '24 new lines: 6 stored as events, 7 empty lines \(not stored\), 11 lines of the wrapper.s own'
+
 # ---- other logs' own fields are no wrapper ------------------------------------
 # A word then a time with a zone (Route 53's query log "<version> <time>Z ...",
 # an ALB's "<type> <time>Z ...") is not `sam logs`' "<stream> <time>": SAM

@@ -11,6 +11,10 @@
 //   tail       "<ISO time>Z <line>"                                   (aws logs tail --format short, S3 export)
 //   tail-long  "<YYYY-MM-DDTHH:MM:SS.ffffff+00:00> <stream> <line>"   (aws logs tail's default)
 //   docker     "<ISO time with 9 decimals>Z <line>"                   (docker logs -t)
+//   console-expanded  the console's expanded view copied, per event: "<ISO time-05:00>" alone,
+//              the message (a JSON object pretty-printed, indent 4), an empty line, then
+//              "Copy" and the message on one line (TABs and line ends as spaces) and an
+//              empty line, or for JSON the message as written          (CloudWatch console)
 //   clock      "<HH:MM:SS> <line>", an event's second line (the XRAY line of a REPORT)
 //              without it                                         (a viewer printing the time of day)
 //   sam-logs-json  sam-logs, a line that is a JSON object pretty-printed after the
@@ -160,6 +164,20 @@ function pretty(text, n) {
         }
     }
     return o;
+}
+
+if (format === 'console-expanded') {
+    const o = [];
+    for (const [t, m] of events) {
+        const msg = m.slice(0, -1), j = msg.startsWith('{') ? pretty(msg, 4) : null;
+        o.push(offset(t, -300));
+        if (j !== null)
+            o.push(j, '', msg);
+        else
+            o.push(msg, '', 'Copy', msg.replace(/[\t\n]/g, ' '), '');
+    }
+    process.stdout.write(o.join('\n') + '\n');
+    process.exit(0);
 }
 
 const out = [];
