@@ -175,8 +175,12 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
         return 0;
     }
     if (!is_request_id(rid)) {
-        if (r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT)
+        /* a START, END or REPORT with no request id says nothing of any
+         * invocation (nor of the one a line after it may speak of) */
+        if (r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT) {
+            ps->last_rid[0] = '\0';
             return 0;
+        }
         rid = attributed(ps);
         if (!is_request_id(rid)) {
             pl->stats.outcome_unattributed += r->outcome != LO_NONE;
@@ -215,27 +219,24 @@ static int invocation(pipeline_t *pl, pipeline_stream_t *ps, const lambda_line_t
 }
 
 /* A line that holds what Lambda's platform lines hold but did not classify
- * as one: a shape or a wrapper obs does not know (counted, the first kept). */
+ * as one, or a START, END or REPORT with no request id (its invocation
+ * cannot be found): a shape or a wrapper obs does not know (counted, the
+ * first kept). */
 static void unrecognised(pipeline_t *pl, const lambda_line_t *r, obs_span_t text)
 {
     static const char *const markers[] = { "RequestId: ", "Task timed out after", "INIT_START Runtime",
                                            "Runtime exited with" };
-    if (r->kind != LK_PLAIN && r->kind != LK_APP)
+    int hit = (r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT) && r->request_id.len == 0;
+    for (size_t k = 0; !hit && (r->kind == LK_PLAIN || r->kind == LK_APP) && k < OBS_ARRAY_LEN(markers); k++)
+        hit = memmem(text.p, text.len, markers[k], strlen(markers[k])) != NULL;
+    if (!hit || pl->stats.unrecognised++)
         return;
-    for (size_t k = 0; k < OBS_ARRAY_LEN(markers); k++) {
-        if (memmem(text.p, text.len, markers[k], strlen(markers[k]))) {
-            if (!pl->stats.unrecognised++) {
-                size_t n = text.len < sizeof pl->stats.unrecognised_first - 1 ? text.len
-                                                                               : sizeof pl->stats.unrecognised_first - 1;
-                memcpy(pl->stats.unrecognised_first, text.p, n);
-                pl->stats.unrecognised_first[n] = '\0';
-                for (size_t i = 0; i < n; i++)   /* one printable line */
-                    if ((unsigned char)pl->stats.unrecognised_first[i] < 0x20)
-                        pl->stats.unrecognised_first[i] = ' ';
-            }
-            return;
-        }
-    }
+    size_t n = text.len < sizeof pl->stats.unrecognised_first - 1 ? text.len : sizeof pl->stats.unrecognised_first - 1;
+    memcpy(pl->stats.unrecognised_first, text.p, n);
+    pl->stats.unrecognised_first[n] = '\0';
+    for (size_t i = 0; i < n; i++)   /* one printable line */
+        if ((unsigned char)pl->stats.unrecognised_first[i] < 0x20)
+            pl->stats.unrecognised_first[i] = ' ';
 }
 
 /* ---- held lines ------------------------------------------------------------ */

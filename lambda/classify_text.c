@@ -174,6 +174,9 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
         { LIT("START"), "RequestId:", LK_START, NULL },
         { LIT("END"), "RequestId:", LK_END, NULL },
         { LIT("REPORT"), "RequestId:", LK_REPORT, NULL },
+        /* a REPORT whose request id is gone (a copy that cut it): its
+         * numbers, no invocation (the pipeline counts it unrecognised) */
+        { LIT("REPORT"), "Duration:", LK_REPORT, NULL },
         { LIT("INIT_START"), NULL, LK_INIT_START, NULL },
         /* SnapStart: an environment restored from a snapshot starts so */
         { LIT("RESTORE_START"), NULL, LK_INIT_START, "snap-start" },
@@ -192,7 +195,7 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
             continue;
         size_t i = skip_ws(p, n, lines[k].len);
         if (lines[k].needs && !cl_has_prefix(p + i, n - i, lines[k].needs, strlen(lines[k].needs)))
-            return 0;
+            continue;   /* another row of the keyword may fit */
         out->kind = lines[k].kind;
         out->type = lines[k].kw;
         if (lines[k].init_type)

@@ -229,7 +229,7 @@ static void say_unrecognised(follower_t *f)
     if (s->unrecognised && !f->said_unrecognised) {
         f->said_unrecognised = 1;
         obs_log(OBS_LOG_WARN, "a line looks like a Lambda platform line but is not a shape obs knows "
-                "(stored as a plain event; a wrapper around it? see --format): %s", s->unrecognised_first);
+                "(stored, tied to no invocation; a wrapper around it? see --format): %s", s->unrecognised_first);
     }
 }
 

@@ -89,7 +89,7 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
                 (long long)s->outcome_unattributed);
     if (s->unrecognised)
         fprintf(f, "  unrecognised %lld lines look like Lambda's platform lines but are not a shape "
-                   "obs knows, e.g.\n               %s\n               (stored as plain events; "
+                   "obs knows, e.g.\n               %s\n               (stored, tied to no invocation; "
                    "a wrapper around them? try --format, see docs/formats.md)\n",
                 (long long)s->unrecognised, s->unrecognised_first);
 }

@@ -811,6 +811,37 @@ static void test_stats_counts(void)
     fx_close(&f);
 }
 
+/* A REPORT with no request id (public GitHub log: "REPORT Duration: ..."):
+ * its fields kept on the event, no invocation touched, and counted as
+ * unrecognised (the line whose invocation obs cannot find). */
+static void test_report_without_request_id(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, "INIT_REPORT Init Duration: 9999.79 ms    Phase: init    Status: timeout");
+    feed(&f, "execution time: 20.339804887771606s");
+    feed(&f, "REPORT Duration: 64754.09 ms  Billed Duration: 64755 ms  Memory Size: 10240 MB  Max Memory Used: 9001 MB");
+    sync_commit(&f);
+    /* with a request in flight: neither the REPORT nor its XRAY line is given to it */
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(&f, "REPORT Duration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB");
+    feed(&f, "XRAY TraceId: 1-5e34a614-10bdxmplf1fb44f07bc535a1\tSegmentId: 07f5xmpl2d1f6f85\tSampled: true");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM invocations WHERE xray_trace_id IS NOT NULL OR end_ts IS NOT NULL"), 0);
+    const pipeline_stats_t *s = pipeline_stats(f.pl);
+    CHECK_EQ_INT(s->unrecognised, 2);
+    CHECK(strncmp(s->unrecognised_first, "REPORT Duration: 64754.09 ms", 28) == 0);
+    CHECK_EQ_INT(s->by_kind[LK_REPORT], 2);
+    CHECK_EQ_INT(s->invocations, 0);
+    sqlite3 *db = store_db(f.st);
+    CHECK_EQ_INT(q_int(db, EV(f, 3, "kind")), LK_REPORT);
+    CHECK(q_real(db, "SELECT duration FROM events ORDER BY id LIMIT 1 OFFSET 2") == 64754.09);
+    CHECK_EQ_INT(q_int(db, EV(f, 3, "memory_size")), 10240000000LL);
+    CHECK_EQ_INT(q_int(db, EV(f, 3, "max_memory_used")), 9001000000LL);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM events WHERE kind = %d AND request_id IS NOT NULL AND request_id != ''", LK_REPORT), 0);
+    fx_close(&f);
+}
+
 static void test_two_streams_independent(void)
 {
     fx_t f;
@@ -1033,6 +1064,7 @@ TEST_LIST = {
     TEST(test_full_text_every_line_and_vocab),
     TEST(test_vocab_cache_bounded),
     TEST(test_stats_counts),
+    TEST(test_report_without_request_id),
     TEST(test_two_streams_independent),
     TEST(test_multiline_python_traceback),
     TEST(test_multiline_pending_until_next_line),
