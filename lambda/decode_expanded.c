@@ -22,6 +22,7 @@
  * bytes other than spaces, TABs and line ends): any other line is stored. */
 #include "lambda/decode_int.h"
 
+#include "common/hash.h"
 #include "common/isotime.h"
 
 #include <string.h>
@@ -34,17 +35,14 @@ enum {
     EXP_COPY,       /* after "Copy": the second copy next */
 };
 
-#define FNV_BASIS 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-/* The hash h continued with the bytes of p[0..n) that are no blanks. */
+/* The hash h (common/hash.h's) continued with the bytes of p[0..n) that
+ * are no blanks. */
 static uint64_t hash_solid(uint64_t h, const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        h = (h ^ c) * FNV_PRIME;
+        char c = p[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            h = obs_fnv(h, &c, 1);
     }
     return h;
 }
@@ -65,7 +63,7 @@ decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, d
     if (time_alone(p, n, &ms)) {
         s->exp_phase = EXP_TIME;
         s->exp_ts_ms = ms;
-        s->exp_hash = FNV_BASIS;
+        s->exp_hash = OBS_FNV_INIT;
         s->exp_lines = 0;
         return EXPANDED_OWN;
     }
@@ -98,7 +96,7 @@ decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, d
         }
         if (n == 0)
             return EXPANDED_LINE;
-        if (hash_solid(FNV_BASIS, p, n) == s->exp_hash) {
+        if (hash_solid(OBS_FNV_INIT, p, n) == s->exp_hash) {
             s->exp_phase = EXP_NONE;
             return EXPANDED_COPY;
         }
@@ -107,7 +105,7 @@ decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, d
         return decode__expanded(s, p, n, out);
     case EXP_COPY:
         s->exp_phase = EXP_NONE;
-        return hash_solid(FNV_BASIS, p, n) == s->exp_hash ? EXPANDED_COPY : EXPANDED_NO;
+        return hash_solid(OBS_FNV_INIT, p, n) == s->exp_hash ? EXPANDED_COPY : EXPANDED_NO;
     default:
         return EXPANDED_NO;
     }
