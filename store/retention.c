@@ -70,9 +70,12 @@ int store_retention_delete(store_t *st, int64_t cutoff_ms, int limit, store_rete
     if (limit < 1)
         limit = 1;
     /* the batch's rollups are upserted at commit: write them first, or the
-     * minutes deleted here would come back with this batch's part of them */
+     * minutes deleted here would come back with this batch's part of them
+     * (through the writer's queue: the connection is this thread's again
+     * only once the writer has run them) */
     if ((rc = store__begin(st, err)) || (rc = store__flush_rollups(st, err)) ||
-        (rc = store__flush_metrics(st, err)) || (rc = events_bound(st, cutoff_ms, limit, &bound, err)) ||
+        (rc = store__flush_metrics(st, err)) || (rc = store__sync(st, err)) ||
+        (rc = events_bound(st, cutoff_ms, limit, &bound, err)) ||
         (rc = run(st, SQL_RET_EVICTED_MINUTE, bound, limit, NULL, err)) ||
         (rc = run(st, SQL_RET_EVICTED_HOUR, bound, limit, NULL, err)) ||
         (rc = run(st, SQL_RET_FTS_DELETE, bound, limit, NULL, err)) ||

@@ -160,6 +160,8 @@ int store__begin(store_t *st, obs_err_t *err);
 int store__dberr(store_t *st, obs_err_t *err, const char *what);
 
 /* ---- rollup.c, metrics.c, fts_tokenizer.c: what a batch accumulates -------------- */
+/* The flushes record their upserts in the writer's queue: they have run
+ * only after a store__sync (or the commit they go before). */
 int store__flush_rollups(store_t *st, obs_err_t *err);
 void store__rollups_free(store_t *st);
 int store__flush_metrics(store_t *st, obs_err_t *err);
