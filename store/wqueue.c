@@ -385,8 +385,7 @@ void store__wq_give(store_wq_t *q)
 
 int store__wq_sync(store_wq_t *q, obs_err_t *err)
 {
-    if (q->cur->used && !q->in_op)
-        give(q, q->cur->used, 0);
+    store__wq_give(q);
     pthread_mutex_lock(&q->mu);
     while (q->given > 0) {
         q->waiting = 2;

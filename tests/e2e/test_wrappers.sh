@@ -152,6 +152,15 @@ all_files=$(cd "$REAL" && node -e '
 compact_of() {
     sql "$1" "SELECT CASE WHEN json_valid(message) THEN json(message) ELSE message END FROM events ORDER BY id" | awk 'NF'
 }
+# read_as_plain LABEL DB PLAIN_DB — DB holds what the plain import holds: the
+# same messages (JSON compacted), invocations, and JSON messages read the same
+read_as_plain() {
+    check_eq "$1: the same messages" "$(compact_of "$2")" "$(compact_of "$3")"
+    check_eq "$1: the same invocations" "$(invocations_of "$2")" "$(invocations_of "$3")"
+    check_eq "$1: JSON messages read the same" \
+        "$(sql "$2" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")" \
+        "$(sql "$3" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")"
+}
 n=0
 for f in $all_files; do
     fn=${f%%/*}
@@ -163,11 +172,7 @@ for f in $all_files; do
         node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
         db=$T/$fmt.$fn.db
         "$OBSAGENT" --once -q --db "$db" "$T/$fmt/$fn/s.log" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
-        check_eq "$f as $fmt: the same messages" "$(compact_of "$db")" "$(compact_of "$T/plainj.$fn.db")"
-        check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plainj.$fn.db")"
-        check_eq "$f as $fmt: JSON messages read the same" \
-            "$(sql "$db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")" \
-            "$(sql "$T/plainj.$fn.db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")"
+        read_as_plain "$f as $fmt" "$db" "$T/plainj.$fn.db"
         check_eq "$f as $fmt: every event at its wrapper's time" \
             "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) OR (ts - $BASE) % 7 != 0")" 0
         check_eq "$f as $fmt: in the stream the wrapper names" \
@@ -191,11 +196,7 @@ for f in $all_files; do
     node "$HERE/../realworld/wrap.js" "$fmt" "$REAL/$f" "$BASE" "$STREAM" >"$T/$fmt/$fn/s.log"
     db=$T/$fmt.$fn.db
     "$OBSAGENT" --once -q --db "$db" "$T/$fmt/$fn/s.log" >"$T/out" 2>&1 || fail "$f as $fmt: import" "$T/out"
-    check_eq "$f as $fmt: the same messages" "$(compact_of "$db")" "$(compact_of "$T/plainj.$fn.db")"
-    check_eq "$f as $fmt: the same invocations" "$(invocations_of "$db")" "$(invocations_of "$T/plainj.$fn.db")"
-    check_eq "$f as $fmt: JSON messages read the same" \
-        "$(sql "$db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")" \
-        "$(sql "$T/plainj.$fn.db" "SELECT kind, type, level, outcome, request_id FROM events WHERE json_valid(message) ORDER BY id")"
+    read_as_plain "$f as $fmt" "$db" "$T/plainj.$fn.db"
     check_eq "$f as $fmt: every event at its time line's time" \
         "$(sql "$db" "SELECT count(*) FROM events WHERE flags & (16 | 32 | 128) AND NOT (flags & (32 | 128) = 0
                       AND message LIKE 'XRAY TraceId:%') OR (ts - $BASE) % 7 != 0")" 0

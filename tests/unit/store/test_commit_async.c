@@ -80,20 +80,30 @@ static int commits_reach(store_t *st, int64_t n)
     return store_commits(st) >= n;
 }
 
+/* A new store in its own directory, open for writing (*st) and reading
+ * (*ro), with the stream "fn"/"s" (*sid); 0 when it could not be opened. */
+static int fixture_open(tmp_t *t, store_t **st, store_t **ro, int64_t *sid)
+{
+    obs_err_t err = { 0 };
+    tmp_new(t);
+    CHECK_EQ_INT(store_open(t->db, NULL, st, &err), 0);
+    CHECK_EQ_INT(store_open_readonly(t->db, ro, &err), 0);
+    if (!*st || !*ro)
+        return 0;
+    CHECK_EQ_INT(store_stream_id(*st, "fn", "/aws/lambda/fn", "s", sid, &err), 0);
+    return 1;
+}
+
 static void test_batch_durable_next_open(void)
 {
     tmp_t t;
-    tmp_new(&t);
     store_t *st = NULL, *ro = NULL;
     obs_err_t err = { 0 };
-    CHECK_EQ_INT(store_open(t.db, NULL, &st, &err), 0);
-    CHECK_EQ_INT(store_open_readonly(t.db, &ro, &err), 0);
-    if (!st || !ro)
+    int64_t sid = -1;
+    if (!fixture_open(&t, &st, &ro, &sid))
         goto out;
     sqlite3 *r = store_db(ro);
-    int64_t sid = -1;
     int rc;
-    CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);
     int64_t a = append(st, sid, 60000, "alpha payment", &rc);
     CHECK_EQ_INT(rc, 0);
     int64_t b = append(st, sid, 60001, "beta payment", &rc);
@@ -147,17 +157,13 @@ out:
 static void test_failure_after_async_commit(void)
 {
     tmp_t t;
-    tmp_new(&t);
     store_t *st = NULL, *ro = NULL;
     obs_err_t err = { 0 };
-    CHECK_EQ_INT(store_open(t.db, NULL, &st, &err), 0);
-    CHECK_EQ_INT(store_open_readonly(t.db, &ro, &err), 0);
-    if (!st || !ro)
+    int64_t sid = -1;
+    if (!fixture_open(&t, &st, &ro, &sid))
         goto out;
     sqlite3 *r = store_db(ro);
-    int64_t sid = -1;
     int rc = 0;
-    CHECK_EQ_INT(store_stream_id(st, "fn", "/aws/lambda/fn", "s", &sid, &err), 0);
     CHECK_EQ_INT(store_commit(st, &err), 0);
     /* a cap a few pages over what the store holds now, from the next BEGIN
      * (the test hook of store__begin; it stays on the connection) */
