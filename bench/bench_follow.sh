@@ -11,7 +11,9 @@
 #     that load and then with a light load (WRITERS x 2,000 lines/s);
 #   - idle CPU of the agent over IDLE_S seconds with nothing written
 #     (/proc/PID/stat utime + stime);
-#   - for comparison, obsagent --once on copies of the saturated-phase files.
+#   - for comparison, obsagent --once on copies of the saturated-phase files;
+#   - FILES (BENCH_FOLLOW_FILES, default 8000) files of 20 lines followed:
+#     the time to store them, the idle CPU while following them, --once on them.
 # BENCH_FOLLOW_LINES (per writer, default 250000), BENCH_FOLLOW_WRITERS,
 # BENCH_FOLLOW_IDLE_S (20); BENCH_DIR the scratch directory.
 set -eu
@@ -177,3 +179,41 @@ for w in $(seq 1 "$WRITERS"); do
     cp "$logs/fn-$w/s.log" "$dir/once/fn-$w/s.log"
 done
 "$BUILD"/obsagent --once --no-progress --db "$dir/once.db" "$dir/once" | head -n 1 | sed 's/^/  --once on the same saturated files: /'
+
+# ---- 5. many files: FILES stream files of 20 lines, in 8 function directories --
+# stored by follow mode (time to the last line committed), then the agent's
+# idle CPU with all of them followed; a scan and a turn cost O(files)
+FILES=${BENCH_FOLLOW_FILES:-8000}
+many=$dir/many
+awk -v dir="$many" -v n="$FILES" 'BEGIN {
+    for (f = 0; f < 8; f++) system("mkdir -p " dir "/fn-" f);
+    for (i = 0; i < n; i++) {
+        p = sprintf("%s/fn-%d/2026-11-01-%06d.log", dir, i % 8, i);
+        for (l = 1; l <= 20; l++)
+            printf "2026-11-01T00:00:%02d.000Z\t00000000-0000-4000-8000-%012d\tINFO\tmany %d %d\n", l, i, i, l > p;
+        close(p);
+    }
+}'
+t0=$(now_ms)
+"$BUILD"/obsagent --db "$dir/many.db" -q --no-progress "$many" 2>>"$dir/many.err" &
+AGENT=$!
+want=$((FILES * 20))
+while :; do
+    n=$(sqlite3 "file:$dir/many.db?mode=ro" "SELECT max(id) FROM events" 2>/dev/null || true)
+    case $n in '' | *[!0-9]*) n=0 ;; esac
+    [ "$n" -ge "$want" ] && break
+    [ $(($(now_ms) - t0)) -lt 300000 ] || { echo "  many files: $n of $want stored after 300 s"; break; }
+    sleep 0.1
+done
+echo "  $FILES files followed: $want lines stored in $(($(now_ms) - t0)) ms"
+sleep 2
+c0=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
+sleep "$IDLE_S"
+c1=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
+echo "  idle agent CPU following $FILES files over $IDLE_S s: $(awk -v d="$((c1 - c0))" -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f%%", d * 100 / hz / s }') of one core ($((c1 - c0)) ticks)"
+kill -TERM "$AGENT"
+wait "$AGENT" 2>/dev/null || true
+AGENT=
+t0=$(now_ms)
+"$BUILD"/obsagent --once -q --no-progress --db "$dir/many-once.db" "$many"
+echo "  --once on the same $FILES files: $(($(now_ms) - t0)) ms"

@@ -65,6 +65,9 @@ typedef struct follow_opts {
 } follow_opts_t;
 
 #define FOLLOW_POLL_MS 250
+/* With inotify and no event, a file is looked at (and the paths scanned)
+ * every this many polls only (2 s at the default --poll-ms). */
+#define FOLLOW_BACKSTOP_POLLS 8
 #define FOLLOW_IDLE_FLUSH_MS 3000
 #define FOLLOW_ROTATE_WAIT_MS 5000
 #define FOLLOW_MAX_PENDING_DEFAULT (32LL * 1024 * 1024)

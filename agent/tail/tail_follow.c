@@ -138,6 +138,17 @@ static int first_bytes(follower_t *f, tailed_t *t, obs_err_t *err)
     return take_founds(f, &fs, tail__live_siblings(f->st, &sc, t->path, seen_ms, &fs, err), err);
 }
 
+/* Is t to be looked at this turn? Every file after a change; otherwise
+ * (inotify said nothing) those with something pending on time, being
+ * drained, or not looked at for FOLLOW_BACKSTOP_POLLS polls: a change
+ * inotify does not report (a directory it could not watch, a file system
+ * that does not tell) is seen within that. */
+static int due(const follower_t *f, const tailed_t *t, int64_t now)
+{
+    return f->look_all || t->rotated || t->lr.end > t->lr.start || multiline_unstored(&t->ml) ||
+           now - t->looked_ms >= (int64_t)f->o->poll_ms * FOLLOW_BACKSTOP_POLLS;
+}
+
 /* Read what is new in t; returns 0 or a store error. */
 static int step(follower_t *f, tailed_t *t, obs_err_t *err)
 {
@@ -146,6 +157,10 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
     int rc = 0, eof = 0;
     if (t->dead)
         return 0;
+    int64_t now = obs_mono_ms();
+    if (!due(f, t, now))
+        return 0;
+    t->looked_ms = now;
     if (t->fd < 0) {
         if (!tail__fd_wanted(t))
             return 0;
@@ -206,6 +221,8 @@ static int step(follower_t *f, tailed_t *t, obs_err_t *err)
         if ((rc = feed(f, t, 0, err)))
             return rc;
     }
+    if (!eof && (got || !tail__bp_may_read(f)))
+        f->more = 1;   /* stopped by the budget or the batch's bound */
     /* a partial last line idle for long enough is stored as it is, once */
     if (!got && t->lr.end > t->lr.start && obs_mono_ms() - t->last_data_ms >= f->o->idle_flush_ms) {
         if ((rc = feed(f, t, 1, err)))
@@ -262,10 +279,10 @@ static void reap(follower_t *f)
     for (int i = 0; i < f->n;) {
         tailed_t *t = f->v[i];
         struct stat sb;
-        int drained = t->fd < 0 || fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos;
         int go = t->dead ? !t->put_pending && !multiline_unstored(&t->ml)
-                         : t->rotated && !t->dirty && !t->put_pending && drained && !multiline_unstored(&t->ml) &&
-                               now - t->rotated_ms >= f->o->rotate_wait_ms;
+                         : t->rotated && !t->dirty && !t->put_pending && !multiline_unstored(&t->ml) &&
+                               now - t->rotated_ms >= f->o->rotate_wait_ms &&
+                               (t->fd < 0 || fstat(t->fd, &sb) != 0 || (int64_t)sb.st_size <= t->pos);
         if (go) {
             tail__fd_release(f, t);
             pipeline_stream_release(f->pl, t->ps);
@@ -292,8 +309,7 @@ static int note_row_path(void *ctx, const char *path, const store_source_t *src)
 {
     follower_t *f = ctx;
     (void)src;
-    f->seen_paths = xrealloc(f->seen_paths, (size_t)(f->nseen + 1) * sizeof *f->seen_paths);
-    f->seen_paths[f->nseen++] = xstrdup(path);
+    tail__strset_add(&f->seen, xstrdup(path));
     return 0;
 }
 
@@ -306,9 +322,7 @@ static int start_files(follower_t *f, obs_err_t *err)
     files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0, 0 };
     tail_founds_t fs = { 0 };
     tail_scope_t sc;
-    for (int i = 0; i < f->nseen; i++)
-        free(f->seen_paths[i]);
-    f->nseen = 0;
+    tail__strset_free(&f->seen);
     int rc = store_sources_each(f->st, note_row_path, f, err);
     files_scan(&fl, &ff, f->paths, f->npaths);
     tail__scope(f, &sc);
@@ -324,18 +338,21 @@ static void free_paths(follower_t *f)
     for (int i = 0; i < f->npaths; i++)
         free(f->paths[i]);
     free(f->paths);
-    for (int i = 0; i < f->nseen; i++)
-        free(f->seen_paths[i]);
-    free(f->seen_paths);
-    f->paths = f->seen_paths = NULL;
-    f->nseen = 0;
+    f->paths = NULL;
+    tail__strset_free(&f->seen);
+    tail__index_free(&f->index);
 }
 
+/* Wait up to ms for a change; sets f->look_all when every file is to be
+ * looked at in the next turn: polling alone (no inotify), an inotify event
+ * (any: which file it names is not used), or bytes left unread. Without
+ * one, the next turn looks only at the files due (step). */
 static void wait_for_change(follower_t *f, int ms)
 {
     /* the extra source's fd (its serve() reads it) wakes the loop, but not
      * while paused: nothing serves it then, and it would stay readable */
     int extra = f->o->extra.fd >= 0 && f->bp.state == BP_RUNNING;
+    f->look_all = f->ifd < 0 || f->more;
     if (f->ifd < 0 && !extra) {
         struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
@@ -345,9 +362,10 @@ static void wait_for_change(follower_t *f, int ms)
     if (poll(p, extra ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
         char buf[4096];
         while (read(f->ifd, buf, sizeof buf) > 0)
-            ;  /* any change: just look again */
+            f->look_all = 1;  /* any change: look at everything again */
     }
 }
+
 
 int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const *paths, int npaths,
                obs_err_t *err)
@@ -359,6 +377,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
     f.pl = pl;
     f.o = o;
     f.first_scan = 1;
+    f.look_all = 1;
     f.paths = xcalloc((size_t)npaths + 1, sizeof *f.paths);
     for (int i = 0; i < npaths; i++)
         f.paths[i] = files_absolute(paths[i]);
@@ -416,7 +435,8 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         }
         int64_t now = obs_mono_ms();
         f.turn++;
-        if (now - last_scan >= o->poll_ms) {
+        f.more = 0;
+        if (now - last_scan >= (int64_t)o->poll_ms * (f.look_all ? 1 : FOLLOW_BACKSTOP_POLLS)) {
             rc = tail__scan(&f, err);
             last_scan = now;
         }
@@ -450,7 +470,7 @@ int follow_run(store_t *st, pipeline_t *pl, const follow_opts_t *o, char *const 
         if (rc && tail__bp_failed(&f, err))
             rc = 0;  /* rolled back to the committed checkpoints; paused */
         if (!rc && !stop_requested)
-            wait_for_change(&f, o->poll_ms);
+            wait_for_change(&f, f.more ? 0 : o->poll_ms);
     }
     /* stop: what was read is committed with its checkpoints (pending
      * multi-line events stored); a partial last line stays unread and is

@@ -62,10 +62,12 @@ int64_t ident_mtime_ms(const struct stat *sb);
  * reason stays the same it is not said again (a scan runs every poll step).
  * A file that becomes readable again is said too. */
 
-typedef struct tail_skips {
-    char **keys;           /* "reason\x1fpath", open addressing; owned */
+typedef struct tail_strset {
+    char **keys;           /* open addressing; owned */
     int cap, used;
-} tail_skips_t;
+} tail_strset_t;
+
+typedef tail_strset_t tail_skips_t;   /* keys "reason\x1fpath" */
 
 /* Say (once per path and reason) that path is not read; counter is the
  * agent counter to add 1 to (static string); level OBS_LOG_WARN or INFO. */
@@ -229,6 +231,8 @@ typedef struct tailed {
     int64_t last_data_ms;  /* monotonic */
     int64_t last_used_ms;  /* read or looked at (the open-file limit closes the oldest) */
     int64_t used_turn;     /* the loop turn it was last read in */
+    int64_t looked_ms;     /* when a turn last looked at it (monotonic) */
+    int64_t listed_turn;   /* the turn whose scan last found it under its path */
     int rotated;           /* the path names another file now, or none */
     int64_t rotated_ms;
     int dead;              /* a rotated file rewritten under us: not ours any more */
@@ -362,8 +366,36 @@ typedef struct tail_scope {
     int npaths;
     tailed_t *const *tailed;  /* the files tailed now (their identities are known) */
     int ntailed;
+    const struct tail_index *index;  /* an index of tailed, or NULL (tail__scope gives none) */
     struct tail_listings *listings;  /* directory listings kept between looks, or NULL */
 } tail_scope_t;
+
+/* ---- lookups in hash tables (tail_index.c) --------------------------------- */
+
+/* Insert k (owned: freed when it was there already): 1 when it is new. */
+int tail__strset_add(tail_strset_t *s, char *k);
+int tail__strset_has(const tail_strset_t *s, const char *k);
+void tail__strset_free(tail_strset_t *s);
+
+/* The follower's tailed files by identity, path and stem, as indexes into
+ * its array; built at the start of a scan, caught up as files are added. */
+typedef struct tail_index {
+    int *by_id, *by_path, *by_stem;
+    int cap;
+    int n;                 /* entries of the array indexed */
+} tail_index_t;
+
+void tail__index_build(tail_index_t *x, tailed_t *const *v, int n);
+void tail__index_catch_up(tail_index_t *x, tailed_t *const *v, int n);
+/* The tailed file (not dead) of that identity, or NULL. */
+tailed_t *tail__index_identity(const tail_index_t *x, tailed_t *const *v, int64_t dev, int64_t ino);
+/* The live (not rotated, not dead) tailed file at path, or NULL. */
+tailed_t *tail__index_live(const tail_index_t *x, tailed_t *const *v, const char *path);
+/* Indexes (at most max, ascending) of the tailed files in path's directory
+ * whose name or stem path's name extends with '.', '-' or '_': the only
+ * files path's name can be a sibling name of (ident_sibling_name). */
+int tail__index_siblings_of(const tail_index_t *x, tailed_t *const *v, const char *path, int *out, int max);
+void tail__index_free(tail_index_t *x);
 
 /* ---- directories (tail_dirs.c) ------------------------------------------ */
 
@@ -468,12 +500,16 @@ typedef struct follower {
     int ifd;               /* inotify, or -1 */
     int first_scan;
     int added;             /* files started since the last commit */
+    int look_all;          /* every file is looked at this turn (wait_for_change) */
+    int more;              /* a file was left with bytes unread this turn (its
+                              read budget, the batch's bound): the next turn
+                              starts at once, not after --poll-ms */
     char **paths;          /* this run's arguments, absolute */
     char *const *spelled;  /* and as given */
     int npaths;
-    char **seen_paths;     /* paths some checkpoint names: a new file under one is
+    tail_strset_t seen;    /* paths some checkpoint names: a new file under one is
                               read from its head, also with --from tail */
-    int nseen;
+    tail_index_t index;    /* f->v by identity, path and stem, during a scan */
     int max_open;          /* open files at most (--max-open-files) */
     int nopen;
     int64_t turn;          /* loop turns so far */

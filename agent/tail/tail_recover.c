@@ -570,9 +570,12 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
 {
     char dir[PATH_MAX], tdir[PATH_MAX];
     const char *base, *tbase;
+    int cand[64], ncand = sc->ntailed;
     tail__split(path, dir, sizeof dir, &base);
-    for (int i = 0; i < sc->ntailed; i++) {
-        const tailed_t *t = sc->tailed[i];
+    if (sc->index)   /* the only ones whose name can pass ident_sibling_name below */
+        ncand = tail__index_siblings_of(sc->index, sc->tailed, path, cand, 64);
+    for (int c = 0; c < ncand; c++) {
+        const tailed_t *t = sc->tailed[sc->index ? cand[c] : c];
         store_source_t k;
         if (t->rotated || t->dead)
             continue;

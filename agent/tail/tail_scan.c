@@ -31,22 +31,18 @@ void tail__scope(const follower_t *f, tail_scope_t *sc)
     sc->tailed = f->v;
     sc->ntailed = f->n;
     sc->listings = f->listings;
+    sc->index = NULL;
 }
 
 static int seen_path(const follower_t *f, const char *path)
 {
-    for (int i = 0; i < f->nseen; i++)
-        if (strcmp(f->seen_paths[i], path) == 0)
-            return 1;
-    return 0;
+    return tail__strset_has(&f->seen, path);
 }
 
 static void note_seen(follower_t *f, const char *path)
 {
-    if (seen_path(f, path))
-        return;
-    f->seen_paths = xrealloc(f->seen_paths, (size_t)(f->nseen + 1) * sizeof *f->seen_paths);
-    f->seen_paths[f->nseen++] = xstrdup(path);
+    if (!seen_path(f, path))
+        tail__strset_add(&f->seen, xstrdup(path));
 }
 
 /* A document or a gzip file in a followed directory (gzip is left out by
@@ -140,23 +136,25 @@ void tail__mark_rotated(follower_t *f, tailed_t *t)
     store_counter_add(f->st, "files_rotated", 1);
 }
 
-static tailed_t *by_identity(const follower_t *f, int64_t dev, int64_t ino)
+/* The scan's lookups go through f->index, caught up with the files added
+ * since it was built (earlier in the same scan: two spellings of one file
+ * in one listing are one file). */
+static tailed_t *by_identity(follower_t *f, int64_t dev, int64_t ino)
 {
-    for (int i = 0; i < f->n; i++)
-        if (f->v[i]->dev == dev && f->v[i]->ino == ino && !f->v[i]->dead)
-            return f->v[i];
-    return NULL;
+    tail__index_catch_up(&f->index, f->v, f->n);
+    return tail__index_identity(&f->index, f->v, dev, ino);
 }
 
-static tailed_t *find_live(const follower_t *f, const char *path)
+static tailed_t *find_live(follower_t *f, const char *path)
 {
-    for (int i = 0; i < f->n; i++)
-        if (!f->v[i]->rotated && !f->v[i]->dead && strcmp(f->v[i]->path, path) == 0)
-            return f->v[i];
-    return NULL;
+    tail__index_catch_up(&f->index, f->v, f->n);
+    return tail__index_live(&f->index, f->v, path);
 }
 
-static void watch_dir_of(follower_t *f, const char *path, int is_dir)
+/* Watch path's directory (path itself when is_dir); last (PATH_MAX bytes)
+ * is the directory watched last by this scan: a listing's files come by
+ * directory, one watch each is enough. */
+static void watch_dir_of(follower_t *f, const char *path, int is_dir, char *last)
 {
     if (f->ifd < 0)
         return;
@@ -169,6 +167,9 @@ static void watch_dir_of(follower_t *f, const char *path, int is_dir)
         else
             snprintf(dir, sizeof dir, slash ? "/" : ".");
     }
+    if (strcmp(dir, last) == 0)
+        return;
+    memcpy(last, dir, sizeof dir);
     inotify_add_watch(f->ifd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
                                        IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF);
 }
@@ -239,6 +240,9 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
         return rc;
     }
     const tailed_t *of = NULL;
+    tail__scope(f, &sc);   /* add_founds may have added files */
+    tail__index_catch_up(&f->index, f->v, f->n);
+    sc.index = &f->index;
     if (known == TAIL_NEW && tail__copy_of_tailed(&sc, fd, &sb, e->path, &of)) {
         char why[PATH_MAX + 128];
         snprintf(why, sizeof why, "a copy of %s, which is read (the copy is read from where %s was if that is "
@@ -256,18 +260,24 @@ int tail__scan(follower_t *f, obs_err_t *err)
     file_list_t fl = { 0 };
     files_filter_t ff = { f->o->db_path, f->excl, f->nexcl, &f->skips, f->st, 0, 0 };
     int rc = 0;
+    char last[PATH_MAX] = "";
     for (int i = 0; i < f->npaths; i++) {
         struct stat sb;
         if (stat(f->paths[i], &sb) == 0)
-            watch_dir_of(f, f->paths[i], S_ISDIR(sb.st_mode));
+            watch_dir_of(f, f->paths[i], S_ISDIR(sb.st_mode), last);
     }
     files_scan(&fl, &ff, f->paths, f->npaths);
+    tail__index_build(&f->index, f->v, f->n);
     for (int i = 0; i < fl.n && !rc; i++) {
         const file_entry_t *e = &fl.v[i];
         if (e->root)
-            watch_dir_of(f, e->path, 0);   /* the function directory the file is in */
-        if (by_identity(f, e->dev, e->ino))
-            continue;   /* tailed already, under this name or another */
+            watch_dir_of(f, e->path, 0, last);   /* the function directory the file is in */
+        tailed_t *known = by_identity(f, e->dev, e->ino);
+        if (known) {   /* tailed already, under this name or another */
+            if (strcmp(known->path, e->path) == 0)
+                known->listed_turn = f->turn;   /* its path still names it */
+            continue;
+        }
         tailed_t *t = find_live(f, e->path);
         if (t) {   /* renamed away, or deleted and recreated: drain the old one */
             tail_scope_t sc;
@@ -284,11 +294,12 @@ int tail__scan(follower_t *f, obs_err_t *err)
             rc = take_new(f, e, err);
     }
     files_list_free(&fl);
-    /* a tailed path that names no file now, or another one, was rotated */
+    /* a tailed path that names no file now, or another one, was rotated
+     * (one the listing just found there is not looked at again) */
     for (int i = 0; i < f->n; i++) {
         struct stat sb;
         tailed_t *t = f->v[i];
-        if (!t->rotated && !t->dead &&
+        if (!t->rotated && !t->dead && t->listed_turn != f->turn &&
             (stat(t->path, &sb) != 0 || (int64_t)sb.st_dev != t->dev || (int64_t)sb.st_ino != t->ino))
             tail__mark_rotated(f, t);
     }

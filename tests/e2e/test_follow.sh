@@ -521,5 +521,32 @@ check_eq "10. nothing counted as missed" \
     "$(sql "$DB" "SELECT coalesce((SELECT value FROM agent_counters WHERE name = 'files_missed'), 0)")" 0
 [ ! -s "$T/s10.missed" ] || fail "10. what was said missed:" "$T/s10.missed"
 
+# ---- 11. turns: bytes left unread, a change inotify does not report ---------------
+section 11
+# a file over the batch's bound is read on without waiting for a poll (one
+# poll a minute here: the rest of it would wait that long)
+L=$T/s11/logs
+DB=$T/s11.db
+ERR=$T/s11.err
+mkdir -p "$L/fn" "$T/s11/elsewhere"
+$WRITER "$L/fn/big.log" s11 1 80000
+start_agent "$L" "$DB" "$ERR" --poll-ms 60000 --max-pending-bytes 64K
+wait_count "$DB" s11 80000 10 >/dev/null
+expect_exact "11. a file of 6 MB over a 64K batch bound, one poll a minute: read on at once" \
+    "$DB" s11 80000 "$ERR" "$L"
+stop_agent "11a." "$ERR"
+# appends through a hard link in a directory nothing watches make no inotify
+# event in the followed one: seen by the backstop look (8 polls of 50 ms)
+$WRITER "$L/fn/linked.log" s11b 1 3
+ln "$L/fn/linked.log" "$T/s11/elsewhere/linked.log"
+start_agent "$L" "$DB" "$ERR" --poll-ms 50
+wait_count "$DB" s11b 3 >/dev/null
+sleep 1   # idle: the looks since are the backstop's
+$WRITER "$T/s11/elsewhere/linked.log" s11b 4 10
+wait_count "$DB" s11b 10 5 >/dev/null
+expect_exact "11. lines appended through a hard link outside the watched directories: read" \
+    "$DB" s11b 10 "$ERR" "$L"
+stop_agent "11b." "$ERR"
+
 section end
 finish
