@@ -81,9 +81,13 @@ void query_ast_free(query_ast_t *q)
         free(c->keys);
         qnode_free(c->source);
         free(c->pattern);
-        for (int k = 0; k < c->nnames; k++)
+        for (int k = 0; k < c->nnames; k++) {
             free(c->names[k]);
+            if (c->groups)
+                free(c->groups[k]);
+        }
         free(c->names);
+        free(c->groups);
         qnode_free(c->unnest_expr);
         free(c->unnest_into);
         qnode_free(c->arg);

@@ -114,8 +114,12 @@ typedef struct qcmd {
     /* parse */
     qnode_t *source;              /* field parsed (NULL = @message) */
     qparse_mode_t parse_mode;
-    char *pattern;                /* glob text or regex source */
-    char **names;                 /* capture names: glob `as` list, or the regex's named groups */
+    char *pattern;                /* glob text, or the regex PCRE2 compiles: as written but
+                                     for each (?<@name>...), written (?<_name>...) */
+    char **names;                 /* capture names: glob `as` list, or the regex's named
+                                     groups ("@name" for (?<@name>...)) */
+    char **groups;                /* regex: the group in pattern of each name ("_name"
+                                     for "@name"); NULL for a glob */
     int nnames;
     /* unnest */
     qnode_t *unnest_expr;

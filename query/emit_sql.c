@@ -469,7 +469,7 @@ static void cmd_parse(emitter_t *e, const qcmd_t *c)
             buf_cat(&sel, ", obs_regex_group(");
             emit__text_param(e, &sel, c->pattern);
             buf_printf(&sel, ", %s, ", src.p);
-            emit__text_param(e, &sel, c->names[i]);
+            emit__text_param(e, &sel, c->groups[i]);
             buf_cat(&sel, ")");
         }
         buf_printf(&sel, " AS %s", idents[i]);

@@ -198,8 +198,62 @@ static int add_name(parser_t *p, qcmd_t *c, char *name, int off)
     return 0;
 }
 
+/* The offset in the query text of byte i of a regex token at off: the
+ * lexer wrote each \/ of the text as one '/'. */
+static int regex_text_off(const parser_t *p, int off, size_t i)
+{
+    size_t t = (size_t)off + 1;
+    for (size_t k = 0; k < i && t < p->len; k++) {
+        if (p->t[t] == '\\' && t + 1 < p->len && p->t[t + 1] == '/')
+            t++;
+        t++;
+    }
+    return (int)t;
+}
+
+/* A group name re[s..e): a letter or '_', then letters, digits and '_';
+ * a leading '@' names a field such as @duration_ms (CloudWatch's own
+ * samples write (?<@name>...)). */
+static int group_name_ok(const char *re, size_t s, size_t e)
+{
+    if (re[s] == '@')
+        s++;
+    if (re[e] != '>' || e == s || (re[s] >= '0' && re[s] <= '9'))
+        return 0;
+    for (size_t j = s; j < e; j++) {
+        char ch = re[j];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* PCRE2 names no group @x: the regex names it _x instead (same length, so
+ * PCRE2's error offsets still point into the pattern as written), which
+ * must not be the name of another of its groups. */
+static int add_group(parser_t *p, qcmd_t *c, char *re, size_t s, size_t e, int at)
+{
+    char *name = xstrndup(re + s, e - s);
+    if (add_name(p, c, name, at))
+        return OBS_EINVAL;
+    c->groups = xrealloc(c->groups, sizeof *c->groups * (size_t)c->nnames);
+    c->groups[c->nnames - 1] = NULL;
+    if (re[s] == '@')
+        re[s] = '_';
+    char *group = xstrndup(re + s, e - s);
+    for (int i = 0; i < c->nnames - 1; i++) {
+        if (strcmp(c->groups[i], group) == 0) {
+            free(group);
+            return qp_perr(p, at, "the parse regex cannot have both (?<%s>...) and (?<%s>...): "
+                           "rename one", c->names[i], name);
+        }
+    }
+    c->groups[c->nnames - 1] = group;
+    return 0;
+}
+
 /* Collect the named groups (?<name>...) and (?P<name>...) of a regex. */
-static int regex_names(parser_t *p, qcmd_t *c, const char *re, int off)
+static int regex_names(parser_t *p, qcmd_t *c, char *re, int off)
 {
     int in_class = 0;
     for (size_t i = 0; re[i]; i++) {
@@ -233,16 +287,11 @@ static int regex_names(parser_t *p, qcmd_t *c, const char *re, int off)
         size_t e = s;
         while (re[e] && re[e] != '>')
             e++;
-        int ok = re[e] == '>' && e > s && !(re[s] >= '0' && re[s] <= '9');
-        for (size_t j = s; ok && j < e; j++) {
-            char ch = re[j];
-            ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                 ch == '_';
-        }
-        if (!ok)
-            return qp_perr(p, off, "invalid group name in parse regex: (?<%.*s", (int)(e - s > 40 ? 40 : e - s),
+        int at = regex_text_off(p, off, i);
+        if (!group_name_ok(re, s, e))
+            return qp_perr(p, at, "invalid group name in parse regex: (?<%.*s", (int)(e - s > 40 ? 40 : e - s),
                         re + s);
-        if (add_name(p, c, xstrndup(re + s, e - s), off))
+        if (add_group(p, c, re, s, e, at))
             return OBS_EINVAL;
         i = e;
     }

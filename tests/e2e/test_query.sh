@@ -137,6 +137,16 @@ q q9 "regex parse of Billed Duration, sum and count" \
     'filter @type = "REPORT" | parse @message /Billed Duration: (?<billed>\d+) ms/ | stats sum(billed) as total, count(*) as n'
 q q10 "glob parse of Max Memory Used, peak per @logStream, top 5" \
     'filter @type = "REPORT" | parse @message "Max Memory Used: * MB" as used | stats max(used) as peak by @logStream | sort peak desc | limit 5'
+# CloudWatch Logs User Guide, "Sample queries": the Lambda cost (verbatim)
+Q26=$(cat <<'EOF'
+parse @message /Duration:\s*(?<@duration_ms>\d+\.\d+)\s*ms\s*Billed\s*Duration:\s*(?<@billed_duration_ms>\d+)\s*ms\s*Memory\s*Size:\s*(?<@memory_size_mb>\d+)\s*MB/
+| filter @message like /REPORT RequestId/
+| stats sum(@billed_duration_ms * @memory_size_mb * 1.33334e-11 + 2.0e-7) as @cost_dollars_total
+EOF
+)
+q q26 "AWS: Lambda cost, parse groups named (?<@name>...)" "$Q26"
+q q26b "a field captured by (?<@billed>...) filtered" \
+    'parse @message /Billed Duration: (?<@billed>\d+) ms/ | filter @billed > 1000 | stats count(*) as n'
 q q11 "events per @logStream, top 3" 'stats count(*) as n by @logStream | sort n desc, @logStream asc | limit 3'
 q q12a 'like "Task timed out"' 'filter @message like "Task timed out" | stats count(*) as n'
 q q12b 'like /Task timed out/' 'filter @message like /Task timed out/ | stats count(*) as n'

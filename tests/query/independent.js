@@ -377,6 +377,13 @@ function expect(dir) {
     }, { 'avg(@duration)': 0, 'max(@duration)': 0, 'min(@duration)': 0 });
     X.q25b = X.q25;
 
+    // 26 AWS: the cost of the invocations, its parse naming the groups
+    // (?<@billed_duration_ms>...): billed ms x memory MB x the GB-ms price
+    // + the request price, from the REPORT fields (memory in MB x 1,000,000)
+    X.q26 = [{ '@cost_dollars_total': sum(reports.map(e =>
+        e.billedDuration * (e.memorySize / 1e6) * 1.33334e-11 + 2.0e-7)) }];
+    X.q26b = [{ n: reports.filter(e => e.billedDuration > 1000).length }];
+
     // 16 narrowing: one function, the first hour [start, start + 1h), since start + 2h
     {
         const t0 = floorTo(min(events.map(e => e.ts)), H);
@@ -458,7 +465,7 @@ function compare(X, qid, got) {
         'NinetyFifth', 'Ninetieth', 'bin(1h)', 'bin(5m)', 'bin(30m)', '@logStream', '@log', 'count_distinct(@requestId)', 'max(@duration)',
         'min(@duration)', 'Percentile95'];
     switch (qid) {
-    case 'q1': case 'q9': case 'q12a': case 'q12b': case 'q12c': case 'q13':
+    case 'q1': case 'q9': case 'q12a': case 'q12b': case 'q12c': case 'q13': case 'q26': case 'q26b':
     case 'q5a': case 'q5b':
         compareRows(got, X[qid], p, { exact });
         break;

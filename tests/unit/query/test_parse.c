@@ -316,8 +316,22 @@ static void test_regex_names(void)
     CHECK_EQ_STR(c->names[1], "b");
     CHECK_EQ_STR(c->names[2], "d_1");
     CHECK_EQ_STR(c->pattern, "(?<a>x)\\(?<notgroup>(?P<b>y)(?<=z)(?<!w)[(?<c>)]/(?<d_1>.)");
+    CHECK_EQ_STR(c->groups[1], "b");
     query_ast_free(q);
-    expect_error("parse /(?<a>x)(?<a>y)/", 22, 1, 7, "field 'a' is named twice in parse");
+    /* (?<@name>...): the field @name, the group _name */
+    text = "parse @message /(?<@transId>[a-z]+) (?P<@n>\\d)/";
+    CHECK_EQ_INT(query_parse(text, strlen(text), &q, &err), 0);
+    if (!q)
+        return;
+    c = &q->cmds[0];
+    CHECK_EQ_INT(c->nnames, 2);
+    CHECK_EQ_STR(c->names[0], "@transId");
+    CHECK_EQ_STR(c->groups[0], "_transId");
+    CHECK_EQ_STR(c->names[1], "@n");
+    CHECK_EQ_STR(c->groups[1], "_n");
+    CHECK_EQ_STR(c->pattern, "(?<_transId>[a-z]+) (?P<_n>\\d)");
+    query_ast_free(q);
+    expect_error("parse /(?<a>x)(?<a>y)/", 22, 1, 15, "field 'a' is named twice in parse");
     expect_error("parse @message \"* *\" as a, a", 28, 1, 28, "field 'a' is named twice in parse");
 }
 
