@@ -1,4 +1,5 @@
-/* query/ast.c — freeing and dumping the query syntax tree (ast.h).
+/* query/ast.c — freeing and dumping the query syntax tree (ast.h), and
+ * the length of a period literal.
  *
  * The dump is the golden/debug form of a tree (tests/query/parse.golden):
  * one line per command, in order, each starting with the command name:
@@ -55,6 +56,14 @@ void qnode_free(qnode_t *n)
     free(n->path);
     free(n->colref);
     free(n);
+}
+
+double qnode_period_ms(const qnode_t *p)
+{
+    static const double unit_ms[] = { 1, 1000, 60000, 3600000, 86400000, 604800000 };
+    if (p->kind != QN_PERIOD || p->period.unit > QPU_W)
+        return -1;
+    return (double)p->period.n * unit_ms[p->period.unit];
 }
 
 static void items_free(qitem_t *items, int n)

@@ -179,6 +179,11 @@ typedef struct query_ast {
 void query_ast_free(query_ast_t *q);
 void qnode_free(qnode_t *n);
 
+/* The milliseconds of a period literal of fixed length (ms to w), as
+ * written (bin's caps are not applied: 90m is 5,400,000); -1 for months,
+ * quarters and years, which have no fixed length. */
+double qnode_period_ms(const qnode_t *p);
+
 /* Debug/golden form: one line per command, expressions fully parenthesised,
  * e.g. "filter (= @type \"REPORT\")". Returns a malloc'd string. */
 char *query_ast_dump(const query_ast_t *q);

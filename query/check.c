@@ -9,9 +9,10 @@
  *    stats items, never nested in another one; bin() anywhere @timestamp
  *    exists (AWS lists it among the datetime functions of fields and
  *    filter), with a period argument; datefloor/dateceil take a period second;
- *  - a period literal only as an argument of bin/datefloor/dateceil, '*' only
- *    in count(*), a /regex/ only after like/=~ or as a function argument, a
- *    [list] only after in or as a function argument;
+ *  - a period literal only as an argument of bin/datefloor/dateceil, or of
+ *    fixed length (ms to w) as an operand of + or - (`@timestamp + 9h`: its
+ *    milliseconds); '*' only in count(*), a /regex/ only after like/=~ or as
+ *    a function argument, a [list] only after in or as a function argument;
  *  - each stats item contains an aggregate, or combines aliases of earlier
  *    items of the same stats / its by keys (`a - b as c`); a field outside an
  *    aggregate in a stats item must be such a name;
@@ -90,7 +91,7 @@ static int names_has(const names_t *s, const char *name)
 }
 
 enum { W_PLAIN, W_STATS_ITEM, W_BY_KEY };
-enum { P_NONE, P_ARG, P_MATCH, P_IN };
+enum { P_NONE, P_ARG, P_MATCH, P_IN, P_ADD };
 
 typedef struct checker {
     query_ast_t *q;
@@ -451,6 +452,21 @@ static int check_call(checker_t *ck, qnode_t *n, const ctx_t *cx)
     return 0;
 }
 
+/* A period: an argument of bin/datefloor/dateceil, or a fixed length
+ * added to or subtracted from something (`@timestamp - 30d`). */
+static int check_period(checker_t *ck, const qnode_t *n, const ctx_t *cx)
+{
+    if (cx->parent == P_ARG && is_period_fn(cx->fn))
+        return 0;
+    if (cx->parent != P_ADD)
+        return cerr(ck, n->start, "a time period is only allowed in bin(), datefloor() or dateceil(), "
+                    "or added to or subtracted from a time (@timestamp - 30d)");
+    if (qnode_period_ms(n) < 0)
+        return cerr(ck, n->start, "a month, quarter or year has no fixed length to add or subtract: "
+                    "use days (30d)");
+    return 0;
+}
+
 static int check_expr(checker_t *ck, qnode_t *n, const ctx_t *cx)
 {
     ctx_t sub = *cx;
@@ -468,10 +484,7 @@ static int check_expr(checker_t *ck, qnode_t *n, const ctx_t *cx)
                         "a /regex/ is only allowed after like or =~, or as a function argument");
         return 0;
     case QN_PERIOD:
-        if (cx->parent != P_ARG || !is_period_fn(cx->fn))
-            return cerr(ck, n->start,
-                        "a time period is only allowed in bin(), datefloor() or dateceil()");
-        return 0;
+        return check_period(ck, n, cx);
     case QN_STAR:
         if (cx->parent != P_ARG || strcmp(cx->fn->name, "count") != 0 || cx->nargs != 1)
             return cerr(ck, n->start, "'*' is only allowed in count(*)");
@@ -488,6 +501,8 @@ static int check_expr(checker_t *ck, qnode_t *n, const ctx_t *cx)
     case QN_UNARY:
         return check_expr(ck, n->args[0], &sub);
     case QN_BINARY:
+        if (n->op == QOP_ADD || n->op == QOP_SUB)
+            sub.parent = P_ADD;
         if (check_expr(ck, n->args[0], &sub))
             return OBS_EINVAL;
         if (n->op == QOP_LIKE || n->op == QOP_NOT_LIKE || n->op == QOP_MATCH)

@@ -1,6 +1,7 @@
 /* query/emit_expr.c — the SQL of expressions: fields (columns of the
  * relation, else JSON paths into the event, bound as parameters), literals
- * (always bound parameters), operators with CloudWatch's coercions, and
+ * (always bound parameters; a period added to or subtracted from something
+ * is its milliseconds), operators with CloudWatch's coercions, and
  * function calls through the builtins table; and the relation they are
  * written over (its columns, shown names and steps), which every command's
  * emitter shares. Part of the emitter (emit_int.h); errors are sticky. */
@@ -256,11 +257,12 @@ static int is_number_literal(const qnode_t *n)
                                     n->args[0]->kind == QN_NUMBER);
 }
 
-/* A number by its kind: a number literal, arithmetic or a negation (whose
- * operands are read as numbers, so it is a number or no value). */
+/* A number by its kind: a number literal, a period (in + and -: its
+ * milliseconds), arithmetic or a negation (whose operands are read as
+ * numbers, so it is a number or no value). */
 static int is_number_expr(const qnode_t *n)
 {
-    if (is_number_literal(n))
+    if (is_number_literal(n) || n->kind == QN_PERIOD)
         return 1;
     if (n->missing || n->colref)
         return 0;
@@ -648,8 +650,11 @@ void emit__expr(emitter_t *e, buf_t *b, const qnode_t *n)
         emit_args(e, b, n, 0);
         buf_cat(b, ")");
         break;
-    case QN_PERIOD:
-        emit__fail(e, n, "a time period is only an argument of bin, datefloor or dateceil%s", "");
+    case QN_PERIOD:  /* an operand of + or - (the checker's rule): its milliseconds */
+        if (qnode_period_ms(n) < 0)
+            emit__fail(e, n, "a month, quarter or year has no fixed length to add or subtract%s", "");
+        else
+            emit__num_param(e, b, qnode_period_ms(n));
         break;
     case QN_STAR:
         buf_cat(b, "*");
@@ -686,6 +691,12 @@ int emit__expr_is_time(const emitter_t *e, const qnode_t *n)
     if (n->kind == QN_FIELD) {
         const rcol_t *c = emit__rel_find(&e->rel, n->str);
         return c && c->is_time;
+    }
+    if (n->kind == QN_BINARY && (n->op == QOP_ADD || n->op == QOP_SUB)) {
+        /* a time plus or minus a number (a period) is a time; a time minus
+         * a time is a duration */
+        int l = emit__expr_is_time(e, n->args[0]), r = emit__expr_is_time(e, n->args[1]);
+        return n->op == QOP_ADD ? l != r : l && !r;
     }
     if (n->kind != QN_CALL || !n->fn)
         return 0;

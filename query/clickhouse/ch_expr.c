@@ -5,7 +5,8 @@
  * arithmetic), which reads the other as obs_numval() does (text that is no
  * number is no value, as in arithmetic), its three-valued AND/OR, a JSON
  * field's value typed as json_extract() types it, division by zero as NULL
- * (how each type reads as a number or a boolean: ch_value.c). Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
+ * (how each type reads as a number or a boolean: ch_value.c), a period
+ * in + and - as its milliseconds. Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
  * binds nothing over HTTP. What this file cannot write exactly is refused. */
 #include "query/clickhouse/ch_int.h"
 #include "query/builtins.h"
@@ -358,6 +359,11 @@ static void binary(chem_t *e, const qnode_t *n, cx_t *x)
     ch__num(&l, &a);
     ch__num(&r, &b);
     x->ty = CT_NUM;
+    /* a time plus or minus a number (a period) is a time; time - time is not */
+    if (n->op == QOP_ADD)
+        x->is_time = a.is_time != b.is_time;
+    else if (n->op == QOP_SUB)
+        x->is_time = a.is_time && !b.is_time;
     if (!e->rc) {
         if (n->op == QOP_DIV)  /* as a number; by zero: NULL, as in SQLite */
             buf_printf(&x->v, "if(%s = 0, NULL, toFloat64(%s) / %s)", r.p, l.p, r.p);
@@ -665,6 +671,14 @@ void ch__expr(chem_t *e, const qnode_t *n, cx_t *x)
         return;
     case QN_FIELD:
         field(e, n, x);
+        return;
+    case QN_PERIOD:  /* an operand of + or - (the checker's rule): its milliseconds */
+        if (qnode_period_ms(n) < 0) {
+            ch__fail(e, n, "a month, quarter or year has no fixed length to add or subtract%s", "");
+            return;
+        }
+        x->ty = CT_NUM;
+        ch__num_lit(&x->v, qnode_period_ms(n));
         return;
     case QN_UNARY: {
         cx_t a = { 0 };

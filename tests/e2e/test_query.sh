@@ -163,6 +163,11 @@ q q16f "--function $(x X.q16.function)" "$Q1" --function "$(x X.q16.function)"
 q q16r "--start $(x X.q16.start) --end $(x X.q16.end)" "$Q1" --start "$(x X.q16.start)" --end "$(x X.q16.end)"
 q q16s "--since $(x X.q16.since)" "$Q1" --since "$(x X.q16.since)"
 
+# times in arithmetic (what Japanese runbooks and dashboards write)
+q q27 "a period in arithmetic: REPORTs by hour in UTC+9" \
+    'filter @type = "REPORT" | stats count(*) as n by datefloor(@timestamp + 9h, 1h) as hour_jst | sort hour_jst asc'
+q q29 "a time plus a number stays a time" \
+    'filter @type = "REPORT" | stats count(*) as n by datefloor(@timestamp - 21600000, 1h) + 21600000 as t | sort t asc'
 # time rules of lines that print none, @log
 q q17 "START lines by bin(5m): the time of the previous timed line" \
     'filter @type = "START" | stats count(*) as n by bin(5m)'

@@ -398,7 +398,20 @@ function expect(dir) {
             since_n: [{ n: reports.filter(e => e.ts >= t0 + 2 * H).length }],
         };
     }
+    // 27 a period in arithmetic: REPORTs by hour in UTC+9 (Japan), the
+    // hours that have any, ascending
+    X.q27 = grouped(reports, e => fmtTime(floorTo(e.ts + 9 * H, H)), 'hour_jst');
+    // 29 a time plus a number is a time: hours counted from 06:00, printed as times
+    X.q29 = grouped(reports, e => fmtTime(floorTo(e.ts - 6 * H, H) + 6 * H), 't');
     return X;
+}
+
+// Rows {col: key, n: count} of the events by key(e), ascending by key.
+function grouped(evs, key, col) {
+    const n = new Map();
+    for (const e of evs)
+        n.set(key(e), (n.get(key(e)) || 0) + 1);
+    return [...n.keys()].sort().map(k => ({ [col]: k, n: n.get(k) }));
 }
 
 // ---- comparison ------------------------------------------------------------
@@ -480,6 +493,9 @@ function compare(X, qid, got) {
         break;
     case 'q11': case 'q19': case 'q20': case 'q21':
         compareRows(got, X[qid], p, { exact });
+        break;
+    case 'q27': case 'q29':
+        compareRows(got, X[qid], p, { exact: exact.concat(['hour_jst', 't']) });
         break;
     case 'q16f':
         compareRows(got, X.q16.function_n, p, { exact });

@@ -230,8 +230,22 @@ static void test_function_rules(void)
     bad("stats count(*) by bin(x)", 1, 23, "bin() expects a time period such as 5m or 1h");
     bad("fields datefloor(@timestamp, 5)", 1, 30,
         "datefloor() expects a time period such as 5m or 1h as its second argument");
-    bad("fields 5m", 1, 8, "a time period is only allowed in bin(), datefloor() or dateceil()");
-    bad("fields strlen(5m)", 1, 15, "a time period is only allowed in bin(), datefloor() or dateceil()");
+#define PERIOD_MSG "a time period is only allowed in bin(), datefloor() or dateceil(), or added to or " \
+                   "subtracted from a time (@timestamp - 30d)"
+    bad("fields 5m", 1, 8, PERIOD_MSG);
+    bad("fields strlen(5m)", 1, 15, PERIOD_MSG);
+    /* a period of fixed length is an operand of + and - (its milliseconds),
+     * of nothing else */
+    query_ast_t *p = ok("stats count(*) by datefloor(@timestamp + 9h, 1h) as h | filter h > 1d - 1h");
+    query_ast_free(p);
+    p = ok("filter @timestamp > @timestamp - 30d and 2w + @timestamp > 0");
+    query_ast_free(p);
+    bad("fields @timestamp - 5m * 2", 1, 21, PERIOD_MSG);
+    bad("fields -5m + @timestamp", 1, 9, PERIOD_MSG);
+    bad("filter @timestamp > 5m", 1, 21, PERIOD_MSG);
+    bad("fields @timestamp - 1mo", 1, 21,
+        "a month, quarter or year has no fixed length to add or subtract: use days (30d)");
+#undef PERIOD_MSG
     bad("stats sum(*)", 1, 11, "'*' is only allowed in count(*)");
     bad("fields /x/", 1, 8, "a /regex/ is only allowed after like or =~, or as a function argument");
     bad("filter [1, 2] = x", 1, 8, "a [list] is only allowed after in, or as a function argument");
