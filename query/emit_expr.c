@@ -1,12 +1,14 @@
 /* query/emit_expr.c — the SQL of expressions: fields (columns of the
  * relation, else JSON paths into the event, bound as parameters), literals
  * (always bound parameters; a period added to or subtracted from something
- * is its milliseconds), operators with CloudWatch's coercions, and
+ * is its milliseconds), operators with CloudWatch's coercions (a time
+ * compared with a string literal reads the string as a time), and
  * function calls through the builtins table; and the relation they are
  * written over (its columns, shown names and steps), which every command's
  * emitter shares. Part of the emitter (emit_int.h); errors are sticky. */
 #include "query/emit_int.h"
 #include "query/textfields.h"
+#include "query/timearg.h"
 #include "query/builtins.h"
 #include "common/xalloc.h"
 
@@ -327,6 +329,26 @@ static const char *sql_binop(qop_t op)
     }
 }
 
+/* Is text a string literal compared with time, a time value? Then it is
+ * read as a time (`@timestamp >= "2026-11-01T01:00:00Z"`), as CloudWatch
+ * compares them, not as text that every number sorts before. */
+static int is_time_text(const emitter_t *e, const qnode_t *time, const qnode_t *text)
+{
+    return text->kind == QN_STRING && !text->colref && emit__expr_is_time(e, time);
+}
+
+/* Such a string as epoch ms; one that is no time is an error. */
+static void emit_time_text(emitter_t *e, buf_t *b, const qnode_t *text)
+{
+    int64_t ms;
+    if (timearg_literal(text->str, &ms) != 0) {
+        emit__fail(e, text, "\"%.60s\" is compared with a time but is none: write an ISO-8601 time such as "
+                   "\"2026-11-01T01:00:00Z\"", text->str);
+        return;
+    }
+    emit__int_param(e, b, ms);
+}
+
 static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
 {
     const qnode_t *l = n->args[0], *r = n->args[1];
@@ -395,15 +417,22 @@ static void emit_binary(emitter_t *e, buf_t *b, const qnode_t *n)
         return;
     }
     /* arithmetic reads both operands as numbers; a comparison with a number
-     * reads the other side as one */
+     * (or of a time with text, read as a time) reads the other side as one */
     int arith = n->op >= QOP_ADD && n->op <= QOP_MOD;
     int cmp = n->op >= QOP_EQ && n->op <= QOP_GE;
-    int coerce_l = (arith || (cmp && is_number_expr(r))) && !is_typed_numeric(e, l);
-    int coerce_r = (arith || (cmp && is_number_expr(l))) && !is_typed_numeric(e, r);
+    int time_l = cmp && is_time_text(e, r, l), time_r = cmp && is_time_text(e, l, r);
+    int coerce_l = (arith || (cmp && (is_number_expr(r) || time_r))) && !is_typed_numeric(e, l);
+    int coerce_r = (arith || (cmp && (is_number_expr(l) || time_l))) && !is_typed_numeric(e, r);
     buf_cat(b, "(");
-    emit_operand(e, b, l, coerce_l ? "obs_numval" : NULL);
+    if (time_l)
+        emit_time_text(e, b, l);
+    else
+        emit_operand(e, b, l, coerce_l ? "obs_numval" : NULL);
     buf_cat(b, op);
-    emit_operand(e, b, r, coerce_r ? "obs_numval" : NULL);
+    if (time_r)
+        emit_time_text(e, b, r);
+    else
+        emit_operand(e, b, r, coerce_r ? "obs_numval" : NULL);
     buf_cat(b, ")");
 }
 

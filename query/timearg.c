@@ -1,4 +1,5 @@
-/* query/timearg.c — obsq time arguments (see timearg.h). */
+/* query/timearg.c — obsq time arguments and a query's time literals (see
+ * timearg.h). */
 #include "query/timearg.h"
 #include "common/isotime.h"
 
@@ -41,4 +42,25 @@ int timearg_parse(const char *s, int64_t now_ms, int64_t *ms_out)
         }
     }
     return -1;
+}
+
+int timearg_literal(const char *s, int64_t *ms_out)
+{
+    size_t len = strlen(s), used = 0;
+    int64_t ms;
+    char day[24];
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 10 && s[4] == '-' && s[7] == '-') {  /* a date: its midnight */
+        memcpy(day, s, 10);
+        memcpy(day + 10, "T00:00:00Z", 11);
+        s = day;
+        len = 20;
+    }
+    if (!len || isotime_parse(s, len, &ms, &used) != 0 || used != len)
+        return -1;
+    *ms_out = ms;
+    return 0;
 }

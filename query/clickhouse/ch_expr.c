@@ -5,11 +5,13 @@
  * arithmetic), which reads the other as obs_numval() does (text that is no
  * number is no value, as in arithmetic), its three-valued AND/OR, a JSON
  * field's value typed as json_extract() types it, division by zero as NULL
- * (how each type reads as a number or a boolean: ch_value.c), a period
- * in + and - as its milliseconds. Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
+ * (how each type reads as a number or a boolean: ch_value.c), a time
+ * compared with a string literal as a time, a period in + and - as its
+ * milliseconds. Literals are quoted (clickhouse/ch_quote.c): ClickHouse 18.16
  * binds nothing over HTTP. What this file cannot write exactly is refused. */
 #include "query/clickhouse/ch_int.h"
 #include "query/builtins.h"
+#include "query/timearg.h"
 #include "common/xalloc.h"
 
 #include <math.h>
@@ -119,6 +121,24 @@ static int text_vs_number(qop_t op)
     return op == QOP_NE || op == QOP_GT || op == QOP_GE;
 }
 
+/* a time OP a string literal: the string is a time (the SQLite emitter's
+ * emit_time_text), compared as epoch ms */
+static void compare_time(chem_t *e, const cx_t *l, qop_t op, const qnode_t *lit, buf_t *out)
+{
+    int64_t ms;
+    if (timearg_literal(lit->str, &ms) != 0) {
+        ch__fail(e, lit, "\"%.60s\" is compared with a time but is none: write an ISO-8601 time such as "
+                 "\"2026-11-01T01:00:00Z\"", lit->str);
+        return;
+    }
+    buf_t m = { 0 }, r = { 0 };
+    ch__num(&m, l);
+    ch__num_lit(&r, (double)ms);
+    buf_printf(out, "(%s %s %s)", m.p, cmp_sql(op), r.p);
+    buf_free(&m);
+    buf_free(&r);
+}
+
 /* l OP literal, into out (Nullable UInt8), as SQLite compares them. */
 static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, const qnode_t *lit, buf_t *out)
 {
@@ -143,6 +163,10 @@ static void compare_lit(chem_t *e, const qnode_t *at, const cx_t *l, qop_t op, c
     }
     if (lit->kind != QN_STRING) {
         ch__refuse(e, at, "this comparison");
+        return;
+    }
+    if (l->is_time) {
+        compare_time(e, l, op, lit, out);
         return;
     }
     buf_t r = { 0 };

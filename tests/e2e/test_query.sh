@@ -163,9 +163,15 @@ q q16f "--function $(x X.q16.function)" "$Q1" --function "$(x X.q16.function)"
 q q16r "--start $(x X.q16.start) --end $(x X.q16.end)" "$Q1" --start "$(x X.q16.start)" --end "$(x X.q16.end)"
 q q16s "--since $(x X.q16.since)" "$Q1" --since "$(x X.q16.since)"
 
-# times in arithmetic (what Japanese runbooks and dashboards write)
+# times in arithmetic and comparisons (what Japanese runbooks and dashboards write)
 q q27 "a period in arithmetic: REPORTs by hour in UTC+9" \
     'filter @type = "REPORT" | stats count(*) as n by datefloor(@timestamp + 9h, 1h) as hour_jst | sort hour_jst asc'
+q q28 "@timestamp against ISO-8601 strings: the first hour" \
+    "filter @type = \"REPORT\" and @timestamp >= \"$(x X.q16.start)\" and @timestamp < \"$(x X.q16.end)\" | stats count(*) as n"
+q q28b "@timestamp minus a period against a date alone" \
+    "filter @type = \"REPORT\" and @timestamp - 2h >= \"$(x X.q28b.date)\" | stats count(*) as n"
+check_eq "q28b: the date bound leaves some REPORTs out" \
+    "$(x "X.q28b.n[0].n > 0 && X.q28b.n[0].n < X.q1[0].n")" true
 q q29 "a time plus a number stays a time" \
     'filter @type = "REPORT" | stats count(*) as n by datefloor(@timestamp - 21600000, 1h) + 21600000 as t | sort t asc'
 # time rules of lines that print none, @log
@@ -415,6 +421,9 @@ bad 1 'filter @type = ' 'expected'
 bad 2 'stats count(* by x' 'expected.*\)'
 bad 3 'sort' 'expected'
 bad 4 'fields @timestamp | stats coutn(*)' '\bcount\b'
+# a time compared with text that is no time, a period multiplied
+bad 6 'filter @timestamp > "yesterday"' 'compared with a time but is none'
+bad 7 'fields @timestamp * 9h' 'added to or subtracted from a time'
 # an unknown field is an error with --strict; by default it is empty, as in
 # CloudWatch, and a note with the same suggestion and caret says so
 bad 5 'filter @durration > 1' '@duration\b' --strict

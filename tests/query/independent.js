@@ -401,6 +401,16 @@ function expect(dir) {
     // 27 a period in arithmetic: REPORTs by hour in UTC+9 (Japan), the
     // hours that have any, ascending
     X.q27 = grouped(reports, e => fmtTime(floorTo(e.ts + 9 * H, H)), 'hour_jst');
+    // 28 @timestamp against ISO-8601 strings: the first hour of q16; and a
+    // date alone (midnight UTC) against @timestamp minus a period
+    {
+        const t0 = floorTo(min(events.map(e => e.ts)), H), day = floorTo(t0, 24 * H);
+        X.q28 = X.q16.range_n;
+        X.q28b = {
+            date: new Date(day).toISOString().slice(0, 10),
+            n: [{ n: reports.filter(e => e.ts - 2 * H >= day).length }],
+        };
+    }
     // 29 a time plus a number is a time: hours counted from 06:00, printed as times
     X.q29 = grouped(reports, e => fmtTime(floorTo(e.ts - 6 * H, H) + 6 * H), 't');
     return X;
@@ -494,8 +504,11 @@ function compare(X, qid, got) {
     case 'q11': case 'q19': case 'q20': case 'q21':
         compareRows(got, X[qid], p, { exact });
         break;
-    case 'q27': case 'q29':
+    case 'q27': case 'q28': case 'q29':
         compareRows(got, X[qid], p, { exact: exact.concat(['hour_jst', 't']) });
+        break;
+    case 'q28b':
+        compareRows(got, X.q28b.n, p, { exact });
         break;
     case 'q16f':
         compareRows(got, X.q16.function_n, p, { exact });

@@ -1,5 +1,6 @@
 /* tests/unit/query/test_timearg.c — query/timearg: ISO-8601, epoch ms and
- * "ago" durations; everything else rejected. */
+ * "ago" durations; everything else rejected. And the time literals of a
+ * query: ISO-8601 or a date alone, nothing else. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 #include "query/timearg.h"
@@ -66,11 +67,34 @@ static void test_rejected(void)
     CHECK_EQ_INT(ms, 15);
 }
 
+/* What `@timestamp >= "..."` reads as a time. */
+static void test_literals(void)
+{
+    int64_t ms = 42;
+    CHECK_EQ_INT(timearg_literal("2026-11-01T01:00:00Z", &ms), 0);
+    CHECK_EQ_INT(ms, NOW + 3600000);
+    CHECK_EQ_INT(timearg_literal(" 2026-11-01 01:00:00.5 ", &ms), 0);  /* no zone: UTC */
+    CHECK_EQ_INT(ms, NOW + 3600500);
+    CHECK_EQ_INT(timearg_literal("2026-11-01T03:00:00+02:00", &ms), 0);
+    CHECK_EQ_INT(ms, NOW + 3600000);
+    CHECK_EQ_INT(timearg_literal("2026-11-01", &ms), 0);  /* a date: its midnight */
+    CHECK_EQ_INT(ms, NOW);
+    CHECK_EQ_INT(timearg_literal("1969-12-31T23:59:59Z", &ms), 0);  /* not clamped */
+    CHECK_EQ_INT(ms, -1000);
+    ms = 42;
+    const char *bad[] = { "", "  ", "yesterday", "1793491200000", "5m", "2026-11-01x", "2026-13-01",
+                          "2026-11-01T00:00:00Zjunk", "2026/11/01" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_EQ_INT(timearg_literal(bad[i], &ms), -1);
+    CHECK_EQ_INT(ms, 42);
+}
+
 TEST_LIST = {
     TEST(test_iso),
     TEST(test_epoch_ms),
     TEST(test_durations_ago),
     TEST(test_rejected),
     TEST(test_before_1970_is_the_epoch),
+    TEST(test_literals),
     TEST_END,
 };
