@@ -47,6 +47,13 @@ void sketch_done(sketch_t *s)
     s->zero = 0;
 }
 
+/* Counts saturate rather than wrap: a weighted value (an EMF Counts entry)
+ * may be as large as 2^53, and a minute may hold many of them. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 static void store_add(sketch_store_t *st, int32_t i, uint64_t count)
 {
     int lo = 0, hi = st->n;
@@ -58,7 +65,7 @@ static void store_add(sketch_store_t *st, int32_t i, uint64_t count)
             hi = mid;
     }
     if (lo < st->n && st->idx[lo] == i) {
-        st->cnt[lo] += count;
+        st->cnt[lo] = sat_add(st->cnt[lo], count);
         return;
     }
     if (st->n == st->cap) {
@@ -94,7 +101,7 @@ static void store_merge(sketch_store_t *dst, const sketch_store_t *src)
             dst->cnt[k--] = dst->cnt[i--];
         } else if (i >= 0 && dst->idx[i] == src->idx[j]) {
             dst->idx[k] = dst->idx[i];
-            dst->cnt[k--] = dst->cnt[i--] + src->cnt[j--];
+            dst->cnt[k--] = sat_add(dst->cnt[i--], src->cnt[j--]);
         } else {
             dst->idx[k] = src->idx[j];
             dst->cnt[k--] = src->cnt[j--];
@@ -114,7 +121,7 @@ static void store_merge(sketch_store_t *dst, const sketch_store_t *src)
 
 void sketch_merge(sketch_t *dst, const sketch_t *src)
 {
-    dst->zero += src->zero;
+    dst->zero = sat_add(dst->zero, src->zero);
     store_merge(&dst->neg, &src->neg);
     store_merge(&dst->pos, &src->pos);
 }
@@ -124,7 +131,7 @@ void sketch_add(sketch_t *s, double v, uint64_t count)
     if (!isfinite(v) || count == 0)
         return;
     if (fabs(v) < SKETCH_MIN_VALUE)
-        s->zero += count;
+        s->zero = sat_add(s->zero, count);
     else if (v > 0)
         store_add(&s->pos, bucket_of(v), count);
     else
@@ -135,13 +142,13 @@ static uint64_t store_count(const sketch_store_t *st)
 {
     uint64_t c = 0;
     for (int i = 0; i < st->n; i++)
-        c += st->cnt[i];
+        c = sat_add(c, st->cnt[i]);
     return c;
 }
 
 uint64_t sketch_count(const sketch_t *s)
 {
-    return store_count(&s->neg) + s->zero + store_count(&s->pos);
+    return sat_add(sat_add(store_count(&s->neg), s->zero), store_count(&s->pos));
 }
 
 double sketch_quantile(const sketch_t *s, double q)
@@ -155,15 +162,15 @@ double sketch_quantile(const sketch_t *s, double q)
     uint64_t seen = 0;
     /* Most negative first: the negative store in descending |v|. */
     for (int i = s->neg.n - 1; i >= 0; i--) {
-        seen += s->neg.cnt[i];
+        seen = sat_add(seen, s->neg.cnt[i]);
         if (seen >= rank)
             return -value_of(s->neg.idx[i]);
     }
-    seen += s->zero;
+    seen = sat_add(seen, s->zero);
     if (seen >= rank)
         return 0.0;
     for (int i = 0; i < s->pos.n; i++) {
-        seen += s->pos.cnt[i];
+        seen = sat_add(seen, s->pos.cnt[i]);
         if (seen >= rank)
             return value_of(s->pos.idx[i]);
     }
