@@ -51,7 +51,8 @@
 #define SQL_FWD_INV_NEAR \
 INV_COLS "WHERE i.stream_id = ?1 AND (i.end_ts IS NULL OR i.end_ts BETWEEN ?2 - 900000 AND ?2 + 900000)"
 #define SQL_FWD_POINTS \
-"SELECT p.id, p.ts, p.event_id, s.function, m.namespace, m.name, m.unit, m.dimensions, m.resolution, p.value\n" \
+"SELECT p.id, p.ts, p.event_id, s.function, m.namespace, m.name, m.unit, m.dimensions, m.resolution, p.value,\n" \
+"  p.count, p.sum, p.min, p.max\n" \
 "FROM metric_points p JOIN metric_series m ON m.id = p.series_id\n" \
 "  JOIN events e ON e.id = p.event_id JOIN streams s ON s.id = e.stream_id\n" \
 "WHERE p.id > ?1 AND p.event_id <= ?2 ORDER BY p.id"
@@ -383,7 +384,11 @@ int store_fwd_points(store_fwd_t *f, int64_t after, int64_t max_event_id, store_
         p.unit = text(st, 6);
         p.dimensions = text(st, 7);
         p.resolution = sqlite3_column_int(st, 8);
-        p.value = sqlite3_column_double(st, 9);
+        p.value = real(st, 9);
+        p.count = sqlite3_column_int64(st, 10);
+        p.sum = real(st, 11);
+        p.min = real(st, 12);
+        p.max = real(st, 13);
         if ((rc = fn(ctx, &p)))
             break;
     }

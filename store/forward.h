@@ -102,7 +102,9 @@ typedef struct store_fwd_point {
     int64_t id, ts, event_id;
     const char *function, *ns, *name, *unit, *dimensions;
     int resolution;
-    double value;
+    double value;             /* NaN: a statistic set (no value) */
+    int64_t count;            /* observations the row stands for */
+    double sum, min, max;     /* NaN: derived (value * count, value, value) */
 } store_fwd_point_t;
 
 typedef int (*store_fwd_point_fn)(void *ctx, const store_fwd_point_t *p);

@@ -173,30 +173,48 @@ static void note_function(store_t *st, int64_t series, const char *function)
     st->sfn_used++;
 }
 
+static int64_t sat_add64(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 int store_metric_point_add(store_t *st, const char *function, int64_t event_id,
                            const store_metric_point_t *p, obs_err_t *err)
 {
     int64_t id;
     int rc;
+    int64_t count = p->count > 0 ? p->count : p->stats ? 0 : 1;
+    unsigned given = p->stats ? STORE_POINT_SUM | STORE_POINT_MIN | STORE_POINT_MAX : p->given;
+    double sum = given & STORE_POINT_SUM ? p->sum : p->value * (double)count;
+    double min = given & STORE_POINT_MIN ? p->min : p->value;
+    double max = given & STORE_POINT_MAX ? p->max : p->value;
     if ((rc = store__begin(st, err)) || (rc = series_id(st, p, &id, err)))
         return rc;
     if ((rc = store__wq_start(st->wq, STMT_POINT_INSERT, "storing a metric point", err)))
         return rc;
     store__wq_int(st->wq, id);
     store__wq_int(st->wq, p->ts_ms);
-    store__wq_real(st->wq, p->value);
+    if (p->stats)
+        store__wq_null(st->wq);
+    else
+        store__wq_real(st->wq, p->value);
     store__wq_int(st->wq, event_id);
+    store__wq_int(st->wq, count);
+    store__wq_real(st->wq, given & STORE_POINT_SUM ? sum : NAN);   /* NaN: NULL */
+    store__wq_real(st->wq, given & STORE_POINT_MIN ? min : NAN);
+    store__wq_real(st->wq, given & STORE_POINT_MAX ? max : NAN);
     store__wq_end(st->wq);
 
     int64_t minute = p->ts_ms - (((p->ts_ms % 60000) + 60000) % 60000);
     store_metric_slot_t *m = mslot(st, id, minute);
-    m->count++;
-    m->sum += p->value;
-    if (p->value < m->min)
-        m->min = p->value;
-    if (p->value > m->max)
-        m->max = p->value;
-    sketch_add(&m->sketch, p->value, 1);
+    m->count = sat_add64(m->count, count);
+    m->sum += sum;
+    if (min < m->min)
+        m->min = min;
+    if (max > m->max)
+        m->max = max;
+    if (!p->stats)   /* a statistic set has no distribution: nothing to rank */
+        sketch_add(&m->sketch, p->value, (uint64_t)count);
     note_function(st, id, function);
     return 0;
 }

@@ -389,10 +389,46 @@
 #define SQL_V13 \
 "CREATE TABLE deferred_index(name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID;\n"
 
+/* ---- v14: weighted points and statistic sets ------------------------------ */
+/* A metric point stands for `count` observations: the Values/Counts form
+ * gives a value with its count (a Counts entry may be far beyond the 100
+ * values a metric holds), and a statistic set ({"Count","Sum","Min","Max"},
+ * what ADOT's awsemfexporter writes for histograms and summaries) has no
+ * value at all (value NULL). sum, min and max are the row's own share of
+ * the document's statistics when the document gave them (a statistic set;
+ * a Values object's Sum, Min, Max); NULL means value * count, value, value.
+ * So every reader aggregates the same way: count = sum(count), sum =
+ * sum(coalesce(sum, value * count)), min = min(coalesce(min, value)),
+ * max = max(coalesce(max, value)). value cannot become nullable in place:
+ * the table is rebuilt (ids kept, so the forwarder's watermark stays
+ * valid) with its indexes and the forwarder's trigger; existing rows are
+ * one observation each. */
+#define SQL_V14 \
+"CREATE TABLE metric_points_v14(\n" \
+"  id INTEGER PRIMARY KEY,\n" \
+"  series_id INTEGER NOT NULL,\n" \
+"  ts INTEGER NOT NULL,\n" \
+"  value REAL,\n" \
+"  event_id INTEGER NOT NULL,\n" \
+"  count INTEGER NOT NULL DEFAULT 1,\n" \
+"  sum REAL,\n" \
+"  min REAL,\n" \
+"  max REAL);\n" \
+"INSERT INTO metric_points_v14(id, series_id, ts, value, event_id)\n" \
+"  SELECT id, series_id, ts, value, event_id FROM metric_points ORDER BY id;\n" \
+"DROP TABLE metric_points;\n" \
+"ALTER TABLE metric_points_v14 RENAME TO metric_points;\n" \
+"CREATE INDEX metric_points_series_ts ON metric_points(series_id, ts);\n" \
+"CREATE INDEX metric_points_ts ON metric_points(ts);\n" \
+"CREATE TRIGGER forward_points_top AFTER DELETE ON metric_points\n" \
+"  WHEN OLD.id > coalesce((SELECT max(id) FROM metric_points), 0)\n" \
+"BEGIN UPDATE forward_state SET point_id = coalesce((SELECT max(id) FROM metric_points), 0)\n" \
+"  WHERE point_id > coalesce((SELECT max(id) FROM metric_points), 0); END;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, \
-                           SQL_V11, SQL_V12, SQL_V13 }
-#define STORE_SCHEMA_VERSION 13
+                           SQL_V11, SQL_V12, SQL_V13, SQL_V14 }
+#define STORE_SCHEMA_VERSION 14
 
 /* ---- deferred indexes (v13) -------------------------------------------- */
 
@@ -544,8 +580,10 @@
 #define SQL_SERIES_INSERT \
 "INSERT INTO metric_series(namespace, name, unit, resolution, dimensions)\n" \
 "VALUES(?1, ?2, ?3, ?4, ?5)"
+/* value NULL: a statistic set; sum, min, max NULL: derived from value (v14) */
 #define SQL_POINT_INSERT \
-"INSERT INTO metric_points(series_id, ts, value, event_id) VALUES(?1, ?2, ?3, ?4)"
+"INSERT INTO metric_points(series_id, ts, value, event_id, count, sum, min, max)\n" \
+"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 /* obs_sketch_merge() is registered on the writer connection (metric_rollup.c). */
 #define SQL_METRIC_ROLLUP_UPSERT \
 "INSERT INTO metric_rollup_minute(series_id, minute, count, sum, min, max, sketch)\n" \

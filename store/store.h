@@ -127,14 +127,25 @@ typedef struct store_rollup_delta {
     int64_t max_memory_used, memory_size;        /* bytes, -1 */
 } store_rollup_delta_t;
 
+/* What a metric point gives of sum, min and max itself (else derived from
+ * its value: value * count, value, value). */
+enum { STORE_POINT_SUM = 1, STORE_POINT_MIN = 2, STORE_POINT_MAX = 4 };
+
 /* One EMF metric point with its series identity (namespace, name, unit,
- * resolution, dimensions). */
+ * resolution, dimensions): `count` observations of `value` (a plain value
+ * when count is 1), or a statistic set (stats 1: no value, so nothing for
+ * the quantile sketch). sum, min and max are used where `given` says so; a
+ * statistic set gives all three. */
 typedef struct store_metric_point {
     const char *ns, *name, *unit;
     int resolution;
     const char *dimensions;   /* canonical JSON object, keys sorted: {"k":"v"} */
     int64_t ts_ms;
     double value;
+    int64_t count;            /* observations; 0 is taken as 1 for a value */
+    int stats;                /* 1: a statistic set (value unused) */
+    unsigned given;           /* STORE_POINT_* bits */
+    double sum, min, max;
 } store_metric_point_t;
 
 /* A file's checkpoint: what the file is and how far it was read. A file is

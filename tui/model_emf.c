@@ -1,5 +1,6 @@
 /* tui/model_emf.c — the EMF view's model: every series with a point in the
- * window (of one function or all) with its latest value, average, maximum
+ * window (of one function or all) with its latest value (a statistic set's
+ * average, as it has no value), average, maximum
  * and per-minute maxima (from metric_rollup_minute), and the EMF documents
  * stored with errors, grouped by reason. */
 #include "tui/model.h"
@@ -20,8 +21,10 @@
 "WHERE r.minute >= ?1 AND r.minute < ?2 AND (?3 IS NULL OR s.id IN\n" \
 "  (SELECT series_id FROM metric_series_function WHERE function = ?3))\n" \
 "GROUP BY s.id ORDER BY s.namespace, s.name, s.dimensions LIMIT " OBS_STR(EMF_MAX_SERIES)
+/* a statistic set has no value (v14): its average stands for it */
 #define SQL_EMF_LATEST \
-"SELECT value FROM metric_points WHERE series_id = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT 1"
+"SELECT coalesce(value, sum / nullif(count, 0)) FROM metric_points\n" \
+"  WHERE series_id = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT 1"
 #define SQL_EMF_MINUTES \
 "SELECT minute, max FROM metric_rollup_minute WHERE series_id = ?1 AND minute >= ?2 AND minute < ?3"
 

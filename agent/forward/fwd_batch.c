@@ -203,8 +203,12 @@ static int on_point(void *ctx, const store_fwd_point_t *p)
     ch_rb_str(o, p->unit, strlen(p->unit));
     ch_rb_u8(o, (unsigned)p->resolution);
     ch_rb_str(o, p->dimensions, strlen(p->dimensions));
-    ch_rb_f64(o, p->value);
+    ch_rb_f64(o, p->value);   /* NaN for a statistic set: the column predates v14 and is not Nullable */
     ch_rb_u64(o, (uint64_t)p->event_id);
+    ch_rb_u64(o, (uint64_t)p->count);
+    ch_rb_nf64(o, p->sum);
+    ch_rb_nf64(o, p->min);
+    ch_rb_nf64(o, p->max);
     b->last_point = p->id;
     b->npoints++;
     return 0;

@@ -60,6 +60,11 @@ static const fwd_col_t points_cols[] = {
     { "agent", "String" }, { "id", "UInt64" }, { "day", "Date" }, { "ts", "Int64" },
     { "function", "String" }, { "namespace", "String" }, { "name", "String" }, { "unit", "String" },
     { "resolution", "UInt8" }, { "dimensions", "String" }, { "value", "Float64" }, { "event_id", "UInt64" },
+    /* v14 of the store: observations per row (rows sent before were one
+     * each), and the row's own sum, min, max (NULL: value * count, value,
+     * value); value is NaN for a statistic set */
+    { "count", "UInt64 DEFAULT 1" }, { "sum", "Nullable(Float64)" }, { "min", "Nullable(Float64)" },
+    { "max", "Nullable(Float64)" },
     { NULL, NULL },
 };
 

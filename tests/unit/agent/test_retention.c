@@ -83,7 +83,8 @@ static void add_event_at(store_t *st, int64_t sid, int64_t ts, int64_t arrival, 
     d.max_memory_used = d.memory_size = -1;
     store_rollup_add(st, "fn", ts, &d);
 
-    store_metric_point_t p = { "ns", "latency", "Milliseconds", 60, "{}", ts, 1.5 };
+    store_metric_point_t p = { .ns = "ns", .name = "latency", .unit = "Milliseconds", .resolution = 60,
+                              .dimensions = "{}", .ts_ms = ts, .value = 1.5 };
     CHECK_EQ_INT(store_metric_point_add(st, "fn", id, &p, &err), 0);
 }
 

@@ -7,7 +7,8 @@
  * a v9 store v10's flags on its events of absurd times, a v10 store v11's
  * forwarding watermark, a v11 store v12's evicted counts (0 for the rollups
  * it had), a v12 store v13's empty deferred_index (its time indexes
- * intact); a read-only open of an old store refuses
+ * intact), a v13 store v14's metric_points (rebuilt: weighted points and
+ * statistic sets, its rows and ids kept); a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -49,6 +50,18 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
+/* Turn v14's metric_points back into v13's: value NOT NULL, no count, sum,
+ * min, max (with its indexes and the forwarder's trigger). */
+#define UNDO_V14 \
+    "DROP TABLE metric_points;" \
+    "CREATE TABLE metric_points(id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL, ts INTEGER NOT NULL," \
+    "  value REAL NOT NULL, event_id INTEGER NOT NULL);" \
+    "CREATE INDEX metric_points_series_ts ON metric_points(series_id, ts);" \
+    "CREATE INDEX metric_points_ts ON metric_points(ts);" \
+    "CREATE TRIGGER forward_points_top AFTER DELETE ON metric_points" \
+    "  WHEN OLD.id > coalesce((SELECT max(id) FROM metric_points), 0)" \
+    "BEGIN UPDATE forward_state SET point_id = coalesce((SELECT max(id) FROM metric_points), 0)" \
+    "  WHERE point_id > coalesce((SELECT max(id) FROM metric_points), 0); END;"
 /* Take v13's deferred_index away (a v12 store). */
 #define UNDO_V13 "DROP TABLE deferred_index;"
 /* Take v12's evicted counts away (a v11 store). */
@@ -140,7 +153,7 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(store_open(path, NULL, &st, &err), 0);
     sqlite3 *db = store_db(st);
     CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 13);   /* a new version needs its own test here */
+    CHECK_EQ_INT(STORE_SCHEMA_VERSION, 14);   /* a new version needs its own test here */
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events WHERE message = 'hello' AND emf IS NULL"), 1);
     CHECK_EQ_INT(q(db, "SELECT events + emf_documents + emf_validation_errors + evicted FROM rollup_minute"), 3);
     /* v5: the minute's duration and init sketches are built from its REPORTs */
@@ -157,7 +170,8 @@ static void test_v1_migrates_with_rows_intact(void)
     CHECK_EQ_INT(q(db, "SELECT rowid FROM events_fts WHERE events_fts MATCH 'requestid'"), 2);
     CHECK_EQ_INT(q(db, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'hello'"), 1);
     /* the migrated store takes new rows of the new schema */
-    store_metric_point_t p = { "ns", "Latency", "Milliseconds", 60, "{}", 60000, 12.5 };
+    store_metric_point_t p = { .ns = "ns", .name = "Latency", .unit = "Milliseconds", .resolution = 60,
+                              .dimensions = "{}", .ts_ms = 60000, .value = 12.5 };
     CHECK_EQ_INT(store_metric_point_add(st, "fn", 1, &p, &err), 0);
     CHECK_EQ_INT(store_commit(st, &err), 0);
     CHECK_EQ_INT(q(db, "SELECT count FROM metric_rollup_minute"), 1);
@@ -426,7 +440,46 @@ static void test_v12_migrates_to_v13_nothing_deferred(void)
     cleanup();
 }
 
+/* v13 -> v14: metric_points is rebuilt with its rows (ids kept, one
+ * observation each, sum/min/max derived), its indexes and the forwarder's
+ * trigger; it then takes a statistic set (no value). A time index an
+ * import had deferred is built by the migration, and the deferred build
+ * after it finds it there. */
+static void test_v13_migrates_to_v14_points_kept(void)
+{
+    store_t *st = downgraded("v13", UNDO_V14
+                             "INSERT INTO metric_points(id, series_id, ts, value, event_id) VALUES"
+                             "  (5, 1, 60000, 2.5, 1), (9, 1, 61000, 3.5, 2);"
+                             "INSERT INTO forward_state(target, agent, point_id) VALUES('t', 'a', 9);"
+                             "INSERT INTO deferred_index(name, sql) SELECT name, sql FROM sqlite_schema"
+                             "  WHERE name = 'metric_points_ts';"
+                             "DROP INDEX metric_points_ts;"
+                             "PRAGMA user_version=13;");
+    obs_err_t err = { 0 };
+    if (!st)
+        return;
+    sqlite3 *db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 14);
+    CHECK_EQ_INT(q(db, "SELECT group_concat(id || ':' || value || ':' || count || ':' ||"
+                       "  coalesce(sum, min, max, 'derived'), ' ') = '5:2.5:1:derived 9:3.5:1:derived'"
+                       "  FROM metric_points"), 1);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('metric_points_ts',"
+                       "  'metric_points_series_ts', 'forward_points_top')"), 3);
+    int64_t built = -1;
+    CHECK_EQ_INT(store_build_deferred(st, &built, &err), 0);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM deferred_index"), 0);
+    /* a statistic set has no value */
+    CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO metric_points(series_id, ts, value, event_id, count, sum, min, max)"
+                                  "  VALUES(1, 62000, NULL, 3, 17, 17.13, 10, 30)", NULL, NULL, NULL), SQLITE_OK);
+    /* the trigger still brings the watermark down */
+    CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM metric_points WHERE id >= 9", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_EQ_INT(q(db, "SELECT point_id FROM forward_state WHERE target = 't'"), 5);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
+    TEST(test_v13_migrates_to_v14_points_kept),
     TEST(test_v12_migrates_to_v13_nothing_deferred),
     TEST(test_v11_migrates_to_v12_nothing_evicted),
     TEST(test_v9_flags_absurd_times),
