@@ -76,7 +76,11 @@ int pipeline__emf_store(store_t *st, const char *function, int64_t event_id, con
         }
         store_metric_point_t mp = {
             .ns = p->ns, .name = p->name, .unit = p->unit, .resolution = p->resolution,
-            .dimensions = dims.p, .ts_ms = p->ts_ms, .value = p->value,
+            .dimensions = dims.p, .ts_ms = p->ts_ms, .value = p->value, .count = (int64_t)p->count,
+            .stats = p->stats, .sum = p->sum, .min = p->min, .max = p->max,
+            .given = (p->given & EMF_GIVEN_SUM ? STORE_POINT_SUM : 0u) |
+                     (p->given & EMF_GIVEN_MIN ? STORE_POINT_MIN : 0u) |
+                     (p->given & EMF_GIVEN_MAX ? STORE_POINT_MAX : 0u),
         };
         rc = store_metric_point_add(st, function, event_id, &mp, err);
     }

@@ -28,6 +28,21 @@ typedef struct emf_dim {
     const char *value;
 } emf_dim_t;
 
+/* Which of sum, min, max a point gives itself (the document said so),
+ * rather than derived from its value. */
+enum { EMF_GIVEN_SUM = 1, EMF_GIVEN_MIN = 2, EMF_GIVEN_MAX = 4 };
+
+/* The most a Counts entry or a statistic set's Count may be: 2^53, the
+ * largest whole number a JSON number (a double) holds exactly. */
+#define EMF_MAX_COUNT 9007199254740992.0
+
+/* One point is `count` observations of `value`, or a statistic set (stats
+ * 1: Count, Sum, Min, Max and no value, so no distribution). Every point
+ * also carries what it adds to CloudWatch's statistics, so that points add
+ * up: sum (value * count unless given), min and max (value unless given).
+ * A Values object with Sum, Min or Max gives them on its points: Min and
+ * Max on each, Sum on the first (the others 0), as CloudWatch takes them
+ * from the document instead of the values. */
 typedef struct emf_point {
     const char *ns;        /* the directive's Namespace (never NULL: a directive
                               without a valid one is dropped) */
@@ -35,7 +50,11 @@ typedef struct emf_point {
     const char *unit;      /* one of the 27 units; "None" when absent */
     int resolution;        /* 1 or 60 */
     int64_t ts_ms;         /* _aws.Timestamp, or the event time when absent */
-    double value;
+    double value;          /* 0 for a statistic set */
+    uint64_t count;        /* >= 1, <= EMF_MAX_COUNT */
+    int stats;             /* 1: a statistic set */
+    unsigned given;        /* EMF_GIVEN_* (all three for a statistic set) */
+    double sum, min, max;  /* always set, given or derived */
     const emf_dim_t *dims; /* this point's dimension set, sorted by key */
     int ndims;
 } emf_point_t;

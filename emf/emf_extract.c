@@ -15,9 +15,14 @@
  *               dropped, other directives still count.
  *   metric    — not an object; Name; Unit; StorageResolution; target missing,
  *               not numeric, more than 100 values, not finite or beyond
- *               ±2^360. Only that metric of that directive is dropped.
+ *               ±2^360, a bad Counts entry or statistic set. Only that
+ *               metric of that directive is dropped.
  * Any rule other than the parse errors gives EMF_INVALID with the valid rest
  * still expanded; every dropped part adds one reason.
+ *
+ * A point is a value with its count (a Counts entry: never expanded into
+ * copies, so a count may be large) or a statistic set, and carries its
+ * share of sum, min and max (emf.h).
  *
  * Cost: no allocation per point (one array grown geometrically, dimension
  * sets stored once and shared by their points); root targets found through
@@ -409,15 +414,74 @@ static void push_point(ctx_t *c, const emf_point_t *p)
     out->points[out->npoints++] = *p;
 }
 
-/* The §1.13 object form {"Values":[...],"Counts":[...]}: each value repeated
- * Counts times (once when Counts is absent); other members are ignored. */
-static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, double *vals, int *nvals)
+/* What a metric's target holds: up to EMF_MAX_VALUES values, each with
+ * its count, or one statistic set; and the statistics the document gave. */
+typedef struct target {
+    double vals[EMF_MAX_VALUES];
+    double counts[EMF_MAX_VALUES];   /* whole, 1 .. EMF_MAX_COUNT */
+    int n;
+    int stats;                       /* a statistic set: count, sum, min, max below */
+    unsigned given;                  /* EMF_GIVEN_* */
+    double count, sum, min, max;
+} target_t;
+
+/* A member of a value object that must be a usable number when present:
+ * 1 fine (or absent: *found 0), 0 when a reason was written. `who` is
+ * "obs drops" or "CloudWatch would drop", `what` names the member. */
+static int stat_member(ctx_t *c, const cJSON *t, const char *key, mlabel_t *ml, const char *who,
+                       const char *what, double *out, int *found)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, key);
+    *found = v != NULL;
+    if (!v)
+        return 1;
+    if (!cJSON_IsNumber(v)) {
+        emf__reason_add(&c->reasons, "%s %s: its %s%s is %s, not a number", who, lbl(ml), what, key,
+                        emf__type_name(v));
+        return 0;
+    }
+    if (!value_ok(v->valuedouble)) {
+        emf__reason_add(&c->reasons, "%s %s: its %s%s %g is not finite or beyond ±2^360", who, lbl(ml),
+                        what, key, v->valuedouble);
+        return 0;
+    }
+    *out = v->valuedouble;
+    return 1;
+}
+
+/* A count: a whole number >= 0 and at most EMF_MAX_COUNT. `what` names it
+ * in reasons ("Counts entry 2", "statistic set's Count"). */
+static int count_ok(ctx_t *c, double count, mlabel_t *ml, const char *what)
+{
+    if (!(count >= 0) || count != floor(count)) {
+        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its %s is not a whole number >= 0", lbl(ml),
+                        what);
+        return 0;
+    }
+    if (count > EMF_MAX_COUNT) {
+        emf__reason_add(&c->reasons, "obs drops %s: its %s is %.17g, more than 2^53, the most obs counts "
+                        "exactly", lbl(ml), what, count);
+        return 0;
+    }
+    return 1;
+}
+
+/* The object forms of a target: {"Values":[...],"Counts":[...]} (§1.13),
+ * each value observed Counts times (once when Counts is absent; an entry
+ * of 0 gives nothing), with the Sum, Min and Max CloudWatch takes from the
+ * document when it has them (Count is ignored: CloudWatch counts Counts). */
+static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
 {
     const cJSON *vs = cJSON_GetObjectItemCaseSensitive(t, "Values");
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(t, "Counts");
-    if (!cJSON_IsArray(vs)) {
+    if (!vs) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is an object without a "
                         "Values array, not a number or an array of numbers", lbl(ml));
+        return 0;
+    }
+    if (!cJSON_IsArray(vs)) {
+        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its Values is %s, not an array", lbl(ml),
+                        emf__type_name(vs));
         return 0;
     }
     int nv = cJSON_GetArraySize(vs);
@@ -446,29 +510,37 @@ static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, double *vals, i
         }
         double count = 1;
         if (k) {
+            char what[32];
+            snprintf(what, sizeof what, "Counts entry %d", i);
             count = cJSON_IsNumber(k) ? k->valuedouble : -1;
-            if (!(count >= 0) || count != floor(count)) {
-                emf__reason_add(&c->reasons, "CloudWatch would drop %s: Counts entry %d is not a "
-                                "whole number >= 0", lbl(ml), i);
+            if (!count_ok(c, count, ml, what))
                 return 0;
-            }
         }
-        if (count > EMF_MAX_VALUES - n) {
-            emf__reason_add(&c->reasons, "obs drops %s: its Values/Counts expand to more than %d "
-                            "values, the most obs expands per metric", lbl(ml), EMF_MAX_VALUES);
-            return 0;
-        }
-        for (int r = 0; r < (int)count; r++)
-            vals[n++] = v->valuedouble;
+        if (count == 0)
+            continue;
+        out->vals[n] = v->valuedouble;
+        out->counts[n++] = count;
     }
-    *nvals = n;
+    static const char *const keys[3] = { "Sum", "Min", "Max" };
+    double *dst[3] = { &out->sum, &out->min, &out->max };
+    for (int j = 0; j < 3; j++) {
+        int found;
+        if (!stat_member(c, t, keys[j], ml, "obs drops", "", dst[j], &found))
+            return 0;
+        if (found)
+            out->given |= 1u << j;   /* EMF_GIVEN_SUM, _MIN, _MAX in that order */
+    }
+    out->n = n;
     return 1;
 }
 
-/* The metric's root target as up to EMF_MAX_VALUES values. */
-static int target_values(ctx_t *c, const char *name, mlabel_t *ml, double *vals, int *nvals)
+/* The metric's root target: values with their counts. */
+static int target_values(ctx_t *c, const char *name, mlabel_t *ml, target_t *out)
 {
     const cJSON *t = emf__index_get(&c->index, name);
+    out->n = 0;
+    out->stats = 0;
+    out->given = 0;
     if (!t) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is missing at the root",
                         lbl(ml));
@@ -480,12 +552,13 @@ static int target_values(ctx_t *c, const char *name, mlabel_t *ml, double *vals,
                             "beyond ±2^360", lbl(ml), t->valuedouble);
             return 0;
         }
-        vals[0] = t->valuedouble;
-        *nvals = 1;
+        out->vals[0] = t->valuedouble;
+        out->counts[0] = 1;
+        out->n = 1;
         return 1;
     }
     if (cJSON_IsObject(t))
-        return values_object(c, t, ml, vals, nvals);
+        return values_object(c, t, ml, out);
     if (!cJSON_IsArray(t)) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is %s, not a number or "
                         "an array of numbers", lbl(ml), emf__type_name(t));
@@ -510,9 +583,10 @@ static int target_values(ctx_t *c, const char *name, mlabel_t *ml, double *vals,
                             "(%g) is not finite or beyond ±2^360", lbl(ml), i + 1, v->valuedouble);
             return 0;
         }
-        vals[i++] = v->valuedouble;
+        out->vals[i] = v->valuedouble;
+        out->counts[i++] = 1;
     }
-    *nvals = i;
+    out->n = i;
     return 1;
 }
 
@@ -566,16 +640,17 @@ static void metric(ctx_t *c, const cJSON *m, int mi, int di, const char *ns)
     } else if (r) {
         res = (int)r->valuedouble;
     }
-    double vals[EMF_MAX_VALUES];
-    int nvals = 0;
+    target_t tg;
+    tg.n = 0;
+    tg.stats = 0;
     /* the target is looked at whenever the name is usable, so every fault
      * of the metric is reported */
-    if (cJSON_IsString(name) && name->valuestring[0]
-        && !target_values(c, name->valuestring, &ml, vals, &nvals))
+    if (cJSON_IsString(name) && name->valuestring[0] && !target_values(c, name->valuestring, &ml, &tg))
         ok = 0;
     if (!ok)
         return;
-    if ((long long)c->out->npoints + (long long)c->nsets * nvals > EMF_MAX_POINTS) {
+    int per_set = tg.stats ? tg.count > 0 : tg.n;
+    if ((long long)c->out->npoints + (long long)c->nsets * per_set > EMF_MAX_POINTS) {
         emf__reason_add(&c->reasons, "obs drops %s: the document would expand to more than %d "
                         "points, the most obs keeps per document", lbl(&ml), EMF_MAX_POINTS);
         return;
@@ -585,8 +660,27 @@ static void metric(ctx_t *c, const cJSON *m, int mi, int di, const char *ns)
     for (int s = 0; s < c->nsets; s++) {
         p.dims = c->sets[s].dims;
         p.ndims = c->sets[s].n;
-        for (int i = 0; i < nvals; i++) {
-            p.value = vals[i];
+        if (tg.stats) {
+            if (tg.count == 0)
+                continue;   /* nothing observed */
+            p.stats = 1;
+            p.value = 0;
+            p.count = (uint64_t)tg.count;
+            p.given = tg.given;
+            p.sum = tg.sum;
+            p.min = tg.min;
+            p.max = tg.max;
+            push_point(c, &p);
+            continue;
+        }
+        for (int i = 0; i < tg.n; i++) {
+            p.value = tg.vals[i];
+            p.count = (uint64_t)tg.counts[i];
+            p.given = tg.given;
+            /* a given Sum is the whole document's: on its first point */
+            p.sum = tg.given & EMF_GIVEN_SUM ? (i == 0 ? tg.sum : 0) : tg.vals[i] * tg.counts[i];
+            p.min = tg.given & EMF_GIVEN_MIN ? tg.min : tg.vals[i];
+            p.max = tg.given & EMF_GIVEN_MAX ? tg.max : tg.vals[i];
             push_point(c, &p);
         }
     }

@@ -2,7 +2,9 @@
  * that cJSON parses go through emf_extract() at a fixed event time, which
  * must not crash or leak, and whose result must be consistent: the status
  * agrees with the points and reasons, every point is complete (namespace,
- * name, one of the 27 units, resolution 1 or 60, finite value) and its
+ * name, one of the 27 units, resolution 1 or 60, finite value, a count
+ * of 1 .. 2^53, finite sum, min and max, a statistic set with all three
+ * given) and its
  * dimensions are sorted and point into the result's own storage.
  *
  * Run with `make fuzz` (FUZZ_SECONDS=60); seeds in tests/fuzz/corpus/emf/.
@@ -60,6 +62,17 @@ static void check_result(const emf_result_t *r)
         if (p->resolution != 1 && p->resolution != 60)
             abort();
         if (!isfinite(p->value) || fabs(p->value) > 0x1p360)
+            abort();
+        /* a weight within 1 .. 2^53, the statistics it adds finite, a
+         * statistic set giving all three and no value */
+        if (p->count < 1 || (double)p->count > EMF_MAX_COUNT)
+            abort();
+        if (!isfinite(p->sum) || !isfinite(p->min) || !isfinite(p->max))
+            abort();
+        if (p->stats && (p->given != (EMF_GIVEN_SUM | EMF_GIVEN_MIN | EMF_GIVEN_MAX) || p->value != 0))
+            abort();
+        if (!p->stats && ((!(p->given & EMF_GIVEN_MIN) && p->min != p->value) ||
+                          (!(p->given & EMF_GIVEN_MAX) && p->max != p->value)))
             abort();
         if (p->ndims < 0 || p->ndims > 30 || (p->ndims && !p->dims))
             abort();

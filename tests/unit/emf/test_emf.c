@@ -1,9 +1,11 @@
 /* tests/unit/emf/test_emf.c — emf/: every valid (§1.14) and invalid (§1.15)
  * example of the specification, one test per rule and per limit at its
  * boundary, the output of aws-embedded-metrics and Powertools (§2), the
- * Values/Counts form, and hostile documents (10,000 metrics, dimension sets,
+ * Values/Counts form (weighted points, given Sum/Min/Max), and hostile
+ * documents (10,000 metrics, dimension sets,
  * directives; long names; control characters). Points are checked exactly:
- * namespace, name, unit, resolution, time, value and dimensions in order. */
+ * namespace, name, unit, resolution, time, value and dimensions in order,
+ * and where it matters the count, sum, min and max each point adds. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
 
@@ -50,7 +52,10 @@ static void check_consistent(const emf_result_t *r, int line)
         const emf_point_t *p = &r->points[i];
         bad = !p->ns || !p->name || !emf_unit_valid(p->unit)
               || (p->resolution != 1 && p->resolution != 60) || !isfinite(p->value)
-              || (p->ndims > 0 && !p->dims) || p->ndims > 30;
+              || (p->ndims > 0 && !p->dims) || p->ndims > 30
+              || p->count < 1 || (double)p->count > EMF_MAX_COUNT
+              || !isfinite(p->sum) || !isfinite(p->min) || !isfinite(p->max)
+              || (p->stats && p->given != (EMF_GIVEN_SUM | EMF_GIVEN_MIN | EMF_GIVEN_MAX));
         for (int k = 1; !bad && k < p->ndims; k++)
             bad = strcmp(p->dims[k - 1].key, p->dims[k].key) >= 0;
     }
@@ -150,6 +155,32 @@ static void check_point_(int line, int i, const char *ns, const char *name, cons
 }
 #define CHECK_POINT(i, ns, name, unit, res_, ts, value, dims) \
     check_point_(__LINE__, (i), (ns), (name), (unit), (res_), (ts), (value), (dims))
+
+/* What point i adds to CloudWatch's statistics: its count, sum, min, max,
+ * whether it is a statistic set, and which of sum/min/max it gives. */
+static void check_stats_(int line, int i, int stats, double count, double sum, double min, double max,
+                         unsigned given)
+{
+    char want[512], got[512];
+    if (i >= res.npoints) {
+        snprintf(got, sizeof got, "point %d exists (npoints %d)", i, res.npoints);
+        check_fail_(__FILE__, line, got);
+        return;
+    }
+    const emf_point_t *p = &res.points[i];
+    snprintf(want, sizeof want, "stats %d count %.17g sum %.17g min %.17g max %.17g given %u", stats, count, sum,
+             min, max, given);
+    snprintf(got, sizeof got, "stats %d count %.17g sum %.17g min %.17g max %.17g given %u", p->stats,
+             (double)p->count, p->sum, p->min, p->max, p->given);
+    if (strcmp(want, got) != 0) {
+        char m[1100];
+        snprintf(m, sizeof m, "point %d: want %s, got %s", i, want, got);
+        check_fail_(__FILE__, line, m);
+    }
+}
+#define CHECK_STATS(i, stats, count, sum, min, max, given) \
+    check_stats_(__LINE__, (i), (stats), (count), (sum), (min), (max), (given))
+#define GIVEN_ALL (EMF_GIVEN_SUM | EMF_GIVEN_MIN | EMF_GIVEN_MAX)
 
 static int has_reason(const char *s)
 {
@@ -875,34 +906,30 @@ static void test_value_forms(void)
 
 static void test_value_object_form(void)
 {
+    /* one point per value with its count; Sum, Min and Max are the
+     * document's (CloudWatch publishes them), Count is ignored */
     DOC("'A'", "[[]]", "[{'Name':'latency','Unit':'Seconds'}]",
         "'latency':{'Values':[0.39,0.48],'Counts':[1,2],'Count':3,'Sum':1.35,'Max':0.48,'Min':0.39}");
     CHECK_EQ_INT(res.status, EMF_VALID);
-    CHECK_EQ_INT(res.npoints, 3);
+    CHECK_EQ_INT(res.npoints, 2);
     CHECK_POINT(0, "A", "latency", "Seconds", 60, EV, 0.39, "");
     CHECK_POINT(1, "A", "latency", "Seconds", 60, EV, 0.48, "");
-    CHECK_POINT(2, "A", "latency", "Seconds", 60, EV, 0.48, "");
-    /* without Counts: once each; a zero count gives nothing */
+    CHECK_STATS(0, 0, 1, 1.35, 0.39, 0.48, GIVEN_ALL);
+    CHECK_STATS(1, 0, 2, 0, 0.39, 0.48, GIVEN_ALL);
+    /* without Counts: once each; a zero count gives nothing; without Sum,
+     * Min, Max they come from the values */
     DOC("'A'", "[[]]", "[{'Name':'l'},{'Name':'m'}]",
         "'l':{'Values':[5,6]},'m':{'Values':[7,8],'Counts':[0,1]}");
     CHECK_EQ_INT(res.npoints, 3);
     CHECK_POINT(0, "A", "l", "None", 60, EV, 5, "");
     CHECK_POINT(1, "A", "l", "None", 60, EV, 6, "");
     CHECK_POINT(2, "A", "m", "None", 60, EV, 8, "");
-    /* exactly 100 expanded values, then 101 */
-    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1,2],'Counts':[60,40]}");
-    CHECK_EQ_INT(res.status, EMF_VALID);
-    CHECK_EQ_INT(res.npoints, 100);
-    CHECK_POINT(59, "A", "l", "None", 60, EV, 1, "");
-    CHECK_POINT(60, "A", "l", "None", 60, EV, 2, "");
-    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1,2],'Counts':[60,41]}");
-    CHECK_DROPPED("obs drops metric \"l\" (directive 1): its Values/Counts expand to more than 100 values");
-    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Counts':[1e300]}");
-    CHECK_DROPPED("expand to more than 100 values");
+    CHECK_STATS(0, 0, 1, 5, 5, 5, 0);
+    CHECK_STATS(2, 0, 1, 8, 8, 8, 0);
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1,2],'Counts':[1]}");
     CHECK_DROPPED("its Counts has 1 entries but Values has 2");
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Counts':[1.5]}");
-    CHECK_DROPPED("Counts entry 1 is not a whole number >= 0");
+    CHECK_DROPPED("CloudWatch would drop metric \"l\" (directive 1): its Counts entry 1 is not a whole number >= 0");
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Counts':[-1]}");
     CHECK_DROPPED("Counts entry 1 is not a whole number >= 0");
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Counts':5}");
@@ -912,7 +939,7 @@ static void test_value_object_form(void)
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1e400]}");
     CHECK_DROPPED("Values entry 1 is not finite");
     DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':5}");
-    CHECK_DROPPED("without a Values array");
+    CHECK_DROPPED("CloudWatch would drop metric \"l\" (directive 1): its Values is a number, not an array");
     sb_t b = { 0 };
     sb_add(&b, "'l':{'Values':[");
     for (int i = 0; i < 101; i++)
@@ -921,6 +948,93 @@ static void test_value_object_form(void)
     DOC("'A'", "[[]]", "[{'Name':'l'}]", b.p);
     CHECK_DROPPED("its Values array has 101 values > 100");
     free(b.p);
+    done();
+}
+
+/* The bound is 100 Values entries, not 100 observations: Counts are
+ * weights (metrique's "large Count using O(1) cost"; OTel exporters' bucket
+ * counts), kept on one point each, never expanded. */
+static void test_values_counts_are_weights(void)
+{
+    /* five buckets whose counts add to 132 */
+    DOC("'A'", "[['S']]", "[{'Name':'l','Unit':'Milliseconds'}]",
+        "'S':'s','l':{'Values':[1.02,4.11,16.27,65.42,261],'Counts':[30,50,40,10,2]}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 5);
+    CHECK_POINT(0, "A", "l", "Milliseconds", 60, EV, 1.02, "S=s");
+    CHECK_STATS(0, 0, 30, 1.02 * 30, 1.02, 1.02, 0);
+    CHECK_POINT(4, "A", "l", "Milliseconds", 60, EV, 261, "S=s");
+    CHECK_STATS(4, 0, 2, 522, 261, 261, 0);
+    double total = 0;
+    for (int i = 0; i < res.npoints; i++)
+        total += (double)res.points[i].count;
+    CHECK_NEAR(total, 132, 0);
+    /* one value seen 667 times is one point */
+    DOC("'A'", "[[]]", "[{'Name':'d','Unit':'Milliseconds'}]", "'d':{'Values':[2],'Counts':[667]}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 1);
+    CHECK_STATS(0, 0, 667, 1334, 2, 2, 0);
+    /* 100 entries with large counts, and two dimension sets: 200 points */
+    sb_t b = { 0 };
+    sb_add(&b, "'S':'s','l':{'Values':[");
+    for (int i = 0; i < 100; i++)
+        sb_add(&b, "%s%d", i ? "," : "", i + 1);
+    sb_add(&b, "],'Counts':[");
+    for (int i = 0; i < 100; i++)
+        sb_add(&b, "%s1000000", i ? "," : "");
+    sb_add(&b, "]}");
+    DOC("'A'", "[['S'],[]]", "[{'Name':'l'}]", b.p);
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 200);
+    CHECK_STATS(199, 0, 1000000, 100000000, 100, 100, 0);
+    free(b.p);
+    /* the largest count a double holds exactly, then beyond it (metrique
+     * writes u64::MAX in a test): obs's own bound, worded as such */
+    DOC("'A'", "[[]]", "[{'Name':'d'}]", "'d':{'Values':[2],'Counts':[9007199254740992]}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_STATS(0, 0, 9007199254740992.0, 2 * 9007199254740992.0, 2, 2, 0);
+    DOC("'A'", "[[]]", "[{'Name':'d'}]", "'d':{'Values':[2],'Counts':[18446744073709551615]}");
+    CHECK_DROPPED("obs drops metric \"d\" (directive 1): its Counts entry 1 is 1.8446744073709552e+19, "
+                  "more than 2^53, the most obs counts exactly");
+    done();
+}
+
+/* Sum, Min and Max given with Values are what CloudWatch publishes (the
+ * OTel exporter splits a histogram over documents, Sum on the first and 0
+ * on the others, Min and Max of each part): Sum rides on the first point,
+ * Min and Max on every point, so points add up to the document's. */
+static void test_values_given_statistics(void)
+{
+    DOC("'A'", "[[]]", "[{'Name':'l'}]",
+        "'l':{'Values':[1.0219,4.1126],'Counts':[3,5],'Max':4.3,'Min':0.98,'Count':8,'Sum':22.7}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 2);
+    CHECK_STATS(0, 0, 3, 22.7, 0.98, 4.3, GIVEN_ALL);
+    CHECK_STATS(1, 0, 5, 0, 0.98, 4.3, GIVEN_ALL);
+    /* a later part of a split histogram: Sum 0 */
+    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[16.27],'Counts':[4],'Max':17.1,'Min':15.2,'Count':4,'Sum':0}");
+    CHECK_STATS(0, 0, 4, 0, 15.2, 17.1, GIVEN_ALL);
+    /* only some given: the others from the values; Count is never checked */
+    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1,3],'Counts':[2,1],'Sum':6,'Count':'x'}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_STATS(0, 0, 2, 6, 1, 1, EMF_GIVEN_SUM);
+    CHECK_STATS(1, 0, 1, 0, 3, 3, EMF_GIVEN_SUM);
+    /* a zero count first: the Sum goes on the first point there is */
+    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1,3],'Counts':[0,2],'Sum':7}");
+    CHECK_EQ_INT(res.npoints, 1);
+    CHECK_STATS(0, 0, 2, 7, 3, 3, EMF_GIVEN_SUM);
+    /* two dimension sets: each gets the whole Sum once */
+    DOC("'A'", "[['S'],[]]", "[{'Name':'l'}]", "'S':'s','l':{'Values':[1,3],'Sum':9}");
+    CHECK_EQ_INT(res.npoints, 4);
+    CHECK_STATS(0, 0, 1, 9, 1, 1, EMF_GIVEN_SUM);
+    CHECK_STATS(1, 0, 1, 0, 3, 3, EMF_GIVEN_SUM);
+    CHECK_STATS(2, 0, 1, 9, 1, 1, EMF_GIVEN_SUM);
+    /* a given statistic that is not a usable number: obs drops the metric
+     * rather than guess */
+    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Sum':'3'}");
+    CHECK_DROPPED("obs drops metric \"l\" (directive 1): its Sum is a string, not a number");
+    DOC("'A'", "[[]]", "[{'Name':'l'}]", "'l':{'Values':[1],'Max':1e400}");
+    CHECK_DROPPED("obs drops metric \"l\" (directive 1): its Max inf is not finite or beyond ±2^360");
     done();
 }
 
@@ -1222,6 +1336,8 @@ TEST_LIST = {
     TEST(test_missing_unit_is_none),
     TEST(test_value_forms),
     TEST(test_value_object_form),
+    TEST(test_values_counts_are_weights),
+    TEST(test_values_given_statistics),
     TEST(test_timestamp_window),
     TEST(test_document_faults_all_reported),
     TEST(test_shared_targets_and_big_root),
