@@ -466,17 +466,51 @@ static int count_ok(ctx_t *c, double count, mlabel_t *ml, const char *what)
     return 1;
 }
 
+/* A statistic set {"Count":n,"Sum":s,"Min":a,"Max":b} (what ADOT's
+ * awsemfexporter writes for histograms and summaries; CloudWatch's
+ * StatisticValues, which needs all four). A Count of 0 holds nothing. */
+static int statistic_set(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
+{
+    static const char *const keys[4] = { "Count", "Sum", "Min", "Max" };
+    double v[4] = { 0 };
+    for (int k = 0; k < 4; k++) {
+        int found;
+        if (!stat_member(c, t, keys[k], ml, "CloudWatch would drop", "statistic set's ", &v[k], &found))
+            return 0;
+        if (!found) {
+            emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is a statistic set without "
+                            "%s (it needs Count, Sum, Min and Max)", lbl(ml), keys[k]);
+            return 0;
+        }
+    }
+    if (!count_ok(c, v[0], ml, "statistic set's Count"))
+        return 0;
+    out->stats = 1;
+    out->given = EMF_GIVEN_SUM | EMF_GIVEN_MIN | EMF_GIVEN_MAX;
+    out->count = v[0];
+    out->sum = v[1];
+    out->min = v[2];
+    out->max = v[3];
+    out->n = 0;
+    return 1;
+}
+
 /* The object forms of a target: {"Values":[...],"Counts":[...]} (§1.13),
  * each value observed Counts times (once when Counts is absent; an entry
  * of 0 gives nothing), with the Sum, Min and Max CloudWatch takes from the
- * document when it has them (Count is ignored: CloudWatch counts Counts). */
+ * document when it has them (Count is ignored: CloudWatch counts Counts);
+ * or, without Values, a statistic set. */
 static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
 {
     const cJSON *vs = cJSON_GetObjectItemCaseSensitive(t, "Values");
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(t, "Counts");
     if (!vs) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is an object without a "
-                        "Values array, not a number or an array of numbers", lbl(ml));
+        if (cJSON_GetObjectItemCaseSensitive(t, "Count") || cJSON_GetObjectItemCaseSensitive(t, "Sum") ||
+            cJSON_GetObjectItemCaseSensitive(t, "Min") || cJSON_GetObjectItemCaseSensitive(t, "Max"))
+            return statistic_set(c, t, ml, out);
+        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is an object with neither a "
+                        "Values array nor a statistic set (Count, Sum, Min, Max), not a number or an array "
+                        "of numbers", lbl(ml));
         return 0;
     }
     if (!cJSON_IsArray(vs)) {
@@ -534,7 +568,7 @@ static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
     return 1;
 }
 
-/* The metric's root target: values with their counts. */
+/* The metric's root target: values with their counts, or a statistic set. */
 static int target_values(ctx_t *c, const char *name, mlabel_t *ml, target_t *out)
 {
     const cJSON *t = emf__index_get(&c->index, name);

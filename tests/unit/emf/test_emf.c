@@ -1,8 +1,8 @@
 /* tests/unit/emf/test_emf.c — emf/: every valid (§1.14) and invalid (§1.15)
  * example of the specification, one test per rule and per limit at its
  * boundary, the output of aws-embedded-metrics and Powertools (§2), the
- * Values/Counts form (weighted points, given Sum/Min/Max), and hostile
- * documents (10,000 metrics, dimension sets,
+ * Values/Counts form (weighted points, given Sum/Min/Max), statistic sets,
+ * and hostile documents (10,000 metrics, dimension sets,
  * directives; long names; control characters). Points are checked exactly:
  * namespace, name, unit, resolution, time, value and dimensions in order,
  * and where it matters the count, sum, min and max each point adds. */
@@ -485,7 +485,8 @@ static void test_i7_101_values(void)
 static void test_i8_nested_object_target(void)
 {
     DOC("'A'", "[[]]", "[{'Name':'Latency'}]", "'Latency':{'p50':3}");
-    CHECK_DROPPED("metric \"Latency\" (directive 1): its value is an object without a Values array");
+    CHECK_DROPPED("metric \"Latency\" (directive 1): its value is an object with neither a Values array "
+                  "nor a statistic set (Count, Sum, Min, Max)");
     done();
 }
 
@@ -1038,6 +1039,42 @@ static void test_values_given_statistics(void)
     done();
 }
 
+/* A statistic set (ADOT's awsemfexporter writes histograms and summaries
+ * so; CloudWatch's StatisticValues): one point per dimension set, no value,
+ * its four statistics as given. */
+static void test_statistic_set(void)
+{
+    DOC("'ECS'", "[['ClusterName']]", "[{'Name':'latency','Unit':'Seconds'}]",
+        "'ClusterName':'c1','latency':{'Max':30,'Min':10,'Count':17,'Sum':17.13},'prom_metric_type':'histogram'");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 1);
+    CHECK_POINT(0, "ECS", "latency", "Seconds", 60, EV, 0, "ClusterName=c1");
+    CHECK_STATS(0, 1, 17, 17.13, 10, 30, GIVEN_ALL);
+    /* two dimension sets, extra members ignored */
+    DOC("'A'", "[['S'],[]]", "[{'Name':'s'}]", "'S':'x','s':{'Count':2,'Sum':-1,'Min':-2,'Max':1,'p99':5}");
+    CHECK_EQ_INT(res.npoints, 2);
+    CHECK_STATS(1, 1, 2, -1, -2, 1, GIVEN_ALL);
+    /* Count 0: nothing observed, nothing published */
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':0,'Sum':0,'Min':0,'Max':0}");
+    CHECK_EQ_INT(res.status, EMF_VALID);
+    CHECK_EQ_INT(res.npoints, 0);
+    /* StatisticValues needs all four */
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':2,'Sum':3,'Min':1}");
+    CHECK_DROPPED("CloudWatch would drop metric \"s\" (directive 1): its value is a statistic set without Max "
+                  "(it needs Count, Sum, Min and Max)");
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':2,'Sum':'3','Min':1,'Max':2}");
+    CHECK_DROPPED("CloudWatch would drop metric \"s\" (directive 1): its statistic set's Sum is a string, "
+                  "not a number");
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':2,'Sum':3,'Min':-1e400,'Max':2}");
+    CHECK_DROPPED("its statistic set's Min -inf is not finite or beyond ±2^360");
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':2.5,'Sum':3,'Min':1,'Max':2}");
+    CHECK_DROPPED("CloudWatch would drop metric \"s\" (directive 1): its statistic set's Count is not a whole "
+                  "number >= 0");
+    DOC("'A'", "[[]]", "[{'Name':'s'}]", "'s':{'Count':1e17,'Sum':3,'Min':1,'Max':2}");
+    CHECK_DROPPED("obs drops metric \"s\" (directive 1): its statistic set's Count is 1e+17, more than 2^53");
+    done();
+}
+
 /* ---- timestamp ---------------------------------------------------------- */
 
 static const emf_result_t *at_ts(const char *ts, int line)
@@ -1338,6 +1375,7 @@ TEST_LIST = {
     TEST(test_value_object_form),
     TEST(test_values_counts_are_weights),
     TEST(test_values_given_statistics),
+    TEST(test_statistic_set),
     TEST(test_timestamp_window),
     TEST(test_document_faults_all_reported),
     TEST(test_shared_targets_and_big_root),
