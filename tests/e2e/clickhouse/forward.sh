@@ -2,6 +2,8 @@
 # server A (sourced by test_clickhouse.sh). What ClickHouse holds is compared
 # with the store, row by row, by id:
 #   - --once ships a corpus and exits; a second --once ships nothing more;
+#     weighted EMF points and a statistic set keep their count, sum, min
+#     and max, also in a table an older agent made without them;
 #     the JSON fields are there as key/type/value arrays typed as SQLite's
 #     json_extract reads them; a user and a password from the environment
 #     work and the password is printed nowhere;
@@ -43,6 +45,29 @@ check_eq "ClickHouse has every invocation" "$(ch_q A "SELECT count() FROM fw1.in
 check_eq "ClickHouse has every EMF point" \
     "$(ch_q A "SELECT count(), toInt64(round(sum(value) * 1000)) FROM fw1.metric_points FINAL")" \
     "$(sql "$FW/a.db" "SELECT count(*) || char(9) || CAST(round(sum(value) * 1000) AS INTEGER) FROM metric_points")"
+# weighted points and a statistic set (store v14), into a metric_points table
+# an older agent created (without count, sum, min, max): the columns are
+# added, the old row reads as one observation, the new rows as the store's
+ch_q A "CREATE DATABASE IF NOT EXISTS fw_emf" >/dev/null
+ch_q A "CREATE TABLE fw_emf.metric_points (agent String, id UInt64, day Date, ts Int64, function String,
+        namespace String, name String, unit String, resolution UInt8, dimensions String, value Float64,
+        event_id UInt64) ENGINE = ReplacingMergeTree() PARTITION BY day ORDER BY (namespace, name, ts, agent, id)" >/dev/null
+ch_q A "INSERT INTO fw_emf.metric_points VALUES ('old', 1, today(), 0, 'f', 'Old', 'o', 'None', 60, '{}', 2.5, 1)" >/dev/null
+mkdir -p "$FW/emf/fn"
+_now=$(($(date +%s) * 1000))
+printf '{"_aws":{"Timestamp":%s,"CloudWatchMetrics":[{"Namespace":"E","Metrics":[{"Name":"set"},{"Name":"h"}]}]},"set":{"Count":17,"Sum":17.13,"Min":10,"Max":30},"h":{"Values":[1,3],"Counts":[3,500],"Sum":22.7,"Min":0.5,"Max":4}}\n' \
+    "$_now" >"$FW/emf/fn/s.log"
+check "--once --forward ships weighted points and a statistic set" \
+    "$OBSAGENT" --once -q --db "$FW/emf.db" --forward "clickhouse://127.0.0.1:$CH_PORT_A/fw_emf" "$FW/emf"
+check_eq "ClickHouse: the old row is one observation; the new rows' count, sum, min, max (NULL: derived), value NaN for the set" \
+    "$(ch_q A "SELECT name, count, ifNull(toString(sum), '-'), ifNull(toString(min), '-'), ifNull(toString(max), '-'),
+                      isNaN(value) FROM fw_emf.metric_points FINAL ORDER BY agent = 'old' DESC, id" | tr '\t\n' ' ')" \
+    "o 1 - - - 0 set 17 17.13 10 30 1 h 3 22.7 0.5 4 0 h 500 0 0.5 4 0 "
+check_eq "ClickHouse adds them up as the store does: count, sum, min, max" \
+    "$(ch_q A "SELECT sum(count), sum(ifNull(sum, value * count)), min(ifNull(min, value)), max(ifNull(max, value))
+               FROM fw_emf.metric_points FINAL WHERE agent != 'old'" | tr '\t' ' ')" \
+    "$(sql "$FW/emf.db" "SELECT printf('%d %g %g %g', sum(count), sum(coalesce(sum, value * count)),
+                         min(coalesce(min, value)), max(coalesce(max, value))) FROM metric_points")"
 check_eq "invocations' outcomes as in the store" \
     "$(ch_q A "SELECT outcome, count() FROM fw1.invocations FINAL GROUP BY outcome ORDER BY outcome" | tr '\t\n' ' ')" \
     "$(sql "$FW/a.db" "SELECT outcome || ' ' || count(*) FROM invocations GROUP BY outcome ORDER BY outcome" | tr '\n' ' ')"
