@@ -433,7 +433,9 @@ const char *tail__spelled(const tail_scope_t *sc, const char *path);
 
 /* Is the new file (fd, sb, named path) a copy of what a tailed file of
  * its directory read, or of that file as it was (a sibling holding its
- * content: cp app.log app.log-20261121)? *of: that file. */
+ * content: cp app.log app.log-20261121)? 1 with *of that file; 2 when it
+ * is empty under a sibling's name (a copy cp has only created: look again
+ * once it has bytes); 0. */
 int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, const char *path,
                          const tailed_t **of);
 

@@ -582,6 +582,8 @@ int tail__copy_of_tailed(const tail_scope_t *sc, int fd, const struct stat *sb, 
         tail__split(t->path, tdir, sizeof tdir, &tbase);
         if (strcmp(dir, tdir) != 0 || !ident_sibling_name(tbase, base))
             continue;
+        if (sb->st_size == 0)
+            return 2;   /* cp has created it and not written yet: nothing to tell it by */
         tail_file_known_at(t, t->vend, &k);
         struct stat tsb;
         /* a copy of what it read, or of its file as it was (nothing read of

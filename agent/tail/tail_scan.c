@@ -243,7 +243,12 @@ static int take_new(follower_t *f, const file_entry_t *e, obs_err_t *err)
     tail__scope(f, &sc);   /* add_founds may have added files */
     tail__index_catch_up(&f->index, f->v, f->n);
     sc.index = &f->index;
-    if (known == TAIL_NEW && tail__copy_of_tailed(&sc, fd, &sb, e->path, &of)) {
+    int copy = known == TAIL_NEW ? tail__copy_of_tailed(&sc, fd, &sb, e->path, &of) : 0;
+    if (copy == 2) {   /* not taken yet: the next scan looks again */
+        close(fd);
+        return 0;
+    }
+    if (copy) {
         char why[PATH_MAX + 128];
         snprintf(why, sizeof why, "a copy of %s, which is read (the copy is read from where %s was if that is "
                                   "truncated)", of->path, of->path);
