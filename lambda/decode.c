@@ -18,6 +18,9 @@
  *               12.34 ms  Billed Duration: 13 ms" (its src/lambda/LambdaFunction.js)
  *   clock       17:39:45 REPORT RequestId: ...  (a viewer that prints the time of day before
  *               each event; sniffed only when a Lambda platform line follows it on some line)
+ * All but sam local put their prefix before every event, so none is sniffed
+ * in an input where one of Lambda's platform lines (START, END, REPORT,
+ * INIT_*, RESTORE_*) stands bare at the start of a line.
  * The time a wrapper gives is CloudWatch's @timestamp of the event (a clock's
  * time of day has no date nor zone: it gives none). */
 #include "lambda/decode_int.h"
@@ -431,7 +434,7 @@ decode_format_t decode_sniff(const char *p, size_t n)
     decode_format_t doc = decode__doc_sniff(p + i, n - i);
     if (doc != DECODE_AUTO)
         return doc;
-    int count[DECODE__COUNT] = { 0 }, lines = 0, clocked = 0, clock_platform = 0;
+    int count[DECODE__COUNT] = { 0 }, lines = 0, clocked = 0, clock_platform = 0, bare_platform = 0;
     decode_state_t expanded;   /* the console's expanded view: an event is a vote when its second copy comes */
     decode_state_init(&expanded, DECODE_CONSOLE);
     while (i < n && lines < 200) {
@@ -453,6 +456,7 @@ decode_format_t decode_sniff(const char *p, size_t n)
         if (len && p[i] != ' ' && p[i] != '\t' && p[i] != '}' && p[i] != ']') {
             count[line_shape(p + i, len)]++;
             lines++;
+            bare_platform += platform_head(p + i, len);
             size_t c = clock_prefix(p + i, len);
             clocked += c > 0;
             clock_platform += c > 0 && platform_head(p + i + c, len - c);
@@ -461,6 +465,13 @@ decode_format_t decode_sniff(const char *p, size_t n)
     }
     if (count[DECODE_SAM_LOCAL])
         return DECODE_SAM_LOCAL;
+    /* The other wrappers put their prefix before every event they print, and
+     * each of Lambda's platform lines is an event of its own: one seen bare
+     * (outside the console's expanded view) says there is no wrapper, and
+     * the times before the other lines are the application's own ("<ISO>
+     * raygun [raygun.ts] Client initialized" of a console's Function Logs). */
+    if (bare_platform)
+        return DECODE_LAMBDA;
     /* a time of day before at least half of the lines, and a platform line
      * of Lambda's after it on one: a viewer's (an application's own
      * "HH:MM:SS ..." lines are never followed by Lambda's START) */

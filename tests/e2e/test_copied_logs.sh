@@ -144,4 +144,29 @@ import download
 check_eq "8. console CSV download: the invocation, its times and outcome" \
     "$(inv download "start_ts || ' ' || end_ts || ' ' || duration || ' ' || outcome" "$R2")" "1746434700000 1746434700900 900.0 2"
 
+# 9. the console's "Function Logs" pasted as text: an application's own lines
+# start with an ISO time and a space (as `aws logs tail` prints its prefix),
+# Lambda's lines are bare. A wrapper prefixes every line, so this is none: the
+# application's lines are stored whole (the shape of raygun4node's README)
+mkdir -p "$T/logs/function-logs"
+cat >"$T/logs/function-logs/s.log" <<EOF
+2025-05-05T08:20:00.081Z mylib [init.ts] initialized successfully
+2025-05-05T08:20:00.130Z mylib [client.ts] Client initialized
+START RequestId: $R3 Version: \$LATEST
+2025-05-05T08:20:00.135Z mylib [client.ts] enter with new store
+2025-05-05T08:20:00.210Z mylib [client.ts] Added breadcrumbs: 3
+2025-05-05T08:20:01.024Z${TAB}$R3${TAB}ERROR${TAB}Invoke Error ${TAB}{"errorType":"Error","errorMessage":"boom"}
+2025-05-05T08:20:01.024Z mylib [client.ts] Successfully sent message (duration=813ms)
+END RequestId: $R3
+REPORT RequestId: $R3${TAB}Duration: 917.62 ms${TAB}Billed Duration: 918 ms${TAB}Memory Size: 128 MB${TAB}Max Memory Used: 78 MB${TAB}Init Duration: 189.88 ms
+EOF
+import function-logs
+check_eq "9. function logs: the application's lines whole, with their time" \
+    "$(sql "$T/function-logs.db" "SELECT count(*) FROM events WHERE message LIKE '2025-05-05T08:20:0_.___Z mylib [%'")" 5
+check_eq "9. function logs: every line stored as it is" \
+    "$(sql "$T/function-logs.db" "SELECT count(*) FROM events")" 9
+check_eq "9. function logs: the invocation and its REPORT" \
+    "$(inv function-logs "duration || ' ' || billed_duration || ' ' || init_duration || ' ' || cold || ' ' || outcome" "$R3")" \
+    "917.62 918.0 189.88 1 1"
+
 finish
