@@ -425,10 +425,63 @@
 "BEGIN UPDATE forward_state SET point_id = coalesce((SELECT max(id) FROM metric_points), 0)\n" \
 "  WHERE point_id > coalesce((SELECT max(id) FROM metric_points), 0); END;\n"
 
+/* ---- v15: each attempt of a request id is an invocation ------------------ */
+/* Lambda runs an asynchronous event again under the same request id when an
+ * attempt fails (two retries by default), each with its START, END and
+ * REPORT: an invocation is keyed by (request_id, attempt), attempt 1, 2, ...
+ * in the order the agent met them (agent/invocations.c). SQLite cannot
+ * change a primary key: the table is made again with its rows (attempt 1),
+ * its indexes and the view over it; the indexes are built here, so none of
+ * them is left deferred (v13). */
+#define SQL_INVOCATION_COLS_V14 \
+"request_id, stream_id, start_ts, end_ts, version, duration, billed_duration, memory_size,\n" \
+"  max_memory_used, init_duration, restore_duration, cold, outcome, error_type, runtime_version,\n" \
+"  xray_trace_id, emulated, init_type, timing"
+#define SQL_V15 \
+"DROP VIEW invocations_v;\n" \
+"CREATE TABLE invocations_v15(\n" \
+"  request_id TEXT,\n" \
+"  stream_id INTEGER NOT NULL,\n" \
+"  start_ts INTEGER,\n" \
+"  end_ts INTEGER,\n" \
+"  version TEXT,\n" \
+"  duration REAL,\n" \
+"  billed_duration REAL,\n" \
+"  memory_size INTEGER,\n" \
+"  max_memory_used INTEGER,\n" \
+"  init_duration REAL,\n" \
+"  restore_duration REAL,\n" \
+"  cold INTEGER NOT NULL DEFAULT 0,\n" \
+"  outcome INTEGER NOT NULL DEFAULT 0,\n" \
+"  error_type TEXT,\n" \
+"  runtime_version TEXT,\n" \
+"  xray_trace_id TEXT,\n" \
+"  emulated INTEGER NOT NULL DEFAULT 0,\n" \
+"  init_type INTEGER,\n" \
+"  timing INTEGER NOT NULL DEFAULT 0,\n" \
+"  attempt INTEGER NOT NULL DEFAULT 1,\n" \
+"  PRIMARY KEY(request_id, attempt));\n" \
+"INSERT INTO invocations_v15(" SQL_INVOCATION_COLS_V14 ")\n" \
+"  SELECT " SQL_INVOCATION_COLS_V14 " FROM invocations;\n" \
+"DROP TABLE invocations;\n" \
+"ALTER TABLE invocations_v15 RENAME TO invocations;\n" \
+"CREATE INDEX invocations_stream_end ON invocations(stream_id, end_ts);\n" \
+"CREATE INDEX invocations_failed ON invocations(end_ts, stream_id) WHERE outcome >= 2;\n" \
+"CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;\n" \
+"CREATE INDEX invocations_time ON invocations(coalesce(end_ts, start_ts));\n" \
+"DELETE FROM deferred_index WHERE name IN ('invocations_failed', 'invocations_cold', 'invocations_time');\n" \
+"CREATE VIEW invocations_v AS SELECT i.*, s.function, s.log_group, s.stream,\n" \
+"  CASE i.outcome WHEN 0 THEN 'ok' WHEN 1 THEN 'error' WHEN 2 THEN 'timeout'\n" \
+"    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name,\n" \
+"  CASE i.init_type WHEN " OBS_STR(STORE_INIT_ON_DEMAND) " THEN 'on-demand' WHEN " OBS_STR(STORE_INIT_PROVISIONED) \
+  " THEN 'provisioned-concurrency'\n" \
+"    WHEN " OBS_STR(STORE_INIT_SNAP_START) " THEN 'snap-start' END AS init_type_name\n" \
+"  FROM invocations i JOIN streams s ON s.id = i.stream_id;\n"
+
 /* Applied in order; index = the user_version the migration starts from. */
 #define STORE_MIGRATIONS { SQL_V1, SQL_V2, SQL_V3, SQL_V4, SQL_V5, SQL_V6, SQL_V7, SQL_V8, SQL_V9, SQL_V10, \
-                           SQL_V11, SQL_V12, SQL_V13, SQL_V14 }
-#define STORE_SCHEMA_VERSION 14
+                           SQL_V11, SQL_V12, SQL_V13, SQL_V14, SQL_V15 }
+#define STORE_SCHEMA_VERSION 15
 
 /* ---- deferred indexes (v13) -------------------------------------------- */
 
@@ -467,7 +520,7 @@
 "SELECT id, log_group, stream FROM streams"
 /* every stored request id (agent/rid_set.h keeps their hashes) */
 #define SQL_INVOCATION_IDS \
-"SELECT request_id FROM invocations"
+"SELECT DISTINCT request_id FROM invocations"
 #define SQL_STREAM_TOUCH \
 "UPDATE streams SET first_ts = min(coalesce(first_ts, ?2), ?2),\n" \
 "  last_ts = max(coalesce(last_ts, ?3), ?3),\n" \
@@ -490,9 +543,9 @@
 "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, version,\n" \
 "  duration, billed_duration, memory_size, max_memory_used, init_duration,\n" \
 "  restore_duration, cold, outcome, error_type, runtime_version, xray_trace_id, emulated,\n" \
-"  init_type, timing)\n" \
-"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)\n" \
-"ON CONFLICT(request_id) DO UPDATE SET\n" \
+"  init_type, timing, attempt)\n" \
+"VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)\n" \
+"ON CONFLICT(request_id, attempt) DO UPDATE SET\n" \
 "  start_ts = coalesce(start_ts, excluded.start_ts),\n" \
 "  end_ts = coalesce(excluded.end_ts, end_ts),\n" \
 "  version = coalesce(version, excluded.version),\n" \
@@ -517,11 +570,12 @@
 #define SQL_EVENT_SET_XRAY \
 "UPDATE events SET xray_trace_id = ?2, xray_segment_id = ?3 WHERE id = ?1 AND xray_trace_id IS NULL"
 
-/* One invocation as stored, by request id (the merge starts from it). */
+/* The last attempt stored of a request id (the merge starts from it). */
 #define SQL_INVOCATION_GET \
 "SELECT stream_id, start_ts, end_ts, duration, billed_duration, memory_size,\n" \
 "  max_memory_used, init_duration, restore_duration, cold, outcome, emulated,\n" \
-"  version, error_type, xray_trace_id, init_type, timing FROM invocations WHERE request_id = ?1"
+"  version, error_type, xray_trace_id, init_type, timing, attempt FROM invocations\n" \
+"  WHERE request_id = ?1 ORDER BY attempt DESC LIMIT 1"
 
 /* The same upsert for a minute and for its hour (v5): T the table, K its
  * time column. */

@@ -105,6 +105,7 @@ typedef struct store_invocation {
     int emulated;                             /* run by SAM local / the runtime emulator */
     int init_type;                            /* STORE_INIT_*, 0 = NULL */
     int timing;                               /* STORE_TIMING_* bits */
+    int attempt;                              /* 1, 2, ...: Lambda's retries of the request id */
 } store_invocation_t;
 
 /* An invocation as stored (store_invocation_get): what a merge starts from. */
@@ -114,6 +115,7 @@ typedef struct store_invocation_row {
     int64_t memory_size, max_memory_used;     /* bytes, -1 */
     int cold, outcome, emulated;
     int init_type, timing;                    /* STORE_INIT_* (0 = NULL), STORE_TIMING_* bits */
+    int attempt;                              /* 1, 2, ... */
     char version[64], error_type[128], xray_trace_id[64];   /* "" = none */
 } store_invocation_row_t;
 
@@ -205,8 +207,8 @@ int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t
  * it has its own. */
 int store_event_set_xray(store_t *st, int64_t event_id, obs_span_t trace_id, obs_span_t segment_id,
                          obs_err_t *err);
-/* The stored invocation of a request id (the open batch's writes included):
- * *found 1 with *out filled, or 0. 0, or OBS_EDB. */
+/* The stored invocation of a request id, its last attempt (the open batch's
+ * writes included): *found 1 with *out filled, or 0. 0, or OBS_EDB. */
 int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_row_t *out, int *found,
                          obs_err_t *err);
 /* Call fn with each stored request id, up to max of them: *complete is 1

@@ -152,6 +152,7 @@ int store_invocation_merge(store_t *st, const store_invocation_t *inv, obs_err_t
     else
         store__wq_null(q);
     store__wq_int(q, inv->timing);
+    store__wq_int(q, inv->attempt > 0 ? inv->attempt : 1);
     store__wq_end(q);
     return 0;
 }
@@ -213,6 +214,7 @@ int store_invocation_get(store_t *st, obs_span_t request_id, store_invocation_ro
         col_copy(s, 14, out->xray_trace_id, sizeof out->xray_trace_id);
         out->init_type = sqlite3_column_int(s, 15);
         out->timing = sqlite3_column_int(s, 16);
+        out->attempt = sqlite3_column_int(s, 17);
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);

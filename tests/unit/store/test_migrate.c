@@ -8,7 +8,8 @@
  * forwarding watermark, a v11 store v12's evicted counts (0 for the rollups
  * it had), a v12 store v13's empty deferred_index (its time indexes
  * intact), a v13 store v14's metric_points (rebuilt: weighted points and
- * statistic sets, its rows and ids kept); a read-only open of an old store refuses
+ * statistic sets, its rows and ids kept), a v14 store v15's attempts (its
+ * invocations attempt 1, their indexes built); a read-only open of an old store refuses
  * with advice instead of reading a schema it does not know. */
 #define CHECK_MAIN
 #include "tests/unit/check.h"
@@ -17,8 +18,10 @@
 #include "store/store.h"
 #include "common/sketch.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static char dir[64], path[96];
@@ -50,6 +53,25 @@ static void make_v1_store(void)
     sqlite3_close(db);
 }
 
+/* Make v15's invocations, keyed by (request_id, attempt), v14's again: keyed
+ * by request_id, no attempt (the table empty, as a new store's). */
+#define UNDO_V15 \
+    "DROP VIEW invocations_v; DROP TABLE invocations;" \
+    "CREATE TABLE invocations(request_id TEXT PRIMARY KEY, stream_id INTEGER NOT NULL, start_ts INTEGER," \
+    "  end_ts INTEGER, version TEXT, duration REAL, billed_duration REAL, memory_size INTEGER," \
+    "  max_memory_used INTEGER, init_duration REAL, restore_duration REAL, cold INTEGER NOT NULL DEFAULT 0," \
+    "  outcome INTEGER NOT NULL DEFAULT 0, error_type TEXT, runtime_version TEXT, xray_trace_id TEXT," \
+    "  emulated INTEGER NOT NULL DEFAULT 0, init_type INTEGER, timing INTEGER NOT NULL DEFAULT 0);" \
+    "CREATE INDEX invocations_stream_end ON invocations(stream_id, end_ts);" \
+    "CREATE INDEX invocations_failed ON invocations(end_ts, stream_id) WHERE outcome >= 2;" \
+    "CREATE INDEX invocations_cold ON invocations(end_ts, stream_id) WHERE cold = 1;" \
+    "CREATE INDEX invocations_time ON invocations(coalesce(end_ts, start_ts));" \
+    "CREATE VIEW invocations_v AS SELECT i.*, s.function, s.log_group, s.stream," \
+    "  CASE i.outcome WHEN 0 THEN 'ok' WHEN 1 THEN 'error' WHEN 2 THEN 'timeout'" \
+    "    WHEN 3 THEN 'crash' WHEN 4 THEN 'oom' END AS outcome_name," \
+    "  CASE i.init_type WHEN 1 THEN 'on-demand' WHEN 2 THEN 'provisioned-concurrency'" \
+    "    WHEN 3 THEN 'snap-start' END AS init_type_name" \
+    "  FROM invocations i JOIN streams s ON s.id = i.stream_id;"
 /* Turn v14's metric_points back into v13's: value NOT NULL, no count, sum,
  * min, max (with its indexes and the forwarder's trigger). */
 #define UNDO_V14 \
@@ -197,7 +219,7 @@ static void test_v5_migrates_to_v6(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
+                              UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX metric_points_ts; DROP INDEX invocations_time;"
                               "ALTER TABLE invocations DROP COLUMN emulated;"
                               "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                               "ALTER TABLE rollup_hour DROP COLUMN emulated;"
@@ -235,7 +257,7 @@ static void test_v5_migrates_to_v6(void)
  * invocations after. */
 static void test_v6_migrates_to_v7(void)
 {
-    store_t *st = downgraded("v6", UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
+    store_t *st = downgraded("v6", UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "ALTER TABLE invocations DROP COLUMN emulated;"
                              "ALTER TABLE rollup_minute DROP COLUMN emulated;"
                              "ALTER TABLE rollup_hour DROP COLUMN emulated;"
                              "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
@@ -286,7 +308,7 @@ static void test_v7_sources_migrate_to_v8(void)
     store_close(st, NULL);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_exec(db,
-                              UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
+                              UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP TABLE sources; DROP TABLE missed; DROP INDEX events_absurd;"
                               "CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
                               "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
                               "  fingerprint_len INTEGER NOT NULL, offset INTEGER NOT NULL, stream_id INTEGER,"
@@ -326,7 +348,7 @@ static void test_v7_sources_migrate_to_v8(void)
  * timing 0, and the view names the kind. */
 static void test_v8_migrates_to_v9(void)
 {
-    store_t *st = downgraded("v8", UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
+    store_t *st = downgraded("v8", UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 UNDO_V9 "DROP INDEX events_absurd;"
                              "INSERT INTO streams(function, log_group, stream) VALUES('fn','/aws/lambda/fn','s');"
                              "INSERT INTO invocations(request_id, stream_id, end_ts, init_duration, cold) "
                              "  VALUES('cold', 1, 20, 150.5, 1);"
@@ -354,7 +376,7 @@ static void test_v8_migrates_to_v9(void)
  * them by arrival is made (v10). */
 static void test_v9_flags_absurd_times(void)
 {
-    store_t *st = downgraded("v9", UNDO_V13 UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
+    store_t *st = downgraded("v9", UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 "DROP INDEX events_absurd;"
                              "INSERT INTO streams(id, function, log_group, stream) VALUES(1, 'fn', '/aws/lambda/fn', 's');"
                              "INSERT INTO events(ts, ingest_ts, stream_id, kind, message, flags) VALUES"
                              "  (-62167219200000, 1796600000000, 1, 1, 'year zero', 0),"
@@ -382,7 +404,7 @@ static void test_v9_flags_absurd_times(void)
  * max(id) + 1, are above it), never when it deletes older ones. */
 static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
 {
-    store_t *st = downgraded("v10", UNDO_V13 UNDO_V12 UNDO_V11 "PRAGMA user_version=10;");
+    store_t *st = downgraded("v10", UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12 UNDO_V11 "PRAGMA user_version=10;");
     sqlite3 *db;
     if (!st)
         return;
@@ -411,7 +433,7 @@ static void test_v10_migrates_to_v11_watermark_follows_deletes(void)
  * none of their events was evicted. */
 static void test_v11_migrates_to_v12_nothing_evicted(void)
 {
-    store_t *st = downgraded("v11", UNDO_V13 UNDO_V12
+    store_t *st = downgraded("v11", UNDO_V15 UNDO_V14 UNDO_V13 UNDO_V12
                              "INSERT INTO rollup_minute(function, minute, events) VALUES('fn', 60000, 7);"
                              "INSERT INTO rollup_hour(function, hour, events) VALUES('fn', 0, 7);"
                              "PRAGMA user_version=11;");
@@ -429,7 +451,7 @@ static void test_v11_migrates_to_v12_nothing_evicted(void)
 /* v12 -> v13: nothing is deferred, the time indexes stay. */
 static void test_v12_migrates_to_v13_nothing_deferred(void)
 {
-    store_t *st = downgraded("v12", UNDO_V13 "PRAGMA user_version=12;");
+    store_t *st = downgraded("v12", UNDO_V15 UNDO_V14 UNDO_V13 "PRAGMA user_version=12;");
     if (!st)
         return;
     sqlite3 *db = store_db(st);
@@ -447,7 +469,7 @@ static void test_v12_migrates_to_v13_nothing_deferred(void)
  * after it finds it there. */
 static void test_v13_migrates_to_v14_points_kept(void)
 {
-    store_t *st = downgraded("v13", UNDO_V14
+    store_t *st = downgraded("v13", UNDO_V15 UNDO_V14
                              "INSERT INTO metric_points(id, series_id, ts, value, event_id) VALUES"
                              "  (5, 1, 60000, 2.5, 1), (9, 1, 61000, 3.5, 2);"
                              "INSERT INTO forward_state(target, agent, point_id) VALUES('t', 'a', 9);"
@@ -459,7 +481,7 @@ static void test_v13_migrates_to_v14_points_kept(void)
     if (!st)
         return;
     sqlite3 *db = store_db(st);
-    CHECK_EQ_INT(q(db, "PRAGMA user_version"), 14);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     CHECK_EQ_INT(q(db, "SELECT group_concat(id || ':' || value || ':' || count || ':' ||"
                        "  coalesce(sum, min, max, 'derived'), ' ') = '5:2.5:1:derived 9:3.5:1:derived'"
                        "  FROM metric_points"), 1);
@@ -478,8 +500,62 @@ static void test_v13_migrates_to_v14_points_kept(void)
     cleanup();
 }
 
+/* v14 -> v15: the invocations a v14 store had are attempt 1 of their request
+ * id, with their columns, indexes and view; an index of theirs a killed
+ * import left deferred is built, and no longer listed; a request id then
+ * takes a second attempt. */
+static void test_v14_migrates_to_v15_attempts(void)
+{
+    store_t *st = downgraded("v14", UNDO_V15
+                             "INSERT INTO streams(function, log_group, stream) VALUES('fn', '/aws/lambda/fn', 's');"
+                             "INSERT INTO invocations(request_id, stream_id, start_ts, end_ts, billed_duration, outcome,"
+                             "  init_type, timing) VALUES('r1', 1, 10, 20, 120552, 2, 1, 3), ('r2', 1, 30, NULL, NULL, 0,"
+                             "  NULL, 1);"
+                             "INSERT INTO deferred_index(name, sql) SELECT name, sql FROM sqlite_schema"
+                             "  WHERE name = 'invocations_failed';"
+                             "DROP INDEX invocations_failed;"
+                             "PRAGMA user_version=14;");
+    obs_err_t err = { 0 };
+    if (!st)
+        return;
+    sqlite3 *db = store_db(st);
+    CHECK_EQ_INT(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations WHERE attempt = 1"), 2);
+    CHECK_EQ_INT(q(db, "SELECT billed_duration * 10 + outcome FROM invocations WHERE request_id = 'r1'"), 1205522);
+    CHECK_EQ_INT(q(db, "SELECT init_type * 10 + timing FROM invocations_v WHERE request_id = 'r1' "
+                       "AND outcome_name = 'timeout' AND function = 'fn'"), 13);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('invocations_stream_end', "
+                       "'invocations_failed', 'invocations_cold', 'invocations_time')"), 4);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM deferred_index"), 0);
+    /* the second attempt of r1 is a row of its own; merging into it again does not add a third */
+    store_invocation_t w;
+    memset(&w, 0, sizeof w);
+    w.request_id = obs_span("r1", 2);
+    w.stream_id = 1;
+    w.start_ts = 40;
+    w.end_ts = -1;
+    w.duration = w.billed_duration = w.init_duration = w.restore_duration = NAN;
+    w.memory_size = w.max_memory_used = -1;
+    w.attempt = 2;
+    CHECK_EQ_INT(store_invocation_merge(st, &w, &err), 0);
+    w.end_ts = 50;
+    CHECK_EQ_INT(store_invocation_merge(st, &w, &err), 0);
+    CHECK_EQ_INT(store_commit(st, &err), 0);
+    store_invocation_row_t row;
+    int found = 0;
+    CHECK_EQ_INT(store_invocation_get(st, obs_span("r1", 2), &row, &found, &err), 0);
+    CHECK_EQ_INT(found, 1);
+    CHECK_EQ_INT(row.attempt, 2);
+    CHECK_EQ_INT(row.start_ts, 40);
+    CHECK_EQ_INT(row.end_ts, 50);
+    CHECK_EQ_INT(q(db, "SELECT count(*) FROM invocations"), 3);
+    store_close(st, NULL);
+    cleanup();
+}
+
 TEST_LIST = {
     TEST(test_v13_migrates_to_v14_points_kept),
+    TEST(test_v14_migrates_to_v15_attempts),
     TEST(test_v12_migrates_to_v13_nothing_deferred),
     TEST(test_v11_migrates_to_v12_nothing_evicted),
     TEST(test_v9_flags_absurd_times),
