@@ -7,7 +7,21 @@
  * invocations table, keyed by request id text, cost 12-15% of an import's
  * CPU when written per line). A request id not in the table is looked up in the store
  * first, unless it cannot be there: no id stored at open or written since
- * has its hash (rid_set.h; a lookup waits for the writer thread). */
+ * has its hash (rid_set.h; a lookup waits for the writer thread).
+ *
+ * Attempts: Lambda runs an asynchronous event again under the same request
+ * id when an attempt fails (a timeout, an error: two retries by default),
+ * each attempt with its own START, END and REPORT. The table holds the last
+ * attempt of each request id; a START or a REPORT that this attempt already
+ * has begins the next one (attempt + 1). Any other line joins the last
+ * attempt, so lines in reverse order (newest first: REPORT, END, then
+ * START) still make one invocation. The lines' times are not asked: a
+ * stream pasted newest first and then given times in that order by a tool
+ * (a REPORT "before" its START) is one invocation all the same; retries
+ * newest first are counted right, each START paired with the REPORT met
+ * before it. Lines are merged once: a batch rolled back is forgotten with
+ * its lines' offsets, and what was committed is read back from the store
+ * (its last attempt), never read again from the file. */
 #include "agent/invocations.h"
 #include "common/hash.h"
 #include "agent/rid_set.h"
@@ -42,6 +56,7 @@ typedef struct inv {
                                     its first end, kept when a later line moves
                                     the end (the counts never move minutes) */
     char version[32], error_type[96], xray[48], runtime_version[48];
+    int attempt;                 /* 1, 2, ...: Lambda's retries of the request id */
     int dirty;                   /* changed since written: written at the next flush */
 } inv_t;
 
@@ -59,6 +74,8 @@ struct invocations {
     rid_set_t *written;          /* the hashes of the ids stored: one not here is not in the store */
     inv_t **dirty;               /* changed and not written yet */
     size_t ndirty, dirty_cap;
+    inv_t **retired;             /* earlier attempts a later one replaced in tab: freed once written */
+    size_t nretired, retired_cap;
     invocations_counts_t counts; /* since the last reset */
 };
 
@@ -82,14 +99,26 @@ invocations_t *invocations_new(store_t *st)
     return iv;
 }
 
+static void inv_free(inv_t *e)
+{
+    if (e)
+        free(e->function);
+    free(e);
+}
+
+static void free_retired(invocations_t *iv)
+{
+    for (size_t i = 0; i < iv->nretired; i++)
+        inv_free(iv->retired[i]);
+    iv->nretired = 0;
+}
+
 static void clear(invocations_t *iv)
 {
-    for (size_t i = 0; i < iv->cap; i++) {
-        if (iv->tab[i])
-            free(iv->tab[i]->function);
-        free(iv->tab[i]);
-    }
+    for (size_t i = 0; i < iv->cap; i++)
+        inv_free(iv->tab[i]);
     free(iv->tab);
+    free_retired(iv);
     iv->tab = NULL;
     iv->cap = iv->n = iv->ndirty = 0;
 }
@@ -100,6 +129,7 @@ void invocations_free(invocations_t *iv)
         return;
     clear(iv);
     free(iv->dirty);
+    free(iv->retired);
     rid_set_free(iv->written);
     free(iv);
 }
@@ -166,6 +196,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
     e->start_ts = e->end_ts = e->counted_ts = -1;
     e->duration = e->billed = e->init = e->restore = NAN;
     e->memory_size = e->max_memory_used = -1;
+    e->attempt = 1;
     if (rid_set_may_have(iv->written, h)) {
         store_invocation_row_t row;
         int found;
@@ -190,6 +221,7 @@ static inv_t *find(invocations_t *iv, const invocation_source_t *src, obs_span_t
             e->has_init = !isnan(row.init_duration);
             e->init_type = row.init_type;
             e->timing = row.timing;
+            e->attempt = row.attempt > 0 ? row.attempt : 1;
             e->outcome = row.outcome;
             e->emulated = row.emulated;
             copy_text(e->version, sizeof e->version, row.version, strlen(row.version));
@@ -324,6 +356,7 @@ static int write_row(invocations_t *iv, const inv_t *e, obs_err_t *err)
     w.emulated = e->emulated;
     w.init_type = init_type_of(e);
     w.timing = e->timing;
+    w.attempt = e->attempt;
     rid_set_add(iv->written, e->hash);
     return store_invocation_merge(iv->st, &w, err);
 }
@@ -335,12 +368,49 @@ static void set_end_timing(inv_t *e, const invocation_source_t *src)
                 (src->ts_late ? STORE_TIMING_END_LATE : 0);
 }
 
+/* Does line r begin the attempt after e (see the top)? A START or a
+ * REPORT that e already has. */
+static int next_attempt_begins(const inv_t *e, const lambda_line_t *r)
+{
+    return (r->kind == LK_START && e->start_ts >= 0) || (r->kind == LK_REPORT && e->has_report);
+}
+
+/* The attempt after e, in e's place in the table (e, written at the next
+ * flush, is freed after it). */
+static inv_t *next_attempt(invocations_t *iv, inv_t *e, const invocation_source_t *src)
+{
+    inv_t **s = slot(iv->tab, iv->cap, e->hash, e->rid, e->rid_len);
+    inv_t *a = xcalloc(1, sizeof *a);
+    memcpy(a->rid, e->rid, e->rid_len);
+    a->rid_len = e->rid_len;
+    a->hash = e->hash;
+    a->stream_id = src->stream_id;
+    a->function = xstrdup(src->function);
+    a->start_ts = a->end_ts = a->counted_ts = -1;
+    a->duration = a->billed = a->init = a->restore = NAN;
+    a->memory_size = a->max_memory_used = -1;
+    a->attempt = e->attempt + 1;
+    if (e->dirty) {
+        if (iv->nretired == iv->retired_cap) {
+            iv->retired_cap = iv->retired_cap ? iv->retired_cap * 2 : 16;
+            iv->retired = xrealloc(iv->retired, iv->retired_cap * sizeof *iv->retired);
+        }
+        iv->retired[iv->nretired++] = e;
+    } else {
+        inv_free(e);
+    }
+    *s = a;
+    return a;
+}
+
 int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_span_t rid, const lambda_line_t *r,
                       int64_t ts, int *known_ended, obs_err_t *err)
 {
     inv_t *e = find(iv, src, rid, err);
     if (!e)
         return err ? err->code : OBS_EDB;
+    if (next_attempt_begins(e, r))
+        e = next_attempt(iv, e, src);
     contrib_t before = contrib_of(e);
     if (known_ended)
         *known_ended = e->end_rank >= END_END;
@@ -438,6 +508,7 @@ int invocations_flush(invocations_t *iv, obs_err_t *err)
         e->dirty = 0;
     }
     iv->ndirty = 0;
+    free_retired(iv);
     if (iv->n > INVOCATIONS_CACHE_MAX)
         clear(iv);   /* all written: read back from the store when seen again */
     return 0;

@@ -1,4 +1,5 @@
-/* agent/invocations.h — invocations merged by request id, in whatever order
+/* agent/invocations.h — invocations merged by request id and attempt (Lambda's
+ * retries of one request id: invocations.c), in whatever order
  * their lines arrive: START, END, REPORT, XRAY, timeout, crash and error
  * lines each add what they know to one invocation, kept in memory while it
  * is recent (and read back from the store when it is not), and written
@@ -17,7 +18,7 @@
  * Duration, is not counted as one; both are kept apart by init_type), an error,
  * timeout, crash or out-of-memory kill by its outcome (the worst any of its
  * lines says), an emulated invocation when an emulator ran it. A REPORT
- * adds its durations and memory once (emulated ones: no memory). */
+ * adds its durations and memory to its attempt (emulated ones: no memory). */
 #ifndef OBS_AGENT_INVOCATIONS_H
 #define OBS_AGENT_INVOCATIONS_H
 
@@ -52,9 +53,9 @@ typedef struct invocation_source {
 
 /* Merge what line r (classified, at time ts) says into the invocation of
  * request id rid (r->request_id, or the one the caller gave a line
- * without). *known_ended (may be NULL) gets 1 when the invocation had
- * ended (END or REPORT) before this line: a START that comes after its
- * REPORT. 0, or a store error. */
+ * without): its last attempt, or the next one when r begins it. *known_ended
+ * (may be NULL) gets 1 when that attempt had ended (END or REPORT) before
+ * this line: a START that comes after its REPORT. 0, or a store error. */
 int invocations_merge(invocations_t *iv, const invocation_source_t *src, obs_span_t rid, const lambda_line_t *r,
                       int64_t ts, int *known_ended, obs_err_t *err);
 

@@ -3,7 +3,8 @@
 # a second run adds nothing, lines appended to a file are imported exactly
 # once, a file rewritten in place with other content (longer, so the size
 # alone does not reveal it; or shorter) is imported as new content, and
-# `-` imports standard input into --function/--stream.
+# `-` imports standard input into --function/--stream; Lambda's retries of a
+# request id are each an invocation, read again or grown.
 . "$(dirname "$0")/lib.sh"
 need obsagent lambdagen
 
@@ -133,5 +134,43 @@ awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "2026-11-01T00:00:00.000Z\tx\tI
     "$OBSAGENT" --once --no-progress --db "$T/pipe.db" --function p - >/dev/null 2>&1
 check_eq "stdin: 20,000 lines through a pipe (many reads): each stored once" \
     "$(sql "$T/pipe.db" "SELECT count(*) || ' ' || count(DISTINCT message) FROM events")" "20000 20000"
+
+# ---- 7. Lambda's retries of one request id, the file read again and grown ----
+# An async invocation that times out is run again under the same request id:
+# each attempt (START .. REPORT) is an invocation. Read again, nothing is a
+# new attempt; the third attempt's END and REPORT appended end attempt 3.
+RID=98d5d505-8020-4c72-9d15-0a7ea46f1e39
+mkdir -p "$T/retry/fn"
+RF=$T/retry/fn/s.log
+attempt() {
+    printf 'START RequestId: %s Version: $LATEST\n[fn] starting %s\n' "$RID" "$1"
+    printf 'END RequestId: %s\n' "$RID"
+    printf 'REPORT RequestId: %s\tDuration: 120000.00 ms\tBilled Duration: %s ms\tMemory Size: 256 MB\tMax Memory Used: 200 MB\t%sStatus: timeout\n' \
+        "$RID" "$2" "$3"
+}
+{
+    attempt 1 120552 "$(printf 'Init Duration: 551.53 ms\t')"
+    attempt 2 120000 ''
+    printf 'START RequestId: %s Version: $LATEST\n[fn] starting 3\n' "$RID"
+} >"$RF"
+RDB=$T/retry.db
+retry_state() {
+    sql "$RDB" "SELECT group_concat(attempt || ':' || coalesce(billed_duration, '-') || ':' || outcome, ' ')
+                FROM (SELECT * FROM invocations ORDER BY attempt)"
+    sql "$RDB" "SELECT sum(invocations) || ' ' || sum(timeouts) || ' ' || sum(billed_sum) || ' ' || sum(cold_starts)
+                FROM rollup_minute"
+}
+check "retries: import" "$OBSAGENT" --once --no-progress --db "$RDB" "$T/retry"
+check_eq "retries: each attempt an invocation; the rollups count the two ended" "$(retry_state | tr '\n' '|')" \
+    "1:120552.0:2 2:120000.0:2 3:-:0|2 2 240552.0 1|"
+check_eq "retries: the REPORT events as they are" "$(sql "$RDB" "SELECT count(*) FROM events WHERE type = 'REPORT'")" 2
+check "retries: import again" "$OBSAGENT" --once --no-progress --db "$RDB" "$T/retry"
+check_eq "retries: read again, no new attempt" "$(retry_state | tr '\n' '|')" \
+    "1:120552.0:2 2:120000.0:2 3:-:0|2 2 240552.0 1|"
+printf 'END RequestId: %s\nREPORT RequestId: %s\tDuration: 120000.00 ms\tBilled Duration: 120000 ms\tMemory Size: 256 MB\tMax Memory Used: 200 MB\tStatus: timeout\n' \
+    "$RID" "$RID" >>"$RF"
+check "retries: import the appended lines" "$OBSAGENT" --once --no-progress --db "$RDB" "$T/retry"
+check_eq "retries: the appended END and REPORT end attempt 3" "$(retry_state | tr '\n' '|')" \
+    "1:120552.0:2 2:120000.0:2 3:120000.0:2|3 3 360552.0 1|"
 
 finish

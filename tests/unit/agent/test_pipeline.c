@@ -1042,6 +1042,137 @@ static void test_multiline_nul_bytes(void)
     fx_close(&f);
 }
 
+/* ---- (l) Lambda's retries: attempts of one request id ---------------------- */
+
+#define RETRY_REPORT(billed, extra) \
+    "REPORT RequestId: " REQ1 "\tDuration: 120000.00 ms\tBilled Duration: " billed " ms\tMemory Size: 256 MB\t" \
+    "Max Memory Used: 200 MB\t" extra "Status: timeout"
+
+/* One attempt of REQ1 that times out (an async invocation's, which Lambda
+ * runs again under the same request id). */
+static void retry_attempt(fx_t *f, const char *report)
+{
+    feed(f, "START RequestId: " REQ1 " Version: $LATEST");
+    feed(f, T1 "\t" REQ1 "\tINFO\tworking");
+    feed(f, "END RequestId: " REQ1);
+    feed(f, report);
+}
+
+/* START, END, REPORT, START, END, REPORT, START of one request id: three
+ * attempts (AWS: an async event is run again, same request id, after a
+ * timeout), each an invocation with its own REPORT's numbers; the rollups
+ * count the two that ended. */
+static void test_retries_are_attempts(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    retry_attempt(&f, RETRY_REPORT("120552", "Init Duration: 551.53 ms\t"));
+    retry_attempt(&f, RETRY_REPORT("120000", ""));
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    sync_commit(&f);
+    sqlite3 *db = store_db(f.st);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM invocations WHERE request_id = '" REQ1 "'"), 3);
+    CHECK_EQ_STR(q_text(db, "SELECT group_concat(attempt || ':' || coalesce(billed_duration, '-') || ':' || outcome || ':' || cold, ' ') "
+                            "FROM (SELECT * FROM invocations ORDER BY attempt)"),
+                 "1:120552.0:2:1 2:120000.0:2:0 3:-:0:0");
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM invocations WHERE attempt = 3 AND start_ts IS NOT NULL "
+                           "AND end_ts IS NULL"), 1);
+    CHECK_EQ_INT(q_int(db, "SELECT sum(invocations) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(db, "SELECT sum(timeouts) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(db, "SELECT sum(cold_starts) FROM rollup_minute"), 1);
+    CHECK_NEAR(q_real(db, "SELECT sum(billed_sum) FROM rollup_minute"), 240552, 0);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM events WHERE kind = %d", LK_REPORT), 2);
+    CHECK_EQ_INT(pipeline_stats(f.pl)->invocations, 2);
+    fx_close(&f);
+}
+
+/* The lines of one invocation newest first (REPORT, END, then START, as a
+ * console view sorted so prints them) are one invocation, not two. */
+static void test_reverse_order_one_attempt(void)
+{
+    fx_t f;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    feed(&f, RETRY_REPORT("120000", ""));
+    feed(&f, "END RequestId: " REQ1);
+    feed(&f, T1 "\t" REQ1 "\tINFO\tworking");
+    feed(&f, "START RequestId: " REQ1 " Version: $LATEST");
+    sync_commit(&f);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT count(*) FROM invocations"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT attempt FROM invocations WHERE start_ts IS NOT NULL "
+                                       "AND duration IS NOT NULL"), 1);
+    CHECK_EQ_INT(q_int(store_db(f.st), "SELECT sum(invocations) FROM rollup_minute"), 1);
+    fx_close(&f);
+}
+
+/* Retries newest first in the JSON log format: three attempts, two of them
+ * ended and billed, whatever the lines' times say (each START is paired
+ * with the REPORT met before it). */
+static void test_reverse_order_retries(void)
+{
+#define JREC(t, type, rec) "{\"time\":\"" t "\",\"type\":\"" type "\",\"record\":{\"requestId\":\"" REQ1 "\"" rec "}}"
+#define JREPORT(t, billed) \
+    JREC(t, "platform.report", ",\"status\":\"timeout\",\"metrics\":{\"durationMs\":3000.0,\"billedDurationMs\":" billed \
+         ",\"memorySizeMB\":128,\"maxMemoryUsedMB\":60}")
+    fx_t f;
+    fx_open(&f);
+    feed(&f, JREC("2024-03-04T17:25:00.000Z", "platform.start", ",\"version\":\"$LATEST\""));
+    feed(&f, JREPORT("2024-03-04T17:24:03.000Z", "3002"));
+    feed(&f, JREC("2024-03-04T17:24:00.000Z", "platform.start", ",\"version\":\"$LATEST\""));
+    feed(&f, JREPORT("2024-03-04T17:23:03.000Z", "3001"));
+    feed(&f, JREC("2024-03-04T17:23:00.000Z", "platform.start", ",\"version\":\"$LATEST\""));
+    sync_commit(&f);
+    sqlite3 *db = store_db(f.st);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM invocations"), 3);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM invocations WHERE start_ts IS NOT NULL"), 3);
+    CHECK_EQ_INT(q_int(db, "SELECT count(*) FROM invocations WHERE end_ts IS NULL"), 1);
+    CHECK_EQ_INT(q_int(db, "SELECT sum(timeouts) FROM rollup_minute"), 2);
+    CHECK_EQ_INT(q_int(db, "SELECT sum(invocations) FROM rollup_minute"), 2);
+    CHECK_NEAR(q_real(db, "SELECT sum(billed_sum) FROM rollup_minute"), 6003, 0);
+    fx_close(&f);
+#undef JREPORT
+#undef JREC
+}
+
+/* Exactly once across a restart and a rollback: the attempt committed is
+ * read back (the next START is attempt 2), and lines whose batch was rolled
+ * back, read again, are still attempt 2, not 3. */
+static void test_retry_after_restart_and_rollback(void)
+{
+    fx_t f;
+    obs_err_t err;
+    fx_open(&f);
+    feed(&f, T0 "\t" REQ2 "\tINFO\tthe stream has a time");
+    retry_attempt(&f, RETRY_REPORT("120552", ""));
+    sync_commit(&f);
+    /* a restart: a new pipeline over the same store */
+    pipeline_free(f.pl);
+    multiline_done(&f.ml);
+    memset(&f.ml, 0, sizeof f.ml);
+    f.pl = pipeline_new(f.st);
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f.ps, &err), 0);
+    feed(&f, T1 "\t" REQ2 "\tINFO\tresumed");
+    retry_attempt(&f, RETRY_REPORT("120000", ""));
+    CHECK_EQ_INT(pipeline_flush(f.pl, f.ps, &f.ml, &err), 0);
+    CHECK_EQ_INT(pipeline_sync(f.pl, &err), 0);
+    store_rollback(f.st);
+    pipeline_reset(f.pl);
+    multiline_done(&f.ml);
+    memset(&f.ml, 0, sizeof f.ml);
+    CHECK_EQ_INT(pipeline_stream_open(f.pl, "fn", "/aws/lambda/fn", "2024/03/04/[$LATEST]abc", &f.ps, &err), 0);
+    feed(&f, T1 "\t" REQ2 "\tINFO\tresumed");
+    retry_attempt(&f, RETRY_REPORT("120000", ""));
+    sync_commit(&f);
+    sqlite3 *db = store_db(f.st);
+    CHECK_EQ_STR(q_text(db, "SELECT group_concat(attempt || ':' || billed_duration, ' ') "
+                            "FROM (SELECT * FROM invocations WHERE request_id = '" REQ1 "' ORDER BY attempt)"),
+                 "1:120552.0 2:120000.0");
+    CHECK_EQ_INT(q_int(db, "SELECT sum(invocations) FROM rollup_minute"), 2);
+    CHECK_NEAR(q_real(db, "SELECT sum(billed_sum) FROM rollup_minute"), 240552, 0);
+    fx_close(&f);
+}
+
 TEST_LIST = {
     TEST(test_time_head_lines_take_first_timed),
     TEST(test_time_inherited_mid_stream),
@@ -1072,5 +1203,9 @@ TEST_LIST = {
     TEST(test_multiline_capped),
     TEST(test_multiline_chain_blank_and_throttle),
     TEST(test_multiline_nul_bytes),
+    TEST(test_retries_are_attempts),
+    TEST(test_reverse_order_one_attempt),
+    TEST(test_reverse_order_retries),
+    TEST(test_retry_after_restart_and_rollback),
     TEST_END,
 };
