@@ -45,7 +45,7 @@
 #define INV_COLS \
 "SELECT i.request_id, s.function, s.log_group, s.stream, i.start_ts, i.end_ts, i.version, i.error_type,\n" \
 "  i.runtime_version, i.xray_trace_id, i.duration, i.billed_duration, i.init_duration, i.restore_duration,\n" \
-"  i.memory_size, i.max_memory_used, i.cold, i.outcome, i.emulated\n" \
+"  i.memory_size, i.max_memory_used, i.cold, i.outcome, i.emulated, i.attempt\n" \
 "FROM invocations i JOIN streams s ON s.id = i.stream_id\n"
 #define SQL_FWD_INVOCATION INV_COLS "WHERE i.request_id = ?1"
 #define SQL_FWD_INV_NEAR \
@@ -339,6 +339,7 @@ static int each_invocation(store_fwd_t *f, sqlite3_stmt *st, store_fwd_invocatio
         v.cold = sqlite3_column_int(st, 16);
         v.outcome = sqlite3_column_int(st, 17);
         v.emulated = sqlite3_column_int(st, 18);
+        v.attempt = sqlite3_column_int(st, 19);
         if ((rc = fn(ctx, &v)))
             break;
     }

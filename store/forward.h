@@ -86,11 +86,12 @@ typedef struct store_fwd_invocation {
     double duration, billed_duration, init_duration, restore_duration;
     int64_t memory_size, max_memory_used;   /* -1 when NULL */
     int cold, outcome, emulated;
+    int attempt;                       /* 1, 2, ...: Lambda's retries of the request id */
 } store_fwd_invocation_t;
 
 typedef int (*store_fwd_invocation_fn)(void *ctx, const store_fwd_invocation_t *inv);
 
-/* The invocation of a request id. */
+/* The invocations of a request id (one per attempt). */
 int store_fwd_invocation(store_fwd_t *f, const char *request_id, store_fwd_invocation_fn fn, void *ctx,
                          obs_err_t *err);
 /* The invocations of a stream that a line at ts without a request id may

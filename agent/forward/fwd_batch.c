@@ -161,6 +161,7 @@ static void encode_invocation(fwd_batch_t *b, const store_fwd_invocation_t *v)
     buf_t *o = &b->body[FWD_INVOCATIONS];
     ch_rb_str(o, b->agent, strlen(b->agent));
     ch_rb_str(o, v->request_id, strlen(v->request_id));
+    ch_rb_u16(o, (unsigned)v->attempt);
     ch_rb_u64(o, (uint64_t)b->last_id);
     ch_rb_str(o, v->function, strlen(v->function));
     ch_rb_str(o, v->log_group, strlen(v->log_group));

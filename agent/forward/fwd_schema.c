@@ -9,9 +9,13 @@
  * (function or metric, then time), with the agent and the local id last in
  * the key: a row sent twice is one row when read with FINAL, and the
  * version column keeps its newest state (a REPORT given its X-Ray trace by
- * a later line). invocations are keyed by the request id and not
+ * a later line). invocations are keyed by the request id and the attempt
+ * (Lambda's retries of one request id: the store's key) and not
  * partitioned: an invocation's time moves as its lines arrive, and rows
- * in two partitions would never replace each other.
+ * in two partitions would never replace each other. A table made before
+ * attempt was a column keeps its key (a sorting key cannot take a column
+ * in ClickHouse 18.16): attempt is added to it, but one request id's
+ * attempts replace each other there.
  *
  * A line's JSON object is not stored twice: json_at is where it starts in
  * message (bytes, as in the store; substring(message, json_at + 1)); its
@@ -43,7 +47,7 @@ static const fwd_col_t events_cols[] = {
 };
 
 static const fwd_col_t invocations_cols[] = {
-    { "agent", "String" }, { "request_id", "String" }, { "ver", "UInt64" },
+    { "agent", "String" }, { "request_id", "String" }, { "attempt", "UInt16" }, { "ver", "UInt64" },
     { "function", "String" }, { "log_group", "String" }, { "stream", "String" },
     { "start_ts", "Nullable(Int64)" }, { "end_ts", "Nullable(Int64)" },
     { "version", "Nullable(String)" },
@@ -78,7 +82,7 @@ static const struct table {
                      "ReplacingMergeTree(ver) PARTITION BY day ORDER BY (function, ts, agent, id)",
                      "toDateTime(intDiv(ts, 1000))" },
     [FWD_INVOCATIONS] = { "invocations", invocations_cols,
-                          "ReplacingMergeTree(ver) ORDER BY (agent, request_id)",
+                          "ReplacingMergeTree(ver) ORDER BY (agent, request_id, attempt)",
                           "toDateTime(intDiv(coalesce(end_ts, start_ts, 0), 1000))" },
     [FWD_POINTS] = { "metric_points", points_cols,
                      "ReplacingMergeTree() PARTITION BY day ORDER BY (namespace, name, ts, agent, id)",
