@@ -8,8 +8,8 @@
 
 #define SQL_REQUEST_SPAN \
 "SELECT stream_id, min(id), max(id) FROM events WHERE request_id = ?1\n" \
-"  AND ts BETWEEN coalesce((SELECT start_ts FROM invocations WHERE request_id = ?1), -1)\n" \
-"                 AND coalesce((SELECT end_ts FROM invocations WHERE request_id = ?1), 1 << 62)\n" \
+"  AND ts BETWEEN coalesce((SELECT min(start_ts) FROM invocations WHERE request_id = ?1), -1)\n" \
+"                 AND coalesce((SELECT max(end_ts) FROM invocations WHERE request_id = ?1), 1 << 62)\n" \
 "GROUP BY stream_id ORDER BY count(*) DESC LIMIT 1"
 #define SQL_EVENTS_BETWEEN \
 "SELECT e.ts, e.type, s.stream, e.message FROM events e JOIN streams s ON s.id = e.stream_id\n" \

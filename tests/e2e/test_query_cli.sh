@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/test_query_cli.sh — obsq's event views and live mode on a small
 # hand-written store: --request prints every event of one invocation (print
-# lines between START and REPORT included, other invocations not), --context
+# lines between START and REPORT included, other invocations not; every
+# attempt of a request Lambda ran again), --context
 # N prints N neighbours in the same stream around each match, --follow
 # prints matches that arrive after it started exactly once, --explain shows
 # the SQL and SQLite's plan (and the parts of a split run, --threads).
@@ -36,6 +37,27 @@ check_eq "--request: starts with START, ends with REPORT" \
 "$OBSQ" --db "$DB" --request nosuch > "$T/none.out" 2>&1
 check_eq "--request of an unknown id exits 1" "$?" 1
 check_grep "--request of an unknown id says so" "$T/none.out" "no event names request id 'nosuch'"
+
+# --request of a request Lambda ran twice (an async retry, same request id):
+# both attempts, from the first START to the last REPORT
+C=cccc3333-0000-0000-0000-000000000003
+mkdir -p "$T/retry/fn"
+{
+    printf '2026-11-01T00:00:01.000Z\tdddd4444-0000-0000-0000-000000000004\tINFO\tbefore\n'
+    printf 'START RequestId: %s Version: $LATEST\n' "$C"
+    printf '2026-11-01T00:00:02.000Z\t%s\tINFO\tattempt one\n' "$C"
+    printf 'END RequestId: %s\n' "$C"
+    printf 'REPORT RequestId: %s\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: timeout\n' "$C"
+    printf 'START RequestId: %s Version: $LATEST\n' "$C"
+    printf '2026-11-01T00:05:00.000Z\t%s\tINFO\tattempt two\n' "$C"
+    printf 'END RequestId: %s\n' "$C"
+    printf 'REPORT RequestId: %s\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: timeout\n' "$C"
+} >"$T/retry/fn/s.log"
+check "import the retried request" "$OBSAGENT" --once -q --no-progress --db "$T/retry.db" "$T/retry"
+"$OBSQ" --db "$T/retry.db" -o csv --request "$C" > "$T/retry.csv" 2>&1
+check_eq "--request of a retried request: header + both attempts' 8 events" "$(wc -l < "$T/retry.csv" | tr -d ' ')" 9
+check_eq "--request of a retried request: ends with the second attempt's REPORT" \
+    "$(grep -c 'attempt two' "$T/retry.csv")$(tail -n 1 "$T/retry.csv" | cut -d, -f2)" '1"REPORT"'
 
 # --context
 "$OBSQ" --db "$DB" -o csv --context 1 'filter @message like "boom"' > "$T/ctx.csv" 2>&1
