@@ -212,13 +212,15 @@ agent_pid=$!
 sleep 0.5
 tm new-session -d -s "$S" -x 160 -y 40 "'$OBSTOP' --db '$T/live.db' --interval 0.2 --window all; sleep 60"
 sleep 0.8
-"$LAMBDAGEN" --out "$T/live/a" --functions 1 --invocations 40 --seed 3 --truth "$T/live1" >/dev/null
-mv "$T/live/a"/* "$T/live/"
+# each function is written beside the followed directory and moved in whole
+# (a rename): a function appears at once, not file by file as it is written
+"$LAMBDAGEN" --out "$T/gen-a" --functions 1 --invocations 40 --seed 3 --truth "$T/live1" >/dev/null
+mv "$T/gen-a"/* "$T/live/"
 fn1=$(truth functions "$T/live1")
 wait_for "$T/l1" "^$fn1 +40 " || fail "live: a new function appears with its invocations" "$T/l1"
-"$LAMBDAGEN" --out "$T/live/b" --functions 2 --invocations 25 --seed 4 --truth "$T/live2" >/dev/null
+"$LAMBDAGEN" --out "$T/gen-b" --functions 2 --invocations 25 --seed 4 --truth "$T/live2" >/dev/null
 fn2=$(truth functions "$T/live2" | awk '{ print $2 }')
-mv "$T/live/b/$fn2" "$T/live/"
+mv "$T/gen-b/$fn2" "$T/live/"
 wait_for "$T/l2" "^$fn2 +25 " || fail "live: a second function appears while running" "$T/l2"
 check_grep "live: header shows the agent running" "$T/l2" "agent: (running|catching up)"
 # the store locked: the agent pauses, and the header says so and why
