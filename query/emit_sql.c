@@ -23,29 +23,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* report: a field of REPORT events only (text REPORT, JSON platform.report),
+ * as CloudWatch discovers it from the REPORT line. The store also holds an
+ * INIT_REPORT's init duration in init_duration, and the XRAY line's trace
+ * (and a JSON platform.start's) in xray_trace_id, for obstop, the rollups
+ * and the forwarder: the query reads them on REPORT events only, or
+ * `filter @initDuration > 0` counts a failed init as a cold start and a
+ * cold start twice. Durations and memory are on REPORT events only in the
+ * store already (lambda/classify_*.c: e2e/test_query_report_fields checks
+ * it on the real logs), so they are read as they are: a CASE costs 5% on a
+ * scan of every event (docs/query-language.md §4.1). */
 static const struct sysfield {
     const char *name, *expr;
-    int is_time, numeric;
+    int is_time, numeric, report;
 } sysfields[] = {
-    { "@timestamp", "e.ts", 1, 1 },
-    { "@message", "e.message", 0, 0 },
-    { "@logStream", "s.stream", 0, 0 },
+    { "@timestamp", "e.ts", 1, 1, 0 },
+    { "@message", "e.message", 0, 0, 0 },
+    { "@logStream", "s.stream", 0, 0, 0 },
     /* CloudWatch's @log is "<account>:<log group>"; there is no account
      * locally, so it is twelve zeros, and queries that parse it still work */
-    { "@log", "('000000000000:' || s.log_group)", 0, 0 },
-    { "@ingestionTime", "e.ingest_ts", 1, 1 },
-    { "@requestId", "e.request_id", 0, 0 },
-    { "@type", "e.type", 0, 0 },
-    { "@duration", "e.duration", 0, 1 },
-    { "@billedDuration", "e.billed_duration", 0, 1 },
-    { "@memorySize", "e.memory_size", 0, 1 },
-    { "@maxMemoryUsed", "e.max_memory_used", 0, 1 },
-    { "@initDuration", "e.init_duration", 0, 1 },
-    { "@xrayTraceId", "e.xray_trace_id", 0, 0 },
-    { "@xraySegmentId", "e.xray_segment_id", 0, 0 },
-    { "@emfError", "e.emf_error", 0, 0 },
+    { "@log", "('000000000000:' || s.log_group)", 0, 0, 0 },
+    { "@ingestionTime", "e.ingest_ts", 1, 1, 0 },
+    { "@requestId", "e.request_id", 0, 0, 0 },
+    { "@type", "e.type", 0, 0, 0 },
+    { "@duration", "e.duration", 0, 1, 0 },
+    { "@billedDuration", "e.billed_duration", 0, 1, 0 },
+    { "@memorySize", "e.memory_size", 0, 1, 0 },
+    { "@maxMemoryUsed", "e.max_memory_used", 0, 1, 0 },
+    { "@initDuration", "e.init_duration", 0, 1, 1 },
+    { "@xrayTraceId", "e.xray_trace_id", 0, 0, 1 },
+    { "@xraySegmentId", "e.xray_segment_id", 0, 0, 1 },
+    { "@emfError", "e.emf_error", 0, 0, 0 },
     /* obs: 1 when the event's time is absurd (common/timesane.h), else 0 */
-    { "@absurdTime", "((e.flags >> 8) & 1)", 0, 1 },
+    { "@absurdTime", "((e.flags >> 8) & 1)", 0, 1, 0 },
 };
 
 /* ---- commands ------------------------------------------------------------- */
@@ -590,16 +600,22 @@ static void emit_base(emitter_t *e, const query_plan_opts_t *o)
     /* The stream table is joined only when the query uses its fields or
      * selects functions: REPORT stats then stay an index-only scan. */
     int join = o->nfunctions > 0 || plan_uses_stream(e->q);
+    e->report_only = plan_report_only(e->q);
     for (size_t i = 0; i < sizeof sysfields / sizeof *sysfields; i++) {
         char ident[16];
         snprintf(ident, sizeof ident, "f%zu", i);
         int stream_col = strstr(sysfields[i].expr, "s.") != NULL;
-        buf_printf(&e->sql, ",\n  %s AS %s", stream_col && !join ? "NULL" : sysfields[i].expr, ident);
+        if (stream_col && !join)
+            buf_printf(&e->sql, ",\n  NULL AS %s", ident);
+        else if (sysfields[i].report && !e->report_only)  /* kind is a column of events_report */
+            buf_printf(&e->sql, ",\n  CASE WHEN e.kind = " OBS_STR(STORE_KIND_REPORT) " THEN %s END AS %s",
+                       sysfields[i].expr, ident);
+        else  /* a REPORT-only query (e.kind = 4 below): the column as it is */
+            buf_printf(&e->sql, ",\n  %s AS %s", sysfields[i].expr, ident);
         if (strcmp(sysfields[i].name, "@message") == 0)
             snprintf(e->msg_ident, sizeof e->msg_ident, "%s", ident);
         emit__rel_add(&e->rel, sysfields[i].name, ident, sysfields[i].is_time, sysfields[i].numeric);
     }
-    e->report_only = plan_report_only(e->q);
     char *match = plan_fts_prefilter(e->q, o->vocab);
     e->prefiltered = match != NULL;
     /* Full-text candidates and nothing else to narrow the events by (no

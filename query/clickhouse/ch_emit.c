@@ -8,11 +8,15 @@
 #include "query/clickhouse/ch_int.h"
 #include "query/builtins.h"
 #include "common/xalloc.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* @initDuration and the X-Ray ids are of REPORT events only (text REPORT,
+ * JSON platform.report), as on the store (query/emit_sql.c): the columns
+ * also hold an INIT_REPORT's init duration and the XRAY line's trace. */
 static const struct sysfield {
     const char *name, *expr;
     cty_t ty;
@@ -29,9 +33,9 @@ static const struct sysfield {
     { "@billedDuration", "billed_duration", CT_NUM, 0 },
     { "@memorySize", "memory_size", CT_NUM, 0 },
     { "@maxMemoryUsed", "max_memory_used", CT_NUM, 0 },
-    { "@initDuration", "init_duration", CT_NUM, 0 },
-    { "@xrayTraceId", "xray_trace_id", CT_TEXT, 0 },
-    { "@xraySegmentId", "xray_segment_id", CT_TEXT, 0 },
+    { "@initDuration", "if(kind = " OBS_STR(STORE_KIND_REPORT) ", init_duration, NULL)", CT_NUM, 0 },
+    { "@xrayTraceId", "if(kind = " OBS_STR(STORE_KIND_REPORT) ", xray_trace_id, NULL)", CT_TEXT, 0 },
+    { "@xraySegmentId", "if(kind = " OBS_STR(STORE_KIND_REPORT) ", xray_segment_id, NULL)", CT_TEXT, 0 },
     { "@emfError", "emf_error", CT_TEXT, 0 },
 };
 
