@@ -132,23 +132,19 @@ void query_fill_range(const query_plan_t *p, const query_run_opts_t *o, int64_t 
     }
 }
 
-int query_fill_check(const query_plan_t *p, const query_run_opts_t *o, obs_err_t *err)
+/* The rows the fill writes: from the range's start (with --since/--start)
+ * or the first row's bin, to the range's end (with --end) or the last
+ * row's bin; no row: the whole range when both edges are given. */
+int64_t query_sink_fill_rows(const query_sink_t *s)
 {
-    int64_t lo, hi, w = o->fill && p->fill_column >= 0 ? bin_width(p) : 0;
-    query_fill_range(p, o, &lo, &hi);
-    if (!w || lo >= hi || o->max_bins <= 0)
+    int64_t w = s->want_w;
+    int since = s->o->since_ms >= 0, until = s->o->until_ms >= 0;
+    if (!w)
         return 0;
-    int64_t bins = (hi - lo - 1) / w + 1;
-    if (bins <= o->max_bins)
-        return 0;
-    char from[32], to[32];
-    isotime_format(lo, from);
-    isotime_format(hi, to);
-    return obs_err_set(err, OBS_EINVAL,
-                       "zero-filling bins of %lld ms from %s to %s would write %lld rows, more than "
-                       "--max-bins %lld: use a wider bin(), a shorter range (--since, --start, --end), "
-                       "--no-fill, or a larger --max-bins",
-                       (long long)w, from, to, (long long)bins, (long long)o->max_bins);
+    if (!s->data_rows)
+        return since && until ? s->bound : 0;
+    int64_t a = since ? s->lo : s->first, b = until ? s->hi - 1 : s->last;
+    return b < a ? 0 : (b - a) / w + 1;
 }
 
 void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out)
@@ -162,6 +158,13 @@ void query_sink_init(query_sink_t *s, const query_plan_t *p, const query_run_opt
     if (s->lo >= s->hi)
         s->w = 0;   /* no range to fill in */
     s->next = s->w && o->since_ms >= 0 ? s->lo : INT64_MIN;
+    s->want_w = s->w;
+    if (!s->w)
+        return;
+    s->bound = (s->hi - s->lo - 1) / s->w + 1;
+    /* the range alone decides it when the fill cannot write too many rows */
+    s->pending = (o->max_bins > 0 && s->bound > o->max_bins) ||
+                 (!o->fill_sparse && s->bound > QUERY_FILL_SPARSE_MIN);
 }
 
 /* The empty bins from the last row in range to the range's end, when the
@@ -175,7 +178,16 @@ static void trail(query_sink_t *s)
         write_zero_rows(s->out, s->plan, s->o, s->next, s->hi, s->w, &s->rows);
 }
 
-int query_sink_row(query_sink_t *s, qval_t *row)
+static void free_row(const query_plan_t *p, qval_t *row)
+{
+    for (int i = 0; i < p->ncolumns; i++) {
+        free(row[i].s);
+        row[i].s = NULL;
+    }
+}
+
+/* Write one row, after the empty bins before it (s->w = 0: none). */
+static int put_row(query_sink_t *s, qval_t *row)
 {
     const query_plan_t *p = s->plan;
     if (!capped(s->o, s->rows) && s->w && row[p->fill_column].type == QV_INT) {
@@ -189,8 +201,7 @@ int query_sink_row(query_sink_t *s, qval_t *row)
         }
     }
     if (capped(s->o, s->rows)) {
-        for (int i = 0; i < p->ncolumns; i++)
-            free(row[i].s);
+        free_row(p, row);
         return 1;
     }
     qformat_row(s->out, row);
@@ -198,9 +209,117 @@ int query_sink_row(query_sink_t *s, qval_t *row)
     return capped(s->o, s->rows);
 }
 
+/* Decided: fill (left_out 0) or not; the held rows out. */
+static int release(query_sink_t *s, int left_out)
+{
+    int full = 0, n = s->plan->ncolumns;
+    s->pending = 0;
+    s->left_out = left_out;
+    if (left_out)
+        s->w = 0;
+    for (int64_t i = 0; i < s->nheld; i++) {
+        qval_t *row = &s->held[i * n];
+        if (full)
+            free_row(s->plan, row);
+        else
+            full = put_row(s, row);
+    }
+    free(s->held);
+    s->held = NULL;
+    s->nheld = s->held_cap = 0;
+    return full;
+}
+
+/* Is the fill decided by what is known (the rows so far, or all of them
+ * at the end)? 1 and *left_out when it is. */
+static int decide(const query_sink_t *s, int at_end, int *left_out)
+{
+    const query_run_opts_t *o = s->o;
+    int64_t rows = query_sink_fill_rows(s);  /* at the end the count; else at least that */
+    *left_out = 0;
+    if (o->max_bins > 0 && rows > o->max_bins) {
+        *left_out = 1;
+        return 1;
+    }
+    if (at_end) {
+        if (!o->fill_sparse && rows > QUERY_FILL_SPARSE_MIN && rows > QUERY_FILL_SPARSE_RATIO * s->data_rows)
+            *left_out = 2;
+        return 1;
+    }
+    /* the range's bins bound the fill: within both limits it is decided */
+    return (o->max_bins <= 0 || s->bound <= o->max_bins) &&
+           (o->fill_sparse || s->bound <= QUERY_FILL_SPARSE_MIN || s->bound <= QUERY_FILL_SPARSE_RATIO * s->data_rows);
+}
+
+int query_sink_row(query_sink_t *s, qval_t *row)
+{
+    const query_plan_t *p = s->plan;
+    s->seen++;
+    if (s->want_w && row[p->fill_column].type == QV_INT) {
+        int64_t t = row[p->fill_column].i;
+        if (t >= s->lo && t < s->hi) {
+            if (!s->data_rows++)
+                s->first = t;
+            s->last = t;
+        }
+    }
+    if (!s->pending)
+        return put_row(s, row);
+    if (s->nheld == s->held_cap) {
+        s->held_cap = s->held_cap ? 2 * s->held_cap : 64;
+        s->held = xrealloc(s->held, (size_t)s->held_cap * (size_t)p->ncolumns * sizeof *s->held);
+    }
+    memcpy(&s->held[s->nheld++ * p->ncolumns], row, (size_t)p->ncolumns * sizeof *row);
+    int left_out;
+    return decide(s, 0, &left_out) ? release(s, left_out) : 0;
+}
+
+/* A bin width as bin() writes it: 5m, 1h, 500ms. */
+static void width_text(int64_t w, char out[32])
+{
+    static const struct { int64_t ms; const char *unit; } u[] = {
+        { 604800000, "w" }, { 86400000, "d" }, { 3600000, "h" }, { 60000, "m" }, { 1000, "s" },
+    };
+    for (size_t i = 0; i < sizeof u / sizeof *u; i++)
+        if (w % u[i].ms == 0) {
+            snprintf(out, 32, "%lld%s", (long long)(w / u[i].ms), u[i].unit);
+            return;
+        }
+    snprintf(out, 32, "%lldms", (long long)w);
+}
+
 void query_sink_end(query_sink_t *s)
 {
+    int left_out;
+    if (s->pending && decide(s, 1, &left_out))
+        release(s, left_out);
     trail(s);
+    if (!s->left_out || !s->o->notes)
+        return;
+    int64_t rows = query_sink_fill_rows(s);
+    char from[32], to[32], width[32];
+    isotime_format(s->o->since_ms >= 0 ? s->lo : s->first, from);
+    isotime_format(s->o->until_ms >= 0 ? s->hi : s->last + s->want_w, to);
+    width_text(s->want_w, width);
+    fprintf(s->o->notes,
+            "note: not zero-filled: only the %lld bin%s with data %s written, as CloudWatch does; filling the "
+            "empty %s bins from %s to %s would write %lld rows, ",
+            (long long)s->seen, s->seen == 1 ? "" : "s", s->seen == 1 ? "is" : "are", width, from, to,
+            (long long)rows);
+    if (s->left_out == 1)
+        fprintf(s->o->notes, "more than --max-bins %lld", (long long)s->o->max_bins);
+    else
+        fprintf(s->o->notes, "over %d for each bin with data", QUERY_FILL_SPARSE_RATIO);
+    fprintf(s->o->notes, " (--max-bins %lld fills them; --no-fill says not to)\n", (long long)rows);
+}
+
+void query_sink_drop(query_sink_t *s)
+{
+    for (int64_t i = 0; i < s->nheld; i++)
+        free_row(s->plan, &s->held[i * s->plan->ncolumns]);
+    free(s->held);
+    s->held = NULL;
+    s->nheld = s->held_cap = 0;
 }
 
 int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qformat_t *out,
@@ -209,8 +328,6 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
     sqlite3_stmt *st = NULL;
     query_sink_t sink;
     int rc = SQLITE_DONE;
-    if (query_fill_check(p, o, err))
-        return OBS_EINVAL;
     if (query_prepare_plan(db, p, &st, err))
         return OBS_EDB;
     query_sink_init(&sink, p, o, out);
@@ -229,6 +346,8 @@ int query_run(sqlite3 *db, const query_plan_t *p, const query_run_opts_t *o, qfo
         rc = SQLITE_DONE;
     if (rc == SQLITE_DONE)
         query_sink_end(&sink);
+    else
+        query_sink_drop(&sink);
     free(row);
     if (rc != SQLITE_DONE) {
         obs_err_set(err, OBS_EDB, "running the query: %s", sqlite3_errmsg(db));

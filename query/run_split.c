@@ -298,8 +298,6 @@ int query_run_split(sqlite3 *db, const query_ast_t *q, const query_plan_opts_t *
 {
     int64_t first, last;
     int nthreads, rc = 0;
-    if (query_fill_check(plan, ro, err))
-        return OBS_EINVAL;
     int nparts = query_split_parts(db, plan, so, &nthreads, &first, &last);
     if (nparts <= 1)
         return query_run(db, plan, ro, out, rows_out, NULL, err);
@@ -336,6 +334,8 @@ int query_run_split(sqlite3 *db, const query_ast_t *q, const query_plan_opts_t *
         rc = write_rows(&run, plan, &sink, err);
         if (!rc)
             query_sink_end(&sink);
+        else
+            query_sink_drop(&sink);
         *rows_out = sink.rows;
     }
     for (int k = 0; k < nparts; k++) {

@@ -104,6 +104,8 @@ int query_ch_run(ch_conn_t *c, const query_ch_plan_t *p, const query_run_opts_t 
     }
     if (!rc)
         query_sink_end(&sink);
+    else
+        query_sink_drop(&sink);
     *rows = sink.rows;
     free(row);
     ch_tsv_done(&t);

@@ -26,7 +26,7 @@ typedef struct qopts {
     const char **functions;
     const char **log_groups;
     qfmt_t fmt;
-    int fill, explain, follow, context, threads, strict, max_bins;
+    int fill, explain, follow, context, threads, strict, max_bins, max_bins_given;
     int64_t sane_first, sane_last;   /* the data's sane extent (0: none) */
     const char *query_file;
     char *query_text;            /* owned: what --query-file read */
@@ -126,6 +126,7 @@ static int parse_opts(int argc, char **argv, qopts_t *o, const char **query)
         case 'B':
             if (int_option("--max-bins", optarg, 1, 1000000000, &o->max_bins))
                 return 2;
+            o->max_bins_given = 1;  /* fill up to it, however sparse */
             break;
         case 'C':
             if (int_option("--context", optarg, 0, 1000, &o->context))
@@ -235,7 +236,7 @@ static void sane_span(sqlite3 *db, int64_t now, qopts_t *o)
 static query_run_opts_t run_opts(const qopts_t *o)
 {
     query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows,
-                            o->sane_first, o->sane_last, o->max_bins };
+                            o->sane_first, o->sane_last, o->max_bins, o->max_bins_given, stderr };
     return ro;
 }
 
@@ -399,11 +400,10 @@ static int run_on_clickhouse(const char *text, const query_ast_t *ast, qopts_t *
         /* the data's extent is not known here: with no range asked for,
          * only the gaps between the rows are filled (bounded by the rows);
          * with a range, its bins are capped as on the store */
-        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows, 0, 0, o->max_bins };
+        query_run_opts_t ro = { o->fill, o->plan.since_ms, o->plan.until_ms, o->plan.max_rows, 0, 0, o->max_bins,
+                                o->max_bins_given, stderr };
         int64_t rows = 0;
-        if ((ro.since_ms >= 0 || ro.until_ms >= 0) && query_fill_check(cp->plan, &ro, err)) {
-            qformat_abort(f);
-        } else if (query_ch_run(c, cp, &ro, f, &rows, err)) {
+        if (query_ch_run(c, cp, &ro, f, &rows, err)) {
             qformat_abort(f);
         } else {
             qformat_finish(f);
@@ -488,7 +488,7 @@ int obsq_cmd_query(int argc, char **argv)
     o.db = getenv("OBS_DB");
     o.plan.since_ms = o.plan.until_ms = -1;
     o.fill = 1;
-    o.max_bins = 1000000;
+    o.max_bins = OBSQ_MAX_BINS;
     rc = parse_opts(argc, argv, &o, &text);
     if (rc) {
         free(o.functions);

@@ -12,6 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* --max-bins' default: the most rows a zero-fill writes (docs/query-language.md
+ * §3.4): a week at 1 minute is 10,080 bins, a month at 5 minutes 8,928, at 1
+ * minute 44,640, a year at 1 hour 8,760. */
+#define OBSQ_MAX_BINS 100000
+
 int obsq_cmd_summary(int argc, char **argv);
 int obsq_cmd_metrics(int argc, char **argv);
 int obsq_cmd_report(int argc, char **argv);

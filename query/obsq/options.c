@@ -33,9 +33,11 @@ static const obs_opt_t query[] = {
     { 'm', 0, "max-rows", "N", "stop after N rows (default: no cap)", 0, NULL },
     { 'F', 0, "no-fill", NULL, "do not zero-fill empty bins of stats ... by bin()", 0, NULL },
     { 'B', 0, "max-bins", "N",
-      "zero-fill at most N bins (default 1000000): the fill runs over the query's range, else the "
-      "data's sane extent (times from 2000 to a day ahead); a wider fill is refused before anything is "
-      "printed", 0, NULL },
+      "zero-fill at most N bins (default " OBS_STR(OBSQ_MAX_BINS) "): the fill runs over the query's "
+      "range, else the data's sane extent (times from 2000 to a day ahead); a wider fill is left out and "
+      "only the bins with data are written, as CloudWatch does, with a note saying so. Without "
+      "--max-bins the fill is also left out when it would write over 1000 rows and over 100 for each "
+      "bin with data; an explicit N fills up to N however sparse", 0, NULL },
     { 'C', 0, "context", "N", "show N events before and after each match (its stream)", 0, NULL },
     { 'w', 0, "follow", NULL,
       "keep running: print new matching events as they arrive (a stats query is re-run and reprinted); "

@@ -257,7 +257,7 @@ static void test_split_answers(void)
     query_sqlctx_t ctx = { T0, T0, T0 };
     CHECK_EQ_INT(query_sqlfuncs_register(h, &ctx, &err), 0);
     query_plan_opts_t o = opts();
-    query_run_opts_t ro = { 1, -1, -1, 0, 0, 0, 0 };
+    query_run_opts_t ro = { 1, -1, -1, 0, 0, 0, 0, 0, NULL };
 
     same_split(h, "stats count(*), count(@duration), sum(@duration), min(@duration), max(@duration), "
                   "sum(@maxMemoryUsed), min(@message), max(@message), min(@requestId), max(@requestId)", o, ro, 1);
@@ -275,7 +275,7 @@ static void test_split_answers(void)
     query_plan_opts_t r = o;
     r.since_ms = T0 + 3600000 + 123;   /* inside bins */
     r.until_ms = T0 + 3 * 3600000 + 7;
-    query_run_opts_t rr = { 1, r.since_ms, r.until_ms, 0, 0, 0, 0 };
+    query_run_opts_t rr = { 1, r.since_ms, r.until_ms, 0, 0, 0, 0, 0, NULL };
     same_split(h, "filter @type = \"REPORT\" | stats count(*), sum(@duration) by bin(10m)", r, rr, 1);
     same_split(h, "filter @duration > 100 | stats count(*), sum(@duration)", r, rr, 1);
     rr.fill = 0;
