@@ -359,6 +359,22 @@ static int route(pipeline_t *pl, pipeline_stream_t *src, const decode_record_t *
     return rc;
 }
 
+/* Lines held for want of a time (the stream's first, before any timed
+ * line) take the time of this line, the first of an event held pending, if
+ * it has one: stored now, as its event would have them stored, before a
+ * sync stores them at their arrival time. */
+static int release_at(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, obs_err_t *err)
+{
+    if (!ps->npending)
+        return 0;
+    lambda_line_t r;
+    classify_line(line->p, line->len, &r);
+    int has_ts = r.has_ts;
+    int64_t ts = r.ts_ms;
+    classify_result_done(&r);
+    return has_ts ? pipeline__release(pl, ps, ts, err) : 0;
+}
+
 int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml, const line_t *raw,
                   size_t raw_bytes, obs_err_t *err)
 {
@@ -417,6 +433,18 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
     if (line.len == 0) {
         count_input(pl, line.flags, raw_bytes);
         pl->stats.empty++;
+        return 0;
+    }
+    if (ml && wrapped && decode_prefix_per_event(src->dec.format)) {
+        /* a tool that prints its prefix once per event: the lines after
+         * this one that come without it are its message's; held until a
+         * line with the prefix (or the end) says the event is whole */
+        if (!rec.has_ts && (rc = release_at(pl, ps, &line, err)))
+            return rc;
+        multiline_begin(ml, &line, raw_bytes, ML_WRAPPED_EVENT);
+        ml->stream = ps;
+        ml->has_ts = rec.has_ts;
+        ml->ts_ms = rec.ts_ms;
         return 0;
     }
     line_origin_t at = { wrapped && rec.has_ts ? rec.ts_ms : -1, 0, 0 };

@@ -106,6 +106,17 @@ typedef struct lambda_line {
  * The result must be released with classify_result_done(). */
 void classify_line(const char *line, size_t len, lambda_line_t *out);
 
+/* A message of several lines ('\n') whose last line is a bare error type
+ * ("Runtime.Unknown", "Runtime.ExitError"), classified (r) by its first
+ * line: the event Lambda writes when a runtime fails, "Unknown application
+ * error occurred\nRuntime.Unknown", "RequestId: ... Error: Runtime exited
+ * ...\nRuntime.ExitError", "RequestId: ... Error: Couldn't find valid
+ * bootstrap(s): [...]\nRuntime.InvalidEntrypoint". The error type (and its
+ * outcome, where the first line said none) are that line's when the first
+ * line is plain (the event is then an LK_ERROR_TYPE), a runtime exit or a
+ * failing platform line that named no error type. Else nothing changes. */
+void classify_error_tail(const char *msg, size_t len, lambda_line_t *r);
+
 /* Free what the result owns (the cJSON tree); out may be reused afterwards. */
 void classify_result_done(lambda_line_t *out);
 

@@ -337,6 +337,26 @@ static int error_type_line(const char *p, size_t n, lambda_line_t *out)
     return 1;
 }
 
+void classify_error_tail(const char *msg, size_t len, lambda_line_t *r)
+{
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r' || cl_is_space(msg[len - 1])))
+        len--;
+    const char *nl = len ? memrchr(msg, '\n', len) : NULL;
+    int failing = r->kind == LK_RUNTIME_EXIT || (r->kind == LK_PLATFORM && r->outcome != LO_NONE);
+    if (!nl || r->error_type.len || r->tree || (r->kind != LK_PLAIN && !failing))
+        return;
+    lambda_line_t t;
+    memset(&t, 0, sizeof t);
+    const char *last = nl + 1;
+    if (!error_type_line(last, (size_t)(msg + len - last), &t))
+        return;
+    r->error_type = t.error_type;
+    if (r->outcome == LO_NONE)
+        r->outcome = t.outcome;
+    if (r->kind == LK_PLAIN)
+        r->kind = LK_ERROR_TYPE;
+}
+
 /* "<reqid> Task timed out after N seconds": the timeout line once a
  * wrapper's time was taken off where Lambda's own was the wrapper's. */
 static int id_timeout_line(const char *p, size_t n, lambda_line_t *out)

@@ -394,6 +394,11 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
     }
 }
 
+int decode_prefix_per_event(decode_format_t f)
+{
+    return f == DECODE_SAM_LOGS || f == DECODE_TAIL || f == DECODE_CONSOLE || f == DECODE_CLOCK;
+}
+
 /* ---- choosing a format ---------------------------------------------------- */
 
 /* What wrapper, if any, one line has the shape of. */

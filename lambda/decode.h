@@ -95,6 +95,12 @@ void decode_state_init(decode_state_t *s, decode_format_t f);
  * message (not stored; counted). */
 int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t *out);
 
+/* Does the tool of this line wrapper print its prefix once per CloudWatch
+ * event, so that a message's later lines come without it (`sam logs`,
+ * `aws logs tail` and S3 export lines, console copies, a viewer's time of
+ * day)? Not `docker logs -t` (a time before every line) nor `sam local`. */
+int decode_prefix_per_event(decode_format_t f);
+
 /* ---- documents ------------------------------------------------------------ */
 
 /* Documents larger than this are refused (they are parsed in memory). */

@@ -148,8 +148,34 @@ static int report_fields(const char *p, size_t n)
     return 0;
 }
 
+int multiline_platform(const lambda_line_t *r)
+{
+    if (r->tree)
+        return 0;
+    switch (r->kind) {
+    case LK_START:
+    case LK_END:
+    case LK_REPORT:
+    case LK_INIT_START:
+    case LK_INIT_REPORT:
+    case LK_RESTORE_REPORT:   /* RESTORE_START is an LK_INIT_START */
+    case LK_EXTENSION:
+    case LK_TELEMETRY:
+    case LK_TIMEOUT:          /* "Task timed out after ...", Lambda's own event */
+    case LK_RUNTIME_EXIT:     /* "RequestId: ... Error: Runtime exited ...", too */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_line_t *r)
 {
+    /* under a tool that prints its prefix once per event, a line without
+     * it is the message's: whatever it looks like, but Lambda's own
+     * platform lines, each an event of its own */
+    if (st == ML_WRAPPED_EVENT)
+        return multiline_platform(r) ? ML_NONE : ML_WRAPPED_EVENT;
     if (st == ML_NONE || r->kind != LK_PLAIN || r->has_ts)
         return ML_NONE;
     switch (st) {
@@ -200,5 +226,5 @@ ml_state_t multiline_next(ml_state_t st, const char *p, size_t n, const lambda_l
 
 int multiline_keeps_blank(ml_state_t st)
 {
-    return st == ML_PY_END || st == ML_PY_CHAIN;
+    return st == ML_PY_END || st == ML_PY_CHAIN || st == ML_WRAPPED_EVENT;
 }

@@ -26,6 +26,8 @@ typedef enum ml_state {
     ML_WRAPPED_HEAD, /* a wrapper with an empty message: its JSON may follow */
     ML_JSON_ARRAY, /* inside a pretty-printed JSON array (after ML_WRAPPED_HEAD) */
     ML_CLOSED,     /* that object's closing brace: nothing more joins */
+    ML_WRAPPED_EVENT, /* a message a tool printed after its prefix, which it prints once
+                         per event: every line without the prefix is the message's own */
 } ml_state_t;
 
 #define MULTILINE_MAX_LINES 1000           /* lines in one event at most */
@@ -51,6 +53,12 @@ ml_state_t multiline_wrapped_opens(const char *msg, size_t len);
  * own (the console's expanded view, a wrapped paste). ML_REPORT then, else
  * ML_NONE; a whole REPORT never waits for a next line. */
 ml_state_t multiline_report_opens(const lambda_line_t *r);
+
+/* A text line of Lambda's platform (START, END, REPORT, INIT_START,
+ * INIT_REPORT, RESTORE_START, RESTORE_REPORT, EXTENSION, TELEMETRY, a
+ * timeout, a runtime's exit): always an event of its own in CloudWatch, so
+ * no wrapped event takes it even where a tool's prefix is missing before it. */
+int multiline_platform(const lambda_line_t *r);
 
 /* The state after joining this line (classified as r) to an event in state
  * st, or ML_NONE when the line does not continue it. len > 0. */

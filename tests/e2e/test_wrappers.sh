@@ -206,8 +206,9 @@ for f in $all_files; do
 done
 check "expanded $n inputs (at least 15)" test "$n" -ge 15
 
-# the probe's shape (a public GitHub log, shortened): one event over two lines, its
-# second copy joined with a space; the offset applied; the console's own lines
+# the probe's shape (a public GitHub log, shortened): one event over two lines (one
+# event: its second line is the message's, as the console printed it; its error type
+# the invocation's), its second copy joined with a space; the offset applied; the console's own lines
 # counted, not stored; a line after Copy that is not the message again is stored
 mkdir -p "$T/exp/myIPFunctionGo"
 tabs >"$T/exp/myIPFunctionGo/2024-02-25.log" <<'EOF'
@@ -241,7 +242,7 @@ check_eq "expanded probe: each message once, at its time" \
     "$(sql "$T/exp.db" "SELECT ts, message FROM events ORDER BY id")" \
     "$(printf '%s\n' '1708889789053|START RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Version: $LATEST' \
         "1708889789075|RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]" \
-        '1708889789075|Runtime.InvalidEntrypoint' \
+        'Runtime.InvalidEntrypoint' \
         '1708889789076|END RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c' \
         "$(printf '1708889789077|REPORT RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c\tDuration: 30.32 ms\tBilled Duration: 31 ms\tMemory Size: 128 MB\tMax Memory Used: 2 MB\t')" \
         '1708889789077|not the message again')"
@@ -249,7 +250,57 @@ check_eq "expanded probe: the invocation" \
     "$(sql "$T/exp.db" "SELECT request_id, outcome_name, duration, error_type FROM invocations_v")" \
     'd619c06a-7b1b-40e8-95d9-5adf1b31983c|error|30.32|Runtime.InvalidEntrypoint'
 check_grep "expanded probe: the console's own lines counted" "$T/out" \
-    '24 new lines: 6 stored as events, 7 empty lines \(not stored\), 11 lines of the wrapper.s own'
+    '24 new lines: 5 stored as events, 7 empty lines \(not stored\), 11 lines of the wrapper.s own.*1 continuation lines joined'
+
+# ---- a message's later lines, printed without the prefix -----------------------
+# `sam logs`, `aws logs tail` (short and default), an S3 export, a console copy and a
+# viewer's time of day print their prefix once per CloudWatch event: a line without it
+# is the event's own, whatever it looks like (tests/realworld: the sam logs of
+# fastapi-chatbot-python-samlogs, "Unknown application error occurred" then a bare
+# "Runtime.Unknown": one event, its error type the invocation's). A bare platform
+# line of Lambda's stays an event of its own, even under a forced wrapper.
+"$OBSAGENT" --once --db "$T/bare.db" "$REAL/fastapi-chatbot-python-samlogs/2024-08-18-import-error.log" \
+    >"$T/out" 2>&1 || fail "sam logs' bare lines: import" "$T/out"
+check_eq "sam logs' bare lines: 12 lines, 9 events" "$(sql "$T/bare.db" "SELECT count(*) FROM events")" 9
+check_eq "sam logs' bare lines: the crash event whole, an error_type event" \
+    "$(sql "$T/bare.db" "SELECT kind, error_type FROM events WHERE message = 'Unknown application error occurred' || char(10) || 'Runtime.Unknown'")" \
+    '12|Runtime.Unknown'
+check_eq "sam logs' bare lines: the invocation failed with Runtime.Unknown" \
+    "$(sql "$T/bare.db" "SELECT outcome_name, error_type FROM invocations_v")" 'error|Runtime.Unknown'
+check_grep "sam logs' bare lines: said as joined" "$T/out" '3 continuation lines joined into 3 multi-line events'
+RID=7e1b3d8a-0000-4000-8000-00000000abcd
+for fmt in sam-logs tail tail-long console console-table clock; do
+    case $fmt in
+    sam-logs) p1="$STREAM 2024-05-06T00:00:01.000000 "; p2="$STREAM 2024-05-06T00:00:02.000000 " ;;
+    tail) p1='2024-05-06T00:00:01.000Z '; p2='2024-05-06T00:00:02.000Z ' ;;
+    tail-long) p1="2024-05-06T00:00:01.000000+00:00 $STREAM "; p2="2024-05-06T00:00:02.000000+00:00 $STREAM " ;;
+    console) p1='2024-05-06T02:00:01.000+02:00	'; p2='2024-05-06T02:00:02.000+02:00	' ;;
+    console-table) p1='2024-05-06T02:00:01.000+02:00 | '; p2='  | 2024-05-06T02:00:02.000+02:00 | ' ;;
+    clock) p1='00:00:01 '; p2='00:00:02 ' ;;
+    esac
+    mkdir -p "$T/bare-$fmt/fn"
+    {
+        printf '%sSTART RequestId: %s Version: $LATEST\n' "$p1" "$RID"
+        printf '%s2024-05-06T00:00:01.500Z\t%s\tINFO\tfirst line\n' "$p1" "$RID"
+        printf 'second line, no prefix\n'
+        printf '{"not": "its own"}\n'
+        printf '%sEND RequestId: %s\n' "$p2" "$RID"
+        printf '%sREPORT RequestId: %s\tDuration: 1.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\t\n' "$p2" "$RID"
+    } >"$T/bare-$fmt/fn/s.log"
+    "$OBSAGENT" --once --db "$T/bare-$fmt.db" "$T/bare-$fmt/fn/s.log" >"$T/out" 2>&1 ||
+        fail "bare lines under $fmt: import" "$T/out"
+    check_eq "bare lines under $fmt: the Node line's event holds them" \
+        "$(sql "$T/bare-$fmt.db" "SELECT level, replace(message, char(10), '|') FROM events WHERE kind = 1")" \
+        "$(printf 'INFO|2024-05-06T00:00:01.500Z\t%s\tINFO\tfirst line|second line, no prefix|{"not": "its own"}' "$RID")"
+    check_eq "bare lines under $fmt: 4 events" "$(sql "$T/bare-$fmt.db" "SELECT count(*) FROM events")" 4
+done
+mkdir -p "$T/bare-forced/fn"
+printf '%s 2024-05-06T00:00:01.000000 [ERROR] boom\nSTART RequestId: %s Version: $LATEST\n' "$STREAM" "$RID" \
+    >"$T/bare-forced/fn/s.log"
+"$OBSAGENT" --once --format sam-logs --db "$T/bare-forced.db" "$T/bare-forced/fn/s.log" >"$T/out" 2>&1 ||
+    fail "a bare START under a forced wrapper: import" "$T/out"
+check_eq "a bare START under a forced wrapper: an event of its own" \
+    "$(sql "$T/bare-forced.db" "SELECT kind FROM events ORDER BY id")" "$(printf '1\n2')"
 
 # ---- other logs' own fields are no wrapper ------------------------------------
 # A word then a time with a zone (Route 53's query log "<version> <time>Z ...",

@@ -401,6 +401,38 @@ static void test_bare_error_types(void)
 
 /* ---- runtime prefixes --------------------------------------------------- */
 
+/* A message of several lines whose last is a bare error type (one CloudWatch
+ * event: `sam logs` printed "Unknown application error occurred" and, bare,
+ * "Runtime.Unknown", tests/realworld fastapi-chatbot-python-samlogs): the
+ * event's error type; other messages are left alone. */
+static void test_error_tail(void)
+{
+    static const char unknown[] = "Unknown application error occurred\nRuntime.Unknown\n";
+    cls(unknown);
+    classify_error_tail(unknown, strlen(unknown), &r);
+    CHECK(r.kind == LK_ERROR_TYPE && r.outcome == LO_ERROR);
+    CHECK_SPAN(r.error_type, "Runtime.Unknown");
+    static const char entry[] = "RequestId: d619c06a-7b1b-40e8-95d9-5adf1b31983c Error: Couldn't find valid "
+                                "bootstrap(s): [/var/task/bootstrap /opt/bootstrap]\nRuntime.InvalidEntrypoint";
+    cls(entry);
+    lambda_kind_t k = r.kind;
+    lambda_outcome_t o = r.outcome;
+    classify_error_tail(entry, strlen(entry), &r);
+    CHECK(r.kind == k && r.outcome == o && o != LO_NONE);
+    CHECK_SPAN(r.error_type, "Runtime.InvalidEntrypoint");
+    static const char *const alone[] = {
+        "Runtime.Unknown",                                 /* one line: classify_line's */
+        "processing\nRuntime.Unknown happened",            /* not a bare type */
+        "2024-05-06T00:00:01.500Z\t7e1b3d8a-0000-4000-8000-00000000abcd\tINFO\tdone\nRuntime.Unknown",
+    };
+    for (size_t i = 0; i < sizeof alone / sizeof alone[0]; i++) {
+        cls(alone[i]);
+        lambda_line_t before = r;
+        classify_error_tail(alone[i], strlen(alone[i]), &r);
+        CHECK(r.kind == before.kind && r.error_type.len == before.error_type.len && r.outcome == before.outcome);
+    }
+}
+
 static void test_node(void)
 {
     cls("2019-06-07T19:11:20.562Z\t" REQ1 "\tINFO\tEVENT");
@@ -1293,6 +1325,7 @@ TEST_LIST = {
     TEST(test_extension_telemetry),
     TEST(test_runtime_exit_old),
     TEST(test_bare_error_types),
+    TEST(test_error_tail),
     TEST(test_node),
     TEST(test_node_multiline_cr),
     TEST(test_node_uncaught),
