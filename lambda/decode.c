@@ -2,7 +2,8 @@
  * input's format from its first lines (decode_sniff), and the formats'
  * names. Documents are decode_doc.c's. Each wrapper, as the tool prints it:
  *   sam logs    2023/06/02/[72]88ab...6a 2023-06-02T11:27:22.355000 START RequestId: ...
- *               (the time naive UTC, no zone: a zone makes the line no SAM line)
+ *               (the time naive UTC, no zone: a zone makes the line no SAM line);
+ *               with --include-traces, X-Ray blocks among them (sam_trace_head)
  *   console     2023-12-15T13:28:12.634+08:00<TAB>INIT_START Runtime Version: ...
  *               the console's table as text: 2022-10-04T12:23:01.593-04:00 | START RequestId: ...
  *               (later rows "  | <time> | <message>", the expand column's cell first)
@@ -209,6 +210,26 @@ static int sam_logs_line(const char *p, size_t n, decode_record_t *out)
     return 1;
 }
 
+/* `sam logs --include-traces` prints X-Ray's data among the log events, no
+ * prefix before it, each block after an empty line (samcli
+ * xray_event_mappers.py, XRayTraceConsoleMapper and
+ * XRayServiceGraphConsoleMapper):
+ *     XRay Event [revision 3] at (2023-02-20T23:05:16.521000) with id (1-63f3...) and duration (2.877s)
+ *      - 2.839s - sam-app/Prod [HTTP: 200]        a segment, 2 spaces more per level
+ *     New XRay Service Graph
+ *       Start time: ...   End time: ...   Reference Id: 0 - (Root) AWS::Lambda - ...
+ *        Summary_statistics:  then "     - total requests: 1" ...
+ * A block's head line: 1 (its lines after it, each led by a space, are SAM's
+ * too), else 0. */
+static int sam_trace_head(const char *p, size_t n)
+{
+    static const char graph[] = "New XRay Service Graph", event[] = "XRay Event ";
+    if (n == sizeof graph - 1 && memcmp(p, graph, n) == 0)
+        return 1;
+    return has(p, n, event) && memmem(p, n, " at (", 5) && memmem(p, n, ") with id (", 11) &&
+           memmem(p, n, ") and duration (", 16) && p[n - 1] == ')';
+}
+
 /* The console's log events table copied as text (or pasted into
  * Markdown): "<ISO time> | <message>", rows after the first often led by
  * the table's expand column ("  | <ISO time> | <message>"), a Markdown row
@@ -373,7 +394,15 @@ int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t
     record(out, line, len, 0, 0);
     switch (s->format) {
     case DECODE_SAM_LOGS:
-        return sam_logs_line(line, len, out);
+        if (sam_logs_line(line, len, out)) {
+            s->sam_trace = 0;
+            return 1;
+        }
+        if (sam_trace_head(line, len))
+            s->sam_trace = 1;
+        else if (!s->sam_trace || !len || line[0] != ' ')
+            return s->sam_trace = 0;
+        return -1;
     case DECODE_CONSOLE:
         return console_line(s, line, len, out);
     case DECODE_TAIL:
@@ -457,8 +486,9 @@ decode_format_t decode_sniff(const char *p, size_t n)
         }
         /* a line led by a blank or a closing bracket is no wrapper's first
          * line: a continuation (stack frames, the members of a pretty-printed
-         * object), which does not vote */
-        if (len && p[i] != ' ' && p[i] != '\t' && p[i] != '}' && p[i] != ']') {
+         * object), which does not vote; nor does the head of an X-Ray block
+         * `sam logs --include-traces` printed */
+        if (len && p[i] != ' ' && p[i] != '\t' && p[i] != '}' && p[i] != ']' && !sam_trace_head(p + i, len)) {
             count[line_shape(p + i, len)]++;
             lines++;
             bare_platform += platform_head(p + i, len);

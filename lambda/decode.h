@@ -82,6 +82,7 @@ typedef struct decode_state {
     int exp_lines;          /* its message's lines so far */
     int64_t exp_ts_ms;      /* its time */
     uint64_t exp_hash;      /* its message's bytes but blanks, hashed: the second copy's check */
+    int sam_trace;          /* DECODE_SAM_LOGS: inside an X-Ray block `sam logs --include-traces` printed */
 } decode_state_t;
 
 void decode_state_init(decode_state_t *s, decode_format_t f);
@@ -92,7 +93,8 @@ void decode_state_init(decode_state_t *s, decode_format_t f);
  * out->function may name the function `sam local` runs from then on), or
  * -1 when the line is the tool's own and no log line: the console's
  * expanded view's time line, its Copy label and its second copy of the
- * message (not stored; counted). */
+ * message, the X-Ray traces and service graphs `sam logs --include-traces`
+ * prints among the events (not stored; counted). */
 int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t *out);
 
 /* Does the tool of this line wrapper print its prefix once per CloudWatch

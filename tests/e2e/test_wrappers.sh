@@ -302,6 +302,41 @@ printf '%s 2024-05-06T00:00:01.000000 [ERROR] boom\nSTART RequestId: %s Version:
 check_eq "a bare START under a forced wrapper: an event of its own" \
     "$(sql "$T/bare-forced.db" "SELECT kind FROM events ORDER BY id")" "$(printf '1\n2')"
 
+# ---- sam logs --include-traces -----------------------------------------------------
+# X-Ray's traces and service graphs among the events, without the prefix (samcli
+# xray_event_mappers.py; made up in its format): SAM's own lines, not CloudWatch
+# events: not stored, counted and said; the REPORT before them keeps no line of them.
+mkdir -p "$T/traces/HelloWorldFunction"
+S='2023/02/20/[$LATEST]9c1f0e2d3a4b5c6d7e8f90a1b2c3d4e5'
+R=5b7ac1b8-0d3c-4f2e-9a1b-2c3d4e5f6a7b
+tabs >"$T/traces/HelloWorldFunction/sam.log" <<EOF
+$S 2023-02-20T23:05:14.341000 START RequestId: $R Version: \$LATEST
+$S 2023-02-20T23:05:16.900000 END RequestId: $R
+$S 2023-02-20T23:05:16.900000 REPORT RequestId: $R\tDuration: 2429.12 ms\tBilled Duration: 2430 ms\tMemory Size: 256 MB\tMax Memory Used: 88 MB\t
+
+New XRay Service Graph
+  Start time: 2023-02-20 23:05:16+00:00
+  End time: 2023-02-20 23:05:18+00:00
+  Reference Id: 0 - (Root) AWS::Lambda - sam-app-HelloWorldFunction - Edges: []
+   Summary_statistics:
+     - total requests: 1
+     - total response time: 2.814
+
+XRay Event [revision 3] at (2023-02-20T23:05:16.521000) with id (1-63f38c2c-270200bf1d292a442c8e8a00) and duration (2.877s)
+ - 2.839s - sam-app/Prod [HTTP: 200]
+   - 2.836s - Lambda [HTTP: 200]
+ - 2.429s - sam-app-HelloWorldFunction
+$S 2023-02-20T23:05:20.000000 START RequestId: 6b7ac1b8-0d3c-4f2e-9a1b-2c3d4e5f6a7b Version: \$LATEST
+EOF
+"$OBSAGENT" --once --db "$T/traces.db" "$T/traces" >"$T/out" 2>&1 || fail "sam logs' traces: import" "$T/out"
+check_eq "sam logs' traces: the log events alone, whole" \
+    "$(sql "$T/traces.db" "SELECT type, instr(message, char(10)) FROM events ORDER BY id")" \
+    "$(printf 'START|0\nEND|0\nREPORT|0\nSTART|0')"
+check_grep "sam logs' traces: counted as SAM's own" "$T/out" \
+    "17 new lines: 4 stored as events, 2 empty lines \(not stored\), 11 lines of the wrapper.s own .*X-Ray traces"
+check_eq "sam logs' traces: the invocation" \
+    "$(sql "$T/traces.db" "SELECT duration FROM invocations_v WHERE request_id = '$R'")" 2429.12
+
 # ---- other logs' own fields are no wrapper ------------------------------------
 # A word then a time with a zone (Route 53's query log "<version> <time>Z ...",
 # an ALB's "<type> <time>Z ...") is not `sam logs`' "<stream> <time>": SAM
