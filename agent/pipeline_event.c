@@ -227,6 +227,9 @@ static void unrecognised(pipeline_t *pl, const lambda_line_t *r, obs_span_t text
     static const char *const markers[] = { "RequestId: ", "Task timed out after", "INIT_START Runtime",
                                            "Runtime exited with" };
     int hit = (r->kind == LK_START || r->kind == LK_END || r->kind == LK_REPORT) && r->request_id.len == 0;
+    /* a platform keyword alone, its request id gone (`sls logs` v3 prints "START") */
+    hit |= r->kind == LK_PLAIN && ((text.len == 5 && memcmp(text.p, "START", 5) == 0) ||
+                                   (text.len == 3 && memcmp(text.p, "END", 3) == 0));
     for (size_t k = 0; !hit && (r->kind == LK_PLAIN || r->kind == LK_APP) && k < OBS_ARRAY_LEN(markers); k++)
         hit = memmem(text.p, text.len, markers[k], strlen(markers[k])) != NULL;
     if (!hit || pl->stats.unrecognised++)

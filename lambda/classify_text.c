@@ -162,6 +162,27 @@ static int keyword(const char *p, size_t n, const char *kw, size_t kwlen)
     return cl_has_prefix(p, n, kw, kwlen) && (n == kwlen || p[kwlen] == ' ' || p[kwlen] == '\t');
 }
 
+/* The Serverless Framework v4's `sls logs` prints START, END and REPORT
+ * with "RequestId:" replaced by "-" (and "Version:" by "- Version:", the
+ * REPORT's "\tDuration:" by "\nDuration:": its format-lambda-log-event.js):
+ * "START - <id> - Version: $LATEST", "END - <id>", "REPORT - <id>". At
+ * p[i], "- " and a request id (8-4-4-4-12): the id's end, or 0. */
+static size_t sls_request_id(const char *p, size_t n, size_t i, obs_span_t *id)
+{
+    if (!cl_has_prefix(p + i, n - i, LIT("- ")))
+        return 0;
+    size_t s = i + 2, e = token_end(p, n, s);
+    if (e - s != 36)
+        return 0;
+    for (size_t k = 0; k < 36; k++) {
+        int dash = k == 8 || k == 13 || k == 18 || k == 23;
+        if ((p[s + k] == '-') != dash)
+            return 0;
+    }
+    *id = obs_span(p + s, 36);
+    return e;
+}
+
 static int platform_line(const char *p, size_t n, lambda_line_t *out)
 {
     static const struct {
@@ -177,6 +198,10 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
         /* a REPORT whose request id is gone (a copy that cut it): its
          * numbers, no invocation (the pipeline counts it unrecognised) */
         { LIT("REPORT"), "Duration:", LK_REPORT, NULL },
+        /* the Serverless Framework v3's `sls logs` drops the request id and
+         * prints the REPORT's numbers after END ("END Duration: 3.22 ms\t..."):
+         * read as such a REPORT */
+        { LIT("END"), "Duration:", LK_REPORT, NULL },
         { LIT("INIT_START"), NULL, LK_INIT_START, NULL },
         /* SnapStart: an environment restored from a snapshot starts so */
         { LIT("RESTORE_START"), NULL, LK_INIT_START, "snap-start" },
@@ -193,13 +218,19 @@ static int platform_line(const char *p, size_t n, lambda_line_t *out)
     for (size_t k = 0; k < OBS_ARRAY_LEN(lines); k++) {
         if (!keyword(p, n, lines[k].kw, lines[k].len))
             continue;
-        size_t i = skip_ws(p, n, lines[k].len);
-        if (lines[k].needs && !cl_has_prefix(p + i, n - i, lines[k].needs, strlen(lines[k].needs)))
+        size_t i = skip_ws(p, n, lines[k].len), sls = 0;
+        obs_span_t sls_id = obs_span(NULL, 0);
+        if (lines[k].needs && !cl_has_prefix(p + i, n - i, lines[k].needs, strlen(lines[k].needs)) &&
+            !(strcmp(lines[k].needs, "RequestId:") == 0 && (sls = sls_request_id(p, n, i, &sls_id))))
             continue;   /* another row of the keyword may fit */
         out->kind = lines[k].kind;
         out->type = lines[k].kw;
         if (lines[k].init_type)
             out->init_type = obs_span(lines[k].init_type, strlen(lines[k].init_type));
+        if (sls) {
+            out->request_id = sls_id;
+            i = sls;
+        }
         scan_fields(p, n, i, out);
         if (out->kind == LK_REPORT)
             out->outcome = classify__status_outcome(out->status, out->error_type);

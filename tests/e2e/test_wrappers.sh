@@ -337,6 +337,32 @@ check_grep "sam logs' traces: counted as SAM's own" "$T/out" \
 check_eq "sam logs' traces: the invocation" \
     "$(sql "$T/traces.db" "SELECT duration FROM invocations_v WHERE request_id = '$R'")" 2429.12
 
+# ---- the Serverless Framework's sls logs -----------------------------------------
+# (format-lambda-log-event.js; made up in its format) v4 keeps the request id after
+# "-": its invocation whole, the REPORT's numbers from the line after it; v3 drops it:
+# its "END Duration: ..." is a REPORT tied to no invocation, and its "START" alone is
+# counted unrecognised, never passed over in silence.
+mkdir -p "$T/sls4/hello" "$T/sls3/hello"
+tabs >"$T/sls4/hello/sls.log" <<'EOF'
+START - 3beb80df-4951-4348-b375-f9df632bc995 - Version: $LATEST
+END - 3beb80df-4951-4348-b375-f9df632bc995
+REPORT - 3beb80df-4951-4348-b375-f9df632bc995
+Duration: 937.73 ms\tBilled Duration: 1142 ms\tMemory Size: 128 MB\tMax Memory Used: 47 MB\tInit Duration: 203.47 ms\t
+EOF
+tabs >"$T/sls3/hello/sls.log" <<'EOF'
+START
+2022-02-11 13:42:10.457\tINFO\tHello world!
+END Duration: 3.22 ms\tBilled Duration: 4 ms\tMemory Size: 1024 MB\tMax Memory Used: 55 MB\tInit Duration: 198.57 ms
+EOF
+"$OBSAGENT" --once --db "$T/sls4.db" "$T/sls4" >"$T/out" 2>&1 || fail "sls logs v4: import" "$T/out"
+check_eq "sls logs v4: the invocation whole" \
+    "$(sql "$T/sls4.db" "SELECT request_id, duration, billed_duration, init_duration, cold FROM invocations")" \
+    '3beb80df-4951-4348-b375-f9df632bc995|937.73|1142.0|203.47|1'
+"$OBSAGENT" --once --db "$T/sls3.db" "$T/sls3" >"$T/out" 2>&1 || fail "sls logs v3: import" "$T/out"
+check_eq "sls logs v3: END's numbers read as a REPORT" \
+    "$(sql "$T/sls3.db" "SELECT duration, billed_duration FROM events WHERE kind = 4")" '3.22|4.0'
+check_grep "sls logs v3: START and END said unrecognised" "$T/out" 'unrecognised 2 lines look like'
+
 # ---- other logs' own fields are no wrapper ------------------------------------
 # A word then a time with a zone (Route 53's query log "<version> <time>Z ...",
 # an ALB's "<type> <time>Z ...") is not `sam logs`' "<stream> <time>": SAM
