@@ -162,15 +162,20 @@ want=$((total + WRITERS * 20000))
 echo "  events stored: $stored of $want lines written"
 
 # ---- 3. idle CPU --------------------------------------------------------------
-sleep 2
-hz=$(getconf CLK_TCK)
-c0=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
-sleep "$IDLE_S"
-c1=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
-echo "  idle agent CPU over $IDLE_S s: $(awk -v d="$((c1 - c0))" -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f%%", d * 100 / hz / s }') of one core ($((c1 - c0)) ticks)"
-kill -TERM "$AGENT"
-wait "$AGENT" 2>/dev/null || true
-AGENT=
+# idle_then_stop WHAT: the running agent's CPU over IDLE_S s (after 2 s), then SIGTERM
+idle_then_stop()
+{
+    sleep 2
+    hz=$(getconf CLK_TCK)
+    c0=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
+    sleep "$IDLE_S"
+    c1=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
+    echo "  idle agent CPU$1 over $IDLE_S s: $(awk -v d="$((c1 - c0))" -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f%%", d * 100 / hz / s }') of one core ($((c1 - c0)) ticks)"
+    kill -TERM "$AGENT"
+    wait "$AGENT" 2>/dev/null || true
+    AGENT=
+}
+idle_then_stop ""
 
 # ---- 4. the same files with --once, for comparison --------------------------
 mkdir -p "$dir/once"
@@ -206,14 +211,7 @@ while :; do
     sleep 0.1
 done
 echo "  $FILES files followed: $want lines stored in $(($(now_ms) - t0)) ms"
-sleep 2
-c0=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
-sleep "$IDLE_S"
-c1=$(awk '{ print $14 + $15 }' "/proc/$AGENT/stat")
-echo "  idle agent CPU following $FILES files over $IDLE_S s: $(awk -v d="$((c1 - c0))" -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f%%", d * 100 / hz / s }') of one core ($((c1 - c0)) ticks)"
-kill -TERM "$AGENT"
-wait "$AGENT" 2>/dev/null || true
-AGENT=
+idle_then_stop " following $FILES files"
 t0=$(now_ms)
 "$BUILD"/obsagent --once -q --no-progress --db "$dir/many-once.db" "$many"
 echo "  --once on the same $FILES files: $(($(now_ms) - t0)) ms"
