@@ -51,7 +51,10 @@ check_eq "--exclude-from naming no file: an error (exit 1)" "$?" 1
 
 # ---- standard input: gzip, a document -------------------------------------------
 wrap export-gz "$GO" | "$OBSAGENT" --once -q --db "$T/in.db" - >"$T/out" 2>&1
-check_eq "gzip on standard input: its lines" "$(events "$T/in.db")" "$(awk 'NF' "$GO" | wc -l)"
+# one event per line of the export; a later line of an event (the REPORT's
+# XRAY line) comes without the export's time, as in the export of CloudWatch
+check_eq "gzip on standard input: one event per event of the export" "$(events "$T/in.db")" \
+    "$(awk 'NF' "$GO" | grep -vc '^XRAY')"
 check_eq "gzip on standard input: at the export's times" \
     "$(sql "$T/in.db" "SELECT min(ts) FROM events")" "$BASE"
 wrap events-json "$GO" | "$OBSAGENT" --once -q --db "$T/in2.db" - >"$T/out" 2>&1
