@@ -48,9 +48,11 @@ typedef struct qnode {
     double num;
     char *str;                    /* owned */
     char *path;                   /* owned, QN_FIELD only: the name's segments joined
-                                     by '\x1f'; a backticked segment keeps its dots and
-                                     [i] is a segment "i": detail.`user.id` ->
-                                     "detail\x1fuser.id", users[1].a -> "users\x1f1\x1fa" */
+                                     by '\x1f'; a backticked segment's dots separate
+                                     segments too, as CloudWatch flattens JSON (one at
+                                     an end or doubled stays), and [i] is a segment "i":
+                                     detail.`user.id` -> "detail\x1fuser\x1fid",
+                                     `a..b` -> "a..b", users[1].a -> "users\x1f1\x1fa" */
     struct qnode **args;          /* owned */
     int nargs;
     struct {

@@ -115,7 +115,16 @@ static int lex_ident(const char *t, size_t len, int i, qtok_t *tok, obs_err_t *e
                 return qlex_error(err, t, len, open, "empty field name in backticks");
             }
             buf_put(&name, t + s, (size_t)(i - s));
-            buf_put(&path, t + s, (size_t)(i - s));
+            /* CloudWatch flattens nested JSON into names with dots, so
+             * `user.id` is the field user.id: its dots separate segments
+             * in the path too, and the emitters find {"user": {"id": ..}}
+             * first, then a key "user.id" itself (docs/query-language.md
+             * §4.2). A dot at an end or next to another stays in the key. */
+            int split = t[s] != '.' && t[i - 1] != '.';
+            for (int k = s; k + 1 < i; k++)
+                split &= !(t[k] == '.' && t[k + 1] == '.');
+            for (int k = s; k < i; k++)
+                buf_putc(&path, split && t[k] == '.' ? '\x1f' : t[k]);
             seglen += i - s;
             i++;
             plain = 0;

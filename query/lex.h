@@ -10,7 +10,8 @@
  *
  * Identifiers (QT_IDENT) cover keywords and field names: letters, digits,
  * '_', '@', '.' separated segments, backticked segments (`foo-bar`,
- * @`aws.tag.x`, json_message.`user.id`) and [i] index segments (users[1]).
+ * @`aws.tag.x`, json_message.`user.id`: its dots are path separators too,
+ * as CloudWatch flattens JSON) and [i] index segments (users[1]).
  * Keywords are plain identifiers (no '@', '.', backticks or index) compared
  * case-insensitively by the parser. '#' starts a comment to end of line. */
 #ifndef OBS_QUERY_LEX_H

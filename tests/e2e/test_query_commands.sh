@@ -104,6 +104,34 @@ check_eq "fields \`detail-type\` then stats and sort on it" \
     "$(e --strict 'fields `detail-type` | stats count(*) as n by `detail-type` | sort `detail-type` asc | limit 1')" \
     '{"detail-type":"EC2 Instance State-change Notification","n":3}'
 
+# ---- a backticked dotted name is the flattened field: nested JSON, then the key with dots ----
+mkdir -p "$T/bt/users"
+printf '%s\n' \
+    '2026-11-01T00:01:00.000Z {"user":{"id":"u2"}}' \
+    '2026-11-01T00:02:00.000Z {"user.id":"u1","a":{"b.c":5}}' \
+    '2026-11-01T00:03:00.000Z {"user":{"id":"u3","name":"x"},"a..b":7}' \
+    >"$T/bt/users/s1.log"
+check "import the users" "$OBSAGENT" --once --no-progress --db "$T/bt.db" --log-group bt "$T/bt"
+b() { "$OBSQ" --db "$T/bt.db" -o jsonl "$@" 2>"$T/err"; }
+check_eq "\`user.id\` reads {\"user\":{\"id\":..}} and the key user.id, as user.id does" \
+    "$(b 'fields `user.id` as q, user.id as r | sort @timestamp asc')" \
+    '{"q":"u2","r":"u2"}
+{"q":"u1","r":"u1"}
+{"q":"u3","r":"u3"}'
+check_eq "fields \`user.id\`, user.id: one column, the field's values" \
+    "$(b 'fields `user.id`, user.id | sort @timestamp asc')" \
+    '{"user.id":"u2"}
+{"user.id":"u1"}
+{"user.id":"u3"}'
+check_eq "a.\`b.c\` and \`a.b.c\` read the key b.c under a; \`a..b\` stays one key" \
+    "$(b 'filter ispresent(a.b.c) or ispresent(`a..b`) | fields a.`b.c` as x, `a.b.c` as y, `a..b` as z | sort @timestamp asc')" \
+    '{"x":5,"y":5,"z":null}
+{"x":null,"y":null,"z":7}'
+check_eq "filter and stats by \`user.id\`" \
+    "$(b 'filter `user.id` != "u1" | stats count(*) as n by `user.id` | sort `user.id` asc')" \
+    '{"user.id":"u2","n":1}
+{"user.id":"u3","n":1}'
+
 # ---- leniency ---------------------------------------------------------------------
 plain=$(q 'filter ispresent(eventName) | stats count(*) as n by eventName')
 check_eq "sort on a field that does not exist after stats keeps the order" \

@@ -67,16 +67,25 @@ static void test_identifiers(void)
     CHECK_EQ_INT(t[1].start, 7);
     CHECK_EQ_INT(t[1].end, 17);
     CHECK_EQ_STR(t[3].str, "detail.user.id");
-    CHECK_EQ_STR(t[3].path, "detail\x1fuser.id");
+    CHECK_EQ_STR(t[3].path, "detail\x1fuser\x1fid");
     CHECK_EQ_INT(t[3].end - t[3].start, (int)strlen("detail.`user.id`"));
     CHECK_EQ_STR(t[5].str, "@aws.tag.x");
-    CHECK_EQ_STR(t[5].path, "@aws.tag.x");
+    CHECK_EQ_STR(t[5].path, "@aws\x1ftag\x1fx");
     CHECK_EQ_STR(t[6].str, "users[1].a");
     CHECK_EQ_STR(t[6].path, "users\x1f" "1\x1f" "a");
     CHECK_EQ_STR(t[7].str, "foo-bar");
     CHECK(!t[7].plain);
     CHECK_EQ_STR(t[8].str, "FILTER");
     CHECK(t[8].plain);
+    free_all(t, n);
+    /* a backticked dot at an end or doubled stays in the key */
+    n = lex_all("`a..b` `.x` `y.` `user.id`", t, &err);
+    CHECK_EQ_INT(n, 4);
+    CHECK_EQ_STR(t[0].path, "a..b");
+    CHECK_EQ_STR(t[1].path, ".x");
+    CHECK_EQ_STR(t[2].path, "y.");
+    CHECK_EQ_STR(t[3].path, "user\x1fid");
+    CHECK_EQ_STR(t[3].str, "user.id");
     free_all(t, n);
     /* "in[1]" is the keyword and a list, not an indexed field */
     n = lex_all("in[1]", t, &err);

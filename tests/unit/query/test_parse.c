@@ -288,11 +288,11 @@ static void test_field_paths(void)
     CHECK_EQ_INT(query_parse(text, strlen(text), &q, NULL), 0);
     qitem_t *it = q->cmds[0].items;
     CHECK_EQ_STR(it[0].expr->str, "detail.user.id");
-    CHECK_EQ_STR(it[0].expr->path, "detail\x1fuser.id");
+    CHECK_EQ_STR(it[0].expr->path, "detail\x1fuser\x1fid");
     CHECK_EQ_STR(it[1].expr->str, "users[1].a");
     CHECK_EQ_STR(it[1].expr->path, "users\x1f" "1\x1f" "a");
     CHECK_EQ_STR(it[2].expr->str, "@aws.tag.x");
-    CHECK_EQ_STR(it[2].expr->path, "@aws.tag.x");
+    CHECK_EQ_STR(it[2].expr->path, "@aws\x1ftag\x1fx");
     CHECK_EQ_STR(it[3].expr->str, "foo-bar");
     CHECK_EQ_STR(it[3].expr->path, "foo-bar");
     CHECK_EQ_STR(it[4].expr->path, "a\x1f" "b\x1f" "0\x1f" "c");
