@@ -28,6 +28,9 @@ typedef struct rel {
                             (qnode path: a.b is a JSON path), or NULL */
     int nshow;
     int show_from_display;
+    int show_implicit;   /* show holds what no fields/display chose: the
+                            default @timestamp, @message and an unnest's
+                            field; the next fields replaces it */
     int aggregated;
 } rel_t;
 

@@ -122,9 +122,10 @@ static void cmd_fields(emitter_t *e, const qcmd_t *c, int display)
     buf_t sel = { 0 };
     rcol_t *added = xcalloc((size_t)c->nitems + 1, sizeof *added);
     int nadded = 0, group = 0;  /* items [group, i) are in the pending step */
-    if (display) {
+    if (display || e->rel.show_implicit) {
         emit__rel_show_clear(&e->rel);
-        e->rel.show_from_display = 1;
+        e->rel.show_from_display = display;
+        e->rel.show_implicit = 0;
     }
     for (int i = 0; i < c->nitems; i++) {
         const qitem_t *it = &c->items[i];
@@ -348,6 +349,7 @@ static void cmd_stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_sta
     emit__rel_clear_cols(&e->rel);
     emit__rel_show_clear(&e->rel);
     e->rel.show_from_display = 0;
+    e->rel.show_implicit = 0;
     e->rel.has_event = 0;
     e->rel.aggregated = 1;
     free(e->rel.order);
@@ -508,6 +510,19 @@ static void cmd_unnest(emitter_t *e, const qcmd_t *c)
               ident, e->step, e->step - 1, x.p, x.p, x.p, x.p);
     emit__rel_add(&e->rel, c->unnest_into, ident, 0, 0);
     free(x.p);
+    /* "Each record includes the unnested field; all other fields come from
+     * the original record" (AWS): the field is a column, after those shown
+     * before it (the default @timestamp and @message when none were chosen);
+     * a display before it chose the columns, a display or fields after it
+     * chooses them (docs/query-language.md §3.9) */
+    if (!e->rel.show_from_display) {
+        if (e->rel.nshow == 0 && !e->rel.aggregated) {
+            emit__rel_show_add(&e->rel, "@timestamp", NULL);
+            emit__rel_show_add(&e->rel, "@message", NULL);
+            e->rel.show_implicit = 1;
+        }
+        emit__rel_show_add(&e->rel, c->unnest_into, NULL);
+    }
     /* the rows of one event: in the order of its array */
     buf_t ties = { 0 };
     buf_printf(&ties, "%s%sx_k%d", e->rel.ties ? e->rel.ties : "", e->rel.ties ? ", " : "", e->step);

@@ -136,6 +136,7 @@ void emit__pattern(emitter_t *e, const qcmd_t *c)
     buf_printf(&e->sql, ", json_extract(j.value, '$[9]') AS x_anom FROM s%d p, json_each(p.x_pp) j)",
                e->step - 1);
     e->rel.show_from_display = 0;
+    e->rel.show_implicit = 0;
     e->rel.has_event = 0;
     e->rel.aggregated = 1;
     free(e->rel.order);
@@ -195,6 +196,7 @@ void emit__estimate(emitter_t *e, const qcmd_t *c)
     emit__rel_add(&e->rel, "@estimatedBytes", ident, 0, 1);
     emit__rel_show_add(&e->rel, "@estimatedBytes", NULL);
     e->rel.show_from_display = 0;
+    e->rel.show_implicit = 0;
     e->rel.has_event = 0;
     e->rel.aggregated = 1;
     free(e->rel.order);

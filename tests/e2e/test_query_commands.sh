@@ -67,6 +67,35 @@ check_eq "unnest a dotted path into a name used dotted" \
     '{"account.id":3}
 {"account.id":1}'
 
+# the unnested field is a column of each row, after those shown before it
+# (AWS: "Each record includes the unnested_field"); a later fields or
+# display chooses the columns
+check_eq "unnest ... into account shows account after the fields before it" \
+    "$(q 'filter ispresent(accounts) | fields msg | unnest accounts into account | sort @timestamp asc')" \
+    '{"msg":"boom","account":"{\"type\":\"internal\",\"id\":1}"}
+{"msg":"boom","account":"{\"type\":\"external\",\"id\":2}"}
+{"msg":"ok","account":"{\"type\":\"internal\",\"id\":3}"}'
+check_eq "AWS's example: fields jsonParse(...) as js | unnest js.accounts into account | filter" \
+    "$(q 'filter ispresent(accounts) | fields jsonParse(@message) as js | unnest js.accounts into account | filter account.type = "internal" | sort @timestamp asc' | sed 's/.*,"account"/"account"/')" \
+    '"account":"{\"type\":\"internal\",\"id\":1}"}
+"account":"{\"type\":\"internal\",\"id\":3}"}'
+check_eq "with no fields before it: @timestamp, @message, then the unnested field" \
+    "$("$OBSQ" --db "$DB" -o csv 'filter ispresent(accounts) | unnest accounts into account' 2>"$T/err" | head -n 1)" \
+    '"@timestamp","@message","account"'
+check_eq "... a later fields chooses the columns" \
+    "$(q 'filter ispresent(accounts) | unnest accounts into a | fields a.id | sort @timestamp asc')" \
+    '{"a.id":1}
+{"a.id":2}
+{"a.id":3}'
+check_eq "fields before and after an unnest accumulate, the unnested field among them" \
+    "$(q 'filter ispresent(accounts) | fields msg | unnest accounts into a | fields level | sort @timestamp desc | limit 1')" \
+    '{"msg":"ok","a":"{\"type\":\"internal\",\"id\":3}","level":"INFO"}'
+check_eq "a display before the unnest chose the columns" \
+    "$(q 'filter ispresent(accounts) | display msg | unnest accounts into a | sort @timestamp asc')" \
+    '{"msg":"boom"}
+{"msg":"boom"}
+{"msg":"ok"}'
+
 # ---- backticked names: a column is named by the field, without the backticks ----
 mkdir -p "$T/eb/events"
 for i in 0 1 2 3 4 5; do
