@@ -451,10 +451,10 @@ const expect = {
             if (!js || typeof js !== 'object' || !Array.isArray(js.accounts))
                 continue;
             for (const a of js.accounts)
-                if (a && a.type === 'internal')
-                    rows.push({ ts: e.ts, js: JSON.stringify(js) });
+                if (a && a.type === 'internal')  // each row includes the unnested field (AWS)
+                    rows.push({ ts: e.ts, js: JSON.stringify(js), account: JSON.stringify(a) });
         }
-        return { rows, order: { keys: [['ts', 1]], hide: ['ts'] }, json: ['js'] };
+        return { rows, order: { keys: [['ts', 1]], hide: ['ts'] }, json: ['js', 'account'] };
     },
     rq257: M => ({
         rows: M.filter(e => num(F(e, 'range')) > 3000 && num(F(e, 'accountId')) === 123456789012).map(e => pick(e, [tsCol, ['@message', field('@message')]])),
