@@ -82,6 +82,11 @@ typedef struct decode_state {
     int exp_lines;          /* its message's lines so far */
     int64_t exp_ts_ms;      /* its time */
     uint64_t exp_hash;      /* its message's bytes but blanks, hashed: the second copy's check */
+    int exp_json;           /* its message's first line is "{" (1) or "[" (2): a JSON message printed */
+    int exp_began;          /* the line just decoded is the first of an expanded event's message */
+    int exp_json_copy;      /* the line just decoded is the one-line second copy of a JSON message
+                               printed over several lines: the message as CloudWatch holds it,
+                               which replaces the printed lines (agent/pipeline.c) */
     int sam_trace;          /* DECODE_SAM_LOGS: inside an X-Ray block `sam logs --include-traces` printed */
 } decode_state_t;
 
@@ -94,7 +99,10 @@ void decode_state_init(decode_state_t *s, decode_format_t f);
  * -1 when the line is the tool's own and no log line: the console's
  * expanded view's time line, its Copy label and its second copy of the
  * message, the X-Ray traces and service graphs `sam logs --include-traces`
- * prints among the events (not stored; counted). */
+ * prints among the events (not stored; counted). A second copy that is
+ * a JSON message's compact line sets s->exp_json_copy: the caller stores it
+ * in place of that message's printed lines (they are the console's own
+ * then). */
 int decode_line(decode_state_t *s, const char *line, size_t len, decode_record_t *out);
 
 /* Does the tool of this line wrapper print its prefix once per CloudWatch

@@ -14,12 +14,16 @@
  *                                             the collapsed row's text, TABs and
  *                                             line breaks shown as spaces, JSON
  *                                             compact
- * The first copy is the one kept: it has the message's TABs and lines (the
- * second has lost them; a JSON message is read whole from its printed lines,
- * as the same record). The time line, the label and the second copy are the
- * console's own lines: not stored, counted. The second copy is taken for one
- * only when it is the first again but for blanks (a hash of the first copy's
- * bytes other than spaces, TABs and line ends): any other line is stored. */
+ * The first copy of a text message is the one kept: it has the message's
+ * TABs and lines (the second has lost them). The time line, the label and
+ * the second copy are the console's own lines: not stored, counted. A JSON
+ * message ("{" or "[" its first line) printed over several lines is the
+ * other way round: its second copy is the line Lambda wrote, as CloudWatch
+ * holds it (compact), and the decoder says so (exp_json_copy) for the
+ * caller to store that line and count the printed ones as the console's.
+ * The second copy is taken for one only when it is the first again but for
+ * blanks (a hash of the first copy's bytes other than spaces, TABs and line
+ * ends): any other line is stored. */
 #include "lambda/decode_int.h"
 
 #include "common/hash.h"
@@ -57,9 +61,18 @@ static int time_alone(const char *p, size_t n, int64_t *ms)
     return p[n - 1] == 'Z' || p[n - 6] == '+' || p[n - 6] == '-';
 }
 
+/* The second copy p[0..n): a JSON message's compact line when the first
+ * copy was that JSON over several lines, opened the same way. */
+static decode_expanded_t copy(decode_state_t *s, const char *p, size_t n)
+{
+    s->exp_json_copy = s->exp_json && s->exp_lines > 0 && n > 1 && p[0] == (s->exp_json == 1 ? '{' : '[');
+    return EXPANDED_COPY;
+}
+
 decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, decode_record_t *out)
 {
     int64_t ms;
+    s->exp_began = s->exp_json_copy = 0;
     if (time_alone(p, n, &ms)) {
         s->exp_phase = EXP_TIME;
         s->exp_ts_ms = ms;
@@ -75,6 +88,8 @@ decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, d
         }
         s->exp_phase = EXP_MESSAGE;
         s->exp_hash = hash_solid(s->exp_hash, p, n);
+        s->exp_json = n != 1 ? 0 : p[0] == '{' ? 1 : p[0] == '[' ? 2 : 0;
+        s->exp_began = 1;
         out->message = obs_span(p, n);
         out->has_ts = 1;
         out->ts_ms = s->exp_ts_ms;
@@ -98,14 +113,14 @@ decode_expanded_t decode__expanded(decode_state_t *s, const char *p, size_t n, d
             return EXPANDED_LINE;
         if (hash_solid(OBS_FNV_INIT, p, n) == s->exp_hash) {
             s->exp_phase = EXP_NONE;
-            return EXPANDED_COPY;
+            return copy(s, p, n);
         }
         /* the empty line was the message's own: its lines go on */
         s->exp_phase = EXP_MESSAGE;
         return decode__expanded(s, p, n, out);
     case EXP_COPY:
         s->exp_phase = EXP_NONE;
-        return hash_solid(OBS_FNV_INIT, p, n) == s->exp_hash ? EXPANDED_COPY : EXPANDED_NO;
+        return hash_solid(OBS_FNV_INIT, p, n) == s->exp_hash ? copy(s, p, n) : EXPANDED_NO;
     default:
         return EXPANDED_NO;
     }

@@ -11,14 +11,15 @@
 #include "lambda/decode.h"
 
 /* What decode_line yields, as the golden file writes it ("(own)": the
- * tool's own line, not stored). */
+ * tool's own line, not stored; "(json copy)": the console's one-line second
+ * copy of a JSON message printed over lines, stored in their place). */
 static char *yield(decode_state_t *s, const char *line, size_t n)
 {
     decode_record_t r;
     int rc = decode_line(s, line, n, &r);
     char *out = malloc(4 * n + 512), *o = out;
     if (rc < 0) {   /* the tool's own line: not stored */
-        strcpy(out, "(own)");
+        strcpy(out, s->exp_json_copy ? "(json copy)" : "(own)");
         return out;
     }
     if (rc == 1 && r.has_ts) {
