@@ -27,6 +27,8 @@ typedef struct multiline_event {
     int64_t raw_bytes;      /* input bytes from its first line on, newlines included */
     int whole;              /* one message a tool printed over its lines (a wrapper's
                                pretty-printed JSON): classified whole, not by its head */
+    int expanded;           /* begun by a message's first line in the console's expanded
+                               view: its second copy may take its place (pipeline.c) */
     int has_ts;             /* its first line's wrapper gave a time: */
     int64_t ts_ms;          /* that time */
     void *stream;           /* the stream it goes to (pipeline.c's) */

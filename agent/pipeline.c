@@ -9,6 +9,8 @@
 #include "lambda/log_group.h"
 #include "common/xalloc.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,7 +299,10 @@ static int join(pipeline_t *pl, pipeline_stream_t *ps, multiline_event_t *ml, co
 {
     ml_state_t next = ML_NONE;
     if (line->len == 0) {
-        next = multiline_keeps_blank(ml->state) ? ml->state : ML_NONE;
+        /* a JSON message of the console's expanded view, closed: the empty
+         * line before its second copy, which may take its place */
+        int held = multiline_keeps_blank(ml->state) || (ml->expanded && ml->state == ML_CLOSED);
+        next = held ? ml->state : ML_NONE;
     } else {
         lambda_line_t r;
         classify_line(line->p, line->len, &r);
@@ -375,6 +380,42 @@ static int release_at(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line,
     return has_ts ? pipeline__release(pl, ps, ts, err) : 0;
 }
 
+/* The console's expanded view: raw is the one-line second copy of the JSON
+ * message ml holds, printed over several lines. The line is the message as
+ * CloudWatch holds it (what Lambda wrote), stored in their place as a
+ * one-line message at the event's time; the printed lines (and the time
+ * line before them, counted already) are then the console's own. A held
+ * event that is not whole (a line cut by --max-line, an event capped at
+ * MULTILINE_MAX_LINES: it began again, no longer `expanded`) or a copy that
+ * is not JSON is stored as printed, the copy counted as the console's. */
+static int json_copy(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml, const line_t *raw,
+                     size_t raw_bytes, obs_err_t *err)
+{
+    int rc;
+    cJSON *j = NULL;
+    if (ml->truncated || (raw->flags & LINE_TRUNCATED) || !(j = cJSON_ParseWithLength(raw->p, raw->len))) {
+        if ((rc = pipeline_flush(pl, src, ml, err)))
+            return rc;
+        count_input(pl, raw->flags, raw_bytes);
+        pl->stats.wrapper_lines++;
+        return 0;
+    }
+    cJSON_Delete(j);
+    int blank = multiline_trim(ml);
+    pl->stats.lines += ml->lines;
+    pl->stats.bytes += ml->raw_bytes;
+    pl->stats.no_newline += ml->no_newline;
+    pl->stats.empty += blank;
+    pl->stats.wrapper_lines += ml->lines - blank;
+    pipeline_stream_t *to = ml->stream ? ml->stream : src;
+    line_origin_t at = { ml->has_ts ? ml->ts_ms : -1, 0, 0 };
+    multiline_clear(ml);
+    line_t line = { raw->p, raw->len, raw->flags };
+    count_input(pl, line.flags, raw_bytes);
+    to->used_ms = pl->now_ms;
+    return pipeline__event(pl, to, &line, line.len, at, NULL, err);
+}
+
 int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml, const line_t *raw,
                   size_t raw_bytes, obs_err_t *err)
 {
@@ -390,6 +431,8 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
     if (src->dec.format != DECODE_LAMBDA) {
         int d = decode_line(&src->dec, raw->p, raw->len, &rec);
         if (d < 0) {
+            if (src->dec.exp_json_copy && ml && ml->expanded && ml->state != ML_NONE)
+                return json_copy(pl, src, ml, raw, raw_bytes, err);
             /* the tool's own line: the pending event is stored first (a
              * checkpoint never falls inside it), the line counted */
             if (ml && ml->state != ML_NONE && (rc = pipeline_flush(pl, src, ml, err)))
@@ -425,6 +468,7 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
          * until its lines are in, then read whole */
         multiline_begin(ml, &line, raw_bytes, opens);
         ml->whole = 1;
+        ml->expanded = src->dec.exp_began;
         ml->stream = ps;
         ml->has_ts = rec.has_ts;
         ml->ts_ms = rec.ts_ms;
@@ -442,6 +486,7 @@ int pipeline_line(pipeline_t *pl, pipeline_stream_t *src, multiline_event_t *ml,
         if (!rec.has_ts && (rc = release_at(pl, ps, &line, err)))
             return rc;
         multiline_begin(ml, &line, raw_bytes, ML_WRAPPED_EVENT);
+        ml->expanded = src->dec.exp_began;
         ml->stream = ps;
         ml->has_ts = rec.has_ts;
         ml->ts_ms = rec.ts_ms;

@@ -20,7 +20,8 @@ typedef struct pipeline_stats {
     int64_t bytes;            /* input bytes those lines took (with newlines) */
     int64_t empty;            /* empty lines: counted, not stored */
     int64_t wrapper_lines;    /* a wrapper's own lines (the console's expanded view: a
-                                 time line, Copy, the message's second copy): not stored */
+                                 time line, Copy, a text message's second copy, a JSON
+                                 message's printed lines when its compact copy is stored): not stored */
     int64_t truncated, invalid_utf8, nul, no_newline;
     int64_t time_absurd;      /* events whose time is absurd (common/timesane.h) */
     int64_t events;           /* rows stored */

@@ -48,7 +48,8 @@ void import_print_summary(FILE *f, const import_report_t *rep, const pipeline_st
             (long long)s->lines, (long long)s->events, (long long)s->empty);
     if (s->wrapper_lines)
         fprintf(f, ", %lld lines of the wrapper's own (not stored: the console's time lines, "
-                   "Copy labels and second copies; sam logs' X-Ray traces)", (long long)s->wrapper_lines);
+                   "Copy labels and a message's other copy; sam logs' X-Ray traces)",
+                (long long)s->wrapper_lines);
     if (s->multiline_joined)
         fprintf(f, ", %lld continuation lines joined into %lld multi-line events",
                 (long long)s->multiline_joined, (long long)s->multiline_events);

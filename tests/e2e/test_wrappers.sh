@@ -202,6 +202,10 @@ for f in $all_files; do
                       AND message LIKE 'XRAY TraceId:%') OR (ts - $BASE) % 7 != 0")" 0
     check_eq "$f as $fmt: no line of the console's own stored" \
         "$(sql "$db" "SELECT count(*) FROM events WHERE message = 'Copy' OR message GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*-05:00'")" 0
+    # a JSON message's second copy is the line Lambda wrote: stored as it wrote it
+    check_eq "$f as $fmt: JSON messages stored as written, not as printed" \
+        "$(sql "$db" "SELECT message FROM events WHERE json_valid(message) ORDER BY id")" \
+        "$(sql "$T/plainj.$fn.db" "SELECT message FROM events WHERE json_valid(message) ORDER BY id")"
     n=$((n + 1))
 done
 check "expanded $n inputs (at least 15)" test "$n" -ge 15
@@ -251,6 +255,83 @@ check_eq "expanded probe: the invocation" \
     'd619c06a-7b1b-40e8-95d9-5adf1b31983c|error|30.32|Runtime.InvalidEntrypoint'
 check_grep "expanded probe: the console's own lines counted" "$T/out" \
     '24 new lines: 5 stored as events, 7 empty lines \(not stored\), 11 lines of the wrapper.s own.*1 continuation lines joined'
+
+# a Node.js function in the JSON log format (the probe's shape, shortened): each JSON
+# message pretty-printed, an empty line, then the line Lambda wrote (compact, no Copy).
+# That line is the message as CloudWatch holds it, so @message is it: Logs Insights'
+# `like` on the compact text finds what it finds in CloudWatch. The last event's copy
+# was cut off: its printed lines are the message, joined
+mkdir -p "$T/expj/tenner-notifier"
+cat >"$T/expj/tenner-notifier/2026-10-08.log" <<'EOF'
+2026-10-08T07:30:28.235Z
+{
+    "time": "2026-10-08T07:30:28.235Z",
+    "type": "platform.start",
+    "record": {
+        "requestId": "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36",
+        "version": "$LATEST"
+    }
+}
+
+{"time":"2026-10-08T07:30:28.235Z","type":"platform.start","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","version":"$LATEST"}}
+2026-10-08T07:30:29.443Z
+{
+    "timestamp": "2026-10-08T07:30:29.443Z",
+    "level": "ERROR",
+    "requestId": "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36",
+    "message": "{\"level\":\"ERROR\",\"message\":\"Widget update failed\"}"
+}
+
+{"timestamp":"2026-10-08T07:30:29.443Z","level":"ERROR","requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","message":"{\"level\":\"ERROR\",\"message\":\"Widget update failed\"}"}
+2026-10-08T07:30:29.450Z
+{
+    "timestamp": "2026-10-08T07:30:29.450Z",
+    "level": "INFO",
+    "requestId": "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36",
+    "message": "done"
+}
+
+{"timestamp":"2026-10-08T07:30:29.450Z","level":"INFO","requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","message":"done"}
+2026-10-08T07:30:29.452Z
+{
+    "timestamp": "2026-10-08T07:30:29.452Z",
+    "level": "ERROR",
+    "requestId": "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36",
+    "message": "retry failed"
+}
+
+{"timestamp":"2026-10-08T07:30:29.452Z","level":"ERROR","requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","message":"retry failed"}
+2026-10-08T07:30:29.470Z
+{
+    "time": "2026-10-08T07:30:29.470Z",
+    "type": "platform.report",
+    "record": {
+        "requestId": "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36",
+        "metrics": {
+            "durationMs": 1233.96
+        },
+        "status": "success"
+    }
+}
+EOF
+"$OBSAGENT" --once --db "$T/expj.db" "$T/expj" >"$T/out" 2>&1 || fail "expanded JSON: import" "$T/out"
+grep '^{"' "$T/expj/tenner-notifier/2026-10-08.log" >"$T/expj.compact"
+check_eq "expanded JSON: like /\"level\":\"ERROR\"/ finds the compact lines' records" \
+    "$("$OBSQ" --db "$T/expj.db" 'filter @message like /"level":"ERROR"/ | stats count(*) as n' 2>&1 | tail -n 1)" \
+    "$(grep -c '"level":"ERROR"' "$T/expj.compact")"
+check_eq "expanded JSON: like /\"requestId\":\"79b5e81f/ too" \
+    "$("$OBSQ" --db "$T/expj.db" 'filter @message like /"requestId":"79b5e81f/ | stats count(*) as n' 2>&1 | tail -n 1)" \
+    "$(grep -c '"requestId":"79b5e81f' "$T/expj.compact")"
+check_eq "expanded JSON: each message the line Lambda wrote, the cut one as printed" \
+    "$(sql "$T/expj.db" "SELECT CASE WHEN message LIKE '{' || char(10) || '%' THEN json(message) ELSE message END FROM events ORDER BY id")" \
+    "$(cat "$T/expj.compact"; printf '%s' '{"time":"2026-10-08T07:30:29.470Z","type":"platform.report","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","metrics":{"durationMs":1233.96},"status":"success"}}')"
+check_eq "expanded JSON: read the same (levels, request ids, the invocation)" \
+    "$(sql "$T/expj.db" "SELECT level, request_id FROM events ORDER BY id; SELECT request_id, outcome_name, duration FROM invocations_v")" \
+    "$(printf '%s\n' '|79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36' 'ERROR|79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36' \
+        'INFO|79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36' 'ERROR|79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36' \
+        '|79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36' '79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36|ok|1233.96')"
+check_grep "expanded JSON: the printed copies counted as the console's own lines" "$T/out" \
+    '50 new lines: 5 stored as events, 4 empty lines \(not stored\), 31 lines of the wrapper.s own.*10 continuation lines joined into 1 multi-line'
 
 # ---- a message's later lines, printed without the prefix -----------------------
 # `sam logs`, `aws logs tail` (short and default), an S3 export, a console copy and a
