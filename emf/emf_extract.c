@@ -22,7 +22,8 @@
  *
  * A point is a value with its count (a Counts entry: never expanded into
  * copies, so a count may be large) or a statistic set, and carries its
- * share of sum, min and max (emf.h).
+ * share of sum, min and max (emf.h); a metric's value member is read by
+ * emf_target.c.
  *
  * Cost: no allocation per point (one array grown geometrically, dimension
  * sets stored once and shared by their points); root targets found through
@@ -38,7 +39,6 @@
 #include <string.h>
 
 #define EMF_MAX_METRICS      100      /* metric definitions per directive */
-#define EMF_MAX_VALUES       100      /* values per metric */
 #define EMF_MAX_DIMS         30       /* names per dimension set */
 #define EMF_MAX_METRIC_NAME  1024     /* characters */
 #define EMF_MAX_DIM_NAME     250
@@ -110,11 +110,6 @@ static int ns_char_ok(unsigned char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
         || ch == '.' || ch == '_' || ch == '#' || ch == ':' || ch == '/' || ch == ' ' || ch == '-';
-}
-
-static int value_ok(double v)
-{
-    return isfinite(v) && fabs(v) <= 0x1p360;
 }
 
 /* `s` made safe for a reason, in q (EMF_QUOTE_MAX + 4 bytes); only called
@@ -382,28 +377,6 @@ static int dimension_sets(ctx_t *c, const cJSON *d, int di)
 
 /* ---- metric level ------------------------------------------------------- */
 
-/* How a metric is named in reasons, built only when a reason needs it. */
-typedef struct mlabel {
-    const cJSON *m;        /* the metric definition */
-    int mi, di;            /* its place: metric mi of directive di (1-based) */
-    char text[EMF_QUOTE_MAX + 64];
-} mlabel_t;
-
-static const char *lbl(mlabel_t *ml)
-{
-    if (ml->text[0])
-        return ml->text;
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(ml->m, "Name");
-    if (cJSON_IsString(name)) {
-        char q[EMF_QUOTE_MAX + 4];
-        emf__quote(q, sizeof q, name->valuestring);
-        snprintf(ml->text, sizeof ml->text, "metric \"%s\" (directive %d)", q, ml->di);
-    } else {
-        snprintf(ml->text, sizeof ml->text, "metric %d of directive %d", ml->mi, ml->di);
-    }
-    return ml->text;
-}
-
 static void push_point(ctx_t *c, const emf_point_t *p)
 {
     emf_result_t *out = c->out;
@@ -414,220 +387,10 @@ static void push_point(ctx_t *c, const emf_point_t *p)
     out->points[out->npoints++] = *p;
 }
 
-/* What a metric's target holds: up to EMF_MAX_VALUES values, each with
- * its count, or one statistic set; and the statistics the document gave. */
-typedef struct target {
-    double vals[EMF_MAX_VALUES];
-    double counts[EMF_MAX_VALUES];   /* whole, 1 .. EMF_MAX_COUNT */
-    int n;
-    int stats;                       /* a statistic set: count, sum, min, max below */
-    unsigned given;                  /* EMF_GIVEN_* */
-    double count, sum, min, max;
-} target_t;
-
-/* A member of a value object that must be a usable number when present:
- * 1 fine (or absent: *found 0), 0 when a reason was written. `who` is
- * "obs drops" or "CloudWatch would drop", `what` names the member. */
-static int stat_member(ctx_t *c, const cJSON *t, const char *key, mlabel_t *ml, const char *who,
-                       const char *what, double *out, int *found)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, key);
-    *found = v != NULL;
-    if (!v)
-        return 1;
-    if (!cJSON_IsNumber(v)) {
-        emf__reason_add(&c->reasons, "%s %s: its %s%s is %s, not a number", who, lbl(ml), what, key,
-                        emf__type_name(v));
-        return 0;
-    }
-    if (!value_ok(v->valuedouble)) {
-        emf__reason_add(&c->reasons, "%s %s: its %s%s %g is not finite or beyond ±2^360", who, lbl(ml),
-                        what, key, v->valuedouble);
-        return 0;
-    }
-    *out = v->valuedouble;
-    return 1;
-}
-
-/* A count: a whole number >= 0 and at most EMF_MAX_COUNT. `what` names it
- * in reasons ("Counts entry 2", "statistic set's Count"). */
-static int count_ok(ctx_t *c, double count, mlabel_t *ml, const char *what)
-{
-    if (!(count >= 0) || count != floor(count)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its %s is not a whole number >= 0", lbl(ml),
-                        what);
-        return 0;
-    }
-    if (count > EMF_MAX_COUNT) {
-        emf__reason_add(&c->reasons, "obs drops %s: its %s is %.17g, more than 2^53, the most obs counts "
-                        "exactly", lbl(ml), what, count);
-        return 0;
-    }
-    return 1;
-}
-
-/* A statistic set {"Count":n,"Sum":s,"Min":a,"Max":b} (what ADOT's
- * awsemfexporter writes for histograms and summaries; CloudWatch's
- * StatisticValues, which needs all four). A Count of 0 holds nothing. */
-static int statistic_set(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
-{
-    static const char *const keys[4] = { "Count", "Sum", "Min", "Max" };
-    double v[4] = { 0 };
-    for (int k = 0; k < 4; k++) {
-        int found;
-        if (!stat_member(c, t, keys[k], ml, "CloudWatch would drop", "statistic set's ", &v[k], &found))
-            return 0;
-        if (!found) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is a statistic set without "
-                            "%s (it needs Count, Sum, Min and Max)", lbl(ml), keys[k]);
-            return 0;
-        }
-    }
-    if (!count_ok(c, v[0], ml, "statistic set's Count"))
-        return 0;
-    out->stats = 1;
-    out->given = EMF_GIVEN_SUM | EMF_GIVEN_MIN | EMF_GIVEN_MAX;
-    out->count = v[0];
-    out->sum = v[1];
-    out->min = v[2];
-    out->max = v[3];
-    out->n = 0;
-    return 1;
-}
-
-/* The object forms of a target: {"Values":[...],"Counts":[...]} (§1.13),
- * each value observed Counts times (once when Counts is absent; an entry
- * of 0 gives nothing), with the Sum, Min and Max CloudWatch takes from the
- * document when it has them (Count is ignored: CloudWatch counts Counts);
- * or, without Values, a statistic set. */
-static int values_object(ctx_t *c, const cJSON *t, mlabel_t *ml, target_t *out)
-{
-    const cJSON *vs = cJSON_GetObjectItemCaseSensitive(t, "Values");
-    const cJSON *cs = cJSON_GetObjectItemCaseSensitive(t, "Counts");
-    if (!vs) {
-        if (cJSON_GetObjectItemCaseSensitive(t, "Count") || cJSON_GetObjectItemCaseSensitive(t, "Sum") ||
-            cJSON_GetObjectItemCaseSensitive(t, "Min") || cJSON_GetObjectItemCaseSensitive(t, "Max"))
-            return statistic_set(c, t, ml, out);
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is an object with neither a "
-                        "Values array nor a statistic set (Count, Sum, Min, Max), not a number or an array "
-                        "of numbers", lbl(ml));
-        return 0;
-    }
-    if (!cJSON_IsArray(vs)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its Values is %s, not an array", lbl(ml),
-                        emf__type_name(vs));
-        return 0;
-    }
-    int nv = cJSON_GetArraySize(vs);
-    if (nv > EMF_MAX_VALUES) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its Values array has %d values > %d",
-                        lbl(ml), nv, EMF_MAX_VALUES);
-        return 0;
-    }
-    if (cs && !cJSON_IsArray(cs)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its Counts is %s, not an array",
-                        lbl(ml), emf__type_name(cs));
-        return 0;
-    }
-    if (cs && cJSON_GetArraySize(cs) != nv) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its Counts has %d entries but "
-                        "Values has %d", lbl(ml), cJSON_GetArraySize(cs), nv);
-        return 0;
-    }
-    const cJSON *v = vs->child, *k = cs ? cs->child : NULL;
-    int n = 0;
-    for (int i = 1; v; i++, v = v->next, k = k ? k->next : NULL) {
-        if (!cJSON_IsNumber(v) || !value_ok(v->valuedouble)) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: Values entry %d is %s", lbl(ml), i,
-                            cJSON_IsNumber(v) ? "not finite or beyond ±2^360" : "not a number");
-            return 0;
-        }
-        double count = 1;
-        if (k) {
-            char what[32];
-            snprintf(what, sizeof what, "Counts entry %d", i);
-            count = cJSON_IsNumber(k) ? k->valuedouble : -1;
-            if (!count_ok(c, count, ml, what))
-                return 0;
-        }
-        if (count == 0)
-            continue;
-        out->vals[n] = v->valuedouble;
-        out->counts[n++] = count;
-    }
-    static const char *const keys[3] = { "Sum", "Min", "Max" };
-    double *dst[3] = { &out->sum, &out->min, &out->max };
-    for (int j = 0; j < 3; j++) {
-        int found;
-        if (!stat_member(c, t, keys[j], ml, "obs drops", "", dst[j], &found))
-            return 0;
-        if (found)
-            out->given |= 1u << j;   /* EMF_GIVEN_SUM, _MIN, _MAX in that order */
-    }
-    out->n = n;
-    return 1;
-}
-
-/* The metric's root target: values with their counts, or a statistic set. */
-static int target_values(ctx_t *c, const char *name, mlabel_t *ml, target_t *out)
-{
-    const cJSON *t = emf__index_get(&c->index, name);
-    out->n = 0;
-    out->stats = 0;
-    out->given = 0;
-    if (!t) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is missing at the root",
-                        lbl(ml));
-        return 0;
-    }
-    if (cJSON_IsNumber(t)) {
-        if (!value_ok(t->valuedouble)) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value %g is not finite or "
-                            "beyond ±2^360", lbl(ml), t->valuedouble);
-            return 0;
-        }
-        out->vals[0] = t->valuedouble;
-        out->counts[0] = 1;
-        out->n = 1;
-        return 1;
-    }
-    if (cJSON_IsObject(t))
-        return values_object(c, t, ml, out);
-    if (!cJSON_IsArray(t)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value is %s, not a number or "
-                        "an array of numbers", lbl(ml), emf__type_name(t));
-        return 0;
-    }
-    int n = cJSON_GetArraySize(t);
-    if (n > EMF_MAX_VALUES) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: its value array has %d values > %d",
-                        lbl(ml), n, EMF_MAX_VALUES);
-        return 0;
-    }
-    int i = 0;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, t) {
-        if (!cJSON_IsNumber(v)) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: element %d of its value array "
-                            "is %s, not a number", lbl(ml), i + 1, emf__type_name(v));
-            return 0;
-        }
-        if (!value_ok(v->valuedouble)) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: element %d of its value array "
-                            "(%g) is not finite or beyond ±2^360", lbl(ml), i + 1, v->valuedouble);
-            return 0;
-        }
-        out->vals[i] = v->valuedouble;
-        out->counts[i++] = 1;
-    }
-    out->n = i;
-    return 1;
-}
-
 static void metric(ctx_t *c, const cJSON *m, int mi, int di, const char *ns)
 {
     char q[EMF_QUOTE_MAX + 4], why[64];
-    mlabel_t ml = { .m = m, .mi = mi, .di = di };
+    emf_mlabel_t ml = { .m = m, .mi = mi, .di = di };
     if (!cJSON_IsObject(m)) {
         emf__reason_add(&c->reasons, "CloudWatch would drop metric %d of directive %d: it is %s, "
                         "not an object", mi, di, emf__type_name(m));
@@ -637,26 +400,26 @@ static void metric(ctx_t *c, const cJSON *m, int mi, int di, const char *ns)
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "Name");
     if (cJSON_IsString(name)) {
         if (!text_ok(name->valuestring, EMF_MAX_METRIC_NAME, 0, why, sizeof why)) {
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: its name %s", lbl(&ml), why);
+            emf__reason_add(&c->reasons, "CloudWatch would drop %s: its name %s", emf__mlabel(&ml), why);
             ok = 0;
         }
     } else {
         if (name)
             emf__reason_add(&c->reasons, "CloudWatch would drop %s: Name is %s, not a string",
-                            lbl(&ml), emf__type_name(name));
+                            emf__mlabel(&ml), emf__type_name(name));
         else
-            emf__reason_add(&c->reasons, "CloudWatch would drop %s: Name is missing", lbl(&ml));
+            emf__reason_add(&c->reasons, "CloudWatch would drop %s: Name is missing", emf__mlabel(&ml));
         ok = 0;
     }
     const char *unit = "None";
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(m, "Unit");
     if (u && !cJSON_IsString(u)) {
-        emf__reason_add(&c->reasons, "CloudWatch would drop %s: Unit is %s, not a string", lbl(&ml),
+        emf__reason_add(&c->reasons, "CloudWatch would drop %s: Unit is %s, not a string", emf__mlabel(&ml),
                         emf__type_name(u));
         ok = 0;
     } else if (u && !emf_unit_valid(u->valuestring)) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: unit \"%s\" is not a CloudWatch "
-                        "unit", lbl(&ml), qt(q, u->valuestring));
+                        "unit", emf__mlabel(&ml), qt(q, u->valuestring));
         ok = 0;
     } else if (u) {
         unit = u->valuestring;
@@ -665,28 +428,29 @@ static void metric(ctx_t *c, const cJSON *m, int mi, int di, const char *ns)
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(m, "StorageResolution");
     if (r && !cJSON_IsNumber(r)) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: StorageResolution is %s, not 1 "
-                        "or 60", lbl(&ml), emf__type_name(r));
+                        "or 60", emf__mlabel(&ml), emf__type_name(r));
         ok = 0;
     } else if (r && r->valuedouble != 1 && r->valuedouble != 60) {
         emf__reason_add(&c->reasons, "CloudWatch would drop %s: StorageResolution %g is not 1 or 60",
-                        lbl(&ml), r->valuedouble);
+                        emf__mlabel(&ml), r->valuedouble);
         ok = 0;
     } else if (r) {
         res = (int)r->valuedouble;
     }
-    target_t tg;
+    emf_target_t tg;
     tg.n = 0;
     tg.stats = 0;
     /* the target is looked at whenever the name is usable, so every fault
      * of the metric is reported */
-    if (cJSON_IsString(name) && name->valuestring[0] && !target_values(c, name->valuestring, &ml, &tg))
+    if (cJSON_IsString(name) && name->valuestring[0] &&
+        !emf__target_read(emf__index_get(&c->index, name->valuestring), &ml, &c->reasons, &tg))
         ok = 0;
     if (!ok)
         return;
     int per_set = tg.stats ? tg.count > 0 : tg.n;
     if ((long long)c->out->npoints + (long long)c->nsets * per_set > EMF_MAX_POINTS) {
         emf__reason_add(&c->reasons, "obs drops %s: the document would expand to more than %d "
-                        "points, the most obs keeps per document", lbl(&ml), EMF_MAX_POINTS);
+                        "points, the most obs keeps per document", emf__mlabel(&ml), EMF_MAX_POINTS);
         return;
     }
     emf_point_t p = { .ns = ns, .name = name->valuestring, .unit = unit, .resolution = res,

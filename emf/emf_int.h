@@ -1,5 +1,6 @@
 /* emf/emf_int.h — internal helpers shared by the files of the EMF module:
- * the reason list (emf_reasons.c) and the root-member index (emf_index.c).
+ * the reason list (emf_reasons.c), the root-member index (emf_index.c) and
+ * the reading of a metric's value (emf_target.c).
  * Not part of the public interface (emf.h). */
 #ifndef OBS_EMF_INT_H
 #define OBS_EMF_INT_H
@@ -52,5 +53,36 @@ typedef struct emf_index {
 void emf__index_init(emf_index_t *ix, const struct cJSON *root);
 const struct cJSON *emf__index_get(const emf_index_t *ix, const char *key);
 void emf__index_done(emf_index_t *ix);
+
+/* ---- a metric's value (emf_target.c) -------------------------------------- */
+
+#define EMF_MAX_VALUES 100   /* values per metric */
+
+/* A finite number within ±2^360 (what CloudWatch takes as a value). */
+int emf__value_ok(double v);
+
+/* How a metric is named in reasons, built only when a reason needs it. */
+typedef struct emf_mlabel {
+    const struct cJSON *m; /* the metric definition */
+    int mi, di;            /* its place: metric mi of directive di (1-based) */
+    char text[EMF_QUOTE_MAX + 64];
+} emf_mlabel_t;
+
+const char *emf__mlabel(emf_mlabel_t *ml);
+
+/* What a metric's target holds: up to EMF_MAX_VALUES values, each with
+ * its count, or one statistic set; and the statistics the document gave. */
+typedef struct emf_target {
+    double vals[EMF_MAX_VALUES];
+    double counts[EMF_MAX_VALUES];   /* whole, 1 .. EMF_MAX_COUNT */
+    int n;
+    int stats;                       /* a statistic set: count, sum, min, max below */
+    unsigned given;                  /* EMF_GIVEN_* */
+    double count, sum, min, max;
+} emf_target_t;
+
+/* Read the target t (NULL: missing at the root) of the metric ml into out:
+ * 1, or 0 with the reason added to r. */
+int emf__target_read(const struct cJSON *t, emf_mlabel_t *ml, emf_reasons_t *r, emf_target_t *out);
 
 #endif
