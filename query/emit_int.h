@@ -70,6 +70,14 @@ void emit__rel_set_ties(rel_t *r, const char *ties);
 void emit__new_ident(emitter_t *e, char out[16]);
 void emit__step_begin(emitter_t *e);
 
+/* stats (query/cmds/emit_stats.c): its step, with the plan's columns (which
+ * zero-fill, how split runs merge); whether the first stats will be binned;
+ * how an aggregate's partial results merge (query_merge_t), or -1. */
+void emit__stats(emitter_t *e, const qcmd_t *c, int cmd_index, int last_stats, int tail_free,
+                 int only_filters, const query_plan_opts_t *o, query_plan_t *plan);
+int emit__binned_ahead(const emitter_t *e, const query_plan_opts_t *o);
+int emit__item_merge(const qnode_t *n);
+
 /* The new commands' steps (query/cmds/emit_pattern.c): pattern (with a diff
  * or anomalies folded into it), anomaly, estimate. */
 void emit__pattern(emitter_t *e, const qcmd_t *c);
