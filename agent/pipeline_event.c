@@ -375,8 +375,9 @@ int pipeline__event(pipeline_t *pl, pipeline_stream_t *ps, const line_t *line, s
     } else if (head < text.len && !r.throttle) {  /* a signal in any line of the event */
         r.throttle = throttle_detect(text.p, text.len, NULL);
     }
-    /* a message whose last line is a bare error type: the event's */
-    if (memchr(text.p, '\n', text.len))
+    /* a message whose last line is a bare error type: the event's (an event
+     * of one line, head == its length, has none: no scan of each line) */
+    if (head < text.len)
         classify_error_tail(text.p, text.len, &r);
 
     int64_t ingest = obs_wall_ms();

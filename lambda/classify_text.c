@@ -370,11 +370,13 @@ static int error_type_line(const char *p, size_t n, lambda_line_t *out)
 
 void classify_error_tail(const char *msg, size_t len, lambda_line_t *r)
 {
+    int failing = r->kind == LK_RUNTIME_EXIT || (r->kind == LK_PLATFORM && r->outcome != LO_NONE);
+    if (r->error_type.len || r->tree || (r->kind != LK_PLAIN && !failing))
+        return;
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r' || cl_is_space(msg[len - 1])))
         len--;
     const char *nl = len ? memrchr(msg, '\n', len) : NULL;
-    int failing = r->kind == LK_RUNTIME_EXIT || (r->kind == LK_PLATFORM && r->outcome != LO_NONE);
-    if (!nl || r->error_type.len || r->tree || (r->kind != LK_PLAIN && !failing))
+    if (!nl)
         return;
     lambda_line_t t;
     memset(&t, 0, sizeof t);
